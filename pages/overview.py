@@ -1,0 +1,46 @@
+"""Tổng quan: what the catalogue holds and how fresh the data is."""
+
+import streamlit as st
+
+from vlboard import formatting, overview, queries, ui
+
+st.title("Chuyển đổi số tỉnh Vĩnh Long")
+st.caption("Chính quyền số · Kinh tế số · Xã hội số — theo dõi chỉ tiêu của 5 kế hoạch")
+
+live = ui.live_snapshot()
+if live is None:
+    st.stop()
+
+include_demo = st.toggle("Gồm số liệu minh họa", value=True, key="include_demo",
+                         help="Số liệu theo phường/quý không có trong văn bản; bản demo được sinh tất định.")
+counts = queries.run(live.con, "indicator_counts", include_demo=include_demo)
+dates = overview.data_dates(queries.run(live.con, "data_date"))
+period = overview.default_period(queries.run(live.con, "latest_period", include_demo=include_demo))
+
+c1, c2, c3, c4 = st.columns(4)
+c1.metric("Chỉ tiêu trong danh mục", formatting.number(counts.n_indicators.sum()))
+c2.metric("Chỉ tiêu định lượng", formatting.number(counts.n_numeric.sum()))
+c3.metric("Có số liệu", formatting.number(counts.n_with_results.sum()))
+c4.metric("Kỳ mới nhất có mục tiêu và số liệu", overview.period_label(period))
+
+if period is None:
+    st.caption("Chưa có kỳ nào vừa có mục tiêu vừa có số liệu: số liệu trong văn bản là hiện trạng "
+               "trước năm mục tiêu.")
+line = f"Số liệu văn bản đến ngày **{dates.real}**"
+if include_demo and dates.demo:
+    line += f" · số liệu **minh họa** (demo) đến ngày {dates.demo}"
+st.markdown(line + f" · bản dữ liệu `{live.snapshot_id}`")
+if include_demo:
+    st.info("Đang hiển thị cả số liệu **minh họa** (demo) theo phường và cơ quan: không phải số liệu báo cáo thật.",
+            icon="ℹ️")
+
+st.subheader("Số chỉ tiêu theo kế hoạch và trụ cột")
+st.dataframe(overview.pivot_counts(counts), hide_index=True, width="stretch")
+
+st.subheader("Văn bản nguồn")
+plans = queries.run(live.con, "plans")
+plans["date"] = plans["date"].map(formatting.date)
+st.dataframe(plans.rename(columns={"number": "Số hiệu", "date": "Ngày", "issuer": "Cơ quan ban hành",
+                                   "title": "Tên văn bản", "period_start": "Từ năm", "period_end": "Đến năm"})
+             [["Số hiệu", "Ngày", "Cơ quan ban hành", "Tên văn bản", "Từ năm", "Đến năm"]],
+             hide_index=True, width="stretch")

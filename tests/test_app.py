@@ -1,0 +1,82 @@
+"""AppTest: the pages render on the shipped data, on an empty snapshot and with no data at all."""
+
+from __future__ import annotations
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from vlboard import snapshots
+
+from .conftest import ROOT, tiny_tables
+
+APP = str(ROOT / "app.py")
+
+
+@pytest.fixture(autouse=True)
+def clear_caches():
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def run_app(monkeypatch, data: snapshots.DataDir) -> AppTest:
+    monkeypatch.setenv("VLBOARD_DATA", str(data.root))
+    return AppTest.from_file(APP, default_timeout=60).run()
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_overview_on_shipped_data(monkeypatch, shipped_data):
+    at = run_app(monkeypatch, shipped_data)
+    assert not at.exception
+    m = metrics(at)
+    assert m["Chỉ tiêu trong danh mục"] == "401"
+    assert m["Kỳ mới nhất có mục tiêu và số liệu"].startswith("Quý")
+    table = at.dataframe[0].value
+    assert table.iloc[-1]["Kế hoạch"] == "Tổng cộng" and table.iloc[-1]["Tổng"] == 401
+    assert "3100/QĐ-UBND" in set(table["Kế hoạch"])
+    text = " ".join(md.value for md in at.markdown)
+    sid = snapshots.current_id(shipped_data)
+    assert sid in text and "minh họa" in text
+
+
+def test_demo_toggle_changes_what_is_shown(monkeypatch, shipped_data):
+    at = run_app(monkeypatch, shipped_data)
+    with_demo = metrics(at)["Có số liệu"]
+    at.toggle(key="include_demo").set_value(False).run()
+    assert not at.exception
+    real = metrics(at)
+    assert int(real["Có số liệu"].replace(".", "")) < int(with_demo.replace(".", ""))
+    # the documents report status before each target year: no real period has both yet
+    assert real["Kỳ mới nhất có mục tiêu và số liệu"] == "–"
+    assert "Chưa có kỳ nào" in at.caption[-1].value
+    assert not at.info  # the demo banner goes with the demo data
+
+
+def test_empty_snapshot_renders_clear_states(monkeypatch, tmp_path):
+    data = snapshots.DataDir(tmp_path)
+    snapshots.write_snapshot(data, tiny_tables(results=[]), author="t", note="empty")
+    at = run_app(monkeypatch, data)
+    assert not at.exception
+    m = metrics(at)
+    assert m["Có số liệu"] == "0" and m["Kỳ mới nhất có mục tiêu và số liệu"] == "–"
+
+
+def test_no_snapshot_shows_vietnamese_error(monkeypatch, tmp_path):
+    at = run_app(monkeypatch, snapshots.DataDir(tmp_path))
+    assert not at.exception
+    assert "Chưa có bản dữ liệu" in at.error[0].value
+
+
+def test_damaged_snapshot_shows_error_not_traceback(monkeypatch, tmp_path):
+    data = snapshots.DataDir(tmp_path)
+    sid = snapshots.write_snapshot(data, tiny_tables(), author="t", note="x")
+    (data.snapshots / sid / "results.parquet").write_bytes(b"garbage")
+    at = run_app(monkeypatch, data)
+    assert not at.exception
+    assert "«results»" in at.error[0].value

@@ -1,0 +1,182 @@
+"""Integrity of the shipped master data (data/source) against the five plan documents."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from vlboard import catalogue
+from vlboard.textnorm import collapse
+
+from .conftest import ROOT
+
+SOURCE = ROOT / "data" / "source"
+
+
+@pytest.fixture(scope="module")
+def tables():
+    t, problems = catalogue.load_sources(SOURCE)
+    assert problems == []
+    return t
+
+
+@pytest.fixture(scope="module")
+def frames(tables):
+    return {k: v.to_pandas() for k, v in tables.items()}
+
+
+@pytest.fixture(scope="module")
+def documents(tables):
+    return catalogue.load_documents(ROOT / "data" / "documents", tables["plans"])
+
+
+def test_catalogue_has_no_problems(tables, documents):
+    """Keys, references, vocabularies, raw cells vs comparator/value, and every quote verbatim."""
+    assert len(documents) == 5
+    problems = catalogue.check(tables, documents)
+    assert [str(p) for p in problems] == []
+
+
+def test_codes_unique_and_every_indicator_complete(frames):
+    ind = frames["indicators"]
+    assert ind.code.is_unique
+    assert ind.pillar.notna().all() and ind.kind.notna().all()
+    numeric = ind[ind.kind.isin(["percent", "count", "ratio"])]
+    assert numeric.unit.notna().all()
+    with_target = set(frames["targets"].indicator_code) | set(frames["milestones"].indicator_code.dropna())
+    lacking = ind[~ind.code.isin(with_target) & (ind.kind != "referenced")]
+    assert lacking.empty, lacking.code.tolist()
+
+
+def test_all_five_plans_present(frames):
+    counts = frames["indicators"].groupby("plan").size().to_dict()
+    assert set(counts) == {"kh67-2020", "qd2702-2024", "kh-kts-xhs-2025", "kh-cds-2026-vpubnd", "qd3100-2023-tpvl"}
+    assert counts["kh67-2020"] == 39 and counts["qd2702-2024"] == 66
+
+
+def test_qd3100_appendix_has_122_rows_with_yearly_targets(frames):
+    ind = frames["indicators"]
+    appendix = ind[ind.code.str.fullmatch(r"TPVL-\d{3}")]
+    assert len(appendix) == 122
+    assert appendix.code.tolist() == [f"TPVL-{i:03d}" for i in range(1, 123)]
+    t = frames["targets"]
+    years = t[t.indicator_code.isin(appendix.code) & t.year.isin([2023, 2024, 2025])]
+    per_row = years.groupby("indicator_code").year.apply(set)
+    # row 111 has three empty cells in the source; rows 39–41 are one-year milestones
+    full = per_row[per_row.map(len) == 3]
+    assert len(full) == 122 - 3 - 1
+    assert per_row["TPVL-028"] == {2024, 2025}  # its 2023 cell is empty in the document
+    # row 111: the document leaves the three cells empty; the gap is recorded, not invented
+    gap = t[t.indicator_code == "TPVL-111"]
+    assert gap.comparator.isna().all() and gap.value.isna().all() and gap.note.str.len().gt(0).all()
+    for code, year in (("TPVL-039", 2025), ("TPVL-040", 2024), ("TPVL-041", 2023)):
+        assert per_row[code] == {year}
+
+
+def target(frames, code, year):
+    t = frames["targets"]
+    row = t[(t.indicator_code == code) & (t.year == year)]
+    assert len(row) == 1, (code, year)
+    return row.iloc[0]
+
+
+@pytest.mark.parametrize("code, year, comparator, value, high, raw", [
+    # checked by hand against the documents
+    ("TPVL-003", 2023, ">=", 50, None, "50%"),       # QĐ 3100 TT 3: 50% / 80% / 100%
+    ("TPVL-003", 2025, ">=", 100, None, "100%"),
+    ("TPVL-005", 2025, ">", 80, None, ">80%"),        # 80% | 80% | >80%
+    ("TPVL-005", 2024, ">=", 80, None, "80%"),
+    ("TPVL-038", 2024, ">=", 7, None, "07 phường"),   # a count of wards
+    ("TPVL-002", 2030, ">=", 100, None, "100%"),      # body II.2 continues the appendix row
+    ("KH67-2030-09", 2030, "range", 15, 20, "15% đến 20%"),
+    ("KH67-2025-13", 2025, ">", 80, None, "trên 80%"),
+    ("DA2702-2030-14", 2030, ">=", 40, None, "ít nhất 40"),
+    ("VP-2026-02", 2026, ">", 80, None, ">80%"),      # 003 Phụ lục 2 row 2
+])
+def test_sample_targets_match_documents(frames, code, year, comparator, value, high, raw):
+    row = target(frames, code, year)
+    assert row.comparator == comparator and row.value == value and row.raw == raw
+    assert (pd.isna(row.value_high) and high is None) or row.value_high == high
+
+
+def test_tpvl_028_keeps_the_unconvertible_2024_cell(frames):
+    row = target(frames, "TPVL-028", 2024)
+    assert row.raw == "02 phường" and pd.isna(row.value) and pd.isna(row.comparator) and row.note
+
+
+def test_referenced_qd2808_indicators_are_recorded_not_invented(frames):
+    ind = frames["indicators"].set_index("code")
+    for code in ("KHCN-2025-I.1", "KHCN-2025-I.2"):
+        assert ind.loc[code, "kind"] == "referenced" and "2808" in ind.loc[code, "note"]
+    assert not frames["targets"].indicator_code.isin(["KHCN-2025-I.1", "KHCN-2025-I.2"]).any()
+
+
+def test_document_results_keep_conflicting_figures(frames):
+    res = frames["results_documents"]
+    about_fibre = res.name_vi.str.contains("cáp quang", case=False) | res.quote.str.contains("cáp quang", case=False)
+    fibre = res[about_fibre & res.value.isin([74.1, 71.43, 79.0])]
+    assert set(fibre.value) == {74.1, 71.43, 79.0}
+
+
+def test_budgets_sum_to_the_documents(frames):
+    b = frames["budgets"]
+    qd = b[b.plan == "qd2702-2024"]
+    total = qd[qd.level == "tong"].iloc[0]
+    assert (total.total, total.su_nghiep_2025, total.su_nghiep_2026_2030) == (174650, 60910, 113740)
+    agencies = qd[qd.level == "don_vi"]
+    assert agencies.total.sum() == 174650
+    assert agencies.su_nghiep_2025.sum() == 60910 and agencies.su_nghiep_2026_2030.sum() == 113740
+    vp = b[(b.plan == "kh-cds-2026-vpubnd") & (b.level == "nhiem_vu")]
+    assert vp.su_nghiep_2026_2030.sum() == 7300 and len(vp) == 6
+
+
+def test_milestones_of_qd2702_appendix_ii(frames):
+    m = frames["milestones"]
+    pl2 = m[m.code.str.startswith("DA2702-PL2-")]
+    assert len(pl2) == 18
+    ioc = pl2[pl2.code == "DA2702-PL2-III.3"].iloc[0]
+    assert ioc.deadline_raw == "Quý I/2025" and str(ioc.due_date) == "2025-03-31"
+
+
+def test_units_2023_wards_and_2025_communes(frames):
+    u = frames["units"]
+    assert (u.level == "phuong").sum() == 11
+    communes = u[u.level == "xa"]
+    assert len(communes) == 124 and (communes.type == "phường").sum() == 19
+    cw = frames["unit_crosswalk"]
+    assert len(cw) == 11 and cw.new_unit_code.isin(communes.unit_code).all()
+    # Long Châu (29551) is formed from Phường 1, 2, 9 and Trường An
+    assert set(cw[cw.new_unit_code == "x2025-29551"].old_unit_code) == {
+        "p2023-29548", "p2023-29551", "p2023-29542", "p2023-29572"}
+
+
+def test_agency_renames_of_2025(frames):
+    ag = frames["agencies"].set_index("code")
+    succ = ag.successor_code.dropna().to_dict()
+    names = ag.name_vi.to_dict()
+    tttt = [c for c, n in names.items() if n == "Sở Thông tin và Truyền thông"]
+    assert tttt and names[succ[tttt[0]]] == "Sở Khoa học và Công nghệ"
+    khdt = [c for c, n in names.items() if n == "Sở Kế hoạch và Đầu tư"]
+    assert khdt and names[succ[khdt[0]]] == "Sở Tài chính"
+
+
+def test_every_printed_agency_cell_resolves(frames):
+    aliases = set(frames["agency_aliases"].alias.map(collapse))
+    raws = set(frames["assignments"].raw.map(collapse))
+    assert raws <= aliases
+
+
+def test_indicators_without_lead_stay_visible(frames):
+    ind = frames["indicators"]
+    a = frames["assignments"]
+    no_lead = set(ind.code) - set(a[a.role == "lead"].indicator_code)
+    assert "KH67-2025-02" in no_lead  # 000 Phụ lục 1 assigns no lead for "100% chế độ báo cáo"
+
+
+def test_all_text_is_nfc(tables):
+    import unicodedata
+    for name, t in tables.items():
+        for col in t.column_names:
+            if t.schema.field(col).type == "string":
+                for v in t.column(col).to_pylist():
+                    assert v is None or unicodedata.is_normalized("NFC", v), (name, col, v)

@@ -1,0 +1,42 @@
+import datetime as dt
+
+from vlboard import formatting, overview, periods
+import pandas as pd
+import pytest
+
+
+def test_vietnamese_numbers_and_dates():
+    assert formatting.number(1234.5) == "1.234,5"
+    assert formatting.number(1234.0) == "1.234"
+    assert formatting.percent(72.5) == "72,5%"
+    assert formatting.number(None) == "–" and formatting.number(float("nan")) == "–"
+    assert formatting.date(dt.date(2025, 9, 30)) == "30/09/2025"
+    assert formatting.date("2024-12-27") == "27/12/2024"
+
+
+@pytest.mark.parametrize("code, end, label", [
+    ("2025", dt.date(2025, 12, 31), "Năm 2025"),
+    ("2025-Q3", dt.date(2025, 9, 30), "Quý III/2025"),
+    ("2024-02", dt.date(2024, 2, 29), "Tháng 02/2024"),
+])
+def test_periods(code, end, label):
+    assert periods.parse_period(code).end == end
+    assert periods.label_vi(code) == label
+
+
+@pytest.mark.parametrize("bad", ["2025-Q5", "25", "2025-13", "Q3/2025", "", "2025; drop table"])
+def test_bad_periods_are_refused_in_vietnamese(bad):
+    with pytest.raises(ValueError, match="Kỳ báo cáo không hợp lệ"):
+        periods.parse_period(bad)
+
+
+def test_quarters_range():
+    qs = periods.quarters("2023-Q1", "2026-Q3")
+    assert len(qs) == 15 and qs[-1].code == "2026-Q3"
+
+
+def test_default_period_prefers_newest_then_quarter():
+    df = pd.DataFrame({"period": ["2025", "2025-Q4", "2024"], "period_type": ["year", "quarter", "year"],
+                       "period_end": [dt.date(2025, 12, 31)] * 2 + [dt.date(2024, 12, 31)]})
+    assert overview.default_period(df) == "2025-Q4"
+    assert overview.default_period(df.iloc[:0]) is None

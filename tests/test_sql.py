@@ -1,0 +1,52 @@
+"""Every .sql file runs on a tiny fixture snapshot and returns its declared columns."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from vlboard import db, queries, snapshots
+
+PARAMS = {"include_demo": True, "code": "C-01"}
+
+
+@pytest.fixture
+def con(tiny_data):
+    _, path, _ = snapshots.current(tiny_data)
+    return db.open_snapshot(path)
+
+
+@pytest.mark.parametrize("name", queries.names())
+def test_query_returns_declared_columns(con, name):
+    q = queries.load(name)
+    assert q.columns, f"{name}.sql has no '-- columns:' header"
+    assert re.search(r"^-- grain:", q.text, re.MULTILINE), f"{name}.sql has no grain header"
+    df = queries.run(con, name, **{p: PARAMS[p] for p in q.params})
+    assert list(df.columns) == list(q.columns)
+
+
+def test_sql_uses_only_bound_parameters():
+    for name in queries.names():
+        text = queries.load(name).text
+        assert "{" not in text and "%s" not in text, name
+
+
+def test_indicator_counts_respect_demo_filter(con):
+    with_demo = queries.run(con, "indicator_counts", include_demo=True)
+    real = queries.run(con, "indicator_counts", include_demo=False)
+    assert with_demo.n_with_results.sum() == 2 and real.n_with_results.sum() == 1
+    assert with_demo.n_indicators.sum() == 3
+
+
+def test_latest_period_needs_a_target_for_its_year(con):
+    periods = queries.run(con, "latest_period", include_demo=True)
+    assert periods.period.tolist() == ["2025-Q3"]  # T-01 has 2024 result but only a 2025 target
+    assert queries.run(con, "latest_period", include_demo=False).empty
+
+
+def test_wrong_parameters_are_refused(con):
+    with pytest.raises(TypeError):
+        queries.run(con, "indicator_results")
+    with pytest.raises(ValueError):
+        queries.load("../etc/passwd")

@@ -1,0 +1,5 @@
+import sys
+
+from vlboard.cli import main
+
+sys.exit(main())

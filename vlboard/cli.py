@@ -1,0 +1,71 @@
+"""Command line: ``python -m vlboard build | check | status``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from vlboard import catalogue, snapshots
+
+
+def _data(args) -> snapshots.DataDir:
+    return snapshots.DataDir(Path(args.data)) if args.data else snapshots.default_data_dir()
+
+
+def cmd_build(args) -> int:
+    data = _data(args)
+    if args.if_missing and snapshots.current_id(data):
+        try:
+            snapshots.current(data)
+            print(f"Đã có bản dữ liệu: {snapshots.current_id(data)}")
+            return 0
+        except snapshots.SnapshotError as exc:
+            print(f"Bản dữ liệu hiện tại không dùng được ({exc}); dựng lại.", file=sys.stderr)
+    try:
+        sid = snapshots.build(data, author=args.author)
+    except catalogue.CatalogueError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    _, _, manifest = snapshots.current(data)
+    rows = ", ".join(f"{t}={v['rows']}" for t, v in manifest["tables"].items())
+    print(f"Bản dữ liệu mới: {sid} (cha: {manifest['parent']})\n{rows}")
+    return 0
+
+
+def cmd_check(args) -> int:
+    data = _data(args)
+    tables, problems = catalogue.load_sources(data.source)
+    if not problems:
+        problems = catalogue.check(tables, catalogue.load_documents(data.documents, tables["plans"]))
+    for p in problems:
+        print(f"- {p}", file=sys.stderr)
+    print(f"{len(problems)} lỗi" if problems else "Dữ liệu nguồn hợp lệ.", flush=True)
+    return 1 if problems else 0
+
+
+def cmd_status(args) -> int:
+    data = _data(args)
+    try:
+        sid, path, manifest = snapshots.current(data)
+    except snapshots.SnapshotError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(f"CURRENT = {sid}\ntạo lúc {manifest['created_at']}, cha {manifest['parent']}")
+    for t, v in manifest["tables"].items():
+        print(f"  {t:<18} {v['rows']:>7} dòng")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m vlboard", description="vlboard: dữ liệu chuyển đổi số Vĩnh Long")
+    ap.add_argument("--data", help="thư mục dữ liệu (mặc định: data/ hoặc $VLBOARD_DATA)")
+    sub = ap.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help="dựng bản dữ liệu mới từ data/source và chuyển CURRENT")
+    b.add_argument("--author", default="build")
+    b.add_argument("--if-missing", action="store_true", help="chỉ dựng khi chưa có bản dữ liệu dùng được")
+    b.set_defaults(func=cmd_build)
+    sub.add_parser("check", help="kiểm tra dữ liệu nguồn").set_defaults(func=cmd_check)
+    sub.add_parser("status", help="bản dữ liệu hiện tại").set_defaults(func=cmd_status)
+    args = ap.parse_args(argv)
+    return args.func(args)

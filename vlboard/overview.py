@@ -1,0 +1,58 @@
+"""What the first page shows, computed from query frames (pure: pandas in, pandas/dicts out)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from vlboard import formatting
+from vlboard.periods import label_vi
+from vlboard.schema import PILLARS, SOURCES
+
+
+@dataclass(frozen=True)
+class DataDates:
+    real: str  # dd/mm/yyyy of the newest real (document/report) figure, or '–'
+    demo: str | None  # same for demo figures, None when there are none
+
+
+def pivot_counts(counts: pd.DataFrame) -> pd.DataFrame:
+    """plan × pillar counts → one row per plan, one column per pillar, plus a total (Vietnamese)."""
+    if counts.empty:
+        return pd.DataFrame(columns=["Kế hoạch", *PILLARS.values(), "Tổng"])
+    counts = counts.assign(plan_number=counts.plan_number.fillna("").astype(str))
+    table = counts.pivot_table(index=["plan", "plan_number"], columns="pillar", values="n_indicators",
+                               aggfunc="sum", fill_value=0)
+    table = table.reindex(columns=list(PILLARS), fill_value=0)
+    table.columns = [PILLARS[c] for c in table.columns]
+    table["Tổng"] = table.sum(axis=1)
+    table = table.reset_index()
+    table.insert(0, "Kế hoạch", [n or p for p, n in zip(table.plan, table.plan_number)])
+    table = table.drop(columns=["plan", "plan_number"])
+    total = {"Kế hoạch": "Tổng cộng", **{c: int(table[c].sum()) for c in table.columns[1:]}}
+    return pd.concat([table, pd.DataFrame([total])], ignore_index=True).astype(
+        {c: "int64" for c in table.columns[1:]})
+
+
+def data_dates(by_source: pd.DataFrame) -> DataDates:
+    real = by_source[by_source.source != "demo"]["last_as_of"].dropna()
+    demo = by_source[by_source.source == "demo"]["last_as_of"].dropna()
+    return DataDates(formatting.date(real.max()) if len(real) else "–",
+                     formatting.date(demo.max()) if len(demo) else None)
+
+
+def default_period(periods: pd.DataFrame) -> str | None:
+    """The most recent period with both targets and results (quarter before year on a tie)."""
+    if periods.empty:
+        return None
+    ordered = periods.assign(rank=periods.period_type.map({"month": 0, "quarter": 1, "year": 2}))
+    return ordered.sort_values(["period_end", "rank"], ascending=[False, True]).iloc[0]["period"]
+
+
+def period_label(code: str | None) -> str:
+    return label_vi(code) if code else "–"
+
+
+def source_label(code: str) -> str:
+    return SOURCES.get(code, code)

@@ -1,0 +1,62 @@
+"""The tables of a snapshot: names, columns and Arrow types, in one place.
+
+Source CSVs under data/source/ carry the same columns (as text); the build casts them to these
+types. Readers (DuckDB views, tests, the wall screen) rely on this contract.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+S, F, I, D, TS = pa.string(), pa.float64(), pa.int32(), pa.date32(), pa.timestamp("ms")
+
+TABLES: dict[str, list[tuple[str, pa.DataType]]] = {
+    "plans": [("code", S), ("number", S), ("date", D), ("date_raw", S), ("issuer", S),
+              ("issuer_agency_code", S), ("level", S), ("title", S), ("period_start", I),
+              ("period_end", I), ("document_file", S), ("note", S)],
+    "indicators": [("code", S), ("plan", S), ("pillar", S), ("name_vi", S), ("kind", S), ("unit", S),
+                   ("direction", S), ("scope", S), ("focus_area", S), ("section", S), ("quote", S),
+                   ("see_also", S), ("note", S)],
+    "targets": [("indicator_code", S), ("year", I), ("comparator", S), ("value", F),
+                ("value_high", F), ("raw", S), ("note", S)],
+    "agencies": [("code", S), ("name_vi", S), ("short_name", S), ("level", S), ("kind", S),
+                 ("valid_from", D), ("valid_to", D), ("successor_code", S), ("unit_code", S), ("note", S)],
+    "agency_aliases": [("alias", S), ("agency_code", S), ("note", S)],
+    "agency_members": [("collective_code", S), ("member_code", S), ("note", S)],
+    "assignments": [("indicator_code", S), ("agency_code", S), ("role", S), ("raw", S)],
+    "units": [("unit_code", S), ("official_code", S), ("name_vi", S), ("type", S), ("level", S),
+              ("parent_code", S), ("valid_from", D), ("valid_to", D), ("former_province", S), ("note", S)],
+    "unit_crosswalk": [("old_unit_code", S), ("new_unit_code", S), ("effective", D), ("note", S)],
+    "results_documents": [("result_id", S), ("plan", S), ("indicator_codes", S), ("name_vi", S),
+                          ("value", F), ("unit", S), ("numerator", F), ("denominator", F),
+                          ("period", S), ("as_of", D), ("as_of_raw", S), ("unit_code", S),
+                          ("agency_code", S), ("quote", S)],
+    "budgets": [("budget_id", S), ("plan", S), ("level", S), ("stt", S), ("agency_raw", S), ("item", S),
+                ("total", F), ("su_nghiep_2025", F), ("dau_tu_2025", F), ("su_nghiep_2026_2030", F),
+                ("dau_tu_2026_2030", F), ("amount_column_unclear", F), ("note", S)],
+    "milestones": [("code", S), ("plan", S), ("group", S), ("task_vi", S), ("lead_raw", S),
+                   ("partner_raw", S), ("deadline_raw", S), ("due_date", D), ("recurrence", S),
+                   ("period_start", I), ("period_end", I), ("product", S), ("indicator_code", S),
+                   ("section", S), ("quote", S)],
+    # derived by the build: every reported value (documents, reports, demo) at one grain
+    "results": [("result_id", S), ("indicator_code", S), ("period", S), ("period_type", S), ("year", I),
+                ("period_end", D), ("unit_code", S), ("agency_code", S), ("value", F), ("value_text", S),
+                ("numerator", F), ("denominator", F), ("as_of", D), ("source", S), ("reported_by", S),
+                ("reported_at", TS), ("plan", S), ("quote", S)],
+}
+
+# tables an officer edits as CSV under data/source/ (results is derived)
+SOURCE_TABLES = [t for t in TABLES if t != "results"]
+PILLARS = {"chinh_quyen_so": "Chính quyền số", "kinh_te_so": "Kinh tế số", "xa_hoi_so": "Xã hội số",
+           "nen_tang": "Nền tảng"}
+KINDS = {"percent", "count", "ratio", "qualitative", "referenced"}
+COMPARATORS = {">=", ">", "<=", "<", "range", "done"}
+SOURCES = {"document": "Văn bản", "report": "Báo cáo", "demo": "Minh họa"}
+
+
+def arrow_schema(table: str) -> pa.Schema:
+    return pa.schema([pa.field(name, typ) for name, typ in TABLES[table]])
+
+
+def columns(table: str) -> list[str]:
+    return [name for name, _ in TABLES[table]]

@@ -1,0 +1,272 @@
+"""Immutable snapshots: data/snapshots/<id>/<table>.parquet + manifest.json, and data/CURRENT.
+
+A build writes everything into a hidden temporary folder, renames it into place (atomic on one
+file system) and only then switches CURRENT with ``os.replace``. A build that dies at any moment
+leaves CURRENT pointing at the previous, complete snapshot. Readers verify checksums and report a
+damaged snapshot in Vietnamese instead of failing deep inside DuckDB.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from vlboard import catalogue, demo, schema
+from vlboard.periods import parse_period
+
+MANIFEST = "manifest.json"
+FORMAT_VERSION = 1
+
+
+class SnapshotError(Exception):
+    """A snapshot cannot be used; the message is Vietnamese and names the table or file."""
+
+
+@dataclass(frozen=True)
+class DataDir:
+    root: Path
+
+    @property
+    def source(self) -> Path:
+        return self.root / "source"
+
+    @property
+    def documents(self) -> Path:
+        return self.root / "documents"
+
+    @property
+    def snapshots(self) -> Path:
+        return self.root / "snapshots"
+
+    @property
+    def current_file(self) -> Path:
+        return self.root / "CURRENT"
+
+
+def default_data_dir() -> DataDir:
+    return DataDir(Path(os.environ.get("VLBOARD_DATA", Path(__file__).resolve().parents[1] / "data")))
+
+
+# ---------------------------------------------------------------------------------- reading
+
+def current_id(data: DataDir) -> str | None:
+    try:
+        text = data.current_file.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    return text or None
+
+
+def snapshot_dir(data: DataDir, snapshot_id: str) -> Path:
+    """The folder of a snapshot id; refuses ids that are not plain folder names."""
+    if not snapshot_id or snapshot_id != Path(snapshot_id).name or snapshot_id.startswith("."):
+        raise SnapshotError(f"Mã bản dữ liệu không hợp lệ: {snapshot_id!r}")
+    return data.snapshots / snapshot_id
+
+
+def read_manifest(path: Path) -> dict:
+    try:
+        return json.loads((path / MANIFEST).read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise SnapshotError(f"Bản dữ liệu {path.name}: thiếu tệp {MANIFEST}") from exc
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise SnapshotError(f"Bản dữ liệu {path.name}: tệp {MANIFEST} bị hỏng ({exc})") from exc
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def verify(path: Path) -> dict:
+    """Check a snapshot folder: manifest, every table present, checksums, parquet readable, schema.
+
+    Returns the manifest; raises SnapshotError naming the first broken table.
+    """
+    manifest = read_manifest(path)
+    for table in schema.TABLES:
+        info = manifest.get("tables", {}).get(table)
+        file = path / f"{table}.parquet"
+        if info is None or not file.is_file():
+            raise SnapshotError(f"Bản dữ liệu {path.name}: thiếu bảng «{table}»")
+        if _sha256(file) != info["sha256"]:
+            raise SnapshotError(f"Bản dữ liệu {path.name}: bảng «{table}» bị hỏng (sai mã kiểm tra)")
+        try:
+            got = pq.read_schema(file)
+        except (pa.ArrowInvalid, OSError) as exc:
+            raise SnapshotError(f"Bản dữ liệu {path.name}: không đọc được bảng «{table}» ({exc})") from exc
+        want = schema.arrow_schema(table)
+        if [(f.name, f.type) for f in got] != [(f.name, f.type) for f in want]:
+            raise SnapshotError(f"Bản dữ liệu {path.name}: bảng «{table}» sai cấu trúc cột")
+    return manifest
+
+
+def current(data: DataDir) -> tuple[str, Path, dict]:
+    """(id, folder, manifest) of the live snapshot, verified."""
+    sid = current_id(data)
+    if sid is None:
+        raise SnapshotError("Chưa có bản dữ liệu nào: chạy «python -m vlboard build»")
+    path = snapshot_dir(data, sid)
+    if not path.is_dir():
+        raise SnapshotError(f"CURRENT trỏ tới bản dữ liệu không tồn tại: {sid}")
+    return sid, path, verify(path)
+
+
+def list_snapshots(data: DataDir) -> list[dict]:
+    out = []
+    if data.snapshots.is_dir():
+        for p in sorted(data.snapshots.iterdir()):
+            if p.is_dir() and not p.name.startswith("."):
+                try:
+                    out.append(read_manifest(p))
+                except SnapshotError:
+                    continue
+    return out
+
+
+# ---------------------------------------------------------------------------------- writing
+
+def content_hash(table: pa.Table) -> str:
+    """Hash of a table's contents, independent of the parquet writer."""
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return hashlib.sha256(sink.getvalue().to_pybytes()).hexdigest()
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def switch_current(data: DataDir, snapshot_id: str) -> None:
+    """Point CURRENT at ``snapshot_id`` atomically (temp file + fsync + os.replace)."""
+    snapshot_dir(data, snapshot_id)  # validates the id
+    tmp = data.root / f".CURRENT.{os.getpid()}.tmp"
+    with tmp.open("w", encoding="utf-8") as fh:
+        fh.write(snapshot_id + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, data.current_file)
+    _fsync_dir(data.root)
+
+
+def write_snapshot(data: DataDir, tables: dict[str, pa.Table], *, author: str, note: str,
+                   extra: dict | None = None) -> str:
+    """Write a new snapshot next to the others and make it CURRENT. Returns its id."""
+    missing = [t for t in schema.TABLES if t not in tables]
+    if missing:
+        raise SnapshotError(f"Thiếu bảng khi ghi bản dữ liệu: {', '.join(missing)}")
+    data.snapshots.mkdir(parents=True, exist_ok=True)
+    parent = current_id(data)
+    hashes = {t: content_hash(tables[t]) for t in schema.TABLES}
+    digest = hashlib.sha256(json.dumps(hashes, sort_keys=True).encode()).hexdigest()[:10]
+    now = dt.datetime.now(dt.timezone.utc)
+    sid = f"{now:%Y%m%dT%H%M%S}{now.microsecond // 1000:03d}Z-{digest}"
+    tmp = data.snapshots / f".tmp-{sid}-{os.getpid()}"
+    tmp.mkdir()
+    fault_after = int(os.environ.get("VLBOARD_FAULT_AFTER_TABLES", "-1"))  # crash drill for tests
+    manifest_tables = {}
+    for n, table in enumerate(schema.TABLES):
+        if n == fault_after:
+            os._exit(70)
+        file = tmp / f"{table}.parquet"
+        pq.write_table(tables[table].cast(schema.arrow_schema(table)), file, compression="zstd")
+        with file.open("rb") as fh:
+            os.fsync(fh.fileno())
+        manifest_tables[table] = {"rows": tables[table].num_rows, "sha256": _sha256(file),
+                                  "content_sha256": hashes[table]}
+    manifest = {"id": sid, "format": FORMAT_VERSION, "created_at": now.isoformat(timespec="seconds"),
+                "parent": parent, "author": author, "note": note, "content_sha256": digest,
+                "tables": manifest_tables, **(extra or {})}
+    with (tmp / MANIFEST).open("w", encoding="utf-8") as fh:
+        json.dump(manifest, fh, ensure_ascii=False, indent=2, sort_keys=True)
+        fh.flush()
+        os.fsync(fh.fileno())
+    _fsync_dir(tmp)
+    os.rename(tmp, data.snapshots / sid)
+    _fsync_dir(data.snapshots)
+    switch_current(data, sid)
+    return sid
+
+
+def clean_temp(data: DataDir) -> list[str]:
+    """Remove leftovers of builds that died (hidden .tmp-* folders); never touches snapshots."""
+    removed = []
+    if data.snapshots.is_dir():
+        for p in data.snapshots.glob(".tmp-*"):
+            shutil.rmtree(p, ignore_errors=True)
+            removed.append(p.name)
+    return removed
+
+
+# ---------------------------------------------------------------------------------- building
+
+def load_build_config(data: DataDir) -> demo.DemoConfig:
+    path = data.source / "build.toml"
+    if not path.exists():
+        return demo.DemoConfig()
+    cfg = tomllib.loads(path.read_text(encoding="utf-8")).get("demo", {})
+    return demo.DemoConfig(**cfg)
+
+
+def document_results(rows: list[dict]) -> list[dict]:
+    """One results row per (document figure, linked indicator); unlinked figures stay only in
+    results_documents. Status sentences keep value NULL and their text in value_text."""
+    out = []
+    for r in rows:
+        codes = [c.strip() for c in (r["indicator_codes"] or "").split(";") if c.strip()]
+        p = parse_period(r["period"])
+        for code in codes:
+            out.append(dict(
+                result_id=f"{r['result_id']}:{code}", indicator_code=code, period=p.code,
+                period_type=p.kind, year=p.year, period_end=p.end, unit_code=r["unit_code"],
+                agency_code=r["agency_code"], value=r["value"],
+                value_text=None if r["value"] is not None else r["quote"],
+                numerator=r["numerator"], denominator=r["denominator"], as_of=r["as_of"],
+                source="document", reported_by=r["plan"], reported_at=None, plan=r["plan"],
+                quote=r["quote"]))
+    return out
+
+
+def build_tables(data: DataDir) -> dict[str, pa.Table]:
+    """Read data/source, check it, derive ``results``. Raises CatalogueError on bad sources."""
+    tables, problems = catalogue.load_sources(data.source)
+    if not problems:
+        documents = catalogue.load_documents(data.documents, tables["plans"])
+        problems = catalogue.check(tables, documents)
+    if problems:
+        raise catalogue.CatalogueError(problems)
+    config = load_build_config(data)
+    rows = {t: tables[t].to_pylist() for t in ("indicators", "targets", "units", "unit_crosswalk",
+                                                  "agencies", "assignments", "results_documents")}
+    doc_rows = document_results(rows["results_documents"])
+    skip = {(r["indicator_code"], r["unit_code"] or r["agency_code"], r["period"]) for r in doc_rows}
+    all_rows = doc_rows + demo.generate(rows, config, skip)
+    all_rows.sort(key=lambda r: (r["indicator_code"], r["period_end"], r["result_id"]))
+    tables["results"] = pa.Table.from_pylist(all_rows, schema=schema.arrow_schema("results"))
+    return tables
+
+
+def build(data: DataDir, *, author: str = "build") -> str:
+    """data/source → new snapshot → CURRENT. Returns the new id."""
+    clean_temp(data)
+    tables = build_tables(data)
+    config = load_build_config(data)
+    return write_snapshot(data, tables, author=author, note="Dựng từ data/source",
+                          extra={"demo_last_quarter": config.last_quarter})
