@@ -38,9 +38,4 @@ st.subheader("Số chỉ tiêu theo kế hoạch và trụ cột")
 st.dataframe(overview.pivot_counts(counts), hide_index=True, width="stretch")
 
 st.subheader("Văn bản nguồn")
-plans = queries.run(live.con, "plans")
-plans["date"] = plans["date"].map(formatting.date)
-st.dataframe(plans.rename(columns={"number": "Số hiệu", "date": "Ngày", "issuer": "Cơ quan ban hành",
-                                   "title": "Tên văn bản", "period_start": "Từ năm", "period_end": "Đến năm"})
-             [["Số hiệu", "Ngày", "Cơ quan ban hành", "Tên văn bản", "Từ năm", "Đến năm"]],
-             hide_index=True, width="stretch")
+st.dataframe(overview.plans_table(queries.run(live.con, "plans")), hide_index=True, width="stretch")

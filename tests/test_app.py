@@ -39,7 +39,8 @@ def test_overview_on_shipped_data(monkeypatch, shipped_data):
     assert m["Kỳ mới nhất có mục tiêu và số liệu"].startswith("Quý")
     table = at.dataframe[0].value
     assert table.iloc[-1]["Kế hoạch"] == "Tổng cộng" and table.iloc[-1]["Tổng"] == 401
-    assert "3100/QĐ-UBND" in set(table["Kế hoạch"])
+    assert table["Kế hoạch"].iloc[0] == "KH 67/KH-UBND (2020, tỉnh)"
+    assert "QĐ 3100/QĐ-UBND (2023, TP Vĩnh Long)" in set(table["Kế hoạch"])
     text = " ".join(md.value for md in at.markdown)
     sid = snapshots.current_id(shipped_data)
     assert sid in text and "minh họa" in text

@@ -21,15 +21,17 @@ def pivot_counts(counts: pd.DataFrame) -> pd.DataFrame:
     """plan × pillar counts → one row per plan, one column per pillar, plus a total (Vietnamese)."""
     if counts.empty:
         return pd.DataFrame(columns=["Kế hoạch", *PILLARS.values(), "Tổng"])
-    counts = counts.assign(plan_number=counts.plan_number.fillna("").astype(str))
-    table = counts.pivot_table(index=["plan", "plan_number"], columns="pillar", values="n_indicators",
+    order = list(dict.fromkeys(counts.plan))
+    counts = counts.assign(plan_name=counts.plan_name.fillna(counts.plan))
+    table = counts.pivot_table(index=["plan", "plan_name"], columns="pillar", values="n_indicators",
                                aggfunc="sum", fill_value=0)
     table = table.reindex(columns=list(PILLARS), fill_value=0)
     table.columns = [PILLARS[c] for c in table.columns]
     table["Tổng"] = table.sum(axis=1)
     table = table.reset_index()
-    table.insert(0, "Kế hoạch", [n or p for p, n in zip(table.plan, table.plan_number)])
-    table = table.drop(columns=["plan", "plan_number"])
+    table = table.set_index("plan").loc[order].reset_index()  # the query's order: oldest plan first
+    table.insert(0, "Kế hoạch", table.plan_name)
+    table = table.drop(columns=["plan", "plan_name"])
     total = {"Kế hoạch": "Tổng cộng", **{c: int(table[c].sum()) for c in table.columns[1:]}}
     return pd.concat([table, pd.DataFrame([total])], ignore_index=True).astype(
         {c: "int64" for c in table.columns[1:]})
@@ -48,6 +50,17 @@ def default_period(periods: pd.DataFrame) -> str | None:
         return None
     ordered = periods.assign(rank=periods.period_type.map({"month": 0, "quarter": 1, "year": 2}))
     return ordered.sort_values(["period_end", "rank"], ascending=[False, True]).iloc[0]["period"]
+
+
+def plans_table(plans: pd.DataFrame) -> pd.DataFrame:
+    """The source documents as shown to users: Vietnamese headers, dates as printed when unknown."""
+    shown = plans.assign(
+        date=[formatting.date(d) if not pd.isna(d) else (raw or "–") for d, raw in zip(plans.date, plans.date_raw)],
+        number=plans.number.fillna("(không ghi số)"))
+    return shown.rename(columns={"short_name": "Văn bản", "number": "Số hiệu", "date": "Ngày ban hành",
+                                 "issuer": "Cơ quan ban hành", "title": "Tên văn bản", "period_start": "Từ năm",
+                                 "period_end": "Đến năm"})[
+        ["Văn bản", "Số hiệu", "Ngày ban hành", "Cơ quan ban hành", "Tên văn bản", "Từ năm", "Đến năm"]]
 
 
 def period_label(code: str | None) -> str:

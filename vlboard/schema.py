@@ -11,7 +11,7 @@ import pyarrow as pa
 S, F, I, D, TS = pa.string(), pa.float64(), pa.int32(), pa.date32(), pa.timestamp("ms")
 
 TABLES: dict[str, list[tuple[str, pa.DataType]]] = {
-    "plans": [("code", S), ("number", S), ("date", D), ("date_raw", S), ("issuer", S),
+    "plans": [("code", S), ("short_name", S), ("number", S), ("date", D), ("date_raw", S), ("issuer", S),
               ("issuer_agency_code", S), ("level", S), ("title", S), ("period_start", I),
               ("period_end", I), ("document_file", S), ("note", S)],
     "indicators": [("code", S), ("plan", S), ("pillar", S), ("name_vi", S), ("kind", S), ("unit", S),

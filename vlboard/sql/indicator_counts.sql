@@ -1,8 +1,8 @@
 -- grain: one row per plan × pillar (every indicator of the catalogue, numeric or not)
--- columns: plan, plan_number, pillar, n_indicators, n_numeric, n_with_results
+-- columns: plan, plan_name, pillar, n_indicators, n_numeric, n_with_results
 -- params: $include_demo
 select i.plan,
-       p.number as plan_number,
+       p.short_name as plan_name,
        i.pillar,
        count(*)::integer as n_indicators,
        count(*) filter (where i.kind in ('percent', 'count', 'ratio'))::integer as n_numeric,
@@ -13,4 +13,4 @@ select i.plan,
 from indicators i
 join plans p on p.code = i.plan
 group by all
-order by i.plan, i.pillar
+order by min(coalesce(p.date, make_date(p.period_start, 1, 1))), i.plan, i.pillar

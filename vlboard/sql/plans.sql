@@ -1,6 +1,6 @@
 -- grain: one row per plan document
--- columns: code, number, date, issuer, level, title, period_start, period_end, document_file
+-- columns: code, short_name, number, date, date_raw, issuer, level, title, period_start, period_end, document_file
 -- params: none
-select code, number, date, issuer, level, title, period_start, period_end, document_file
+select code, short_name, number, date, date_raw, issuer, level, title, period_start, period_end, document_file
 from plans
-order by period_start, code
+order by period_start, coalesce(date, make_date(period_start, 1, 1)), code

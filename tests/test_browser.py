@@ -1,0 +1,31 @@
+"""The served app in a real headless Chromium: what a leader sees, no error box, screenshot saved."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from .served import ARTIFACTS, CHROMIUM, browser_page, served_app
+
+pytestmark = pytest.mark.skipif(not __import__("os").path.exists(CHROMIUM),
+                                reason="Debian chromium missing: run `make setup`")
+
+
+def test_overview_in_chromium(shipped_data):
+    from playwright.sync_api import expect
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with served_app(shipped_data.root) as url, browser_page() as page:
+        page.goto(url)
+        expect(page.get_by_text("Số chỉ tiêu theo kế hoạch và trụ cột")).to_be_visible(timeout=30000)
+        expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=30000)
+        metric = page.get_by_test_id("stMetricValue").first
+        expect(metric).to_have_text("401")
+        expect(page.get_by_test_id("stDataFrame").first).to_be_visible()
+        assert page.get_by_test_id("stException").count() == 0
+        body = page.inner_text("body")
+        assert re.search(r"Số liệu văn bản đến ngày \*?\*?\d{2}/\d{2}/\d{4}", body.replace("*", "")) or \
+            re.search(r"\d{2}/\d{2}/\d{4}", body)
+        assert "minh họa" in body
+        page.screenshot(path=str(ARTIFACTS / "overview.png"), full_page=True)
