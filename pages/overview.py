@@ -39,3 +39,11 @@ st.dataframe(overview.pivot_counts(counts), hide_index=True, width="stretch")
 
 st.subheader("Văn bản nguồn")
 st.dataframe(overview.plans_table(queries.run(live.con, "plans")), hide_index=True, width="stretch")
+
+no_lead = queries.run(live.con, "indicators_without_lead")
+with st.expander(f"Chỉ tiêu chưa giao cơ quan chủ trì: {formatting.number(len(no_lead))}"):
+    st.dataframe(overview.no_lead_table(no_lead), hide_index=True, width="stretch")
+
+figures = queries.run(live.con, "document_figures")
+with st.expander(f"Số liệu nêu trong văn bản: {formatting.number(len(figures))} (kèm mục và trích dẫn)"):
+    st.dataframe(overview.figures_table(figures), hide_index=True, width="stretch")

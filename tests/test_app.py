@@ -44,6 +44,8 @@ def test_overview_on_shipped_data(monkeypatch, shipped_data):
     text = " ".join(md.value for md in at.markdown)
     sid = snapshots.current_id(shipped_data)
     assert sid in text and "minh họa" in text
+    no_lead = [e for e in at.expander if e.label.startswith("Chỉ tiêu chưa giao cơ quan chủ trì")]
+    assert no_lead and int(no_lead[0].label.split(": ")[1]) > 0
 
 
 def test_demo_toggle_changes_what_is_shown(monkeypatch, shipped_data):

@@ -180,3 +180,11 @@ def test_all_text_is_nfc(tables):
             if t.schema.field(col).type == "string":
                 for v in t.column(col).to_pylist():
                     assert v is None or unicodedata.is_normalized("NFC", v), (name, col, v)
+
+
+def test_every_document_figure_names_its_section(frames):
+    res = frames["results_documents"]
+    assert res.section.str.len().gt(0).all()
+    # 001 Phụ lục I "Kết quả đạt được hiện nay": fibre households 79%
+    row = res[(res.plan == "qd2702-2024") & (res.value == 79.0) & res.name_vi.str.contains("cáp quang")]
+    assert row.section.iloc[0].startswith("Phụ lục I")

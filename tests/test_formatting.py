@@ -40,3 +40,14 @@ def test_default_period_prefers_newest_then_quarter():
                        "period_end": [dt.date(2025, 12, 31)] * 2 + [dt.date(2024, 12, 31)]})
     assert overview.default_period(df) == "2025-Q4"
     assert overview.default_period(df.iloc[:0]) is None
+
+
+def test_figures_table_formats_values_and_keeps_quotes():
+    df = pd.DataFrame({"result_id": ["a", "b"], "plan_name": ["QĐ 2702"] * 2, "name_vi": ["x", "y"],
+                       "value": [1043728.0, None], "unit": ["hồ sơ", "trạng thái"],
+                       "as_of": [dt.date(2024, 12, 27), None], "section": ["Phụ lục I", "mục I.2"],
+                       "quote": ["1.043.728 hồ sơ", "Đã hoàn thành"], "indicator_codes": ["A", None]})
+    out = overview.figures_table(df)
+    assert out["Giá trị"].tolist() == ["1.043.728", "–"]
+    assert out["Thời điểm"].tolist() == ["27/12/2024", "–"]
+    assert out["Trích dẫn"].tolist() == ["1.043.728 hồ sơ", "Đã hoàn thành"]

@@ -201,6 +201,52 @@ def indicators_and_targets(shared: Path, docs: dict[str, str]):
     return pd.DataFrame(inds), pd.DataFrame(tgts)
 
 
+_HEADINGS = [
+    (0, re.compile(r"^(?:PHỤ LỤC|Phụ lục)\s*([IVX]+|\d+)?\b")),
+    (0, re.compile(r"^Phần\s+([IVX]+)\b")),
+    (1, re.compile(r"^([IVX]+)\.\s+\S")),
+    (2, re.compile(r"^(\d{1,2})\.\s+[^\d\s]")),
+]
+
+
+def section_finder(raw_text: str):
+    """A function: quote → the headings above its first occurrence ("Phụ lục I, mục III.2")."""
+    heads, pos = [], 0
+    for line in raw_text.splitlines():
+        c = collapse(line)
+        if not c:
+            continue
+        for level, rx in _HEADINGS:
+            m = rx.match(c)
+            if m:
+                if level:
+                    label = m.group(1)
+                else:
+                    prefix = "Phần" if c.startswith("Phần") else "Phụ lục"
+                    label = f"{prefix} {m.group(1) or ''}"
+                heads.append((pos, level, label.strip()))
+                break
+        pos += len(c) + 1
+    doc = collapse(raw_text)
+
+    def find(quote: str) -> str:
+        first = collapse(quote.replace("[…]", "…").split("…")[0])
+        at = doc.find(first)
+        if at < 0:
+            return ""
+        trail: dict[int, str] = {}
+        for off, level, label in heads:
+            if off > at:
+                break
+            trail = {k: v for k, v in trail.items() if k < level}
+            trail[level] = label
+        top = trail.get(0, "")
+        sub = ".".join(trail[k] for k in (1, 2) if k in trail)
+        return ", ".join(x for x in (top, f"mục {sub}" if sub else "") if x)
+
+    return find
+
+
 def as_of_from(text: str, plan_date: str) -> tuple[str, str]:
     """Map the free-text as_of of the reference to (ISO date, period)."""
     t = collapse(text)
@@ -226,7 +272,8 @@ def as_of_from(text: str, plan_date: str) -> tuple[str, str]:
 def results_documents(shared: Path, docs: dict[str, str], plans: pd.DataFrame) -> pd.DataFrame:
     ref = shared / "reference"
     rows = []
-    plan_dates = dict(zip(plans.code, plans.date))
+    plan_dates = {c: d or f"{dr[-4:]}-08-31" for c, d, dr in zip(plans.code, plans.date, plans.date_raw)}
+    finders = {k: section_finder((shared / "seeds" / f).read_text(encoding="utf-8")) for k, (_, f) in SEEDS.items()}
     for fname in ("seed000_001_actuals.csv", "seed002_003_actuals.csv"):
         df = pd.read_csv(ref / fname, dtype=str, keep_default_na=False)
         for i, r in enumerate(df.itertuples(index=False), start=1):
@@ -239,7 +286,7 @@ def results_documents(shared: Path, docs: dict[str, str], plans: pd.DataFrame) -
                 denominator=r.denominator, period=period, as_of=as_of, as_of_raw=collapse(r.as_of),
                 unit_code=PROVINCE_UNIT if r.source != "003" else "",
                 agency_code="VP-UBND-T" if r.source == "003" else "",
-                quote=collapse(r.quote)))
+                section=finders[r.source](r.quote), quote=collapse(r.quote)))
     return pd.DataFrame(rows)
 
 

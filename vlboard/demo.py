@@ -121,7 +121,7 @@ def generate(tables: dict[str, list[dict]], config: DemoConfig, skip: set[tuple[
             continue
         path = _target_path(targets[code])
         base = dict(indicator_code=code, value_text=None, source="demo", reported_by=DEMO_REPORTER,
-                    plan=ind["plan"], quote=None)
+                    plan=ind["plan"], source_ref=None, quote=None)
         scope = ind["scope"].split("+")
         if ind["plan"] == CITY_PLAN:
             if "ward" in scope:

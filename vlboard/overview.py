@@ -63,6 +63,20 @@ def plans_table(plans: pd.DataFrame) -> pd.DataFrame:
         ["Văn bản", "Số hiệu", "Ngày ban hành", "Cơ quan ban hành", "Tên văn bản", "Từ năm", "Đến năm"]]
 
 
+def no_lead_table(df: pd.DataFrame) -> pd.DataFrame:
+    return df.assign(pillar=df.pillar.map(formatting.pillar)).rename(columns={
+        "code": "Mã", "plan_name": "Kế hoạch", "pillar": "Trụ cột", "kind": "Loại", "name_vi": "Chỉ tiêu"})[
+        ["Mã", "Kế hoạch", "Trụ cột", "Chỉ tiêu"]]
+
+
+def figures_table(df: pd.DataFrame) -> pd.DataFrame:
+    """Document figures with their provenance; status sentences show '–' as value."""
+    return df.assign(value=df.value.map(formatting.number), as_of=df.as_of.map(formatting.date)).rename(columns={
+        "plan_name": "Văn bản", "name_vi": "Nội dung", "value": "Giá trị", "unit": "Đơn vị", "as_of": "Thời điểm",
+        "section": "Mục", "quote": "Trích dẫn", "indicator_codes": "Chỉ tiêu liên quan"})[
+        ["Văn bản", "Mục", "Nội dung", "Giá trị", "Đơn vị", "Thời điểm", "Trích dẫn", "Chỉ tiêu liên quan"]]
+
+
 def period_label(code: str | None) -> str:
     return label_vi(code) if code else "–"
 

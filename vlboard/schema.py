@@ -30,7 +30,7 @@ TABLES: dict[str, list[tuple[str, pa.DataType]]] = {
     "results_documents": [("result_id", S), ("plan", S), ("indicator_codes", S), ("name_vi", S),
                           ("value", F), ("unit", S), ("numerator", F), ("denominator", F),
                           ("period", S), ("as_of", D), ("as_of_raw", S), ("unit_code", S),
-                          ("agency_code", S), ("quote", S)],
+                          ("agency_code", S), ("section", S), ("quote", S)],
     "budgets": [("budget_id", S), ("plan", S), ("level", S), ("stt", S), ("agency_raw", S), ("item", S),
                 ("total", F), ("su_nghiep_2025", F), ("dau_tu_2025", F), ("su_nghiep_2026_2030", F),
                 ("dau_tu_2026_2030", F), ("amount_column_unclear", F), ("note", S)],
@@ -42,7 +42,7 @@ TABLES: dict[str, list[tuple[str, pa.DataType]]] = {
     "results": [("result_id", S), ("indicator_code", S), ("period", S), ("period_type", S), ("year", I),
                 ("period_end", D), ("unit_code", S), ("agency_code", S), ("value", F), ("value_text", S),
                 ("numerator", F), ("denominator", F), ("as_of", D), ("source", S), ("reported_by", S),
-                ("reported_at", TS), ("plan", S), ("quote", S)],
+                ("reported_at", TS), ("plan", S), ("source_ref", S), ("quote", S)],
 }
 
 # tables an officer edits as CSV under data/source/ (results is derived)

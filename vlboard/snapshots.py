@@ -240,7 +240,7 @@ def document_results(rows: list[dict]) -> list[dict]:
                 value_text=None if r["value"] is not None else r["quote"],
                 numerator=r["numerator"], denominator=r["denominator"], as_of=r["as_of"],
                 source="document", reported_by=r["plan"], reported_at=None, plan=r["plan"],
-                quote=r["quote"]))
+                source_ref=r["result_id"], quote=r["quote"]))
     return out
 
 
