@@ -130,3 +130,26 @@ def test_cli_build_and_status(tmp_path):
     status = subprocess.run([sys.executable, "-m", "vlboard", "--data", str(data.root), "status"], cwd=ROOT,
                             capture_output=True, text=True, timeout=60)
     assert snapshots.current_id(data) in status.stdout
+
+
+def test_nfd_source_text_is_stored_as_nfc(tmp_path):
+    import unicodedata
+    data = copy_sources(tmp_path)
+    path = data.source / "plans.csv"
+    path.write_text(unicodedata.normalize("NFD", path.read_text(encoding="utf-8")), encoding="utf-8")
+    snapshots.build(data)
+    _, snap, _ = snapshots.current(data)
+    import pyarrow.parquet as pq
+    titles = pq.read_table(snap / "plans.parquet").column("title").to_pylist()
+    assert all(unicodedata.is_normalized("NFC", t) for t in titles)
+    assert "Đề án chuyển đổi số tỉnh Vĩnh Long năm 2025 và định hướng đến năm 2030" in titles
+
+
+def test_missing_column_is_named(tmp_path):
+    data = copy_sources(tmp_path)
+    path = data.source / "units.csv"
+    text = path.read_text(encoding="utf-8").replace("unit_code,", "ma_don_vi,", 1)
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(catalogue.CatalogueError) as err:
+        snapshots.build(data)
+    assert "units.csv, dòng 1, cột «unit_code»: thiếu cột" in str(err.value)

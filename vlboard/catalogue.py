@@ -180,6 +180,9 @@ def check(tables: dict[str, pa.Table], documents: dict[str, str] | None = None) 
             continue
         if comp == "range" and (r["value_high"] is None or r["value_high"] < r["value"]):
             problems.append(Problem(f, i + 2, "value_high", "khoảng mục tiêu cần value ≤ value_high"))
+        if not r["raw"]:
+            problems.append(Problem(f, i + 2, "raw", "mục tiêu định lượng cần ô in nguyên văn (raw)"))
+            continue
         parsed = parse_raw(r["raw"])
         if parsed.comparator is not None and (parsed.comparator, parsed.value, parsed.value_high) != (
                 comp, r["value"], r["value_high"]):
