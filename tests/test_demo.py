@@ -85,3 +85,12 @@ def test_document_figures_are_never_overwritten(con):
 def test_views_are_read_only_sql_over_parquet(con):
     with pytest.raises(duckdb.Error):
         con.cursor().execute("insert into results (result_id) values ('x')")
+
+
+def test_agencies_report_only_while_they_exist(con):
+    # city-level bodies ended with the district level (Công an TPVL already on 2025-02-28)
+    late = q(con, """select count(*) from results r join agencies g on g.code = r.agency_code
+                     where r.source='demo' and g.valid_to is not null and r.period_end > g.valid_to""")[0][0]
+    assert late == 0
+    n_agencies = q(con, "select count(distinct agency_code) from results where source='demo'")[0][0]
+    assert n_agencies >= 8

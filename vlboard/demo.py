@@ -123,30 +123,22 @@ def generate(tables: dict[str, list[dict]], config: DemoConfig, skip: set[tuple[
         base = dict(indicator_code=code, value_text=None, source="demo", reported_by=DEMO_REPORTER,
                     plan=ind["plan"], source_ref=None, quote=None)
         scope = ind["scope"].split("+")
+
+        def emit(subject: str, periods: list, unit_code: str, agency_code: str | None) -> None:
+            lag = _rng(config, "lag", subject).random() < config.lagging_share
+            _series(config, (code, subject), path, periods, kind=ind["kind"], lagging=lag, out=out,
+                    base_row=dict(base, unit_code=unit_code, agency_code=agency_code), skip=skip)
+
         if ind["plan"] == CITY_PLAN:
             if "ward" in scope:
-                ward_units = [by_code[c] for c in [w["unit_code"] for w in wards_2023] + successors]
-                for u in ward_units:
-                    periods = [p for p in qs if _valid(u, p.end)]
-                    lag = _rng(config, "lag", u["unit_code"]).random() < config.lagging_share
-                    _series(config, (code, u["unit_code"]), path, periods, kind=ind["kind"],
-                            lagging=lag, out=out,
-                            base_row=dict(base, unit_code=u["unit_code"], agency_code=None), skip=skip)
-            city = by_code[CITY_UNIT]
+                for u in [by_code[w["unit_code"]] for w in wards_2023] + [by_code[c] for c in successors]:
+                    emit(u["unit_code"], [p for p in qs if _valid(u, p.end)], u["unit_code"], None)
             for ag in sorted(set(leads.get(code, []))):
-                periods = [p for p in qs if _valid(city, p.end)]
-                lag = _rng(config, "lag", ag).random() < config.lagging_share
-                _series(config, (code, ag), path, periods, kind=ind["kind"],
-                        lagging=lag, out=out,
-                        base_row=dict(base, unit_code=CITY_UNIT, agency_code=ag), skip=skip)
+                emit(ag, [p for p in qs if _valid(agencies[ag], p.end)], CITY_UNIT, ag)
         elif "commune" in scope:
             years = [parse_period(str(y)) for y in range(2025, last.year + 1)
                      if parse_period(str(y)).end <= last.end]
             for u in communes:
-                periods = [p for p in years if _valid(u, p.end)]
-                lag = _rng(config, "lag", u["unit_code"]).random() < config.lagging_share
-                _series(config, (code, u["unit_code"]), path, periods, kind=ind["kind"],
-                        lagging=lag, out=out,
-                        base_row=dict(base, unit_code=u["unit_code"], agency_code=None), skip=skip)
+                emit(u["unit_code"], [p for p in years if _valid(u, p.end)], u["unit_code"], None)
     return out
 
