@@ -61,6 +61,9 @@ def tiny_tables(**overrides: list[dict]) -> dict[str, pa.Table]:
                  as_of=d(2025, 9, 30), source="demo"),
             dict(result_id="r3", indicator_code="C-01", period="2025-Q3", period_type="quarter", year=2025,
                  period_end=d(2025, 9, 30), unit_code="w2", value=75.0, as_of=d(2025, 9, 30), source="demo")],
+        "reporting_rules": [dict(plan="p-tp", subject="ward", frequency="quarter"),
+                            dict(plan="p-tp", subject="lead_agency", frequency="quarter")],
+        "status_config": [dict(indicator_code=None, near_band=0.9, report_due_days=10)],
     }
     rows.update(overrides)
     out = {}

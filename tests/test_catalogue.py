@@ -140,14 +140,18 @@ def test_milestones_of_qd2702_appendix_ii(frames):
 
 def test_units_2023_wards_and_2025_communes(frames):
     u = frames["units"]
-    assert (u.level == "phuong").sum() == 11
+    assert u.unit_code.str.startswith("p2023-").sum() == 11
+    merged = u[u.unit_code == "p2024-29551"].iloc[0]  # Phường 1 + 2 from 01/11/2024
+    assert str(merged.valid_from) == "2024-11-01" and merged.level == "phuong"
     communes = u[u.level == "xa"]
     assert len(communes) == 124 and (communes.type == "phường").sum() == 19
     cw = frames["unit_crosswalk"]
-    assert len(cw) == 11 and cw.new_unit_code.isin(communes.unit_code).all()
+    direct = cw[cw.old_unit_code.str.startswith("p2023-") & cw.new_unit_code.str.startswith("x2025-")]
+    assert len(direct) == 11 and direct.new_unit_code.isin(communes.unit_code).all()
     # Long Châu (29551) is formed from Phường 1, 2, 9 and Trường An
-    assert set(cw[cw.new_unit_code == "x2025-29551"].old_unit_code) == {
+    assert set(direct[direct.new_unit_code == "x2025-29551"].old_unit_code) == {
         "p2023-29548", "p2023-29551", "p2023-29542", "p2023-29572"}
+    assert set(cw[cw.new_unit_code == "p2024-29551"].old_unit_code) == {"p2023-29548", "p2023-29551"}
 
 
 def test_agency_renames_of_2025(frames):

@@ -26,15 +26,19 @@ def test_demo_rows_are_labelled(con):
 def test_demo_covers_2023q1_to_last_quarter_for_the_11_wards(con):
     first, last = q(con, "select min(period), max(period) from results where source='demo' and period_type='quarter'")[0]
     assert (first, last) == ("2023-Q1", "2026-Q3")
-    wards = q(con, """select count(distinct r.unit_code) from results r join units u using (unit_code)
-                      where r.source='demo' and u.level='phuong'""")[0][0]
+    wards = q(con, """select count(distinct r.unit_code) from results r
+                      where r.source='demo' and r.unit_code like 'p2023-%'""")[0][0]
     assert wards == 11
+    # the merged Phường 1 reports from 2024-Q4 until the 2025 reorganisation
+    first, last = q(con, "select min(period), max(period) from results where unit_code='p2024-29551'")[0]
+    assert (first, last) == ("2024-Q4", "2025-Q2")
 
 
 def test_demo_respects_unit_validity(con):
-    # Phường 2 merged into Phường 1 from 01/11/2024: no report after 2024-Q3
-    last = q(con, "select max(period_end) from results where unit_code='p2023-29551'")[0][0]
-    assert str(last) <= "2024-09-30"
+    # Phường 1 and 2 merged from 01/11/2024: neither reports after 2024-Q3
+    for old in ("p2023-29548", "p2023-29551"):
+        last = q(con, "select max(period_end) from results where unit_code=$u", {"u": old})[0][0]
+        assert str(last) <= "2024-09-30"
     # the 2025 phường report from 2025-Q3 on
     first_new = q(con, """select min(period_end) from results r join units u using (unit_code)
                           where u.level='xa' and r.period_type='quarter'""")[0][0]

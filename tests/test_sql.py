@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
 
 from vlboard import db, queries, snapshots
 
-PARAMS = {"include_demo": True, "code": "C-01"}
+PARAMS = {"include_demo": True, "code": "C-01", "year": 2025, "period": "2025-Q3", "period_type": "quarter",
+          "period_end": dt.date(2025, 9, 30)}
 
 
 @pytest.fixture

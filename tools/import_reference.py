@@ -301,6 +301,7 @@ def units(shared: Path):
                  note="Cấp huyện kết thúc từ 01/7/2025 (chính quyền địa phương 02 cấp)")]
     cross = []
     w23 = pd.read_csv(ref / "wards_tpvinhlong_2023.csv", dtype=str, keep_default_na=False)
+    interim = set()
     for r in w23.itertuples(index=False):
         merged = "merged" in r.status_2024_11
         valid_to = "2024-10-31" if merged else "2025-06-30"
@@ -310,6 +311,17 @@ def units(shared: Path):
                          valid_to=valid_to, former_province="Vĩnh Long", note=collapse(r.status_2024_11)))
         cross.append(dict(old_unit_code=f"p2023-{r.code_2023}", new_unit_code=f"x2025-{r.new_code_2025}",
                           effective="2025-07-01", note=f"Theo {r.source}"))
+        if merged:  # Phường 1 + Phường 2 → Phường 1 (code of Phường 2) from 01/11/2024
+            interim.add((r.code_2025_06, r.new_code_2025))
+            cross.append(dict(old_unit_code=f"p2023-{r.code_2023}", new_unit_code=f"p2024-{r.code_2025_06}",
+                              effective="2024-11-01", note="Sáp nhập Phường 1 và Phường 2 thành Phường 1"))
+    for code, new_code in sorted(interim):
+        rows.append(dict(unit_code=f"p2024-{code}", official_code=code, name_vi="Phường 1 (sau sáp nhập)",
+                         type="phường", level="phuong", parent_code=CITY_UNIT, valid_from="2024-11-01",
+                         valid_to="2025-06-30", former_province="Vĩnh Long",
+                         note="Phường 1 và Phường 2 sáp nhập thành Phường 1, mã 29551, từ 01/11/2024"))
+        cross.append(dict(old_unit_code=f"p2024-{code}", new_unit_code=f"x2025-{new_code}",
+                          effective="2025-07-01", note="Sắp xếp đơn vị hành chính cấp xã 2025"))
     w25 = pd.read_csv(ref / "wards_vinhlong_2025.csv", dtype=str, keep_default_na=False)
     for r in w25.itertuples(index=False):
         prefix = "Phường" if r.type == "phường" else "Xã"

@@ -226,6 +226,16 @@ def check(tables: dict[str, pa.Table], documents: dict[str, str] | None = None) 
             problems.append(Problem(f, i + 2, "plan", f"kế hoạch không có: {r['plan']}"))
         if documents and r["plan"] in documents and not is_quote_of(r["quote"] or "", documents[r["plan"]]):
             problems.append(Problem(f, i + 2, "quote", "trích dẫn không khớp nguyên văn văn bản"))
+    for i, r in enumerate(_rows(tables["reporting_rules"])):
+        f = "reporting_rules.csv"
+        if r["plan"] not in plans:
+            problems.append(Problem(f, i + 2, "plan", f"kế hoạch không có: {r['plan']}"))
+        if r["subject"] not in ("ward", "commune", "lead_agency"):
+            problems.append(Problem(f, i + 2, "subject", "chỉ nhận ward, commune hoặc lead_agency"))
+        if r["frequency"] not in ("quarter", "year", "month"):
+            problems.append(Problem(f, i + 2, "frequency", "chỉ nhận quarter, year hoặc month"))
+        if documents and r["plan"] in documents and not is_quote_of(r["quote"] or "", documents[r["plan"]]):
+            problems.append(Problem(f, i + 2, "quote", "trích dẫn không khớp nguyên văn văn bản"))
     for i, r in enumerate(_rows(tables["milestones"])):
         f = "milestones.csv"
         if r["plan"] not in plans:

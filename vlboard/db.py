@@ -12,6 +12,8 @@ import duckdb
 
 from vlboard import schema
 
+MACROS_DIR = Path(__file__).with_name("sql") / "macros"
+
 
 def open_snapshot(path: Path, *, threads: int = 2) -> duckdb.DuckDBPyConnection:
     """A connection whose views (plans, indicators, targets, …, results) read ``path``'s parquet.
@@ -21,4 +23,6 @@ def open_snapshot(path: Path, *, threads: int = 2) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(database=":memory:", config={"threads": threads})
     for table in schema.TABLES:
         con.read_parquet(str(path / f"{table}.parquet")).create_view(table, replace=True)
+    for macro in sorted(MACROS_DIR.glob("*.sql")):
+        con.execute(macro.read_text(encoding="utf-8"))  # fixed definitions shipped with the code
     return con

@@ -38,6 +38,11 @@ TABLES: dict[str, list[tuple[str, pa.DataType]]] = {
                    ("partner_raw", S), ("deadline_raw", S), ("due_date", D), ("recurrence", S),
                    ("period_start", I), ("period_end", I), ("product", S), ("indicator_code", S),
                    ("section", S), ("quote", S)],
+    # who must report which plan's indicators, how often (with the document's words)
+    "reporting_rules": [("plan", S), ("subject", S), ("frequency", S), ("due_days", I), ("section", S),
+                        ("quote", S), ("note", S)],
+    # from data/source/status.toml: the default row has indicator_code NULL
+    "status_config": [("indicator_code", S), ("near_band", F), ("report_due_days", I)],
     # derived by the build: every reported value (documents, reports, demo) at one grain
     "results": [("result_id", S), ("indicator_code", S), ("period", S), ("period_type", S), ("year", I),
                 ("period_end", D), ("unit_code", S), ("agency_code", S), ("value", F), ("value_text", S),
@@ -46,11 +51,12 @@ TABLES: dict[str, list[tuple[str, pa.DataType]]] = {
 }
 
 # tables an officer edits as CSV under data/source/ (results is derived)
-SOURCE_TABLES = [t for t in TABLES if t != "results"]
+SOURCE_TABLES = [t for t in TABLES if t not in ("results", "status_config")]
 PILLARS = {"chinh_quyen_so": "Chính quyền số", "kinh_te_so": "Kinh tế số", "xa_hoi_so": "Xã hội số",
            "nen_tang": "Nền tảng"}
 KINDS = {"percent", "count", "ratio", "qualitative", "referenced"}
 COMPARATORS = {">=", ">", "<=", "<", "range", "done"}
+STATUS_CONFIG_FILE = "status.toml"
 SOURCES = {"document": "Văn bản", "report": "Báo cáo", "demo": "Minh họa"}
 
 

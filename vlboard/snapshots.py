@@ -225,6 +225,21 @@ def load_build_config(data: DataDir) -> demo.DemoConfig:
     return demo.DemoConfig(**cfg)
 
 
+def status_config(data: DataDir) -> pa.Table:
+    """data/source/status.toml → table status_config (default row first, then overrides)."""
+    path = data.source / schema.STATUS_CONFIG_FILE
+    cfg = tomllib.loads(path.read_text(encoding="utf-8")).get("status", {}) if path.exists() else {}
+    near = float(cfg.get("near_band", 0.9))
+    due = int(cfg.get("report_due_days", 10))
+    if not 0 < near <= 1:
+        raise SnapshotError(f"{schema.STATUS_CONFIG_FILE}: near_band phải trong khoảng (0; 1], đang là {near}")
+    rows = [dict(indicator_code=None, near_band=near, report_due_days=due)]
+    for code, o in sorted(cfg.get("overrides", {}).items()):
+        rows.append(dict(indicator_code=code, near_band=float(o.get("near_band", near)),
+                         report_due_days=int(o.get("report_due_days", due))))
+    return pa.Table.from_pylist(rows, schema=schema.arrow_schema("status_config"))
+
+
 def document_results(rows: list[dict]) -> list[dict]:
     """One results row per (document figure, linked indicator); unlinked figures stay only in
     results_documents. Status sentences keep value NULL and their text in value_text."""
@@ -260,6 +275,7 @@ def build_tables(data: DataDir) -> dict[str, pa.Table]:
     all_rows = doc_rows + demo.generate(rows, config, skip)
     all_rows.sort(key=lambda r: (r["indicator_code"], r["period_end"], r["result_id"]))
     tables["results"] = pa.Table.from_pylist(all_rows, schema=schema.arrow_schema("results"))
+    tables["status_config"] = status_config(data)
     return tables
 
 
