@@ -189,6 +189,11 @@ def check(tables: dict[str, pa.Table], documents: dict[str, str] | None = None) 
             problems.append(Problem(f, i + 2, "raw", f"ô in «{r['raw']}» không khớp {comp} {r['value']}"))
 
     kinds = {r["code"]: r["kind"] for r in _rows(tables["indicators"])}
+    directions = {r["code"]: r["direction"] for r in _rows(tables["indicators"])}
+    for i, r in enumerate(_rows(tables["targets"])):
+        if directions.get(r["indicator_code"]) == "lower" and r["comparator"] in (">=", ">"):
+            problems.append(Problem("targets.csv", i + 2, "comparator",
+                                    "chỉ tiêu «càng thấp càng tốt» không thể có mục tiêu dạng ≥ hoặc >"))
     milestone_codes = {r["indicator_code"] for r in _rows(tables["milestones"]) if r["indicator_code"]}
     for i, r in enumerate(_rows(tables["indicators"])):
         if r["code"] not in with_target and r["code"] not in milestone_codes and kinds[r["code"]] != "referenced":

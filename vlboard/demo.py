@@ -27,7 +27,7 @@ class DemoConfig:
     last_quarter: str = "2026-Q3"
     seed: int = 2025
     missing_rate: float = 0.06  # share of (unit, period) reports not received
-    lagging_share: float = 0.25  # share of units that run well behind the path
+    lagging_share: float = 0.2  # share of units that run well behind the path
     late_rate: float = 0.15  # share of received reports after the due date
 
 
@@ -63,7 +63,7 @@ def _target_path(targets: dict[int, float]) -> callable:
 def _series(config, key, path, periods, *, kind, lagging, out, base_row, skip):
     rng = _rng(config, *key)
     offset = rng.normal(0.0, 0.05)
-    factor = (0.72 if lagging else 1.0) + offset
+    factor = (0.8 if lagging else 1.04) + offset
     silent = rng.random() < 0.05  # a unit that stops reporting for a stretch
     for p in periods:
         if (key[0], key[1], p.code) in skip:
@@ -119,7 +119,13 @@ def generate(tables: dict[str, list[dict]], config: DemoConfig, skip: set[tuple[
         code = ind["code"]
         if ind["kind"] not in ("percent", "count") or code not in targets:
             continue
-        path = _target_path(targets[code])
+        # some indicators run ahead of their plan and some behind, like real programmes
+        momentum = 1.0 + _rng(config, "indicator", code).normal(0.0, 0.08)
+        plan_path = _target_path(targets[code])
+
+        def path(day: dt.date, plan_path=plan_path, momentum=momentum) -> float:
+            return plan_path(day) * momentum
+
         base = dict(indicator_code=code, value_text=None, source="demo", reported_by=DEMO_REPORTER,
                     plan=ind["plan"], source_ref=None, quote=None)
         scope = ind["scope"].split("+")

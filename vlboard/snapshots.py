@@ -240,14 +240,25 @@ def status_config(data: DataDir) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=schema.arrow_schema("status_config"))
 
 
-def document_results(rows: list[dict]) -> list[dict]:
-    """One results row per (document figure, linked indicator); unlinked figures stay only in
-    results_documents. Status sentences keep value NULL and their text in value_text."""
+def comparable(kind: str, figure_unit: str | None) -> bool:
+    """Can a document figure be judged against an indicator? A count of 315 opinions is context
+    for a percentage target, not a result of 315%: percent indicators take percent figures only,
+    numeric ones non-percent figures; qualitative indicators take any figure as context."""
+    if kind in ("qualitative", "referenced"):
+        return True
+    return (kind == "percent") == (figure_unit or "").startswith("%")
+
+
+def document_results(rows: list[dict], kinds: dict[str, str]) -> list[dict]:
+    """One results row per (document figure, comparable linked indicator); other figures stay
+    only in results_documents. Status sentences keep value NULL and their text in value_text."""
     out = []
     for r in rows:
         codes = [c.strip() for c in (r["indicator_codes"] or "").split(";") if c.strip()]
         p = parse_period(r["period"])
         for code in codes:
+            if r["value"] is not None and not comparable(kinds[code], r["unit"]):
+                continue
             out.append(dict(
                 result_id=f"{r['result_id']}:{code}", indicator_code=code, period=p.code,
                 period_type=p.kind, year=p.year, period_end=p.end, unit_code=r["unit_code"],
@@ -270,7 +281,7 @@ def build_tables(data: DataDir) -> dict[str, pa.Table]:
     config = load_build_config(data)
     rows = {t: tables[t].to_pylist() for t in ("indicators", "targets", "units", "unit_crosswalk",
                                                   "agencies", "assignments", "results_documents")}
-    doc_rows = document_results(rows["results_documents"])
+    doc_rows = document_results(rows["results_documents"], {i["code"]: i["kind"] for i in rows["indicators"]})
     skip = {(r["indicator_code"], r["unit_code"] or r["agency_code"], r["period"]) for r in doc_rows}
     all_rows = doc_rows + demo.generate(rows, config, skip)
     all_rows.sort(key=lambda r: (r["indicator_code"], r["period_end"], r["result_id"]))

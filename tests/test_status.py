@@ -1,0 +1,158 @@
+"""Status of one result against its target: table-driven, the SQL macro and Python agree."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from vlboard import db, status
+
+MACROS = sorted(db.MACROS_DIR.glob("*.sql"))
+
+# kind, value, comparator, target, high, direction, basis, near → expected
+CASES = [
+    ("percent", 80, ">=", 80, None, "higher", "same", 0.9, "achieved"),        # exactly at target
+    ("percent", 80, ">", 80, None, "higher", "same", 0.9, "near"),             # strict > is strict
+    ("percent", 80.01, ">", 80, None, "higher", "same", 0.9, "achieved"),
+    ("percent", 72, ">=", 80, None, "higher", "same", 0.9, "near"),            # 90% attainment
+    ("percent", 71.9, ">=", 80, None, "higher", "same", 0.9, "not_achieved"),
+    ("percent", 0, ">=", 80, None, "higher", "same", 0.9, "not_achieved"),     # 0%
+    ("percent", 100, ">=", 100, None, "higher", "same", 0.9, "achieved"),      # 100%
+    ("percent", 99, ">=", 100, None, "higher", "same", 0.99, "achieved" if 99 >= 100 else "near"),
+    ("percent", 5, "<=", 5, None, "higher", "same", 0.9, "achieved"),          # ceiling met
+    ("percent", 5, "<", 5, None, "higher", "same", 0.9, "near"),               # strict ceiling
+    ("percent", 5.5, "<=", 5, None, "higher", "same", 0.9, "near"),            # 5/5.5 = 90.9%
+    ("percent", 8, "<=", 5, None, "higher", "same", 0.9, "not_achieved"),
+    ("percent", 0, "<", 5, None, "higher", "same", 0.9, "achieved"),           # 0 under a ceiling
+    ("percent", 3, "<=", 5, None, "lower", "same", 0.9, "achieved"),           # lower-is-better
+    ("percent", 5.4, "<=", 5, None, "lower", "same", 0.9, "near"),
+    ("percent", 17, "range", 15, 20, "higher", "same", 0.9, "achieved"),
+    ("percent", 25, "range", 15, 20, "higher", "same", 0.9, "achieved"),       # over-achieving
+    ("percent", 14, "range", 15, 20, "higher", "same", 0.9, "near"),
+    ("percent", 7, "range", 15, 20, "higher", "same", 0.9, "not_achieved"),
+    ("percent", 7, ">=", 10, None, "higher", "next", 0.9, "not_due"),          # target year ahead
+    ("percent", 12, ">=", 10, None, "higher", "next", 0.9, "achieved"),        # met early
+    ("percent", None, ">=", 10, None, "higher", "next", 0.9, "not_due"),       # future, no data
+    ("percent", None, ">=", 10, None, "higher", "same", 0.9, "no_data"),
+    ("percent", None, ">=", 10, None, "higher", "previous", 0.9, "no_data"),
+    ("percent", 9, ">=", 10, None, "higher", "previous", 0.9, "near"),         # after the last target
+    ("qualitative", None, "done", None, None, "higher", "same", 0.9, "qualitative"),
+    ("percent", 50, "done", None, None, "higher", "same", 0.9, "qualitative"),
+    ("percent", 50, None, None, None, "higher", None, 0.9, "no_target"),        # missing target
+    ("count", 35, ">=", 10, None, "higher", "same", 0.9, "achieved"),
+    ("count", 2, ">", 3, None, "higher", "same", 0.9, "not_achieved"),
+]
+
+
+def macro_con() -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    con.execute(MACROS[0].read_text(encoding="utf-8"))
+    return con
+
+
+@pytest.mark.parametrize("kind, value, comp, target, high, direction, basis, near, expected", CASES)
+def test_status_python_and_sql_agree(kind, value, comp, target, high, direction, basis, near, expected):
+    assert status.classify(kind, value, comp, target, high, direction, basis, near) == expected
+    got = macro_con().execute(
+        "select vl_status($k, $v::double, $c, $t::double, $h::double, $d, $b, $n)",
+        {"k": kind, "v": value, "c": comp, "t": target, "h": high, "d": direction, "b": basis, "n": near},
+    ).fetchone()[0]
+    assert got == expected
+
+
+@pytest.mark.parametrize("value, comp, target, high, direction, expected", [
+    (72.5, ">", 80, None, "higher", 0.90625),
+    (5.5, "<=", 5, None, "higher", 5 / 5.5),
+    (3, "<=", 5, None, "lower", 5 / 3),
+    (14, "range", 15, 20, "higher", 14 / 15),
+    (0, "<=", 5, None, "higher", None),
+    (10, ">=", 0, None, "higher", None),
+])
+def test_attainment(value, comp, target, high, direction, expected):
+    got = status.attainment(value, comp, target, high, direction)
+    assert got == pytest.approx(expected) if expected is not None else got is None
+    sql = macro_con().execute("select vl_attainment($v::double, $c, $t::double, $h::double, $d)",
+                              {"v": value, "c": comp, "t": target, "h": high, "d": direction}).fetchone()[0]
+    assert sql == pytest.approx(expected) if expected is not None else sql is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(a=st.floats(0, 200), b=st.floats(0, 200), target=st.floats(0.1, 150),
+       comp=st.sampled_from([">=", ">"]))
+def test_status_is_monotonic_in_value_for_higher_is_better(a, b, target, comp):
+    rank = {"not_achieved": 0, "near": 1, "achieved": 2}
+    lo, hi = sorted((a, b))
+    s_lo = status.classify("percent", lo, comp, target)
+    s_hi = status.classify("percent", hi, comp, target)
+    assert rank[s_lo] <= rank[s_hi]
+
+
+@settings(max_examples=200, deadline=None)
+@given(a=st.floats(0, 200), b=st.floats(0, 200), target=st.floats(0.1, 150))
+def test_status_is_antitone_in_value_for_lower_is_better(a, b, target):
+    rank = {"not_achieved": 0, "near": 1, "achieved": 2}
+    lo, hi = sorted((a, b))
+    assert rank[status.classify("percent", lo, "<=", target)] >= rank[status.classify("percent", hi, "<=", target)]
+
+
+def targets(*rows):
+    return pd.DataFrame(rows, columns=["indicator_code", "year", "comparator", "value", "value_high"])
+
+
+def test_pace_from_earlier_target_to_final():
+    t = targets(("X", 2023, ">=", 50, None), ("X", 2024, ">=", 80, None), ("X", 2025, ">=", 100, None))
+    expected, gap, final = status.pace(t, None, dt.date(2025, 7, 2), 85.0)
+    assert final == 2025
+    assert expected == pytest.approx(80 + 20 * 183 / 365)  # straight line 31/12/2024 → 31/12/2025
+    assert gap == pytest.approx(85 - expected)
+
+
+def test_pace_from_earliest_real_result_and_mirrored_for_lower():
+    t = targets(("X", 2025, "<=", 10, None))
+    expected, gap, final = status.pace(t, (dt.date(2023, 12, 31), 30.0), dt.date(2024, 12, 31), 18.0,
+                                       direction="lower", comparator="<=")
+    assert expected == pytest.approx(30 - 20 * 366 / 731)
+    assert gap == pytest.approx(expected - 18.0) and gap > 0  # below the path = ahead
+
+
+def test_pace_needs_a_baseline_before_the_result():
+    t = targets(("X", 2025, ">=", 10, None))
+    assert status.pace(t, (dt.date(2024, 12, 31), 7.0), dt.date(2024, 12, 31), 7.0)[:2] == (None, None)
+
+
+def test_final_target_is_the_next_horizon():
+    t = targets(("X", 2023, ">=", 50, None), ("X", 2025, ">=", 80, None), ("X", 2030, ">=", 100, None))
+    assert status.final_target(t, 2024).year == 2025
+    assert status.final_target(t, 2026).year == 2030
+    assert status.final_target(t, 2031).year == 2030
+
+
+def test_explanation_line_names_target_value_source_and_pace():
+    row = dict(status="near", target_year=2025, comparator=">", target=80.0, target_high=None,
+               measure_unit="%", value=72.5, period="2025-Q3", source="document", aggregation="headline",
+               attainment=0.90625, pace_gap=-7.5, n_distinct_values=1, direction="higher")
+    assert status.explain(row) == ("Mục tiêu 2025 > 80% · Thực hiện 72,5% (Q3/2025, văn bản) · "
+                                   "Gần đạt 90,6% mục tiêu · còn thiếu 7,5 điểm % · "
+                                   "Chậm 7,5 điểm % so với lộ trình")
+
+
+def test_explanation_for_demo_median_and_conflicts():
+    row = dict(status="achieved", target_year=2025, comparator=">=", target=10.0, measure_unit="sản phẩm",
+               value=35.0, period="2024", source="demo", aggregation="median", value_min=20.0,
+               value_max=40.0, attainment=3.5, n_distinct_values=2)
+    text = status.explain(row)
+    assert "Thực hiện 35 sản phẩm (2024, trung vị các đơn vị, minh họa)" in text
+    assert "dao động 20 sản phẩm–40 sản phẩm" in text and "văn bản nêu 2 số liệu khác nhau" in text
+    assert "Đạt (350% mục tiêu)" in text
+
+
+def test_explanation_without_data_or_target():
+    assert status.explain(dict(status="no_data", target_year=2025, comparator=">=", target=90.0,
+                               measure_unit="%")) == "Mục tiêu 2025 ≥ 90% · Chưa có số liệu"
+    assert status.explain(dict(status="qualitative", target_year=2025)).startswith("Chỉ tiêu định tính")
+    assert status.label("near") == "◐ Gần đạt"

@@ -1,0 +1,59 @@
+"""Roll-ups of statuses: counts per pillar / plan / agency / unit with n/N, and completeness.
+
+Inputs are the frames of the status queries (``status_indicators``, ``status_agencies``,
+``status_units``, ``completeness``); outputs are small frames ready for tables and gauges.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from vlboard.status import STATUSES, WITH_DATA
+
+
+def status_counts(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """One row per group: a column per status (all seven, zeros included), ``n_total``,
+    ``n_with_data`` (đạt + gần đạt + chưa đạt), ``n_achieved`` and ``pct_achieved`` (of those with
+    data; NaN when none has data) and the ``n_of`` text "3/8" that must accompany every percent."""
+    columns = list(STATUSES)
+    if frame.empty:
+        out = pd.DataFrame(columns=[*by, *columns, "n_total", "n_with_data", "n_achieved", "pct_achieved", "n_of"])
+        return out
+    counts = (frame.groupby([*by, "status"], dropna=False).size().unstack("status", fill_value=0)
+              .reindex(columns=columns, fill_value=0))
+    counts["n_total"] = counts[columns].sum(axis=1)
+    counts["n_with_data"] = counts[list(WITH_DATA)].sum(axis=1)
+    counts["n_achieved"] = counts["achieved"]
+    counts["pct_achieved"] = (100 * counts["achieved"] / counts["n_with_data"].where(counts["n_with_data"] > 0))
+    counts["n_of"] = counts["n_achieved"].astype(str) + "/" + counts["n_with_data"].astype(str)
+    return counts.reset_index()
+
+
+def by_pillar(indicators: pd.DataFrame) -> pd.DataFrame:
+    return status_counts(indicators, ["pillar"])
+
+
+def by_plan(indicators: pd.DataFrame) -> pd.DataFrame:
+    return status_counts(indicators, ["plan"])
+
+
+def by_agency(assignments: pd.DataFrame, role: str | None = None) -> pd.DataFrame:
+    """Per agency (and role unless one is chosen): lead and partner are never mixed."""
+    frame = assignments if role is None else assignments[assignments.role == role]
+    keys = ["agency_code", "agency_short"] + ([] if role else ["role"])
+    out = status_counts(frame, keys)
+    return out.sort_values(["pct_achieved", "n_with_data"], ascending=[False, False], na_position="last")
+
+
+def by_unit(units: pd.DataFrame) -> pd.DataFrame:
+    out = status_counts(units, ["unit_code", "unit_name"])
+    return out.sort_values(["pct_achieved", "n_with_data"], ascending=[False, False], na_position="last")
+
+
+def completeness_summary(completeness: pd.DataFrame) -> pd.DataFrame:
+    """Adds received/on-time percentages; a subject with nothing expected is dropped."""
+    c = completeness[completeness.expected > 0].copy()
+    c["pct_received"] = 100 * c.received / c.expected
+    c["pct_on_time"] = 100 * c.on_time / c.expected
+    return c
+

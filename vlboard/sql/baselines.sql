@@ -1,0 +1,8 @@
+-- grain: one row per indicator: its earliest real (document or report) value, the pace baseline
+-- columns: indicator_code, period_end, value, source
+-- params: none
+select indicator_code, period_end, value, source
+from results
+where source <> 'demo' and value is not null
+qualify row_number() over (partition by indicator_code order by period_end, as_of, result_id) = 1
+order by indicator_code
