@@ -31,16 +31,31 @@ def metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
+def table(at: AppTest, column: str):
+    """The first dataframe on the page that has ``column``."""
+    for df in at.dataframe:
+        if column in df.value.columns:
+            return df.value
+    raise AssertionError(f"no table with column {column!r}")
+
+
 def test_overview_on_shipped_data(monkeypatch, shipped_data):
     at = run_app(monkeypatch, shipped_data)
     assert not at.exception
     m = metrics(at)
     assert m["Chỉ tiêu trong danh mục"] == "401"
     assert m["Kỳ mới nhất có mục tiêu và số liệu"].startswith("Quý")
-    table = at.dataframe[0].value
-    assert table.iloc[-1]["Kế hoạch"] == "Tổng cộng" and table.iloc[-1]["Tổng"] == 401
-    assert table["Kế hoạch"].iloc[0] == "KH 67/KH-UBND (2020, tỉnh)"
-    assert "QĐ 3100/QĐ-UBND (2023, TP Vĩnh Long)" in set(table["Kế hoạch"])
+    plans = table(at, "Kế hoạch")
+    assert plans.iloc[-1]["Kế hoạch"] == "Tổng cộng" and plans.iloc[-1]["Tổng"] == 401
+    assert plans["Kế hoạch"].iloc[0] == "KH 67/KH-UBND (2020, tỉnh)"
+    assert "QĐ 3100/QĐ-UBND (2023, TP Vĩnh Long)" in set(plans["Kế hoạch"])
+    pillars = table(at, "Trụ cột")
+    assert list(pillars["Trụ cột"]) == ["Chính quyền số", "Kinh tế số", "Xã hội số", "Nền tảng"]
+    assert pillars.filter(like="Đạt").columns.tolist() == ["✔ Đạt"]
+    assert pillars["% đạt (có số liệu)"].str.contains(r"\(\d+/\d+\)").all()  # n/N always printed
+    worst = table(at, "Vì sao")
+    assert 0 < len(worst) <= 10 and worst["Vì sao"].str.startswith("Mục tiêu").all()
+    assert worst["Tình trạng"].iloc[0] == "✖ Chưa đạt"
     text = " ".join(md.value for md in at.markdown)
     sid = snapshots.current_id(shipped_data)
     assert sid in text and "minh họa" in text
@@ -59,6 +74,7 @@ def test_demo_toggle_changes_what_is_shown(monkeypatch, shipped_data):
     assert real["Kỳ mới nhất có mục tiêu và số liệu"] == "–"
     assert "Chưa có kỳ nào" in at.caption[-1].value
     assert not at.info  # the demo banner goes with the demo data
+    assert not any("Vì sao" in df.value.columns for df in at.dataframe)  # no period to judge
 
 
 def test_empty_snapshot_renders_clear_states(monkeypatch, tmp_path):

@@ -6,7 +6,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from vlboard import formatting
+import datetime as dt
+
+from vlboard import formatting, rollups, status
 from vlboard.periods import label_vi
 from vlboard.schema import PILLARS, SOURCES
 
@@ -75,6 +77,36 @@ def figures_table(df: pd.DataFrame) -> pd.DataFrame:
         "plan_name": "Văn bản", "name_vi": "Nội dung", "value": "Giá trị", "unit": "Đơn vị", "as_of": "Thời điểm",
         "section": "Mục", "quote": "Trích dẫn", "indicator_codes": "Chỉ tiêu liên quan"})[
         ["Văn bản", "Mục", "Nội dung", "Giá trị", "Đơn vị", "Thời điểm", "Trích dẫn", "Chỉ tiêu liên quan"]]
+
+
+def scorecard(indicators: pd.DataFrame, targets: pd.DataFrame, baselines: pd.DataFrame,
+              period_end: dt.date) -> pd.DataFrame:
+    """status_indicators + pace + the explanation line and the labelled status of every row."""
+    out = status.add_pace(indicators, targets, baselines, period_end)
+    return out.assign(status_label=out.status.map(status.label),
+                      explanation=[status.explain(r) for r in out.to_dict("records")])
+
+
+def pillar_status_table(card: pd.DataFrame) -> pd.DataFrame:
+    """One row per pillar: a column per status (icon + label) and '% đạt (n/N)' of those with data."""
+    counts = rollups.by_pillar(card)
+    counts["pillar"] = pd.Categorical(counts.pillar, categories=list(PILLARS), ordered=True)
+    counts = counts.sort_values("pillar")
+    shown = counts[["pillar"]].assign(pillar=counts.pillar.map(formatting.pillar).astype(str))
+    for code in ("achieved", "near", "not_achieved", "no_data", "not_due", "qualitative"):
+        shown[status.label(code)] = counts[code].astype(int)
+    shown["% đạt (có số liệu)"] = [f"{formatting.percent(p, 0)} ({n})" if not pd.isna(p) else f"– ({n})"
+                                   for p, n in zip(counts.pct_achieved, counts.n_of)]
+    return shown.rename(columns={"pillar": "Trụ cột"})
+
+
+def off_track(card: pd.DataFrame, limit: int = 10) -> pd.DataFrame:
+    """Worst first: 'chưa đạt' before 'gần đạt', then the lowest attainment."""
+    rank = {code: i for i, code in enumerate(status.STATUSES)}
+    rows = card[card.status.isin(["not_achieved", "near"])].assign(rank=card.status.map(rank))
+    rows = rows.sort_values(["rank", "attainment", "indicator_code"]).head(limit)
+    return rows.rename(columns={"indicator_code": "Mã", "name_vi": "Chỉ tiêu", "status_label": "Tình trạng",
+                                "explanation": "Vì sao"})[["Mã", "Tình trạng", "Chỉ tiêu", "Vì sao"]]
 
 
 def period_label(code: str | None) -> str:

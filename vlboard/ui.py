@@ -5,16 +5,28 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import duckdb
+import pandas as pd
 import streamlit as st
 
-from vlboard import db, snapshots
+from vlboard import db, queries, snapshots
 
 
 @dataclass(frozen=True)
 class Live:
     snapshot_id: str
+    path: str
     manifest: dict
     con: duckdb.DuckDBPyConnection
+
+    def q(self, name: str, **params) -> pd.DataFrame:
+        """A named query, cached per snapshot id: a new snapshot never serves old answers."""
+        return _query(self.snapshot_id, self.path, name, tuple(sorted(params.items())))
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def _query(snapshot_id: str, path: str, name: str, params: tuple) -> pd.DataFrame:
+    _, con = _open(path, snapshot_id)
+    return queries.run(con, name, **dict(params))
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -38,4 +50,4 @@ def live_snapshot() -> Live | None:
     except snapshots.SnapshotError as exc:
         st.error(f"Không đọc được dữ liệu. {exc}", icon="⚠️")
         return None
-    return Live(sid, manifest, con)
+    return Live(sid, str(path), manifest, con)
