@@ -57,6 +57,21 @@ def cmd_status(args) -> int:
     return 0
 
 
+def cmd_bench(args) -> int:
+    import json
+
+    from vlboard import bench
+
+    data = _data(args)
+    if args.one:
+        _, snapshot, _ = snapshots.current(data)
+        print(json.dumps(bench.one_size(snapshot, args.one, args.repeat)))
+        return 0
+    rows = [int(x) for x in args.rows.split(",") if x.strip()]
+    bench.main(rows, Path(args.out) if args.out else None, args.repeat, data)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m vlboard", description="vlboard: dữ liệu chuyển đổi số Vĩnh Long")
     ap.add_argument("--data", help="thư mục dữ liệu (mặc định: data/ hoặc $VLBOARD_DATA)")
@@ -67,5 +82,11 @@ def main(argv: list[str] | None = None) -> int:
     b.set_defaults(func=cmd_build)
     sub.add_parser("check", help="kiểm tra dữ liệu nguồn").set_defaults(func=cmd_check)
     sub.add_parser("status", help="bản dữ liệu hiện tại").set_defaults(func=cmd_status)
+    bp = sub.add_parser("bench", help="đo tốc độ tính trạng thái (DuckDB so với pandas), ghi BENCHMARKS.md")
+    bp.add_argument("--rows", default="100000,1000000,10000000")
+    bp.add_argument("--out", default="BENCHMARKS.md")
+    bp.add_argument("--repeat", type=int, default=3)
+    bp.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    bp.set_defaults(func=cmd_bench)
     args = ap.parse_args(argv)
     return args.func(args)

@@ -14,21 +14,22 @@ with res as (
 subjects as (
     select distinct indicator_code, unit_code, agency_code from res
 ),
+in_year as (  -- this year's values, each with the newest period end of its subject
+    select *, max(period_end) over (partition by indicator_code, unit_code, agency_code) as last_end
+    from res
+    where year = p_year and value is not null
+),
 latest as (
     select indicator_code, unit_code, agency_code, period, period_end, value, value_text, numerator,
            denominator, as_of, source, result_id
-    from res
-    where year = p_year and value is not null
+    from in_year
     qualify row_number() over (partition by indicator_code, unit_code, agency_code
                                order by period_end desc, as_of desc, result_id) = 1
 ),
 n_values as (  -- conflicting document figures are kept; say how many there were
     select indicator_code, unit_code, agency_code, count(distinct value) as n_distinct
-    from res r
-    where year = p_year and value is not null and period_end = (
-        select max(period_end) from res x
-        where x.indicator_code = r.indicator_code and x.year = p_year and x.value is not null
-          and x.unit_code is not distinct from r.unit_code and x.agency_code is not distinct from r.agency_code)
+    from in_year
+    where period_end = last_end
     group by all
 ),
 usable as (

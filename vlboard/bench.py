@@ -1,0 +1,175 @@
+"""``python -m vlboard bench``: status roll-ups at scale, the project's DuckDB path against a plain
+pandas baseline computing the same numbers in the same run; figures go to BENCHMARKS.md.
+
+Each size runs in its own process so that peak RSS belongs to that size alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pyarrow.parquet as pq
+
+from vlboard import db, queries, snapshots
+
+MONTHS = 36  # 2023-01 … 2025-12
+
+
+def make_synthetic(snapshot: Path, out_dir: Path, n_rows: int) -> Path:
+    """Synthetic results with the real catalogue's shape: numeric indicators × units × months."""
+    con = db.open_snapshot(snapshot)
+    n_ind = con.execute("""select count(*) from indicators where kind in ('percent', 'count') and code in
+                           (select indicator_code from targets where comparator in ('>=','>','<=','<','range'))"""
+                        ).fetchone()[0]
+    n_units = max(1, math.ceil(n_rows / (n_ind * MONTHS)))
+    table = queries.load("bench_synthetic_results")
+    arrow = con.execute(table.text, {"n_units": n_units, "n_rows": n_rows}).to_arrow_table()
+    arrow = arrow.sort_by([("year", "ascending"), ("indicator_code", "ascending")])
+    path = out_dir / f"results-{n_rows}.parquet"
+    pq.write_table(arrow, path, compression="zstd", row_group_size=1 << 20)
+    return path
+
+
+def connect_with(snapshot: Path, results_file: Path) -> duckdb.DuckDBPyConnection:
+    con = db.open_snapshot(snapshot)
+    con.read_parquet(str(results_file)).create_view("results", replace=True)
+    return con
+
+
+def project_path(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return queries.run(con, "status_all_results", include_demo=True)
+
+
+def pandas_baseline(snapshot: Path, results_file: Path) -> pd.DataFrame:
+    """What a careful analyst would write in pandas: read, merge, vectorised rule, group-by."""
+    res = pd.read_parquet(results_file, columns=["indicator_code", "year", "value"])
+    ind = pd.read_parquet(snapshot / "indicators.parquet", columns=["code", "pillar", "kind", "direction"])
+    tgt = pd.read_parquet(snapshot / "targets.parquet",
+                          columns=["indicator_code", "year", "comparator", "value", "value_high"])
+    tgt = tgt[tgt.comparator.notna()].rename(columns={"value": "target", "value_high": "target_high"})
+    cfg = pd.read_parquet(snapshot / "status_config.parquet")
+    default_near = float(cfg[cfg.indicator_code.isna()].near_band.iloc[0])
+    near_by = cfg.dropna(subset=["indicator_code"]).set_index("indicator_code").near_band
+    df = res.merge(ind, left_on="indicator_code", right_on="code").merge(tgt, on=["indicator_code", "year"], how="left")
+    v, t, h = df.value.to_numpy(float), df.target.to_numpy(float), df.target_high.to_numpy(float)
+    comp = df.comparator.fillna("").to_numpy(object)
+    lower = (df.direction == "lower").to_numpy() | np.isin(comp, ["<=", "<"])
+    near = df.indicator_code.map(near_by).fillna(default_near).to_numpy(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        met = np.select([comp == ">=", comp == ">", comp == "<=", comp == "<", comp == "range"],
+                        [v >= t, v > t, v <= t, v < t, np.where(df.direction == "lower", v <= h, v >= t)], False)
+        top = np.where((comp == "range") & ~np.isnan(h), h, t)
+        att = np.where(lower, np.where(v == 0, np.nan, top / v), np.where(t == 0, np.nan, v / t))
+    qualitative = df.kind.isin(["qualitative", "referenced"]).to_numpy() | (comp == "done")
+    status = np.select([qualitative, (comp == "") | np.isnan(t), np.isnan(v), met, att >= near],
+                       ["qualitative", "no_target", "no_data", "achieved", "near"], "not_achieved")
+    out = pd.DataFrame({"pillar": df.pillar.to_numpy(), "status": status})
+    return out.groupby(["pillar", "status"]).size().rename("n").reset_index()
+
+
+def bare_scan(con: duckdb.DuckDBPyConnection) -> None:
+    """The floor: one pass over the same columns, no join, no rule."""
+    con.execute("select indicator_code, year, count(value) from results group by all").fetchall()
+
+
+def timed(fn, repeat: int) -> dict:
+    runs = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        runs.append(time.perf_counter() - t0)
+    return {"median": statistics.median(runs), "min": min(runs), "max": max(runs)}
+
+
+def one_size(snapshot: Path, n_rows: int, repeat: int) -> dict:
+    with tempfile.TemporaryDirectory(prefix="vlboard-bench-") as tmp:
+        t0 = time.perf_counter()
+        results = make_synthetic(snapshot, Path(tmp), n_rows)
+        gen = time.perf_counter() - t0
+        con = connect_with(snapshot, results)
+        ours, base = project_path(con), pandas_baseline(snapshot, results)
+        merged = ours.merge(base, on=["pillar", "status"], how="outer", suffixes=("_duckdb", "_pandas"))
+        if not (merged.n_duckdb == merged.n_pandas).all():
+            raise AssertionError(f"DuckDB and pandas disagree:\n{merged}")
+        out = {"rows": n_rows, "generate_s": gen, "checked_equal": True,
+               "duckdb": timed(lambda: project_path(con), repeat),
+               "pandas": timed(lambda: pandas_baseline(snapshot, results), repeat),
+               "bare_scan": timed(lambda: bare_scan(con), repeat),
+               "scorecard": timed(lambda: queries.run(con, "status_indicators", year=2025,
+                                                      period_end=dt.date(2025, 12, 31), include_demo=True), repeat),
+               "rows_counted": int(ours.n.sum())}
+    out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return out
+
+
+def _fmt(t: dict) -> str:
+    return f"{t['median']:.3f} ({t['min']:.3f}–{t['max']:.3f})"
+
+
+def render(results: list[dict]) -> str:
+    lines = [
+        "# Benchmarks",
+        "",
+        "Generated by `python -m vlboard bench` (see `vlboard/bench.py`); every figure is the median of "
+        "several runs, with min–max, in seconds.",
+        "",
+        f"- machine: {os.cpu_count()} cores, "
+        f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB, {platform.platform()}",
+        f"- Python {platform.python_version()}, duckdb {duckdb.__version__}, pandas {pd.__version__}, "
+        f"numpy {np.__version__}",
+        "",
+        "## Status of every result row, rolled up by pillar × status",
+        "",
+        "Synthetic results with the shipped catalogue's shape (numeric indicators × units × 36 months, "
+        "7% missing values). *vlboard* is `sql/status_all_results.sql` (the status macro of "
+        "`sql/macros/10_status.sql`) over parquet; the *pandas* baseline reads the same parquet, merges "
+        "targets and applies the same rule with numpy. Both results are asserted equal in the run. "
+        "*bare scan* is one DuckDB pass over the same columns without the rule (the practical floor).",
+        "",
+        "| rows | vlboard (DuckDB) s | pandas baseline s | speed-up | bare scan s | vlboard / bare | "
+        "scorecard s | peak RSS MB |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        ratio = r["pandas"]["median"] / r["duckdb"]["median"]
+        floor = r["duckdb"]["median"] / r["bare_scan"]["median"]
+        lines.append(f"| {r['rows']:,} | {_fmt(r['duckdb'])} | {_fmt(r['pandas'])} | {ratio:.1f}× | "
+                     f"{_fmt(r['bare_scan'])} | {floor:.1f}× | {_fmt(r['scorecard'])} | {r['peak_rss_mb']:.0f} |")
+    lines += [
+        "",
+        "*scorecard* is `sql/status_indicators.sql` for year 2025 at that size: the latest value of every "
+        "indicator × unit in the year, the applicable target, the kind-aware headline and its status (what "
+        "the pages ask for). *peak RSS* is the whole benchmark process: synthetic data generation and the "
+        "pandas baseline included, so it is an upper bound for the app.","", "Reproduce: `.venv/bin/python -m vlboard bench --rows 100000,1000000,10000000`.", ""]
+    return "\n".join(lines)
+
+
+def main(rows: list[int], out: Path | None, repeat: int, data: snapshots.DataDir) -> list[dict]:
+    _, snapshot, _ = snapshots.current(data)
+    results = []
+    for n in rows:
+        proc = subprocess.run([sys.executable, "-m", "vlboard", "--data", str(data.root), "bench", "--one", str(n),
+                               "--repeat", str(repeat)], capture_output=True, text=True, check=False)
+        if proc.returncode != 0:
+            raise RuntimeError(f"bench {n} rows failed:\n{proc.stderr[-3000:]}")
+        results.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+        print(f"{n:>12,} rows: duckdb {results[-1]['duckdb']['median']:.3f}s, "
+              f"pandas {results[-1]['pandas']['median']:.3f}s", file=sys.stderr)
+    if out is not None:
+        out.write_text(render(results), encoding="utf-8")
+    del snapshot
+    return results
