@@ -34,10 +34,10 @@ def make_synthetic(snapshot: Path, out_dir: Path, n_rows: int) -> Path:
     con = db.open_snapshot(snapshot)
     n_ind = con.execute("""select count(*) from indicators where kind in ('percent', 'count') and code in
                            (select indicator_code from targets where comparator in ('>=','>','<=','<','range'))"""
-                        ).fetchone()[0]
+                        ).fetchall()[0][0]
     n_units = max(1, math.ceil(n_rows / (n_ind * MONTHS)))
     table = queries.load("bench_synthetic_results")
-    arrow = con.execute(table.text, {"n_units": n_units, "n_rows": n_rows}).to_arrow_table()
+    arrow = con.sql(table.text, params={"n_units": n_units, "n_rows": n_rows}).to_arrow_table()
     arrow = arrow.sort_by([("year", "ascending"), ("indicator_code", "ascending")])
     path = out_dir / f"results-{n_rows}.parquet"
     pq.write_table(arrow, path, compression="zstd", row_group_size=1 << 20)
