@@ -99,3 +99,45 @@ def test_damaged_snapshot_shows_error_not_traceback(monkeypatch, tmp_path):
     at = run_app(monkeypatch, data)
     assert not at.exception
     assert "«results»" in at.error[0].value
+
+
+def open_indicator(monkeypatch, data, code=None) -> AppTest:
+    monkeypatch.setenv("VLBOARD_DATA", str(data.root))
+    at = AppTest.from_file(APP, default_timeout=60)
+    if code is not None:
+        at.query_params["code"] = code
+    at.run()
+    at.switch_page("views/indicator.py").run()
+    return at
+
+
+def test_indicator_page_deep_link_shows_status_trend_and_provenance(monkeypatch, shipped_data):
+    at = open_indicator(monkeypatch, shipped_data, "DA2702-2025-23")
+    assert not at.exception
+    assert at.selectbox[0].value == "DA2702-2025-23"
+    text = " ".join(m.value for m in at.markdown)
+    assert "Xu hướng dài hạn" in text
+    meta = table(at, "Nội dung").set_index("Mục")["Nội dung"]
+    assert meta["Trích dẫn nguyên văn"].startswith("«") and "Cục Thống kê" in meta["Cơ quan chủ trì"]
+    results = table(at, "Trích dẫn")
+    assert "Văn bản" in set(results["Nguồn"]) and results["Trích dẫn"].str.len().gt(0).any()
+    targets = table(at, "Ô in trong văn bản")
+    assert "2025" in set(targets["Năm"])
+
+
+def test_indicator_trend_from_yearly_demo_series(monkeypatch, shipped_data):
+    at = open_indicator(monkeypatch, shipped_data, "TPVL-003")
+    assert not at.exception
+    text = " ".join(m.value for m in at.markdown)
+    assert "Xu hướng dài hạn" in text and "Chưa đủ dữ liệu" not in text
+    at.toggle(key="include_demo").set_value(False).run()
+    text = " ".join(m.value for m in at.markdown)
+    assert "Chưa đủ dữ liệu" in text  # no real figures for the city's indicators
+    assert not at.exception
+
+
+def test_indicator_unknown_code_falls_back_with_a_note(monkeypatch, shipped_data):
+    at = open_indicator(monkeypatch, shipped_data, "../../etc/passwd")
+    assert not at.exception
+    assert "Không có chỉ tiêu" in at.warning[0].value
+    assert at.selectbox[0].value == "KH67-2025-01"

@@ -29,3 +29,20 @@ def test_overview_in_chromium(shipped_data):
             re.search(r"\d{2}/\d{2}/\d{4}", body)
         assert "minh họa" in body
         page.screenshot(path=str(ARTIFACTS / "overview.png"), full_page=True)
+
+
+def test_indicator_page_deep_link_in_chromium(shipped_data):
+    from playwright.sync_api import expect
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with served_app(shipped_data.root) as url, browser_page() as page:
+        page.goto(f"{url}/chi-tiet?code=DA2702-2025-23")
+        expect(page.get_by_text("Xu hướng dài hạn")).to_be_visible(timeout=30000)
+        expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=30000)
+        body = page.inner_text("body")
+        assert "DA2702-2025-23 · QĐ 2702/QĐ-UBND" in body and page.get_by_test_id("stException").count() == 0
+        assert "Page not found" not in body  # deep links open the page itself, no dialog
+        expect(page.get_by_test_id("stDataFrame").nth(2)).to_be_visible()
+        page.wait_for_timeout(1500)  # let the grids paint before the screenshot
+        assert "code=DA2702-2025-23" in page.url
+        page.screenshot(path=str(ARTIFACTS / "indicator.png"), full_page=True)

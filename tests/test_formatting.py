@@ -51,3 +51,12 @@ def test_figures_table_formats_values_and_keeps_quotes():
     assert out["Giá trị"].tolist() == ["1.043.728", "–"]
     assert out["Thời điểm"].tolist() == ["27/12/2024", "–"]
     assert out["Trích dẫn"].tolist() == ["1.043.728 hồ sơ", "Đã hoàn thành"]
+
+
+def test_indicator_is_judged_in_its_latest_year_with_data():
+    from vlboard import indicator
+    res = pd.DataFrame({"value": [7.0, None], "period_end": [dt.date(2024, 12, 31), dt.date(2025, 12, 31)]})
+    assert indicator.judgement_period("2025-Q4", res) == "2024"
+    assert indicator.judgement_period("2024-Q2", res) == "2024-Q2"
+    assert indicator.judgement_period(None, res.iloc[:0]) is None
+    assert indicator.judgement_period("2025-Q3", res.iloc[:0]) == "2025-Q3"

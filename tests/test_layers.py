@@ -26,5 +26,5 @@ def test_pure_modules_do_not_import_streamlit_or_open_files():
 
 
 def test_pages_stay_thin():
-    for page in (ROOT / "pages").glob("*.py"):
+    for page in (ROOT / "views").glob("*.py"):
         assert len(page.read_text(encoding="utf-8").splitlines()) <= 80, page.name

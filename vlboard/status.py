@@ -165,7 +165,7 @@ def pace(targets: pd.DataFrame, baseline: tuple[dt.date, float] | None, when: dt
 
 # ---------------------------------------------------------------------------------- explanation
 
-def _value_text(value, unit: str | None) -> str:
+def value_text(value, unit: str | None) -> str:
     unit = unit if isinstance(unit, str) else None
     if _num(value) is None:
         return "–"
@@ -176,8 +176,8 @@ def _value_text(value, unit: str | None) -> str:
 
 def target_text(comparator, target, target_high, unit) -> str:
     if comparator == "range":
-        return f"{_value_text(target, unit)} – {_value_text(target_high, unit)}"
-    return f"{COMPARATOR_TEXT.get(comparator, comparator or '')} {_value_text(target, unit)}".strip()
+        return f"{value_text(target, unit)} – {value_text(target_high, unit)}"
+    return f"{COMPARATOR_TEXT.get(comparator, comparator or '')} {value_text(target, unit)}".strip()
 
 
 def _period_text(period: str | None) -> str:
@@ -210,9 +210,9 @@ def explain(row: dict) -> str:
         how = {"median": "trung vị các đơn vị", "ratio_of_sums": "tính lại từ tử số/mẫu số",
                "sum": "tổng các đơn vị"}.get(row.get("aggregation") or "", "")
         detail = ", ".join(x for x in (when, how, src.lower()) if x)
-        parts.append(f"Thực hiện {_value_text(row.get('value'), unit)}" + (f" ({detail})" if detail else ""))
+        parts.append(f"Thực hiện {value_text(row.get('value'), unit)}" + (f" ({detail})" if detail else ""))
         if row.get("aggregation") == "median" and _num(row.get("value_min")) is not None:
-            parts.append(f"dao động {_value_text(row['value_min'], unit)}–{_value_text(row['value_max'], unit)}")
+            parts.append(f"dao động {value_text(row['value_min'], unit)}–{value_text(row['value_max'], unit)}")
     elif status not in ("qualitative", "no_target"):
         parts.append("Chưa có số liệu")
     a = _num(row.get("attainment"))

@@ -1,8 +1,12 @@
--- grain: one row per result of one indicator (all units, agencies and sources)
--- columns: indicator_code, period, period_end, unit_code, agency_code, value, value_text, numerator, denominator, as_of, source, quote
+-- grain: one row per result of one indicator (all units, agencies and sources), oldest first
+-- columns: indicator_code, period, period_end, unit_code, unit_name, agency_code, agency_name, value, value_text, numerator, denominator, as_of, source, quote, section
 -- params: $code
-select indicator_code, period, period_end, unit_code, agency_code, value, value_text,
-       numerator, denominator, as_of, source, quote
-from results
-where indicator_code = $code
-order by period_end, source, unit_code, agency_code
+select r.indicator_code, r.period, r.period_end, r.unit_code, u.name_vi as unit_name, r.agency_code,
+       g.short_name as agency_name, r.value, r.value_text, r.numerator, r.denominator, r.as_of, r.source,
+       r.quote, d.section
+from results r
+left join units u on u.unit_code = r.unit_code
+left join agencies g on g.code = r.agency_code
+left join results_documents d on d.result_id = r.source_ref
+where r.indicator_code = $code
+order by r.period_end, r.source, u.name_vi, g.short_name

@@ -1,0 +1,104 @@
+"""What the indicator page shows, computed from query frames (pure: no streamlit)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from vlboard import formatting, status
+from vlboard.periods import parse_period
+from vlboard.progress import ProgressMeasure, progress_measure
+from vlboard.schema import SOURCES
+
+KIND_VI = {"percent": "Tỷ lệ (%)", "count": "Số lượng", "ratio": "Tỷ số", "qualitative": "Định tính",
+           "referenced": "Dẫn chiếu (không có trong văn bản)"}
+SCOPE_VI = {"province": "Tỉnh", "province+commune": "Tỉnh và cấp xã", "city": "Thành phố", "ward": "Phường",
+            "city+ward": "Thành phố và phường", "agency": "Cơ quan"}
+
+
+def picker_label(row: dict) -> str:
+    name = row["name_vi"] if len(row["name_vi"]) <= 90 else row["name_vi"][:89] + "…"
+    return f"{row['code']} — {name}"
+
+
+def metadata_table(meta: dict, assignments: pd.DataFrame) -> pd.DataFrame:
+    """The catalogue entry as label/value rows, with the exact quote and who answers for it."""
+    leads = assignments[assignments.role == "lead"].name_vi.tolist()
+    partners = assignments[assignments.role == "partner"].name_vi.tolist()
+    rows = [
+        ("Kế hoạch", f"{meta['plan_name']} — {meta['plan_title']}"),
+        ("Trụ cột", formatting.pillar(meta["pillar"])),
+        ("Loại", KIND_VI.get(meta["kind"], meta["kind"])),
+        ("Đơn vị tính", meta["unit"] or "–"),
+        ("Chiều tốt", "Càng thấp càng tốt" if meta["direction"] == "lower" else "Càng cao càng tốt"),
+        ("Phạm vi", SCOPE_VI.get(meta["scope"], meta["scope"])),
+        ("Mục trong văn bản", meta["section"] or "–"),
+        ("Trích dẫn nguyên văn", f"«{meta['quote']}»"),
+        ("Cơ quan chủ trì", "; ".join(leads) or "Chưa giao"),
+        ("Cơ quan phối hợp", "; ".join(partners) or "–"),
+        ("Cùng chỉ tiêu ở kế hoạch khác", meta["see_also"] or "–"),
+        ("Ghi chú", meta["note"] or "–"),
+    ]
+    return pd.DataFrame(rows, columns=["Mục", "Nội dung"])
+
+
+def targets_table(targets: pd.DataFrame, unit: str | None) -> pd.DataFrame:
+    return pd.DataFrame({
+        "Năm": targets.year.astype(str),
+        "Mục tiêu": [status.target_text(c, v, h, unit) if c not in (None, "done") and not pd.isna(v) else "–"
+                     for c, v, h in zip(targets.comparator, targets.value, targets.value_high)],
+        "Ô in trong văn bản": targets.raw.fillna(""),
+    })
+
+
+def results_table(results: pd.DataFrame, unit: str | None) -> pd.DataFrame:
+    """Every value with its provenance: source kind, where, when, and the document's words."""
+    where = results.unit_name.fillna("")
+    where = where.where(results.agency_name.isna(), results.agency_name.fillna("") + " (cơ quan)")
+    return pd.DataFrame({
+        "Kỳ": results.period,
+        "Đơn vị/cơ quan": where.replace("", "–"),
+        "Giá trị": [status.value_text(v, unit) if not pd.isna(v) else (t or "–")
+                    for v, t in zip(results.value, results.value_text)],
+        "Nguồn": results.source.map(lambda s: SOURCES.get(s, s)),
+        "Thời điểm số liệu": results.as_of.map(formatting.date),
+        "Mục": results.section.fillna(""),
+        "Trích dẫn": results.quote.fillna(""),
+    })
+
+
+def judgement_period(default: str | None, results: pd.DataFrame) -> str | None:
+    """The period to judge the indicator in: the dashboard's default when the indicator has a value
+    in that year, else the latest year in which it has one (documents report the state before the
+    target year), else the default."""
+    ends = pd.to_datetime(results.loc[results.value.notna(), "period_end"])
+    if ends.empty:
+        return default
+    if default is not None and (ends.dt.year == parse_period(default).year).any():
+        return default
+    return str(ends.max().year)
+
+
+def result_years(results: pd.DataFrame) -> list[int]:
+    ends = results.loc[results.value.notna(), "period_end"]
+    return sorted({pd.Timestamp(d).year for d in ends})
+
+
+def long_term(yearly: dict[int, float], targets: pd.DataFrame, direction: str) -> ProgressMeasure:
+    """Open SDG progress of the yearly headline series towards the final numeric target."""
+    numeric = targets[targets.comparator.isin([">=", ">", "<=", "<", "range"]) & targets.value.notna()]
+    final = numeric.sort_values("year").iloc[-1] if not numeric.empty else None
+    years = sorted(yearly)
+    return progress_measure(
+        yearly, target=None if final is None else float(final.value),
+        target_year=2030 if final is None else int(final.year),
+        base_year=years[0] if years else 2015,
+        direction="negative" if status.lower_is_better(direction, None if final is None else final.comparator)
+        else "positive")
+
+
+def long_term_text(m: ProgressMeasure, n_years: int) -> str:
+    if m.status == "not_available":
+        return f"Chưa đủ dữ liệu để đánh giá xu hướng ({n_years} năm có số liệu; cần ít nhất 2)."
+    score = "" if m.score is None else f" · điểm {formatting.number(m.score, 2)} trên thang −5…5"
+    return (f"{m.label_vi}{score} · từ {m.base_year} ({formatting.number(m.base_value)}) "
+            f"đến {m.current_year} ({formatting.number(m.current_value)})")
