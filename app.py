@@ -8,7 +8,21 @@ the entry script as a v1 multipage app, so a deep link such as /chi-tiet?code=�
 import streamlit as st
 
 st.set_page_config(page_title="Chuyển đổi số Vĩnh Long", page_icon=":material/monitoring:", layout="wide")
-st.navigation([
-    st.Page("views/overview.py", title="Tổng quan", icon=":material/dashboard:", default=True, url_path="tong-quan"),
-    st.Page("views/indicator.py", title="Chi tiết chỉ tiêu", icon=":material/search:", url_path="chi-tiet"),
-]).run()
+page = st.navigation({
+    "": [st.Page("views/overview.py", title="Tổng quan", icon=":material/dashboard:", default=True,
+                 url_path="tong-quan")],
+    "Trụ cột": [
+        st.Page("views/pillar.py", title="Chính quyền số", icon=":material/account_balance:", url_path="chinh-quyen-so"),
+        st.Page("views/pillar.py", title="Kinh tế số", icon=":material/storefront:", url_path="kinh-te-so"),
+        st.Page("views/pillar.py", title="Xã hội số", icon=":material/groups:", url_path="xa-hoi-so"),
+    ],
+    "Theo dõi": [
+        st.Page("views/agencies.py", title="Theo cơ quan", icon=":material/apartment:", url_path="co-quan"),
+        st.Page("views/units.py", title="Theo phường, xã", icon=":material/map:", url_path="phuong-xa"),
+        st.Page("views/indicator.py", title="Chi tiết chỉ tiêu", icon=":material/search:", url_path="chi-tiet"),
+        st.Page("views/budget.py", title="Kinh phí", icon=":material/payments:", url_path="kinh-phi"),
+        st.Page("views/milestones.py", title="Nhiệm vụ", icon=":material/event:", url_path="nhiem-vu"),
+    ],
+})
+st.session_state["_page_url"] = page.url_path
+page.run()

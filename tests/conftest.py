@@ -20,6 +20,7 @@ def shipped_data(tmp_path_factory) -> snapshots.DataDir:
     root = tmp_path_factory.mktemp("shipped")
     shutil.copytree(ROOT / "data" / "source", root / "source")
     shutil.copytree(ROOT / "data" / "documents", root / "documents")
+    shutil.copytree(ROOT / "data" / "geo", root / "geo")
     data = snapshots.DataDir(root)
     snapshots.build(data, author="tests")
     return data

@@ -1,50 +1,45 @@
-"""Chi tiết chỉ tiêu: status and why, long-term trend, targets, every value with its provenance."""
-
-import datetime as dt
+"""Chi tiết chỉ tiêu: status and why, trend with targets, long-term trend, every value's provenance."""
 
 import streamlit as st
 
-from vlboard import indicator, overview, periods, ui
+from vlboard import charts, indicator, overview, periods, ui
 
-st.title("Chi tiết chỉ tiêu")
 live = ui.live_snapshot()
 if live is None:
     st.stop()
-
-include_demo = st.toggle("Gồm số liệu minh họa", value=True, key="include_demo")
+f, options = ui.filter_bar(live)
 catalogue = live.q("indicator_list")
 labels = {r["code"]: indicator.picker_label(r) for r in catalogue.to_dict("records")}
 codes = list(labels)
 wanted = st.query_params.get("code")
 if wanted is not None and wanted not in labels:
-    st.warning(f"Không có chỉ tiêu «{wanted[:60]}» trong danh mục; đang hiển thị chỉ tiêu đầu tiên.")
+    st.warning(f"Không có chỉ tiêu «{ui.formatting.md_escape(wanted[:60])}» trong danh mục; "
+               "đang hiển thị chỉ tiêu đầu tiên.")
+ui.header(live, f, options, "Chi tiết chỉ tiêu")
 code = st.selectbox("Chỉ tiêu", codes, index=codes.index(wanted) if wanted in labels else 0,
                     format_func=labels.get)
 st.query_params["code"] = code
 
 meta = live.q("indicator_meta", code=code).iloc[0].to_dict()
 results = live.q("indicator_results", code=code)
-if not include_demo:
-    results = results[results.source != "demo"]
+results = results if f.include_demo else results[results.source != "demo"]
 targets = live.q("indicator_targets", code=code)
 st.subheader(meta["name_vi"])
 st.caption(f"{code} · {meta['plan_name']}")
 
-period = indicator.judgement_period(overview.default_period(live.q("latest_period", include_demo=include_demo)),
-                                    results)
+period = indicator.judgement_period(f.period, results)
 if period is not None:
     p = periods.parse_period(period)
-    head = live.q("indicator_headline", code=code, year=p.year, period_end=p.end, include_demo=include_demo)
+    head = live.q("indicator_headline", code=code, year=p.year, period_end=p.end, include_demo=f.include_demo)
     row = overview.scorecard(head, live.q("targets_numeric"), live.q("baselines"), p.end).iloc[0]
     st.markdown(f"**{row.status_label}** — {overview.period_label(period)}")
     st.write(row.explanation)
 
-yearly = {}
-for year in indicator.result_years(results):
-    h = live.q("indicator_headline", code=code, year=year, period_end=dt.date(year, 12, 31),
-               include_demo=include_demo)
-    if h.value.notna().any():
-        yearly[year] = float(h.value.iloc[0])
+series = live.q("indicator_series", code=code, include_demo=f.include_demo)
+date = overview.data_dates(live.q("data_date")).real
+ui.chart(charts.trend(series, targets, title=f"{code}: thực hiện và mục tiêu", unit=meta["unit"], data_date=date,
+                      note="Có số liệu minh họa" if "demo" in set(series.source) else None), f"{code} xu huong")
+yearly = indicator.yearly_values(series)
 trend = indicator.long_term(yearly, targets, meta["direction"])
 st.markdown(f"**Xu hướng dài hạn** (phương pháp Open SDG): {indicator.long_term_text(trend, len(yearly))}")
 
@@ -55,4 +50,3 @@ st.dataframe(indicator.results_table(results, meta["unit"]), hide_index=True, wi
 st.markdown("**Thông tin chỉ tiêu**")
 st.dataframe(indicator.metadata_table(meta, live.q("indicator_assignments", code=code)),
              hide_index=True, width="stretch")
-

@@ -78,9 +78,15 @@ def judgement_period(default: str | None, results: pd.DataFrame) -> str | None:
     return str(ends.max().year)
 
 
-def result_years(results: pd.DataFrame) -> list[int]:
-    ends = results.loc[results.value.notna(), "period_end"]
-    return sorted({pd.Timestamp(d).year for d in ends})
+def yearly_values(series: pd.DataFrame) -> dict[int, float]:
+    """One value per year for the long-term trend: the last period of each year, a real figure
+    (document/report) before a demo one at the same date."""
+    if series.empty:
+        return {}
+    s = series.dropna(subset=["value"]).assign(
+        year=lambda d: pd.to_datetime(d.period_end).dt.year, demo=lambda d: d.source == "demo")
+    s = s.sort_values(["year", "period_end", "demo"], ascending=[True, False, True])
+    return {int(y): float(g.value.iloc[0]) for y, g in s.groupby("year")}
 
 
 def long_term(yearly: dict[int, float], targets: pd.DataFrame, direction: str) -> ProgressMeasure:
@@ -102,3 +108,11 @@ def long_term_text(m: ProgressMeasure, n_years: int) -> str:
     score = "" if m.score is None else f" · điểm {formatting.number(m.score, 2)} trên thang −5…5"
     return (f"{m.label_vi}{score} · từ {m.base_year} ({formatting.number(m.base_value)}) "
             f"đến {m.current_year} ({formatting.number(m.current_value)})")
+
+
+def multiples_titles(card: pd.DataFrame, series: pd.DataFrame, limit: int = 9) -> dict[str, str]:
+    """The slowest indicators of a scorecard that have at least two points to draw: code → name."""
+    counts = series.dropna(subset=["value"]).groupby("indicator_code").size()
+    drawable = set(counts[counts >= 2].index)
+    rows = card[card.indicator_code.isin(drawable)].sort_values(["attainment", "indicator_code"]).head(limit)
+    return dict(zip(rows.indicator_code, rows.indicator_code + " " + rows.name_vi))

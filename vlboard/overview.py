@@ -9,7 +9,7 @@ import pandas as pd
 import datetime as dt
 
 from vlboard import formatting, rollups, status
-from vlboard.periods import label_vi
+from vlboard.periods import label_vi, parse_period
 from vlboard.schema import PILLARS, SOURCES
 
 
@@ -87,6 +87,13 @@ def scorecard(indicators: pd.DataFrame, targets: pd.DataFrame, baselines: pd.Dat
                       explanation=[status.explain(r) for r in out.to_dict("records")])
 
 
+def pillar_counts(card: pd.DataFrame) -> pd.DataFrame:
+    """Status counts per pillar in the order of the programme (chính quyền, kinh tế, xã hội, nền tảng)."""
+    counts = rollups.by_pillar(card)
+    order = {p: i for i, p in enumerate(PILLARS)}
+    return counts.assign(_o=counts.pillar.map(order)).sort_values("_o").drop(columns="_o")
+
+
 def pillar_status_table(card: pd.DataFrame) -> pd.DataFrame:
     """One row per pillar: a column per status (icon + label) and '% đạt (n/N)' of those with data."""
     counts = rollups.by_pillar(card)
@@ -107,6 +114,53 @@ def off_track(card: pd.DataFrame, limit: int = 10) -> pd.DataFrame:
     rows = rows.sort_values(["rank", "attainment", "indicator_code"]).head(limit)
     return rows.rename(columns={"indicator_code": "Mã", "name_vi": "Chỉ tiêu", "status_label": "Tình trạng",
                                 "explanation": "Vì sao"})[["Mã", "Tình trạng", "Chỉ tiêu", "Vì sao"]]
+
+
+MAIN_PILLARS = ("chinh_quyen_so", "kinh_te_so", "xa_hoi_so")
+
+
+def gauge_inputs(card: pd.DataFrame, pillar: str) -> tuple[float | None, int, int]:
+    """(% đạt among indicators with data, n achieved, n with data) for one pillar."""
+    rows = card[card.pillar == pillar]
+    n = int(rows.status.isin(status.WITH_DATA).sum())
+    k = int((rows.status == "achieved").sum())
+    return (100.0 * k / n if n else None), k, n
+
+
+def previous_period(periods: list[str], current: str | None) -> str | None:
+    """The period before ``current`` of the same kind (quarter before quarter, year before year)."""
+    if current is None:
+        return None
+    now = parse_period(current)
+    same = sorted((parse_period(p) for p in periods), reverse=True)
+    earlier = [p for p in same if p.kind == now.kind and p.end < now.end]
+    return earlier[0].code if earlier else None
+
+
+def movers(now: pd.DataFrame, before: pd.DataFrame, limit: int = 8) -> pd.DataFrame:
+    """Indicators whose headline value moved most since the previous period (in their own unit)."""
+    cols = ["indicator_code", "name_vi", "value", "measure_unit", "status_label"]
+    m = now[cols].merge(before[["indicator_code", "value"]], on="indicator_code", suffixes=("", "_before"))
+    m = m.dropna(subset=["value", "value_before"]).assign(delta=lambda d: d.value - d.value_before)
+    m = m[m.delta != 0].reindex(m.delta.abs().sort_values(ascending=False).index).head(limit)
+    return pd.DataFrame({
+        "Mã": m.indicator_code, "Chỉ tiêu": m.name_vi,
+        "Kỳ trước": [status.value_text(v, u) for v, u in zip(m.value_before, m.measure_unit)],
+        "Kỳ này": [status.value_text(v, u) for v, u in zip(m.value, m.measure_unit)],
+        "Thay đổi": [("▲ +" if d > 0 else "▼ −") + formatting.number(abs(d)) for d in m.delta],
+        "Tình trạng": m.status_label})
+
+
+def status_list(card: pd.DataFrame) -> pd.DataFrame:
+    """Every indicator of a scorecard, worst first, with value, target and the explanation line."""
+    rank = {code: i for i, code in enumerate(status.STATUSES)}
+    rows = card.assign(rank=card.status.map(rank)).sort_values(["rank", "attainment", "indicator_code"])
+    return pd.DataFrame({
+        "Mã": rows.indicator_code, "Tình trạng": rows.status_label, "Chỉ tiêu": rows.name_vi,
+        "Thực hiện": [status.value_text(v, u) for v, u in zip(rows.value, rows.measure_unit)],
+        "Mục tiêu": [status.target_text(c, t, h, u) if t == t and t is not None else "–"
+                     for c, t, h, u in zip(rows.comparator, rows.target, rows.target_high, rows.measure_unit)],
+        "Vì sao": rows.explanation})
 
 
 def period_label(code: str | None) -> str:

@@ -8,7 +8,8 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from vlboard import db, queries, snapshots
+from vlboard import db, filters, formatting, queries, snapshots
+from vlboard.periods import label_vi
 
 
 @dataclass(frozen=True)
@@ -51,3 +52,137 @@ def live_snapshot() -> Live | None:
         st.error(f"Không đọc được dữ liệu. {exc}", icon="⚠️")
         return None
     return Live(sid, str(path), manifest, con)
+
+
+def filter_options(live: Live, include_demo: bool) -> filters.Options:
+    from vlboard import overview
+
+    periods_df = live.q("periods_available", include_demo=include_demo)
+    default = overview.default_period(live.q("latest_period", include_demo=include_demo))
+    if default is None and not periods_df.empty:
+        default = periods_df.period.iloc[0]
+    units = live.q("unit_list")
+    return filters.Options(
+        plans=dict(zip(live.q("plans").code, live.q("plans").short_name)),
+        periods={p: label_vi(p) for p in periods_df.period},
+        agencies=dict(zip(live.q("agency_list").code, live.q("agency_list").short_name)),
+        units={c: f"{n} ({'2025' if lvl == 'xa' else 'TP Vĩnh Long'})"
+               for c, n, lvl in zip(units.unit_code, units.name_vi, units.level)},
+        default_period=default)
+
+
+_WIDGETS = {k: f"flt_{k}" for k in filters.KEYS}
+
+
+def _on_change(key: str) -> None:
+    value = st.session_state[_WIDGETS[key]]
+    default = "all" if key == "source" else None
+    st.session_state["_filters"] = st.session_state["_filters"].with_(**{key: value or default})
+
+
+def filter_bar(live: Live) -> tuple[filters.Filters, filters.Options]:
+    """The sidebar filters. A session starts from the URL (validated, unknown values fall back with
+    a note); afterwards the filters live in session state, survive page changes (Streamlit drops
+    widget state and the browser drops the URL when switching pages) and are written back to the
+    URL on every run, so a copied link reopens the same view."""
+    if "_filters" not in st.session_state:
+        params = {k: st.query_params.get(k) for k in st.query_params}
+        parsed, notes = filters.parse(params, filter_options(live, params.get("source") != "real"))
+        st.session_state["_filters"], st.session_state["_filter_notes"] = parsed, notes
+    f: filters.Filters = st.session_state["_filters"]
+    options = filter_options(live, f.include_demo)
+    for note in st.session_state.pop("_filter_notes", []):
+        st.warning(formatting.md_escape(note), icon="⚠️")
+    if f.period not in options.periods:
+        f = f.with_(period=options.default_period)
+    st.session_state["_filters"] = f
+    sb = st.sidebar
+    sb.header("Bộ lọc")
+    choices = {"period": options.periods, "plan": options.plans, "pillar": options.pillars,
+               "agency": options.agencies, "unit": options.units, "status": options.statuses}
+    labels = {"plan": "Kế hoạch", "period": "Kỳ báo cáo", "pillar": "Trụ cột", "agency": "Cơ quan",
+              "unit": "Phường/xã", "status": "Tình trạng"}
+    for key, opts in choices.items():
+        if key == "period" and not opts:
+            sb.caption("Kỳ báo cáo: chưa có số liệu")
+            continue
+        keys = ([] if key == "period" else [""]) + list(opts)
+        current = getattr(f, key) or ""
+        sb.selectbox(labels[key], keys, index=keys.index(current) if current in keys else 0,
+                     key=_WIDGETS[key], on_change=_on_change, args=(key,),
+                     format_func=lambda v, o=opts: str(o.get(v) or v) if v else "Tất cả")
+    sources = list(filters.SOURCE_CHOICES)
+    sb.radio("Nguồn số liệu", sources, index=sources.index(f.source), key=_WIDGETS["source"],
+             on_change=_on_change, args=("source",), format_func=filters.SOURCE_CHOICES.get)
+    keep = {k: st.query_params.get(k) for k in st.query_params if k not in filters.KEYS}
+    wanted = {**keep, **f.to_params()}
+    if {k: st.query_params.get(k) for k in st.query_params} != wanted:
+        st.query_params.from_dict(wanted)
+    return f, options
+
+
+def scorecard(live: Live, f: filters.Filters, period: str | None = None):
+    """The indicator scorecard of a period (default: the filter's), with pace and explanations,
+    narrowed by the filters. None when there is no period to judge."""
+    from vlboard import overview
+    from vlboard.periods import parse_period
+
+    period = period or f.period
+    if period is None:
+        return None
+    p = parse_period(period)
+    card = overview.scorecard(live.q("status_indicators", year=p.year, period_end=p.end, include_demo=f.include_demo),
+                              live.q("targets_numeric"), live.q("baselines"), p.end)
+    return filters.apply(card, f, live.q("assignments_all"))
+
+
+def header(live: Live, f: filters.Filters, options: filters.Options, title: str) -> None:
+    """Page title, the active filters and data date, and the demo mark when demo values show."""
+    from vlboard import overview
+
+    st.title(title)
+    dates = overview.data_dates(live.q("data_date"))
+    line = f"{filters.describe(f, options)} · số liệu văn bản đến {dates.real}"
+    if f.include_demo and dates.demo:
+        line += f" · minh họa đến {dates.demo}"
+    st.caption(formatting.md_escape(line) + f" · bản dữ liệu `{live.snapshot_id}`")
+    if f.include_demo:
+        st.info("Có số liệu **minh họa** (demo) theo phường và cơ quan: không phải số liệu báo cáo thật.",
+                icon="ℹ️")
+
+
+def chart(fig, filename: str) -> None:
+    from vlboard import charts
+
+    st.plotly_chart(fig, theme=None, config=charts.plotly_config(filename), width="stretch")
+
+
+PILLAR_PAGES = {"chinh-quyen-so": "chinh_quyen_so", "kinh-te-so": "kinh_te_so", "xa-hoi-so": "xa_hoi_so"}
+
+
+def current_pillar() -> str | None:
+    """The pillar of the navigation entry being shown (app.py records the page's url path)."""
+    return PILLAR_PAGES.get(st.session_state.get("_page_url", ""))
+
+
+def period_of(f: filters.Filters):
+    from vlboard.periods import parse_period
+
+    return parse_period(f.period)
+
+
+def geojson() -> dict | None:
+    """The 2025 commune boundaries shipped in data/geo (None, and the page falls back to a table,
+    when the file is missing or unreadable)."""
+    return _geojson(str(snapshots.default_data_dir().root / "geo" / "vinhlong_2025_communes.geojson"))
+
+
+@st.cache_resource(show_spinner=False)
+def _geojson(path: str) -> dict | None:
+    import json
+
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return json.load(fh)
+    except (OSError, ValueError):
+        return None

@@ -1,0 +1,40 @@
+"""Theo cơ quan: agency league and heat table (lead or partner), drill-down, who has not reported."""
+
+import streamlit as st
+
+from vlboard import breakdowns, charts, overview, ui
+
+live = ui.live_snapshot()
+if live is None:
+    st.stop()
+f, options = ui.filter_bar(live)
+ui.header(live, f, options, "Theo cơ quan")
+card = ui.scorecard(live, f)
+if card is None:
+    st.info("Chưa có kỳ nào có số liệu để đánh giá.")
+    st.stop()
+date = overview.data_dates(live.q("data_date")).real
+note = "Có số liệu minh họa" if f.include_demo else None
+period = overview.period_label(f.period)
+role = st.radio("Vai trò", ["lead", "partner"], horizontal=True, key="agency_role",
+                format_func={"lead": "Chủ trì", "partner": "Phối hợp"}.get)
+p = ui.period_of(f)
+rows = live.q("status_agencies", year=p.year, period_end=p.end, include_demo=f.include_demo)
+rows = rows[rows.indicator_code.isin(card.indicator_code) & rows.agency_code.isin(options.agencies)]
+league = breakdowns.league_frame(rows, role)
+if league.empty:
+    st.info("Không có cơ quan nào với bộ lọc này.")
+    st.stop()
+ui.chart(charts.league(league.head(25), title=f"Xếp hạng cơ quan ({'chủ trì' if role == 'lead' else 'phối hợp'}) — "
+                       f"{period}", data_date=date, note=note), f"xep hang co quan {period}")
+ui.chart(charts.count_heatmap(breakdowns.heat_counts(league.head(30)), row_col="name",
+                              title=f"Số chỉ tiêu theo tình trạng và cơ quan — {period}", data_date=date, note=note),
+         f"co quan tinh trang {period}")
+agency = f.agency or league.agency_code.iloc[0]
+st.subheader(f"Chỉ tiêu của {options.agencies.get(agency, agency)}")
+st.dataframe(breakdowns.drill_down(rows, card, agency, role), hide_index=True, width="stretch")
+with st.expander(f"Chỉ tiêu chưa giao cơ quan chủ trì: {len(live.q('indicators_without_lead'))}"):
+    st.dataframe(overview.no_lead_table(live.q("indicators_without_lead")), hide_index=True, width="stretch")
+st.subheader(f"Tình hình báo cáo — {period}")
+c = live.q("completeness", period=f.period, period_type=p.kind, period_end=p.end, include_demo=f.include_demo)
+st.dataframe(breakdowns.completeness_table(c[c.subject_type == "agency"]), hide_index=True, width="stretch")

@@ -1,0 +1,28 @@
+"""Kinh phí: QĐ 2702 Phụ lục III (174.650 triệu đồng) and the 2026 plan's 7.300 triệu, with checks."""
+
+import streamlit as st
+
+from vlboard import budget, charts, formatting, overview, ui
+
+live = ui.live_snapshot()
+if live is None:
+    st.stop()
+f, options = ui.filter_bar(live)
+ui.header(live, f, options, "Kinh phí")
+b = live.q("budgets")
+date = overview.data_dates(live.q("data_date")).real
+total = budget.headline(b, "qd2702-2024")
+c1, c2, c3 = st.columns(3)
+c1.metric("Tổng kinh phí Đề án (QĐ 2702)", f"{formatting.number(total.get('total'))} triệu đồng")
+c2.metric("Năm 2025", f"{formatting.number(total.get('su_nghiep_2025'))} triệu đồng")
+c3.metric("Giai đoạn 2026–2030", f"{formatting.number(total.get('su_nghiep_2026_2030'))} triệu đồng")
+for problem in budget.check_totals(b):
+    st.error(formatting.md_escape(problem))
+ui.chart(charts.budget_bars(budget.agency_totals(b), title="Kinh phí Đề án chuyển đổi số theo cơ quan (QĐ 2702)",
+                            data_date=date), "kinh phi theo co quan qd2702")
+st.subheader("Nhiệm vụ, dự án (QĐ 2702, Phụ lục III)")
+st.dataframe(budget.task_table(b, "qd2702-2024"), hide_index=True, width="stretch")
+vp = budget.headline(b, "kh-cds-2026-vpubnd")
+st.subheader(f"Kế hoạch CĐS 2026 của Văn phòng UBND tỉnh: {formatting.number(vp.get('su_nghiep_2026_2030'))} "
+             "triệu đồng")
+st.dataframe(budget.task_table(b, "kh-cds-2026-vpubnd"), hide_index=True, width="stretch")

@@ -1,0 +1,26 @@
+"""Nhiệm vụ: tasks with deadlines from the plans, overdue ones first (relative to today)."""
+
+import datetime as dt
+
+import streamlit as st
+
+from vlboard import milestones, ui
+
+live = ui.live_snapshot()
+if live is None:
+    st.stop()
+f, options = ui.filter_bar(live)
+ui.header(live, f, options, "Nhiệm vụ và thời hạn")
+m = live.q("milestones")
+if f.plan:
+    m = m[m.plan == f.plan]
+today = dt.date.today()
+table = milestones.table(m, options.plans, today)
+counts = table["Tình trạng"].value_counts()
+c1, c2, c3 = st.columns(3)
+c1.metric("Quá hạn", int(counts.get("Quá hạn", 0)))
+c2.metric("Sắp đến hạn (90 ngày)", int(counts.get("Sắp đến hạn", 0)))
+c3.metric("Tổng số nhiệm vụ", len(table))
+st.caption(f"So với hôm nay {today:%d/%m/%Y}. Văn bản không báo cáo hoàn thành nhiệm vụ nào: "
+           "«quá hạn» nghĩa là đã qua thời hạn ghi trong kế hoạch.")
+st.dataframe(table, hide_index=True, width="stretch")

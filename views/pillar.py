@@ -1,0 +1,37 @@
+"""Trụ cột: every indicator of one pillar against its target, grouped by status; small trends.
+
+The three navigation entries (chính quyền số, kinh tế số, xã hội số) share this renderer; the
+entry sets the pillar, the sidebar can still narrow by plan, agency and status."""
+
+import streamlit as st
+
+from vlboard import charts, indicator, overview, ui
+from vlboard.schema import PILLARS
+
+live = ui.live_snapshot()
+if live is None:
+    st.stop()
+f, options = ui.filter_bar(live)
+pillar = ui.current_pillar() or f.pillar or "chinh_quyen_so"
+f = f.with_(pillar=pillar)
+ui.header(live, f, options, f"Trụ cột {PILLARS[pillar].lower()}")
+card = ui.scorecard(live, f)
+date = overview.data_dates(live.q("data_date")).real
+note = "Có số liệu minh họa" if f.include_demo else None
+period = overview.period_label(f.period)
+if card is None or card.empty:
+    st.info("Chưa có chỉ tiêu nào có số liệu với bộ lọc này.")
+    st.stop()
+
+st.dataframe(overview.pillar_status_table(card), hide_index=True, width="stretch")
+ui.chart(charts.progress_bullets(card, title=f"{PILLARS[pillar]}: thực hiện so với mục tiêu — {period}",
+                                 data_date=date, note=note), f"{PILLARS[pillar]} tien do {period}")
+series = live.q("pillar_series", pillar=pillar, include_demo=f.include_demo)
+titles = indicator.multiples_titles(card, series)
+if titles:
+    ui.chart(charts.small_multiples(series[series.indicator_code.isin(titles)],
+                                    live.q("targets_numeric").rename(columns={"value": "value"}),
+                                    titles=titles, title=f"Xu hướng các chỉ tiêu chậm nhất — {PILLARS[pillar]}",
+                                    data_date=date, note=note), f"{PILLARS[pillar]} xu huong")
+st.subheader("Tất cả chỉ tiêu của trụ cột")
+st.dataframe(overview.status_list(card), hide_index=True, width="stretch")

@@ -1,0 +1,44 @@
+-- vl_series(p_demo): one row per indicator × period × source kind: the headline value (the whole
+-- province/city figure if any, else the units combined by kind: ratio of summed parts, sum of
+-- counts, median otherwise; else the one agency's figure). Feeds trends and small multiples.
+create or replace macro vl_series(p_demo) as table
+with r as (
+    select r.*, i.kind,
+           case when r.agency_code is not null then 'agency'
+                when r.unit_code is null or u.level in ('tinh', 'thanh_pho') then 'headline'
+                else 'unit' end as level
+    from results r
+    join indicators i on i.code = r.indicator_code
+    left join units u on u.unit_code = r.unit_code
+    where r.value is not null and (p_demo or r.source <> 'demo')
+),
+per as (
+    select indicator_code, period, any_value(period_end) as period_end, source, any_value(kind) as kind,
+           max(value) filter (where level = 'headline') as v_head,
+           count(*) filter (where level = 'unit') as n_units,
+           sum(value) filter (where level = 'unit') as v_sum,
+           sum(numerator) filter (where level = 'unit') / nullif(sum(denominator) filter (where level = 'unit'), 0)
+               as v_ratio,
+           count(numerator) filter (where level = 'unit') = count(*) filter (where level = 'unit') as all_parts,
+           median(value) filter (where level = 'unit') as v_median,
+           max(value) filter (where level = 'agency') as v_agency,
+           count(*) filter (where level = 'agency') as n_agency
+    from r
+    group by indicator_code, period, source
+)
+select indicator_code, period, period_end, source,
+       case when v_head is not null then v_head
+            when n_units > 0 and kind = 'count' then v_sum
+            when n_units > 0 and all_parts and v_ratio is not null
+                then v_ratio * case when kind = 'percent' then 100 else 1 end
+            when n_units > 0 then v_median
+            when n_agency = 1 then v_agency end as value,
+       case when v_head is not null then 'headline'
+            when n_units > 0 and kind = 'count' then 'sum'
+            when n_units > 0 and all_parts and v_ratio is not null then 'ratio_of_sums'
+            when n_units > 0 then 'median'
+            when n_agency = 1 then 'agency' end as aggregation,
+       n_units::integer as n_units
+from per
+where v_head is not null or n_units > 0 or n_agency = 1
+order by indicator_code, period_end, source;
