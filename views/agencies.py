@@ -23,7 +23,8 @@ rows = live.q("status_agencies", year=p.year, period_end=p.end, include_demo=f.i
 rows = rows[rows.indicator_code.isin(card.indicator_code) & rows.agency_code.isin(options.agencies)]
 league = breakdowns.league_frame(rows, role)
 if league.empty:
-    st.info("Không có cơ quan nào với bộ lọc này.")
+    st.info("Chưa cơ quan nào có số liệu cho kỳ và bộ lọc này (các phòng, ban của TP Vĩnh Long hoạt động "
+            "đến 30/6/2025).")
     st.stop()
 ui.chart(charts.league(league.head(25), title=f"Xếp hạng cơ quan ({'chủ trì' if role == 'lead' else 'phối hợp'}) — "
                        f"{period}", data_date=date, note=note), f"xep hang co quan {period}")

@@ -8,7 +8,7 @@ live = ui.live_snapshot()
 if live is None:
     st.stop()
 f, options = ui.filter_bar(live)
-ui.header(live, f, options, "Kinh phí")
+ui.header(live, f, options, "Kinh phí", uses_results=False)
 b = live.q("budgets")
 date = overview.data_dates(live.q("data_date")).real
 total = budget.headline(b, "qd2702-2024")

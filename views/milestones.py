@@ -10,7 +10,7 @@ live = ui.live_snapshot()
 if live is None:
     st.stop()
 f, options = ui.filter_bar(live)
-ui.header(live, f, options, "Nhiệm vụ và thời hạn")
+ui.header(live, f, options, "Nhiệm vụ và thời hạn", uses_results=False)
 m = live.q("milestones")
 if f.plan:
     m = m[m.plan == f.plan]

@@ -8,8 +8,10 @@ from vlboard import formatting, rollups, status
 
 
 def league_frame(agencies: pd.DataFrame, role: str) -> pd.DataFrame:
-    """Agencies ranked by % đạt among their indicators with data, with n/N."""
+    """Agencies ranked by % đạt among their indicators with data, with n/N (agencies none of whose
+    indicators has data are left out of the ranking; the page counts them)."""
     counts = rollups.by_agency(agencies, role=role)
+    counts = counts[counts.n_with_data > 0]
     return counts.rename(columns={"agency_short": "name"})[["agency_code", "name", "pct_achieved", "n_of",
                                                             *status.STATUSES, "n_total"]]
 
@@ -57,21 +59,28 @@ def unit_ranking(units: pd.DataFrame) -> pd.DataFrame:
                                                                            "no_data")}})
 
 
-def map_frame(units: pd.DataFrame, unit_list: pd.DataFrame, crosswalk: pd.DataFrame) -> pd.DataFrame:
-    """One row per 2025 unit with a status for the map: its own rows' majority status, where the
-    2023 wards report through the 2025 phường they went into (crosswalk)."""
+def map_frame(units: pd.DataFrame, unit_list: pd.DataFrame, crosswalk: pd.DataFrame,
+              near: float = 0.9) -> pd.DataFrame:
+    """One row per 2025 unit for the map. Its colour is the status of its *typical* indicator: the
+    median attainment of its indicators with data, judged with the same rule (≥ 100% đạt, ≥ the
+    near band gần đạt). The 2023 wards of TP Vĩnh Long report through the 2025 phường they went
+    into (crosswalk)."""
     to_2025 = dict(zip(crosswalk.old_unit_code, crosswalk.new_unit_code))
     u = units.assign(target=units.unit_code.map(lambda c: to_2025.get(c, c)))
     u = u[u.target.str.startswith("x2025-")]
     if u.empty:
         return pd.DataFrame(columns=["official_code", "name", "status", "value_text"])
-    rank = {c: i for i, c in enumerate(status.STATUSES)}
-    counts = rollups.status_counts(u.rename(columns={"target": "unit"}), ["unit"])
-    worst = u.assign(rank=u.status.map(rank)).sort_values("rank").groupby("target").status.first()
     meta = unit_list.set_index("unit_code")
     rows = []
-    for r in counts.itertuples():
-        rows.append(dict(official_code=meta.loc[r.unit, "official_code"], name=meta.loc[r.unit, "name_vi"],
-                         status=worst[r.unit],
-                         value_text=f"{r.n_of} chỉ tiêu đạt" if r.n_with_data else "chưa có số liệu"))
+    for unit, g in u.groupby("target"):
+        judged = g[g.status.isin(status.WITH_DATA)]
+        if judged.empty:
+            state, text = "no_data", "chưa có số liệu"
+        else:
+            med = float(judged.attainment.median())
+            state = "achieved" if med >= 1 else ("near" if med >= near else "not_achieved")
+            k = int((judged.status == "achieved").sum())
+            text = f"trung vị {formatting.percent(med * 100, 0)} mục tiêu · {k}/{len(judged)} chỉ tiêu đạt"
+        rows.append(dict(official_code=meta.loc[unit, "official_code"], name=meta.loc[unit, "name_vi"],
+                         status=state, value_text=text))
     return pd.DataFrame(rows)

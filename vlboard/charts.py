@@ -181,7 +181,8 @@ def progress_bullets(card: pd.DataFrame, *, title: str, data_date: str | None = 
         fig.add_trace(go.Bar(y=part["bar_y"].tolist(), x=part["bar_x"].tolist(), orientation="h",
                              text=part["bar_text"].tolist(), name=status.label(code), showlegend=True,
                              marker_color=colour, cliponaxis=False, constraintext="none", insidetextanchor="end",
-                             textposition=["inside" if x >= 95 else "outside" for x in part["bar_x"]],
+                             textposition=["inside" if x >= 45 else "outside" for x in part["bar_x"]],
+                             insidetextfont=dict(color="white"),
                              customdata=[formatting.percent(a * 100) for a in part.attainment],
                              hovertemplate="%{y}<br>" + status.label(code)
                              + ": %{customdata} mục tiêu<br>%{text}<extra></extra>"))

@@ -136,8 +136,9 @@ def scorecard(live: Live, f: filters.Filters, period: str | None = None):
     return filters.apply(card, f, live.q("assignments_all"))
 
 
-def header(live: Live, f: filters.Filters, options: filters.Options, title: str) -> None:
-    """Page title, the active filters and data date, and the demo mark when demo values show."""
+def header(live: Live, f: filters.Filters, options: filters.Options, title: str, *, uses_results: bool = True) -> None:
+    """Page title, the active filters and data date, and the demo mark when demo values show
+    (pages that show no results, such as budgets and milestones, carry no demo mark)."""
     from vlboard import overview
 
     st.title(title)
@@ -146,7 +147,7 @@ def header(live: Live, f: filters.Filters, options: filters.Options, title: str)
     if f.include_demo and dates.demo:
         line += f" · minh họa đến {dates.demo}"
     st.caption(formatting.md_escape(line) + f" · bản dữ liệu `{live.snapshot_id}`")
-    if f.include_demo:
+    if f.include_demo and uses_results:
         st.info("Có số liệu **minh họa** (demo) theo phường và cơ quan: không phải số liệu báo cáo thật.",
                 icon="ℹ️")
 
