@@ -81,12 +81,17 @@ def test_indicator_page_deep_link_shows_status_trend_and_provenance(monkeypatch,
     assert meta["Trích dẫn nguyên văn"].startswith("«") and "Cục Thống kê" in meta["Cơ quan chủ trì"]
     results = table(at, "Trích dẫn")
     assert "Văn bản" in set(results["Nguồn"]) and results["Trích dẫn"].str.len().gt(0).any()
+    assert "Mục tiêu năm" in results.columns  # the target of each value's year, next to it
     assert "2025" in set(table(at, "Ô in trong văn bản")["Năm"])
 
 
 def test_indicator_trend_from_yearly_demo_series(monkeypatch, shipped_data):
     at = open_indicator(monkeypatch, shipped_data, "TPVL-003")
     assert not at.exception
+    import json
+    trend = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert {"Minh họa", "Mục tiêu", "Lộ trình"} <= {t.get("name") for t in trend["data"]}
+    assert "≥ 100%" in set(table(at, "Mục tiêu năm")["Mục tiêu năm"])
     text = " ".join(m.value for m in at.markdown)
     assert "Xu hướng dài hạn" in text and "Chưa đủ dữ liệu" not in text
     at.sidebar.radio(key="flt_source").set_value("real").run()

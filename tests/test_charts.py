@@ -399,3 +399,18 @@ def test_choropleth_all_units_present_has_no_grey_layer(geojson):
     assert [t.name for t in fig.data if t.type == "choropleth"] == ["Trạng thái"]
     assert "Không có số liệu" not in legend_names(fig)
     assert not math.isnan(fig.data[1].zmax)
+
+
+def test_trend_draws_the_pace_line_when_given():
+    import datetime as dt
+    import pandas as pd
+    from vlboard import charts
+    series = pd.DataFrame({"period_end": [dt.date(2024, 12, 31), dt.date(2025, 6, 30)], "value": [70.0, 80.0],
+                           "source": ["document", "demo"]})
+    targets = pd.DataFrame({"year": [2025], "comparator": [">="], "value": [90.0], "value_high": [None], "raw": ["90%"]})
+    pace = pd.DataFrame({"period_end": [dt.date(2024, 12, 31), dt.date(2025, 12, 31)], "value": [70.0, 90.0]})
+    fig = charts.trend(series, targets, title="t", unit="%", pace=pace)
+    names = [t.name for t in fig.data]
+    assert "Lộ trình" in names and "Mục tiêu" in names
+    line = [t for t in fig.data if t.name == "Lộ trình"][0]
+    assert list(line.y) == [70.0, 90.0]

@@ -156,3 +156,10 @@ def test_explanation_without_data_or_target():
                                measure_unit="%")) == "Mục tiêu 2025 ≥ 90% · Chưa có số liệu"
     assert status.explain(dict(status="qualitative", target_year=2025)).startswith("Chỉ tiêu định tính")
     assert status.label("near") == "◐ Gần đạt"
+
+
+def test_pace_path_ends_at_the_final_target():
+    t = targets(("X", 2024, ">=", 80, None), ("X", 2025, ">=", 100, None))
+    start, end = status.pace_path(t, None, dt.date(2025, 6, 30))
+    assert start == (dt.date(2024, 12, 31), 80.0) and end == (dt.date(2025, 12, 31), 100.0)
+    assert status.pace_path(targets(("X", 2025, ">=", 10, None)), None, dt.date(2024, 12, 31)) is None

@@ -37,8 +37,10 @@ if period is not None:
 
 series = live.q("indicator_series", code=code, include_demo=f.include_demo)
 date = overview.data_dates(live.q("data_date")).real
-ui.chart(charts.trend(series, targets, title=f"{code}: thực hiện và mục tiêu", unit=meta["unit"], data_date=date,
-                      note="Có số liệu minh họa" if "demo" in set(series.source) else None), f"{code} xu huong")
+pace = indicator.pace_frame(targets, live.q("baselines"), code, periods.parse_period(period).end) if period else None
+ui.chart(charts.trend(series, targets, title=f"{code}: thực hiện, mục tiêu và lộ trình", unit=meta["unit"],
+                      data_date=date, note="Có số liệu minh họa" if "demo" in set(series.source) else None,
+                      pace=pace), f"{code} xu huong")
 yearly = indicator.yearly_values(series)
 trend = indicator.long_term(yearly, targets, meta["direction"])
 st.markdown(f"**Xu hướng dài hạn** (phương pháp Open SDG): {indicator.long_term_text(trend, len(yearly))}")
@@ -46,7 +48,7 @@ st.markdown(f"**Xu hướng dài hạn** (phương pháp Open SDG): {indicator.l
 st.markdown("**Mục tiêu theo năm**")
 st.dataframe(indicator.targets_table(targets, meta["unit"]), hide_index=True, width="stretch")
 st.markdown(f"**Số liệu thực hiện** ({len(results)} giá trị, kèm nguồn)")
-st.dataframe(indicator.results_table(results, meta["unit"]), hide_index=True, width="stretch")
+st.dataframe(indicator.results_table(results, meta["unit"], targets), hide_index=True, width="stretch")
 st.markdown("**Thông tin chỉ tiêu**")
 st.dataframe(indicator.metadata_table(meta, live.q("indicator_assignments", code=code)),
              hide_index=True, width="stretch")

@@ -21,15 +21,12 @@ units = live.q("status_units", year=p.year, period_end=p.end, include_demo=f.inc
 units = units[units.indicator_code.isin(card.indicator_code)]
 if f.unit:
     units = units[units.unit_code == f.unit]
-unit_list = live.q("unit_list")
-geo = ui.geojson()
-frame = breakdowns.map_frame(units, unit_list, live.q("unit_crosswalk"))
-if geo is None:
+fig = ui.unit_map(live.snapshot_id, live.path, f, f"Tình trạng theo phường, xã (đơn vị 2025) — {period}", date, note)
+if fig is None:
     st.warning("Không đọc được ranh giới hành chính: hiển thị dạng bảng.")
-    st.dataframe(frame, hide_index=True, width="stretch")
+    st.dataframe(breakdowns.unit_ranking(units), hide_index=True, width="stretch")
 else:
-    ui.chart(charts.choropleth(geo, frame, title=f"Tình trạng theo phường, xã (đơn vị 2025) — {period}",
-                               data_date=date, note=note), f"ban do phuong xa {period}")
+    ui.chart(fig, f"ban do phuong xa {period}")
 st.caption("11 phường của TP Vĩnh Long (2023) không có ranh giới riêng: trên bản đồ chúng hiện qua phường "
            "năm 2025 mà chúng sáp nhập vào.")
 if units.empty:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from vlboard import formatting, rollups, status
@@ -70,17 +71,15 @@ def map_frame(units: pd.DataFrame, unit_list: pd.DataFrame, crosswalk: pd.DataFr
     u = u[u.target.str.startswith("x2025-")]
     if u.empty:
         return pd.DataFrame(columns=["official_code", "name", "status", "value_text"])
-    meta = unit_list.set_index("unit_code")
-    rows = []
-    for unit, g in u.groupby("target"):
-        judged = g[g.status.isin(status.WITH_DATA)]
-        if judged.empty:
-            state, text = "no_data", "chưa có số liệu"
-        else:
-            med = float(judged.attainment.median())
-            state = "achieved" if med >= 1 else ("near" if med >= near else "not_achieved")
-            k = int((judged.status == "achieved").sum())
-            text = f"trung vị {formatting.percent(med * 100, 0)} mục tiêu · {k}/{len(judged)} chỉ tiêu đạt"
-        rows.append(dict(official_code=meta.loc[unit, "official_code"], name=meta.loc[unit, "name_vi"],
-                         status=state, value_text=text))
-    return pd.DataFrame(rows)
+    judged = u[u.status.isin(status.WITH_DATA)]
+    agg = judged.groupby("target").agg(med=("attainment", "median"), n=("status", "size"),
+                                       k=("status", lambda x: int((x == "achieved").sum())))
+    agg = agg.reindex(sorted(u.target.unique()))
+    med = agg.med.to_numpy(float)
+    state = np.where(np.isnan(med), "no_data", np.where(med >= 1, "achieved", np.where(med >= near, "near",
+                                                                                          "not_achieved")))
+    text = [f"trung vị {formatting.percent(m * 100, 0)} mục tiêu · {int(k)}/{int(n)} chỉ tiêu đạt"
+            if not np.isnan(m) else "chưa có số liệu" for m, k, n in zip(med, agg.k.fillna(0), agg.n.fillna(0))]
+    meta = unit_list.set_index("unit_code").reindex(agg.index)
+    return pd.DataFrame({"official_code": meta.official_code.to_numpy(), "name": meta.name_vi.to_numpy(),
+                         "status": state, "value_text": text})

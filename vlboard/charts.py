@@ -215,8 +215,9 @@ def _date_axes(fig: go.Figure, dates, *, small: bool = False) -> None:
 
 
 def trend(series: pd.DataFrame, targets: pd.DataFrame, *, title: str, unit: str | None,
-          data_date: str | None = None, note: str | None = None) -> go.Figure:
-    """One indicator over time: a line per source (demo dashed) and the numeric targets as diamonds."""
+          data_date: str | None = None, note: str | None = None, pace: pd.DataFrame | None = None) -> go.Figure:
+    """One indicator over time: a line per source (demo dashed), the numeric targets as diamonds and,
+    when given, the pace line (``pace``: period_end, value) from the baseline to the final target."""
     fig = go.Figure()
     series = series.sort_values("period_end")
     for source in [s for s in SOURCES if s in set(series.source)]:
@@ -234,6 +235,10 @@ def trend(series: pd.DataFrame, targets: pd.DataFrame, *, title: str, unit: str 
                                  marker=dict(symbol="diamond", size=11, color="#333333"),
                                  hovertext=[_nfc(r) for r in numeric.raw.fillna("")],
                                  hovertemplate="Mục tiêu %{x|%Y}: %{hovertext}<extra></extra>"))
+    if pace is not None and len(pace) == 2:
+        fig.add_trace(go.Scatter(x=pd.to_datetime(pace.period_end).tolist(), y=pace.value.tolist(), mode="lines",
+                                 name="Lộ trình", showlegend=True, line=dict(color="#0072B2", width=1, dash="dash"),
+                                 hovertemplate="Lộ trình %{x|%d/%m/%Y}: %{y:,.1f}<extra></extra>"))
     unit = unit if isinstance(unit, str) else None
     _date_axes(fig, [x for t in fig.data for x in t.x])
     fig.update_yaxes(title_text=unit or "")

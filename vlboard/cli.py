@@ -63,6 +63,9 @@ def cmd_bench(args) -> int:
     from vlboard import bench
 
     data = _data(args)
+    if args.pages:
+        print(json.dumps(bench.page_times(data.root, args.repeat)))
+        return 0
     if args.one:
         _, snapshot, _ = snapshots.current(data)
         print(json.dumps(bench.one_size(snapshot, args.one, args.repeat)))
@@ -87,6 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     bp.add_argument("--out", default="BENCHMARKS.md")
     bp.add_argument("--repeat", type=int, default=3)
     bp.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    bp.add_argument("--pages", action="store_true", help=argparse.SUPPRESS)
     bp.set_defaults(func=cmd_bench)
     args = ap.parse_args(argv)
     return args.func(args)

@@ -50,8 +50,23 @@ def targets_table(targets: pd.DataFrame, unit: str | None) -> pd.DataFrame:
     })
 
 
-def results_table(results: pd.DataFrame, unit: str | None) -> pd.DataFrame:
-    """Every value with its provenance: source kind, where, when, and the document's words."""
+def pace_frame(targets: pd.DataFrame, baselines: pd.DataFrame, code: str, when) -> pd.DataFrame | None:
+    """The two ends of the pace line for the trend chart (None when there is none)."""
+    row = baselines[baselines.indicator_code == code]
+    base = (pd.Timestamp(row.period_end.iloc[0]).date(), float(row.value.iloc[0])) if len(row) else None
+    path = status.pace_path(targets, base, when)
+    if path is None:
+        return None
+    return pd.DataFrame({"period_end": [path[0][0], path[1][0]], "value": [path[0][1], path[1][1]]})
+
+
+def results_table(results: pd.DataFrame, unit: str | None, targets: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every value with its provenance (source kind, where, when, the document's words) and the
+    target of its year next to it."""
+    by_year = {} if targets is None else {
+        int(y): status.target_text(c, v, h, unit) for y, c, v, h in
+        zip(targets.year, targets.comparator, targets.value, targets.value_high)
+        if c not in (None, "done") and not pd.isna(v)}
     where = results.unit_name.fillna("")
     where = where.where(results.agency_name.isna(), results.agency_name.fillna("") + " (cơ quan)")
     return pd.DataFrame({
@@ -59,6 +74,7 @@ def results_table(results: pd.DataFrame, unit: str | None) -> pd.DataFrame:
         "Đơn vị/cơ quan": where.replace("", "–"),
         "Giá trị": [status.value_text(v, unit) if not pd.isna(v) else (t or "–")
                     for v, t in zip(results.value, results.value_text)],
+        "Mục tiêu năm": [by_year.get(pd.Timestamp(d).year, "–") for d in results.period_end],
         "Nguồn": results.source.map(lambda s: SOURCES.get(s, s)),
         "Thời điểm số liệu": results.as_of.map(formatting.date),
         "Mục": results.section.fillna(""),

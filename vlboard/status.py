@@ -134,29 +134,38 @@ def final_target(targets: pd.DataFrame, year: int) -> pd.Series | None:
     return row.iloc[0] if not ahead.empty else row.iloc[-1]
 
 
+def pace_path(targets: pd.DataFrame, baseline: tuple[dt.date, float] | None,
+              when: dt.date) -> tuple[tuple[dt.date, float], tuple[dt.date, float]] | None:
+    """The straight path a result at ``when`` is judged against: (start date, value) → (end of the
+    final target's year, target). It starts at the baseline (the earliest real result), else at
+    the target of the year before the final one; None when there is nothing to draw it from."""
+    numeric = targets[targets.comparator.isin([">=", ">", "<=", "<", "range"]) & targets.value.notna()]
+    final = final_target(numeric, when.year)
+    if final is None:
+        return None
+    end = _year_end(final.year)
+    if baseline is None or baseline[0] >= when or baseline[0] >= end:
+        earlier = numeric[numeric.year < final.year].sort_values("year")
+        if earlier.empty:
+            return None
+        baseline = (_year_end(earlier.iloc[-1].year), float(earlier.iloc[-1].value))
+    return baseline, (end, float(final.value))
+
+
 def pace(targets: pd.DataFrame, baseline: tuple[dt.date, float] | None, when: dt.date, value: float,
          direction: str = "higher", comparator: str = ">=") -> tuple[float | None, float | None, int | None]:
-    """(expected value at ``when``, value − expected (mirrored when lower is better), final year).
-
-    The path is a straight line from the baseline (the earliest real result, else the target of
-    the year before the final one) to the final target at the end of its year.
-    """
+    """(expected value at ``when``, value − expected (mirrored when lower is better), final year)."""
     value = _num(value)
     numeric = targets[targets.comparator.isin([">=", ">", "<=", "<", "range"]) & targets.value.notna()]
     final = final_target(numeric, when.year)
     if final is None or value is None:
         return None, None, None
-    end = _year_end(final.year)
-    if baseline is None or baseline[0] >= when or baseline[0] >= end:
-        earlier = numeric[numeric.year < final.year].sort_values("year")
-        if earlier.empty:
-            return None, None, int(final.year)
-        baseline = (_year_end(earlier.iloc[-1].year), float(earlier.iloc[-1].value))
-    start, base_value = baseline
-    if when <= start:
+    path = pace_path(targets, baseline, when)
+    if path is None or when <= path[0][0]:
         return None, None, int(final.year)
+    (start, base_value), (end, target) = path
     share = min(1.0, (when - start).days / max(1, (end - start).days))
-    expected = base_value + (float(final.value) - base_value) * share
+    expected = base_value + (target - base_value) * share
     gap = value - expected
     if lower_is_better(direction, comparator):
         gap = -gap

@@ -124,16 +124,23 @@ def filter_bar(live: Live) -> tuple[filters.Filters, filters.Options]:
 def scorecard(live: Live, f: filters.Filters, period: str | None = None):
     """The indicator scorecard of a period (default: the filter's), with pace and explanations,
     narrowed by the filters. None when there is no period to judge."""
-    from vlboard import overview
-    from vlboard.periods import parse_period
-
     period = period or f.period
     if period is None:
         return None
-    p = parse_period(period)
-    card = overview.scorecard(live.q("status_indicators", year=p.year, period_end=p.end, include_demo=f.include_demo),
-                              live.q("targets_numeric"), live.q("baselines"), p.end)
+    card = _card(live.snapshot_id, live.path, period, f.include_demo)
     return filters.apply(card, f, live.q("assignments_all"))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _card(snapshot_id: str, path: str, period: str, include_demo: bool) -> pd.DataFrame:
+    """Explanations and pace for every indicator, once per snapshot × period × source choice."""
+    from vlboard import overview
+    from vlboard.periods import parse_period
+
+    live = Live(snapshot_id, path, {}, None)
+    p = parse_period(period)
+    return overview.scorecard(live.q("status_indicators", year=p.year, period_end=p.end, include_demo=include_demo),
+                              live.q("targets_numeric"), live.q("baselines"), p.end)
 
 
 def header(live: Live, f: filters.Filters, options: filters.Options, title: str, *, uses_results: bool = True) -> None:
@@ -187,3 +194,23 @@ def _geojson(path: str) -> dict | None:
             return json.load(fh)
     except (OSError, ValueError):
         return None
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def unit_map(snapshot_id: str, path: str, f: filters.Filters, title: str, date: str, note: str | None):
+    """The ward/commune map for a filter state (None without boundaries). Cached: the polygons make
+    the figure the slowest object of the page to build."""
+    from vlboard import breakdowns, charts
+
+    geo = geojson()
+    if geo is None:
+        return None
+    live = Live(snapshot_id, path, {}, None)
+    card = scorecard(live, f)
+    p = period_of(f)
+    units = live.q("status_units", year=p.year, period_end=p.end, include_demo=f.include_demo)
+    units = units[units.indicator_code.isin(card.indicator_code)]
+    if f.unit:
+        units = units[units.unit_code == f.unit]
+    frame = breakdowns.map_frame(units, live.q("unit_list"), live.q("unit_crosswalk"))
+    return charts.choropleth(geo, frame, title=title, data_date=date, note=note)
