@@ -81,3 +81,15 @@ def tiny_data(tmp_path) -> snapshots.DataDir:
     data.root.mkdir()
     snapshots.write_snapshot(data, tiny_tables(), author="tests", note="tiny")
     return data
+
+
+@pytest.fixture
+def clear_streamlit_caches():
+    """st.cache_data/resource are process-global and leak between AppTests (see stack.md)."""
+    import streamlit as st
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()

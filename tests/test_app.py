@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from vlboard import snapshots
@@ -13,13 +12,7 @@ from .conftest import ROOT, tiny_tables
 APP = str(ROOT / "app.py")
 
 
-@pytest.fixture(autouse=True)
-def clear_caches():
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
+pytestmark = pytest.mark.usefixtures("clear_streamlit_caches")
 
 
 def run_app(monkeypatch, data: snapshots.DataDir) -> AppTest:

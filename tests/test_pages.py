@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from vlboard import snapshots
@@ -17,13 +16,7 @@ PAGES = ["views/overview.py", "views/pillar.py", "views/agencies.py", "views/uni
          "views/indicator.py", "views/budget.py", "views/milestones.py"]
 
 
-@pytest.fixture(autouse=True)
-def clear_caches():
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
+pytestmark = pytest.mark.usefixtures("clear_streamlit_caches")
 
 
 def open_page(monkeypatch, data, page=None, **params) -> AppTest:

@@ -153,3 +153,14 @@ def test_missing_column_is_named(tmp_path):
     with pytest.raises(catalogue.CatalogueError) as err:
         snapshots.build(data)
     assert "units.csv, dòng 1, cột «unit_code»: thiếu cột" in str(err.value)
+
+
+def test_a_quote_that_is_not_in_the_document_is_refused(tmp_path):
+    data = copy_sources(tmp_path)
+    path = data.source / "milestones.csv"
+    text = path.read_text(encoding="utf-8")
+    first_quote = text.splitlines()[1].rsplit(",", 1)[1]
+    path.write_text(text.replace(first_quote, '"một câu không có trong văn bản"', 1), encoding="utf-8")
+    with pytest.raises(catalogue.CatalogueError) as err:
+        snapshots.build(data)
+    assert "milestones.csv, dòng 2, cột «quote»: trích dẫn không khớp nguyên văn văn bản" in str(err.value)

@@ -4,38 +4,33 @@ import streamlit as st
 
 from vlboard import breakdowns, charts, overview, ui
 
-live = ui.live_snapshot()
-if live is None:
-    st.stop()
-f, options = ui.filter_bar(live)
-ui.header(live, f, options, "Theo cơ quan")
-card = ui.scorecard(live, f)
+page = ui.start("Theo cơ quan")
+live, f, card = page.live, page.f, page.card()
 if card is None:
     st.info("Chưa có kỳ nào có số liệu để đánh giá.")
     st.stop()
-date = overview.data_dates(live.q("data_date")).real
-note = "Có số liệu minh họa" if f.include_demo else None
-period = overview.period_label(f.period)
 role = st.radio("Vai trò", ["lead", "partner"], horizontal=True, key="agency_role",
                 format_func={"lead": "Chủ trì", "partner": "Phối hợp"}.get)
 p = ui.period_of(f)
 rows = live.q("status_agencies", year=p.year, period_end=p.end, include_demo=f.include_demo)
-rows = rows[rows.indicator_code.isin(card.indicator_code) & rows.agency_code.isin(options.agencies)]
+rows = rows[rows.indicator_code.isin(card.indicator_code) & rows.agency_code.isin(page.options.agencies)]
 league = breakdowns.league_frame(rows, role)
 if league.empty:
     st.info("Chưa cơ quan nào có số liệu cho kỳ và bộ lọc này (các phòng, ban của TP Vĩnh Long hoạt động "
             "đến 30/6/2025).")
     st.stop()
-ui.chart(charts.league(league.head(25), title=f"Xếp hạng cơ quan ({'chủ trì' if role == 'lead' else 'phối hợp'}) — "
-                       f"{period}", data_date=date, note=note), f"xep hang co quan {period}")
+who = "chủ trì" if role == "lead" else "phối hợp"
+ui.chart(charts.league(league.head(25), title=f"Xếp hạng cơ quan ({who}) — {page.period}", data_date=page.date,
+                       note=page.note), f"xep hang co quan {page.period}")
 ui.chart(charts.count_heatmap(breakdowns.heat_counts(league.head(30)), row_col="name",
-                              title=f"Số chỉ tiêu theo tình trạng và cơ quan — {period}", data_date=date, note=note),
-         f"co quan tinh trang {period}")
+                              title=f"Số chỉ tiêu theo tình trạng và cơ quan — {page.period}", data_date=page.date,
+                              note=page.note), f"co quan tinh trang {page.period}")
 agency = f.agency or league.agency_code.iloc[0]
-st.subheader(f"Chỉ tiêu của {options.agencies.get(agency, agency)}")
+st.subheader(f"Chỉ tiêu của {page.options.agencies.get(agency, agency)}")
 st.dataframe(breakdowns.drill_down(rows, card, agency, role), hide_index=True, width="stretch")
-with st.expander(f"Chỉ tiêu chưa giao cơ quan chủ trì: {len(live.q('indicators_without_lead'))}"):
-    st.dataframe(overview.no_lead_table(live.q("indicators_without_lead")), hide_index=True, width="stretch")
-st.subheader(f"Tình hình báo cáo — {period}")
+no_lead = live.q("indicators_without_lead")
+with st.expander(f"Chỉ tiêu chưa giao cơ quan chủ trì: {len(no_lead)}"):
+    st.dataframe(overview.no_lead_table(no_lead), hide_index=True, width="stretch")
+st.subheader(f"Tình hình báo cáo — {page.period}")
 c = live.q("completeness", period=f.period, period_type=p.kind, period_end=p.end, include_demo=f.include_demo)
 st.dataframe(breakdowns.completeness_table(c[c.subject_type == "agency"]), hide_index=True, width="stretch")

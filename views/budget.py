@@ -2,15 +2,12 @@
 
 import streamlit as st
 
-from vlboard import budget, charts, formatting, overview, ui
+from vlboard import budget, charts, formatting, ui
 
-live = ui.live_snapshot()
-if live is None:
-    st.stop()
-f, options = ui.filter_bar(live)
-ui.header(live, f, options, "Kinh phí", uses_results=False)
+page = ui.start("Kinh phí", uses_results=False)
+live, f, options = page.live, page.f, page.options
 b = live.q("budgets")
-date = overview.data_dates(live.q("data_date")).real
+date = page.date
 total = budget.headline(b, "qd2702-2024")
 c1, c2, c3 = st.columns(3)
 c1.metric("Tổng kinh phí Đề án (QĐ 2702)", f"{formatting.number(total.get('total'))} triệu đồng")

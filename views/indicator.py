@@ -4,10 +4,8 @@ import streamlit as st
 
 from vlboard import charts, indicator, overview, periods, ui
 
-live = ui.live_snapshot()
-if live is None:
-    st.stop()
-f, options = ui.filter_bar(live)
+page = ui.start("Chi tiết chỉ tiêu")
+live, f = page.live, page.f
 catalogue = live.q("indicator_list")
 labels = {r["code"]: indicator.picker_label(r) for r in catalogue.to_dict("records")}
 codes = list(labels)
@@ -15,7 +13,6 @@ wanted = st.query_params.get("code")
 if wanted is not None and wanted not in labels:
     st.warning(f"Không có chỉ tiêu «{ui.formatting.md_escape(wanted[:60])}» trong danh mục; "
                "đang hiển thị chỉ tiêu đầu tiên.")
-ui.header(live, f, options, "Chi tiết chỉ tiêu")
 code = st.selectbox("Chỉ tiêu", codes, index=codes.index(wanted) if wanted in labels else 0,
                     format_func=labels.get)
 st.query_params["code"] = code
@@ -36,7 +33,7 @@ if period is not None:
     st.write(row.explanation)
 
 series = live.q("indicator_series", code=code, include_demo=f.include_demo)
-date = overview.data_dates(live.q("data_date")).real
+date = page.date
 pace = indicator.pace_frame(targets, live.q("baselines"), code, periods.parse_period(period).end) if period else None
 ui.chart(charts.trend(series, targets, title=f"{code}: thực hiện, mục tiêu và lộ trình", unit=meta["unit"],
                       data_date=date, note="Có số liệu minh họa" if "demo" in set(series.source) else None,

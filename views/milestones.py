@@ -6,11 +6,8 @@ import streamlit as st
 
 from vlboard import milestones, ui
 
-live = ui.live_snapshot()
-if live is None:
-    st.stop()
-f, options = ui.filter_bar(live)
-ui.header(live, f, options, "Nhiệm vụ và thời hạn", uses_results=False)
+page = ui.start("Nhiệm vụ và thời hạn", uses_results=False)
+live, f, options = page.live, page.f, page.options
 m = live.q("milestones")
 if f.plan:
     m = m[m.plan == f.plan]

@@ -5,15 +5,8 @@ import streamlit as st
 from vlboard import charts, overview, ui
 from vlboard.schema import PILLARS
 
-live = ui.live_snapshot()
-if live is None:
-    st.stop()
-f, options = ui.filter_bar(live)
-ui.header(live, f, options, "Tổng quan chuyển đổi số")
-card = ui.scorecard(live, f)
-date = overview.data_dates(live.q("data_date")).real
-note = "Có số liệu minh họa" if f.include_demo else None
-period = overview.period_label(f.period)
+page = ui.start("Tổng quan chuyển đổi số")
+live, f, card = page.live, page.f, page.card()
 
 if card is None:
     st.info("Chưa có kỳ nào có số liệu để đánh giá với bộ lọc này.")
@@ -21,18 +14,17 @@ else:
     for col, pillar in zip(st.columns(3), overview.MAIN_PILLARS):
         pct, k, n = overview.gauge_inputs(card, pillar)
         with col:
-            ui.chart(charts.pillar_gauge(pct, k, n, pillar_label=PILLARS[pillar], data_date=date, note=note),
-                     f"{PILLARS[pillar]} {period}")
-    counts = overview.pillar_counts(card)
-    ui.chart(charts.status_bars(counts, group_col="pillar", group_labels=PILLARS,
-                                title=f"Tình trạng chỉ tiêu theo trụ cột — {period}", data_date=date, note=note),
-             f"tinh trang theo tru cot {period}")
+            ui.chart(charts.pillar_gauge(pct, k, n, pillar_label=PILLARS[pillar], data_date=page.date,
+                                         note=page.note), f"{PILLARS[pillar]} {page.period}")
+    ui.chart(charts.status_bars(overview.pillar_counts(card), group_col="pillar", group_labels=PILLARS,
+                                title=f"Tình trạng chỉ tiêu theo trụ cột — {page.period}", data_date=page.date,
+                                note=page.note), f"tinh trang theo tru cot {page.period}")
     st.subheader("Chỉ tiêu chậm nhất")
     st.dataframe(overview.off_track(card), hide_index=True, width="stretch")
-    before = overview.previous_period(list(options.periods), f.period)
+    before = overview.previous_period(list(page.options.periods), f.period)
     if before:
         st.subheader(f"Thay đổi lớn nhất so với {overview.period_label(before)}")
-        st.dataframe(overview.movers(card, ui.scorecard(live, f, before)), hide_index=True, width="stretch")
+        st.dataframe(overview.movers(card, page.card(before)), hide_index=True, width="stretch")
 
 with st.expander("Danh mục chỉ tiêu, văn bản nguồn và số liệu trong văn bản"):
     st.dataframe(overview.pivot_counts(live.q("indicator_counts", include_demo=f.include_demo)),

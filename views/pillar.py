@@ -8,30 +8,21 @@ import streamlit as st
 from vlboard import charts, indicator, overview, ui
 from vlboard.schema import PILLARS
 
-live = ui.live_snapshot()
-if live is None:
-    st.stop()
-f, options = ui.filter_bar(live)
-pillar = ui.current_pillar() or f.pillar or "chinh_quyen_so"
-f = f.with_(pillar=pillar)
-ui.header(live, f, options, f"Trụ cột {PILLARS[pillar].lower()}")
-card = ui.scorecard(live, f)
-date = overview.data_dates(live.q("data_date")).real
-note = "Có số liệu minh họa" if f.include_demo else None
-period = overview.period_label(f.period)
+pillar = ui.current_pillar() or "chinh_quyen_so"
+page = ui.start(f"Trụ cột {PILLARS[pillar].lower()}", pillar=pillar)
+card = page.card()
 if card is None or card.empty:
     st.info("Chưa có chỉ tiêu nào có số liệu với bộ lọc này.")
     st.stop()
 
 st.dataframe(overview.pillar_status_table(card), hide_index=True, width="stretch")
-ui.chart(charts.progress_bullets(card, title=f"{PILLARS[pillar]}: thực hiện so với mục tiêu — {period}",
-                                 data_date=date, note=note), f"{PILLARS[pillar]} tien do {period}")
-series = live.q("pillar_series", pillar=pillar, include_demo=f.include_demo)
+ui.chart(charts.progress_bullets(card, title=f"{PILLARS[pillar]}: thực hiện so với mục tiêu — {page.period}",
+                                 data_date=page.date, note=page.note), f"{PILLARS[pillar]} tien do {page.period}")
+series = page.live.q("pillar_series", pillar=pillar, include_demo=page.f.include_demo)
 titles = indicator.multiples_titles(card, series)
 if titles:
-    ui.chart(charts.small_multiples(series[series.indicator_code.isin(titles)],
-                                    live.q("targets_numeric").rename(columns={"value": "value"}),
+    ui.chart(charts.small_multiples(series[series.indicator_code.isin(titles)], page.live.q("targets_numeric"),
                                     titles=titles, title=f"Xu hướng các chỉ tiêu chậm nhất — {PILLARS[pillar]}",
-                                    data_date=date, note=note), f"{PILLARS[pillar]} xu huong")
+                                    data_date=page.date, note=page.note), f"{PILLARS[pillar]} xu huong")
 st.subheader("Tất cả chỉ tiêu của trụ cột")
 st.dataframe(overview.status_list(card), hide_index=True, width="stretch")

@@ -2,42 +2,36 @@
 
 import streamlit as st
 
-from vlboard import breakdowns, charts, overview, ui
+from vlboard import breakdowns, charts, ui
 
-live = ui.live_snapshot()
-if live is None:
-    st.stop()
-f, options = ui.filter_bar(live)
-ui.header(live, f, options, "Theo phường, xã")
-card = ui.scorecard(live, f)
+page = ui.start("Theo phường, xã")
+live, f, card = page.live, page.f, page.card()
 if card is None:
     st.info("Chưa có kỳ nào có số liệu để đánh giá.")
     st.stop()
-date = overview.data_dates(live.q("data_date")).real
-note = "Có số liệu minh họa" if f.include_demo else None
-period = overview.period_label(f.period)
 p = ui.period_of(f)
 units = live.q("status_units", year=p.year, period_end=p.end, include_demo=f.include_demo)
 units = units[units.indicator_code.isin(card.indicator_code)]
 if f.unit:
     units = units[units.unit_code == f.unit]
-fig = ui.unit_map(live.snapshot_id, live.path, f, f"Tình trạng theo phường, xã (đơn vị 2025) — {period}", date, note)
+fig = ui.unit_map(live.snapshot_id, live.path, f, f"Tình trạng theo phường, xã (đơn vị 2025) — {page.period}",
+                  page.date, page.note)
 if fig is None:
     st.warning("Không đọc được ranh giới hành chính: hiển thị dạng bảng.")
     st.dataframe(breakdowns.unit_ranking(units), hide_index=True, width="stretch")
 else:
-    ui.chart(fig, f"ban do phuong xa {period}")
+    ui.chart(fig, f"ban do phuong xa {page.period}")
 st.caption("11 phường của TP Vĩnh Long (2023) không có ranh giới riêng: trên bản đồ chúng hiện qua phường "
            "năm 2025 mà chúng sáp nhập vào.")
 if units.empty:
     st.info("Chưa có số liệu theo phường/xã với bộ lọc này.")
     st.stop()
 ui.chart(charts.status_matrix(breakdowns.unit_matrix(units, card), row_col="row", col_col="col",
-                              title=f"Chỉ tiêu × phường/xã — {period}", data_date=date, note=note),
-         f"chi tieu phuong xa {period}")
+                              title=f"Chỉ tiêu × phường/xã — {page.period}", data_date=page.date, note=page.note),
+         f"chi tieu phuong xa {page.period}")
 st.subheader("Xếp hạng phường, xã")
 st.dataframe(breakdowns.unit_ranking(units), hide_index=True, width="stretch")
-st.subheader(f"Tình hình báo cáo — {period}")
+st.subheader(f"Tình hình báo cáo — {page.period}")
 c = live.q("completeness", period=f.period, period_type=p.kind, period_end=p.end, include_demo=f.include_demo)
 st.dataframe(breakdowns.completeness_table(c[c.subject_type == "unit"]), hide_index=True, width="stretch")
 with st.expander("Phường cũ → phường mới (sắp xếp 2024, 2025)"):

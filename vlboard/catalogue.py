@@ -223,31 +223,28 @@ def check(tables: dict[str, pa.Table], documents: dict[str, str] | None = None) 
             if r[col] not in units:
                 problems.append(Problem("unit_crosswalk.csv", i + 2, col, f"đơn vị không có: {r[col]}"))
     for i, r in enumerate(_rows(tables["results_documents"])):
-        f = "results_documents.csv"
         for c in [x.strip() for x in (r["indicator_codes"] or "").split(";") if x.strip()]:
             if c not in codes:
-                problems.append(Problem(f, i + 2, "indicator_codes", f"mã chỉ tiêu không có: {c}"))
-        if r["plan"] not in plans:
-            problems.append(Problem(f, i + 2, "plan", f"kế hoạch không có: {r['plan']}"))
-        if documents and r["plan"] in documents and not is_quote_of(r["quote"] or "", documents[r["plan"]]):
-            problems.append(Problem(f, i + 2, "quote", "trích dẫn không khớp nguyên văn văn bản"))
+                problems.append(Problem("results_documents.csv", i + 2, "indicator_codes", f"mã chỉ tiêu không có: {c}"))
     for i, r in enumerate(_rows(tables["reporting_rules"])):
-        f = "reporting_rules.csv"
-        if r["plan"] not in plans:
-            problems.append(Problem(f, i + 2, "plan", f"kế hoạch không có: {r['plan']}"))
         if r["subject"] not in ("ward", "commune", "lead_agency"):
-            problems.append(Problem(f, i + 2, "subject", "chỉ nhận ward, commune hoặc lead_agency"))
+            problems.append(Problem("reporting_rules.csv", i + 2, "subject", "chỉ nhận ward, commune hoặc lead_agency"))
         if r["frequency"] not in ("quarter", "year", "month"):
-            problems.append(Problem(f, i + 2, "frequency", "chỉ nhận quarter, year hoặc month"))
-        if documents and r["plan"] in documents and not is_quote_of(r["quote"] or "", documents[r["plan"]]):
-            problems.append(Problem(f, i + 2, "quote", "trích dẫn không khớp nguyên văn văn bản"))
-    for i, r in enumerate(_rows(tables["milestones"])):
-        f = "milestones.csv"
-        if r["plan"] not in plans:
-            problems.append(Problem(f, i + 2, "plan", f"kế hoạch không có: {r['plan']}"))
-        if documents and r["plan"] in documents and not is_quote_of(r["quote"] or "", documents[r["plan"]]):
-            problems.append(Problem(f, i + 2, "quote", "trích dẫn không khớp nguyên văn văn bản"))
+            problems.append(Problem("reporting_rules.csv", i + 2, "frequency", "chỉ nhận quarter, year hoặc month"))
+    for table in ("results_documents", "reporting_rules", "milestones"):
+        problems += _plan_and_quote(tables[table], f"{table}.csv", plans, documents)
     return problems
+
+
+def _plan_and_quote(table: pa.Table, file: str, plans: set, documents: dict[str, str] | None) -> list[Problem]:
+    """Every row names a known plan and quotes it verbatim."""
+    out = []
+    for i, r in enumerate(_rows(table)):
+        if r["plan"] not in plans:
+            out.append(Problem(file, i + 2, "plan", f"kế hoạch không có: {r['plan']}"))
+        elif documents and r["plan"] in documents and not is_quote_of(r["quote"] or "", documents[r["plan"]]):
+            out.append(Problem(file, i + 2, "quote", "trích dẫn không khớp nguyên văn văn bản"))
+    return out
 
 
 def load_documents(documents_dir: Path, plans: pa.Table) -> dict[str, str]:

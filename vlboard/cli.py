@@ -64,7 +64,9 @@ def cmd_bench(args) -> int:
 
     data = _data(args)
     if args.pages:
-        print(json.dumps(bench.page_times(data.root, args.repeat)))
+        from vlboard.ui.pagebench import page_times
+
+        print(json.dumps(page_times(data.root, args.repeat)))
         return 0
     if args.one:
         _, snapshot, _ = snapshots.current(data)

@@ -214,3 +214,34 @@ def unit_map(snapshot_id: str, path: str, f: filters.Filters, title: str, date: 
         units = units[units.unit_code == f.unit]
     frame = breakdowns.map_frame(units, live.q("unit_list"), live.q("unit_crosswalk"))
     return charts.choropleth(geo, frame, title=title, data_date=date, note=note)
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """What every page starts from: the live snapshot, the validated filters and the captions."""
+    live: Live
+    f: filters.Filters
+    options: filters.Options
+    date: str  # newest real figure, dd/mm/yyyy
+    note: str | None  # "Có số liệu minh họa" when demo values may be drawn
+    period: str  # the filter's period in Vietnamese
+
+    def card(self, period: str | None = None):
+        return scorecard(self.live, self.f, period)
+
+
+def start(title: str, *, uses_results: bool = True, pillar: str | None = None) -> PageContext:
+    """Open the snapshot (or stop the page with a Vietnamese error), draw the filter bar and the
+    header. ``pillar`` fixes the pillar filter (the three pillar entries of the navigation)."""
+    from vlboard import overview
+
+    live = live_snapshot()
+    if live is None:
+        st.stop()
+    f, options = filter_bar(live)
+    if pillar:
+        f = f.with_(pillar=pillar)
+    header(live, f, options, title, uses_results=uses_results)
+    return PageContext(live, f, options, overview.data_dates(live.q("data_date")).real,
+                       "Có số liệu minh họa" if f.include_demo and uses_results else None,
+                       overview.period_label(f.period))
