@@ -5,7 +5,15 @@ the entry script as a v1 multipage app, so a deep link such as /chi-tiet?code=�
 "Page not found" dialog (or with the v1 sidebar when url_path equals the file name).
 """
 
+from urllib.parse import urlparse
+
 import streamlit as st
+
+
+def _on_wall() -> bool:
+    """The wall screen (/ioc) shows no navigation at all."""
+    return urlparse(st.context.url or "").path.rstrip("/").endswith("/ioc")
+
 
 st.set_page_config(page_title="Chuyển đổi số Vĩnh Long", page_icon=":material/monitoring:", layout="wide")
 page = st.navigation({
@@ -22,7 +30,8 @@ page = st.navigation({
         st.Page("views/indicator.py", title="Chi tiết chỉ tiêu", icon=":material/search:", url_path="chi-tiet"),
         st.Page("views/budget.py", title="Kinh phí", icon=":material/payments:", url_path="kinh-phi"),
         st.Page("views/milestones.py", title="Nhiệm vụ", icon=":material/event:", url_path="nhiem-vu"),
+        st.Page("views/ioc.py", title="Màn hình IOC", icon=":material/tv:", url_path="ioc"),
     ],
-})
+}, position="hidden" if _on_wall() else "sidebar")
 st.session_state["_page_url"] = page.url_path
 page.run()

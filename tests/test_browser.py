@@ -48,3 +48,45 @@ def test_indicator_page_deep_link_in_chromium(shipped_data):
         page.wait_for_timeout(1500)  # let the grids paint before the screenshot
         assert "code=DA2702-2025-23" in page.url
         page.screenshot(path=str(ARTIFACTS / "indicator.png"), full_page=True)
+
+
+def test_wall_screen_rotates_and_picks_up_a_new_snapshot(shipped_data, tmp_path):
+    """The IOC wall in a real Chromium at 1920×1080: no chrome, no error, slides change within their
+    dwell, and a new snapshot shows without a reload."""
+    import shutil
+    import time
+
+    import pyarrow.parquet as pq
+    from playwright.sync_api import expect
+
+    from vlboard import schema, snapshots
+
+    shutil.copytree(shipped_data.root, tmp_path / "d")
+    data = snapshots.DataDir(tmp_path / "d")
+    old = snapshots.current_id(data)
+    ARTIFACTS.mkdir(exist_ok=True)
+    with served_app(data.root) as url, browser_page() as page:
+        page.goto(f"{url}/ioc?rotate=3")
+        expect(page.get_by_text("Chuyển đổi số tỉnh Vĩnh Long")).to_be_visible(timeout=30000)
+        expect(page.get_by_text(old)).to_be_visible(timeout=30000)
+        assert page.get_by_test_id("stSidebar").count() == 0
+        assert page.get_by_test_id("stHeader").is_hidden()
+        first = page.locator("h2").first.inner_text()
+        page.screenshot(path=str(ARTIFACTS / "ioc-1.png"))
+        expect(page.locator("h2").first).not_to_have_text(first, timeout=8000)  # dwell 4.5 s
+        page.wait_for_timeout(1500)
+        page.screenshot(path=str(ARTIFACTS / "ioc-2.png"))
+        # a new snapshot (an import, a rebuild) appears without reloading the page
+        path = data.snapshots / old
+        tables = {t: pq.read_table(path / f"{t}.parquet") for t in schema.TABLES}
+        time.sleep(0.01)
+        new = snapshots.write_snapshot(data, tables, author="test", note="new")
+        expect(page.get_by_text(new)).to_be_visible(timeout=10000)
+        assert page.get_by_test_id("stException").count() == 0
+        # unreadable data: the last good data stays up with a visible mark, then it recovers
+        data.current_file.write_text("khong-ton-tai\n", encoding="utf-8")
+        expect(page.get_by_text("Dữ liệu chưa cập nhật")).to_be_visible(timeout=10000)
+        page.screenshot(path=str(ARTIFACTS / "ioc-stale.png"))
+        snapshots.switch_current(data, new)
+        expect(page.get_by_text("Dữ liệu chưa cập nhật")).to_have_count(0, timeout=10000)
+        assert page.get_by_test_id("stException").count() == 0

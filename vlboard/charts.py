@@ -388,3 +388,24 @@ def budget_bars(frame: pd.DataFrame, *, title: str, data_date: str | None = None
                       xaxis=dict(title_text="triệu đồng", tickformat=",.0f",
                                  range=[0, (0 if pd.isna(top) else float(top)) * 1.2 or 1]))
     return finish(fig, title=title, data_date=data_date, note=note, height=140 + 44 * max(len(rows), 2))
+
+
+WALL_BG = "#0B1220"
+
+
+def darken(fig: go.Figure, *, scale: float = 1.5) -> go.Figure:
+    """The same figure for the operations-room wall: dark background, light text, larger type
+    (read from 3–5 m), no modebar clutter."""
+    size = round(14 * scale)
+    fig.update_layout(template="plotly_dark", paper_bgcolor=WALL_BG, plot_bgcolor=WALL_BG,
+                      font=dict(family=FONT, size=size, color="#E8EEF7"),
+                      title_font=dict(size=round(size * 1.25), color="#FFFFFF"),
+                      legend_font=dict(size=size))
+    fig.update_xaxes(gridcolor="#24324A", zerolinecolor="#24324A")
+    fig.update_yaxes(gridcolor="#24324A", zerolinecolor="#24324A")
+    for ann in fig.layout.annotations or ():
+        if ann.name == "footer":
+            ann.font = dict(size=round(11 * scale), color="#9FB0C8")
+    if fig.layout.geo:
+        fig.update_geos(bgcolor=WALL_BG)
+    return fig

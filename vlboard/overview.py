@@ -163,6 +163,20 @@ def status_list(card: pd.DataFrame) -> pd.DataFrame:
         "Vì sao": rows.explanation})
 
 
+def status_changes(now: pd.DataFrame, before: pd.DataFrame) -> pd.DataFrame:
+    """Indicators whose status differs between two scorecards of the same period (e.g. the live
+    snapshot and its parent): worsened first."""
+    rank = {code: i for i, code in enumerate(status.STATUSES)}
+    m = now[["indicator_code", "name_vi", "status"]].merge(
+        before[["indicator_code", "status"]], on="indicator_code", suffixes=("", "_before"))
+    m = m[m.status != m.status_before]
+    m = m.assign(worse=m.status.map(rank) < m.status_before.map(rank)).sort_values(["worse", "indicator_code"],
+                                                                                    ascending=[False, True])
+    return pd.DataFrame({"Mã": m.indicator_code, "Chỉ tiêu": m.name_vi,
+                         "Trước": m.status_before.map(status.label), "Nay": m.status.map(status.label),
+                         "Chiều": ["▼ xấu đi" if w else "▲ tốt lên" for w in m.worse]})
+
+
 def period_label(code: str | None) -> str:
     return label_vi(code) if code else "–"
 

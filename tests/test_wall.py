@@ -1,0 +1,111 @@
+"""The wall's playlist (pure), the page in AppTest, and failure handling."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from vlboard import snapshots, wall
+
+from .conftest import ROOT
+
+pytestmark = pytest.mark.usefixtures("clear_streamlit_caches")
+
+FACTS = wall.Facts(n_offtrack=12, n_overdue=3, n_missing_reports=5,
+                   pillar_pct={"chinh_quyen_so": 40.0, "kinh_te_so": 85.0, "xa_hoi_so": None},
+                   n_agencies=8, n_units=124, n_changes=0)
+
+
+def test_attention_first_and_longer_green_pillars_brief():
+    slides = wall.playlist(FACTS, base=20)
+    keys = [s.key for s in slides]
+    assert keys[:3] == ["offtrack", "reports", "overdue"]  # largest count first
+    assert keys[3] == "summary"
+    assert keys.index("pillar:chinh_quyen_so") < keys.index("pillar:kinh_te_so")  # worst pillar first
+    assert "pillar:xa_hoi_so" not in keys  # nothing to show
+    assert "changes" not in keys
+    dwell = {s.key: s.dwell for s in slides}
+    assert dwell["offtrack"] == 30 and dwell["summary"] == 20
+    assert dwell["pillar:chinh_quyen_so"] == 24 and dwell["pillar:kinh_te_so"] == 10
+
+
+def test_nothing_wrong_means_no_attention_slides():
+    slides = wall.playlist(wall.Facts(pillar_pct={"chinh_quyen_so": 90.0}), base=10)
+    assert [s.key for s in slides] == ["summary", "pillar:chinh_quyen_so"]
+
+
+def test_url_chooses_slides_and_dwell_safely():
+    assert wall.parse_only("summary,units,../etc,offtrack") == ["summary", "units", "offtrack"]
+    assert wall.parse_only("<script>") is None
+    assert [s.key for s in wall.playlist(FACTS, 20, ["units", "summary"])] == ["units", "summary"]
+    assert wall.clamp_dwell("20") == 20 and wall.clamp_dwell("0.1") == 3 and wall.clamp_dwell("1e9") == 600
+    assert wall.clamp_dwell("nan") == wall.DEFAULT_DWELL and wall.clamp_dwell("abc") == wall.DEFAULT_DWELL
+
+
+def test_advance_waits_for_the_dwell_then_wraps():
+    slides = wall.playlist(wall.Facts(pillar_pct={"chinh_quyen_so": 90.0}), base=10)  # dwell 10 and 5
+    pos = wall.advance(None, slides, now=100.0)
+    assert pos == wall.Position(0, 100.0)
+    assert wall.advance(pos, slides, 109.9) == pos
+    pos = wall.advance(pos, slides, 110.0)
+    assert pos == wall.Position(1, 110.0)
+    assert wall.advance(pos, slides, 115.0).index == 0  # wraps round
+
+
+def open_wall(monkeypatch, data, **params) -> AppTest:
+    monkeypatch.setenv("VLBOARD_DATA", str(data.root))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    at.switch_page("views/ioc.py").run()
+    return at
+
+
+def page_text(at: AppTest) -> str:
+    return " ".join(m.value for m in at.markdown)
+
+
+def test_wall_page_shows_clock_data_date_snapshot_and_demo_mark(monkeypatch, shipped_data):
+    at = open_wall(monkeypatch, shipped_data, rotate="5")
+    assert not at.exception
+    text = page_text(at)
+    sid = snapshots.current_id(shipped_data)
+    assert "Chuyển đổi số tỉnh Vĩnh Long" in text and sid in text and "Số liệu đến ngày" in text
+    assert "CÓ DỮ LIỆU MINH HỌA" in text
+    assert "trang 1/" in text and "Chỉ tiêu chậm tiến độ" in text  # attention first
+    assert not at.sidebar.selectbox  # no filter widgets on the wall
+
+
+def test_wall_rotates_when_the_dwell_has_passed(monkeypatch, shipped_data):
+    at = open_wall(monkeypatch, shipped_data, rotate="5")
+    first = [m.value for m in at.markdown if m.value.startswith("## ")][0]
+    at.session_state["wall"]["pos"] = wall.Position(0, time.monotonic() - 3600)
+    at.run()
+    second = [m.value for m in at.markdown if m.value.startswith("## ")][0]
+    assert first != second and "trang 2/" in page_text(at)
+
+
+def test_wall_real_only_hides_the_demo_mark(monkeypatch, shipped_data):
+    at = open_wall(monkeypatch, shipped_data, source="real", slides="summary")
+    assert not at.exception
+    assert "MINH HỌA" not in page_text(at)
+
+
+def test_wall_keeps_last_good_data_when_the_snapshot_breaks(monkeypatch, tmp_path, shipped_data):
+    import shutil
+    shutil.copytree(shipped_data.root, tmp_path / "d")
+    data = snapshots.DataDir(tmp_path / "d")
+    at = open_wall(monkeypatch, data, slides="summary")
+    assert not at.exception
+    data.current_file.write_text("khong-ton-tai\n", encoding="utf-8")
+    at.run()
+    assert not at.exception
+    assert any("Dữ liệu chưa cập nhật" in w.value for w in at.warning)
+    assert snapshots.read_manifest(next(p for p in data.snapshots.iterdir() if not p.name.startswith(".")))
+    sid = [p.name for p in data.snapshots.iterdir() if not p.name.startswith(".")][0]
+    snapshots.switch_current(data, sid)
+    at.run()
+    assert not any("Dữ liệu chưa cập nhật" in w.value for w in at.warning)  # recovers by itself

@@ -1,0 +1,211 @@
+"""The IOC wall screen (streamlit side): data for the slides, cached per snapshot, and drawing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+import zoneinfo
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from vlboard import breakdowns, charts, filters, formatting, milestones, overview, snapshots, wall
+from vlboard.schema import PILLARS
+from vlboard.ui import Live, _card, _open, geojson, period_of
+
+TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
+CSS = """
+<style>
+[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stSidebar"],
+[data-testid="stSidebarCollapsedControl"], [data-testid="stDecoration"], footer {display: none !important;}
+.stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"] {background: #0B1220; color: #E8EEF7;}
+.block-container, [data-testid="stMainBlockContainer"] {padding: 0.8rem 2rem 0 2rem !important; max-width: 100% !important;}
+.stApp h1, .stApp h2, .stApp h3, .stApp p, .stApp li, .stApp span {color: #E8EEF7;}
+.wall-big {font-size: 2.6rem; line-height: 1.25;}
+.stApp [data-testid="stMarkdownContainer"] p {font-size: 1.6rem;}
+.wall-num {font-size: 6rem; font-weight: 700; line-height: 1.1; color: #FFFFFF;}
+.wall-foot {font-size: 1.35rem; color: #9FB0C8; margin-bottom: 0.6rem;}
+.wall-demo {background: #E69F00; color: #0B1220; font-weight: 700; padding: 0.1rem 0.6rem; border-radius: 0.3rem;}
+</style>
+"""
+
+
+@dataclass(frozen=True)
+class WallData:
+    snapshot_id: str
+    created_at: str
+    period: str | None
+    include_demo: bool
+    demo_on_screen: bool
+    card: pd.DataFrame | None
+    agencies: pd.DataFrame
+    unit_map: pd.DataFrame
+    completeness: pd.DataFrame
+    overdue: pd.DataFrame
+    changes: pd.DataFrame
+    data_date: str
+    facts: wall.Facts
+
+
+def _default_period(live: Live, include_demo: bool) -> str | None:
+    periods = live.q("latest_period", include_demo=include_demo)
+    return overview.default_period(periods)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def wall_data(snapshot_id: str, path: str, plan: str | None, include_demo: bool) -> WallData:
+    """Everything the slides show, computed once per snapshot × plan × source choice."""
+    live = Live(snapshot_id, path, {}, None)
+    manifest, _ = _open(path, snapshot_id)
+    period = _default_period(live, include_demo)
+    f = filters.Filters(plan=plan, period=period, source="all" if include_demo else "real")
+    card = None if period is None else filters.apply(_card(snapshot_id, path, period, include_demo), f,
+                                                     live.q("assignments_all"))
+    empty = pd.DataFrame()
+    agencies = unit_map = completeness = changes = empty
+    if card is not None:
+        p = period_of(f)
+        rows = live.q("status_agencies", year=p.year, period_end=p.end, include_demo=include_demo)
+        agencies = breakdowns.league_frame(rows[rows.indicator_code.isin(card.indicator_code)], "lead")
+        units = live.q("status_units", year=p.year, period_end=p.end, include_demo=include_demo)
+        unit_map = breakdowns.map_frame(units[units.indicator_code.isin(card.indicator_code)], live.q("unit_list"),
+                                        live.q("unit_crosswalk"))
+        completeness = breakdowns.completeness_table(
+            live.q("completeness", period=period, period_type=p.kind, period_end=p.end, include_demo=include_demo))
+        changes = _changes(manifest, path, period, include_demo, card)
+    m = live.q("milestones")
+    m = m[m.plan == plan] if plan else m
+    table = milestones.table(m, dict(zip(live.q("plans").code, live.q("plans").short_name)), dt.date.today())
+    overdue = table[table["Tình trạng"] == "Quá hạn"]
+    missing = 0 if completeness.empty else int((completeness["Đã nhận"] < completeness["Phải báo cáo"]).sum())
+    pct = {p: overview.gauge_inputs(card, p)[0] for p in wall.MAIN_PILLARS} if card is not None else {}
+    facts = wall.Facts(
+        n_offtrack=0 if card is None else int(card.status.isin(["not_achieved", "near"]).sum()),
+        n_overdue=len(overdue), n_missing_reports=missing, pillar_pct=pct, n_agencies=len(agencies),
+        n_units=len(unit_map), n_changes=len(changes))
+    demo = include_demo and card is not None and card.source.fillna("").str.contains("demo").any()
+    return WallData(snapshot_id, manifest.get("created_at", ""), period, include_demo, bool(demo), card, agencies,
+                    unit_map, completeness, overdue, changes, overview.data_dates(live.q("data_date")).real, facts)
+
+
+def _changes(manifest: dict, path: str, period: str, include_demo: bool, card: pd.DataFrame) -> pd.DataFrame:
+    parent = manifest.get("parent")
+    if not parent:
+        return pd.DataFrame()
+    parent_path = str(snapshots.Path(path).parent / parent)
+    try:
+        _open(parent_path, parent)
+        before = _card(parent, parent_path, period, include_demo)
+    except snapshots.SnapshotError:
+        return pd.DataFrame()
+    return overview.status_changes(card, before)
+
+
+def read_live(state: dict) -> tuple[Live | None, str | None]:
+    """The live snapshot, or the last good one with a warning when reading fails (never raises)."""
+    data = snapshots.default_data_dir()
+    try:
+        sid = snapshots.current_id(data)
+        if sid is None:
+            raise snapshots.SnapshotError("chưa có bản dữ liệu")
+        path = snapshots.snapshot_dir(data, sid)
+        manifest, con = _open(str(path), sid)
+        live = Live(sid, str(path), manifest, con)
+        state["last_good"], state["last_good_at"] = live, time.time()
+        return live, None
+    except (snapshots.SnapshotError, OSError) as exc:
+        last = state.get("last_good")
+        if last is None:
+            return None, str(exc)
+        age = int(time.time() - state.get("last_good_at", time.time()))
+        return last, f"Dữ liệu chưa cập nhật (lần đọc được gần nhất {age // 60} phút {age % 60} giây trước): {exc}"
+
+
+def header(data: WallData, plan_label: str, slide: wall.Slide, index: int, total: int, warning: str | None) -> None:
+    now = dt.datetime.now(TZ)
+    left, right = st.columns([3, 1])
+    left.markdown(f"<div class='wall-big'><b>Chuyển đổi số tỉnh Vĩnh Long</b> · "
+                  f"{_html(plan_label)}</div>", unsafe_allow_html=True)
+    right.markdown(f"<div class='wall-big' style='text-align:right'>{now:%H:%M:%S}<br>"
+                   f"<span style='font-size:1.4rem'>{now:%d/%m/%Y}</span></div>", unsafe_allow_html=True)
+    st.markdown(f"## {slide.title} — {overview.period_label(data.period)}")
+    footer = (f"Số liệu đến ngày {data.data_date} · bản dữ liệu {_html(data.snapshot_id)} · "
+              f"trang {index + 1}/{total}")
+    if data.demo_on_screen and slide.key != "overdue":  # the task list holds no demo values
+        footer += " · <span class='wall-demo'>⚠ CÓ DỮ LIỆU MINH HỌA (demo)</span>"
+    st.markdown(f"<div class='wall-foot'>{footer}</div>", unsafe_allow_html=True)
+    if warning:
+        st.warning(formatting.md_escape(warning), icon="⏳")
+
+
+def _chart(fig, key: str) -> None:
+    st.plotly_chart(charts.darken(fig), theme=None, width="stretch", key=key,
+                    config={"displayModeBar": False, "staticPlot": True})
+
+
+def draw(slide: wall.Slide, data: WallData) -> None:
+    """One slide: at most a few large tiles, readable from 3–5 m."""
+    note = "Có số liệu minh họa" if data.demo_on_screen else None
+    card = data.card
+    if card is None:
+        st.markdown("<div class='wall-big'>Chưa có kỳ nào có số liệu để đánh giá.</div>", unsafe_allow_html=True)
+        return
+    if slide.key == "summary":
+        for col, p in zip(st.columns(3), wall.MAIN_PILLARS):
+            pct, k, n = overview.gauge_inputs(card, p)
+            with col:
+                _chart(charts.pillar_gauge(pct, k, n, pillar_label=PILLARS[p], data_date=data.data_date, note=note),
+                       f"g-{p}")
+        _chart(charts.status_bars(overview.pillar_counts(card), group_col="pillar", group_labels=PILLARS,
+                                  title="Số chỉ tiêu theo tình trạng", data_date=data.data_date, note=note), "bars")
+    elif slide.key.startswith("pillar:"):
+        p = slide.key.split(":", 1)[1]
+        rows = card[card.pillar == p]
+        _chart(charts.progress_bullets(rows, title=f"{PILLARS[p]}: % so với mục tiêu", data_date=data.data_date,
+                                       note=note, max_rows=12), f"p-{p}")
+    elif slide.key == "offtrack":
+        for r in overview.off_track(card, limit=6).to_dict("records"):
+            st.markdown(f"<div class='wall-big'>{_html(r['Tình trạng'])} <b>{_html(r['Mã'])}</b> "
+                        f"{_html(_short(r['Chỉ tiêu'], 70))}</div>", unsafe_allow_html=True)
+            st.markdown(formatting.md_escape(r["Vì sao"]))
+    elif slide.key == "overdue":
+        _big(len(data.overdue), "nhiệm vụ đã quá thời hạn ghi trong kế hoạch")
+        for r in data.overdue.head(6).to_dict("records"):
+            st.markdown(formatting.md_escape(f"{r['Mã']} · {_short(r['Nhiệm vụ'], 90)} · hạn {r['Hạn cuối']} · "
+                                             f"{r['Chủ trì']}"))
+    elif slide.key == "reports":
+        missing = data.completeness[data.completeness["Đã nhận"] < data.completeness["Phải báo cáo"]]
+        _big(len(missing), "đơn vị, cơ quan chưa gửi đủ báo cáo kỳ này")
+        for r in missing.head(8).to_dict("records"):
+            st.markdown(formatting.md_escape(f"{r['Đơn vị/cơ quan']}: đã nhận {r['Đã nhận']}/{r['Phải báo cáo']} "
+                                             f"báo cáo, đúng hạn {r['Đúng hạn']}"))
+    elif slide.key == "agencies":
+        _chart(charts.league(data.agencies.head(10), title="Cơ quan chủ trì: % chỉ tiêu đạt",
+                             data_date=data.data_date, note=note), "league")
+    elif slide.key == "units":
+        geo = geojson()
+        if geo is not None and not data.unit_map.empty:
+            _chart(charts.choropleth(geo, data.unit_map, title="Tình trạng theo phường, xã (đơn vị 2025)",
+                                     data_date=data.data_date, note=note), "map")
+    elif slide.key == "changes":
+        for r in data.changes.head(8).to_dict("records"):
+            st.markdown(formatting.md_escape(f"{r['Chiều']} {r['Mã']}: {r['Trước']} → {r['Nay']} · "
+                                             f"{_short(r['Chỉ tiêu'], 70)}"))
+
+
+def _short(text, n: int) -> str:
+    text = str(text)
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _big(number: int, label: str) -> None:
+    st.markdown(f"<div class='wall-num'>{formatting.number(number)}</div><div class='wall-big'>{_html(label)}</div>",
+                unsafe_allow_html=True)
+
+
+def _html(text) -> str:
+    """Text from the data, safe inside the wall's HTML snippets (no tag or entity survives)."""
+    import html
+
+    return html.escape(str(text), quote=True)
