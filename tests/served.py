@@ -29,6 +29,20 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def served_app(data_root: Path):
+    with served_process(data_root) as (url, _proc):
+        yield url
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process in MB (Linux /proc)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+@contextlib.contextmanager
+def served_process(data_root: Path):
     port = free_port()
     env = {**os.environ, "VLBOARD_DATA": str(data_root)}
     proc = subprocess.Popen(
@@ -47,7 +61,7 @@ def served_app(data_root: Path):
             if proc.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"streamlit did not start: {proc.stderr.read().decode()[-2000:]}")
             time.sleep(0.3)
-        yield url
+        yield url, proc
     finally:
         proc.terminate()
         try:

@@ -158,6 +158,25 @@ def render(results: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def replace_section(text: str, section: str) -> str:
+    """Put ``section`` (which starts with its '## ' heading) in place of the old one, or append it."""
+    import re
+
+    heading = section.splitlines()[0]
+    pattern = re.compile(rf"^{re.escape(heading)}\n.*?(?=^## |\Z)", re.S | re.M)
+    if pattern.search(text):
+        return pattern.sub(lambda _: section.rstrip("\n") + "\n\n", text)
+    return text.rstrip("\n") + "\n\n" + section.rstrip("\n") + "\n"
+
+
+def other_sections(text: str, own: tuple[str, ...]) -> list[str]:
+    """The '## ' sections of an existing BENCHMARKS.md that another tool wrote (kept on rewrite)."""
+    import re
+
+    parts = re.split(r"(?m)^(?=## )", text)
+    return [p for p in parts if p.startswith("## ") and not p.startswith(own)]
+
+
 def main(rows: list[int], out: Path | None, repeat: int, data: snapshots.DataDir) -> list[dict]:
     _, snapshot, _ = snapshots.current(data)
     proc = subprocess.run([sys.executable, "-m", "vlboard", "--data", str(data.root), "bench", "--pages",
@@ -176,6 +195,10 @@ def main(rows: list[int], out: Path | None, repeat: int, data: snapshots.DataDir
         print(f"{n:>12,} rows: duckdb {results[-1]['duckdb']['median']:.3f}s, "
               f"pandas {results[-1]['pandas']['median']:.3f}s", file=sys.stderr)
     if out is not None:
-        out.write_text(render(results) + "\n" + render_pages(pages), encoding="utf-8")
+        old = out.read_text(encoding="utf-8") if out.exists() else ""
+        text = render(results) + "\n" + render_pages(pages)
+        for section in other_sections(old, ("## Status of every", "## Page reruns")):
+            text = replace_section(text, section)
+        out.write_text(text, encoding="utf-8")
     del snapshot
     return results

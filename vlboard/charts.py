@@ -393,19 +393,27 @@ def budget_bars(frame: pd.DataFrame, *, title: str, data_date: str | None = None
 WALL_BG = "#0B1220"
 
 
-def darken(fig: go.Figure, *, scale: float = 1.5) -> go.Figure:
+def darken(fig: go.Figure, *, scale: float = 1.5, height: int | None = None, keep_footer: bool = False) -> go.Figure:
     """The same figure for the operations-room wall: dark background, light text, larger type
-    (read from 3–5 m), no modebar clutter."""
+    (read from 3–5 m). The wall shows the data date in its own header, so the chart footer goes,
+    unless ``keep_footer`` (the map keeps its boundary attribution)."""
     size = round(14 * scale)
     fig.update_layout(template="plotly_dark", paper_bgcolor=WALL_BG, plot_bgcolor=WALL_BG,
                       font=dict(family=FONT, size=size, color="#E8EEF7"),
                       title_font=dict(size=round(size * 1.25), color="#FFFFFF"),
                       legend_font=dict(size=size))
+    if height:
+        fig.update_layout(height=height)
     fig.update_xaxes(gridcolor="#24324A", zerolinecolor="#24324A")
     fig.update_yaxes(gridcolor="#24324A", zerolinecolor="#24324A")
+    fig.update_traces(textangle=0, selector=dict(type="bar"))
+    kept = []
     for ann in fig.layout.annotations or ():
         if ann.name == "footer":
+            if not keep_footer:
+                continue
             ann.font = dict(size=round(11 * scale), color="#9FB0C8")
-    if fig.layout.geo:
-        fig.update_geos(bgcolor=WALL_BG)
+        kept.append(ann)
+    fig.layout.annotations = kept
+    fig.update_geos(bgcolor=WALL_BG)
     return fig

@@ -139,9 +139,9 @@ def header(data: WallData, plan_label: str, slide: wall.Slide, index: int, total
         st.warning(formatting.md_escape(warning), icon="⏳")
 
 
-def _chart(fig, key: str) -> None:
-    st.plotly_chart(charts.darken(fig), theme=None, width="stretch", key=key,
-                    config={"displayModeBar": False, "staticPlot": True})
+def _chart(fig, key: str, *, height: int | None = None, keep_footer: bool = False) -> None:
+    st.plotly_chart(charts.darken(fig, height=height, keep_footer=keep_footer), theme=None, width="stretch",
+                    key=key, config={"displayModeBar": False, "staticPlot": True})
 
 
 def draw(slide: wall.Slide, data: WallData) -> None:
@@ -158,12 +158,13 @@ def draw(slide: wall.Slide, data: WallData) -> None:
                 _chart(charts.pillar_gauge(pct, k, n, pillar_label=PILLARS[p], data_date=data.data_date, note=note),
                        f"g-{p}")
         _chart(charts.status_bars(overview.pillar_counts(card), group_col="pillar", group_labels=PILLARS,
-                                  title="Số chỉ tiêu theo tình trạng", data_date=data.data_date, note=note), "bars")
+                                  title="Số chỉ tiêu theo tình trạng", data_date=data.data_date, note=note), "bars",
+               height=430)
     elif slide.key.startswith("pillar:"):
         p = slide.key.split(":", 1)[1]
         rows = card[card.pillar == p]
         _chart(charts.progress_bullets(rows, title=f"{PILLARS[p]}: % so với mục tiêu", data_date=data.data_date,
-                                       note=note, max_rows=12), f"p-{p}")
+                                       note=note, max_rows=12), f"p-{p}", height=800)
     elif slide.key == "offtrack":
         for r in overview.off_track(card, limit=6).to_dict("records"):
             st.markdown(f"<div class='wall-big'>{_html(r['Tình trạng'])} <b>{_html(r['Mã'])}</b> "
@@ -182,12 +183,12 @@ def draw(slide: wall.Slide, data: WallData) -> None:
                                              f"báo cáo, đúng hạn {r['Đúng hạn']}"))
     elif slide.key == "agencies":
         _chart(charts.league(data.agencies.head(10), title="Cơ quan chủ trì: % chỉ tiêu đạt",
-                             data_date=data.data_date, note=note), "league")
+                             data_date=data.data_date, note=note), "league", height=800)
     elif slide.key == "units":
         geo = geojson()
         if geo is not None and not data.unit_map.empty:
             _chart(charts.choropleth(geo, data.unit_map, title="Tình trạng theo phường, xã (đơn vị 2025)",
-                                     data_date=data.data_date, note=note), "map")
+                                     data_date=data.data_date, note=note), "map", height=820, keep_footer=True)
     elif slide.key == "changes":
         for r in data.changes.head(8).to_dict("records"):
             st.markdown(formatting.md_escape(f"{r['Chiều']} {r['Mã']}: {r['Trước']} → {r['Nay']} · "
