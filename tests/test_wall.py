@@ -39,7 +39,7 @@ def test_nothing_wrong_means_no_attention_slides():
 def test_url_chooses_slides_and_dwell_safely():
     assert wall.parse_only("summary,units,../etc,offtrack") == ["summary", "units", "offtrack"]
     assert wall.parse_only("<script>") is None
-    assert [s.key for s in wall.playlist(FACTS, 20, ["units", "summary"])] == ["units", "summary"]
+    assert [s.key for s in wall.playlist(FACTS, 20, ["units", "heat", "summary"])] == ["units", "heat", "summary"]
     assert wall.clamp_dwell("20") == 20 and wall.clamp_dwell("0.1") == 3 and wall.clamp_dwell("1e9") == 600
     assert wall.clamp_dwell("nan") == wall.DEFAULT_DWELL and wall.clamp_dwell("abc") == wall.DEFAULT_DWELL
 

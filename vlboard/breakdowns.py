@@ -46,9 +46,9 @@ def unit_matrix(units: pd.DataFrame, card: pd.DataFrame, max_indicators: int = 2
     """indicator × unit statuses for the heat table (the indicators in the scorecard, worst first)."""
     keep = card.sort_values("attainment").indicator_code.head(max_indicators)
     u = units[units.indicator_code.isin(keep)]
+    unit_of = dict(zip(card.indicator_code, card.measure_unit))
     return pd.DataFrame({"row": u.indicator_code, "col": u.unit_name, "status": u.status,
-                         "value_text": [status.value_text(v, "%" if a is not None else None)
-                                        for v, a in zip(u.value, u.attainment)]})
+                         "value_text": [status.value_text(v, unit_of.get(c)) for v, c in zip(u.value, u.indicator_code)]})
 
 
 def unit_ranking(units: pd.DataFrame) -> pd.DataFrame:

@@ -413,7 +413,11 @@ def darken(fig: go.Figure, *, scale: float = 1.5, height: int | None = None, kee
             if not keep_footer:
                 continue
             ann.font = dict(size=round(11 * scale), color="#9FB0C8")
+        else:
+            ann.font = dict(size=size, color="#E8EEF7")
         kept.append(ann)
+    for shape in fig.layout.shapes or ():
+        shape.line.color = "#E8EEF7"
     fig.layout.annotations = kept
     fig.update_geos(bgcolor=WALL_BG)
     return fig

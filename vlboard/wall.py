@@ -13,9 +13,9 @@ from vlboard.schema import PILLARS
 
 MAIN_PILLARS = ("chinh_quyen_so", "kinh_te_so", "xa_hoi_so")
 SLIDE_KEYS = ("offtrack", "overdue", "reports", "summary", *(f"pillar:{p}" for p in MAIN_PILLARS),
-              "agencies", "units", "changes")
+              "agencies", "units", "heat", "changes")
 TITLES = {"offtrack": "Chỉ tiêu chậm tiến độ", "overdue": "Nhiệm vụ quá hạn", "reports": "Đơn vị chưa báo cáo",
-          "summary": "Toàn cảnh ba trụ cột", "agencies": "Xếp hạng cơ quan", "units": "Bản đồ phường, xã",
+          "summary": "Toàn cảnh ba trụ cột", "agencies": "Xếp hạng cơ quan", "units": "Bản đồ phường, xã", "heat": "Chỉ tiêu × phường",
           "changes": "Thay đổi so với bản dữ liệu trước",
           **{f"pillar:{p}": f"Trụ cột {PILLARS[p].lower()}" for p in MAIN_PILLARS}}
 DEFAULT_DWELL = 20.0
@@ -32,6 +32,7 @@ class Facts:
     pillar_pct: Mapping[str, float | None] = None  # % đạt among indicators with data
     n_agencies: int = 0
     n_units: int = 0
+    n_heat: int = 0
     n_changes: int = 0
 
 
@@ -88,6 +89,8 @@ def playlist(facts: Facts, base: float = DEFAULT_DWELL, only: list[str] | None =
         slides.append(Slide("agencies", TITLES["agencies"], base))
     if facts.n_units:
         slides.append(Slide("units", TITLES["units"], base))
+    if facts.n_heat:
+        slides.append(Slide("heat", TITLES["heat"], base))
     if facts.n_changes:
         slides.append(Slide("changes", TITLES["changes"], base * 0.75))
     if only:

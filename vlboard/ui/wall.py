@@ -41,6 +41,7 @@ class WallData:
     card: pd.DataFrame | None
     agencies: pd.DataFrame
     unit_map: pd.DataFrame
+    heat: pd.DataFrame
     completeness: pd.DataFrame
     overdue: pd.DataFrame
     changes: pd.DataFrame
@@ -63,14 +64,16 @@ def wall_data(snapshot_id: str, path: str, plan: str | None, include_demo: bool)
     card = None if period is None else filters.apply(_card(snapshot_id, path, period, include_demo), f,
                                                      live.q("assignments_all"))
     empty = pd.DataFrame()
-    agencies = unit_map = completeness = changes = empty
+    agencies = unit_map = heat = completeness = changes = empty
     if card is not None:
         p = period_of(f)
         rows = live.q("status_agencies", year=p.year, period_end=p.end, include_demo=include_demo)
         agencies = breakdowns.league_frame(rows[rows.indicator_code.isin(card.indicator_code)], "lead")
         units = live.q("status_units", year=p.year, period_end=p.end, include_demo=include_demo)
-        unit_map = breakdowns.map_frame(units[units.indicator_code.isin(card.indicator_code)], live.q("unit_list"),
-                                        live.q("unit_crosswalk"))
+        units = units[units.indicator_code.isin(card.indicator_code)]
+        unit_map = breakdowns.map_frame(units, live.q("unit_list"), live.q("unit_crosswalk"))
+        wards = units[units.period.fillna("").str.contains("-Q")]  # the city's wards report quarterly
+        heat = breakdowns.unit_matrix(wards, card[card.indicator_code.isin(wards.indicator_code)], max_indicators=12)
         completeness = breakdowns.completeness_table(
             live.q("completeness", period=period, period_type=p.kind, period_end=p.end, include_demo=include_demo))
         changes = _changes(manifest, path, period, include_demo, card)
@@ -83,10 +86,10 @@ def wall_data(snapshot_id: str, path: str, plan: str | None, include_demo: bool)
     facts = wall.Facts(
         n_offtrack=0 if card is None else int(card.status.isin(["not_achieved", "near"]).sum()),
         n_overdue=len(overdue), n_missing_reports=missing, pillar_pct=pct, n_agencies=len(agencies),
-        n_units=len(unit_map), n_changes=len(changes))
+        n_units=len(unit_map), n_heat=len(heat), n_changes=len(changes))
     demo = include_demo and card is not None and card.source.fillna("").str.contains("demo").any()
     return WallData(snapshot_id, manifest.get("created_at", ""), period, include_demo, bool(demo), card, agencies,
-                    unit_map, completeness, overdue, changes, overview.data_dates(live.q("data_date")).real, facts)
+                    unit_map, heat, completeness, overdue, changes, overview.data_dates(live.q("data_date")).real, facts)
 
 
 def _changes(manifest: dict, path: str, period: str, include_demo: bool, card: pd.DataFrame) -> pd.DataFrame:
@@ -189,6 +192,9 @@ def draw(slide: wall.Slide, data: WallData) -> None:
         if geo is not None and not data.unit_map.empty:
             _chart(charts.choropleth(geo, data.unit_map, title="Tình trạng theo phường, xã (đơn vị 2025)",
                                      data_date=data.data_date, note=note), "map", height=820, keep_footer=True)
+    elif slide.key == "heat":
+        _chart(charts.status_matrix(data.heat, row_col="row", col_col="col", title="12 chỉ tiêu chậm nhất theo phường",
+                                    data_date=data.data_date, note=note), "heat", height=820)
     elif slide.key == "changes":
         for r in data.changes.head(8).to_dict("records"):
             st.markdown(formatting.md_escape(f"{r['Chiều']} {r['Mã']}: {r['Trước']} → {r['Nay']} · "
