@@ -8,8 +8,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from vlboard import db, filters, formatting, queries, snapshots
-from vlboard.periods import label_vi
+from vlboard import access, db, filters, formatting, queries, snapshots
 
 
 @dataclass(frozen=True)
@@ -55,20 +54,7 @@ def live_snapshot() -> Live | None:
 
 
 def filter_options(live: Live, include_demo: bool) -> filters.Options:
-    from vlboard import overview
-
-    periods_df = live.q("periods_available", include_demo=include_demo)
-    default = overview.default_period(live.q("latest_period", include_demo=include_demo))
-    if default is None and not periods_df.empty:
-        default = periods_df.period.iloc[0]
-    units = live.q("unit_list")
-    return filters.Options(
-        plans=dict(zip(live.q("plans").code, live.q("plans").short_name)),
-        periods={p: label_vi(p) for p in periods_df.period},
-        agencies=dict(zip(live.q("agency_list").code, live.q("agency_list").short_name)),
-        units={c: f"{n} ({'2025' if lvl == 'xa' else 'TP Vĩnh Long'})"
-               for c, n, lvl in zip(units.unit_code, units.name_vi, units.level)},
-        default_period=default)
+    return access.filter_options(live, include_demo)
 
 
 _WIDGETS = {k: f"flt_{k}" for k in filters.KEYS}
@@ -127,20 +113,13 @@ def scorecard(live: Live, f: filters.Filters, period: str | None = None):
     period = period or f.period
     if period is None:
         return None
-    card = _card(live.snapshot_id, live.path, period, f.include_demo)
-    return filters.apply(card, f, live.q("assignments_all"))
+    return access.narrow(_card(live.snapshot_id, live.path, period, f.include_demo), live, f)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def _card(snapshot_id: str, path: str, period: str, include_demo: bool) -> pd.DataFrame:
     """Explanations and pace for every indicator, once per snapshot × period × source choice."""
-    from vlboard import overview
-    from vlboard.periods import parse_period
-
-    live = Live(snapshot_id, path, {}, None)
-    p = parse_period(period)
-    return overview.scorecard(live.q("status_indicators", year=p.year, period_end=p.end, include_demo=include_demo),
-                              live.q("targets_numeric"), live.q("baselines"), p.end)
+    return access.full_card(Live(snapshot_id, path, {}, None), period, include_demo)
 
 
 def header(live: Live, f: filters.Filters, options: filters.Options, title: str, *, uses_results: bool = True) -> None:

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from vlboard import breakdowns, charts, filters, formatting, milestones, overview, snapshots, wall
+from vlboard import access, charts, filters, formatting, overview, snapshots, wall
 from vlboard.schema import PILLARS
-from vlboard.ui import Live, _card, _open, geojson, period_of
+from vlboard.ui import Live, _card, _open, geojson
 
 TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 CSS = """
@@ -34,24 +34,19 @@ CSS = """
 @dataclass(frozen=True)
 class WallData:
     snapshot_id: str
-    created_at: str
-    period: str | None
-    include_demo: bool
+    brief: access.Briefing
     demo_on_screen: bool
-    card: pd.DataFrame | None
-    agencies: pd.DataFrame
-    unit_map: pd.DataFrame
-    heat: pd.DataFrame
-    completeness: pd.DataFrame
     overdue: pd.DataFrame
     changes: pd.DataFrame
-    data_date: str
     facts: wall.Facts
 
+    @property
+    def period(self):
+        return self.brief.period
 
-def _default_period(live: Live, include_demo: bool) -> str | None:
-    periods = live.q("latest_period", include_demo=include_demo)
-    return overview.default_period(periods)
+    @property
+    def data_date(self) -> str:
+        return self.brief.data_date
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -59,37 +54,21 @@ def wall_data(snapshot_id: str, path: str, plan: str | None, include_demo: bool)
     """Everything the slides show, computed once per snapshot × plan × source choice."""
     live = Live(snapshot_id, path, {}, None)
     manifest, _ = _open(path, snapshot_id)
-    period = _default_period(live, include_demo)
+    period = overview.default_period(live.q("latest_period", include_demo=include_demo))
     f = filters.Filters(plan=plan, period=period, source="all" if include_demo else "real")
-    card = None if period is None else filters.apply(_card(snapshot_id, path, period, include_demo), f,
-                                                     live.q("assignments_all"))
-    empty = pd.DataFrame()
-    agencies = unit_map = heat = completeness = changes = empty
-    if card is not None:
-        p = period_of(f)
-        rows = live.q("status_agencies", year=p.year, period_end=p.end, include_demo=include_demo)
-        agencies = breakdowns.league_frame(rows[rows.indicator_code.isin(card.indicator_code)], "lead")
-        units = live.q("status_units", year=p.year, period_end=p.end, include_demo=include_demo)
-        units = units[units.indicator_code.isin(card.indicator_code)]
-        unit_map = breakdowns.map_frame(units, live.q("unit_list"), live.q("unit_crosswalk"))
-        wards = units[units.period.fillna("").str.contains("-Q")]  # the city's wards report quarterly
-        heat = breakdowns.unit_matrix(wards, card[card.indicator_code.isin(wards.indicator_code)], max_indicators=12)
-        completeness = breakdowns.completeness_table(
-            live.q("completeness", period=period, period_type=p.kind, period_end=p.end, include_demo=include_demo))
-        changes = _changes(manifest, path, period, include_demo, card)
-    m = live.q("milestones")
-    m = m[m.plan == plan] if plan else m
-    table = milestones.table(m, dict(zip(live.q("plans").code, live.q("plans").short_name)), dt.date.today())
-    overdue = table[table["Tình trạng"] == "Quá hạn"]
-    missing = 0 if completeness.empty else int((completeness["Đã nhận"] < completeness["Phải báo cáo"]).sum())
+    b = access.briefing(live, f, dt.date.today())
+    card = b.card
+    changes = pd.DataFrame() if card is None else _changes(manifest, path, period, include_demo, card)
+    overdue = b.milestones[b.milestones["Tình trạng"] == "Quá hạn"]
+    c = b.completeness
+    missing = 0 if c.empty else int((c["Đã nhận"] < c["Phải báo cáo"]).sum())
     pct = {p: overview.gauge_inputs(card, p)[0] for p in wall.MAIN_PILLARS} if card is not None else {}
     facts = wall.Facts(
         n_offtrack=0 if card is None else int(card.status.isin(["not_achieved", "near"]).sum()),
-        n_overdue=len(overdue), n_missing_reports=missing, pillar_pct=pct, n_agencies=len(agencies),
-        n_units=len(unit_map), n_heat=len(heat), n_changes=len(changes))
+        n_overdue=len(overdue), n_missing_reports=missing, pillar_pct=pct, n_agencies=len(b.league),
+        n_units=len(b.unit_map), n_heat=len(b.heat), n_changes=len(changes))
     demo = include_demo and card is not None and card.source.fillna("").str.contains("demo").any()
-    return WallData(snapshot_id, manifest.get("created_at", ""), period, include_demo, bool(demo), card, agencies,
-                    unit_map, heat, completeness, overdue, changes, overview.data_dates(live.q("data_date")).real, facts)
+    return WallData(snapshot_id, b, bool(demo), overdue, changes, facts)
 
 
 def _changes(manifest: dict, path: str, period: str, include_demo: bool, card: pd.DataFrame) -> pd.DataFrame:
@@ -150,7 +129,7 @@ def _chart(fig, key: str, *, height: int | None = None, keep_footer: bool = Fals
 def draw(slide: wall.Slide, data: WallData) -> None:
     """One slide: at most a few large tiles, readable from 3–5 m."""
     note = "Có số liệu minh họa" if data.demo_on_screen else None
-    card = data.card
+    card = data.brief.card
     if card is None:
         st.markdown("<div class='wall-big'>Chưa có kỳ nào có số liệu để đánh giá.</div>", unsafe_allow_html=True)
         return
@@ -179,21 +158,21 @@ def draw(slide: wall.Slide, data: WallData) -> None:
             st.markdown(formatting.md_escape(f"{r['Mã']} · {_short(r['Nhiệm vụ'], 90)} · hạn {r['Hạn cuối']} · "
                                              f"{r['Chủ trì']}"))
     elif slide.key == "reports":
-        missing = data.completeness[data.completeness["Đã nhận"] < data.completeness["Phải báo cáo"]]
+        missing = data.brief.completeness[data.brief.completeness["Đã nhận"] < data.brief.completeness["Phải báo cáo"]]
         _big(len(missing), "đơn vị, cơ quan chưa gửi đủ báo cáo kỳ này")
         for r in missing.head(8).to_dict("records"):
             st.markdown(formatting.md_escape(f"{r['Đơn vị/cơ quan']}: đã nhận {r['Đã nhận']}/{r['Phải báo cáo']} "
                                              f"báo cáo, đúng hạn {r['Đúng hạn']}"))
     elif slide.key == "agencies":
-        _chart(charts.league(data.agencies.head(10), title="Cơ quan chủ trì: % chỉ tiêu đạt",
+        _chart(charts.league(data.brief.league.head(10), title="Cơ quan chủ trì: % chỉ tiêu đạt",
                              data_date=data.data_date, note=note), "league", height=800)
     elif slide.key == "units":
         geo = geojson()
-        if geo is not None and not data.unit_map.empty:
-            _chart(charts.choropleth(geo, data.unit_map, title="Tình trạng theo phường, xã (đơn vị 2025)",
+        if geo is not None and not data.brief.unit_map.empty:
+            _chart(charts.choropleth(geo, data.brief.unit_map, title="Tình trạng theo phường, xã (đơn vị 2025)",
                                      data_date=data.data_date, note=note), "map", height=820, keep_footer=True)
     elif slide.key == "heat":
-        _chart(charts.status_matrix(data.heat, row_col="row", col_col="col", title="12 chỉ tiêu chậm nhất theo phường",
+        _chart(charts.status_matrix(data.brief.heat, row_col="row", col_col="col", title="12 chỉ tiêu chậm nhất theo phường",
                                     data_date=data.data_date, note=note), "heat", height=820)
     elif slide.key == "changes":
         for r in data.changes.head(8).to_dict("records"):
