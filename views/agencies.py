@@ -27,10 +27,10 @@ ui.chart(charts.count_heatmap(breakdowns.heat_counts(league.head(30)), row_col="
                               note=page.note), f"co quan tinh trang {page.period}")
 agency = f.agency or league.agency_code.iloc[0]
 st.subheader(f"Chỉ tiêu của {page.options.agencies.get(agency, agency)}")
-st.dataframe(breakdowns.drill_down(rows, card, agency, role), hide_index=True, width="stretch")
+ui.table(breakdowns.drill_down(rows, card, agency, role), "chi tieu cua co quan")
 no_lead = live.q("indicators_without_lead")
 with st.expander(f"Chỉ tiêu chưa giao cơ quan chủ trì: {len(no_lead)}"):
-    st.dataframe(overview.no_lead_table(no_lead), hide_index=True, width="stretch")
+    ui.table(overview.no_lead_table(no_lead), "chi tieu chua giao chu tri")
 st.subheader(f"Tình hình báo cáo — {page.period}")
 c = live.q("completeness", period=f.period, period_type=p.kind, period_end=p.end, include_demo=f.include_demo)
-st.dataframe(breakdowns.completeness_table(c[c.subject_type == "agency"]), hide_index=True, width="stretch")
+ui.table(breakdowns.completeness_table(c[c.subject_type == "agency"]), "tinh hinh bao cao co quan")

@@ -18,8 +18,8 @@ for problem in budget.check_totals(b):
 ui.chart(charts.budget_bars(budget.agency_totals(b), title="Kinh phí Đề án chuyển đổi số theo cơ quan (QĐ 2702)",
                             data_date=date), "kinh phi theo co quan qd2702")
 st.subheader("Nhiệm vụ, dự án (QĐ 2702, Phụ lục III)")
-st.dataframe(budget.task_table(b, "qd2702-2024"), hide_index=True, width="stretch")
+ui.table(budget.task_table(b, "qd2702-2024"), "kinh phi qd2702")
 vp = budget.headline(b, "kh-cds-2026-vpubnd")
 st.subheader(f"Kế hoạch CĐS 2026 của Văn phòng UBND tỉnh: {formatting.number(vp.get('su_nghiep_2026_2030'))} "
              "triệu đồng")
-st.dataframe(budget.task_table(b, "kh-cds-2026-vpubnd"), hide_index=True, width="stretch")
+ui.table(budget.task_table(b, "kh-cds-2026-vpubnd"), "kinh phi vp ubnd 2026")

@@ -43,9 +43,8 @@ trend = indicator.long_term(yearly, targets, meta["direction"])
 st.markdown(f"**Xu hướng dài hạn** (phương pháp Open SDG): {indicator.long_term_text(trend, len(yearly))}")
 
 st.markdown("**Mục tiêu theo năm**")
-st.dataframe(indicator.targets_table(targets, meta["unit"]), hide_index=True, width="stretch")
+ui.table(indicator.targets_table(targets, meta["unit"]), "muc tieu theo nam")
 st.markdown(f"**Số liệu thực hiện** ({len(results)} giá trị, kèm nguồn)")
-st.dataframe(indicator.results_table(results, meta["unit"], targets), hide_index=True, width="stretch")
+ui.table(indicator.results_table(results, meta["unit"], targets), "so lieu thuc hien")
 st.markdown("**Thông tin chỉ tiêu**")
-st.dataframe(indicator.metadata_table(meta, live.q("indicator_assignments", code=code)),
-             hide_index=True, width="stretch")
+ui.table(indicator.metadata_table(meta, live.q("indicator_assignments", code=code)), "thong tin chi tieu")

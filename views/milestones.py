@@ -20,4 +20,4 @@ c2.metric("Sắp đến hạn (90 ngày)", int(counts.get("Sắp đến hạn", 
 c3.metric("Tổng số nhiệm vụ", len(table))
 st.caption(f"So với hôm nay {today:%d/%m/%Y}. Văn bản không báo cáo hoàn thành nhiệm vụ nào: "
            "«quá hạn» nghĩa là đã qua thời hạn ghi trong kế hoạch.")
-st.dataframe(table, hide_index=True, width="stretch")
+ui.table(table, "nhiem vu")

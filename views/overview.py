@@ -20,15 +20,14 @@ else:
                                 title=f"Tình trạng chỉ tiêu theo trụ cột — {page.period}", data_date=page.date,
                                 note=page.note), f"tinh trang theo tru cot {page.period}")
     st.subheader("Chỉ tiêu chậm nhất")
-    st.dataframe(overview.off_track(card), hide_index=True, width="stretch")
+    ui.table(overview.off_track(card), "chi tieu cham nhat")
     before = overview.previous_period(list(page.options.periods), f.period)
     if before:
         st.subheader(f"Thay đổi lớn nhất so với {overview.period_label(before)}")
-        st.dataframe(overview.movers(card, page.card(before)), hide_index=True, width="stretch")
+        ui.table(overview.movers(card, page.card(before)), "thay doi lon nhat")
 
 with st.expander("Danh mục chỉ tiêu, văn bản nguồn và số liệu trong văn bản"):
-    st.dataframe(overview.pivot_counts(live.q("indicator_counts", include_demo=f.include_demo)),
-                 hide_index=True, width="stretch")
-    st.dataframe(overview.plans_table(live.q("plans")), hide_index=True, width="stretch")
-    st.dataframe(overview.no_lead_table(live.q("indicators_without_lead")), hide_index=True, width="stretch")
-    st.dataframe(overview.figures_table(live.q("document_figures")), hide_index=True, width="stretch")
+    ui.table(overview.pivot_counts(live.q("indicator_counts", include_demo=f.include_demo)), "so chi tieu theo ke hoach")
+    ui.table(overview.plans_table(live.q("plans")), "van ban nguon")
+    ui.table(overview.no_lead_table(live.q("indicators_without_lead")), "chua giao chu tri")
+    ui.table(overview.figures_table(live.q("document_figures")), "so lieu trong van ban")

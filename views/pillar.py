@@ -15,7 +15,7 @@ if card is None or card.empty:
     st.info("Chưa có chỉ tiêu nào có số liệu với bộ lọc này.")
     st.stop()
 
-st.dataframe(overview.pillar_status_table(card), hide_index=True, width="stretch")
+ui.table(overview.pillar_status_table(card), "tinh trang tru cot")
 ui.chart(charts.progress_bullets(card, title=f"{PILLARS[pillar]}: thực hiện so với mục tiêu — {page.period}",
                                  data_date=page.date, note=page.note), f"{PILLARS[pillar]} tien do {page.period}")
 series = page.live.q("pillar_series", pillar=pillar, include_demo=page.f.include_demo)
@@ -25,4 +25,4 @@ if titles:
                                     titles=titles, title=f"Xu hướng các chỉ tiêu chậm nhất — {PILLARS[pillar]}",
                                     data_date=page.date, note=page.note), f"{PILLARS[pillar]} xu huong")
 st.subheader("Tất cả chỉ tiêu của trụ cột")
-st.dataframe(overview.status_list(card), hide_index=True, width="stretch")
+ui.table(overview.status_list(card), "chi tieu cua tru cot")

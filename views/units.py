@@ -18,7 +18,7 @@ fig = ui.unit_map(live.snapshot_id, live.path, f, f"Tình trạng theo phường
                   page.date, page.note)
 if fig is None:
     st.warning("Không đọc được ranh giới hành chính: hiển thị dạng bảng.")
-    st.dataframe(breakdowns.unit_ranking(units), hide_index=True, width="stretch")
+    ui.table(breakdowns.unit_ranking(units), "xep hang phuong xa bang")
 else:
     ui.chart(fig, f"ban do phuong xa {page.period}")
 st.caption("11 phường của TP Vĩnh Long (2023) không có ranh giới riêng: trên bản đồ chúng hiện qua phường "
@@ -30,9 +30,9 @@ ui.chart(charts.status_matrix(breakdowns.unit_matrix(units, card), row_col="row"
                               title=f"Chỉ tiêu × phường/xã — {page.period}", data_date=page.date, note=page.note),
          f"chi tieu phuong xa {page.period}")
 st.subheader("Xếp hạng phường, xã")
-st.dataframe(breakdowns.unit_ranking(units), hide_index=True, width="stretch")
+ui.table(breakdowns.unit_ranking(units), "xep hang phuong xa")
 st.subheader(f"Tình hình báo cáo — {page.period}")
 c = live.q("completeness", period=f.period, period_type=p.kind, period_end=p.end, include_demo=f.include_demo)
-st.dataframe(breakdowns.completeness_table(c[c.subject_type == "unit"]), hide_index=True, width="stretch")
+ui.table(breakdowns.completeness_table(c[c.subject_type == "unit"]), "tinh hinh bao cao phuong xa")
 with st.expander("Phường cũ → phường mới (sắp xếp 2024, 2025)"):
-    st.dataframe(live.q("unit_crosswalk"), hide_index=True, width="stretch")
+    ui.table(live.q("unit_crosswalk"), "phuong cu phuong moi")

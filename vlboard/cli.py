@@ -77,6 +77,43 @@ def cmd_bench(args) -> int:
     return 0
 
 
+def _progress_bar(i: int, n: int, label: str) -> None:
+    done = int(30 * i / max(1, n))
+    print(f"\r[{'#' * done}{' ' * (30 - done)}] {i}/{n} {label[:50]:<50}", end="" if i < n else "\n",
+          file=sys.stderr, flush=True)
+
+
+def cmd_export(args) -> int:
+    from vlboard import access, filters, pack
+
+    data = _data(args)
+    try:
+        src = access.Snapshot.current(data)
+    except snapshots.SnapshotError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    params = {k: v for k, v in {"plan": args.plan, "pillar": args.pillar, "agency": args.agency, "unit": args.unit,
+                                "period": args.period, "status": args.status, "source": args.source}.items()
+              if v is not None}
+    options = access.filter_options(src, params.get("source") != "real")
+    f, notes = filters.parse(params, options)
+    if notes:
+        for note in notes:
+            print(f"Lỗi: {note.replace(': dùng mặc định.', '.')}", file=sys.stderr)
+        return 2
+    content = pack.build(src, f, options, snapshot_id=src.snapshot_id)
+    if not content.png_ok:
+        print(f"Lưu ý: {content.png_reason} Bộ tài liệu chỉ có bảng.", file=sys.stderr)
+    if args.format == "pdf":
+        from vlboard import pack_pdf as renderer
+    else:
+        from vlboard import pack_pptx as renderer
+    out = Path(args.out)
+    renderer.write(content, out, progress=_progress_bar)
+    print(f"Đã ghi {out} ({out.stat().st_size // 1024} KB, {len(content.pages) + 1} trang)")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m vlboard", description="vlboard: dữ liệu chuyển đổi số Vĩnh Long")
     ap.add_argument("--data", help="thư mục dữ liệu (mặc định: data/ hoặc $VLBOARD_DATA)")
@@ -87,6 +124,13 @@ def main(argv: list[str] | None = None) -> int:
     b.set_defaults(func=cmd_build)
     sub.add_parser("check", help="kiểm tra dữ liệu nguồn").set_defaults(func=cmd_check)
     sub.add_parser("status", help="bản dữ liệu hiện tại").set_defaults(func=cmd_status)
+    ep = sub.add_parser("export", help="xuất bộ tài liệu họp (PDF hoặc PPTX) theo bộ lọc")
+    ep.add_argument("--format", choices=["pdf", "pptx"], required=True)
+    ep.add_argument("--out", required=True)
+    for key in ("plan", "pillar", "agency", "unit", "period", "status"):
+        ep.add_argument(f"--{key}")
+    ep.add_argument("--source", choices=["all", "real"])
+    ep.set_defaults(func=cmd_export)
     bp = sub.add_parser("bench", help="đo tốc độ tính trạng thái (DuckDB so với pandas), ghi BENCHMARKS.md")
     bp.add_argument("--rows", default="100000,1000000,10000000")
     bp.add_argument("--out", default="BENCHMARKS.md")

@@ -32,7 +32,7 @@ STATUSES: dict[str, StatusStyle] = {
     "near": StatusStyle("Gần đạt", "◐", "#E69F00"),
     "no_data": StatusStyle("Chưa có số liệu", "?", "#7F7F7F"),
     "achieved": StatusStyle("Đạt", "✔", "#009E73"),
-    "not_due": StatusStyle("Chưa đến kỳ", "⏳", "#56B4E9"),
+    "not_due": StatusStyle("Chưa đến kỳ", "◷", "#56B4E9"),
     "qualitative": StatusStyle("Định tính", "◇", "#CC79A7"),
     "no_target": StatusStyle("Chưa có mục tiêu số", "–", "#BBBBBB"),
 }

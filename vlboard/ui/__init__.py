@@ -139,9 +139,58 @@ def header(live: Live, f: filters.Filters, options: filters.Options, title: str,
 
 
 def chart(fig, filename: str) -> None:
-    from vlboard import charts
+    """A figure with the modebar PNG (browser, 2×) and a server-rendered PNG button (kaleido +
+    Chromium, made only when clicked)."""
+    from vlboard import charts, pack, png
 
     st.plotly_chart(fig, theme=None, config=charts.plotly_config(filename), width="stretch")
+    ok, reason = png.available()
+    if ok:
+        source = f"Nguồn: vlboard · bản dữ liệu {st.session_state.get('_snapshot_id', '')}"
+        width = int(fig.layout.width or 1200)
+        height = int(fig.layout.height or 500)
+        st.download_button("Tải ảnh PNG", data=lambda: pack.render_png(fig, width, height, source),
+                           file_name=f"{charts.slug(filename)}.png", mime="image/png", icon=":material/image:",
+                           key=f"png-{charts.slug(filename)}")
+
+
+def table(df: pd.DataFrame, name: str) -> None:
+    """A table with CSV and XLSX downloads (Vietnamese headers, formula injection neutralised)."""
+    from vlboard import charts, downloads
+
+    st.dataframe(df, hide_index=True, width="stretch")
+    slug = charts.slug(name)
+    left, right, _ = st.columns([1, 1, 8])
+    left.download_button("CSV", data=lambda: downloads.to_csv(df), file_name=f"{slug}.csv", mime="text/csv",
+                         key=f"csv-{slug}", icon=":material/download:")
+    right.download_button("XLSX", data=lambda: downloads.to_xlsx(df, name), file_name=f"{slug}.xlsx",
+                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                          key=f"xlsx-{slug}", icon=":material/download:")
+
+
+def export_panel(live: Live, f: filters.Filters, options: filters.Options) -> None:
+    """Sidebar: build the meeting pack of the current filters, with a progress bar, then offer it."""
+    from vlboard import charts, pack, pack_pdf, pack_pptx
+
+    sb = st.sidebar
+    sb.subheader("Xuất bộ tài liệu họp")
+    fmt = sb.radio("Định dạng", ["pdf", "pptx"], horizontal=True, key="pack_format",
+                   format_func={"pdf": "PDF", "pptx": "PowerPoint"}.get)
+    if sb.button("Tạo bộ tài liệu", key="pack_build", icon=":material/picture_as_pdf:"):
+        bar = sb.progress(0.0, text="Đang chuẩn bị…")
+        content = pack.build(live, f, options, snapshot_id=live.snapshot_id)
+        if not content.png_ok:
+            sb.warning(formatting.md_escape(content.png_reason + " Bộ tài liệu chỉ có bảng."))
+        renderer = pack_pdf if fmt == "pdf" else pack_pptx
+        data = renderer.render(content, progress=lambda i, n, label: bar.progress(i / n, text=label))
+        name = charts.slug(f"bo tai lieu hop {filters.describe(f, options)}")[:80]
+        st.session_state["pack_file"] = (data, f"{name}.{fmt}", fmt)
+    if "pack_file" in st.session_state:
+        data, name, fmt_done = st.session_state["pack_file"]
+        mime = "application/pdf" if fmt_done == "pdf" else \
+            "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+        sb.download_button(f"Tải {name}", data=data, file_name=name, mime=mime, key="pack_download",
+                           icon=":material/download:")
 
 
 PILLAR_PAGES = {"chinh-quyen-so": "chinh_quyen_so", "kinh-te-so": "kinh_te_so", "xa-hoi-so": "xa_hoi_so"}
@@ -221,6 +270,8 @@ def start(title: str, *, uses_results: bool = True, pillar: str | None = None) -
     if pillar:
         f = f.with_(pillar=pillar)
     header(live, f, options, title, uses_results=uses_results)
+    st.session_state["_snapshot_id"] = live.snapshot_id
+    export_panel(live, f, options)
     return PageContext(live, f, options, overview.data_dates(live.q("data_date")).real,
                        "Có số liệu minh họa" if f.include_demo and uses_results else None,
                        overview.period_label(f.period))

@@ -1,0 +1,66 @@
+"""Server-side PNG of a Plotly figure through kaleido and Debian's Chromium (no browser download).
+
+kaleido 1.5's sync server hands results to the wrong caller under concurrent calls (see
+../shared/stack.md), so every export goes through one process-wide lock. The server is started
+lazily on first use, never at import.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+import warnings
+
+import plotly.graph_objects as go
+
+_LOCK = threading.Lock()
+_STARTED = False
+CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
+
+
+def chromium_path() -> str | None:
+    env = os.environ.get("BROWSER_PATH")
+    if env and os.path.exists(env):
+        return env
+    for path in CANDIDATES:
+        if os.path.exists(path):
+            return path
+    return shutil.which("chromium")
+
+
+def available() -> tuple[bool, str]:
+    """(usable, Vietnamese reason) — exports fall back to tables when PNG is not possible."""
+    if os.environ.get("VLBOARD_NO_PNG"):
+        return False, "Xuất ảnh biểu đồ đang tắt (VLBOARD_NO_PNG)."
+    try:
+        import kaleido  # noqa: F401
+    except ImportError:
+        return False, "Chưa cài kaleido: không xuất được ảnh biểu đồ."
+    if chromium_path() is None:
+        return False, "Máy chủ chưa có trình duyệt Chromium: không xuất được ảnh biểu đồ (chạy «make setup»)."
+    return True, ""
+
+
+def _start() -> None:
+    global _STARTED
+    if _STARTED:
+        return
+    import kaleido
+
+    warnings.filterwarnings("ignore", message="The kopts argument is ignored")
+    kaleido.start_sync_server(n=1, silence_warnings=True, path=chromium_path())
+    _STARTED = True
+
+
+def figure_png(fig: go.Figure, *, width: int = 1280, height: int | None = None, scale: float = 2.0) -> bytes:
+    """PNG bytes of ``fig`` (Vietnamese text in Noto Sans, as the figure's theme sets it)."""
+    import plotly.io as pio
+
+    ok, reason = available()
+    if not ok:
+        raise RuntimeError(reason)
+    with _LOCK:  # REQUIRED: kaleido's sync server mixes up concurrent results
+        _start()
+        return pio.to_image(fig, format="png", width=width, height=height or fig.layout.height or 600,
+                            scale=scale)
