@@ -143,3 +143,17 @@ def test_units_page_without_boundaries_falls_back_to_a_table(monkeypatch, tmp_pa
     at = open_page(monkeypatch, snapshots.DataDir(tmp_path / "d"), "views/units.py")
     assert not at.exception
     assert "Không đọc được ranh giới" in at.warning[0].value
+
+
+def test_meeting_pack_from_the_sidebar(monkeypatch, shipped_data):
+    monkeypatch.setenv("VLBOARD_NO_PNG", "1")  # tables only: fast, and the app must say so
+    at = open_page(monkeypatch, shipped_data, pillar="kinh_te_so")
+    at.sidebar.button(key="pack_build").click().run()
+    assert not at.exception
+    data, name, fmt = at.session_state["pack_file"]
+    assert data[:4] == b"%PDF" and name.endswith(".pdf") and fmt == "pdf"
+    assert any("chỉ có bảng" in w.value for w in at.sidebar.warning)
+    at.sidebar.radio(key="pack_format").set_value("pptx").run()
+    at.sidebar.button(key="pack_build").click().run()
+    data, name, fmt = at.session_state["pack_file"]
+    assert data[:2] == b"PK" and name.endswith(".pptx")

@@ -158,6 +158,41 @@ def render(results: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def export_times(data: snapshots.DataDir, repeat: int) -> dict:
+    """Server-side PNG of one chart (first call starts Chromium: cold; then warm) and full packs."""
+    from vlboard import access, charts, filters, pack, pack_pdf, pack_pptx, png
+
+    ok, reason = png.available()
+    src = access.Snapshot.current(data)
+    options = access.filter_options(src, True)
+    f, _ = filters.parse({}, options)
+    out = {"png_ok": ok, "png_reason": reason}
+    if ok:
+        fig = charts.pillar_gauge(72.5, 3, 8, pillar_label="Chính quyền số", data_date="30/09/2025")
+        t0 = time.perf_counter()
+        png.figure_png(fig, width=700, height=420)
+        out["png_cold"] = time.perf_counter() - t0
+        out["png_warm"] = timed(lambda: png.figure_png(fig, width=700, height=420), max(repeat, 5))
+    out["pack_pdf"] = timed(lambda: pack_pdf.render(pack.build(src, f, options, snapshot_id=src.snapshot_id)), repeat)
+    out["pack_pptx"] = timed(lambda: pack_pptx.render(pack.build(src, f, options, snapshot_id=src.snapshot_id)),
+                             repeat)
+    return out
+
+
+def render_exports(e: dict) -> str:
+    lines = ["## Exports (shipped data, default filters)", "",
+             "Goals: < 1 s per chart warm, a full meeting pack < 20 s.", "",
+             "| what | seconds |", "|---|---:|"]
+    if e["png_ok"]:
+        lines += [f"| chart PNG, first call (starts Chromium) | {e['png_cold']:.2f} |",
+                  f"| chart PNG, warm (median, min–max) | {_fmt(e['png_warm'])} |"]
+    else:
+        lines += [f"| chart PNG | not measured: {e['png_reason']} |"]
+    lines += [f"| full pack PDF (build + render) | {_fmt(e['pack_pdf'])} |",
+              f"| full pack PPTX (build + render) | {_fmt(e['pack_pptx'])} |", ""]
+    return "\n".join(lines)
+
+
 def replace_section(text: str, section: str) -> str:
     """Put ``section`` (which starts with its '## ' heading) in place of the old one, or append it."""
     import re
@@ -184,6 +219,11 @@ def main(rows: list[int], out: Path | None, repeat: int, data: snapshots.DataDir
     if proc.returncode != 0:
         raise RuntimeError(f"page bench failed:\n{proc.stderr[-3000:]}")
     pages = json.loads(proc.stdout.strip().splitlines()[-1])
+    proc = subprocess.run([sys.executable, "-m", "vlboard", "--data", str(data.root), "bench", "--exports",
+                           "--repeat", str(repeat)], capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        raise RuntimeError(f"export bench failed:\n{proc.stderr[-3000:]}")
+    exports = json.loads(proc.stdout.strip().splitlines()[-1])
     from vlboard.ui.pagebench import render_pages  # streamlit stays inside vlboard.ui
     results = []
     for n in rows:
@@ -196,8 +236,8 @@ def main(rows: list[int], out: Path | None, repeat: int, data: snapshots.DataDir
               f"pandas {results[-1]['pandas']['median']:.3f}s", file=sys.stderr)
     if out is not None:
         old = out.read_text(encoding="utf-8") if out.exists() else ""
-        text = render(results) + "\n" + render_pages(pages)
-        for section in other_sections(old, ("## Status of every", "## Page reruns")):
+        text = render(results) + "\n" + render_pages(pages) + "\n" + render_exports(exports)
+        for section in other_sections(old, ("## Status of every", "## Page reruns", "## Exports")):
             text = replace_section(text, section)
         out.write_text(text, encoding="utf-8")
     del snapshot

@@ -68,6 +68,9 @@ def cmd_bench(args) -> int:
 
         print(json.dumps(page_times(data.root, args.repeat)))
         return 0
+    if args.exports:
+        print(json.dumps(bench.export_times(data, args.repeat)))
+        return 0
     if args.one:
         _, snapshot, _ = snapshots.current(data)
         print(json.dumps(bench.one_size(snapshot, args.one, args.repeat)))
@@ -137,6 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     bp.add_argument("--repeat", type=int, default=3)
     bp.add_argument("--one", type=int, help=argparse.SUPPRESS)
     bp.add_argument("--pages", action="store_true", help=argparse.SUPPRESS)
+    bp.add_argument("--exports", action="store_true", help=argparse.SUPPRESS)
     bp.set_defaults(func=cmd_bench)
     args = ap.parse_args(argv)
     return args.func(args)
