@@ -44,6 +44,32 @@ def make_synthetic(snapshot: Path, out_dir: Path, n_rows: int) -> Path:
     return path
 
 
+def synthetic_data_dir(base: snapshots.DataDir, root: Path, n_rows: int) -> snapshots.DataDir:
+    """A whole data folder at national size: the real catalogue, synthetic communes ('syn-…') and
+    ``n_rows`` synthetic monthly results next to the shipped ones, as one ordinary snapshot."""
+    import pyarrow as pa
+
+    from vlboard import schema
+
+    _, snap, _ = snapshots.current(base)
+    tables = {t: pq.read_table(snap / f"{t}.parquet") for t in schema.TABLES}
+    root.mkdir(parents=True, exist_ok=True)
+    results_file = make_synthetic(snap, root, n_rows)
+    synthetic = pq.read_table(results_file).cast(schema.arrow_schema("results"))
+    codes = sorted(set(synthetic.column("unit_code").to_pylist()))
+    units = [dict(unit_code=c, official_code=None, name_vi=f"Xã mô phỏng {c[4:]}", type="xã", level="xa",
+                  parent_code="tinh-86", valid_from=None, valid_to=None, former_province=None,
+                  note="đơn vị mô phỏng cho phép đo") for c in codes]
+    tables["units"] = pa.concat_tables([tables["units"], pa.Table.from_pylist(units, schema=schema.arrow_schema("units"))])
+    merged = pa.concat_tables([tables["results"], synthetic])
+    tables["results"] = merged.sort_by([("year", "ascending"), ("indicator_code", "ascending"),
+                                        ("period_end", "ascending")])
+    results_file.unlink()
+    data = snapshots.DataDir(root)
+    snapshots.write_snapshot(data, tables, author="bench", note=f"{n_rows} synthetic results")
+    return data
+
+
 def connect_with(snapshot: Path, results_file: Path) -> duckdb.DuckDBPyConnection:
     con = db.open_snapshot(snapshot)
     con.read_parquet(str(results_file)).create_view("results", replace=True)
@@ -212,18 +238,24 @@ def other_sections(text: str, own: tuple[str, ...]) -> list[str]:
     return [p for p in parts if p.startswith("## ") and not p.startswith(own)]
 
 
+def _json_run(data_root: Path, *args: str):
+    """Run one benchmark step in its own process (clean memory figures) and read its JSON line."""
+    proc = subprocess.run([sys.executable, "-m", "vlboard", "--data", str(data_root), "bench", *args],
+                          capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        raise RuntimeError(f"bench {' '.join(args)} failed:\n{proc.stderr[-3000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
 def main(rows: list[int], out: Path | None, repeat: int, data: snapshots.DataDir) -> list[dict]:
     _, snapshot, _ = snapshots.current(data)
-    proc = subprocess.run([sys.executable, "-m", "vlboard", "--data", str(data.root), "bench", "--pages",
-                           "--repeat", str(max(repeat, 5))], capture_output=True, text=True, check=False)
-    if proc.returncode != 0:
-        raise RuntimeError(f"page bench failed:\n{proc.stderr[-3000:]}")
-    pages = json.loads(proc.stdout.strip().splitlines()[-1])
-    proc = subprocess.run([sys.executable, "-m", "vlboard", "--data", str(data.root), "bench", "--exports",
-                           "--repeat", str(repeat)], capture_output=True, text=True, check=False)
-    if proc.returncode != 0:
-        raise RuntimeError(f"export bench failed:\n{proc.stderr[-3000:]}")
-    exports = json.loads(proc.stdout.strip().splitlines()[-1])
+    pages = _json_run(data.root, "--pages", "--repeat", str(max(repeat, 5)))
+    large = None
+    if rows:
+        with tempfile.TemporaryDirectory(prefix="vlboard-national-") as tmp:
+            _json_run(data.root, "--make-data", str(max(rows)), "--into", tmp)
+            large = _json_run(Path(tmp), "--pages", "--repeat", str(repeat))
+    exports = _json_run(data.root, "--exports", "--repeat", str(repeat))
     from vlboard.ui.pagebench import render_pages  # streamlit stays inside vlboard.ui
     results = []
     for n in rows:
@@ -236,7 +268,8 @@ def main(rows: list[int], out: Path | None, repeat: int, data: snapshots.DataDir
               f"pandas {results[-1]['pandas']['median']:.3f}s", file=sys.stderr)
     if out is not None:
         old = out.read_text(encoding="utf-8") if out.exists() else ""
-        text = render(results) + "\n" + render_pages(pages) + "\n" + render_exports(exports)
+        text = render(results) + "\n" + render_pages(pages, large, max(rows) if rows else None) + "\n" \
+            + render_exports(exports)
         for section in other_sections(old, ("## Status of every", "## Page reruns", "## Exports")):
             text = replace_section(text, section)
         out.write_text(text, encoding="utf-8")

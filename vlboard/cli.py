@@ -68,6 +68,10 @@ def cmd_bench(args) -> int:
 
         print(json.dumps(page_times(data.root, args.repeat)))
         return 0
+    if args.make_data:
+        made = bench.synthetic_data_dir(data, Path(args.into), args.make_data)
+        print(json.dumps({"root": str(made.root)}))
+        return 0
     if args.exports:
         print(json.dumps(bench.export_times(data, args.repeat)))
         return 0
@@ -141,6 +145,8 @@ def main(argv: list[str] | None = None) -> int:
     bp.add_argument("--one", type=int, help=argparse.SUPPRESS)
     bp.add_argument("--pages", action="store_true", help=argparse.SUPPRESS)
     bp.add_argument("--exports", action="store_true", help=argparse.SUPPRESS)
+    bp.add_argument("--make-data", type=int, help=argparse.SUPPRESS)
+    bp.add_argument("--into", help=argparse.SUPPRESS)
     bp.set_defaults(func=cmd_bench)
     args = ap.parse_args(argv)
     return args.func(args)

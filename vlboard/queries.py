@@ -19,6 +19,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from vlboard import db
+
 SQL_DIR = Path(__file__).with_name("sql")
 
 
@@ -28,6 +30,7 @@ class Query:
     text: str
     columns: tuple[str, ...]
     params: tuple[str, ...]
+    needs: tuple[str, ...] = ()
 
 
 def _header(text: str, key: str) -> str:
@@ -43,7 +46,8 @@ def load(name: str) -> Query:
     columns = tuple(c.strip() for c in _header(text, "columns").split(",") if c.strip())
     params_text = _header(text, "params")
     params = tuple(p.strip().lstrip("$") for p in params_text.split(",") if p.strip() and p.strip() != "none")
-    return Query(name, text, columns, params)
+    needs = tuple(n.strip() for n in _header(text, "needs").split(",") if n.strip())
+    return Query(name, text, columns, params, needs)
 
 
 def names() -> list[str]:
@@ -56,6 +60,8 @@ def run(con: duckdb.DuckDBPyConnection, name: str, **params) -> pd.DataFrame:
     missing = set(q.params) - set(params)
     if unknown or missing:
         raise TypeError(f"{name}: tham số thiếu {sorted(missing)} / thừa {sorted(unknown)}")
+    if "status_rows" in q.needs:
+        db.prepare_status(con, params["year"], params["period_end"], params["include_demo"])
     cur = con.cursor()
     try:
         df = cur.execute(q.text, params or None).df()

@@ -17,7 +17,8 @@ grid as (
 )
 select 'S' || h as result_id, code as indicator_code, strftime(first_day, '%Y-%m') as period,
        'month' as period_type, year(first_day)::integer as year,
-       last_day(first_day) as period_end, 'u' || u as unit_code, null::varchar as agency_code,
+       last_day(first_day) as period_end, 'syn-' || lpad(u::varchar, 5, '0') as unit_code,
+       null::varchar as agency_code,
        case when h % 100 < 7 then null
             when kind = 'count' then (h // 100 % 50)::double
             else (h // 100 % 10000) / 100.0 end as value,

@@ -6,11 +6,10 @@ select i.plan,
        i.pillar,
        count(*)::integer as n_indicators,
        count(*) filter (where i.kind in ('percent', 'count', 'ratio'))::integer as n_numeric,
-       count(*) filter (where exists (
-           select 1 from results r
-           where r.indicator_code = i.code and r.value is not null
-             and ($include_demo or r.source <> 'demo')))::integer as n_with_results
+       count(*) filter (where w.indicator_code is not null)::integer as n_with_results
 from indicators i
 join plans p on p.code = i.plan
+left join (select distinct indicator_code from results
+           where value is not null and ($include_demo or source <> 'demo')) w on w.indicator_code = i.code
 group by all
 order by min(coalesce(p.date, make_date(p.period_start, 1, 1))), i.plan, i.pillar

@@ -1,11 +1,16 @@
 -- grain: one row per period that has both a result and a target for its year, newest first
 -- columns: period, period_type, period_end, n_results, n_indicators
 -- params: $include_demo
-select r.period, r.period_type, r.period_end,
-       count(*)::integer as n_results,
-       count(distinct r.indicator_code)::integer as n_indicators
-from results r
-join targets t on t.indicator_code = r.indicator_code and t.year = r.year
-where r.value is not null and ($include_demo or r.source <> 'demo')
-group by all
-order by r.period_end desc, r.period_type
+with per as (  -- aggregate the big table first, then join the small one
+    select period, period_type, period_end, year, indicator_code, count(*) as n
+    from results
+    where value is not null and ($include_demo or source <> 'demo')
+    group by all
+)
+select p.period, p.period_type, p.period_end,
+       sum(p.n)::integer as n_results,
+       count(distinct p.indicator_code)::integer as n_indicators
+from per p
+join targets t on t.indicator_code = p.indicator_code and t.year = p.year
+group by p.period, p.period_type, p.period_end
+order by p.period_end desc, p.period_type

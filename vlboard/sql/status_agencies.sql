@@ -2,13 +2,14 @@
 --        agency: its own figure where it reported one, else the indicator's headline status
 -- columns: agency_code, agency_name, agency_short, role, indicator_code, plan, pillar, value, source, own_figure, status
 -- params: $year, $period_end, $include_demo
+-- needs: status_rows
 with ind as (
     select * from vl_status_indicators($year, $period_end, $include_demo)
 ),
 own as (
     select indicator_code, agency_code, value, source, status
-    from vl_status_rows($year, $period_end, $include_demo)
-    where level = 'agency'
+    from status_rows_cache
+    where k_year = $year and k_end = $period_end and k_demo = $include_demo and level = 'agency'
 )
 select a.agency_code, g.name_vi as agency_name, g.short_name as agency_short, a.role, a.indicator_code,
        i.plan, i.pillar,

@@ -1,18 +1,24 @@
 -- Status rows for one period, shared by the scorecard queries (vlboard/sql/status_*.sql).
 --
 -- vl_status_rows(p_year, p_end, p_demo): one row per indicator × subject, where a subject is a
--- (unit_code, agency_code) pair that has reported the indicator on or before p_end. Its value is
+-- (unit_code, agency_code) pair that reported the indicator in p_year or the year before (up to
+-- p_end) and still existed when p_year began. Its value is
 -- the newest one inside year p_year (so 2025-Q3 uses Q3 reports, and a yearly 2025 figure counts
 -- once the year is closed). Indicators nobody reported get one headline row with value NULL.
 -- The target is that year's; failing that the next later one (basis 'next': not due yet), failing
 -- that the last earlier one (basis 'previous').
 create or replace macro vl_status_rows(p_year, p_end, p_demo) as table
-with res as (
+with res as (  -- this year and the one before: results are sorted by year, so this prunes row groups
     select * from results
-    where (p_demo or source <> 'demo') and period_end <= p_end
+    where (p_demo or source <> 'demo') and period_end <= p_end and year between p_year - 1 and p_year
 ),
-subjects as (
-    select distinct indicator_code, unit_code, agency_code from res
+subjects as (  -- who reported this year or last, unless dissolved before this year began
+    select distinct r.indicator_code, r.unit_code, r.agency_code
+    from res r
+    left join units u on u.unit_code = r.unit_code
+    left join agencies g on g.code = r.agency_code
+    where coalesce(u.valid_to, date '9999-12-31') >= make_date(p_year, 1, 1)
+      and coalesce(g.valid_to, date '9999-12-31') >= make_date(p_year, 1, 1)
 ),
 in_year as (  -- this year's values, each with the newest period end of its subject
     select *, max(period_end) over (partition by indicator_code, unit_code, agency_code) as last_end
@@ -84,77 +90,3 @@ left join n_values nv on nv.indicator_code = g.indicator_code
                      and nv.unit_code is not distinct from g.unit_code
                      and nv.agency_code is not distinct from g.agency_code
 left join tgt t on t.indicator_code = i.code;
-
--- vl_status_indicators(p_year, p_end, p_demo): one row per indicator, its headline value for the
--- period and the status of that value. The headline is, in order: a figure for the whole
--- province/city; else the units' figures aggregated by what kind of number they are (rates with
--- numerator/denominator re-computed from summed parts, counts summed, other percentages NOT
--- averaged: the median is shown with the spread and aggregation = 'median'); else the figure of
--- the one agency the plan is about (plans of a single office).
-create or replace macro vl_status_indicators(p_year, p_end, p_demo) as table
-with r as (
-    select * from vl_status_rows(p_year, p_end, p_demo)
-),
-head as (
-    select indicator_code, value, period, as_of, source, n_distinct_values
-    from r where level = 'headline' and value is not null
-    qualify row_number() over (partition by indicator_code order by period_end desc, source, unit_code) = 1
-),
-units as (
-    select indicator_code,
-           count(*) as n_units,
-           count(value) as n_reporting,
-           case when any_value(kind) = 'count' then 'sum'
-                when count(value) > 0 and count(numerator) = count(value) and count(denominator) = count(value)
-                     and sum(denominator) > 0 then 'ratio_of_sums'
-                when count(value) > 1 then 'median'
-                else 'single' end as aggregation,
-           sum(value) as v_sum,
-           sum(numerator) / nullif(sum(denominator), 0)
-               * case when any_value(kind) = 'percent' then 100 else 1 end as v_ratio,
-           median(value) as v_median,
-           min(value) as v_min, max(value) as v_max,
-           max(period) as period, max(as_of) as as_of, string_agg(distinct source, ',') as source
-    from r where level = 'unit'
-    group by indicator_code
-),
-single_agency as (
-    select indicator_code, any_value(value) as value, any_value(period) as period,
-           any_value(as_of) as as_of, any_value(source) as source
-    from r where level = 'agency' and value is not null
-    group by indicator_code having count(*) = 1
-),
-meta as (
-    select indicator_code, any_value(plan) as plan, any_value(pillar) as pillar, any_value(kind) as kind,
-           any_value(measure_unit) as measure_unit, any_value(direction) as direction,
-           any_value(name_vi) as name_vi, any_value(target_year) as target_year,
-           any_value(comparator) as comparator, any_value(target) as target,
-           any_value(target_high) as target_high, any_value(target_raw) as target_raw,
-           any_value(basis) as basis, any_value(near_band) as near_band
-    from r group by indicator_code
-),
-combined as (
-    select m.*,
-           case when h.value is not null then h.value
-                when u.n_reporting > 0 then case u.aggregation when 'sum' then u.v_sum
-                                                                when 'ratio_of_sums' then u.v_ratio
-                                                                else u.v_median end
-                else a.value end as value,
-           case when h.value is not null then 'headline'
-                when u.n_reporting > 0 then u.aggregation
-                when a.value is not null then 'agency' end as aggregation,
-           coalesce(u.n_units, 0) as n_units, coalesce(u.n_reporting, 0) as n_units_reporting,
-           u.v_min as value_min, u.v_max as value_max,
-           coalesce(h.period, u.period, a.period) as period,
-           coalesce(h.as_of, u.as_of, a.as_of) as as_of,
-           coalesce(h.source, u.source, a.source) as source,
-           coalesce(h.n_distinct_values, 0) as n_distinct_values
-    from meta m
-    left join head h using (indicator_code)
-    left join units u using (indicator_code)
-    left join single_agency a using (indicator_code)
-)
-select *,
-       vl_attainment(value, comparator, target, target_high, direction) as attainment,
-       vl_status(kind, value, comparator, target, target_high, direction, basis, near_band) as status
-from combined;

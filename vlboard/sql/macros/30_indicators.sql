@@ -1,0 +1,74 @@
+-- vl_status_indicators(p_year, p_end, p_demo) (after vlboard.db.prepare_status): one row per indicator, its headline value for the
+-- period and the status of that value. The headline is, in order: a figure for the whole
+-- province/city; else the units' figures aggregated by what kind of number they are (rates with
+-- numerator/denominator re-computed from summed parts, counts summed, other percentages NOT
+-- averaged: the median is shown with the spread and aggregation = 'median'); else the figure of
+-- the one agency the plan is about (plans of a single office).
+create or replace macro vl_status_indicators(p_year, p_end, p_demo) as table
+with r as (  -- vl_status_rows, computed once per period by vlboard.db.prepare_status
+    select * exclude (k_year, k_end, k_demo) from status_rows_cache
+    where k_year = p_year and k_end = p_end and k_demo = p_demo
+),
+head as (
+    select indicator_code, value, period, as_of, source, n_distinct_values
+    from r where level = 'headline' and value is not null
+    qualify row_number() over (partition by indicator_code order by period_end desc, source, unit_code) = 1
+),
+units as (
+    select indicator_code,
+           count(*) as n_units,
+           count(value) as n_reporting,
+           case when any_value(kind) = 'count' then 'sum'
+                when count(value) > 0 and count(numerator) = count(value) and count(denominator) = count(value)
+                     and sum(denominator) > 0 then 'ratio_of_sums'
+                when count(value) > 1 then 'median'
+                else 'single' end as aggregation,
+           sum(value) as v_sum,
+           sum(numerator) / nullif(sum(denominator), 0)
+               * case when any_value(kind) = 'percent' then 100 else 1 end as v_ratio,
+           median(value) as v_median,
+           min(value) as v_min, max(value) as v_max,
+           max(period) as period, max(as_of) as as_of, string_agg(distinct source, ',') as source
+    from r where level = 'unit'
+    group by indicator_code
+),
+single_agency as (
+    select indicator_code, any_value(value) as value, any_value(period) as period,
+           any_value(as_of) as as_of, any_value(source) as source
+    from r where level = 'agency' and value is not null
+    group by indicator_code having count(*) = 1
+),
+meta as (
+    select indicator_code, any_value(plan) as plan, any_value(pillar) as pillar, any_value(kind) as kind,
+           any_value(measure_unit) as measure_unit, any_value(direction) as direction,
+           any_value(name_vi) as name_vi, any_value(target_year) as target_year,
+           any_value(comparator) as comparator, any_value(target) as target,
+           any_value(target_high) as target_high, any_value(target_raw) as target_raw,
+           any_value(basis) as basis, any_value(near_band) as near_band
+    from r group by indicator_code
+),
+combined as (
+    select m.*,
+           case when h.value is not null then h.value
+                when u.n_reporting > 0 then case u.aggregation when 'sum' then u.v_sum
+                                                                when 'ratio_of_sums' then u.v_ratio
+                                                                else u.v_median end
+                else a.value end as value,
+           case when h.value is not null then 'headline'
+                when u.n_reporting > 0 then u.aggregation
+                when a.value is not null then 'agency' end as aggregation,
+           coalesce(u.n_units, 0) as n_units, coalesce(u.n_reporting, 0) as n_units_reporting,
+           u.v_min as value_min, u.v_max as value_max,
+           coalesce(h.period, u.period, a.period) as period,
+           coalesce(h.as_of, u.as_of, a.as_of) as as_of,
+           coalesce(h.source, u.source, a.source) as source,
+           coalesce(h.n_distinct_values, 0) as n_distinct_values
+    from meta m
+    left join head h using (indicator_code)
+    left join units u using (indicator_code)
+    left join single_agency a using (indicator_code)
+)
+select *,
+       vl_attainment(value, comparator, target, target_high, direction) as attainment,
+       vl_status(kind, value, comparator, target, target_high, direction, basis, near_band) as status
+from combined;
