@@ -45,6 +45,8 @@ st.markdown(f"**Xu hướng dài hạn** (phương pháp Open SDG): {indicator.l
 st.markdown("**Mục tiêu theo năm**")
 ui.table(indicator.targets_table(targets, meta["unit"]), "muc tieu theo nam")
 st.markdown(f"**Số liệu thực hiện** ({len(results)} giá trị, kèm nguồn)")
-ui.table(indicator.results_table(results, meta["unit"], targets), "so lieu thuc hien")
+newest = results.sort_values("period_end", ascending=False, kind="stable")
+ui.table(indicator.results_table(newest.head(2000), meta["unit"], targets), "so lieu thuc hien", total=len(newest),
+         full=lambda: indicator.results_table(newest, meta["unit"], targets))
 st.markdown("**Thông tin chỉ tiêu**")
 ui.table(indicator.metadata_table(meta, live.q("indicator_assignments", code=code)), "thong tin chi tieu")

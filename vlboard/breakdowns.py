@@ -42,10 +42,15 @@ def completeness_table(c: pd.DataFrame) -> pd.DataFrame:
         "Chỉ tiêu chưa báo cáo": s.missing.fillna("")})
 
 
-def unit_matrix(units: pd.DataFrame, card: pd.DataFrame, max_indicators: int = 25) -> pd.DataFrame:
-    """indicator × unit statuses for the heat table (the indicators in the scorecard, worst first)."""
+def unit_matrix(units: pd.DataFrame, card: pd.DataFrame, max_indicators: int = 25,
+                max_units: int = 30) -> pd.DataFrame:
+    """indicator × unit statuses for the heat table: the slowest indicators of the scorecard and,
+    at national size, the units with the fewest indicators achieved (a readable table)."""
     keep = card.sort_values("attainment").indicator_code.head(max_indicators)
     u = units[units.indicator_code.isin(keep)]
+    if u.unit_code.nunique() > max_units:
+        share = u.assign(ok=u.status == "achieved").groupby("unit_code").ok.mean().sort_values(kind="stable")
+        u = u[u.unit_code.isin(share.index[:max_units])]
     unit_of = dict(zip(card.indicator_code, card.measure_unit))
     return pd.DataFrame({"row": u.indicator_code, "col": u.unit_name, "status": u.status,
                          "value_text": [status.value_text(v, unit_of.get(c)) for v, c in zip(u.value, u.indicator_code)]})

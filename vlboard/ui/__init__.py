@@ -154,16 +154,23 @@ def chart(fig, filename: str) -> None:
                            key=f"png-{charts.slug(filename)}")
 
 
-def table(df: pd.DataFrame, name: str) -> None:
-    """A table with CSV and XLSX downloads (Vietnamese headers, formula injection neutralised)."""
+def table(df: pd.DataFrame, name: str, max_rows: int = 2000, *, total: int | None = None, full=None) -> None:
+    """A table with CSV and XLSX downloads (Vietnamese headers, formula injection neutralised).
+    Long tables show their first ``max_rows`` rows; the downloads hold every row (``full``: a
+    zero-argument callable building the whole table, run only when a download is clicked)."""
     from vlboard import charts, downloads
 
-    st.dataframe(df, hide_index=True, width="stretch")
+    whole = full or (lambda: df)
+    st.dataframe(df.head(max_rows), hide_index=True, width="stretch")
+    n = total if total is not None else len(df)
+    if n > max_rows:
+        st.caption(f"Hiển thị {formatting.number(max_rows)}/{formatting.number(n)} dòng (mới nhất trước); "
+                   "tải CSV hoặc XLSX để có đủ.")
     slug = charts.slug(name)
     left, right, _ = st.columns([1, 1, 8])
-    left.download_button("CSV", data=lambda: downloads.to_csv(df), file_name=f"{slug}.csv", mime="text/csv",
+    left.download_button("CSV", data=lambda: downloads.to_csv(whole()), file_name=f"{slug}.csv", mime="text/csv",
                          key=f"csv-{slug}", icon=":material/download:")
-    right.download_button("XLSX", data=lambda: downloads.to_xlsx(df, name), file_name=f"{slug}.xlsx",
+    right.download_button("XLSX", data=lambda: downloads.to_xlsx(whole(), name), file_name=f"{slug}.xlsx",
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                           key=f"xlsx-{slug}", icon=":material/download:")
 

@@ -8,8 +8,11 @@
 -- The target is that year's; failing that the next later one (basis 'next': not due yet), failing
 -- that the last earlier one (basis 'previous').
 create or replace macro vl_status_rows(p_year, p_end, p_demo) as table
-with res as (  -- this year and the one before: results are sorted by year, so this prunes row groups
-    select * from results
+with res as not materialized (  -- this year and the one before (results are sorted by year, so this
+    -- prunes row groups); only the columns used, and not materialized: each use reads what it needs
+    select indicator_code, unit_code, agency_code, period, period_end, year, value, value_text, numerator,
+           denominator, as_of, source, result_id
+    from results
     where (p_demo or source <> 'demo') and period_end <= p_end and year between p_year - 1 and p_year
 ),
 subjects as (  -- who reported this year or last, unless dissolved before this year began
@@ -20,22 +23,29 @@ subjects as (  -- who reported this year or last, unless dissolved before this y
     where coalesce(u.valid_to, date '9999-12-31') >= make_date(p_year, 1, 1)
       and coalesce(g.valid_to, date '9999-12-31') >= make_date(p_year, 1, 1)
 ),
-in_year as (  -- this year's values, each with the newest period end of its subject
-    select *, max(period_end) over (partition by indicator_code, unit_code, agency_code) as last_end
-    from res
-    where year = p_year and value is not null
+in_year as not materialized (
+    select * from res where year = p_year and value is not null
+),
+last_end as (  -- the newest period end of each subject this year (a hash aggregate, no window)
+    select indicator_code, unit_code, agency_code, max(period_end) as last_end
+    from in_year group by all
+),
+at_last as (  -- the subject's rows at that date: usually one, several when documents conflict
+    select r.*
+    from in_year r
+    join last_end l on l.indicator_code = r.indicator_code and l.last_end = r.period_end
+     and l.unit_code is not distinct from r.unit_code and l.agency_code is not distinct from r.agency_code
 ),
 latest as (
     select indicator_code, unit_code, agency_code, period, period_end, value, value_text, numerator,
            denominator, as_of, source, result_id
-    from in_year
+    from at_last
     qualify row_number() over (partition by indicator_code, unit_code, agency_code
-                               order by period_end desc, as_of desc, result_id) = 1
+                               order by as_of desc, result_id) = 1
 ),
 n_values as (  -- conflicting document figures are kept; say how many there were
     select indicator_code, unit_code, agency_code, count(distinct value) as n_distinct
-    from in_year
-    where period_end = last_end
+    from at_last
     group by all
 ),
 usable as (
