@@ -76,8 +76,7 @@ def cmd_bench(args) -> int:
         print(json.dumps(bench.export_times(data, args.repeat)))
         return 0
     if args.one:
-        _, snapshot, _ = snapshots.current(data)
-        print(json.dumps(bench.one_size(snapshot, args.one, args.repeat)))
+        print(json.dumps(bench.one_size(data, args.one, args.repeat)))
         return 0
     rows = [int(x) for x in args.rows.split(",") if x.strip()]
     bench.main(rows, Path(args.out) if args.out else None, args.repeat, data)
