@@ -38,19 +38,24 @@ def _open(path: str, snapshot_id: str) -> tuple[dict, duckdb.DuckDBPyConnection]
     return manifest, db.open_snapshot(Path(path))
 
 
+def open_current() -> Live:
+    """The snapshot CURRENT points at, verified and connected once per id; raises SnapshotError."""
+    data = snapshots.default_data_dir()
+    sid = snapshots.current_id(data)
+    if sid is None:
+        raise snapshots.SnapshotError("Chưa có bản dữ liệu nào: chạy «python -m vlboard build».")
+    path = snapshots.snapshot_dir(data, sid)
+    manifest, con = _open(str(path), sid)
+    return Live(sid, str(path), manifest, con)
+
+
 def live_snapshot() -> Live | None:
     """The current snapshot, or None after showing a Vietnamese error (never a stack trace)."""
-    data = snapshots.default_data_dir()
     try:
-        sid = snapshots.current_id(data)
-        if sid is None:
-            raise snapshots.SnapshotError("Chưa có bản dữ liệu nào: chạy «python -m vlboard build».")
-        path = snapshots.snapshot_dir(data, sid)
-        manifest, con = _open(str(path), sid)
+        return open_current()
     except snapshots.SnapshotError as exc:
         st.error(f"Không đọc được dữ liệu. {exc}", icon="⚠️")
         return None
-    return Live(sid, str(path), manifest, con)
 
 
 def filter_options(live: Live, include_demo: bool) -> filters.Options:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 import zoneinfo
+from pathlib import Path
 from dataclasses import dataclass
 
 import pandas as pd
@@ -12,7 +13,7 @@ import streamlit as st
 
 from vlboard import access, charts, filters, formatting, overview, snapshots, wall
 from vlboard.schema import PILLARS
-from vlboard.ui import Live, _card, _open, geojson
+from vlboard.ui import Live, _card, _open, geojson, open_current
 
 TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 CSS = """
@@ -75,7 +76,7 @@ def _changes(manifest: dict, path: str, period: str, include_demo: bool, card: p
     parent = manifest.get("parent")
     if not parent:
         return pd.DataFrame()
-    parent_path = str(snapshots.Path(path).parent / parent)
+    parent_path = str(Path(path).parent / parent)
     try:
         _open(parent_path, parent)
         before = _card(parent, parent_path, period, include_demo)
@@ -86,14 +87,8 @@ def _changes(manifest: dict, path: str, period: str, include_demo: bool, card: p
 
 def read_live(state: dict) -> tuple[Live | None, str | None]:
     """The live snapshot, or the last good one with a warning when reading fails (never raises)."""
-    data = snapshots.default_data_dir()
     try:
-        sid = snapshots.current_id(data)
-        if sid is None:
-            raise snapshots.SnapshotError("chưa có bản dữ liệu")
-        path = snapshots.snapshot_dir(data, sid)
-        manifest, con = _open(str(path), sid)
-        live = Live(sid, str(path), manifest, con)
+        live = open_current()
         state["last_good"], state["last_good_at"] = live, time.time()
         return live, None
     except (snapshots.SnapshotError, OSError) as exc:
