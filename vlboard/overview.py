@@ -10,7 +10,7 @@ import datetime as dt
 
 from vlboard import formatting, rollups, status
 from vlboard.periods import label_vi, parse_period
-from vlboard.schema import PILLARS, SOURCES
+from vlboard.schema import PILLARS
 
 
 @dataclass(frozen=True)
@@ -180,6 +180,3 @@ def status_changes(now: pd.DataFrame, before: pd.DataFrame) -> pd.DataFrame:
 def period_label(code: str | None) -> str:
     return label_vi(code) if code else "–"
 
-
-def source_label(code: str) -> str:
-    return SOURCES.get(code, code)

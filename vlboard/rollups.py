@@ -33,10 +33,6 @@ def by_pillar(indicators: pd.DataFrame) -> pd.DataFrame:
     return status_counts(indicators, ["pillar"])
 
 
-def by_plan(indicators: pd.DataFrame) -> pd.DataFrame:
-    return status_counts(indicators, ["plan"])
-
-
 def by_agency(assignments: pd.DataFrame, role: str | None = None) -> pd.DataFrame:
     """Per agency (and role unless one is chosen): lead and partner are never mixed."""
     frame = assignments if role is None else assignments[assignments.role == role]
