@@ -26,9 +26,8 @@ st.caption(f"{code} · {meta['plan_name']}")
 
 period = indicator.judgement_period(f.period, results)
 if period is not None:
-    p = periods.parse_period(period)
-    head = live.q("indicator_headline", code=code, year=p.year, period_end=p.end, include_demo=f.include_demo)
-    row = overview.scorecard(head, live.q("targets_numeric"), live.q("baselines"), p.end).iloc[0]
+    card = ui.full_scorecard(live, period, f.include_demo)  # cached per snapshot and period
+    row = card[card.indicator_code == code].iloc[0]
     st.markdown(f"**{row.status_label}** — {overview.period_label(period)}")
     st.write(row.explanation)
 

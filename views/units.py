@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from vlboard import breakdowns, charts, ui
+from vlboard import access, breakdowns, charts, ui
 
 page = ui.start("Theo phường, xã")
 live, f, card = page.live, page.f, page.card()
@@ -10,10 +10,7 @@ if card is None:
     st.info("Chưa có kỳ nào có số liệu để đánh giá.")
     st.stop()
 p = ui.period_of(f)
-units = live.q("status_units", year=p.year, period_end=p.end, include_demo=f.include_demo)
-units = units[units.indicator_code.isin(card.indicator_code)]
-if f.unit:
-    units = units[units.unit_code == f.unit]
+units = access.unit_rows(live, f, card)
 fig = ui.unit_map(live.snapshot_id, live.path, f, f"Tình trạng theo phường, xã (đơn vị 2025) — {page.period}",
                   page.date, page.note)
 if fig is None:

@@ -66,6 +66,15 @@ def narrow(card: pd.DataFrame, src: Source, f: filters.Filters) -> pd.DataFrame:
     return filters.apply(card, f, src.q("assignments_all"))
 
 
+def unit_rows(src: Source, f: filters.Filters, card: pd.DataFrame) -> pd.DataFrame:
+    """Indicator × ward/commune statuses of the filter's period, for the scorecard's indicators
+    and, when a unit is chosen, that unit only."""
+    p = parse_period(f.period)
+    units = src.q("status_units", year=p.year, period_end=p.end, include_demo=f.include_demo)
+    units = units[units.indicator_code.isin(card.indicator_code)]
+    return units[units.unit_code == f.unit] if f.unit else units
+
+
 @dataclass(frozen=True)
 class Briefing:
     """What the wall screen and the meeting pack show for one filter state."""
@@ -89,10 +98,7 @@ def briefing(src: Source, f: filters.Filters, today) -> Briefing:
         p = parse_period(f.period)
         rows = src.q("status_agencies", year=p.year, period_end=p.end, include_demo=f.include_demo)
         league = breakdowns.league_frame(rows[rows.indicator_code.isin(card.indicator_code)], "lead")
-        units = src.q("status_units", year=p.year, period_end=p.end, include_demo=f.include_demo)
-        units = units[units.indicator_code.isin(card.indicator_code)]
-        if f.unit:
-            units = units[units.unit_code == f.unit]
+        units = unit_rows(src, f, card)
         unit_map = breakdowns.map_frame(units, src.q("unit_list"), src.q("unit_crosswalk"))
         wards = units[units.period.fillna("").str.contains("-Q")]  # the city's wards report quarterly
         heat = breakdowns.unit_matrix(wards, card[card.indicator_code.isin(wards.indicator_code)], max_indicators=12)

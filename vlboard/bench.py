@@ -80,6 +80,27 @@ def project_path(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return queries.run(con, "status_all_results", include_demo=True)
 
 
+def _numpy_status(df: pd.DataFrame, cfg: pd.DataFrame) -> np.ndarray:
+    """The status rule written again with numpy, for the baselines (the product's rule is the SQL
+    macro; the benchmark asserts both give the same counts). ``df``: value, target, target_high,
+    comparator, direction, kind, indicator_code and, optionally, basis ('same'/'next'/'previous')."""
+    default = float(cfg[cfg.indicator_code.isna()].near_band.iloc[0])
+    near = df.indicator_code.map(cfg.dropna(subset=["indicator_code"]).set_index("indicator_code").near_band)
+    v, t, h = df.value.to_numpy(float), df.target.to_numpy(float), df.target_high.to_numpy(float)
+    comp = df.comparator.fillna("").to_numpy(object)
+    lower = (df.direction == "lower").to_numpy() | np.isin(comp, ["<=", "<"])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        met = np.select([comp == ">=", comp == ">", comp == "<=", comp == "<", comp == "range"],
+                        [v >= t, v > t, v <= t, v < t, np.where(df.direction == "lower", v <= h, v >= t)], False)
+        top = np.where((comp == "range") & ~np.isnan(h), h, t)
+        att = np.where(lower, np.where(v == 0, np.nan, top / v), np.where(t == 0, np.nan, v / t))
+    nxt = (df.basis == "next").to_numpy() if "basis" in df else np.zeros(len(df), bool)
+    return np.select(
+        [df.kind.isin(["qualitative", "referenced"]).to_numpy() | (comp == "done"), (comp == "") | np.isnan(t),
+         np.isnan(v) & nxt, np.isnan(v), met, nxt, att >= near.fillna(default).to_numpy(float)],
+        ["qualitative", "no_target", "not_due", "no_data", "achieved", "not_due", "near"], "not_achieved")
+
+
 def pandas_baseline(snapshot: Path, results_file: Path) -> pd.DataFrame:
     """What a careful analyst would write in pandas: read, merge, vectorised rule, group-by."""
     res = pd.read_parquet(results_file, columns=["indicator_code", "year", "value"])
@@ -88,21 +109,8 @@ def pandas_baseline(snapshot: Path, results_file: Path) -> pd.DataFrame:
                           columns=["indicator_code", "year", "comparator", "value", "value_high"])
     tgt = tgt[tgt.comparator.notna()].rename(columns={"value": "target", "value_high": "target_high"})
     cfg = pd.read_parquet(snapshot / "status_config.parquet")
-    default_near = float(cfg[cfg.indicator_code.isna()].near_band.iloc[0])
-    near_by = cfg.dropna(subset=["indicator_code"]).set_index("indicator_code").near_band
     df = res.merge(ind, left_on="indicator_code", right_on="code").merge(tgt, on=["indicator_code", "year"], how="left")
-    v, t, h = df.value.to_numpy(float), df.target.to_numpy(float), df.target_high.to_numpy(float)
-    comp = df.comparator.fillna("").to_numpy(object)
-    lower = (df.direction == "lower").to_numpy() | np.isin(comp, ["<=", "<"])
-    near = df.indicator_code.map(near_by).fillna(default_near).to_numpy(float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        met = np.select([comp == ">=", comp == ">", comp == "<=", comp == "<", comp == "range"],
-                        [v >= t, v > t, v <= t, v < t, np.where(df.direction == "lower", v <= h, v >= t)], False)
-        top = np.where((comp == "range") & ~np.isnan(h), h, t)
-        att = np.where(lower, np.where(v == 0, np.nan, top / v), np.where(t == 0, np.nan, v / t))
-    qualitative = df.kind.isin(["qualitative", "referenced"]).to_numpy() | (comp == "done")
-    status = np.select([qualitative, (comp == "") | np.isnan(t), np.isnan(v), met, att >= near],
-                       ["qualitative", "no_target", "no_data", "achieved", "near"], "not_achieved")
+    status = _numpy_status(df, cfg)
     out = pd.DataFrame({"pillar": df.pillar.to_numpy(), "status": status})
     return out.groupby(["pillar", "status"]).size().rename("n").reset_index()
 
@@ -148,22 +156,7 @@ def unit_rollup_pandas(snapshot: Path, year: int, end: dt.date) -> pd.DataFrame:
     df = df.merge(ind, left_on="indicator_code", right_on="code")
     df = df.join(pick.rename(columns={"value": "target", "value_high": "target_high"})[
         ["comparator", "target", "target_high"]], on="indicator_code").join(basis.rename("basis"), on="indicator_code")
-    near = cfg.dropna(subset=["indicator_code"]).set_index("indicator_code").near_band
-    default = float(cfg[cfg.indicator_code.isna()].near_band.iloc[0])
-    v, t, h = df.value.to_numpy(float), df.target.to_numpy(float), df.target_high.to_numpy(float)
-    comp = df.comparator.fillna("").to_numpy(object)
-    lower = (df.direction == "lower").to_numpy() | np.isin(comp, ["<=", "<"])
-    with np.errstate(divide="ignore", invalid="ignore"):
-        met = np.select([comp == ">=", comp == ">", comp == "<=", comp == "<", comp == "range"],
-                        [v >= t, v > t, v <= t, v < t, np.where(df.direction == "lower", v <= h, v >= t)], False)
-        top = np.where((comp == "range") & ~np.isnan(h), h, t)
-        att = np.where(lower, np.where(v == 0, np.nan, top / v), np.where(t == 0, np.nan, v / t))
-    nb = df.indicator_code.map(near).fillna(default).to_numpy(float)
-    nxt_basis = (df.basis == "next").to_numpy()
-    status = np.select(
-        [df.kind.isin(["qualitative", "referenced"]).to_numpy() | (comp == "done"), (comp == "") | np.isnan(t),
-         np.isnan(v) & nxt_basis, np.isnan(v), met, nxt_basis, att >= nb],
-        ["qualitative", "no_target", "not_due", "no_data", "achieved", "not_due", "near"], "not_achieved")
+    status = _numpy_status(df, cfg)
     out = pd.crosstab(df.unit_code, status)
     cols = ["achieved", "near", "not_achieved", "no_data", "not_due", "qualitative", "no_target"]
     return out.reindex(columns=cols, fill_value=0).sort_index()

@@ -27,7 +27,6 @@ BLUE = "#0072B2"
 NO_DATA_FILL = "#EEEEEE"
 ATTRIBUTION = ("Ranh giới: thanglequoc/vietnamese-provinces-database (MIT), "
                "theo bản đồ ĐVHC sapnhap.bando.com.vn")
-NUMERIC = (">=", ">", "<=", "<", "range")
 SOURCE_STYLE = {"document": (BLUE, "solid"), "report": ("#7A3E9D", "solid"), "demo": ("#8C8C8C", "dash")}
 _INDEX = {code: i for i, code in enumerate(STATUSES)}
 _CARTESIAN = {"bar", "scatter", "heatmap"}
@@ -37,7 +36,7 @@ def _nfc(text) -> str:
     return unicodedata.normalize("NFC", str(text))
 
 
-def _short(text, n: int) -> str:
+def short(text, n: int) -> str:
     text = _nfc(text)
     return text if len(text) <= n else text[: n - 1].rstrip() + "…"
 
@@ -170,7 +169,7 @@ def progress_bullets(card: pd.DataFrame, *, title: str, data_date: str | None = 
     rows = card[card.attainment.notna()]
     rows = rows.assign(rank=rows.status.map(_INDEX).fillna(len(_INDEX)))
     rows = rows.sort_values(["rank", "attainment"], kind="stable").head(max_rows)
-    labels = [f"{c} — {_short(n, 45)}" for c, n in zip(rows.indicator_code, rows.name_vi)]
+    labels = [f"{c} — {short(n, 45)}" for c, n in zip(rows.indicator_code, rows.name_vi)]
     rows = rows.assign(bar_y=labels, bar_x=(rows.attainment * 100).clip(upper=150),
                        bar_text=[f"{status.value_text(r.value, r.measure_unit)} / mục tiêu "
                                  f"{status.target_text(r.comparator, r.target, r.target_high, r.measure_unit)}"
@@ -227,7 +226,7 @@ def trend(series: pd.DataFrame, targets: pd.DataFrame, *, title: str, unit: str 
                                  mode="lines+markers", name=SOURCES[source], showlegend=True,
                                  line=dict(color=colour, dash=dash), marker=dict(size=7),
                                  hovertemplate="%{x|%d/%m/%Y}: %{y:,.1f}<extra>" + SOURCES[source] + "</extra>"))
-    numeric = targets[targets.comparator.isin(NUMERIC) & targets.value.notna()].sort_values("year")
+    numeric = status.numeric_targets(targets).sort_values("year")
     if not numeric.empty:
         fig.add_trace(go.Scatter(x=[pd.Timestamp(_year_end(y)) for y in numeric.year], y=numeric.value.tolist(),
                                  mode="markers+lines", name="Mục tiêu", showlegend=True,
@@ -256,7 +255,7 @@ def small_multiples(series: pd.DataFrame, targets: pd.DataFrame, *, titles: dict
     codes = list(titles)
     ncols = max(1, min(ncols, len(codes) or 1))
     nrows = max(1, math.ceil(len(codes) / ncols))
-    fig = make_subplots(rows=nrows, cols=ncols, subplot_titles=[_short(titles[c], 40) for c in codes],
+    fig = make_subplots(rows=nrows, cols=ncols, subplot_titles=[short(titles[c], 40) for c in codes],
                         horizontal_spacing=0.07, vertical_spacing=min(0.3 / nrows + 0.05, 0.25))
     for i, code in enumerate(codes):
         cell = dict(row=i // ncols + 1, col=i % ncols + 1)

@@ -107,7 +107,7 @@ def yearly_values(series: pd.DataFrame) -> dict[int, float]:
 
 def long_term(yearly: dict[int, float], targets: pd.DataFrame, direction: str) -> ProgressMeasure:
     """Open SDG progress of the yearly headline series towards the final numeric target."""
-    numeric = targets[targets.comparator.isin([">=", ">", "<=", "<", "range"]) & targets.value.notna()]
+    numeric = status.numeric_targets(targets)
     final = numeric.sort_values("year").iloc[-1] if not numeric.empty else None
     years = sorted(yearly)
     return progress_measure(

@@ -100,6 +100,11 @@ def build(src: access.Source, f: filters.Filters, options: filters.Options, *, s
     return Pack(pages, cover, ok, reason)
 
 
+def source_line(p: Pack) -> str:
+    """The line printed under every chart image of a pack."""
+    return f"Nguồn: vlboard · bản dữ liệu {p.cover.get('Bản dữ liệu', '')}"
+
+
 def render_png(fig: go.Figure, width: int, height: int, source_line: str) -> bytes:
     """The figure as a PNG with the source line under it (the data date is already on it)."""
     fig = go.Figure(fig)

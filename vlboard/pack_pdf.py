@@ -58,7 +58,7 @@ def render(p: pack.Pack, *, progress: Callable[[int, int, str], None] | None = N
         pdf.multi_cell(0, 7, _t(f"Bộ tài liệu này chỉ có bảng: {p.png_reason}"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     if progress:
         progress(1, steps, "Trang bìa")
-    source = f"Nguồn: vlboard · bản dữ liệu {p.cover.get('Bản dữ liệu', '')}"
+    source = pack.source_line(p)
     for i, page in enumerate(p.pages, start=2):
         pdf.add_page()
         pdf.set_font("Noto", "B", 18)

@@ -42,7 +42,7 @@ def render(p: pack.Pack, *, progress: Callable[[int, int, str], None] | None = N
     _add_table(cover, prs, ["Mục", "Nội dung"], rows, top=Inches(1.4))
     if progress:
         progress(1, steps, "Trang bìa")
-    source = f"Nguồn: vlboard · bản dữ liệu {p.cover.get('Bản dữ liệu', '')}"
+    source = pack.source_line(p)
     for i, page in enumerate(p.pages, start=2):
         slide = prs.slides.add_slide(layout)
         _title(slide, page.title, prs)

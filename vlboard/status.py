@@ -123,6 +123,11 @@ def _year_end(year: int) -> dt.date:
     return dt.date(int(year), 12, 31)
 
 
+def numeric_targets(targets: pd.DataFrame) -> pd.DataFrame:
+    """The targets with a number to reach (not milestones, not unprinted cells)."""
+    return targets[targets.comparator.isin([">=", ">", "<=", "<", "range"]) & targets.value.notna()]
+
+
 def final_target(targets: pd.DataFrame, year: int) -> pd.Series | None:
     """The horizon a result is judged against for pace: the nearest 2025/2030 (or last) target
     year at or after ``year``. ``targets``: one indicator's numeric targets (year, value)."""
@@ -139,7 +144,7 @@ def pace_path(targets: pd.DataFrame, baseline: tuple[dt.date, float] | None,
     """The straight path a result at ``when`` is judged against: (start date, value) → (end of the
     final target's year, target). It starts at the baseline (the earliest real result), else at
     the target of the year before the final one; None when there is nothing to draw it from."""
-    numeric = targets[targets.comparator.isin([">=", ">", "<=", "<", "range"]) & targets.value.notna()]
+    numeric = numeric_targets(targets)
     final = final_target(numeric, when.year)
     if final is None:
         return None
@@ -156,7 +161,7 @@ def pace(targets: pd.DataFrame, baseline: tuple[dt.date, float] | None, when: dt
          direction: str = "higher", comparator: str = ">=") -> tuple[float | None, float | None, int | None]:
     """(expected value at ``when``, value − expected (mirrored when lower is better), final year)."""
     value = _num(value)
-    numeric = targets[targets.comparator.isin([">=", ">", "<=", "<", "range"]) & targets.value.notna()]
+    numeric = numeric_targets(targets)
     final = final_target(numeric, when.year)
     if final is None or value is None:
         return None, None, None

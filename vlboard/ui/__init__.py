@@ -121,6 +121,11 @@ def scorecard(live: Live, f: filters.Filters, period: str | None = None):
     return access.narrow(_card(live.snapshot_id, live.path, period, f.include_demo), live, f)
 
 
+def full_scorecard(live: Live, period: str, include_demo: bool) -> pd.DataFrame:
+    """Every indicator of a period, not narrowed by the filters (the indicator page, the wall)."""
+    return _card(live.snapshot_id, live.path, period, include_demo)
+
+
 @st.cache_data(max_entries=64, show_spinner=False)
 def _card(snapshot_id: str, path: str, period: str, include_demo: bool) -> pd.DataFrame:
     """Explanations and pace for every indicator, once per snapshot × period × source choice."""
@@ -246,12 +251,7 @@ def unit_map(snapshot_id: str, path: str, f: filters.Filters, title: str, date: 
     if geo is None:
         return None
     live = Live(snapshot_id, path, {}, None)
-    card = scorecard(live, f)
-    p = period_of(f)
-    units = live.q("status_units", year=p.year, period_end=p.end, include_demo=f.include_demo)
-    units = units[units.indicator_code.isin(card.indicator_code)]
-    if f.unit:
-        units = units[units.unit_code == f.unit]
+    units = access.unit_rows(live, f, scorecard(live, f))
     frame = breakdowns.map_frame(units, live.q("unit_list"), live.q("unit_crosswalk"))
     return charts.choropleth(geo, frame, title=title, data_date=date, note=note)
 

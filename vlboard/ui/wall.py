@@ -145,12 +145,12 @@ def draw(slide: wall.Slide, data: WallData) -> None:
     elif slide.key == "offtrack":
         for r in overview.off_track(card, limit=6).to_dict("records"):
             st.markdown(f"<div class='wall-big'>{_html(r['Tình trạng'])} <b>{_html(r['Mã'])}</b> "
-                        f"{_html(_short(r['Chỉ tiêu'], 70))}</div>", unsafe_allow_html=True)
+                        f"{_html(charts.short(r['Chỉ tiêu'], 70))}</div>", unsafe_allow_html=True)
             st.markdown(formatting.md_escape(r["Vì sao"]))
     elif slide.key == "overdue":
         _big(len(data.overdue), "nhiệm vụ đã quá thời hạn ghi trong kế hoạch")
         for r in data.overdue.head(6).to_dict("records"):
-            st.markdown(formatting.md_escape(f"{r['Mã']} · {_short(r['Nhiệm vụ'], 90)} · hạn {r['Hạn cuối']} · "
+            st.markdown(formatting.md_escape(f"{r['Mã']} · {charts.short(r['Nhiệm vụ'], 90)} · hạn {r['Hạn cuối']} · "
                                              f"{r['Chủ trì']}"))
     elif slide.key == "reports":
         missing = data.brief.completeness[data.brief.completeness["Đã nhận"] < data.brief.completeness["Phải báo cáo"]]
@@ -172,12 +172,8 @@ def draw(slide: wall.Slide, data: WallData) -> None:
     elif slide.key == "changes":
         for r in data.changes.head(8).to_dict("records"):
             st.markdown(formatting.md_escape(f"{r['Chiều']} {r['Mã']}: {r['Trước']} → {r['Nay']} · "
-                                             f"{_short(r['Chỉ tiêu'], 70)}"))
+                                             f"{charts.short(r['Chỉ tiêu'], 70)}"))
 
-
-def _short(text, n: int) -> str:
-    text = str(text)
-    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 def _big(number: int, label: str) -> None:
