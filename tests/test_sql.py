@@ -10,7 +10,8 @@ import pytest
 from vlboard import db, queries, snapshots
 
 PARAMS = {"include_demo": True, "code": "C-01", "year": 2025, "period": "2025-Q3", "period_type": "quarter",
-          "period_end": dt.date(2025, 9, 30), "n_units": 2, "n_rows": 100, "pillar": "xa_hoi_so"}
+          "period_end": dt.date(2025, 9, 30), "n_units": 2, "n_rows": 100, "pillar": "xa_hoi_so",
+          "subject_type": "unit", "subject_code": "w1", "area_unit": "tp", "previous": "2025-Q2"}
 
 
 @pytest.fixture

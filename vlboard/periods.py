@@ -60,3 +60,24 @@ def label_vi(code: str) -> str:
     if p.kind == "month":
         return f"Tháng {code[5:]}/{p.year}"
     return f"Năm {p.year}"
+
+
+def previous(code: str) -> str:
+    """The period before, of the same kind: '2025-Q1' → '2024-Q4', '2025' → '2024', '2025-01' → '2024-12'."""
+    p = parse_period(code)
+    if p.kind == "year":
+        return str(p.year - 1)
+    n = int(code[-1] if p.kind == "quarter" else code[5:]) - 1
+    if p.kind == "quarter":
+        return f"{p.year}-Q{n}" if n else f"{p.year - 1}-Q4"
+    return f"{p.year}-{n:02d}" if n else f"{p.year - 1}-12"
+
+
+def start(code: str) -> dt.date:
+    """First day of a period."""
+    p = parse_period(code)
+    if p.kind == "year":
+        return dt.date(p.year, 1, 1)
+    if p.kind == "quarter":
+        return dt.date(p.year, int(code[-1]) * 3 - 2, 1)
+    return p.end.replace(day=1)

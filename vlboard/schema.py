@@ -47,11 +47,16 @@ TABLES: dict[str, list[tuple[str, pa.DataType]]] = {
     "results": [("result_id", S), ("indicator_code", S), ("period", S), ("period_type", S), ("year", I),
                 ("period_end", D), ("unit_code", S), ("agency_code", S), ("value", F), ("value_text", S),
                 ("numerator", F), ("denominator", F), ("as_of", D), ("source", S), ("reported_by", S),
-                ("reported_at", TS), ("plan", S), ("source_ref", S), ("quote", S)],
+                ("reported_at", TS), ("plan", S), ("source_ref", S), ("quote", S), ("note", S),
+                ("evidence_url", S)],
+    # audit of imports (Nhập số liệu): one row per accepted file, carried into every later snapshot
+    "imports": [("import_id", S), ("imported_at", TS), ("username", S), ("role", S), ("scope_type", S),
+                ("scope_code", S), ("period", S), ("file_name", S), ("file_sha256", S), ("file_bytes", I),
+                ("base_snapshot", S), ("n_new", I), ("n_changed", I), ("n_unchanged", I)],
 }
 
 # tables an officer edits as CSV under data/source/ (results is derived)
-SOURCE_TABLES = [t for t in TABLES if t not in ("results", "status_config")]
+SOURCE_TABLES = [t for t in TABLES if t not in ("results", "status_config", "imports")]
 PILLARS = {"chinh_quyen_so": "Chính quyền số", "kinh_te_so": "Kinh tế số", "xa_hoi_so": "Xã hội số",
            "nen_tang": "Nền tảng"}
 KINDS = {"percent", "count", "ratio", "qualitative", "referenced"}

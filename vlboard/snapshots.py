@@ -8,11 +8,14 @@ damaged snapshot in Vietnamese instead of failing deep inside DuckDB.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import fcntl
 import hashlib
 import json
 import os
 import shutil
+import time
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +27,9 @@ from vlboard import catalogue, demo, schema
 from vlboard.periods import parse_period
 
 MANIFEST = "manifest.json"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: results.note/evidence_url and the imports audit table
+HISTORY = "history.jsonl"
+LOCK = ".write.lock"
 
 
 class SnapshotError(Exception):
@@ -50,6 +55,10 @@ class DataDir:
     @property
     def current_file(self) -> Path:
         return self.root / "CURRENT"
+
+    @property
+    def history_file(self) -> Path:
+        return self.root / HISTORY
 
 
 def default_data_dir() -> DataDir:
@@ -215,6 +224,54 @@ def clean_temp(data: DataDir) -> list[str]:
     return removed
 
 
+@contextlib.contextmanager
+def write_lock(data: DataDir, timeout: float = 30.0):
+    """One writer at a time (builds, imports, rollbacks), across processes: an exclusive flock on
+    data/.write.lock. The kernel releases it when a holder dies, so a killed import never blocks."""
+    data.root.mkdir(parents=True, exist_ok=True)
+    fd = os.open(data.root / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise SnapshotError("Đang có một lần ghi dữ liệu khác (nhập số liệu, dựng lại hoặc "
+                                        "khôi phục); hãy thử lại sau ít phút.") from None
+                time.sleep(0.05)
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
+
+
+def record_event(data: DataDir, event: dict) -> None:
+    """Append one line to data/history.jsonl (build, import, rollback): the log of every change of
+    CURRENT. Appended with fsync after the switch; the manifests stay the record of each snapshot."""
+    line = json.dumps({"at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), **event},
+                      ensure_ascii=False, sort_keys=True)
+    with data.history_file.open("a", encoding="utf-8") as fh:
+        fh.write(line + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def events(data: DataDir) -> list[dict]:
+    """The history log, oldest first; a torn last line (process killed mid-write) is skipped."""
+    out = []
+    try:
+        lines = data.history_file.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return out
+    for line in lines:
+        try:
+            out.append(json.loads(line))
+        except json.JSONDecodeError:
+            continue
+    return out
+
+
 # ---------------------------------------------------------------------------------- building
 
 def load_build_config(data: DataDir) -> demo.DemoConfig:
@@ -288,13 +345,58 @@ def build_tables(data: DataDir) -> dict[str, pa.Table]:
     all_rows.sort(key=lambda r: (r["year"], r["indicator_code"], r["period_end"], r["result_id"]))
     tables["results"] = pa.Table.from_pylist(all_rows, schema=schema.arrow_schema("results"))
     tables["status_config"] = status_config(data)
+    tables["imports"] = schema.arrow_schema("imports").empty_table()
     return tables
 
 
+def _readable(data: DataDir) -> Path | None:
+    """The live snapshot's folder, or when it is damaged the newest snapshot that verifies."""
+    candidates = []
+    sid = current_id(data)
+    if sid:
+        candidates.append(sid)
+    if data.snapshots.is_dir():
+        candidates += sorted((p.name for p in data.snapshots.iterdir()
+                              if p.is_dir() and not p.name.startswith(".")), reverse=True)
+    for cand in candidates:
+        try:
+            path = snapshot_dir(data, cand)
+            verify(path)
+            return path
+        except SnapshotError:
+            continue
+    return None
+
+
+def carry_reports(data: DataDir, tables: dict[str, pa.Table]) -> dict[str, pa.Table]:
+    """Keep what agencies imported: a rebuild from data/source re-derives document and demo rows
+    but takes the reported rows and the imports audit from the live snapshot; a report replaces
+    the demo row of the same indicator, subject and period."""
+    path = _readable(data)
+    if path is None:
+        return tables
+    reports = pq.read_table(path / "results.parquet", filters=[("source", "=", "report")])
+    imports = pq.read_table(path / "imports.parquet")
+    if reports.num_rows == 0 and imports.num_rows == 0:
+        return tables
+    keys = {(r["indicator_code"], r["unit_code"], r["agency_code"], r["period"])
+            for r in reports.select(["indicator_code", "unit_code", "agency_code", "period"]).to_pylist()}
+    kept = [r for r in tables["results"].to_pylist()
+            if r["source"] != "demo" or (r["indicator_code"], r["unit_code"], r["agency_code"], r["period"]) not in keys]
+    rows = kept + reports.to_pylist()
+    rows.sort(key=lambda r: (r["year"], r["indicator_code"], r["period_end"], r["result_id"]))
+    return {**tables, "results": pa.Table.from_pylist(rows, schema=schema.arrow_schema("results")),
+            "imports": imports.cast(schema.arrow_schema("imports"))}
+
+
 def build(data: DataDir, *, author: str = "build") -> str:
-    """data/source → new snapshot → CURRENT. Returns the new id."""
-    clean_temp(data)
+    """data/source → new snapshot → CURRENT, keeping imported reports. Returns the new id."""
     tables = build_tables(data)
     config = load_build_config(data)
-    return write_snapshot(data, tables, author=author, note="Dựng từ data/source",
-                          extra={"demo_last_quarter": config.last_quarter})
+    with write_lock(data):
+        clean_temp(data)
+        tables = carry_reports(data, tables)
+        sid = write_snapshot(data, tables, author=author, note="Dựng từ data/source",
+                             extra={"demo_last_quarter": config.last_quarter, "action": "build"})
+    record_event(data, {"action": "build", "snapshot": sid, "user": author})
+    return sid

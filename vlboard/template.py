@@ -1,0 +1,145 @@
+"""Excel report templates: one agency or ward/commune, one period, its assigned indicators.
+
+The visible sheet lists what the subject must report (code, name, unit, the year's target, the
+previous value) with empty columns to fill and Excel data validation on the number columns; a
+hidden sheet carries the template version, the subject and the period, which the import reads
+back (vlboard.workbook). Pure: a source with ``q(name, **params)`` in, bytes out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from vlboard import formatting
+from vlboard.charts import slug
+from vlboard.periods import label_vi, parse_period, previous
+from vlboard.workbook import COLUMNS, DATA_SHEET, META_SHEET, TEMPLATE_VERSION
+
+HEADER_ROW = 5
+TEMPLATE_KEYS = ["indicator_code", "indicator_name", "unit_of_measure", "target", "previous", "value",
+                 "numerator", "denominator", "note", "evidence_url"]
+WIDTHS = {"indicator_code": 16, "indicator_name": 60, "unit_of_measure": 12, "target": 16, "previous": 14,
+          "value": 12, "numerator": 12, "denominator": 12, "note": 30, "evidence_url": 30}
+SUBJECT_KINDS = {"agency": "cơ quan", "unit": "phường/xã"}
+_GIVEN = PatternFill("solid", fgColor="EEEEEE")
+_FILL = PatternFill("solid", fgColor="FFF7D6")
+_HEAD = PatternFill("solid", fgColor="1F4E79")
+
+
+@dataclass(frozen=True)
+class Subject:
+    type: str  # 'agency' | 'unit'
+    code: str
+    name: str
+
+
+def subjects(src, period: str) -> pd.DataFrame:
+    """Agencies and wards/communes that must report in ``period`` (subject_type, subject_code,
+    subject_name, n_indicators)."""
+    p = parse_period(period)
+    return src.q("report_subjects", period_type=p.kind, period_end=p.end)
+
+
+def rows(src, subject: Subject, period: str) -> pd.DataFrame:
+    """The indicators ``subject`` must report for ``period``, with target and previous value."""
+    p = parse_period(period)
+    return src.q("template_rows", subject_type=subject.type, subject_code=subject.code, period_type=p.kind,
+                 period_end=p.end, year=p.year, previous=previous(period))
+
+
+def file_name(subject: Subject, period: str) -> str:
+    return f"mau-bao-cao-{slug(subject.code)}-{period}.xlsx"
+
+
+def _previous_text(value, source) -> str | None:
+    if value is None or pd.isna(value):
+        return None
+    text = formatting.number(value, 2)
+    return f"{text} (minh họa)" if source == "demo" else text
+
+
+def write(subject: Subject, period: str, table: pd.DataFrame, *, snapshot_id: str,
+          now: dt.datetime | None = None) -> bytes:
+    """The template as .xlsx bytes."""
+    now = now or dt.datetime.now()
+    labels = dict(COLUMNS)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = DATA_SHEET
+    kind = SUBJECT_KINDS[subject.type]
+    ws["A1"] = f"Báo cáo kết quả chuyển đổi số – {subject.name}"
+    ws["A1"].font = Font(bold=True, size=14)
+    ws["A2"] = (f"Kỳ báo cáo: {label_vi(period)} ({period}) · {kind} {subject.code} · mẫu tải lúc "
+                f"{formatting.date(now)} {now:%H:%M} · bản dữ liệu {snapshot_id}")
+    ws["A3"] = ("Điền cột «Giá trị» (chỉ tiêu tỷ lệ %: có thể điền «Tử số» và «Mẫu số» thay cho giá trị). "
+                "Không sửa cột mã chỉ tiêu, không gộp ô, không dùng công thức; để trống chỉ tiêu chưa có số liệu.")
+    ws["A3"].alignment = Alignment(wrap_text=False)
+    for c, key in enumerate(TEMPLATE_KEYS, start=1):
+        cell = ws.cell(HEADER_ROW, c, labels[key])
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = _HEAD
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        ws.column_dimensions[cell.column_letter].width = WIDTHS[key]
+    col = {key: i for i, key in enumerate(TEMPLATE_KEYS, start=1)}
+    first = HEADER_ROW + 1
+    for r, row in enumerate(table.itertuples(index=False), start=first):
+        given = {"indicator_code": row.indicator_code, "indicator_name": row.name_vi,
+                 "unit_of_measure": row.unit,
+                 "target": None if row.target_raw is None else
+                 (row.target_raw if row.target_year == parse_period(period).year
+                  else f"{row.target_raw} (năm {row.target_year})"),
+                 "previous": _previous_text(row.previous_value, row.previous_source)}
+        for key, value in given.items():
+            cell = ws.cell(r, col[key], value)
+            cell.fill = _GIVEN
+            cell.alignment = Alignment(wrap_text=key == "indicator_name", vertical="top")
+        for key in ("value", "numerator", "denominator", "note", "evidence_url"):
+            ws.cell(r, col[key]).fill = _FILL
+    last = first + max(len(table), 1) - 1
+    _validations(ws, table, col, first)
+    ws.freeze_panes = ws.cell(first, col["value"])
+    _meta(wb, subject, period, snapshot_id, now, last)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _validations(ws, table: pd.DataFrame, col: dict, first: int) -> None:
+    """Excel refuses wrong numbers as they are typed (the import checks again: Excel's rules can be
+    pasted over)."""
+    def letter(key: str) -> str:
+        return ws.cell(1, col[key]).column_letter
+
+    percent = DataValidation(type="decimal", operator="between", formula1="0", formula2="100", allow_blank=True,
+                             showErrorMessage=True, errorTitle="Giá trị không hợp lệ",
+                             error="Tỷ lệ phải là số từ 0 đến 100.")
+    count = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
+                           showErrorMessage=True, errorTitle="Giá trị không hợp lệ",
+                           error="Giá trị phải là số không âm.")
+    parts = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
+                           showErrorMessage=True, errorTitle="Giá trị không hợp lệ",
+                           error="Tử số và mẫu số phải là số không âm.")
+    for dv in (percent, count, parts):
+        ws.add_data_validation(dv)
+    for r, kind in enumerate(table.kind, start=first):
+        (percent if kind == "percent" else count).add(f"{letter('value')}{r}")
+        parts.add(f"{letter('numerator')}{r}:{letter('denominator')}{r}")
+
+
+def _meta(wb: Workbook, subject: Subject, period: str, snapshot_id: str, now: dt.datetime, last: int) -> None:
+    meta = wb.create_sheet(META_SHEET)
+    for r, (key, value) in enumerate([("template_version", TEMPLATE_VERSION), ("scope_type", subject.type),
+                                      ("scope_code", subject.code), ("scope_name", subject.name),
+                                      ("period", period), ("snapshot_id", snapshot_id),
+                                      ("created_at", now.isoformat(timespec="seconds")),
+                                      ("last_row", str(last))], start=1):
+        meta.cell(r, 1, key)
+        meta.cell(r, 2, value)
+    meta.sheet_state = "hidden"

@@ -1,0 +1,299 @@
+"""Read an uploaded results file (the .xlsx template or a CSV) into plain rows, safely.
+
+Nothing here knows about indicators: :func:`read_upload` checks that the bytes are a sane
+spreadsheet, finds the header and returns the rows, or problems in Vietnamese naming the sheet, the
+row (as Excel shows it) and the column. Any problem means the upload must not be accepted.
+File-level problems (size, format, macros, zip bomb, missing sheet or header, no or too many rows)
+return no :class:`Upload`; cell-level ones (formulas, merged cells, missing or repeated columns,
+over-long text) still return it, so the validation can show every problem in one go.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+import math
+import re
+import warnings
+import zipfile
+from dataclasses import dataclass
+
+from vlboard.textnorm import collapse, nfc
+
+DATA_SHEET = "Số liệu"
+META_SHEET = "_vlboard"  # hidden sheet: column A key, column B value, from row 1
+TEMPLATE_VERSION = "1"
+MAX_BYTES = 5 * 1024 * 1024  # default upload limit
+MAX_UNZIPPED = 50 * 1024 * 1024  # zip bomb guard: total uncompressed size
+MAX_RATIO = 100  # zip bomb guard: per entry compression ratio (entries > 1 MB uncompressed)
+MAX_ENTRIES = 2000  # zip bomb guard: number of entries
+MAX_ROWS = 5000
+MAX_CHARS = 2000  # longest accepted text in one cell
+HEADER_SCAN = 15  # the header row must be within the first rows of DATA_SHEET
+COLUMNS: list[tuple[str, str]] = [  # (key, header label shown in the template)
+    ("indicator_code", "Mã chỉ tiêu"),
+    ("indicator_name", "Tên chỉ tiêu"),
+    ("unit_of_measure", "Đơn vị tính"),
+    ("target", "Mục tiêu năm"),
+    ("previous", "Kỳ trước"),
+    ("value", "Giá trị"),
+    ("numerator", "Tử số"),
+    ("denominator", "Mẫu số"),
+    ("note", "Ghi chú"),
+    ("evidence_url", "Đường dẫn minh chứng"),
+    # CSV only (an .xlsx template carries these in META_SHEET instead):
+    ("period", "Kỳ báo cáo"),
+    ("agency_code", "Mã cơ quan"),
+    ("unit_code", "Mã phường/xã"),
+]
+REQUIRED_XLSX = ["indicator_code", "value", "numerator", "denominator", "note", "evidence_url"]
+REQUIRED_CSV = ["indicator_code", "period", "value"]  # plus at least one of agency_code / unit_code
+
+_MB = 1024 * 1024
+_LABEL = dict(COLUMNS)
+# C0/C1 controls except tab and newline, and the bidi embeddings/overrides/isolates.
+_CTRL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\x1f\x8b", b"Rar!", b"7z\xbc\xaf")
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+@dataclass(frozen=True)
+class Problem:
+    sheet: str | None  # None for file-level problems; "CSV" for a CSV file
+    row: int | None  # spreadsheet row number as Excel shows it (CSV: header line = 1)
+    column: str | None  # the header label, or a cell ref
+    message: str
+
+    def __str__(self) -> str:
+        if self.sheet is None:
+            return self.message
+        where = "Tệp CSV" if self.sheet == "CSV" else f"Trang «{self.sheet}»"
+        if self.row is not None:
+            where += f", dòng {self.row}"
+        if self.column:
+            where += f", cột «{self.column}»"
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Row:
+    number: int  # spreadsheet row number
+    values: dict[str, object]  # key of every recognised column → str (NFC) / int / float / datetime / bool / None
+
+
+@dataclass(frozen=True)
+class Upload:
+    file_name: str
+    kind: str  # "xlsx" | "csv"
+    sha256: str  # of the raw bytes
+    size: int
+    sheet: str  # DATA_SHEET for xlsx, "CSV" for csv
+    meta: dict[str, str]  # META_SHEET key → value, {} for CSV
+    columns: list[str]  # recognised keys, in file order
+    extra: list[str]  # header labels not recognised
+    rows: list[Row]  # data rows, entirely blank rows skipped
+
+
+def header_labels(keys: list[str]) -> list[str]:
+    """The template header labels of column ``keys`` (KeyError for an unknown key)."""
+    return [_LABEL[k] for k in keys]
+
+
+def _norm(label: object) -> str:
+    return collapse(_CTRL.sub("", str(label))).casefold()
+
+
+_BY_NAME = {_norm(name): key for key, label in COLUMNS for name in (key, label)}
+
+
+def _file(message: str) -> Problem:
+    return Problem(None, None, None, message)
+
+
+def _mb(n: int, up: bool) -> str:
+    x = (math.ceil if up else math.floor)(n / _MB * 10) / 10
+    return f"{x:.1f}".removesuffix(".0").replace(".", ",")
+
+
+def _clean(v: object) -> object:
+    """Strings: NFC, controls and bidi overrides removed, stripped, "" → None; others unchanged."""
+    if isinstance(v, str):
+        return _CTRL.sub("", nfc(v)).strip() or None
+    return v
+
+
+def read_upload(file_name: str, data: bytes, *, max_bytes: int = MAX_BYTES) -> tuple[Upload | None, list[Problem]]:
+    """Read an uploaded .xlsx template or CSV; see the module docstring for what comes back."""
+    name, ext = file_name or "không tên", file_name.lower().rpartition(".")[2]
+    if not data:
+        return None, [_file(f"Tệp «{name}» trống, không có dòng số liệu nào")]
+    if len(data) > max_bytes:
+        return None, [_file(f"Tệp {_mb(len(data), True)} MB vượt giới hạn {_mb(max_bytes, False)} MB")]
+    if data.startswith(b"PK"):
+        kind, (parsed, problems) = "xlsx", _read_xlsx(data, name)
+    elif data.startswith(b"\xd0\xcf\x11\xe0") or ext == "xls":
+        return None, [_file(f"Tệp «{name}» là Excel đời cũ (.xls) hoặc có đặt mật khẩu; hãy mở bằng Excel, "
+                            "bỏ mật khẩu nếu có và lưu lại thành .xlsx (Excel Workbook)")]
+    elif ext in ("xlsx", "xlsm") or data.startswith(_BINARY_MAGIC) or (
+            b"\x00" in data and not data.startswith(_UTF16_BOMS)):
+        return None, [_file(f"Tệp «{name}» không phải Excel (.xlsx) hoặc CSV")]
+    else:
+        kind, (parsed, problems) = "csv", _read_csv(data)
+    if parsed is None:
+        return None, problems
+    meta, columns, extra, rows = parsed
+    return Upload(file_name, kind, hashlib.sha256(data).hexdigest(), len(data),
+                  DATA_SHEET if kind == "xlsx" else "CSV", meta, columns, extra, rows), problems
+
+
+def _header(cells: list[tuple[int, object]], sheet: str, row: int, required: list[str]):
+    """Map column index → key for one header row; unknown labels go to ``extra``."""
+    colmap: dict[int, str] = {}
+    extra: list[str] = []
+    problems: list[Problem] = []
+    for c, v in cells:
+        if v is None or not _norm(v):
+            continue
+        key = _BY_NAME.get(_norm(v))
+        if key is None:
+            extra.append(collapse(_CTRL.sub("", str(v))))
+        elif key in colmap.values():
+            problems.append(Problem(sheet, row, _LABEL[key], f"cột «{_LABEL[key]}» bị lặp lại trong dòng tiêu đề"))
+        else:
+            colmap[c] = key
+    problems += [Problem(sheet, row, _LABEL[k], f"thiếu cột «{_LABEL[k]}»") for k in required if k not in colmap.values()]
+    return colmap, extra, problems
+
+
+def _collect(sheet: str, numbered, colmap: dict[int, str], problems: list[Problem]):
+    """Build Rows from (row number, {column index: raw value}); None when there are too many rows."""
+    rows: list[Row] = []
+    for number, raw in numbered:
+        values = {key: _clean(raw.get(c)) for c, key in colmap.items()}
+        for key, v in values.items():
+            if isinstance(v, str) and len(v) > MAX_CHARS:
+                problems.append(Problem(sheet, number, _LABEL[key], f"nội dung quá {MAX_CHARS} ký tự ({len(v)} ký tự)"))
+        if any(v is not None for v in values.values()):
+            rows.append(Row(number, values))
+            if len(rows) > MAX_ROWS:
+                limit = f"{MAX_ROWS:,}".replace(",", ".")
+                return None, [_file(f"Tệp có hơn {limit} dòng số liệu (giới hạn {limit} dòng); hãy chia thành nhiều tệp")]
+    if not rows:
+        return None, [_file("Tệp không có dòng số liệu nào (chỉ có dòng tiêu đề)")]
+    return rows, problems
+
+
+def _read_xlsx(data: bytes, name: str):
+    broken = [_file(f"Tệp Excel «{name}» bị hỏng, không mở được; hãy mở bằng Excel, lưu lại rồi tải lên lại")]
+    try:  # inspect the zip before any XML is parsed; zipfile never inflates past the declared sizes
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            infos = zf.infolist()
+            if (len(infos) > MAX_ENTRIES or sum(i.file_size for i in infos) > MAX_UNZIPPED
+                    or any(i.file_size > _MB and i.file_size > MAX_RATIO * max(i.compress_size, 1) for i in infos)):
+                return None, [_file(f"Tệp «{name}» có cấu trúc nén bất thường (quá lớn khi giải nén); "
+                                    "hệ thống từ chối vì lý do an toàn")]
+            names = {i.filename.lower(): i.filename for i in infos}
+            if "xl/workbook.xml" not in names:
+                return None, [_file(f"Tệp «{name}» không phải Excel (.xlsx) hoặc CSV")]
+            types = zf.read(names["[content_types].xml"]) if "[content_types].xml" in names else b""
+    except Exception:  # BadZipFile, encrypted or unsupported entries, …
+        return None, broken
+    if any(n.endswith("vbaproject.bin") for n in names) or b"macroenabled" in types.lower():
+        return None, [_file("Tệp có macro (VBA); hệ thống không nhận tệp có macro. "
+                            "Hãy lưu lại thành .xlsx (Excel Workbook) rồi tải lên lại")]
+    from openpyxl import load_workbook  # heavy: imported only when an xlsx arrives
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            wb = load_workbook(io.BytesIO(data), data_only=False, keep_links=False)
+    except Exception:
+        return None, broken
+    sheets = {_norm(ws.title): ws for ws in wb.worksheets}
+    ws = sheets.get(_norm(DATA_SHEET))
+    if ws is None:
+        found = ", ".join(f"«{t}»" for t in wb.sheetnames if _norm(t) != _norm(META_SHEET)) or "không có"
+        return None, [_file(f"Tệp không có trang «{DATA_SHEET}» (các trang trong tệp: {found}); "
+                            "hãy dùng đúng mẫu tải từ hệ thống")]
+    meta = _meta(sheets[_norm(META_SHEET)]) if _norm(META_SHEET) in sheets else {}
+    grid: dict[int, dict[int, object]] = {}
+    for (r, c), cell in ws._cells.items():  # stored cells only: iter_rows would create every blank cell
+        grid.setdefault(r, {})[c] = cell
+    head = next((r for r in sorted(grid) if r <= HEADER_SCAN
+                 and any(_BY_NAME.get(_norm(x.value)) == "indicator_code" for x in grid[r].values()
+                         if isinstance(x.value, str))), None)
+    if head is None:
+        return None, [Problem(DATA_SHEET, None, None, f"không tìm thấy dòng tiêu đề có cột «Mã chỉ tiêu» "
+                                                      f"trong {HEADER_SCAN} dòng đầu")]
+    colmap, extra, problems = _header([(c, x.value) for c, x in sorted(grid[head].items())], DATA_SHEET, head,
+                                      REQUIRED_XLSX)
+    label = {c: _LABEL[k] for c, k in colmap.items()}
+    for r in sorted(grid):
+        for c, cell in sorted(grid[r].items()):
+            if cell.data_type == "f":
+                problems.append(Problem(DATA_SHEET, r, label.get(c), f"ô {cell.coordinate} chứa công thức; "
+                                                                     "hãy dán giá trị (Paste Values)"))
+    for rng in sorted(ws.merged_cells.ranges, key=lambda g: (g.min_row, g.min_col)):
+        if rng.max_row >= head:
+            problems.append(Problem(DATA_SHEET, rng.min_row, label.get(rng.min_col),
+                                    f"ô gộp {rng.coord}; hãy bỏ gộp ô (Unmerge Cells)"))
+    numbered = ((r, {c: None if x.data_type == "f" else x.value for c, x in grid[r].items()})
+                for r in sorted(grid) if r > head)
+    rows, problems = _collect(DATA_SHEET, numbered, colmap, problems)
+    return (None if rows is None else (meta, list(colmap.values()), extra, rows)), problems
+
+
+def _meta(ws) -> dict[str, str]:
+    """Column A key → column B value of the hidden META_SHEET, as NFC text."""
+    def text(v: object) -> str:
+        return "" if v is None else v.isoformat() if hasattr(v, "isoformat") else str(_clean(str(v)) or "")
+
+    cells = ws._cells
+    keys = sorted((r, text(x.value)) for (r, c), x in cells.items() if c == 1)
+    return {k: text(cells[(r, 2)].value if (r, 2) in cells else None) for r, k in keys if k}
+
+
+def _decode(data: bytes) -> tuple[str | None, list[Problem]]:
+    """UTF-16 (BOM) or UTF-8 for the whole file; else per line UTF-8, falling back to Windows-1258."""
+    try:
+        if data.startswith(_UTF16_BOMS):
+            return nfc(data.decode("utf-16")), []
+        return nfc(data.decode("utf-8-sig")), []
+    except UnicodeDecodeError:
+        if data.startswith(_UTF16_BOMS):
+            return None, [_file("Tệp CSV bị hỏng: không đọc được mã hoá UTF-16")]
+    lines = []
+    for i, raw in enumerate(data.removeprefix(codecs.BOM_UTF8).split(b"\n"), 1):
+        try:
+            lines.append(raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            try:
+                lines.append(raw.decode("cp1258"))  # tone marks come as combining characters: NFC below
+            except UnicodeDecodeError:
+                return None, [Problem("CSV", i, None, "không đọc được mã hoá ký tự (cần UTF-8 hoặc Windows-1258)")]
+    return nfc("\n".join(lines)), []
+
+
+def _read_csv(data: bytes):
+    text, problems = _decode(data)
+    if text is None:
+        return None, problems
+    try:
+        delimiter = csv.Sniffer().sniff(text.partition("\n")[0], delimiters=",;\t").delimiter
+    except csv.Error:
+        delimiter = ","
+    try:
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as exc:
+        return None, [_file(f"Tệp CSV sai định dạng ({exc})")]
+    header = records[0] if records else []
+    if not any(_BY_NAME.get(_norm(v)) == "indicator_code" for v in header):
+        return None, [Problem("CSV", 1, None, "không phải dòng tiêu đề: cần có cột «Mã chỉ tiêu»")]
+    colmap, extra, problems = _header(list(enumerate(header)), "CSV", 1, REQUIRED_CSV)
+    if not {"agency_code", "unit_code"} & set(colmap.values()):
+        problems.append(Problem("CSV", 1, None, f"thiếu cột «{_LABEL['agency_code']}» hoặc «{_LABEL['unit_code']}»"))
+    numbered = ((n, dict(enumerate(rec))) for n, rec in enumerate(records[1:], 2))
+    rows, problems = _collect("CSV", numbered, colmap, problems)
+    return (None if rows is None else ({}, list(colmap.values()), extra, rows)), problems
