@@ -1,4 +1,5 @@
-"""Command line: ``python -m vlboard build | check | status``."""
+"""Command line: ``python -m vlboard build | check | status | export | bench`` and the intake
+commands of vlboard.cli_intake (template, import, history, rollback, hash-password)."""
 
 from __future__ import annotations
 
@@ -147,5 +148,8 @@ def main(argv: list[str] | None = None) -> int:
     bp.add_argument("--make-data", type=int, help=argparse.SUPPRESS)
     bp.add_argument("--into", help=argparse.SUPPRESS)
     bp.set_defaults(func=cmd_bench)
+    from vlboard import cli_intake
+
+    cli_intake.add_commands(sub, lambda fn: lambda args: fn(args, _data(args)))
     args = ap.parse_args(argv)
     return args.func(args)

@@ -29,6 +29,7 @@ MAX_BYTES = 5 * 1024 * 1024  # default upload limit
 MAX_UNZIPPED = 50 * 1024 * 1024  # zip bomb guard: total uncompressed size
 MAX_RATIO = 100  # zip bomb guard: per entry compression ratio (entries > 1 MB uncompressed)
 MAX_ENTRIES = 2000  # zip bomb guard: number of entries
+MAX_CELLS = 300_000  # stored cells over all worksheets: openpyxl needs ~1 s and ~50 MB per 100 000
 MAX_ROWS = 5000
 MAX_CHARS = 2000  # longest accepted text in one cell
 HEADER_SCAN = 15  # the header row must be within the first rows of DATA_SHEET
@@ -117,6 +118,10 @@ def _mb(n: int, up: bool) -> str:
     return f"{x:.1f}".removesuffix(".0").replace(".", ",")
 
 
+def _vn(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
 def _clean(v: object) -> object:
     """Strings: NFC, controls and bidi overrides removed, stripped, "" → None; others unchanged."""
     if isinstance(v, str):
@@ -126,7 +131,8 @@ def _clean(v: object) -> object:
 
 def read_upload(file_name: str, data: bytes, *, max_bytes: int = MAX_BYTES) -> tuple[Upload | None, list[Problem]]:
     """Read an uploaded .xlsx template or CSV; see the module docstring for what comes back."""
-    name, ext = file_name or "không tên", file_name.lower().rpartition(".")[2]
+    name = file_name or "không tên"
+    ext = file_name.lower().rpartition(".")[2] if "." in file_name else ""
     if not data:
         return None, [_file(f"Tệp «{name}» trống, không có dòng số liệu nào")]
     if len(data) > max_bytes:
@@ -178,7 +184,7 @@ def _collect(sheet: str, numbered, colmap: dict[int, str], problems: list[Proble
         if any(v is not None for v in values.values()):
             rows.append(Row(number, values))
             if len(rows) > MAX_ROWS:
-                limit = f"{MAX_ROWS:,}".replace(",", ".")
+                limit = _vn(MAX_ROWS)
                 return None, [_file(f"Tệp có hơn {limit} dòng số liệu (giới hạn {limit} dòng); hãy chia thành nhiều tệp")]
     if not rows:
         return None, [_file("Tệp không có dòng số liệu nào (chỉ có dòng tiêu đề)")]
@@ -198,6 +204,9 @@ def _read_xlsx(data: bytes, name: str):
             if "xl/workbook.xml" not in names:
                 return None, [_file(f"Tệp «{name}» không phải Excel (.xlsx) hoặc CSV")]
             types = zf.read(names["[content_types].xml"]) if "[content_types].xml" in names else b""
+            if _count_cells(zf, [i for n, i in names.items() if n.startswith("xl/worksheets/")]) > MAX_CELLS:
+                return None, [_file(f"Tệp «{name}» có quá nhiều ô (hơn {_vn(MAX_CELLS)} ô); hãy chỉ giữ trang "
+                                    f"«{DATA_SHEET}» với các dòng số liệu")]
     except Exception:  # BadZipFile, encrypted or unsupported entries, …
         return None, broken
     if any(n.endswith("vbaproject.bin") for n in names) or b"macroenabled" in types.lower():
@@ -245,6 +254,18 @@ def _read_xlsx(data: bytes, name: str):
     return (None if rows is None else (meta, list(colmap.values()), extra, rows)), problems
 
 
+def _count_cells(zf: zipfile.ZipFile, names: list[str]) -> int:
+    """Count ``<c `` cell elements in worksheet XML, streaming, before openpyxl builds them all."""
+    count = 0
+    for n in names:
+        with zf.open(n) as f:
+            tail = b""
+            while chunk := f.read(_MB):
+                buf = tail + chunk
+                count, tail = count + buf.count(b"<c "), buf[-2:]
+    return count
+
+
 def _meta(ws) -> dict[str, str]:
     """Column A key → column B value of the hidden META_SHEET, as NFC text."""
     def text(v: object) -> str:
@@ -284,10 +305,12 @@ def _read_csv(data: bytes):
         delimiter = csv.Sniffer().sniff(text.partition("\n")[0], delimiters=",;\t").delimiter
     except csv.Error:
         delimiter = ","
+    records: list[list[str]] = []
     try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error as exc:
-        return None, [_file(f"Tệp CSV sai định dạng ({exc})")]
+        records.extend(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error:  # in practice a quote never closed, swallowing the rest of the file
+        return None, [Problem("CSV", len(records) + 1, None, 'sai định dạng CSV: có dấu ngoặc kép (") không được '
+                                                             "đóng hoặc ô quá dài")]
     header = records[0] if records else []
     if not any(_BY_NAME.get(_norm(v)) == "indicator_code" for v in header):
         return None, [Problem("CSV", 1, None, "không phải dòng tiêu đề: cần có cột «Mã chỉ tiêu»")]

@@ -1,0 +1,368 @@
+"""Reading uploaded result files: the .xlsx template and CSV, and every way they can go wrong."""
+
+from __future__ import annotations
+
+import io
+import unicodedata
+import zipfile
+
+import pytest
+from openpyxl import Workbook
+
+from vlboard import workbook
+from vlboard.workbook import (COLUMNS, DATA_SHEET, META_SHEET, REQUIRED_XLSX, TEMPLATE_VERSION, Problem,
+                              header_labels, read_upload)
+
+XLSX_KEYS = [k for k, _ in COLUMNS[:10]]
+META = {"template_version": TEMPLATE_VERSION, "scope_type": "agency", "scope_code": "SYT", "period": "2025-Q1"}
+GOOD_ROWS = [
+    ["CT01", "Tỷ lệ tiêm chủng", "%", 95, 90, 92.5, None, None, "Đạt", "https://vi.example/mc/1"],
+    [None] * 10,  # blank row: skipped, numbering kept
+    ["CT02", "Số trạm y tế", "trạm", 20, 18, 19, 19, 20, None, None],
+]
+
+
+def make_xlsx(rows=GOOD_ROWS, *, header=None, sheet=DATA_SHEET, meta=META, edit=None) -> bytes:
+    """Three title rows, the header on row 4, data from row 5, and a hidden META_SHEET."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = sheet
+    for text in ("BÁO CÁO KẾT QUẢ THỰC HIỆN", "Cơ quan: Sở Y tế", ""):
+        ws.append([text])
+    ws.merge_cells("A1:J1")  # title merges above the header are fine
+    ws.append(header if header is not None else header_labels(XLSX_KEYS))
+    for r in rows:
+        ws.append(r)
+    if meta is not None:
+        m = wb.create_sheet(META_SHEET)
+        m.sheet_state = "hidden"
+        for k, v in meta.items():
+            m.append([k, v])
+    if edit:
+        edit(ws)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def rezip(data: bytes, add: dict[str, bytes] = {}, replace=None) -> bytes:
+    """Copy an xlsx zip, adding entries and optionally rewriting entry contents."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info)
+            dst.writestr(info.filename, replace(info.filename, body) if replace else body)
+        for name, body in add.items():
+            dst.writestr(name, body)
+    return out.getvalue()
+
+
+def only(problems: list[Problem]) -> Problem:
+    assert len(problems) == 1, [str(p) for p in problems]
+    return problems[0]
+
+
+def cp1258(text: str) -> bytes:
+    """Encode as Windows-1258 does: base letter (with its hat/horn/breve) then a combining tone mark."""
+    tones = {0x300, 0x301, 0x303, 0x309, 0x323}
+    out = ""
+    for ch in text:
+        d = unicodedata.normalize("NFD", ch)
+        out += unicodedata.normalize("NFC", "".join(c for c in d if ord(c) not in tones))
+        out += "".join(c for c in d if ord(c) in tones)
+    return out.encode("cp1258")
+
+
+# --- good files -------------------------------------------------------------------------------
+
+
+def test_good_xlsx_rows_and_meta():
+    data = make_xlsx()
+    up, problems = read_upload("ket-qua.xlsx", data)
+    assert problems == []
+    assert (up.kind, up.sheet, up.size, up.file_name) == ("xlsx", DATA_SHEET, len(data), "ket-qua.xlsx")
+    assert len(up.sha256) == 64
+    assert up.meta == META
+    assert up.columns == XLSX_KEYS and up.extra == []
+    assert [r.number for r in up.rows] == [5, 7]
+    first = up.rows[0].values
+    assert first["indicator_code"] == "CT01" and first["indicator_name"] == "Tỷ lệ tiêm chủng"
+    assert first["value"] == 92.5 and isinstance(first["target"], int)
+    assert first["numerator"] is None and first["evidence_url"] == "https://vi.example/mc/1"
+    assert up.rows[1].values["note"] is None and up.rows[1].values["denominator"] == 20
+
+
+def test_header_matching_is_lenient_and_unknown_headers_are_listed():
+    labels = header_labels(XLSX_KEYS)
+    header = ["  mã   CHỈ tiêu ", unicodedata.normalize("NFD", labels[1])] + labels[2:] + ["Người nhập"]
+    up, problems = read_upload("a.xlsx", make_xlsx(rows=[GOOD_ROWS[0] + ["Lan"]], header=header))
+    assert problems == []
+    assert up.columns == XLSX_KEYS and up.extra == ["Người nhập"]
+    assert "Người nhập" not in up.rows[0].values
+
+
+def test_nfd_strings_become_nfc():
+    nfd = unicodedata.normalize("NFD", "Phường Tân Ngãi đạt chỉ tiêu")
+    row = ["CT01", nfd, "%", 1, 1, 1, None, None, nfd + " " + "Đạt", None]
+    up, problems = read_upload("a.xlsx", make_xlsx(rows=[row], meta={"scope_code": unicodedata.normalize("NFD", "Tân")}))
+    assert problems == []
+    assert up.rows[0].values["indicator_name"] == "Phường Tân Ngãi đạt chỉ tiêu"
+    assert up.rows[0].values["note"] == "Phường Tân Ngãi đạt chỉ tiêu Đạt"
+    assert up.meta == {"scope_code": "Tân"}
+
+
+def test_hostile_strings_stay_plain_data():
+    row = ["CT01", "<script>alert(1)</script>", None, None, None, 1, None, None, "a\u202etxt.exe\u2066b", None]
+
+    def edit(ws):
+        ws["J5"].value = "=cmd|' /C calc'!A0"
+        ws["J5"].data_type = "s"  # typed text, not a formula
+
+    up, problems = read_upload("a.xlsx", make_xlsx(rows=[row], edit=edit))
+    assert problems == []
+    v = up.rows[0].values
+    assert v["indicator_name"] == "<script>alert(1)</script>"
+    assert v["note"] == "atxt.exeb"
+    assert v["evidence_url"] == "=cmd|' /C calc'!A0"
+
+
+# --- xlsx problems ----------------------------------------------------------------------------
+
+
+def test_formulas_reported_per_cell():
+    def edit(ws):
+        ws["F5"] = "=SUM(D5:E5)"
+        ws["H7"] = "=G7*2"
+
+    up, problems = read_upload("a.xlsx", make_xlsx(edit=edit))
+    assert [(p.sheet, p.row, p.column) for p in problems] == [(DATA_SHEET, 5, "Giá trị"), (DATA_SHEET, 7, "Mẫu số")]
+    assert "ô F5 chứa công thức" in problems[0].message and "Paste Values" in problems[0].message
+    assert str(problems[0]).startswith("Trang «Số liệu», dòng 5, cột «Giá trị»: ô F5 chứa công thức")
+    assert up.rows[0].values["value"] is None  # the formula text never passes as data
+
+
+def test_merged_cells_in_data_and_header():
+    def edit(ws):
+        ws.merge_cells("F5:G5")
+        ws.merge_cells("I4:J4")
+
+    _, problems = read_upload("a.xlsx", make_xlsx(edit=edit))
+    # the header merge also hides the "Đường dẫn minh chứng" label under I4
+    assert [(p.row, p.column, p.message[:18]) for p in problems] == [
+        (4, "Đường dẫn minh chứng", "thiếu cột «Đường d"), (4, "Ghi chú", "ô gộp I4:J4; hãy b"),
+        (5, "Giá trị", "ô gộp F5:G5; hãy b")]
+
+
+def test_missing_and_duplicate_columns():
+    labels = header_labels(XLSX_KEYS)
+    header = [lab if lab != "Giá trị" else "Tử số" for lab in labels]
+    up, problems = read_upload("a.xlsx", make_xlsx(header=header))
+    assert [(p.row, p.column, p.message) for p in problems] == [
+        (4, "Tử số", "cột «Tử số» bị lặp lại trong dòng tiêu đề"),
+        (4, "Giá trị", "thiếu cột «Giá trị»"),
+    ]
+    assert up is not None and "value" not in up.columns
+
+
+def test_missing_data_sheet_names_sheets_found():
+    up, problems = read_upload("a.xlsx", make_xlsx(sheet="Sheet1"))
+    assert up is None
+    p = only(problems)
+    assert (p.sheet, p.row) == (None, None)
+    assert "không có trang «Số liệu»" in p.message and "«Sheet1»" in p.message and META_SHEET not in p.message
+
+
+def test_no_header_within_first_rows():
+    up, problems = read_upload("a.xlsx", make_xlsx(header=["Mã", "Tên"]))
+    assert up is None and "không tìm thấy dòng tiêu đề" in only(problems).message
+
+
+def test_header_without_rows():
+    up, problems = read_upload("a.xlsx", make_xlsx(rows=[[None] * 10, [" "] * 10]))
+    assert up is None and "Tệp không có dòng số liệu nào" in only(problems).message
+
+
+def test_too_many_rows(monkeypatch):
+    monkeypatch.setattr(workbook, "MAX_ROWS", 1)
+    up, problems = read_upload("a.xlsx", make_xlsx())
+    assert up is None and "Tệp có hơn 1 dòng số liệu" in only(problems).message
+
+
+def test_too_long_text_is_a_problem_not_truncated():
+    row = ["CT01", None, None, None, None, 1, None, None, "x" * 2001, None]
+    up, problems = read_upload("a.xlsx", make_xlsx(rows=[row]))
+    p = only(problems)
+    assert (p.row, p.column) == (5, "Ghi chú") and "quá 2000 ký tự" in p.message
+    assert len(up.rows[0].values["note"]) == 2001
+
+
+# --- file-level refusals ----------------------------------------------------------------------
+
+
+def test_size_limit():
+    _, problems = read_upload("a.csv", b"a" * int(7.2 * 1024 * 1024))
+    assert only(problems).message == "Tệp 7,2 MB vượt giới hạn 5 MB"
+    up, problems = read_upload("a.xlsx", make_xlsx(), max_bytes=1000)
+    assert up is None and "vượt giới hạn" in only(problems).message
+
+
+def test_empty_file():
+    up, problems = read_upload("a.csv", b"")
+    assert up is None and "không có dòng số liệu nào" in only(problems).message
+
+
+@pytest.mark.parametrize("name,data", [
+    ("x.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj"),
+    ("x.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"),
+    ("x.bin", b"Ma chi tieu\x00\x01\x02"),
+    ("x.xlsx", "Mã chỉ tiêu,Giá trị\nCT01,1\n".encode()),  # not a zip though named .xlsx
+])
+def test_not_excel_or_csv(name, data):
+    up, problems = read_upload(name, data)
+    assert up is None and only(problems).message == f"Tệp «{name}» không phải Excel (.xlsx) hoặc CSV"
+
+
+def test_docx_is_not_excel():
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("word/document.xml", "<w:document/>")
+    assert "không phải Excel" in only(read_upload("a.docx", buf.getvalue())[1]).message
+
+
+def test_old_xls():
+    up, problems = read_upload("a.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512)
+    assert up is None and ".xls" in only(problems).message and "lưu lại thành .xlsx" in problems[0].message
+
+
+def test_macros_refused():
+    good = make_xlsx()
+    with_vba = rezip(good, add={"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0 fake vba"})
+    assert "Tệp có macro (VBA)" in only(read_upload("a.xlsx", with_vba)[1]).message
+
+    def macro_type(name, body):
+        return body.replace(b"sheet.main+xml", b"sheet.macroEnabled.main+xml") if name == "[Content_Types].xml" else body
+
+    xlsm = rezip(good, replace=macro_type)
+    assert b"macroEnabled" in zipfile.ZipFile(io.BytesIO(xlsm)).read("[Content_Types].xml")
+    up, problems = read_upload("a.xlsm", xlsm)
+    assert up is None and "Tệp có macro (VBA)" in only(problems).message
+
+
+def test_zip_bomb_total_size():
+    buf = io.BytesIO()
+    chunk = bytes(1024 * 1024)
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/workbook.xml", "<workbook/>")
+        with z.open("xl/worksheets/sheet1.xml", "w") as f:
+            for _ in range(60):
+                f.write(chunk)
+    data = buf.getvalue()
+    assert len(data) < 200_000
+    up, problems = read_upload("bom.xlsx", data)
+    assert up is None and "giải nén" in only(problems).message
+
+
+def test_zip_bomb_ratio_and_entry_count():
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/workbook.xml", "<workbook/>")
+        z.writestr("xl/worksheets/sheet1.xml", bytes(2 * 1024 * 1024))  # ratio ~1000
+    assert "giải nén" in only(read_upload("a.xlsx", buf.getvalue())[1]).message
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for i in range(2001):
+            z.writestr(f"xl/x{i}.xml", "")
+    assert "giải nén" in only(read_upload("a.xlsx", buf.getvalue())[1]).message
+
+
+def test_too_many_cells(monkeypatch):
+    monkeypatch.setattr(workbook, "MAX_CELLS", 20)
+    up, problems = read_upload("a.xlsx", make_xlsx())
+    assert up is None and "có quá nhiều ô (hơn 20 ô)" in only(problems).message
+
+
+@pytest.mark.parametrize("cut", ["garbage", "truncated", "bad xml"])
+def test_corrupt_xlsx(cut):
+    good = make_xlsx()
+    data = {
+        "garbage": b"PK\x03\x04" + b"\x07" * 300,
+        "truncated": good[: len(good) // 2],
+        "bad xml": rezip(good, replace=lambda n, b: b"<oops" if n == "xl/workbook.xml" else b),
+    }[cut]
+    up, problems = read_upload("a.xlsx", data)
+    assert up is None and "bị hỏng" in only(problems).message
+
+
+# --- CSV --------------------------------------------------------------------------------------
+
+
+def test_csv_comma_utf8_with_bom():
+    data = "\ufeffMã chỉ tiêu,Kỳ báo cáo,Giá trị,Mã phường/xã,Ghi chú\r\nCT01,2025-Q1,\"1.234,5\",P01,\"a, b\"\r\n".encode()
+    up, problems = read_upload("a.csv", data)
+    assert problems == [] and (up.kind, up.sheet, up.meta) == ("csv", "CSV", {})
+    assert up.columns == ["indicator_code", "period", "value", "unit_code", "note"]
+    assert up.rows[0].number == 2
+    assert up.rows[0].values == {"indicator_code": "CT01", "period": "2025-Q1", "value": "1.234,5",
+                                 "unit_code": "P01", "note": "a, b"}
+
+
+def test_csv_semicolon_and_tab_and_keys_as_headers():
+    semi = "Mã chỉ tiêu;Kỳ báo cáo;Giá trị;Mã cơ quan\nCT01;2025-Q1;12,5;SYT\n".encode()
+    up, problems = read_upload("a.csv", semi)
+    assert problems == [] and up.rows[0].values["value"] == "12,5" and up.rows[0].values["agency_code"] == "SYT"
+    tab = "indicator_code\tperiod\tvalue\tunit_code\nCT01\t2025-Q1\t7\tP01\n".encode("utf-16")
+    up, problems = read_upload("a.txt", tab)
+    assert problems == [] and up.rows[0].values == {"indicator_code": "CT01", "period": "2025-Q1", "value": "7",
+                                                    "unit_code": "P01"}
+
+
+def test_csv_mixed_utf8_and_cp1258_lines():
+    header = "Mã chỉ tiêu,Kỳ báo cáo,Giá trị,Mã phường/xã,Ghi chú\n".encode()
+    line_utf8 = "CT01,2025-Q1,1,P01,Phường Tân Ngãi\n".encode()
+    line_1258 = b"CT01,2025-Q1,2,P02," + cp1258("Phường Tân Ngãi") + b"\n"
+    up, problems = read_upload("a.csv", header + line_utf8 + line_1258)
+    assert problems == []
+    notes = [r.values["note"] for r in up.rows]
+    assert notes == ["Phường Tân Ngãi", "Phường Tân Ngãi"]
+    assert all(unicodedata.is_normalized("NFC", n) for n in notes)
+
+
+def test_csv_blank_rows_skipped_and_controls_removed():
+    data = ("Mã chỉ tiêu,Kỳ báo cáo,Giá trị,Mã cơ quan,Ghi chú\n\n,,,,\nCT01,2025-Q1,1,SYT,\"=cmd|' /C calc'!A0\"\n"
+            "CT02,2025-Q1,2,SYT,<script>x</script>\u202e\x07\n").encode()
+    up, problems = read_upload("a.csv", data)
+    assert problems == []
+    assert [r.number for r in up.rows] == [4, 5]
+    assert up.rows[0].values["note"] == "=cmd|' /C calc'!A0" and up.rows[1].values["note"] == "<script>x</script>"
+
+
+def test_csv_problems():
+    _, problems = read_upload("a.csv", "Mã chỉ tiêu,Giá trị\nCT01,1\n".encode())
+    assert [(p.row, p.column) for p in problems] == [(1, "Kỳ báo cáo"), (1, None)]
+    assert str(problems[0]) == "Tệp CSV, dòng 1, cột «Kỳ báo cáo»: thiếu cột «Kỳ báo cáo»"
+    assert "«Mã cơ quan» hoặc «Mã phường/xã»" in problems[1].message
+    up, problems = read_upload("a.csv", "Tên,Giá trị\nA,1\n".encode())
+    assert up is None and only(problems).row == 1 and "Mã chỉ tiêu" in problems[0].message
+    up, problems = read_upload("a.csv", "Mã chỉ tiêu,Kỳ báo cáo,Giá trị,Mã cơ quan\n".encode())
+    assert up is None and "không có dòng số liệu nào" in only(problems).message
+
+
+def test_csv_unclosed_quote():
+    data = ("Mã chỉ tiêu,Kỳ báo cáo,Giá trị,Mã cơ quan\nCT01,2025-Q1,1,SYT\nCT02,2025-Q1,\"2" + "x" * 200_000).encode()
+    up, problems = read_upload("a.csv", data)
+    assert up is None and only(problems).row == 3 and "ngoặc kép" in problems[0].message
+
+
+def test_csv_too_many_rows():
+    head = "Mã chỉ tiêu,Kỳ báo cáo,Giá trị,Mã cơ quan\n"
+    ok = head + "CT01,2025-Q1,1,SYT\n" * workbook.MAX_ROWS
+    up, problems = read_upload("a.csv", ok.encode())
+    assert problems == [] and len(up.rows) == workbook.MAX_ROWS
+    up, problems = read_upload("a.csv", (ok + "CT01,2025-Q1,1,SYT\n").encode())
+    assert up is None and "Tệp có hơn 5.000 dòng số liệu" in only(problems).message
+
+
+def test_header_labels_and_required():
+    assert header_labels(["indicator_code", "value"]) == ["Mã chỉ tiêu", "Giá trị"]
+    assert set(REQUIRED_XLSX) <= set(XLSX_KEYS)
+    assert str(Problem(None, None, None, "Lỗi")) == "Lỗi"

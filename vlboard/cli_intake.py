@@ -1,0 +1,147 @@
+"""Command line for data intake: template, import, history, rollback, hash-password.
+
+Writes run as a signed-in account from the secrets file (``$VLBOARD_SECRETS`` or
+.streamlit/secrets.toml), password from ``$VLBOARD_PASSWORD`` or a prompt: the CLI enforces the
+same roles and scopes as the web page.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+from pathlib import Path
+
+from vlboard import access, auth, history, intake, snapshots, template
+
+
+def _user(args) -> auth.User | None:
+    path = auth.default_secrets_path()
+    try:
+        settings = auth.settings(auth.load_secrets_file(path))
+    except auth.AuthConfigError as exc:
+        print(exc, file=sys.stderr)
+        return None
+    if not settings.accounts:
+        print(f"Chưa có tài khoản nào trong {path}; tạo bằng «python -m vlboard hash-password».", file=sys.stderr)
+        return None
+    password = os.environ.get("VLBOARD_PASSWORD")
+    if password is None:
+        try:
+            password = getpass.getpass(f"Mật khẩu của {args.user}: ")
+        except EOFError:
+            print("Cần mật khẩu: nhập khi được hỏi hoặc đặt biến VLBOARD_PASSWORD.", file=sys.stderr)
+            return None
+    user = auth.authenticate(settings, args.user, password)
+    if user is None:
+        print(f"Sai tên đăng nhập hoặc mật khẩu ({args.user}).", file=sys.stderr)
+    return user
+
+
+def cmd_template(args, data: snapshots.DataDir) -> int:
+    src = access.Snapshot.current(data)
+    subjects = template.subjects(src, args.period)
+    match = subjects[(subjects.subject_type == args.kind) & (subjects.subject_code == args.code)]
+    if match.empty:
+        print(f"{template.SUBJECT_KINDS[args.kind].capitalize()} «{args.code}» không phải báo cáo kỳ {args.period}.",
+              file=sys.stderr)
+        return 2
+    subject = template.Subject(args.kind, args.code, match.subject_name.iloc[0])
+    out = Path(args.out or template.file_name(subject, args.period))
+    out.write_bytes(template.write(subject, args.period, template.rows(src, subject, args.period),
+                                   snapshot_id=src.snapshot_id))
+    print(f"Đã ghi mẫu {out} ({int(match.n_indicators.iloc[0])} chỉ tiêu)")
+    return 0
+
+
+def cmd_import(args, data: snapshots.DataDir) -> int:
+    user = _user(args)
+    if user is None:
+        return 3
+    path = Path(args.file)
+    try:
+        content = path.read_bytes()
+    except OSError as exc:
+        print(f"Không đọc được tệp {path}: {exc.strerror}", file=sys.stderr)
+        return 2
+    pv = intake.preview(data, user, path.name, content)
+    for p in pv.problems:
+        print(f"- {p}", file=sys.stderr)
+    if pv.problems:
+        print(f"Tệp có {len(pv.problems)} lỗi; chưa ghi gì.", file=sys.stderr)
+        return 2
+    for r in pv.changes.itertuples(index=False):
+        old = "" if r.old_value is None else f"{r.old_value} ({r.old_source}) → "
+        print(f"  {intake.STATES[r.state]:<10} {r.indicator_code:<18} {r.scope_code} {r.period}: {old}{r.new_value}")
+    print(pv.summary())
+    if args.dry_run:
+        print("Chạy thử (--dry-run): chưa ghi gì.")
+        return 0
+    try:
+        sid = intake.commit(data, user, pv)
+    except (intake.ImportRefused, snapshots.SnapshotError) as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    print(f"Đã nhập: bản dữ liệu mới {sid}")
+    return 0
+
+
+def cmd_history(args, data: snapshots.DataDir) -> int:
+    for r in history.table(data).itertuples(index=False):
+        mark = "*" if r.live else " "
+        print(f"{mark} {r.snapshot_id}  {r.created_at}  {r.action:<22} {r.author or '':<12} "
+              f"{r.results} kết quả  {r.note or ''}")
+    return 0
+
+
+def cmd_rollback(args, data: snapshots.DataDir) -> int:
+    user = _user(args)
+    if user is None:
+        return 3
+    try:
+        history.rollback(data, user, args.snapshot, reason=args.reason or "")
+    except (auth.AccessDenied, snapshots.SnapshotError) as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    print(f"CURRENT = {args.snapshot}")
+    return 0
+
+
+def cmd_hash_password(args, data: snapshots.DataDir) -> int:
+    password = os.environ.get("VLBOARD_PASSWORD") or getpass.getpass("Mật khẩu mới: ")
+    try:
+        hashed = auth.hash_password(password)
+        print(auth.account_snippet(args.username, args.role, hashed, name=args.name or "",
+                                   agency=args.agency, unit=args.unit))
+    except auth.AuthConfigError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    return 0
+
+
+def add_commands(sub, run) -> None:
+    """Register the intake sub-commands; ``run(fn)`` wraps a command taking (args, data)."""
+    t = sub.add_parser("template", help="tải mẫu Excel báo cáo của một cơ quan hoặc phường/xã")
+    t.add_argument("--kind", choices=["agency", "unit"], required=True)
+    t.add_argument("--code", required=True)
+    t.add_argument("--period", required=True)
+    t.add_argument("--out")
+    t.set_defaults(func=run(cmd_template))
+    i = sub.add_parser("import", help="nhập tệp báo cáo (.xlsx hoặc .csv) thành bản dữ liệu mới")
+    i.add_argument("file")
+    i.add_argument("--user", required=True, help="tài khoản (mật khẩu: $VLBOARD_PASSWORD hoặc nhập khi hỏi)")
+    i.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra và xem trước, không ghi")
+    i.set_defaults(func=run(cmd_import))
+    sub.add_parser("history", help="các bản dữ liệu, mới nhất trước").set_defaults(func=run(cmd_history))
+    r = sub.add_parser("rollback", help="khôi phục một bản dữ liệu cũ (quản trị viên)")
+    r.add_argument("snapshot")
+    r.add_argument("--user", required=True)
+    r.add_argument("--reason")
+    r.set_defaults(func=run(cmd_rollback))
+    h = sub.add_parser("hash-password", help="tạo mục tài khoản (mật khẩu băm argon2id) cho secrets.toml")
+    h.add_argument("username")
+    h.add_argument("--role", choices=list(auth.ROLES), required=True)
+    h.add_argument("--name")
+    h.add_argument("--agency")
+    h.add_argument("--unit")
+    h.set_defaults(func=run(cmd_hash_password))

@@ -1,0 +1,89 @@
+"""Data history: every snapshot with what changed, comparing two, and rollback (admin only).
+
+A rollback points CURRENT at an older snapshot under the write lock and records the event in
+data/history.jsonl; no snapshot is ever deleted, so a rollback can itself be undone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pyarrow.parquet as pq
+
+from vlboard import auth, schema, snapshots
+
+ACTIONS = {"build": "Dựng từ dữ liệu nguồn", "import": "Nhập số liệu", "rollback": "Khôi phục"}
+COLS = ["result_id", "indicator_code", "period", "unit_code", "agency_code", "source", "value", "reported_by"]
+
+
+def table(data: snapshots.DataDir) -> pd.DataFrame:
+    """One row per snapshot, newest first: id, time, author, action, note, rows per table, live flag."""
+    live = snapshots.current_id(data)
+    rows = []
+    for m in snapshots.list_snapshots(data):
+        tables = m.get("tables", {})
+        rows.append(dict(snapshot_id=m["id"], created_at=m.get("created_at"), author=m.get("author"),
+                         action=ACTIONS.get(m.get("action") or ("build" if m.get("author") == "build" else ""),
+                                            m.get("action") or "Dựng"),
+                         note=m.get("note"), parent=m.get("parent"),
+                         results=tables.get("results", {}).get("rows"),
+                         imports=tables.get("imports", {}).get("rows", 0), live=m["id"] == live,
+                         usable=m.get("format") == snapshots.FORMAT_VERSION))
+    return pd.DataFrame(rows).sort_values("snapshot_id", ascending=False, ignore_index=True) if rows else \
+        pd.DataFrame(columns=["snapshot_id", "created_at", "author", "action", "note", "parent", "results",
+                              "imports", "live", "usable"])
+
+
+def log(data: snapshots.DataDir) -> pd.DataFrame:
+    """The history log (builds, imports, rollbacks), newest first."""
+    ev = snapshots.events(data)
+    cols = ["at", "action", "user", "snapshot", "from", "file", "summary"]
+    df = pd.DataFrame(ev, columns=cols) if ev else pd.DataFrame(columns=cols)
+    df["action"] = df["action"].map(lambda a: ACTIONS.get(a, a))
+    return df.iloc[::-1].reset_index(drop=True)
+
+
+def _results(data: snapshots.DataDir, sid: str) -> pd.DataFrame:
+    path = snapshots.snapshot_dir(data, sid)
+    snapshots.verify(path)
+    return pq.read_table(path / "results.parquet", columns=COLS).to_pandas()
+
+
+def compare(data: snapshots.DataDir, old: str, new: str) -> pd.DataFrame:
+    """Results that differ between two snapshots: one row per value added, removed or changed
+    (change: 'Thêm' / 'Bỏ' / 'Đổi'), with old and new values."""
+    a, b = _results(data, old), _results(data, new)
+    m = a.merge(b, on="result_id", how="outer", suffixes=("_old", "_new"), indicator=True)
+    for c in COLS[1:6]:  # identity columns: from whichever side has the row
+        m[c] = m[f"{c}_new"].fillna(m[f"{c}_old"])
+    same = (m._merge == "both") & ((m.value_old == m.value_new) | (m.value_old.isna() & m.value_new.isna()))
+    m = m[~same].copy()
+    m["change"] = m._merge.map({"left_only": "Bỏ", "right_only": "Thêm", "both": "Đổi"}).astype(str)
+    m["source"] = m.source.map(lambda s: schema.SOURCES.get(s, s))
+    cols = ["change", "indicator_code", "period", "unit_code", "agency_code", "source", "value_old", "value_new",
+            "reported_by_new"]
+    return m[cols].sort_values(["change", "indicator_code", "period"], ignore_index=True)
+
+
+def counts(data: snapshots.DataDir, old: str, new: str) -> dict[str, int]:
+    diff = compare(data, old, new)
+    return {c: int((diff.change == c).sum()) for c in ("Thêm", "Đổi", "Bỏ")}
+
+
+def rollback(data: snapshots.DataDir, user: auth.User, target: str, *, reason: str = "") -> str:
+    """Make ``target`` live again (admin only). Raises auth.AccessDenied or snapshots.SnapshotError."""
+    auth.require_admin(user, "khôi phục bản dữ liệu cũ")
+    path = snapshots.snapshot_dir(data, target)
+    if not path.is_dir():
+        raise snapshots.SnapshotError(f"Không có bản dữ liệu {target}")
+    with snapshots.write_lock(data):
+        snapshots.verify(path)  # never point CURRENT at a damaged or old-format snapshot
+        before = snapshots.current_id(data)
+        if before == target:
+            raise snapshots.SnapshotError(f"Bản {target} đang là bản hiện hành")
+        snapshots.switch_current(data, target)
+    snapshots.record_event(data, {"action": "rollback", "snapshot": target, "from": before, "user": user.username,
+                                  "summary": reason or f"Khôi phục bản {target}",
+                                  "at_local": dt.datetime.now().isoformat(timespec="seconds")})
+    return target
