@@ -9,6 +9,7 @@ from urllib.parse import urlparse
 
 import streamlit as st
 
+from vlboard.ui import account
 
 def _on_wall() -> bool:
     """The wall screen (/ioc) shows no navigation at all."""
@@ -32,6 +33,11 @@ page = st.navigation({
         st.Page("views/milestones.py", title="Nhiệm vụ", icon=":material/event:", url_path="nhiem-vu"),
         st.Page("views/ioc.py", title="Màn hình IOC", icon=":material/tv:", url_path="ioc"),
     ],
+    "Dữ liệu": [
+        st.Page("views/intake.py", title="Nhập số liệu", icon=":material/upload_file:", url_path="nhap-so-lieu"),
+        st.Page("views/history.py", title="Lịch sử dữ liệu", icon=":material/history:", url_path="lich-su-du-lieu"),
+    ],
 }, position="hidden" if _on_wall() else "sidebar")
 st.session_state["_page_url"] = page.url_path
+account.gate(_on_wall())
 page.run()

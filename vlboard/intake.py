@@ -215,6 +215,7 @@ def commit(data: snapshots.DataDir, user: auth.User, pv: Preview, *, now: dt.dat
     now = now or dt.datetime.now(VN)
     import_id = f"imp-{now:%Y%m%dT%H%M%S}-{pv.upload.sha256[:8]}"
     with snapshots.write_lock(data):
+        snapshots.clean_temp(data)  # leftovers of a write that was killed
         live = snapshots.current_id(data)
         if live != pv.base_snapshot:
             raise ImportRefused(f"Dữ liệu đã được cập nhật bởi một lần ghi khác (bản {pv.base_snapshot} → {live}) "

@@ -81,3 +81,14 @@ def start(code: str) -> dt.date:
     if p.kind == "quarter":
         return dt.date(p.year, int(code[-1]) * 3 - 2, 1)
     return p.end.replace(day=1)
+
+
+def recent(today: dt.date, n_quarters: int = 8, n_years: int = 3) -> list[str]:
+    """Periods a report can be made for on ``today``, newest first: the current quarter and the
+    ones before, then the current year and the ones before."""
+    y, q = today.year, (today.month - 1) // 3 + 1
+    out = []
+    for _ in range(n_quarters):
+        out.append(f"{y}-Q{q}")
+        y, q = (y - 1, 4) if q == 1 else (y, q - 1)
+    return out + [str(today.year - i) for i in range(n_years)]

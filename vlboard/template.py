@@ -62,7 +62,8 @@ def _previous_text(value, source) -> str | None:
     if value is None or pd.isna(value):
         return None
     text = formatting.number(value, 2)
-    return f"{text} (minh họa)" if source == "demo" else text
+    return f"{text} ({ {'demo': 'minh họa', 'document': 'văn bản'}[source]})" if source in ("demo", "document") \
+        else text
 
 
 def write(subject: Subject, period: str, table: pd.DataFrame, *, snapshot_id: str,

@@ -156,7 +156,7 @@ def _problems(exc: pa.errors.SchemaErrors, df: pd.DataFrame, sheet: str) -> list
     for case in exc.failure_cases.itertuples(index=False):
         idx = case.index
         check = str(case.check)
-        if check.startswith("field_uniqueness") or "duplicate" in check.lower() or check.startswith("unique"):
+        if "uniqueness" in check:  # pandera: field_uniqueness / multiple_fields_uniqueness
             key = (idx, "dup")
             if idx is not None and key not in seen:
                 seen.add(key)
@@ -187,7 +187,8 @@ def check(df: pd.DataFrame, ctx: Context, sheet: str) -> tuple[pd.DataFrame, lis
         _raw_schema(ctx).validate(df, lazy=True)
     except pa.errors.SchemaErrors as exc:
         problems = _problems(exc, df, sheet)
-        df = df.drop(index=[p.row for p in problems if p.row in df.index])
+        blocking = {LABEL.get(k, k) for k in (*NUMBERS, "indicator_code", "period", "scope_code")}
+        df = df.drop(index=sorted({p.row for p in problems if p.row in df.index and p.column in blocking}))
     typed = df.copy()
     for c in NUMBERS:
         typed[c] = pd.Series([number(v) for v in df[c]], index=df.index, dtype="float64")

@@ -1,0 +1,20 @@
+"""Lịch sử dữ liệu: every snapshot with what changed, compare two, roll back (admin)."""
+
+import streamlit as st
+
+from vlboard import history, snapshots
+from vlboard.ui import account
+from vlboard.ui import intake as page
+
+st.title("Lịch sử dữ liệu")
+data = snapshots.default_data_dir()
+st.caption("Mỗi lần dựng hoặc nhập số liệu tạo một bản dữ liệu mới; không bản nào bị xóa. "
+           "Khôi phục chỉ chuyển bản hiện hành về một bản cũ và được ghi vào nhật ký.")
+table = page.snapshots_section(data)
+page.compare_section(data, table)
+page.rollback_section(data, account.current_user(), table)
+st.subheader("Nhật ký thay đổi")
+log = history.log(data)
+st.dataframe(log.rename(columns={"at": "Thời gian (UTC)", "action": "Thao tác", "user": "Người thực hiện",
+                                 "snapshot": "Bản dữ liệu", "from": "Từ bản", "file": "Tệp", "summary": "Nội dung"}),
+             hide_index=True, width="stretch")

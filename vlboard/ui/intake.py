@@ -1,0 +1,168 @@
+"""Streamlit parts of the pages Nhập số liệu and Lịch sử dữ liệu (the logic is in vlboard.intake,
+vlboard.template and vlboard.history; this module only draws and calls them)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+import pandas as pd
+import streamlit as st
+
+from vlboard import auth, formatting, history, intake, snapshots, template
+from vlboard.periods import label_vi, parse_period, recent
+from vlboard.ui import Live
+
+
+def _subject_options(live: Live, user: auth.User, period: str) -> list[template.Subject]:
+    subjects = template.subjects(live, period)
+    out = [template.Subject(r.subject_type, r.subject_code, r.subject_name) for r in subjects.itertuples()]
+    return [s for s in out if user.may_import(s.type, s.code)]
+
+
+def template_section(live: Live, user: auth.User) -> None:
+    st.subheader("1. Tải mẫu báo cáo")
+    left, right = st.columns(2)
+    today = dt.datetime.now(intake.VN).date()
+    periods = recent(today)
+    ended = next(i for i, p in enumerate(periods) if parse_period(p).end < today)  # default: last closed quarter
+    period = left.selectbox("Kỳ báo cáo", periods, index=ended, format_func=lambda p: f"{label_vi(p)} ({p})",
+                            key="tpl_period")
+    options = _subject_options(live, user, period)
+    if not options:
+        st.info(f"Không có chỉ tiêu nào {('của ' + user.describe()) if not user.is_admin else ''} phải báo cáo "
+                f"cho {label_vi(period)}.")
+        return
+    subject = right.selectbox("Cơ quan / phường, xã", options, key="tpl_subject",
+                              format_func=lambda s: f"{s.name} ({template.SUBJECT_KINDS[s.type]} {s.code})")
+    rows = template.rows(live, subject, period)
+    st.download_button(f"Tải mẫu Excel ({len(rows)} chỉ tiêu)", icon=":material/download:", key="tpl_download",
+                       data=lambda: template.write(subject, period, rows, snapshot_id=live.snapshot_id),
+                       file_name=template.file_name(subject, period),
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    with st.expander("Nhập bằng tệp CSV thay cho mẫu Excel"):
+        st.markdown("Dòng đầu là tiêu đề: `Mã chỉ tiêu`, `Kỳ báo cáo` (ví dụ `2026-Q3` hoặc `2025`), "
+                    "`Mã cơ quan` **hoặc** `Mã phường/xã`, `Giá trị`; tùy chọn `Tử số`, `Mẫu số`, `Ghi chú`, "
+                    "`Đường dẫn minh chứng`. Số viết kiểu Việt Nam (`1.234,5`); mã hóa UTF-8 hoặc Windows-1258.")
+
+
+def _problems_frame(pv: intake.Preview) -> pd.DataFrame:
+    return pd.DataFrame([{"Trang": p.sheet or "", "Dòng": p.row, "Cột": p.column or "", "Lỗi": p.message}
+                         for p in pv.problems])
+
+
+def _changes_frame(pv: intake.Preview) -> pd.DataFrame:
+    c = pv.changes
+    old = [("–" if pd.isna(v) else f"{formatting.number(v, 2)}" + (" (minh họa)" if s == "demo" else ""))
+           for v, s in zip(c.old_value, c.old_source)]
+    return pd.DataFrame({"Dòng": c.row, "Trạng thái": c.state.map(intake.STATES), "Mã chỉ tiêu": c.indicator_code,
+                         "Chỉ tiêu": c.name_vi, "Cơ quan / địa bàn": c.scope_code, "Kỳ": c.period,
+                         "Giá trị cũ": old, "Giá trị mới": [formatting.number(v, 2) for v in c.new_value]})
+
+
+def upload_section(data: snapshots.DataDir, live: Live, user: auth.User) -> None:
+    st.subheader("2. Tải tệp đã điền lên")
+    file = st.file_uploader("Tệp báo cáo (.xlsx theo mẫu, hoặc .csv)", key="upload_file")
+    if file is None:
+        st.session_state.pop("_preview", None)
+        return
+    content = file.getvalue()
+    key = (hashlib.sha256(content).hexdigest(), live.snapshot_id, user.username)
+    cached = st.session_state.get("_preview")
+    if not cached or cached[0] != key:
+        with st.spinner("Đang kiểm tra tệp…"):
+            cached = (key, intake.preview(data, user, file.name, content))
+        st.session_state["_preview"] = cached
+    pv: intake.Preview = cached[1]
+    if pv.problems:
+        st.error(f"Tệp có {len(pv.problems)} lỗi; chưa ghi gì. Sửa các ô dưới đây rồi tải lên lại.", icon="⛔")
+        st.dataframe(_problems_frame(pv), hide_index=True, width="stretch")
+        return
+    counts = pv.counts()
+    cols = st.columns(4)
+    for col, (state, label) in zip(cols, intake.STATES.items()):
+        col.metric(label, counts[state])
+    cols[3].metric("Để trống", pv.skipped)
+    st.dataframe(_changes_frame(pv), hide_index=True, width="stretch")
+    if counts["new"] + counts["changed"] == 0:
+        st.info("Không có giá trị nào mới hoặc thay đổi so với dữ liệu hiện tại.")
+        return
+    if st.button("Ghi vào dữ liệu", type="primary", icon=":material/save:", key="import_commit"):
+        try:
+            sid = intake.commit(data, user, pv)
+        except (intake.ImportRefused, snapshots.SnapshotError) as exc:
+            st.error(str(exc), icon="⛔")
+            return
+        st.session_state.pop("_preview", None)
+        st.success(f"Đã ghi {pv.summary()}. Bản dữ liệu mới: {sid}. Các trang đã dùng số liệu mới.", icon="✅")
+
+
+def recent_imports(live: Live) -> None:
+    df = live.q("imports_recent")
+    st.subheader("Các lần nhập gần đây")
+    if df.empty:
+        st.caption("Chưa có lần nhập nào.")
+        return
+    df = df.assign(imported_at=df.imported_at.map(lambda t: f"{formatting.date(t)} {t:%H:%M}"))
+    st.dataframe(df.rename(columns={"imported_at": "Thời gian", "username": "Tài khoản", "scope_code": "Phạm vi",
+                                    "period": "Kỳ", "file_name": "Tệp", "n_new": "Mới", "n_changed": "Thay đổi",
+                                    "n_unchanged": "Không đổi"}), hide_index=True, width="stretch")
+
+
+def snapshots_section(data: snapshots.DataDir) -> pd.DataFrame:
+    t = history.table(data)
+    shown = t.assign(live=t.live.map({True: "● hiện hành", False: ""}),
+                     created_at=t.created_at.map(_when))
+    st.dataframe(shown[["live", "snapshot_id", "created_at", "action", "author", "note", "results", "imports"]]
+                 .rename(columns={"live": "", "snapshot_id": "Bản dữ liệu", "created_at": "Thời gian",
+                                  "action": "Thao tác", "author": "Người thực hiện", "note": "Nội dung",
+                                  "results": "Số kết quả", "imports": "Số lần nhập"}),
+                 hide_index=True, width="stretch")
+    return t
+
+
+def _when(iso) -> str:
+    if not iso:
+        return ""
+    t = dt.datetime.fromisoformat(str(iso)).astimezone(intake.VN)
+    return f"{formatting.date(t)} {t:%H:%M}"
+
+
+def compare_section(data: snapshots.DataDir, t: pd.DataFrame) -> None:
+    st.subheader("So sánh hai bản")
+    ids = t.snapshot_id.tolist()
+    if len(ids) < 2:
+        st.caption("Cần ít nhất hai bản dữ liệu.")
+        return
+    left, right = st.columns(2)
+    new = left.selectbox("Bản mới", ids, index=0, key="cmp_new")
+    old = right.selectbox("So với bản", ids, index=1, key="cmp_old")
+    try:
+        diff = history.compare(data, old, new)
+    except snapshots.SnapshotError as exc:
+        st.error(str(exc))
+        return
+    st.caption(" · ".join(f"{k}: {int((diff.change == k).sum())}" for k in ("Thêm", "Đổi", "Bỏ")))
+    st.dataframe(diff.head(2000), hide_index=True, width="stretch")
+
+
+def rollback_section(data: snapshots.DataDir, user: auth.User, t: pd.DataFrame) -> None:
+    st.subheader("Khôi phục bản cũ")
+    if not user.is_admin:
+        st.caption("Chỉ quản trị viên được khôi phục bản dữ liệu cũ.")
+        return
+    choices = t[~t.live & t.usable].snapshot_id.tolist()
+    if not choices:
+        st.caption("Không có bản nào khác để khôi phục.")
+        return
+    target = st.selectbox("Bản dữ liệu", choices, key="rb_target")
+    reason = st.text_input("Lý do", key="rb_reason", max_chars=300)
+    sure = st.checkbox("Tôi hiểu: các trang sẽ dùng bản này ngay; không bản nào bị xóa.", key="rb_sure")
+    if st.button("Khôi phục", disabled=not sure, key="rb_go", icon=":material/restore:"):
+        try:
+            history.rollback(data, user, target, reason=reason)
+        except (auth.AccessDenied, snapshots.SnapshotError) as exc:
+            st.error(str(exc))
+            return
+        st.success(f"Đã khôi phục bản {target}.")
+        st.rerun()
