@@ -422,10 +422,17 @@ def test_closed_deployment_signs_in_from_the_sign_in_screen(monkeypatch, tiny_da
     at = open_page(monkeypatch, tiny_data, allow_anonymous=False)
     assert "Cần đăng nhập để xem bảng điều hành." in [i.value for i in at.info]
     assert not at.get("plotly_chart")
-    forms = [w for w in at.text_input if w.key and "login_user" in w.key]
-    assert forms, "a sign-in form"
-    sign_in(at, "ed")
+    # wherever the fixed app draws the form (main area and/or sidebar): use the first one
+    [user_box, *_] = [w for w in at.text_input if w.key and "login_user" in w.key]
+    [password_box, *_] = [w for w in at.text_input if w.key and "login_password" in w.key]
+    user_box.set_value("ed")
+    password_box.set_value(PASSWORD["ed"])
+    [button, *_] = [b for b in at.button if b.label == "Đăng nhập"]
+    button.click().run()
+    assert not at.exception, at.exception
+    assert at.session_state["_user"].username == "ed"
     assert at.get("plotly_chart"), "the overview once signed in"
+    assert "Cần đăng nhập để xem bảng điều hành." not in [i.value for i in at.info]
 
 
 # ----------------------------------------------------------------------- 6. hostile names

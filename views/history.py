@@ -15,6 +15,7 @@ page.compare_section(data, table)
 page.rollback_section(data, account.current_user(), table)
 st.subheader("Nhật ký thay đổi")
 log = history.log(data)
-st.dataframe(log.rename(columns={"at": "Thời gian (UTC)", "action": "Thao tác", "user": "Người thực hiện",
+log["at"] = log["at"].map(page.when)
+st.dataframe(log.rename(columns={"at": "Thời gian", "action": "Thao tác", "user": "Người thực hiện",
                                  "snapshot": "Bản dữ liệu", "from": "Từ bản", "file": "Tệp", "summary": "Nội dung"}),
              hide_index=True, width="stretch")

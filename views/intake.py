@@ -15,7 +15,7 @@ st.caption(f"Bản dữ liệu hiện hành `{live.snapshot_id}` · mỗi lần 
            "bản cũ được giữ nguyên (xem Lịch sử dữ liệu).")
 if not user.can_edit:
     st.info("Cần đăng nhập bằng tài khoản cán bộ nhập liệu hoặc quản trị (khung «Tài khoản» bên trái) "
-            "để tải mẫu và nhập số liệu.", icon="🔒")
+            "để tải mẫu và nhập số liệu.", icon=":material/lock:")
 else:
     page.template_section(live, user)
     page.upload_section(snapshots.default_data_dir(), live, user)

@@ -14,6 +14,9 @@ import pyarrow.parquet as pq
 from vlboard import auth, schema, snapshots
 
 ACTIONS = {"build": "Dựng từ dữ liệu nguồn", "import": "Nhập số liệu", "rollback": "Khôi phục"}
+COMPARE_LABELS = {"change": "Thay đổi", "indicator_code": "Mã chỉ tiêu", "period": "Kỳ", "unit_code": "Địa bàn",
+                  "agency_code": "Cơ quan", "source": "Nguồn", "value_old": "Giá trị cũ", "value_new": "Giá trị mới",
+                  "reported_by_new": "Người báo cáo"}
 COLS = ["result_id", "indicator_code", "period", "unit_code", "agency_code", "source", "value", "reported_by"]
 
 

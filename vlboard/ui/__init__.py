@@ -54,7 +54,7 @@ def live_snapshot() -> Live | None:
     try:
         return open_current()
     except snapshots.SnapshotError as exc:
-        st.error(f"Không đọc được dữ liệu. {exc}", icon="⚠️")
+        st.error(f"Không đọc được dữ liệu. {exc}", icon=":material/warning:")
         return None
 
 
@@ -83,7 +83,7 @@ def filter_bar(live: Live) -> tuple[filters.Filters, filters.Options]:
     f: filters.Filters = st.session_state["_filters"]
     options = filter_options(live, f.include_demo)
     for note in st.session_state.pop("_filter_notes", []):
-        st.warning(formatting.md_escape(note), icon="⚠️")
+        st.warning(formatting.md_escape(note), icon=":material/warning:")
     if f.period not in options.periods:
         f = f.with_(period=options.default_period)
     st.session_state["_filters"] = f
@@ -145,7 +145,7 @@ def header(live: Live, f: filters.Filters, options: filters.Options, title: str,
     st.caption(formatting.md_escape(line) + f" · bản dữ liệu `{live.snapshot_id}`")
     if f.include_demo and uses_results:
         st.info("Có số liệu **minh họa** (demo) theo phường và cơ quan: không phải số liệu báo cáo thật.",
-                icon="ℹ️")
+                icon=":material/info:")
 
 
 def chart(fig, filename: str) -> None:

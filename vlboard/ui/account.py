@@ -75,7 +75,7 @@ def sidebar() -> auth.User:
     box = st.sidebar.expander(f"Tài khoản: {md_escape(label)}", icon=":material/person:",
                               expanded=bool(st.session_state.get("_login_error")))
     if error := st.session_state.pop("_auth_error", None):
-        box.error(f"Cấu hình tài khoản lỗi: {error}", icon="⚠️")
+        box.error(f"Cấu hình tài khoản lỗi: {error}", icon=":material/warning:")
     if user.via != "anonymous":
         box.text(user.describe())
         if user.via == "oidc":
@@ -112,7 +112,7 @@ def gate(on_wall: bool) -> auth.User:
     user = current_user(s) if on_wall else sidebar()
     if not s.allow_anonymous and user.via == "anonymous":
         st.title("Chuyển đổi số Vĩnh Long")
-        st.info("Cần đăng nhập để xem bảng điều hành.", icon="🔒")
+        st.info("Cần đăng nhập để xem bảng điều hành.", icon=":material/lock:")
         _form(st.container(border=True), s)
         st.stop()
     return user

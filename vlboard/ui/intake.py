@@ -46,9 +46,15 @@ def template_section(live: Live, user: auth.User) -> None:
                     "`Đường dẫn minh chứng`. Số viết kiểu Việt Nam (`1.234,5`); mã hóa UTF-8 hoặc Windows-1258.")
 
 
+MAX_PROBLEMS = 200
+
+
 def _problems_frame(pv: intake.Preview) -> pd.DataFrame:
-    return pd.DataFrame([{"Trang": p.sheet or "", "Dòng": p.row, "Cột": p.column or "", "Lỗi": p.message}
-                         for p in pv.problems])
+    """Problems as a static table (wrapped text a clerk can read in full); every cell escaped,
+    since st.table renders Markdown and file contents are outside strings."""
+    esc = formatting.md_escape
+    return pd.DataFrame([{"Trang": esc(p.sheet or ""), "Dòng": "" if p.row is None else str(p.row),
+                          "Cột": esc(p.column or ""), "Lỗi": esc(p.message)} for p in pv.problems[:MAX_PROBLEMS]])
 
 
 def _changes_frame(pv: intake.Preview) -> pd.DataFrame:
@@ -62,7 +68,10 @@ def _changes_frame(pv: intake.Preview) -> pd.DataFrame:
 
 def upload_section(data: snapshots.DataDir, live: Live, user: auth.User) -> None:
     st.subheader("2. Tải tệp đã điền lên")
-    file = st.file_uploader("Tệp báo cáo (.xlsx theo mẫu, hoặc .csv)", key="upload_file")
+    if done := st.session_state.pop("_import_done", None):
+        st.success(done, icon=":material/check_circle:")
+    gen = st.session_state.get("_upload_gen", 0)  # a new key empties the uploader after a write
+    file = st.file_uploader("Tệp báo cáo (.xlsx theo mẫu, hoặc .csv; tối đa 5 MB)", key="upload_file" + (f"_{gen}" if gen else ""))
     if file is None:
         st.session_state.pop("_preview", None)
         return
@@ -75,8 +84,11 @@ def upload_section(data: snapshots.DataDir, live: Live, user: auth.User) -> None
         st.session_state["_preview"] = cached
     pv: intake.Preview = cached[1]
     if pv.problems:
-        st.error(f"Tệp có {len(pv.problems)} lỗi; chưa ghi gì. Sửa các ô dưới đây rồi tải lên lại.", icon="⛔")
-        st.dataframe(_problems_frame(pv), hide_index=True, width="stretch")
+        st.error(f"Tệp có {len(pv.problems)} lỗi; chưa ghi gì. Sửa các ô dưới đây rồi tải lên lại.",
+                 icon=":material/block:")
+        st.table(_problems_frame(pv).set_index("Trang"))
+        if len(pv.problems) > MAX_PROBLEMS:
+            st.caption(f"Hiển thị {MAX_PROBLEMS}/{len(pv.problems)} lỗi đầu tiên.")
         return
     counts = pv.counts()
     cols = st.columns(4)
@@ -91,10 +103,13 @@ def upload_section(data: snapshots.DataDir, live: Live, user: auth.User) -> None
         try:
             sid = intake.commit(data, user, pv)
         except (intake.ImportRefused, snapshots.SnapshotError) as exc:
-            st.error(str(exc), icon="⛔")
+            st.error(str(exc), icon=":material/block:")
             return
         st.session_state.pop("_preview", None)
-        st.success(f"Đã ghi {pv.summary()}. Bản dữ liệu mới: {sid}. Các trang đã dùng số liệu mới.", icon="✅")
+        st.session_state["_upload_gen"] = gen + 1
+        st.session_state["_import_done"] = (f"Đã ghi tệp «{pv.file_name}»: {pv.summary()}. Bản dữ liệu mới {sid}; "
+                                            "mọi trang đã dùng số liệu mới.")
+        st.rerun()
 
 
 def recent_imports(live: Live) -> None:
@@ -112,7 +127,7 @@ def recent_imports(live: Live) -> None:
 def snapshots_section(data: snapshots.DataDir) -> pd.DataFrame:
     t = history.table(data)
     shown = t.assign(live=t.live.map({True: "● hiện hành", False: ""}),
-                     created_at=t.created_at.map(_when))
+                     created_at=t.created_at.map(when))
     st.dataframe(shown[["live", "snapshot_id", "created_at", "action", "author", "note", "results", "imports"]]
                  .rename(columns={"live": "", "snapshot_id": "Bản dữ liệu", "created_at": "Thời gian",
                                   "action": "Thao tác", "author": "Người thực hiện", "note": "Nội dung",
@@ -121,7 +136,7 @@ def snapshots_section(data: snapshots.DataDir) -> pd.DataFrame:
     return t
 
 
-def _when(iso) -> str:
+def when(iso) -> str:
     if not iso:
         return ""
     t = dt.datetime.fromisoformat(str(iso)).astimezone(intake.VN)
@@ -136,14 +151,17 @@ def compare_section(data: snapshots.DataDir, t: pd.DataFrame) -> None:
         return
     left, right = st.columns(2)
     new = left.selectbox("Bản mới", ids, index=0, key="cmp_new")
-    old = right.selectbox("So với bản", ids, index=1, key="cmp_old")
+    parent = dict(zip(t.snapshot_id, t.parent)).get(new)
+    default = ids.index(parent) if parent in ids else min(ids.index(new) + 1, len(ids) - 1)
+    old = right.selectbox("So với bản (mặc định: bản trước nó)", ids, index=default, key="cmp_old")
     try:
         diff = history.compare(data, old, new)
     except snapshots.SnapshotError as exc:
         st.error(str(exc))
         return
     st.caption(" · ".join(f"{k}: {int((diff.change == k).sum())}" for k in ("Thêm", "Đổi", "Bỏ")))
-    st.dataframe(diff.head(2000), hide_index=True, width="stretch")
+    shown = diff.head(2000).astype(object).where(diff.head(2000).notna(), "")
+    st.dataframe(shown.rename(columns=history.COMPARE_LABELS), hide_index=True, width="stretch")
 
 
 def rollback_section(data: snapshots.DataDir, user: auth.User, t: pd.DataFrame) -> None:

@@ -113,7 +113,7 @@ def header(data: WallData, plan_label: str, slide: wall.Slide, index: int, total
         footer += " · <span class='wall-demo'>⚠ CÓ DỮ LIỆU MINH HỌA (demo)</span>"
     st.markdown(f"<div class='wall-foot'>{footer}</div>", unsafe_allow_html=True)
     if warning:
-        st.warning(formatting.md_escape(warning), icon="⏳")
+        st.warning(formatting.md_escape(warning), icon=":material/hourglass_top:")
 
 
 def _chart(fig, key: str, *, height: int | None = None, keep_footer: bool = False) -> None:
