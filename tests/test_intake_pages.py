@@ -203,6 +203,19 @@ def test_history_page_anonymous_lists_snapshots_without_rollback(monkeypatch, re
     assert not at.error
 
 
+def test_both_pages_without_any_snapshot(monkeypatch, tmp_path):
+    data = snapshots.DataDir(tmp_path / "nothing")
+    data.root.mkdir()
+    at = open_page(monkeypatch, data, INTAKE)
+    assert "Chưa có bản dữ liệu nào" in at.error[0].value
+    at.switch_page(HISTORY).run()
+    sign_in(at, "boss")
+    assert not at.exception, at.exception
+    captions = [c.value for c in at.caption]
+    assert "Cần ít nhất hai bản dữ liệu." in captions and "Không có bản nào khác để khôi phục." in captions
+    assert "rb_go" not in keys(at, "button")
+
+
 # ---------------------------------------------------------------------------------- 2. sign-in
 
 def test_wrong_password_is_refused_and_stays_anonymous(monkeypatch, tiny_data):
@@ -317,19 +330,21 @@ def test_upload_preview_and_write_a_new_snapshot(monkeypatch, tiny_data, downloa
     assert not at.exception and not at.error, (at.exception, at.error)
     after = snapshots.current_id(tiny_data)
     assert after != before
-    assert any(after in s.value and "1 thay đổi" in s.value for s in at.success)
+    assert any("mau-w1.xlsx" in s.value and after in s.value and "1 thay đổi" in s.value for s in at.success)
     results = pq.read_table(snapshots.snapshot_dir(tiny_data, after) / "results.parquet").to_pandas()
     mine = results[(results.unit_code == "w1") & (results.period == "2025-Q3")]
     assert mine[["source", "value", "reported_by"]].values.tolist() == [["report", 80.0, "Cán bộ Phường 1"]]
     event = snapshots.events(tiny_data)[-1]
     assert (event["action"], event["user"], event["snapshot"], event["from"]) == ("import", "ed", after, before)
-
-    at.run()  # the same file is still attached: the new preview finds nothing new, nothing is written twice
-    assert snapshots.current_id(tiny_data) == after
-    assert any("Không có giá trị nào mới" in i.value for i in at.info)
-    assert "import_commit" not in keys(at, "button")
     imports = [d.value for d in at.dataframe if "Tài khoản" in d.value.columns][0]
-    assert imports["Tài khoản"].tolist() == ["ed"]
+    assert imports[["Tài khoản", "Tệp", "Thay đổi"]].values.tolist() == [["ed", "mau-w1.xlsx", 1]]
+
+    # after a write the uploader is empty: no preview, no second write of the same file
+    assert [u.value for u in at.file_uploader] == [None]
+    assert not at.metric and "import_commit" not in keys(at, "button")
+    at.run()
+    assert not at.exception and snapshots.current_id(tiny_data) == after
+    assert not at.success, "the confirmation is shown once"
 
 
 def test_upload_for_another_ward_is_refused(monkeypatch, tiny_data):
@@ -340,8 +355,9 @@ def test_upload_for_another_ward_is_refused(monkeypatch, tiny_data):
     at.file_uploader(key="upload_file").set_value(("mau-w2.xlsx", content, XLSX)).run()
     assert not at.exception
     assert "chưa ghi gì" in at.error[0].value
-    problems = [d.value for d in at.dataframe if "Lỗi" in d.value.columns][0]
-    assert problems["Lỗi"].str.contains("không được nhập số liệu của địa bàn w2").all()
+    [problems] = [t.value for t in at.table if "Lỗi" in t.value.columns]
+    assert len(problems) == 1 and "không được nhập số liệu của địa bàn w2" in problems["Lỗi"].iloc[0]
+    assert not at.metric
     assert "import_commit" not in keys(at, "button")
     assert snapshots.current_id(tiny_data) == before
 
@@ -375,6 +391,9 @@ def test_admin_compares_and_rolls_back(monkeypatch, two_snapshots):
     log = [d.value for d in at.dataframe if "Thao tác" in d.value.columns and "Người thực hiện" in d.value.columns
            and "Từ bản" in d.value.columns][0]
     assert log.iloc[0]["Thao tác"] == "Khôi phục" and log.iloc[0]["Người thực hiện"] == "boss"
+    assert [s.value for s in at.success] == [f"Đã khôi phục bản {older}; các trang dùng bản này ngay."]
+    assert at.checkbox(key="rb_sure").value is False and at.button(key="rb_go").disabled, \
+        "the next rollback asks for confirmation again"
 
 
 @pytest.mark.parametrize("who", ["ed", "vh"])
@@ -392,7 +411,7 @@ def test_editors_cannot_roll_back(monkeypatch, two_snapshots, who):
 
 @pytest.mark.parametrize("page", [None, INTAKE, HISTORY])
 def test_closed_deployment_shows_nothing_to_anonymous_users(monkeypatch, tiny_data, page):
-    """The data stays hidden whatever else happens (see the xfail below for the crash)."""
+    """The data stays hidden whatever else happens."""
     monkeypatch.setenv("VLBOARD_DATA", str(tiny_data.root))
     monkeypatch.setenv("VLBOARD_SECRETS", str(tiny_data.root / "no-secrets.toml"))
     at = AppTest.from_file(APP, default_timeout=90)
@@ -414,10 +433,6 @@ def test_closed_deployment_without_local_accounts(monkeypatch, tiny_data):
     assert not at.exception and not at.dataframe and "rb_go" not in keys(at, "button")
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "app bug: with allow_anonymous = false and local accounts, account.gate() draws the sign-in form "
-    "twice (sidebar() → _form(box) and gate() → _form(container)), both with key 'login_form' → "
-    "StreamlitDuplicateElementKey; nobody can sign in"))
 def test_closed_deployment_signs_in_from_the_sign_in_screen(monkeypatch, tiny_data):
     at = open_page(monkeypatch, tiny_data, allow_anonymous=False)
     assert "Cần đăng nhập để xem bảng điều hành." in [i.value for i in at.info]
@@ -449,9 +464,6 @@ def test_hostile_display_name_is_shown_literally(monkeypatch, tiny_data):
     assert not [t for t in markdown_texts(at) if raw_markup(t)]
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "app bug: vlboard/ui/intake.py template_section puts user.describe() unescaped into st.info "
-    "(Markdown) when the editor has nothing to report for the period"))
 def test_hostile_display_name_in_the_nothing_to_report_note(monkeypatch, tiny_data):
     accounts = {**ACCOUNTS, "xss": {**ACCOUNTS["xss"], "unit": "tp"}}  # the city reports nothing itself
     at = open_page(monkeypatch, tiny_data, INTAKE, accounts=accounts)

@@ -30,7 +30,7 @@ def template_section(live: Live, user: auth.User) -> None:
                             key="tpl_period")
     options = _subject_options(live, user, period)
     if not options:
-        st.info(f"Không có chỉ tiêu nào {('của ' + user.describe()) if not user.is_admin else ''} phải báo cáo "
+        st.info(f"Không có chỉ tiêu nào {('của ' + formatting.md_escape(user.describe())) if not user.is_admin else ''} phải báo cáo "
                 f"cho {label_vi(period)}.")
         return
     subject = right.selectbox("Cơ quan / phường, xã", options, key="tpl_subject",
@@ -173,6 +173,8 @@ def rollback_section(data: snapshots.DataDir, user: auth.User, t: pd.DataFrame) 
     if not choices:
         st.caption("Không có bản nào khác để khôi phục.")
         return
+    if done := st.session_state.pop("_rollback_done", None):
+        st.success(done, icon=":material/check_circle:")
     target = st.selectbox("Bản dữ liệu", choices, key="rb_target")
     reason = st.text_input("Lý do", key="rb_reason", max_chars=300)
     sure = st.checkbox("Tôi hiểu: các trang sẽ dùng bản này ngay; không bản nào bị xóa.", key="rb_sure")
@@ -182,5 +184,6 @@ def rollback_section(data: snapshots.DataDir, user: auth.User, t: pd.DataFrame) 
         except (auth.AccessDenied, snapshots.SnapshotError) as exc:
             st.error(str(exc))
             return
-        st.success(f"Đã khôi phục bản {target}.")
+        st.session_state["_rollback_done"] = f"Đã khôi phục bản {target}; các trang dùng bản này ngay."
+        st.session_state.pop("rb_sure", None)  # the next rollback asks again
         st.rerun()
