@@ -349,7 +349,7 @@ def build_tables(data: DataDir) -> dict[str, pa.Table]:
     return tables
 
 
-def _readable(data: DataDir) -> Path | None:
+def last_good(data: DataDir) -> Path | None:
     """The live snapshot's folder, or when it is damaged the newest snapshot that verifies."""
     candidates = []
     sid = current_id(data)
@@ -372,7 +372,7 @@ def carry_reports(data: DataDir, tables: dict[str, pa.Table]) -> dict[str, pa.Ta
     """Keep what agencies imported: a rebuild from data/source re-derives document and demo rows
     but takes the reported rows and the imports audit from the live snapshot; a report replaces
     the demo row of the same indicator, subject and period."""
-    path = _readable(data)
+    path = last_good(data)
     if path is None:
         return tables
     reports = pq.read_table(path / "results.parquet", filters=[("source", "=", "report")])

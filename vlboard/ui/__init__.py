@@ -49,13 +49,37 @@ def open_current() -> Live:
     return Live(sid, str(path), manifest, con)
 
 
-def live_snapshot() -> Live | None:
-    """The current snapshot, or None after showing a Vietnamese error (never a stack trace)."""
-    try:
-        return open_current()
-    except snapshots.SnapshotError as exc:
-        st.error(f"Không đọc được dữ liệu. {exc}", icon=":material/warning:")
+_LAST_GOOD: dict[str, Live] = {}  # per data folder: the last snapshot this process read
+
+
+def open_last_good() -> Live | None:
+    """The newest snapshot on disk that verifies (when CURRENT's is broken and this process has
+    not read a good one yet), or None."""
+    data = snapshots.default_data_dir()
+    path = snapshots.last_good(data)
+    if path is None:
         return None
+    manifest, con = _open(str(path), path.name)
+    return Live(path.name, str(path), manifest, con)
+
+
+def live_snapshot() -> Live | None:
+    """The current snapshot. When it cannot be used (missing table, truncated parquet, wrong
+    columns, checksum mismatch) the last good one keeps serving with a Vietnamese warning naming
+    the problem; None, after an error message, only when no snapshot at all can be read."""
+    root = str(snapshots.default_data_dir().root)
+    try:
+        live = open_current()
+        _LAST_GOOD[root] = live
+        return live
+    except (snapshots.SnapshotError, OSError) as exc:
+        fallback = _LAST_GOOD.get(root) or open_last_good()
+        if fallback is None:
+            st.error(f"Không đọc được dữ liệu. {formatting.md_escape(exc)}", icon=":material/warning:")
+            return None
+        st.warning(f"Bản dữ liệu hiện hành không dùng được ({formatting.md_escape(exc)}); đang hiển thị bản "
+                   f"tốt gần nhất `{fallback.snapshot_id}`.", icon=":material/warning:")
+        return fallback
 
 
 def filter_options(live: Live, include_demo: bool) -> filters.Options:

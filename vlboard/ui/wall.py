@@ -94,7 +94,12 @@ def read_live(state: dict) -> tuple[Live | None, str | None]:
     except (snapshots.SnapshotError, OSError) as exc:
         last = state.get("last_good")
         if last is None:
-            return None, str(exc)
+            from vlboard.ui import open_last_good
+
+            last = open_last_good()  # a wall started while CURRENT is broken shows the newest good one
+            if last is None:
+                return None, str(exc)
+            state["last_good"], state["last_good_at"] = last, time.time()
         age = int(time.time() - state.get("last_good_at", time.time()))
         return last, f"Dữ liệu chưa cập nhật (lần đọc được gần nhất {age // 60} phút {age % 60} giây trước): {exc}"
 
