@@ -65,7 +65,10 @@ def open_wall(monkeypatch, data, **params) -> AppTest:
 
 
 def page_text(at: AppTest) -> str:
-    return " ".join(m.value for m in at.markdown)
+    """The wall's text as the browser shows it (its HTML snippets carry data as character references)."""
+    import html
+
+    return " ".join(html.unescape(m.value) for m in at.markdown)
 
 
 def test_wall_page_shows_clock_data_date_snapshot_and_demo_mark(monkeypatch, shipped_data):
@@ -109,3 +112,14 @@ def test_wall_keeps_last_good_data_when_the_snapshot_breaks(monkeypatch, tmp_pat
     snapshots.switch_current(data, sid)
     at.run()
     assert not any("Dữ liệu chưa cập nhật" in w.value for w in at.warning)  # recovers by itself
+
+
+def test_wall_html_snippets_show_data_literally():
+    import html
+
+    from vlboard.ui.wall import _html
+
+    hostile = "<img src=x onerror=alert(1)> **đậm** [x](javascript:alert(1)) :red[ĐỎ] &amp; 'q\""
+    out = _html(hostile)
+    assert html.unescape(out) == hostile  # the browser shows exactly the data
+    assert not any(c in out for c in "<>*[]():\"'") and "&amp;" not in out

@@ -46,10 +46,10 @@ def pillar(code: str) -> str:
     return PILLARS.get(code, code)
 
 
-_MD_SPECIAL = "\\`*_{}[]<>()#+-.!|~$:"
+MD_SPECIAL = "\\`*_{}[]<>()#+-.!|~$:"
 
 
 def md_escape(text: str) -> str:
     """Make any string safe to show through Streamlit's Markdown: every special character is
     escaped, so names and URL values show literally and never become links or HTML."""
-    return "".join("\\" + c if c in _MD_SPECIAL else c for c in str(text))
+    return "".join("\\" + c if c in MD_SPECIAL else c for c in str(text))

@@ -187,7 +187,10 @@ def _big(number: int, label: str) -> None:
 
 
 def _html(text) -> str:
-    """Text from the data, safe inside the wall's HTML snippets (no tag or entity survives)."""
-    import html
+    """Text from the data, safe inside the wall's HTML snippets: every HTML, Markdown or
+    Streamlit-markup character (``<``, ``&``, ``*``, ``[``, ``:``, …) becomes a numeric character
+    reference, so it shows literally instead of making tags, bold text, links or colours."""
+    return "".join(f"&#{ord(c)};" if c in _ENTITY else c for c in str(text))
 
-    return html.escape(str(text), quote=True)
+
+_ENTITY = frozenset(formatting.MD_SPECIAL + "&<>\"'")
