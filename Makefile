@@ -17,6 +17,7 @@ run: setup data
 
 test: setup data
 	$(PY) -m pytest
+	$(PY) tools/audit.py
 
 setup: system $(VENV)/.stamp-requirements
 
