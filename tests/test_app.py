@@ -72,8 +72,8 @@ def test_indicator_page_deep_link_shows_status_trend_and_provenance(monkeypatch,
     assert "Xu hướng dài hạn" in text and "Chưa đến kỳ" in text
     meta = table(at, "Nội dung").set_index("Mục")["Nội dung"]
     assert meta["Trích dẫn nguyên văn"].startswith("«") and "Cục Thống kê" in meta["Cơ quan chủ trì"]
-    results = table(at, "Trích dẫn")
-    assert "Văn bản" in set(results["Nguồn"]) and results["Trích dẫn"].str.len().gt(0).any()
+    results = table(at, "Trích dẫn / ghi chú")
+    assert "Văn bản" in set(results["Nguồn"]) and results["Trích dẫn / ghi chú"].str.len().gt(0).any()
     assert "Mục tiêu năm" in results.columns  # the target of each value's year, next to it
     assert "2025" in set(table(at, "Ô in trong văn bản")["Năm"])
 

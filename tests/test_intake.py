@@ -127,6 +127,7 @@ def test_round_trip_import_query_rollback(data):
     got = queries.run(src.con, "indicator_results", code="C-01")
     row = got[(got.period == "2025-Q3") & (got.unit_code == "w1")]
     assert row.value.tolist() == [66.5] and row.source.tolist() == ["report"]
+    assert row.note.tolist() == ["Theo báo cáo quý"] and row.evidence_url.tolist() == ["https://x.vn/1"]
     series = queries.run(src.con, "status_units", year=2025, period_end=D(2025, 9, 30), include_demo=False)
     assert 66.5 in series[series.unit_code == "w1"].value.tolist()  # reports count as real data
     audit = src.con.execute("select username, scope_code, period, n_new, n_changed, file_sha256 from imports").fetchall()

@@ -78,7 +78,9 @@ def results_table(results: pd.DataFrame, unit: str | None, targets: pd.DataFrame
         "Nguồn": results.source.map(lambda s: SOURCES.get(s, s)),
         "Thời điểm số liệu": results.as_of.map(formatting.date),
         "Mục": results.section.fillna(""),
-        "Trích dẫn": results.quote.fillna(""),
+        "Trích dẫn / ghi chú": results.quote.fillna(results.note).fillna(""),
+        "Người báo cáo": results.reported_by.where(results.source == "report").fillna(""),
+        "Minh chứng": results.evidence_url.fillna(""),
     })
 
 
