@@ -9,3 +9,4 @@ def test_small_bench_agrees_with_pandas(shipped_data):
     assert out["rows_counted"] > 20_000  # the shipped results plus the synthetic ones
     text = bench.render([out])
     assert "| 20,000 |" in text and "pandas baseline" in text
+    assert out["n_subjects"] > 124 and "Reporting completeness" in text  # communes, synthetic ones too

@@ -75,3 +75,68 @@ def plant(shipped: snapshots.DataDir, root: Path) -> snapshots.DataDir:
         "base_snapshot": base, "n_new": 1, "n_changed": 0, "n_unchanged": 0}], schema=schema.arrow_schema("imports"))
     snapshots.write_snapshot(data, t, author=A_LINK, note=f"{ALL} {NFC_NAME}")
     return data
+
+
+# ------------------------------------------------------------------------------------- the browser
+
+PLAN = "qd2702-2024"
+# path, what must be drawn before checking, payloads that must show literally (as text, not markup)
+PAGES = [
+    ("tong-quan", f"/tong-quan?plan={PLAN}", [SCRIPT, IMG, MD_LINK, RED, BOLD, NFC_NAME]),  # caption: filters
+    ("co-quan", "/co-quan", "any"),  # subheader: the first agency of the league
+    ("phuong-xa", "/phuong-xa", None),
+    ("chi-tiet", f"/chi-tiet?code={PLANTED}", [SCRIPT, IMG, MD_LINK, A_LINK, RED, ICON, BOLD]),  # the heading
+    ("nhiem-vu", f"/nhiem-vu?plan={PLAN}", [SCRIPT, RED]),
+    ("lich-su-du-lieu", "/lich-su-du-lieu", None),  # tables only (canvas)
+    ("ioc", f"/ioc?plan={PLAN}&slides=offtrack&rotate=600", [SCRIPT, IMG, A_LINK, RED, BOLD]),  # header line
+]
+
+# every attribute that could run script: javascript: URLs anywhere, inline on* handlers
+SCRIPT_ATTRIBUTES = """() => Array.from(document.querySelectorAll('*')).flatMap(el =>
+    Array.from(el.attributes).filter(a => /^\\s*javascript:/i.test(a.value) || /^on/i.test(a.name))
+        .map(a => `${el.tagName} ${a.name}=${a.value}`))"""
+
+
+@pytest.fixture(scope="module")
+def browser(shipped_data, tmp_path_factory):
+    data = plant(shipped_data, tmp_path_factory.mktemp("xss") / "d")
+    ARTIFACTS.mkdir(exist_ok=True)
+    dialogs: list[str] = []
+    with served_process(data.root) as (url, _proc), browser_page() as page:
+        page.on("dialog", lambda d: (dialogs.append(f"{d.type}: {d.message}"), d.dismiss()))
+        yield url, page, dialogs
+
+
+@pytest.mark.parametrize("name, path, literal", PAGES, ids=[p[0] for p in PAGES])
+def test_planted_payloads_stay_text(browser, name, path, literal):
+    from playwright.sync_api import expect
+
+    url, page, dialogs = browser
+    dialogs.clear()
+    page.goto(url + path)
+    if name == "ioc":
+        expect(page.locator("h2").first).to_be_visible(timeout=30_000)
+        expect(page.get_by_text("Chuyển đổi số tỉnh Vĩnh Long")).to_be_visible(timeout=30_000)
+    else:
+        expect(page.locator("h1").first).to_be_visible(timeout=30_000)
+        expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=30_000)
+    page.wait_for_timeout(1_500)  # let charts, grids and images (an onerror would fire now) settle
+    assert page.get_by_test_id("stException").count() == 0, page.inner_text("body")[:2000]
+
+    links = page.locator('a[href^="javascript:" i]')
+    for i in range(links.count()):
+        if links.nth(i).is_visible():
+            links.nth(i).click(timeout=2_000, no_wait_after=True)
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(ARTIFACTS / f"xss-{name}.png"), full_page=True)
+    assert links.count() == 0, [links.nth(i).evaluate("a => a.outerHTML") for i in range(links.count())]
+    assert page.evaluate(SCRIPT_ATTRIBUTES) == []
+    assert page.evaluate("window.__xss") is None
+    assert dialogs == []
+    assert page.locator("main script, [data-testid=stMarkdownContainer] script").count() == 0
+
+    if literal == "any":
+        assert any(page.get_by_text(p, exact=False).count() for p in PAYLOADS), f"no payload shown as text on {name}"
+    elif literal:
+        missing = [p for p in literal if page.get_by_text(p, exact=False).count() == 0]
+        assert not missing, f"shown as markup, not text, on {name}: {missing}"
