@@ -11,6 +11,7 @@ import time
 
 import pytest
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 
 from vlboard import auth, intake, snapshots
 from vlboard.periods import parse_period, recent
@@ -58,7 +59,7 @@ def test_clerk_imports_through_the_page(data, tmp_path):
         sign_in(page, url, "lc")
         page.wait_for_selector("text=Tải mẫu Excel", timeout=30_000)  # default: the quarter just closed
         time.sleep(1)
-        with page.expect_download() as dl:
+        with page.expect_download(timeout=60_000) as dl:
             page.get_by_role("button", name="Tải mẫu Excel").click()
         assert dl.value.suggested_filename == f"mau-bao-cao-x2025-29551-{closed_quarter()}.xlsx"
         template = tmp_path / "mau.xlsx"
@@ -70,7 +71,7 @@ def test_clerk_imports_through_the_page(data, tmp_path):
         before = fingerprint(data)
         page.set_input_files("input[type=file]", str(tmp_path / "sai.xlsx"))
         page.wait_for_selector("text=Tệp có 2 lỗi; chưa ghi gì", timeout=30_000)
-        assert page.get_by_text("140 nằm ngoài 0–100 (chỉ tiêu tỷ lệ %)").count() == 1
+        expect(page.get_by_text("140 nằm ngoài 0–100 (chỉ tiêu tỷ lệ %)")).to_have_count(1, timeout=30_000)
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "intake-problems.png"), full_page=True)
         assert fingerprint(data) == before

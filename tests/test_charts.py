@@ -288,7 +288,7 @@ def test_trend_sources_and_targets():
     assert demo.line.dash == "dash" and doc.line.dash != "dash"
     assert target.mode == "markers+lines" and target.line.dash == "dot" and target.marker.symbol == "diamond"
     assert [pd.Timestamp(x).date() for x in target.x] == [D(2025, 12, 31), D(2030, 12, 31)]
-    assert target.y == (80.0, 95.0) and target.hovertext == ("> 80%", "95%")
+    assert target.y == (80.0, 95.0) and target.hovertext == ("&gt; 80%", "95%")  # Plotly labels are HTML
     assert fig.layout.yaxis.title.text == "%"
     assert tuple(fig.layout.yaxis.range) == (0, 100)
     high = charts.trend(series.assign(value=[120.0] * 4), targets, title="T", unit="% dân số")

@@ -20,7 +20,7 @@ SECRET_PATTERNS = {
 
 def tracked_files() -> list:
     out = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
-    return [ROOT / line for line in out.splitlines() if line]
+    return [ROOT / line for line in out.splitlines() if line and (ROOT / line).is_file()]
 
 
 def test_no_secret_in_the_repository():

@@ -164,3 +164,12 @@ def test_a_quote_that_is_not_in_the_document_is_refused(tmp_path):
     with pytest.raises(catalogue.CatalogueError) as err:
         snapshots.build(data)
     assert "milestones.csv, dòng 2, cột «quote»: trích dẫn không khớp nguyên văn văn bản" in str(err.value)
+
+
+def test_garbled_current_file_is_a_snapshot_error(tiny_data):
+    tiny_data.current_file.write_bytes(b"\xff\xfe\x00garbage\x00")
+    with pytest.raises(snapshots.SnapshotError, match="CURRENT bị hỏng"):
+        snapshots.current(tiny_data)
+    tiny_data.current_file.write_bytes(b"\x00" * 30)
+    with pytest.raises(snapshots.SnapshotError, match="không hợp lệ"):
+        snapshots.current(tiny_data)

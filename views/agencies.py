@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from vlboard import breakdowns, charts, overview, ui
+from vlboard import breakdowns, charts, formatting, overview, ui
 
 page = ui.start("Theo cơ quan")
 live, f, card = page.live, page.f, page.card()
@@ -26,7 +26,7 @@ ui.chart(charts.count_heatmap(breakdowns.heat_counts(league.head(30)), row_col="
                               title=f"Số chỉ tiêu theo tình trạng và cơ quan — {page.period}", data_date=page.date,
                               note=page.note), f"co quan tinh trang {page.period}")
 agency = f.agency or league.agency_code.iloc[0]
-st.subheader(f"Chỉ tiêu của {page.options.agencies.get(agency, agency)}")
+st.subheader(f"Chỉ tiêu của {formatting.md_escape(page.options.agencies.get(agency, agency))}")
 ui.table(breakdowns.drill_down(rows, card, agency, role), "chi tieu cua co quan")
 no_lead = live.q("indicators_without_lead")
 with st.expander(f"Chỉ tiêu chưa giao cơ quan chủ trì: {len(no_lead)}"):

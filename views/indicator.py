@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from vlboard import charts, indicator, overview, periods, ui
+from vlboard import charts, formatting, indicator, overview, periods, ui
 
 page = ui.start("Chi tiết chỉ tiêu")
 live, f = page.live, page.f
@@ -21,15 +21,15 @@ meta = live.q("indicator_meta", code=code).iloc[0].to_dict()
 results = live.q("indicator_results", code=code)
 results = results if f.include_demo else results[results.source != "demo"]
 targets = live.q("indicator_targets", code=code)
-st.subheader(meta["name_vi"])
-st.caption(f"{code} · {meta['plan_name']}")
+st.subheader(formatting.md_escape(meta["name_vi"]))  # names come from the data: shown as text, never markup
+st.caption(formatting.md_escape(f"{code} · {meta['plan_name']}"))
 
 period = indicator.judgement_period(f.period, results)
 if period is not None:
     card = ui.full_scorecard(live, period, f.include_demo)  # cached per snapshot and period
     row = card[card.indicator_code == code].iloc[0]
     st.markdown(f"**{row.status_label}** — {overview.period_label(period)}")
-    st.write(row.explanation)
+    st.markdown(formatting.md_escape(row.explanation))  # holds the catalogue's unit text
 
 series = live.q("indicator_series", code=code, include_demo=f.include_demo)
 date = page.date

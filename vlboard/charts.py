@@ -9,6 +9,7 @@ date. Status colours come from :data:`vlboard.status.STATUSES`; a status is alwa
 from __future__ import annotations
 
 import datetime as dt
+import html
 import math
 import re
 import unicodedata
@@ -34,6 +35,12 @@ _CARTESIAN = {"bar", "scatter", "heatmap"}
 
 def _nfc(text) -> str:
     return unicodedata.normalize("NFC", str(text))
+
+
+def _label(text) -> str:
+    """Text from the data inside a figure: Plotly reads <a href>, <b>, <span style> … in every
+    label, so ``<``, ``>`` and ``&`` become entities (Plotly shows them literally)."""
+    return html.escape(_nfc(text), quote=False)
 
 
 def short(text, n: int) -> str:
@@ -169,7 +176,7 @@ def progress_bullets(card: pd.DataFrame, *, title: str, data_date: str | None = 
     rows = card[card.attainment.notna()]
     rows = rows.assign(rank=rows.status.map(_INDEX).fillna(len(_INDEX)))
     rows = rows.sort_values(["rank", "attainment"], kind="stable").head(max_rows)
-    labels = [f"{c} — {short(n, 45)}" for c, n in zip(rows.indicator_code, rows.name_vi)]
+    labels = [f"{_label(c)} — {_label(short(n, 45))}" for c, n in zip(rows.indicator_code, rows.name_vi)]
     rows = rows.assign(bar_y=labels, bar_x=(rows.attainment * 100).clip(upper=150),
                        bar_text=[f"{status.value_text(r.value, r.measure_unit)} / mục tiêu "
                                  f"{status.target_text(r.comparator, r.target, r.target_high, r.measure_unit)}"
@@ -232,7 +239,7 @@ def trend(series: pd.DataFrame, targets: pd.DataFrame, *, title: str, unit: str 
                                  mode="markers+lines", name="Mục tiêu", showlegend=True,
                                  line=dict(color="#333333", dash="dot", width=1.5),
                                  marker=dict(symbol="diamond", size=11, color="#333333"),
-                                 hovertext=[_nfc(r) for r in numeric.raw.fillna("")],
+                                 hovertext=[_label(r) for r in numeric.raw.fillna("")],
                                  hovertemplate="Mục tiêu %{x|%Y}: %{hovertext}<extra></extra>"))
     if pace is not None and len(pace) == 2:
         fig.add_trace(go.Scatter(x=pd.to_datetime(pace.period_end).tolist(), y=pace.value.tolist(), mode="lines",
@@ -255,7 +262,7 @@ def small_multiples(series: pd.DataFrame, targets: pd.DataFrame, *, titles: dict
     codes = list(titles)
     ncols = max(1, min(ncols, len(codes) or 1))
     nrows = max(1, math.ceil(len(codes) / ncols))
-    fig = make_subplots(rows=nrows, cols=ncols, subplot_titles=[short(titles[c], 40) for c in codes],
+    fig = make_subplots(rows=nrows, cols=ncols, subplot_titles=[_label(short(titles[c], 40)) for c in codes],
                         horizontal_spacing=0.07, vertical_spacing=min(0.3 / nrows + 0.05, 0.25))
     for i, code in enumerate(codes):
         cell = dict(row=i // ncols + 1, col=i % ncols + 1)
@@ -286,7 +293,7 @@ def count_heatmap(counts: pd.DataFrame, *, row_col: str, title: str, data_date: 
     cols = [c for c in STATUSES if c in counts.columns]
     z = counts[cols].fillna(0).astype(int).to_numpy()
     fig = go.Figure(go.Heatmap(z=z.tolist(), x=[status.label(c) for c in cols],
-                               y=[_nfc(r) for r in counts[row_col]], text=z.astype(str).tolist(),
+                               y=[_label(r) for r in counts[row_col]], text=z.astype(str).tolist(),
                                texttemplate="%{text}", colorscale=[[0, "#FFFFFF"], [1, BLUE]], showscale=False,
                                xgap=1, ygap=1, hovertemplate="%{y}<br>%{x}: %{z}<extra></extra>"))
     fig.update_layout(yaxis=dict(autorange="reversed"), xaxis=dict(side="top"))
@@ -311,8 +318,8 @@ def status_matrix(frame: pd.DataFrame, *, row_col: str, col_col: str, title: str
     cell_text, cell_hover = _cell_text(frame)
     for r, c, s, t, h in zip(frame[row_col], frame[col_col], frame.status, cell_text, cell_hover):
         i, j = rows.index(r), cols.index(c)
-        z[i][j], text[i][j], hover[i][j] = _INDEX.get(s), t, f"{_nfc(r)} · {_nfc(c)}<br>{h}"
-    fig = go.Figure(go.Heatmap(z=z, x=[_nfc(c) for c in cols], y=[_nfc(r) for r in rows], text=text,
+        z[i][j], text[i][j], hover[i][j] = _INDEX.get(s), t, f"{_label(r)} · {_label(c)}<br>{h}"
+    fig = go.Figure(go.Heatmap(z=z, x=[_label(c) for c in cols], y=[_label(r) for r in rows], text=text,
                                texttemplate="%{text}", hovertext=hover, hovertemplate="%{hovertext}<extra></extra>",
                                colorscale=_discrete_scale(), zmin=-0.5, zmax=len(STATUSES) - 0.5,
                                showscale=False, xgap=2, ygap=2, showlegend=False))
@@ -326,7 +333,7 @@ def league(frame: pd.DataFrame, *, title: str, data_date: str | None = None, not
     rows = frame.sort_values("pct_achieved", ascending=False, na_position="last", kind="stable")
     text = [f"{formatting.percent(p)} ({n})" if _num(p) is not None else "chưa có số liệu"
             for p, n in zip(rows.pct_achieved, rows.n_of)]
-    fig = go.Figure(go.Bar(y=[_nfc(n) for n in rows["name"]], x=rows.pct_achieved.fillna(0).tolist(),
+    fig = go.Figure(go.Bar(y=[_label(n) for n in rows["name"]], x=rows.pct_achieved.fillna(0).tolist(),
                            orientation="h", text=text, cliponaxis=False, constraintext="none",
                            textposition=["inside" if _num(p) is not None and p >= 50 else "outside"
                                          for p in rows.pct_achieved],
@@ -341,7 +348,7 @@ def choropleth(geojson: dict, frame: pd.DataFrame, *, title: str, data_date: str
     """Map of units coloured by status (offline geo, no tiles); units without a row in grey."""
     frame = frame[frame.status.isin(STATUSES)]
     text, hover = _cell_text(frame)
-    hover = [f"{_nfc(n)}<br>{h}" for n, h in zip(frame["name"], hover)]
+    hover = [f"{_label(n)}<br>{h}" for n, h in zip(frame["name"], hover)]
     present = set(frame.official_code.astype(str))
     missing = [f["properties"] for f in geojson.get("features", [])
                if str(f["properties"]["code"]) not in present]
@@ -353,7 +360,7 @@ def choropleth(geojson: dict, frame: pd.DataFrame, *, title: str, data_date: str
     if missing:
         fig.add_trace(go.Choropleth(locations=[str(p["code"]) for p in missing], z=[0] * len(missing),
                                     colorscale=[[0, NO_DATA_FILL], [1, NO_DATA_FILL]], name="Không có số liệu",
-                                    hovertext=[f"{_nfc(p.get('fullName', p['code']))}<br>Không có số liệu"
+                                    hovertext=[f"{_label(p.get('fullName', p['code']))}<br>Không có số liệu"
                                                for p in missing], **shared))
     fig.add_trace(go.Choropleth(locations=frame.official_code.astype(str).tolist(), name="Trạng thái",
                                 z=[_INDEX[s] for s in frame.status], colorscale=_discrete_scale(), zmin=-0.5,
@@ -373,7 +380,7 @@ def budget_bars(frame: pd.DataFrame, *, title: str, data_date: str | None = None
     """Budget per agency (triệu đồng): 2025 and 2026–2030 side by side, largest total first."""
     rows = frame.assign(_total=frame.y2025.fillna(0) + frame.y2026_2030.fillna(0))
     rows = rows.sort_values("_total", ascending=False, kind="stable")
-    names = [_nfc(a) for a in rows.agency]
+    names = [_label(a) for a in rows.agency]
     fig = go.Figure()
     for col, name, colour in (("y2025", "Năm 2025", BLUE), ("y2026_2030", "Giai đoạn 2026–2030", "#88CCEE")):
         values = rows[col].tolist()

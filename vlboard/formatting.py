@@ -51,5 +51,8 @@ MD_SPECIAL = "\\`*_{}[]<>()#+-.!|~$:"
 
 def md_escape(text: str) -> str:
     """Make any string safe to show through Streamlit's Markdown: every special character is
-    escaped, so names and URL values show literally and never become links or HTML."""
-    return "".join("\\" + c if c in MD_SPECIAL else c for c in str(text))
+    escaped, so names and URL values show literally and never become links or HTML. Streamlit
+    turns ``:material/name:`` into an icon even with escaped colons (it rewrites the raw source
+    before parsing), so the slash after ``material`` is escaped too."""
+    out = "".join("\\" + c if c in MD_SPECIAL else c for c in str(text))
+    return out.replace("material/", "material\\/")

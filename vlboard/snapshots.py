@@ -14,6 +14,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import shutil
 import time
 import tomllib
@@ -72,13 +73,20 @@ def current_id(data: DataDir) -> str | None:
         text = data.current_file.read_text(encoding="utf-8").strip()
     except FileNotFoundError:
         return None
+    except UnicodeDecodeError as exc:  # garbled by a crash of the disk, not by vlboard (atomic writes)
+        raise SnapshotError(f"Tệp CURRENT bị hỏng (không phải văn bản UTF-8: {exc.reason})") from exc
     return text or None
 
 
+_SNAPSHOT_ID = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]{0,127}")
+
+
 def snapshot_dir(data: DataDir, snapshot_id: str) -> Path:
-    """The folder of a snapshot id; refuses ids that are not plain folder names."""
-    if not snapshot_id or snapshot_id != Path(snapshot_id).name or snapshot_id.startswith("."):
-        raise SnapshotError(f"Mã bản dữ liệu không hợp lệ: {snapshot_id!r}")
+    """The folder of a snapshot id; refuses anything but a plain folder name of letters, digits,
+    '.', '_' and '-' (no path, no control or NUL character: a CURRENT file garbled by a power
+    loss is a SnapshotError, not a crash)."""
+    if not isinstance(snapshot_id, str) or not _SNAPSHOT_ID.fullmatch(snapshot_id) or snapshot_id in (".", ".."):
+        raise SnapshotError(f"Mã bản dữ liệu không hợp lệ: {snapshot_id[:80]!r}")
     return data.snapshots / snapshot_id
 
 

@@ -107,7 +107,8 @@ def upload_section(data: snapshots.DataDir, live: Live, user: auth.User) -> None
             return
         st.session_state.pop("_preview", None)
         st.session_state["_upload_gen"] = gen + 1
-        st.session_state["_import_done"] = (f"Đã ghi tệp «{pv.file_name}»: {pv.summary()}. Bản dữ liệu mới {sid}; "
+        st.session_state["_import_done"] = (f"Đã ghi tệp «{formatting.md_escape(pv.file_name)}»: {pv.summary()}. "
+                                            f"Bản dữ liệu mới {sid}; "
                                             "mọi trang đã dùng số liệu mới.")
         st.rerun()
 
