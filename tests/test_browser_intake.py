@@ -57,7 +57,7 @@ def sign_in(page, url, user):
 def test_clerk_imports_through_the_page(data, tmp_path):
     with served_process(data.root) as (url, _), browser_page(1440, 1000) as page:
         sign_in(page, url, "lc")
-        page.wait_for_selector("text=Tải mẫu Excel", timeout=30_000)  # default: the quarter just closed
+        page.wait_for_selector("text=Tải mẫu Excel", timeout=120_000)  # default: the quarter just closed
         time.sleep(1)
         with page.expect_download(timeout=60_000) as dl:
             page.get_by_role("button", name="Tải mẫu Excel").click()
@@ -70,8 +70,8 @@ def test_clerk_imports_through_the_page(data, tmp_path):
         wb.save(tmp_path / "sai.xlsx")
         before = fingerprint(data)
         page.set_input_files("input[type=file]", str(tmp_path / "sai.xlsx"))
-        page.wait_for_selector("text=Tệp có 2 lỗi; chưa ghi gì", timeout=30_000)
-        expect(page.get_by_text("140 nằm ngoài 0–100 (chỉ tiêu tỷ lệ %)")).to_have_count(1, timeout=30_000)
+        page.wait_for_selector("text=Tệp có 2 lỗi; chưa ghi gì", timeout=90_000)
+        expect(page.get_by_text("140 nằm ngoài 0–100 (chỉ tiêu tỷ lệ %)")).to_have_count(1, timeout=90_000)
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "intake-problems.png"), full_page=True)
         assert fingerprint(data) == before
@@ -102,8 +102,8 @@ def test_clerk_of_another_ward_is_refused_in_the_page(data, tmp_path):
     before = fingerprint(data)
     with served_process(data.root) as (url, _), browser_page(1440, 1000) as page:
         sign_in(page, url, "ph")
-        page.wait_for_selector("text=2. Tải tệp đã điền lên", timeout=30_000)
+        page.wait_for_selector("text=2. Tải tệp đã điền lên", timeout=90_000)
         page.set_input_files("input[type=file]", str(path))
-        page.wait_for_selector("text=không được nhập số liệu của địa bàn x2025-29551", timeout=30_000)
+        page.wait_for_selector("text=không được nhập số liệu của địa bàn x2025-29551", timeout=90_000)
         assert page.get_by_role("button", name="Ghi vào dữ liệu").count() == 0
     assert fingerprint(data) == before
