@@ -75,12 +75,17 @@ def tiny_tables(**overrides: list[dict]) -> dict[str, pa.Table]:
     return out
 
 
+def data_dir_with(root, tables: dict[str, pa.Table], note: str) -> snapshots.DataDir:
+    """A data folder at ``root`` whose live snapshot holds ``tables``."""
+    data = snapshots.DataDir(root)
+    data.root.mkdir()
+    snapshots.write_snapshot(data, tables, author="tests", note=note)
+    return data
+
+
 @pytest.fixture
 def tiny_data(tmp_path) -> snapshots.DataDir:
-    data = snapshots.DataDir(tmp_path / "data")
-    data.root.mkdir()
-    snapshots.write_snapshot(data, tiny_tables(), author="tests", note="tiny")
-    return data
+    return data_dir_with(tmp_path / "data", tiny_tables(), "tiny")
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 
 from vlboard import access, auth, history, intake, queries, snapshots, template, workbook
 
-from .conftest import tiny_tables
+from .conftest import data_dir_with, tiny_tables
 from .test_workbook import cp1258
 
 D = dt.date
@@ -43,10 +43,7 @@ def intake_tables():
 
 @pytest.fixture
 def data(tmp_path) -> snapshots.DataDir:
-    d = snapshots.DataDir(tmp_path / "data")
-    d.root.mkdir()
-    snapshots.write_snapshot(d, intake_tables(), author="tests", note="intake")
-    return d
+    return data_dir_with(tmp_path / "data", intake_tables(), "intake")
 
 
 def fingerprint(d: snapshots.DataDir) -> dict:

@@ -85,7 +85,7 @@ def _frame(upload: workbook.Upload) -> tuple[pd.DataFrame, int, list[Problem]]:
         else:
             agency, unit = v.get("agency_code"), v.get("unit_code")
             if bool(agency) == bool(unit):
-                problems.append(Problem(upload.sheet, row.number, workbook.COLUMNS[-1][1],
+                problems.append(Problem(upload.sheet, row.number, dict(workbook.COLUMNS)["unit_code"],
                                         "điền đúng một trong hai cột «Mã cơ quan» hoặc «Mã phường/xã»"))
                 continue
             scope = ("agency", str(agency), v.get("period")) if agency else ("unit", str(unit), v.get("period"))
@@ -125,11 +125,13 @@ def _context(src, df: pd.DataFrame, today: dt.date) -> tuple[validate.Context, d
     return ctx, area
 
 
-def _diff(src, rows: pd.DataFrame) -> pd.DataFrame:
+def _diff(src, rows: pd.DataFrame, area: dict) -> pd.DataFrame:
     names = dict(zip(src.q("indicator_list").code, src.q("indicator_list").name_vi))
     out = []
     for (st, sc, period), group in rows.groupby(["scope_type", "scope_code", "period"], sort=True):
-        have = src.q("scope_results", period=period, subject_type=st, subject_code=sc, area_unit=None)
+        # the same query as the validation context's (answered from the source's cache)
+        have = src.q("scope_results", period=period, subject_type=st, subject_code=sc,
+                     area_unit=area.get((st, sc)))
         have = have[have.source != "document"].drop_duplicates("indicator_code").set_index("indicator_code")
         for number, r in group.iterrows():
             old = have.loc[r.indicator_code] if r.indicator_code in have.index else None
@@ -150,8 +152,9 @@ def _eq(a, b) -> bool:
 
 
 def preview(data: snapshots.DataDir, user: auth.User, file_name: str, content: bytes, *,
-            today: dt.date | None = None, max_bytes: int = workbook.MAX_BYTES) -> Preview:
-    """Everything short of writing: read, check scope, validate, diff against the live snapshot."""
+            today: dt.date | None = None, max_bytes: int = workbook.MAX_BYTES, src=None) -> Preview:
+    """Everything short of writing: read, check scope, validate, diff against the live snapshot.
+    ``src``: the live snapshot already open (the page's cached one); else it is opened here."""
     today = today or dt.datetime.now(VN).date()
     upload, problems = workbook.read_upload(file_name, content, max_bytes=max_bytes)
     if upload is None or problems:
@@ -169,14 +172,14 @@ def preview(data: snapshots.DataDir, user: auth.User, file_name: str, content: b
                                   first if upload.kind == "csv" else None, None, str(exc)))
     if denied:
         return _fail(file_name, denied, upload=upload, skipped=skipped)
-    src = access.Snapshot.current(data)
+    src = src or access.Snapshot.current(data)
     ctx, area = _context(src, df, today)
     rows, problems = validate.check(df, ctx, upload.sheet)
     if problems:
         return _fail(file_name, problems, base_snapshot=src.snapshot_id, upload=upload, skipped=skipped)
     rows = rows.assign(unit_code=[sc if st == "unit" else area.get((st, sc)) for st, sc in
                                   zip(rows.scope_type, rows.scope_code)])
-    return Preview(file_name, [], src.snapshot_id, upload, rows, _diff(src, rows), skipped)
+    return Preview(file_name, [], src.snapshot_id, upload, rows, _diff(src, rows, area), skipped)
 
 
 def _result_rows(pv: Preview, user: auth.User, plans: dict, import_id: str, now: dt.datetime) -> list[dict]:
@@ -225,12 +228,7 @@ def commit(data: snapshots.DataDir, user: auth.User, pv: Preview, *, now: dt.dat
         plans = dict(zip(tables["indicators"].column("code").to_pylist(),
                          tables["indicators"].column("plan").to_pylist()))
         new = _result_rows(pv, user, plans, import_id, now)
-        keys = {(r["indicator_code"], r["unit_code"], r["agency_code"], r["period"]) for r in new}
-        kept = [r for r in tables["results"].to_pylist() if r["source"] == "document"
-                or (r["indicator_code"], r["unit_code"], r["agency_code"], r["period"]) not in keys]
-        rows = kept + new
-        rows.sort(key=lambda r: (r["year"], r["indicator_code"], r["period_end"], r["result_id"]))
-        tables["results"] = pa.Table.from_pylist(rows, schema=schema.arrow_schema("results"))
+        tables["results"] = snapshots.with_reports(tables["results"].to_pylist(), new)
         c = pv.counts()
         scopes = sorted({(t, s) for t, s in zip(pv.rows.scope_type, pv.rows.scope_code)})
         audit = dict(import_id=import_id, imported_at=now.replace(tzinfo=None), username=user.username,

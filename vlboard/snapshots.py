@@ -349,12 +349,28 @@ def build_tables(data: DataDir) -> dict[str, pa.Table]:
     doc_rows = document_results(rows["results_documents"], {i["code"]: i["kind"] for i in rows["indicators"]})
     skip = {(r["indicator_code"], r["unit_code"] or r["agency_code"], r["period"]) for r in doc_rows}
     all_rows = doc_rows + demo.generate(rows, config, skip)
-    # sorted by year first: a query for one year reads only its row groups (parquet min/max pruning)
-    all_rows.sort(key=lambda r: (r["year"], r["indicator_code"], r["period_end"], r["result_id"]))
-    tables["results"] = pa.Table.from_pylist(all_rows, schema=schema.arrow_schema("results"))
+    tables["results"] = results_table(all_rows)
     tables["status_config"] = status_config(data)
     tables["imports"] = schema.arrow_schema("imports").empty_table()
     return tables
+
+
+def _key(r: dict) -> tuple:
+    return r["indicator_code"], r["unit_code"], r["agency_code"], r["period"]
+
+
+def results_table(rows: list[dict]) -> pa.Table:
+    """The results table, sorted by year first: a query for one year reads only its row groups
+    (parquet min/max pruning)."""
+    rows.sort(key=lambda r: (r["year"], r["indicator_code"], r["period_end"], r["result_id"]))
+    return pa.Table.from_pylist(rows, schema=schema.arrow_schema("results"))
+
+
+def with_reports(rows: list[dict], reports: list[dict]) -> pa.Table:
+    """``rows`` with ``reports`` added: a report replaces the demo or earlier report row of the same
+    indicator, subject and period; document figures are never replaced (imports refuse to collide)."""
+    keys = {_key(r) for r in reports}
+    return results_table([r for r in rows if r["source"] == "document" or _key(r) not in keys] + reports)
 
 
 def last_good(data: DataDir) -> Path | None:
@@ -387,13 +403,7 @@ def carry_reports(data: DataDir, tables: dict[str, pa.Table]) -> dict[str, pa.Ta
     imports = pq.read_table(path / "imports.parquet")
     if reports.num_rows == 0 and imports.num_rows == 0:
         return tables
-    keys = {(r["indicator_code"], r["unit_code"], r["agency_code"], r["period"])
-            for r in reports.select(["indicator_code", "unit_code", "agency_code", "period"]).to_pylist()}
-    kept = [r for r in tables["results"].to_pylist()
-            if r["source"] != "demo" or (r["indicator_code"], r["unit_code"], r["agency_code"], r["period"]) not in keys]
-    rows = kept + reports.to_pylist()
-    rows.sort(key=lambda r: (r["year"], r["indicator_code"], r["period_end"], r["result_id"]))
-    return {**tables, "results": pa.Table.from_pylist(rows, schema=schema.arrow_schema("results")),
+    return {**tables, "results": with_reports(tables["results"].to_pylist(), reports.to_pylist()),
             "imports": imports.cast(schema.arrow_schema("imports"))}
 
 

@@ -71,7 +71,7 @@ def _parses(fn):
     return ok
 
 
-def _key(df: pd.DataFrame) -> pd.Series:
+def _key(df: pd.DataFrame) -> list[tuple]:
     return list(zip(df.indicator_code, df.scope_type, df.scope_code, df.period))
 
 

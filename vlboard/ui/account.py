@@ -67,10 +67,9 @@ def _sign_out() -> None:
         st.session_state.pop(key, None)
 
 
-def sidebar(show_form: bool = True) -> auth.User:
+def sidebar(s: auth.Settings, show_form: bool = True) -> auth.User:
     """The account box in the sidebar; returns the current user. ``show_form=False`` when the
     sign-in screen of a closed deployment already shows the form (one form per page)."""
-    s = settings()
     user = current_user(s)
     label = "Khách (chỉ xem)" if user.via == "anonymous" else user.display_name
     box = st.sidebar.expander(f"Tài khoản: {md_escape(label)}", icon=":material/person:",
@@ -113,7 +112,7 @@ def gate(on_wall: bool) -> auth.User:
     """The account box (not on the wall), and a sign-in screen instead of the page when the
     deployment does not allow reading without signing in."""
     s = settings()
-    user = current_user(s) if on_wall else sidebar(show_form=s.allow_anonymous)
+    user = current_user(s) if on_wall else sidebar(s, show_form=s.allow_anonymous)
     if not s.allow_anonymous and user.via == "anonymous":
         st.title("Chuyển đổi số Vĩnh Long")
         st.info("Cần đăng nhập để xem bảng điều hành.", icon=":material/lock:")

@@ -80,7 +80,7 @@ def upload_section(data: snapshots.DataDir, live: Live, user: auth.User) -> None
     cached = st.session_state.get("_preview")
     if not cached or cached[0] != key:
         with st.spinner("Đang kiểm tra tệp…"):
-            cached = (key, intake.preview(data, user, file.name, content))
+            cached = (key, intake.preview(data, user, file.name, content, src=live))
         st.session_state["_preview"] = cached
     pv: intake.Preview = cached[1]
     if pv.problems:
