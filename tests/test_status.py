@@ -163,3 +163,16 @@ def test_pace_path_ends_at_the_final_target():
     start, end = status.pace_path(t, None, dt.date(2025, 6, 30))
     assert start == (dt.date(2024, 12, 31), 80.0) and end == (dt.date(2025, 12, 31), 100.0)
     assert status.pace_path(targets(("X", 2025, ">=", 10, None)), None, dt.date(2024, 12, 31)) is None
+
+
+def test_a_target_without_a_year_has_no_pace_line():
+    """KH67-NV-04 and KHCN-2025-III.1.a.T1 print a goal for the whole programme (no year): the
+    indicator page crashed on it (found by the load test's deep links)."""
+    t = targets(("X", None, ">=", 2, None))
+    t["year"] = t.year.astype("Int32")
+    assert status.final_target(t, 2025) is None
+    assert status.pace_path(t, (dt.date(2024, 12, 31), 1.0), dt.date(2025, 12, 31)) is None
+    assert status.pace(t, None, dt.date(2025, 12, 31), 1.0) == (None, None, None)
+    mixed = targets(("X", None, ">=", 2, None), ("X", 2025, ">=", 5, None))
+    mixed["year"] = mixed.year.astype("Int32")
+    assert status.final_target(mixed, 2025).year == 2025

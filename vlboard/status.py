@@ -130,7 +130,9 @@ def numeric_targets(targets: pd.DataFrame) -> pd.DataFrame:
 
 def final_target(targets: pd.DataFrame, year: int) -> pd.Series | None:
     """The horizon a result is judged against for pace: the nearest 2025/2030 (or last) target
-    year at or after ``year``. ``targets``: one indicator's numeric targets (year, value)."""
+    year at or after ``year``. ``targets``: one indicator's numeric targets (year, value); a
+    target printed without a year (a whole-programme goal) has no horizon to pace against."""
+    targets = targets[targets.year.notna()]
     if targets.empty:
         return None
     horizons = targets[targets.year.isin([2025, 2030]) | (targets.year == targets.year.max())]
