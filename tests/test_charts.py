@@ -295,6 +295,21 @@ def test_trend_sources_and_targets():
     assert tuple(high.layout.yaxis.range) == (0, pytest.approx(126.0))
 
 
+def test_trend_draws_a_goal_without_a_year_as_a_level():
+    """KH67-NV-04 prints '≥ 2' for the whole programme, with no year: a labelled level, not a point."""
+    series = pd.DataFrame({"period_end": [D(2025, 12, 31)], "value": [1.0], "source": ["document"]})
+    targets = pd.DataFrame({"year": pd.array([None, 2025], dtype="Int32"), "comparator": [">=", ">="],
+                            "value": [2.0, 1.5], "value_high": [np.nan] * 2, "raw": ["ít nhất 2 <nền tảng>", "1,5"]})
+    fig = charts.trend(series, targets, title="T", unit="nền tảng")
+    assert [t.name for t in fig.data] == ["Văn bản", "Mục tiêu"] and fig.data[1].y == (1.5,)
+    (level,) = [s for s in fig.layout.shapes if s.y0 == s.y1]
+    assert level.y0 == 2.0 and level.line.dash == "dot"
+    (note,) = [a for a in fig.layout.annotations if "không nêu năm" in a.text]
+    assert "&lt;nền tảng&gt;" in note.text
+    only = charts.trend(series, targets.iloc[:1], title="T", unit="%")
+    assert [t.name for t in only.data] == ["Văn bản"] and tuple(only.layout.yaxis.range) == (0, 100)
+
+
 def test_trend_non_percent_unit_and_no_numeric_target():
     series = pd.DataFrame({"period_end": [D(2025, 6, 30)], "value": [1500.0], "source": ["report"]})
     targets = pd.DataFrame({"year": [2025], "comparator": ["done"], "value": [np.nan], "value_high": [np.nan],

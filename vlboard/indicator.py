@@ -41,9 +41,12 @@ def metadata_table(meta: dict, assignments: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["Mục", "Nội dung"])
 
 
+NO_YEAR = "Không nêu năm"  # a goal printed for the whole programme
+
+
 def targets_table(targets: pd.DataFrame, unit: str | None) -> pd.DataFrame:
     return pd.DataFrame({
-        "Năm": targets.year.astype(str),
+        "Năm": [NO_YEAR if pd.isna(y) else str(int(y)) for y in targets.year],
         "Mục tiêu": [status.target_text(c, v, h, unit) if c not in (None, "done") and not pd.isna(v) else "–"
                      for c, v, h in zip(targets.comparator, targets.value, targets.value_high)],
         "Ô in trong văn bản": targets.raw.fillna(""),
@@ -66,7 +69,7 @@ def results_table(results: pd.DataFrame, unit: str | None, targets: pd.DataFrame
     by_year = {} if targets is None else {
         int(y): status.target_text(c, v, h, unit) for y, c, v, h in
         zip(targets.year, targets.comparator, targets.value, targets.value_high)
-        if c not in (None, "done") and not pd.isna(v)}
+        if c not in (None, "done") and not pd.isna(v) and not pd.isna(y)}
     where = results.unit_name.fillna("")
     where = where.where(results.agency_name.isna(), results.agency_name.fillna("") + " (cơ quan)")
     return pd.DataFrame({
@@ -108,8 +111,10 @@ def yearly_values(series: pd.DataFrame) -> dict[int, float]:
 
 
 def long_term(yearly: dict[int, float], targets: pd.DataFrame, direction: str) -> ProgressMeasure:
-    """Open SDG progress of the yearly headline series towards the final numeric target."""
+    """Open SDG progress of the yearly headline series towards the final numeric target (a goal
+    printed without a year has no target year: the measure then runs without a target)."""
     numeric = status.numeric_targets(targets)
+    numeric = numeric[numeric.year.notna()]
     final = numeric.sort_values("year").iloc[-1] if not numeric.empty else None
     years = sorted(yearly)
     return progress_measure(

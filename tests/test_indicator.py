@@ -1,0 +1,48 @@
+"""The indicator page's logic for every indicator of the shipped catalogue (no Streamlit): the load
+test found two indicators whose page crashed (a goal printed without a year)."""
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from vlboard import access, charts, indicator, periods, status
+
+
+@pytest.fixture(scope="module")
+def snap(shipped_data):
+    s = access.Snapshot.current(shipped_data)
+    yield s
+    s.con.close()
+
+
+def test_every_indicator_page_builds(snap):
+    baselines = snap.q("baselines")
+    yearless = []
+    for code in snap.q("indicator_list").code:
+        meta = snap.q("indicator_meta", code=code).iloc[0]
+        targets = snap.q("indicator_targets", code=code)
+        series = snap.q("indicator_series", code=code, include_demo=True)
+        results = snap.q("indicator_results", code=code)
+        if targets.year.isna().any():
+            yearless.append(code)
+        period = indicator.judgement_period(None, results)
+        pace = indicator.pace_frame(targets, baselines, code, periods.parse_period(period).end) if period else None
+        charts.trend(series, targets, title=code, unit=meta["unit"], pace=pace)
+        indicator.long_term(indicator.yearly_values(series), targets, meta["direction"])
+        table = indicator.targets_table(targets, meta["unit"])
+        assert "<NA>" not in set(table["Năm"]), code
+        indicator.results_table(results, meta["unit"], targets)
+    assert {"KH67-NV-04", "KHCN-2025-III.1.a.T1"} <= set(yearless)
+
+
+def test_goal_without_a_year_in_the_page_tables():
+    targets = pd.DataFrame({"year": pd.array([None, 2025], dtype="Int32"), "comparator": [">=", ">="],
+                            "value": [2.0, 1.5], "value_high": [None, None], "raw": ["ít nhất 2", "1,5"]})
+    table = indicator.targets_table(targets, "nền tảng")
+    assert table["Năm"].tolist() == [indicator.NO_YEAR, "2025"]
+    m = indicator.long_term({2024: 1.0, 2025: 1.4}, targets, "higher")
+    assert m.method == 2  # the dated target is the horizon
+    alone = indicator.long_term({2024: 1.0, 2025: 1.4}, targets.iloc[:1], "higher")
+    assert alone.method == 1 and alone.status != "not_available"  # no target year: the trend alone
+    assert status.pace(targets.iloc[:1], None, dt.date(2025, 12, 31), 1.0) == (None, None, None)
