@@ -42,9 +42,10 @@ def rss_mb(pid: int) -> float:
 
 
 @contextlib.contextmanager
-def served_process(data_root: Path):
+def served_process(data_root: Path, env: dict[str, str] | None = None):
+    """``streamlit run app.py`` on ``data_root``; ``env`` adds variables (e.g. STREAMLIT_* options)."""
     port = free_port()
-    env = {**os.environ, "VLBOARD_DATA": str(data_root)}
+    env = {**os.environ, **(env or {}), "VLBOARD_DATA": str(data_root)}
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
