@@ -120,8 +120,7 @@ def unit_rollup_project(con: duckdb.DuckDBPyConnection, year: int, end: dt.date)
     """The project's path: status rows of the year (SQL, cached per period) → counts per unit."""
     from vlboard import rollups
 
-    con.execute("delete from status_rows_cache")
-    db._PREPARED[id(con)] = set()  # measure the full computation each time, not the cache
+    db.forget_status(con)  # measure the full computation each time, not the cache
     units = queries.run(con, "status_units", year=year, period_end=end, include_demo=True)
     counts = rollups.by_unit(units)
     return counts.set_index("unit_code")[["achieved", "near", "not_achieved", "no_data", "not_due", "qualitative",
@@ -270,8 +269,7 @@ def one_size(base: snapshots.DataDir, n_rows: int, repeat: int) -> dict:
                "completeness_duckdb": timed(lambda: completeness_project(con, "2025"), repeat),
                "completeness_pandas": timed(lambda: completeness_pandas(snapshot, "2025"), repeat),
                "n_subjects": len(c),
-               "scorecard": timed(lambda: (con.execute("delete from status_rows_cache"),
-                                           db._PREPARED.__setitem__(id(con), set()),
+               "scorecard": timed(lambda: (db.forget_status(con),
                                            queries.run(con, "status_indicators", year=2025, period_end=end,
                                                        include_demo=True)), repeat),
                "rows_counted": int(ours.n.sum())}
