@@ -46,3 +46,13 @@ def test_goal_without_a_year_in_the_page_tables():
     alone = indicator.long_term({2024: 1.0, 2025: 1.4}, targets.iloc[:1], "higher")
     assert alone.method == 1 and alone.status != "not_available"  # no target year: the trend alone
     assert status.pace(targets.iloc[:1], None, dt.date(2025, 12, 31), 1.0) == (None, None, None)
+
+
+def test_why_line_names_a_goal_without_a_year():
+    targets = pd.DataFrame({"year": pd.array([None], dtype="Int32"), "comparator": [">="], "value": [2.0],
+                            "value_high": [None], "raw": ["ít nhất 2"]})
+    row = {"status": "no_target", "explanation": "Văn bản không ghi mục tiêu số"}
+    assert indicator.explanation(row, targets) == "Mục tiêu không ghi năm (ít nhất 2): không đánh giá theo từng kỳ"
+    dated = targets.assign(year=pd.array([2025], dtype="Int32"))
+    assert indicator.explanation(row, dated) == row["explanation"]
+    assert indicator.explanation({**row, "status": "achieved"}, targets) == row["explanation"]

@@ -29,7 +29,7 @@ if period is not None:
     card = ui.full_scorecard(live, period, f.include_demo)  # cached per snapshot and period
     row = card[card.indicator_code == code].iloc[0]
     st.markdown(f"**{row.status_label}** — {overview.period_label(period)}")
-    st.markdown(formatting.md_escape(row.explanation))  # holds the catalogue's unit text
+    st.markdown(formatting.md_escape(indicator.explanation(row, targets)))  # holds catalogue text
 
 series = live.q("indicator_series", code=code, include_demo=f.include_demo)
 date = page.date

@@ -53,6 +53,17 @@ def targets_table(targets: pd.DataFrame, unit: str | None) -> pd.DataFrame:
     })
 
 
+def explanation(row, targets: pd.DataFrame) -> str:
+    """The scorecard's "why" line; for an indicator whose only numeric goal has no year it says so
+    instead of "no numeric target" (the status is not judged per period against a yearless goal)."""
+    numeric = status.numeric_targets(targets)
+    undated = numeric[numeric.year.isna()]
+    if row["status"] == "no_target" and len(undated) and numeric.year.notna().sum() == 0:
+        raw = "; ".join(undated.raw.fillna("").astype(str).str.strip().replace("", pd.NA).dropna())
+        return f"Mục tiêu không ghi năm ({raw or 'không rõ'}): không đánh giá theo từng kỳ"
+    return row["explanation"]
+
+
 def pace_frame(targets: pd.DataFrame, baselines: pd.DataFrame, code: str, when) -> pd.DataFrame | None:
     """The two ends of the pace line for the trend chart (None when there is none)."""
     row = baselines[baselines.indicator_code == code]
