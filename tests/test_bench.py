@@ -1,6 +1,8 @@
 """The benchmark runs on small data and the DuckDB path equals the pandas baseline (no timings)."""
 
-from vlboard import bench
+import datetime as dt
+
+from vlboard import bench, db, snapshots
 
 
 def test_small_bench_agrees_with_pandas(shipped_data):
@@ -10,6 +12,7 @@ def test_small_bench_agrees_with_pandas(shipped_data):
     text = bench.render([out])
     assert "| 20,000 |" in text and "pandas baseline" in text
     assert out["n_subjects"] > 124 and "Reporting completeness" in text  # communes, synthetic ones too
+    assert out["n_agencies"] > 20 and out["agency_rows_counted"] > out["n_agencies"] and "Per-agency" in text
 
 
 def test_rules_join_counts_what_the_roll_up_judges(shipped_data):
@@ -27,3 +30,19 @@ def test_rules_join_counts_what_the_roll_up_judges(shipped_data):
         assert 0 < real < with_value  # demo rows are left out when asked
     finally:
         snap.con.close()
+
+
+def test_agency_baseline_disagrees_when_an_answer_is_wrong(shipped_data, monkeypatch):
+    """The pandas baseline is computed independently: with every headline status forced to
+    'achieved' it no longer matches the project's counts."""
+    _, path, _ = snapshots.current(shipped_data)
+    con = db.open_snapshot(path)
+    try:
+        end = dt.date(2025, 12, 31)
+        right = bench.agency_rollup_project(con, 2025, end).astype(int)
+        assert right.equals(bench.agency_rollup_pandas(path, 2025, end).astype(int))
+        real = bench._headline
+        monkeypatch.setattr(bench, "_headline", lambda rows, cfg: real(rows, cfg).assign(status="achieved"))
+        assert not right.equals(bench.agency_rollup_pandas(path, 2025, end).astype(int))
+    finally:
+        con.close()
