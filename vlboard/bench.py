@@ -358,6 +358,17 @@ def _fmt(t: dict) -> str:
     return f"{t['median']:.3f} ({t['min']:.3f}–{t['max']:.3f})"
 
 
+def _versus_table(results: list[dict], key: str, count: str, label: str) -> list[str]:
+    """Rows of a small 'vlboard vs pandas' table for one roll-up (``key``_duckdb / ``key``_pandas)."""
+    lines = [f"| rows | {label} | vlboard s | pandas s | speed-up |", "|---:|---:|---:|---:|---:|"]
+    for r in results:
+        if f"{key}_duckdb" in r:
+            ours, theirs = r[f"{key}_duckdb"], r[f"{key}_pandas"]
+            lines.append(f"| {r['rows']:,} | {r[count]:,} | {_fmt(ours)} | {_fmt(theirs)} | "
+                         f"{theirs['median'] / ours['median']:.1f}× |")
+    return lines
+
+
 def render(results: list[dict]) -> str:
     lines = [
         "# Benchmarks",
@@ -404,22 +415,12 @@ def render(results: list[dict]) -> str:
         "*Reporting completeness* for the year 2025 (every commune, synthetic ones included, and every lead "
         "agency: reports expected by the reporting rules, received, on time) through `sql/completeness.sql` "
         "against the same counts in pandas from the parquet files, asserted equal:", "",
-        "| rows | subjects | vlboard s | pandas s | speed-up |", "|---:|---:|---:|---:|---:|"]
-    for r in results:
-        if "completeness_duckdb" in r:
-            lines.append(f"| {r['rows']:,} | {r['n_subjects']:,} | {_fmt(r['completeness_duckdb'])} | "
-                         f"{_fmt(r['completeness_pandas'])} | "
-                         f"{r['completeness_pandas']['median'] / r['completeness_duckdb']['median']:.1f}× |")
-    lines += ["", "*Per-agency roll-up* for 2025: every lead assignment's status (the agency's own figure where it "
-              "reported one, else the indicator's headline status: the province/city figure, else the communes' "
-              "figures aggregated by kind, else the one agency's) counted per agency: `sql/status_agencies.sql` + "
-              "`rollups.by_agency` against the same computation in pandas, asserted equal:", "",
-              "| rows | agencies | vlboard s | pandas s | speed-up |", "|---:|---:|---:|---:|---:|"]
-    for r in results:
-        if "agencies_duckdb" in r:
-            lines.append(f"| {r['rows']:,} | {r['n_agencies']:,} | {_fmt(r['agencies_duckdb'])} | "
-                         f"{_fmt(r['agencies_pandas'])} | "
-                         f"{r['agencies_pandas']['median'] / r['agencies_duckdb']['median']:.1f}× |")
+        *_versus_table(results, "completeness", "n_subjects", "subjects"),
+        "", "*Per-agency roll-up* for 2025: every lead assignment's status (the agency's own figure where it "
+        "reported one, else the indicator's headline status: the province/city figure, else the communes' "
+        "figures aggregated by kind, else the one agency's) counted per agency: `sql/status_agencies.sql` + "
+        "`rollups.by_agency` against the same computation in pandas, asserted equal:", "",
+        *_versus_table(results, "agencies", "n_agencies", "agencies")]
     lines += ["", "Reproduce: `.venv/bin/python -m vlboard bench --rows 100000,1000000,10000000`.", ""]
     return "\n".join(lines)
 
