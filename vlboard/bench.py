@@ -25,6 +25,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from vlboard import db, queries, snapshots
+from vlboard.status import STATUSES
 from vlboard.periods import parse_period
 
 MONTHS = 36  # 2023-01 … 2025-12
@@ -123,8 +124,7 @@ def unit_rollup_project(con: duckdb.DuckDBPyConnection, year: int, end: dt.date)
     db.forget_status(con)  # measure the full computation each time, not the cache
     units = queries.run(con, "status_units", year=year, period_end=end, include_demo=True)
     counts = rollups.by_unit(units)
-    return counts.set_index("unit_code")[["achieved", "near", "not_achieved", "no_data", "not_due", "qualitative",
-                                          "no_target"]].sort_index()
+    return counts.set_index("unit_code")[list(STATUSES)].sort_index()
 
 
 def _pandas_status_rows(snapshot: Path, year: int, end: dt.date) -> pd.DataFrame:
@@ -174,10 +174,7 @@ def unit_rollup_pandas(snapshot: Path, year: int, end: dt.date) -> pd.DataFrame:
     rows = _pandas_status_rows(snapshot, year, end)
     rows = rows[rows.level == "unit"]
     out = pd.crosstab(rows.unit_code, rows.status)
-    return out.reindex(columns=list(STATUS_COLS), fill_value=0).sort_index()
-
-
-STATUS_COLS = ("achieved", "near", "not_achieved", "no_data", "not_due", "qualitative", "no_target")
+    return out.reindex(columns=list(STATUSES), fill_value=0).sort_index()
 
 
 def _headline(rows: pd.DataFrame, cfg: pd.DataFrame) -> pd.DataFrame:
@@ -212,7 +209,7 @@ def agency_rollup_project(con: duckdb.DuckDBPyConnection, year: int, end: dt.dat
     db.forget_status(con)  # measure the full computation each time, not the cache
     rows = queries.run(con, "status_agencies", year=year, period_end=end, include_demo=True)
     counts = rollups.by_agency(rows, role="lead")
-    return counts.set_index("agency_code")[list(STATUS_COLS)].sort_index()
+    return counts.set_index("agency_code")[list(STATUSES)].sort_index()
 
 
 def agency_rollup_pandas(snapshot: Path, year: int, end: dt.date) -> pd.DataFrame:
@@ -229,7 +226,7 @@ def agency_rollup_pandas(snapshot: Path, year: int, end: dt.date) -> pd.DataFram
     mine = pd.Series(list(zip(asg.indicator_code, asg.agency_code)), index=asg.index).map(own)
     status = mine.fillna(asg.indicator_code.map(headline))
     out = pd.crosstab(asg.agency_code, status)
-    return out.reindex(columns=list(STATUS_COLS), fill_value=0).sort_index()
+    return out.reindex(columns=list(STATUSES), fill_value=0).sort_index()
 
 
 COMPLETENESS_COLS = ["subject_type", "subject_code", "expected", "received", "on_time"]

@@ -233,14 +233,13 @@ def trend(series: pd.DataFrame, targets: pd.DataFrame, *, title: str, unit: str 
                                  mode="lines+markers", name=SOURCES[source], showlegend=True,
                                  line=dict(color=colour, dash=dash), marker=dict(size=7),
                                  hovertemplate="%{x|%d/%m/%Y}: %{y:,.1f}<extra>" + SOURCES[source] + "</extra>"))
-    numeric = status.numeric_targets(targets).sort_values("year")
-    levels = numeric.value
-    for value, raw in zip(numeric[numeric.year.isna()].value, numeric[numeric.year.isna()].raw.fillna("")):
+    numeric, undated = status.dated_and_undated(targets)
+    numeric = numeric.sort_values("year")
+    for value, raw in zip(undated.value, undated.raw.fillna("")):
         # a goal printed without a year (for the whole programme): a level, not a point in time
         fig.add_hline(y=float(value), line=dict(color="#333333", dash="dot", width=1.5),
                       annotation=dict(text=_label(f"Mục tiêu chung, không nêu năm: {raw}"[:90]), showarrow=False,
                                       font=dict(size=11, color="#333333")), annotation_position="top left")
-    numeric = numeric[numeric.year.notna()]
     if not numeric.empty:
         fig.add_trace(go.Scatter(x=[pd.Timestamp(_year_end(y)) for y in numeric.year], y=numeric.value.tolist(),
                                  mode="markers+lines", name="Mục tiêu", showlegend=True,
@@ -256,7 +255,7 @@ def trend(series: pd.DataFrame, targets: pd.DataFrame, *, title: str, unit: str 
     _date_axes(fig, [x for t in fig.data for x in t.x])
     fig.update_yaxes(title_text=unit or "")
     if unit and unit.startswith("%"):
-        top = pd.concat([series.value, levels]).max()
+        top = pd.concat([series.value, numeric.value, undated.value]).max()
         fig.update_yaxes(range=[0, max(100.0, (0 if pd.isna(top) else float(top)) * 1.05)])
     if not fig.data:
         _empty(fig)

@@ -56,9 +56,8 @@ def targets_table(targets: pd.DataFrame, unit: str | None) -> pd.DataFrame:
 def explanation(row, targets: pd.DataFrame) -> str:
     """The scorecard's "why" line; for an indicator whose only numeric goal has no year it says so
     instead of "no numeric target" (the status is not judged per period against a yearless goal)."""
-    numeric = status.numeric_targets(targets)
-    undated = numeric[numeric.year.isna()]
-    if row["status"] == "no_target" and len(undated) and numeric.year.notna().sum() == 0:
+    dated, undated = status.dated_and_undated(targets)
+    if row["status"] == "no_target" and len(undated) and dated.empty:
         raw = "; ".join(undated.raw.fillna("").astype(str).str.strip().replace("", pd.NA).dropna())
         return f"Mục tiêu không ghi năm ({raw or 'không rõ'}): không đánh giá theo từng kỳ"
     return row["explanation"]
@@ -124,8 +123,7 @@ def yearly_values(series: pd.DataFrame) -> dict[int, float]:
 def long_term(yearly: dict[int, float], targets: pd.DataFrame, direction: str) -> ProgressMeasure:
     """Open SDG progress of the yearly headline series towards the final numeric target (a goal
     printed without a year has no target year: the measure then runs without a target)."""
-    numeric = status.numeric_targets(targets)
-    numeric = numeric[numeric.year.notna()]
+    numeric, _ = status.dated_and_undated(targets)
     final = numeric.sort_values("year").iloc[-1] if not numeric.empty else None
     years = sorted(yearly)
     return progress_measure(

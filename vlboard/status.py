@@ -128,11 +128,19 @@ def numeric_targets(targets: pd.DataFrame) -> pd.DataFrame:
     return targets[targets.comparator.isin([">=", ">", "<=", "<", "range"]) & targets.value.notna()]
 
 
+def dated_and_undated(targets: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The numeric targets with a year (points on the way) and those printed without one (a goal for
+    the whole programme: shown, but never a horizon for pace or progress)."""
+    numeric = numeric_targets(targets)
+    has_year = numeric.year.notna()
+    return numeric[has_year], numeric[~has_year]
+
+
 def final_target(targets: pd.DataFrame, year: int) -> pd.Series | None:
     """The horizon a result is judged against for pace: the nearest 2025/2030 (or last) target
     year at or after ``year``. ``targets``: one indicator's numeric targets (year, value); a
     target printed without a year (a whole-programme goal) has no horizon to pace against."""
-    targets = targets[targets.year.notna()]
+    targets, _ = dated_and_undated(targets)
     if targets.empty:
         return None
     horizons = targets[targets.year.isin([2025, 2030]) | (targets.year == targets.year.max())]
