@@ -15,23 +15,6 @@ def test_small_bench_agrees_with_pandas(shipped_data):
     assert out["n_agencies"] > 20 and out["agency_rows_counted"] > out["n_agencies"] and "Per-agency" in text
 
 
-def test_rules_join_counts_what_the_roll_up_judges(shipped_data):
-    """The 'join, no rule' figure is the same join as the roll-up: every result row lands in one pillar."""
-    from vlboard import access, queries
-
-    snap = access.Snapshot.current(shipped_data)
-    try:
-        judged = queries.run(snap.con, "status_all_results", include_demo=True)
-        joined = queries.run(snap.con, "bench_rules_join", include_demo=True)
-        with_value = snap.con.execute("select count(value) from results").fetchone()[0]
-        assert joined.n.sum() == with_value > 0
-        assert set(joined.pillar) == set(judged.pillar)
-        real = queries.run(snap.con, "bench_rules_join", include_demo=False).n.sum()
-        assert 0 < real < with_value  # demo rows are left out when asked
-    finally:
-        snap.con.close()
-
-
 def test_agency_baseline_disagrees_when_an_answer_is_wrong(shipped_data, monkeypatch):
     """The pandas baseline is computed independently: with every headline status forced to
     'achieved' it no longer matches the project's counts."""

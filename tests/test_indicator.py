@@ -56,3 +56,16 @@ def test_why_line_names_a_goal_without_a_year():
     dated = targets.assign(year=pd.array([2025], dtype="Int32"))
     assert indicator.explanation(row, dated) == row["explanation"]
     assert indicator.explanation({**row, "status": "achieved"}, targets) == row["explanation"]
+
+
+def test_results_table_says_how_each_value_stands_against_its_years_target(snap):
+    """Every judged row carries its status label and the year's target next to it; rows without a
+    target for their year (the documents' baselines, before any target year) say '–'."""
+    code = snap.con.execute("select indicator_code from results where year_status = 'near' "
+                            "group by all order by count(*) desc limit 1").fetchone()[0]
+    results = snap.q("indicator_results", code=code)
+    table = indicator.results_table(results, "%", snap.q("indicator_targets", code=code))
+    judged = table["Đánh giá"] != "–"
+    assert judged.sum() > 0 and status.label("near") in set(table["Đánh giá"])
+    assert (table.loc[judged, "Mục tiêu năm"] != "–").all()
+    assert list(judged) == [s in status.WITH_DATA for s in results.year_status]

@@ -11,24 +11,73 @@ import weakref
 from pathlib import Path
 
 import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from vlboard import schema
 
-MACROS_DIR = Path(__file__).with_name("sql") / "macros"
+SQL_DIR = Path(__file__).with_name("sql")
+MACROS_DIR = SQL_DIR / "macros"
 
 
-def open_snapshot(path: Path, *, threads: int = 2, memory_limit: str = "1GB") -> duckdb.DuckDBPyConnection:
+# the status rule and the per-result judgement: need only results_stored, indicators, targets and
+# status_config; the other macros (and the status cache table) read the results view, so they
+# come after it
+JUDGE_MACROS = ("10_status.sql", "15_year_status.sql")
+
+
+def _connect(threads: int, memory_limit: str) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(database=":memory:", config={"threads": threads, "memory_limit": memory_limit,
+                                                      "preserve_insertion_order": False})
+
+
+def _macros(con: duckdb.DuckDBPyConnection, judge: bool) -> None:
+    for macro in sorted(MACROS_DIR.glob("*.sql")):
+        if (macro.name in JUDGE_MACROS) == judge:
+            con.execute(macro.read_text(encoding="utf-8"))  # fixed definitions shipped with the code
+
+
+def open_snapshot(path: Path, *, threads: int = 2, memory_limit: str = "1GB",
+                  judge_on_read: bool = False) -> duckdb.DuckDBPyConnection:
     """A connection whose views (plans, indicators, targets, …, results) read ``path``'s parquet.
 
+    A snapshot of format 2 has no ``results.year_status``: its results view computes it with the
+    same macro the writer uses (``judge_on_read`` forces that path, for the benchmark).
     Share the connection per process and take ``con.cursor()`` per thread.
     """
-    con = duckdb.connect(database=":memory:", config={"threads": threads, "memory_limit": memory_limit,
-                                                     "preserve_insertion_order": False})
+    con = _connect(threads, memory_limit)
     for table in schema.TABLES:
         con.read_parquet(str(path / f"{table}.parquet")).create_view(table, replace=True)
-    for macro in sorted(MACROS_DIR.glob("*.sql")):
-        con.execute(macro.read_text(encoding="utf-8"))  # fixed definitions shipped with the code
+    con.read_parquet(str(path / "results.parquet")).select(
+        *schema.arrow_schema("results", derived=False).names).create_view("results_stored")
+    _macros(con, judge=True)
+    if judge_on_read or "year_status" not in pq.read_schema(path / "results.parquet").names:
+        con.execute("create or replace view results as select * from vl_judged()")
+    _macros(con, judge=False)
     return con
+
+
+def judge_results(tables: dict[str, pa.Table]) -> pa.Table:
+    """``tables["results"]`` with ``year_status`` computed (any value it came with is replaced):
+    each result's status against its own year's target, by the one status macro. Runs once per
+    snapshot written; the row order is kept."""
+    want = schema.arrow_schema("results", derived=False)
+    stored = tables["results"].select(want.names).cast(want)
+    keys = stored.select(["indicator_code", "year", "value"]).append_column(
+        "row_index", pa.array(np.arange(stored.num_rows, dtype=np.int64)))
+    con = _connect(threads=2, memory_limit="2GB")
+    try:
+        for name in ("indicators", "targets", "status_config"):
+            con.register(name, tables[name].cast(schema.arrow_schema(name)))
+        con.register("results_stored", keys)
+        _macros(con, judge=True)
+        judged = con.sql("select year_status from vl_judged() order by row_index").to_arrow_table()
+    finally:
+        con.close()
+    if judged.num_rows != stored.num_rows:  # a duplicated target or default row would multiply rows
+        raise ValueError(f"judge_results: {judged.num_rows} rows out of {stored.num_rows}")
+    return stored.append_column(schema.arrow_schema("results").field("year_status"), judged.column(0))
 
 
 # which periods a connection's status_rows_cache holds; keyed by the connection itself (weakly), so

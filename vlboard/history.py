@@ -32,7 +32,7 @@ def table(data: snapshots.DataDir) -> pd.DataFrame:
                          note=m.get("note"), parent=m.get("parent"),
                          results=tables.get("results", {}).get("rows"),
                          imports=tables.get("imports", {}).get("rows", 0), live=m["id"] == live,
-                         usable=m.get("format") == snapshots.FORMAT_VERSION))
+                         usable=m.get("format") in snapshots.READABLE_FORMATS))
     return pd.DataFrame(rows).sort_values("snapshot_id", ascending=False, ignore_index=True) if rows else \
         pd.DataFrame(columns=["snapshot_id", "created_at", "author", "action", "note", "parent", "results",
                               "imports", "live", "usable"])

@@ -74,8 +74,9 @@ def pace_frame(targets: pd.DataFrame, baselines: pd.DataFrame, code: str, when) 
 
 
 def results_table(results: pd.DataFrame, unit: str | None, targets: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Every value with its provenance (source kind, where, when, the document's words) and the
-    target of its year next to it."""
+    """Every value with its provenance (source kind, where, when, the document's words), the
+    target of its year next to it and how the value stands against that target (stored with the
+    result when the snapshot was written: results.year_status)."""
     by_year = {} if targets is None else {
         int(y): status.target_text(c, v, h, unit) for y, c, v, h in
         zip(targets.year, targets.comparator, targets.value, targets.value_high)
@@ -88,6 +89,7 @@ def results_table(results: pd.DataFrame, unit: str | None, targets: pd.DataFrame
         "Giá trị": [status.value_text(v, unit) if not pd.isna(v) else (t or "–")
                     for v, t in zip(results.value, results.value_text)],
         "Mục tiêu năm": [by_year.get(pd.Timestamp(d).year, "–") for d in results.period_end],
+        "Đánh giá": [status.label(s) if s in status.WITH_DATA else "–" for s in results.year_status],
         "Nguồn": results.source.map(lambda s: SOURCES.get(s, s)),
         "Thời điểm số liệu": results.as_of.map(formatting.date),
         "Mục": results.section.fillna(""),

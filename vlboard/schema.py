@@ -48,7 +48,10 @@ TABLES: dict[str, list[tuple[str, pa.DataType]]] = {
                 ("period_end", D), ("unit_code", S), ("agency_code", S), ("value", F), ("value_text", S),
                 ("numerator", F), ("denominator", F), ("as_of", D), ("source", S), ("reported_by", S),
                 ("reported_at", TS), ("plan", S), ("source_ref", S), ("quote", S), ("note", S),
-                ("evidence_url", S)],
+                ("evidence_url", S),
+                # derived when the snapshot is written (vlboard.db.judge_results): the result's status
+                # against the target of its own year (snapshot format 3)
+                ("year_status", S)],
     # audit of imports (Nhập số liệu): one row per accepted file, carried into every later snapshot
     "imports": [("import_id", S), ("imported_at", TS), ("username", S), ("role", S), ("scope_type", S),
                 ("scope_code", S), ("period", S), ("file_name", S), ("file_sha256", S), ("file_bytes", I),
@@ -65,8 +68,15 @@ STATUS_CONFIG_FILE = "status.toml"
 SOURCES = {"document": "Văn bản", "report": "Báo cáo", "demo": "Minh họa"}
 
 
-def arrow_schema(table: str) -> pa.Schema:
-    return pa.schema([pa.field(name, typ) for name, typ in TABLES[table]])
+# columns the snapshot writer computes from the other tables; never taken from its input
+DERIVED: dict[str, tuple[str, ...]] = {"results": ("year_status",)}
+
+
+def arrow_schema(table: str, *, derived: bool = True) -> pa.Schema:
+    """The table's columns and types; ``derived=False``: without the columns the writer computes
+    (what the writer takes as input, and what snapshots of format 2 hold)."""
+    skip = () if derived else DERIVED.get(table, ())
+    return pa.schema([pa.field(name, typ) for name, typ in TABLES[table] if name not in skip])
 
 
 def columns(table: str) -> list[str]:

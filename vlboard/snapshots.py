@@ -24,11 +24,12 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from vlboard import catalogue, demo, schema
+from vlboard import catalogue, db, demo, schema
 from vlboard.periods import parse_period
 
 MANIFEST = "manifest.json"
-FORMAT_VERSION = 2  # 2: results.note/evidence_url and the imports audit table
+FORMAT_VERSION = 3  # 2: results.note/evidence_url and the imports audit table; 3: results.year_status
+READABLE_FORMATS = (2, 3)  # format 2 is read with year_status computed on the fly (vlboard.db)
 HISTORY = "history.jsonl"
 LOCK = ".write.lock"
 
@@ -113,6 +114,9 @@ def verify(path: Path) -> dict:
     Returns the manifest; raises SnapshotError naming the first broken table.
     """
     manifest = read_manifest(path)
+    if manifest.get("format") not in READABLE_FORMATS:
+        raise SnapshotError(f"Bản dữ liệu {path.name}: định dạng {manifest.get('format')} quá cũ, cần dựng lại "
+                            "(«python -m vlboard build»)")
     for table in schema.TABLES:
         info = manifest.get("tables", {}).get(table)
         file = path / f"{table}.parquet"
@@ -124,7 +128,7 @@ def verify(path: Path) -> dict:
             got = pq.read_schema(file)
         except (pa.ArrowInvalid, OSError) as exc:
             raise SnapshotError(f"Bản dữ liệu {path.name}: không đọc được bảng «{table}» ({exc})") from exc
-        want = schema.arrow_schema(table)
+        want = schema.arrow_schema(table, derived=manifest["format"] >= 3)
         if [(f.name, f.type) for f in got] != [(f.name, f.type) for f in want]:
             raise SnapshotError(f"Bản dữ liệu {path.name}: bảng «{table}» sai cấu trúc cột")
     return manifest
@@ -189,6 +193,7 @@ def write_snapshot(data: DataDir, tables: dict[str, pa.Table], *, author: str, n
     missing = [t for t in schema.TABLES if t not in tables]
     if missing:
         raise SnapshotError(f"Thiếu bảng khi ghi bản dữ liệu: {', '.join(missing)}")
+    tables = {**tables, "results": db.judge_results(tables)}
     data.snapshots.mkdir(parents=True, exist_ok=True)
     parent = current_id(data)
     hashes = {t: content_hash(tables[t]) for t in schema.TABLES}

@@ -1,9 +1,9 @@
 -- grain: one row per result of one indicator (all units, agencies and sources), oldest first
--- columns: indicator_code, period, period_end, unit_code, unit_name, agency_code, agency_name, value, value_text, numerator, denominator, as_of, source, quote, section, note, evidence_url, reported_by
+-- columns: indicator_code, period, period_end, unit_code, unit_name, agency_code, agency_name, value, value_text, numerator, denominator, as_of, source, quote, section, note, evidence_url, reported_by, year_status
 -- params: $code
 select r.indicator_code, r.period, r.period_end, r.unit_code, u.name_vi as unit_name, r.agency_code,
        g.short_name as agency_name, r.value, r.value_text, r.numerator, r.denominator, r.as_of, r.source,
-       r.quote, d.section, r.note, r.evidence_url, r.reported_by
+       r.quote, d.section, r.note, r.evidence_url, r.reported_by, r.year_status
 from results r
 left join units u on u.unit_code = r.unit_code
 left join agencies g on g.code = r.agency_code

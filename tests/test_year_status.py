@@ -1,0 +1,112 @@
+"""results.year_status: each result judged against its own year's target when the snapshot is
+written (format 3), equal to the rule evaluated at read time; format-2 snapshots still read."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+
+import pyarrow.parquet as pq
+import pytest
+
+from vlboard import db, history, queries, schema, snapshots
+
+from .conftest import data_dir_with, tiny_tables
+
+D = dt.date
+
+
+def _row(rid, code, year, value, source="report"):
+    return dict(result_id=rid, indicator_code=code, period=str(year), period_type="year", year=year,
+                period_end=D(year, 12, 31), unit_code="tp", value=value, as_of=D(year, 12, 31), source=source)
+
+
+def stored(path) -> dict[str, str]:
+    t = pq.read_table(path / "results.parquet", columns=["result_id", "year_status"])
+    return dict(zip(t.column("result_id").to_pylist(), t.column("year_status").to_pylist()))
+
+
+def test_each_result_is_judged_against_its_own_years_target(tmp_path):
+    # C-01: 2024 ≥ 50, 2025 ≥ 70; T-01: 2025 > 80 only; C-02 qualitative; near band 0.9
+    results = [_row("a", "C-01", 2024, 60.0), _row("b", "C-01", 2025, 60.0), _row("c", "C-01", 2025, 64.0),
+               _row("d", "C-01", 2025, None), _row("e", "T-01", 2024, 99.0), _row("f", "T-01", 2025, 80.0),
+               _row("g", "C-02", 2025, None), _row("h", "C-01", 2025, 70.0, "demo")]
+    data = data_dir_with(tmp_path / "d", tiny_tables(results=results), "judged")
+    _, path, manifest = snapshots.current(data)
+    assert manifest["format"] == snapshots.FORMAT_VERSION == 3
+    assert stored(path) == {
+        "a": "achieved",      # 60 ≥ 2024's 50, though it would miss 2025's 70
+        "b": "not_achieved",  # 60 / 70 = 0.86 < 0.9
+        "c": "near",          # 64 / 70 = 0.91
+        "d": "no_data",
+        "e": "no_target",     # T-01 has no 2024 target: the 2025 one is not applied to 2024
+        "f": "near",          # strict: 80 is not > 80
+        "g": "qualitative",
+        "h": "achieved"}
+
+
+def test_a_status_given_by_the_writer_is_replaced_not_trusted(tmp_path):
+    tables = tiny_tables()
+    forged = tables["results"].set_column(schema.columns("results").index("year_status"), "year_status",
+                                          [["achieved"] * tables["results"].num_rows])
+    data = data_dir_with(tmp_path / "d", {**tables, "results": forged}, "forged")
+    assert stored(snapshots.current(data)[1]) == {"r1": "no_target", "r2": "not_achieved", "r3": "achieved"}
+
+
+def test_stored_status_equals_the_rule_at_read_time_on_the_shipped_data(shipped_data):
+    _, path, _ = snapshots.current(shipped_data)
+    fast, slow = db.open_snapshot(path), db.open_snapshot(path, judge_on_read=True)
+    try:
+        sql = "select result_id, year_status from results order by result_id"
+        a, b = fast.execute(sql).fetchall(), slow.execute(sql).fetchall()
+        assert a == b and len(a) > 1000
+        assert {s for _, s in a} >= {"achieved", "near", "not_achieved", "no_target"}
+        for demo in (True, False):
+            assert queries.run(fast, "status_all_results", include_demo=demo).equals(
+                queries.run(slow, "status_all_results", include_demo=demo))
+    finally:
+        fast.close()
+        slow.close()
+
+
+def as_format_2(data: snapshots.DataDir) -> str:
+    """Rewrite the live snapshot as format 2 wrote it: no results.year_status, format 2."""
+    sid, path, manifest = snapshots.current(data)
+    old = data.snapshots / f"{sid}-format2"
+    shutil.copytree(path, old)
+    table = pq.read_table(path / "results.parquet").drop(["year_status"])
+    pq.write_table(table, old / "results.parquet")
+    manifest["tables"]["results"]["sha256"] = snapshots._sha256(old / "results.parquet")
+    (old / snapshots.MANIFEST).write_text(json.dumps({**manifest, "id": old.name, "format": 2}), encoding="utf-8")
+    snapshots.switch_current(data, old.name)
+    return old.name
+
+
+def test_a_format_2_snapshot_still_reads_with_the_same_answers(shipped_data, tmp_path):
+    data = snapshots.DataDir(tmp_path / "copy")
+    shutil.copytree(shipped_data.root, data.root)
+    _, new_path, _ = snapshots.current(data)
+    old = as_format_2(data)
+    sid, old_path, manifest = snapshots.current(data)  # verifies: the older column set is accepted
+    assert sid == old and manifest["format"] == 2
+    assert "year_status" not in pq.read_schema(old_path / "results.parquet").names
+    new, legacy = db.open_snapshot(new_path), db.open_snapshot(old_path)
+    try:
+        for name, params in (("status_all_results", dict(include_demo=True)),
+                             ("status_indicators", dict(year=2025, period_end=D(2025, 12, 31), include_demo=True))):
+            assert queries.run(new, name, **params).equals(queries.run(legacy, name, **params)), name
+    finally:
+        new.close()
+        legacy.close()
+    assert history.table(data).set_index("snapshot_id").loc[old, "usable"]
+    # a rebuild from it carries on in the current format
+    again = snapshots.build(data)
+    assert snapshots.current(data)[2]["format"] == 3 and again != old
+
+
+def test_an_older_format_is_refused_in_vietnamese(tiny_data):
+    _, path, manifest = snapshots.current(tiny_data)
+    (path / snapshots.MANIFEST).write_text(json.dumps({**manifest, "format": 1}), encoding="utf-8")
+    with pytest.raises(snapshots.SnapshotError, match="định dạng 1 quá cũ"):
+        snapshots.verify(path)
