@@ -13,6 +13,9 @@ def test_small_bench_agrees_with_pandas(shipped_data):
     assert "| 20,000 |" in text and "pandas baseline" in text
     assert out["n_subjects"] > 124 and "Reporting completeness" in text  # communes, synthetic ones too
     assert out["n_agencies"] > 20 and out["agency_rows_counted"] > out["n_agencies"] and "Per-agency" in text
+    goals = bench.render_goals([out], {"pages": [{"warm": out["scorecard"]}]}, None)
+    assert "rule at read would be" in goals and "judge at write" in text
+    assert out["on_read"]["median"] > 0 and out["judge_write"]["median"] > 0
 
 
 def test_agency_baseline_disagrees_when_an_answer_is_wrong(shipped_data, monkeypatch):

@@ -397,7 +397,10 @@ def render(results: list[dict]) -> str:
         "(`db.judge_results`: the macro `vl_judged` of `sql/macros/15_year_status.sql` over the one status "
         "rule; column *judge at write*, paid once per build or import), and stored in `results.year_status`; "
         "the roll-up counts it. *rule at read* is the same roll-up with the rule evaluated at query time "
-        "instead (how a format-2 snapshot is read), asserted equal to the stored figures.",
+        "instead (how a format-2 snapshot is read), asserted equal to the stored figures. The roll-up can "
+        "come in under the bare scan: it reads the stored status (a short, dictionary-encoded text column) "
+        "where the bare scan decodes every value; the honest cost of the rule is *rule at read* plus, once, "
+        "*judge at write*.",
         "",
         "| rows | vlboard (DuckDB) s | pandas baseline s | speed-up | bare scan s | vlboard / bare | "
         "rule at read s | judge at write s | per-unit roll-up: vlboard s | per-unit: pandas s | speed-up | "
@@ -506,7 +509,10 @@ def render_goals(results: list[dict], pages: dict, large: dict | None) -> str:
             f"{ratio:.1f}× ({'; '.join(f'{k} {v:.1f}×' for k, v in others.items())})",
             min([ratio, *others.values()]) >= 5)
         floor = big["duckdb"]["median"] / big["bare_scan"]["median"]
-        add(f"roll-ups within 3× a bare DuckDB scan at {n} rows", f"{floor:.1f}×", floor <= 3)
+        read = big["on_read"]["median"] / big["bare_scan"]["median"]
+        add(f"roll-ups within 3× a bare DuckDB scan at {n} rows",
+            f"{floor:.1f}× (status stored at write, {big['judge_write']['median']:.2f} s once; "
+            f"rule at read would be {read:.1f}×)", floor <= 3)
     worst = max(r["warm"]["median"] for r in pages["pages"])
     add("every page < 300 ms on the shipped data (warm rerun)", f"slowest {worst * 1000:.0f} ms", worst < 0.3)
     if large:
