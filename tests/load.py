@@ -310,10 +310,11 @@ def load(data_root: Path, sessions: int = 20, seconds: float = 180, *, wall_shar
     pause of ``think`` seconds between actions), stop everything and return the figures."""
     codes = indicator_codes(data_root)
     ramp = min(20.0, seconds / 2.5) if ramp is None else ramp
-    before = set(descendants(os.getpid()))
     with served_process(data_root, env) as (url, proc), drain(proc.stderr) as log:
         run = asyncio.run(_drive(url, proc.pid, sessions, seconds, codes, wall_share, think, ramp))
-        during = {pid: st for pid, st in descendants(os.getpid()).items() if pid not in before}
+        # what the server started (not what else this process runs, e.g. a PNG export's Chromium
+        # kept by an earlier test in the same pytest process): all of it must be gone afterwards
+        during = descendants(proc.pid)
     server_pid, server_rc = proc.pid, proc.returncode
     leftover = _leftovers(during)
     stats: Stats = run["stats"]
