@@ -40,6 +40,12 @@ def test_default_period_prefers_newest_then_quarter():
                        "period_end": [dt.date(2025, 12, 31)] * 2 + [dt.date(2024, 12, 31)]})
     assert overview.default_period(df) == "2025-Q4"
     assert overview.default_period(df.iloc[:0]) is None
+    # the newest period whose values can be judged wins over a newer one that holds only values
+    # not due yet, which wins over one whose values have no numeric target at all
+    judged = df.assign(n_judged=[0, 0, 5], n_with_target=[3, 0, 5])
+    assert overview.default_period(judged) == "2024"
+    assert overview.default_period(judged.assign(n_judged=0)) == "2025"
+    assert overview.default_period(judged.assign(n_judged=0, n_with_target=0)) == "2025-Q4"
 
 
 def test_figures_table_formats_values_and_keeps_quotes():

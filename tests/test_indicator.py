@@ -26,8 +26,10 @@ def test_every_indicator_page_builds(snap):
         results = snap.q("indicator_results", code=code)
         if targets.year.isna().any():
             yearless.append(code)
-        period = indicator.judgement_period(None, results)
-        pace = indicator.pace_frame(targets, baselines, code, periods.parse_period(period).end) if period else None
+        pace = indicator.pace_frame(targets, baselines, code)
+        if pace is not None:  # the drawn path passes through every dated numeric target
+            dated, _ = status.dated_and_undated(targets)
+            assert len(pace) >= len(dated) and set(dated.value) <= set(pace.value), code
         charts.trend(series, targets, title=code, unit=meta["unit"], pace=pace)
         indicator.long_term(indicator.yearly_values(series), targets, meta["direction"])
         table = indicator.targets_table(targets, meta["unit"])
@@ -59,13 +61,24 @@ def test_why_line_names_a_goal_without_a_year():
 
 
 def test_results_table_says_how_each_value_stands_against_its_years_target(snap):
-    """Every judged row carries its status label and the year's target next to it; rows without a
-    target for their year (the documents' baselines, before any target year) say '–'."""
+    """Every judged row carries its status label and the target it is judged against next to it
+    (its year's, or the path's for a year without one)."""
     code = snap.con.execute("select indicator_code from results where year_status = 'near' "
                             "group by all order by count(*) desc limit 1").fetchone()[0]
     results = snap.q("indicator_results", code=code)
     table = indicator.results_table(results, "%", snap.q("indicator_targets", code=code))
     judged = table["Đánh giá"] != "–"
     assert judged.sum() > 0 and status.label("near") in set(table["Đánh giá"])
-    assert (table.loc[judged, "Mục tiêu năm"] != "–").all()
-    assert list(judged) == [s in status.WITH_DATA for s in results.year_status]
+    assert (table.loc[judged, "Mục tiêu áp dụng"] != "–").all()
+    assert list(judged) == [s in status.WITH_DATA or s == "not_due" for s in results.year_status]
+    # a year without a printed target (2026, between 2025 and 2030): judged on the path, shown as such
+    code = snap.con.execute("select indicator_code from results r where year = 2026 and year_status = 'near' "
+                            "and not exists (select 1 from targets t where t.indicator_code = r.indicator_code "
+                            "and t.year = 2026) and exists (select 1 from targets t where t.indicator_code = r.indicator_code "
+                            "and t.year = 2030 and t.comparator is not null) "
+                            "group by all order by count(*) desc limit 1").fetchone()[0]
+    results = snap.q("indicator_results", code=code)
+    table = indicator.results_table(results, "%", snap.q("indicator_targets", code=code))
+    on_path = table[table["Mục tiêu áp dụng"].str.startswith("lộ trình 2030")]
+    assert len(on_path) and set(on_path["Kỳ"].str[:4]) == {"2026"}
+    assert status.label("near") in set(on_path["Đánh giá"])

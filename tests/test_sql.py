@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from vlboard import db, queries, snapshots
+from vlboard import db, overview, queries, snapshots
 
 PARAMS = {"include_demo": True, "code": "C-01", "year": 2025, "period": "2025-Q3", "period_type": "quarter",
           "period_end": dt.date(2025, 9, 30), "n_units": 2, "n_rows": 100, "pillar": "xa_hoi_so",
@@ -42,10 +42,17 @@ def test_indicator_counts_respect_demo_filter(con):
     assert with_demo.n_indicators.sum() == 3
 
 
-def test_latest_period_needs_a_target_for_its_year(con):
-    periods = queries.run(con, "latest_period", include_demo=True)
-    assert periods.period.tolist() == ["2025-Q3"]  # T-01 has 2024 result but only a 2025 target
-    assert queries.run(con, "latest_period", include_demo=False).empty
+def test_latest_period_counts_what_can_be_judged(con):
+    """T-01's 2024 document figure has only a 2025 target and nothing before it to draw a path
+    from: a value with a target, not yet judged; the 2025-Q3 demo values are judged."""
+    periods = queries.run(con, "latest_period", include_demo=True).set_index("period")
+    assert periods.index.tolist() == ["2025-Q3", "2024"]
+    assert periods.loc["2025-Q3", "n_judged"] == 2 and periods.loc["2024", "n_judged"] == 0
+    assert periods.loc["2024", "n_with_target"] == 1
+    real = queries.run(con, "latest_period", include_demo=False)
+    assert real.period.tolist() == ["2024"]
+    assert overview.default_period(real) == "2024"  # nothing judged: the latest value with a target
+    assert overview.default_period(periods.reset_index()) == "2025-Q3"
 
 
 def test_wrong_parameters_are_refused(con):

@@ -36,7 +36,13 @@ CASES = [
     ("percent", 14, "range", 15, 20, "higher", "same", 0.9, "near"),
     ("percent", 7, "range", 15, 20, "higher", "same", 0.9, "not_achieved"),
     ("percent", 7, ">=", 10, None, "higher", "next", 0.9, "not_due"),          # target year ahead
-    ("percent", 12, ">=", 10, None, "higher", "next", 0.9, "achieved"),        # met early
+    ("percent", 12, ">=", 10, None, "higher", "next", 0.9, "not_due"),         # above a later target: still
+    # not due (no path to judge it against; counting it 'achieved' while a value below it is 'not due'
+    # made the documents-only gauges read 100%)
+    ("percent", 70, ">=", 80, None, "higher", "path", 0.9, "not_achieved"),    # behind the path counts
+    ("percent", 75, ">=", 80, None, "higher", "path", 0.9, "near"),
+    ("percent", 85, ">=", 80, None, "higher", "path", 0.9, "achieved"),        # ahead of the path
+    ("percent", None, ">=", 80, None, "higher", "path", 0.9, "no_data"),       # a path is due
     ("percent", None, ">=", 10, None, "higher", "next", 0.9, "not_due"),       # future, no data
     ("percent", None, ">=", 10, None, "higher", "same", 0.9, "no_data"),
     ("percent", None, ">=", 10, None, "higher", "previous", 0.9, "no_data"),
@@ -125,11 +131,44 @@ def test_pace_needs_a_baseline_before_the_result():
     assert status.pace(t, (dt.date(2024, 12, 31), 7.0), dt.date(2024, 12, 31), 7.0)[:2] == (None, None)
 
 
-def test_final_target_is_the_next_horizon():
+def test_applicable_target_same_path_next_previous():
     t = targets(("X", 2023, ">=", 50, None), ("X", 2025, ">=", 80, None), ("X", 2030, ">=", 100, None))
-    assert status.final_target(t, 2024).year == 2025
-    assert status.final_target(t, 2026).year == 2030
-    assert status.final_target(t, 2031).year == 2030
+    assert status.applicable_target(t, None, dt.date(2025, 9, 30)).basis == "same"
+    on_path = status.applicable_target(t, None, dt.date(2024, 12, 31))
+    assert (on_path.basis, on_path.target_year) == ("path", 2025)
+    assert on_path.target == pytest.approx(50 + 30 * 366 / 731)
+    later = status.applicable_target(t, None, dt.date(2026, 9, 30))
+    assert (later.basis, later.target_year) == ("path", 2030)
+    assert later.target == pytest.approx(80 + 20 * 273 / 1826)
+    assert status.applicable_target(t, None, dt.date(2031, 3, 31)).basis == "previous"
+    only_later = targets(("X", 2025, ">=", 80, None))
+    assert status.applicable_target(only_later, None, dt.date(2024, 12, 31)).basis == "next"
+    # the baseline (earliest real value) starts a path to the first target
+    with_base = status.applicable_target(only_later, (dt.date(2023, 12, 31), 40.0), dt.date(2024, 12, 31))
+    assert (with_base.basis, with_base.target) == ("path", pytest.approx(40 + 40 * 366 / 731))
+    # … but not when it is the judged figure itself
+    assert status.applicable_target(only_later, (dt.date(2024, 12, 31), 40.0), dt.date(2024, 12, 31)).basis == "next"
+
+
+def test_range_path_interpolates_both_bounds():
+    t = targets(("X", 2025, "range", 10, 20), ("X", 2030, "range", 20, 40))
+    a = status.applicable_target(t, None, dt.date(2027, 12, 31))
+    assert a.basis == "path" and a.comparator == "range"
+    assert a.target == pytest.approx(10 + 10 * 730 / 1826) and a.target_high == pytest.approx(20 + 20 * 730 / 1826)
+
+
+def test_not_due_figure_above_the_later_target_is_said():
+    row = dict(status="not_due", basis="next", target_year=2025, comparator=">=", target=80.0, measure_unit="%",
+               value=90.0, period="2024", source="document", direction="higher")
+    assert "đã đạt mức mục tiêu 2025 trước hạn" in status.explain(row)
+    assert status.explain({**row, "value": 70.0}).count("trước hạn") == 0
+
+
+def test_path_figure_is_named_as_the_path():
+    row = dict(status="near", basis="path", target_year=2030, comparator=">=", target=82.99, measure_unit="%",
+               value=78.0, period="2026-Q3", source="report", attainment=0.94, direction="higher")
+    assert status.explain(row).startswith("Lộ trình 2030 ≥ 83% (đến kỳ này)")
+    assert status.target_phrase("path", 2030) == "lộ trình 2030" and status.target_phrase("same", 2025) == "mục tiêu 2025"
 
 
 def test_explanation_line_names_target_value_source_and_pace():
@@ -170,9 +209,9 @@ def test_a_target_without_a_year_has_no_pace_line():
     indicator page crashed on it (found by the load test's deep links)."""
     t = targets(("X", None, ">=", 2, None))
     t["year"] = t.year.astype("Int32")
-    assert status.final_target(t, 2025) is None
+    assert status.applicable_target(t, None, dt.date(2025, 12, 31)) is None
     assert status.pace_path(t, (dt.date(2024, 12, 31), 1.0), dt.date(2025, 12, 31)) is None
     assert status.pace(t, None, dt.date(2025, 12, 31), 1.0) == (None, None, None)
     mixed = targets(("X", None, ">=", 2, None), ("X", 2025, ">=", 5, None))
     mixed["year"] = mixed.year.astype("Int32")
-    assert status.final_target(mixed, 2025).year == 2025
+    assert status.applicable_target(mixed, None, dt.date(2025, 12, 31)).target_year == 2025

@@ -1,5 +1,6 @@
-"""results.year_status: each result judged against its own year's target when the snapshot is
-written (format 3), equal to the rule evaluated at read time; format-2 snapshots still read."""
+"""results.year_status: each result judged against the target applicable at its own period end
+(its year's, else the path between the targets around it) when the snapshot is written (format 4),
+equal to the rule evaluated at read time; format-2 and format-3 snapshots still read, judged on read."""
 
 from __future__ import annotations
 
@@ -34,13 +35,14 @@ def test_each_result_is_judged_against_its_own_years_target(tmp_path):
                _row("g", "C-02", 2025, None), _row("h", "C-01", 2025, 70.0, "demo")]
     data = data_dir_with(tmp_path / "d", tiny_tables(results=results), "judged")
     _, path, manifest = snapshots.current(data)
-    assert manifest["format"] == snapshots.FORMAT_VERSION == 3
+    assert manifest["format"] == snapshots.FORMAT_VERSION == db.JUDGED_FORMAT == 4
     assert stored(path) == {
         "a": "achieved",      # 60 ≥ 2024's 50, though it would miss 2025's 70
         "b": "not_achieved",  # 60 / 70 = 0.86 < 0.9
         "c": "near",          # 64 / 70 = 0.91
         "d": "no_data",
-        "e": "no_target",     # T-01 has no 2024 target: the 2025 one is not applied to 2024
+        "e": "not_due",       # T-01 has no 2024 target and nothing earlier to draw a path from (e is
+                              # its own baseline): not due, however far above 2025's 80 it is
         "f": "near",          # strict: 80 is not > 80
         "g": "qualitative",
         "h": "achieved"}
@@ -51,7 +53,45 @@ def test_a_status_given_by_the_writer_is_replaced_not_trusted(tmp_path):
     forged = tables["results"].set_column(schema.columns("results").index("year_status"), "year_status",
                                           [["achieved"] * tables["results"].num_rows])
     data = data_dir_with(tmp_path / "d", {**tables, "results": forged}, "forged")
-    assert stored(snapshots.current(data)[1]) == {"r1": "no_target", "r2": "not_achieved", "r3": "achieved"}
+    assert stored(snapshots.current(data)[1]) == {"r1": "not_due", "r2": "not_achieved", "r3": "achieved"}
+
+
+def test_a_year_without_a_printed_target_is_judged_on_the_path(tmp_path):
+    """Between 2025 (≥ 70) and 2030 (≥ 100) the path for 31/12/2027 is 70 + 30·730/1826 ≈ 81,99:
+    behind it counts as much as ahead of it."""
+    targets = [dict(indicator_code="C-01", year=2025, comparator=">=", value=70.0, raw="70%"),
+               dict(indicator_code="C-01", year=2030, comparator=">=", value=100.0, raw="100%"),
+               dict(indicator_code="T-01", year=2025, comparator=">", value=80.0, raw=">80%")]
+    results = [_row("ahead", "C-01", 2027, 83.0), _row("near", "C-01", 2027, 75.0),
+               _row("behind", "C-01", 2027, 60.0), _row("missing", "C-01", 2027, None),
+               _row("base", "T-01", 2023, 40.0, "document"),  # T-01's baseline starts a path to 2025
+               _row("t24", "T-01", 2024, 55.0), _row("t24demo", "T-01", 2024, 70.0, "demo")]
+    data = data_dir_with(tmp_path / "d", tiny_tables(targets=targets, results=results), "path")
+    got = stored(snapshots.current(data)[1])
+    # T-01 on 31/12/2024: 40 + 40·366/731 ≈ 60,03 → 55 is 91,6 % of it, the demo 70 is above it
+    assert got == {"ahead": "achieved", "near": "near", "behind": "not_achieved", "missing": "no_data",
+                   "base": "not_due", "t24": "near", "t24demo": "achieved"}
+
+
+def test_a_format_3_snapshot_is_judged_again_on_read(shipped_data, tmp_path):
+    """Format 3 stored year_status under the rule without the path: it must not be trusted."""
+    data = snapshots.DataDir(tmp_path / "copy")
+    shutil.copytree(shipped_data.root, data.root)
+    sid, path, manifest = snapshots.current(data)
+    table = pq.read_table(path / "results.parquet")
+    table = table.set_column(table.schema.get_field_index("year_status"), "year_status",
+                             [["achieved"] * table.num_rows])
+    pq.write_table(table, path / "results.parquet")
+    manifest["tables"]["results"]["sha256"] = snapshots._sha256(path / "results.parquet")
+    (path / snapshots.MANIFEST).write_text(json.dumps({**manifest, "format": 3}), encoding="utf-8")
+    assert snapshots.current(data)[2]["format"] == 3
+    con, fresh = db.open_snapshot(path), db.open_snapshot(shipped_data.root / "snapshots" / sid)
+    try:
+        sql = "select result_id, year_status from results order by result_id"
+        assert con.execute(sql).fetchall() == fresh.execute(sql).fetchall()
+    finally:
+        con.close()
+        fresh.close()
 
 
 def test_stored_status_equals_the_rule_at_read_time_on_the_shipped_data(shipped_data):
@@ -61,7 +101,7 @@ def test_stored_status_equals_the_rule_at_read_time_on_the_shipped_data(shipped_
         sql = "select result_id, year_status from results order by result_id"
         a, b = fast.execute(sql).fetchall(), slow.execute(sql).fetchall()
         assert a == b and len(a) > 1000
-        assert {s for _, s in a} >= {"achieved", "near", "not_achieved", "no_target"}
+        assert {s for _, s in a} >= {"achieved", "near", "not_achieved", "not_due"}
         for demo in (True, False):
             assert queries.run(fast, "status_all_results", include_demo=demo).equals(
                 queries.run(slow, "status_all_results", include_demo=demo))
@@ -102,7 +142,7 @@ def test_a_format_2_snapshot_still_reads_with_the_same_answers(shipped_data, tmp
     assert history.table(data).set_index("snapshot_id").loc[old, "usable"]
     # a rebuild from it carries on in the current format
     again = snapshots.build(data)
-    assert snapshots.current(data)[2]["format"] == 3 and again != old
+    assert snapshots.current(data)[2]["format"] == 4 and again != old
 
 
 def test_an_older_format_is_refused_in_vietnamese(tiny_data):

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from vlboard import charts, formatting, indicator, overview, periods, ui
+from vlboard import charts, formatting, indicator, overview, ui
 
 page = ui.start("Chi tiết chỉ tiêu")
 live, f = page.live, page.f
@@ -33,7 +33,7 @@ if period is not None:
 
 series = live.q("indicator_series", code=code, include_demo=f.include_demo)
 date = page.date
-pace = indicator.pace_frame(targets, live.q("baselines"), code, periods.parse_period(period).end) if period else None
+pace = indicator.pace_frame(targets, live.q("baselines"), code)
 ui.chart(charts.trend(series, targets, title=f"{code}: thực hiện, mục tiêu và lộ trình", unit=meta["unit"],
                       data_date=date, note="Có số liệu minh họa" if "demo" in set(series.source) else None,
                       pace=pace), f"{code} xu huong")

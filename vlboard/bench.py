@@ -100,19 +100,44 @@ def _numpy_status(df: pd.DataFrame, cfg: pd.DataFrame) -> np.ndarray:
     nxt = (df.basis == "next").to_numpy() if "basis" in df else np.zeros(len(df), bool)
     return np.select(
         [df.kind.isin(["qualitative", "referenced"]).to_numpy() | (comp == "done"), (comp == "") | np.isnan(t),
-         np.isnan(v) & nxt, np.isnan(v), met, nxt, att >= near.fillna(default).to_numpy(float)],
-        ["qualitative", "no_target", "not_due", "no_data", "achieved", "not_due", "near"], "not_achieved")
+         nxt, np.isnan(v), met, att >= near.fillna(default).to_numpy(float)],
+        ["qualitative", "no_target", "not_due", "no_data", "achieved", "near"], "not_achieved")
+
+
+def _pandas_baselines(res: pd.DataFrame) -> dict:
+    """indicator → (date, value) of its earliest real value (where its path starts)."""
+    real = res[(res.source != "demo") & res.value.notna() & np.isfinite(res.value.astype(float))]
+    first = real.sort_values(["period_end", "as_of", "result_id"]).drop_duplicates("indicator_code")
+    return {c: (pd.Timestamp(d).date(), float(v)) for c, d, v in zip(first.indicator_code, first.period_end, first.value)}
+
+
+def _pandas_applicable(tgt: pd.DataFrame, bases: dict, pairs: pd.DataFrame) -> pd.DataFrame:
+    """The applicable target (year's, else the path, else next/previous) for each (indicator_code,
+    period_end) pair, through the rule's Python form (``status.applicable_target``)."""
+    from vlboard import status as rule
+
+    by_code = dict(tuple(tgt.groupby("indicator_code")))
+    rows = []
+    for code, end in zip(pairs.indicator_code, pairs.period_end):
+        t = by_code.get(code)
+        a = None if t is None else rule.applicable_target(t, bases.get(code), pd.Timestamp(end).date())
+        rows.append((code, end, None, None, np.nan, np.nan) if a is None else
+                    (code, end, a.basis, a.comparator, a.target, np.nan if a.target_high is None else a.target_high))
+    return pd.DataFrame(rows, columns=["indicator_code", "period_end", "basis", "comparator", "target", "target_high"])
 
 
 def pandas_baseline(snapshot: Path, results_file: Path) -> pd.DataFrame:
     """What a careful analyst would write in pandas: read, merge, vectorised rule, group-by."""
-    res = pd.read_parquet(results_file, columns=["indicator_code", "year", "value"])
+    res = pd.read_parquet(results_file, columns=["indicator_code", "period_end", "value", "source", "as_of",
+                                                 "result_id"])
     ind = pd.read_parquet(snapshot / "indicators.parquet", columns=["code", "pillar", "kind", "direction"])
     tgt = pd.read_parquet(snapshot / "targets.parquet",
                           columns=["indicator_code", "year", "comparator", "value", "value_high"])
-    tgt = tgt[tgt.comparator.notna()].rename(columns={"value": "target", "value_high": "target_high"})
     cfg = pd.read_parquet(snapshot / "status_config.parquet")
-    df = res.merge(ind, left_on="indicator_code", right_on="code").merge(tgt, on=["indicator_code", "year"], how="left")
+    pairs = res[["indicator_code", "period_end"]].drop_duplicates()
+    applicable = _pandas_applicable(tgt, _pandas_baselines(res), pairs)
+    df = res.merge(ind, left_on="indicator_code", right_on="code").merge(
+        applicable, on=["indicator_code", "period_end"], how="left")
     status = _numpy_status(df, cfg)
     out = pd.DataFrame({"pillar": df.pillar.to_numpy(), "status": status})
     return out.groupby(["pillar", "status"]).size().rename("n").reset_index()
@@ -132,7 +157,7 @@ def _pandas_status_rows(snapshot: Path, year: int, end: dt.date) -> pd.DataFrame
     """vl_status_rows (sql/macros/20_scorecard.sql) written again in pandas, demo included: one row
     per indicator × subject that reported this year or last (and still existed when the year began),
     plus one headline row for every indicator nobody reported; the newest value in the year, the
-    applicable target (same year, else next, else previous), the status."""
+    applicable target (same year, else the path, else next, else previous), the status."""
     res = pd.read_parquet(snapshot / "results.parquet", columns=[
         "indicator_code", "unit_code", "agency_code", "year", "period_end", "value", "numerator", "denominator",
         "as_of", "source", "result_id"])
@@ -154,15 +179,12 @@ def _pandas_status_rows(snapshot: Path, year: int, end: dt.date) -> pd.DataFrame
               .drop_duplicates(key)[[*key, "value", "numerator", "denominator", "period_end", "source"]])
     nobody = ind[~ind.code.isin(subjects.indicator_code)].code
     grid = pd.concat([subjects, pd.DataFrame({"indicator_code": nobody, "unit_code": None, "agency_code": None})])
-    same = tgt[tgt.year == year].set_index("indicator_code")
-    nxt = tgt[tgt.year > year].sort_values("year").drop_duplicates("indicator_code").set_index("indicator_code")
-    prv = tgt[tgt.year < year].sort_values("year").drop_duplicates("indicator_code", keep="last").set_index(
-        "indicator_code")
-    pick = same.combine_first(nxt).combine_first(prv)
-    basis = pd.Series("previous", index=pick.index).mask(pick.year > year, "next").mask(pick.year == year, "same")
+    everything = pd.read_parquet(snapshot / "results.parquet", columns=[
+        "indicator_code", "period_end", "value", "source", "as_of", "result_id"])
+    pick = _pandas_applicable(tgt, _pandas_baselines(everything),
+                              pd.DataFrame({"indicator_code": ind.code, "period_end": end})).set_index("indicator_code")
     df = grid.merge(latest, on=key, how="left").merge(ind, left_on="indicator_code", right_on="code")
-    df = df.join(pick.rename(columns={"value": "target", "value_high": "target_high"})[
-        ["comparator", "target", "target_high"]], on="indicator_code").join(basis.rename("basis"), on="indicator_code")
+    df = df.join(pick[["comparator", "target", "target_high", "basis"]], on="indicator_code")
     level = df.unit_code.map(units.set_index("unit_code").level)
     df["level"] = np.where(df.agency_code.notna(), "agency",
                            np.where(df.unit_code.isna() | level.isin(["tinh", "thanh_pho"]), "headline", "unit"))

@@ -223,7 +223,8 @@ def _date_axes(fig: go.Figure, dates, *, small: bool = False) -> None:
 def trend(series: pd.DataFrame, targets: pd.DataFrame, *, title: str, unit: str | None,
           data_date: str | None = None, note: str | None = None, pace: pd.DataFrame | None = None) -> go.Figure:
     """One indicator over time: a line per source (demo dashed), the numeric targets as diamonds and,
-    when given, the pace line (``pace``: period_end, value) from the baseline to the final target."""
+    when given, the path (``pace``: period_end, value; lộ trình) from the baseline through every target,
+    the line a year without a printed target is judged against."""
     fig = go.Figure()
     series = series.sort_values("period_end")
     for source in [s for s in SOURCES if s in set(series.source)]:
@@ -242,12 +243,13 @@ def trend(series: pd.DataFrame, targets: pd.DataFrame, *, title: str, unit: str 
                                       font=dict(size=11, color="#333333")), annotation_position="top left")
     if not numeric.empty:
         fig.add_trace(go.Scatter(x=[pd.Timestamp(_year_end(y)) for y in numeric.year], y=numeric.value.tolist(),
-                                 mode="markers+lines", name="Mục tiêu", showlegend=True,
+                                 mode="markers" if pace is not None else "markers+lines", name="Mục tiêu",
+                                 showlegend=True,
                                  line=dict(color="#333333", dash="dot", width=1.5),
                                  marker=dict(symbol="diamond", size=11, color="#333333"),
                                  hovertext=[_label(r) for r in numeric.raw.fillna("")],
                                  hovertemplate="Mục tiêu %{x|%Y}: %{hovertext}<extra></extra>"))
-    if pace is not None and len(pace) == 2:
+    if pace is not None and len(pace) >= 2:
         fig.add_trace(go.Scatter(x=pd.to_datetime(pace.period_end).tolist(), y=pace.value.tolist(), mode="lines",
                                  name="Lộ trình", showlegend=True, line=dict(color="#0072B2", width=1, dash="dash"),
                                  hovertemplate="Lộ trình %{x|%d/%m/%Y}: %{y:,.1f}<extra></extra>"))

@@ -6,6 +6,7 @@ path or value is ever spliced into SQL text. Nothing connects at import time.
 
 from __future__ import annotations
 
+import json
 import threading
 import weakref
 from pathlib import Path
@@ -24,7 +25,7 @@ MACROS_DIR = SQL_DIR / "macros"
 # the status rule and the per-result judgement: need only results_stored, indicators, targets and
 # status_config; the other macros (and the status cache table) read the results view, so they
 # come after it
-JUDGE_MACROS = ("10_status.sql", "15_year_status.sql")
+JUDGE_MACROS = ("10_status.sql", "12_path.sql", "15_year_status.sql")
 
 
 def _connect(threads: int, memory_limit: str) -> duckdb.DuckDBPyConnection:
@@ -38,12 +39,24 @@ def _macros(con: duckdb.DuckDBPyConnection, judge: bool) -> None:
             con.execute(macro.read_text(encoding="utf-8"))  # fixed definitions shipped with the code
 
 
+JUDGED_FORMAT = 4  # the first snapshot format whose stored year_status follows today's rule
+
+
+def _format(path: Path) -> int:
+    """The snapshot's format from its manifest (0 when it cannot be read: judged on read)."""
+    try:
+        return int(json.loads((path / "manifest.json").read_text(encoding="utf-8")).get("format", 0))
+    except (OSError, ValueError, TypeError, AttributeError):
+        return 0
+
+
 def open_snapshot(path: Path, *, threads: int = 2, memory_limit: str = "1GB",
                   judge_on_read: bool = False) -> duckdb.DuckDBPyConnection:
     """A connection whose views (plans, indicators, targets, …, results) read ``path``'s parquet.
 
-    A snapshot of format 2 has no ``results.year_status``: its results view computes it with the
-    same macro the writer uses (``judge_on_read`` forces that path, for the benchmark).
+    A snapshot written before the current status rule (format 2 has no ``results.year_status``,
+    format 3 stored it under the rule without the path) gets a results view that computes it with
+    the macro the writer uses now (``judge_on_read`` forces that path, for the benchmark).
     Share the connection per process and take ``con.cursor()`` per thread.
     """
     con = _connect(threads, memory_limit)
@@ -52,7 +65,7 @@ def open_snapshot(path: Path, *, threads: int = 2, memory_limit: str = "1GB",
     con.read_parquet(str(path / "results.parquet")).select(
         *schema.arrow_schema("results", derived=False).names).create_view("results_stored")
     _macros(con, judge=True)
-    if judge_on_read or "year_status" not in pq.read_schema(path / "results.parquet").names:
+    if judge_on_read or _format(path) < JUDGED_FORMAT:
         con.execute("create or replace view results as select * from vl_judged()")
     _macros(con, judge=False)
     return con
@@ -64,7 +77,8 @@ def judge_results(tables: dict[str, pa.Table]) -> pa.Table:
     snapshot written; the row order is kept."""
     want = schema.arrow_schema("results", derived=False)
     stored = tables["results"].select(want.names).cast(want)
-    keys = stored.select(["indicator_code", "year", "value"]).append_column(
+    keys = stored.select(["indicator_code", "year", "period_end", "value", "source", "as_of",
+                          "result_id"]).append_column(
         "row_index", pa.array(np.arange(stored.num_rows, dtype=np.int64)))
     con = _connect(threads=2, memory_limit="2GB")
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from vlboard import formatting, status
@@ -63,24 +64,48 @@ def explanation(row, targets: pd.DataFrame) -> str:
     return row["explanation"]
 
 
-def pace_frame(targets: pd.DataFrame, baselines: pd.DataFrame, code: str, when) -> pd.DataFrame | None:
-    """The two ends of the pace line for the trend chart (None when there is none)."""
+def pace_frame(targets: pd.DataFrame, baselines: pd.DataFrame, code: str) -> pd.DataFrame | None:
+    """The points of the path (lộ trình) for the trend chart: the baseline, then every dated numeric
+    target at its year end; the same points the status judges a year without a target against
+    (``status.applicable_target``). None when there are fewer than two."""
     row = baselines[baselines.indicator_code == code]
     base = (pd.Timestamp(row.period_end.iloc[0]).date(), float(row.value.iloc[0])) if len(row) else None
-    path = status.pace_path(targets, base, when)
-    if path is None:
+    points = status.path_points(targets, base)
+    if len(points) < 2:
         return None
-    return pd.DataFrame({"period_end": [path[0][0], path[1][0]], "value": [path[0][1], path[1][1]]})
+    return pd.DataFrame({"period_end": [p.when for p in points], "value": [p.value for p in points]})
+
+
+def baseline_of(results: pd.DataFrame) -> tuple | None:
+    """The earliest real (document/report) value: where the path (lộ trình) starts."""
+    real = results[(results.source != "demo") & results.value.notna()]
+    real = real[np.isfinite(real.value.astype(float))]
+    if real.empty:
+        return None
+    first = real.sort_values(["period_end", "as_of"], kind="stable").iloc[0]
+    return pd.Timestamp(first.period_end).date(), float(first.value)
+
+
+def applicable_text(targets: pd.DataFrame | None, baseline, when, unit: str | None) -> str:
+    """What a value of date ``when`` is judged against, as shown: '≥ 90%' (its year's target),
+    'lộ trình 2030: ≥ 83%' (the path), 'mục tiêu 2025 (chưa đến kỳ): ≥ 80%'; '–' without one."""
+    if targets is None or when is None or pd.isna(when):
+        return "–"
+    a = status.applicable_target(targets, baseline, pd.Timestamp(when).date())
+    if a is None:
+        return "–"
+    text = status.target_text(a.comparator, a.target, a.target_high, unit)
+    return {"same": text, "path": f"lộ trình {a.target_year}: {text}",
+            "next": f"mục tiêu {a.target_year} (chưa đến kỳ): {text}",
+            "previous": f"mục tiêu {a.target_year} (đã qua): {text}"}[a.basis]
 
 
 def results_table(results: pd.DataFrame, unit: str | None, targets: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every value with its provenance (source kind, where, when, the document's words), the
-    target of its year next to it and how the value stands against that target (stored with the
-    result when the snapshot was written: results.year_status)."""
-    by_year = {} if targets is None else {
-        int(y): status.target_text(c, v, h, unit) for y, c, v, h in
-        zip(targets.year, targets.comparator, targets.value, targets.value_high)
-        if c not in (None, "done") and not pd.isna(v) and not pd.isna(y)}
+    target it is judged against next to it (its year's, or the path's for a year without one) and
+    how the value stands against it (stored with the result when the snapshot was written:
+    results.year_status)."""
+    base = baseline_of(results)
     where = results.unit_name.fillna("")
     where = where.where(results.agency_name.isna(), results.agency_name.fillna("") + " (cơ quan)")
     return pd.DataFrame({
@@ -88,8 +113,9 @@ def results_table(results: pd.DataFrame, unit: str | None, targets: pd.DataFrame
         "Đơn vị/cơ quan": where.replace("", "–"),
         "Giá trị": [status.value_text(v, unit) if not pd.isna(v) else (t or "–")
                     for v, t in zip(results.value, results.value_text)],
-        "Mục tiêu năm": [by_year.get(pd.Timestamp(d).year, "–") for d in results.period_end],
-        "Đánh giá": [status.label(s) if s in status.WITH_DATA else "–" for s in results.year_status],
+        "Mục tiêu áp dụng": [applicable_text(targets, base, d, unit) for d in results.period_end],
+        "Đánh giá": [status.label(s) if s in status.WITH_DATA else (status.label(s) if s == "not_due" else "–")
+                     for s in results.year_status],
         "Nguồn": results.source.map(lambda s: SOURCES.get(s, s)),
         "Thời điểm số liệu": results.as_of.map(formatting.date),
         "Mục": results.section.fillna(""),

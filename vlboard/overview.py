@@ -47,11 +47,20 @@ def data_dates(by_source: pd.DataFrame) -> DataDates:
 
 
 def default_period(periods: pd.DataFrame) -> str | None:
-    """The most recent period with both targets and results (quarter before year on a tie)."""
+    """The period a screen opens on: the latest with a value judged against its applicable target
+    (its year's, or the path between the targets around it); failing that the latest with a value
+    that has a numeric target (not due yet); failing that the latest with any value. A quarter
+    comes before the year that ends with it. ``periods``: the query latest_period."""
     if periods.empty:
         return None
-    ordered = periods.assign(rank=periods.period_type.map({"month": 0, "quarter": 1, "year": 2}))
-    return ordered.sort_values(["period_end", "rank"], ascending=[False, True]).iloc[0]["period"]
+    ordered = periods.assign(rank=periods.period_type.map({"month": 0, "quarter": 1, "year": 2}).fillna(3))
+    ordered = ordered.sort_values(["period_end", "rank"], ascending=[False, True])
+    for column in ("n_judged", "n_with_target"):
+        if column in ordered:
+            hit = ordered[ordered[column].fillna(0) > 0]
+            if not hit.empty:
+                return hit.iloc[0]["period"]
+    return ordered.iloc[0]["period"]
 
 
 def plans_table(plans: pd.DataFrame) -> pd.DataFrame:

@@ -28,8 +28,10 @@ from vlboard import catalogue, db, demo, schema
 from vlboard.periods import parse_period
 
 MANIFEST = "manifest.json"
-FORMAT_VERSION = 3  # 2: results.note/evidence_url and the imports audit table; 3: results.year_status
-READABLE_FORMATS = (2, 3)  # format 2 is read with year_status computed on the fly (vlboard.db)
+# 2: results.note/evidence_url and the imports audit table; 3: results.year_status; 4: year_status
+# judged against the path between targets for years without one (sql/macros/12_path.sql)
+FORMAT_VERSION = 4
+READABLE_FORMATS = (2, 3, 4)  # formats 2 and 3 are read with year_status computed on the fly (vlboard.db)
 HISTORY = "history.jsonl"
 LOCK = ".write.lock"
 

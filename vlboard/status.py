@@ -107,17 +107,20 @@ def classify(kind, value, comparator, target, target_high=None, direction="highe
         return "qualitative"
     if comparator is None or target is None:
         return "no_target"
+    if basis == "next":  # no path to a later target: not due, whatever the value (ahead or behind)
+        return "not_due"
     if value is None:
-        return "not_due" if basis == "next" else "no_data"
+        return "no_data"
     if met(value, comparator, target, _num(target_high), direction):
         return "achieved"
-    if basis == "next":
-        return "not_due"
     a = attainment(value, comparator, target, target_high, direction)
     return "near" if a is not None and a >= near else "not_achieved"
 
 
-# ----------------------------------------------------------------------------------------- pace
+# ------------------------------------------------------------------------------ path and pace
+
+BASIS_WORDS = {"same": "Mục tiêu", "path": "Lộ trình", "next": "Mục tiêu", "previous": "Mục tiêu"}
+
 
 def _year_end(year: int) -> dt.date:
     return dt.date(int(year), 12, 31)
@@ -136,55 +139,103 @@ def dated_and_undated(targets: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame
     return numeric[has_year], numeric[~has_year]
 
 
-def final_target(targets: pd.DataFrame, year: int) -> pd.Series | None:
-    """The horizon a result is judged against for pace: the nearest 2025/2030 (or last) target
-    year at or after ``year``. ``targets``: one indicator's numeric targets (year, value); a
-    target printed without a year (a whole-programme goal) has no horizon to pace against."""
-    targets, _ = dated_and_undated(targets)
-    if targets.empty:
+@dataclass(frozen=True)
+class PathPoint:
+    when: dt.date
+    value: float
+    value_high: float | None  # the upper bound of a range target, as stored
+    comparator: str | None  # None for the baseline
+    year: int | None
+    raw: str | None
+
+    @property
+    def high(self) -> float:
+        return self.value if self.value_high is None else self.value_high
+
+
+def path_points(targets: pd.DataFrame, baseline: tuple[dt.date, float] | None) -> list[PathPoint]:
+    """The points of the indicator's path (lộ trình): every dated numeric target at the end of its
+    year and, before the first of them, the baseline (its earliest real value). The rule of
+    ``vl_path_segments`` in ``sql/macros/12_path.sql``."""
+    dated, _ = dated_and_undated(targets)
+    points = [PathPoint(_year_end(r.year), float(r.value), _num(getattr(r, "value_high", None)),
+                        r.comparator, int(r.year), getattr(r, "raw", None))
+              for r in dated.sort_values("year").itertuples()]
+    if points and baseline is not None and _num(baseline[1]) is not None \
+            and math.isfinite(float(baseline[1])) and baseline[0] < points[0].when:
+        points.insert(0, PathPoint(baseline[0], float(baseline[1]), None, None, None, None))
+    return points
+
+
+def _along(a: float, b: float, t0: dt.date, t1: dt.date, when: dt.date) -> float:
+    return a + (b - a) * (when - t0).days / max(1, (t1 - t0).days)
+
+
+@dataclass(frozen=True)
+class Applicable:
+    """The target a figure of a given date is judged against (see ``sql/macros/12_path.sql``)."""
+    basis: str  # same | path | next | previous
+    target_year: int
+    comparator: str
+    target: float
+    target_high: float | None
+    raw: str | None
+
+
+def applicable_target(targets: pd.DataFrame, baseline: tuple[dt.date, float] | None,
+                      when: dt.date) -> Applicable | None:
+    """The year's printed target; else the straight path between the points around ``when``; else
+    the next target (no path: not due); else the last one. None without a dated numeric target.
+    The rule of ``vl_targets_at``; a test checks both on every shipped indicator."""
+    points = path_points(targets, baseline)
+    dated = [p for p in points if p.year is not None]
+    if not dated:
         return None
-    horizons = targets[targets.year.isin([2025, 2030]) | (targets.year == targets.year.max())]
-    ahead = horizons[horizons.year >= year]
-    row = (ahead if not ahead.empty else horizons).sort_values("year")
-    return row.iloc[0] if not ahead.empty else row.iloc[-1]
+    for p in dated:
+        if p.year == when.year:
+            return Applicable("same", p.year, p.comparator, p.value, p.value_high, p.raw)
+    for a, b in zip(points, points[1:]):
+        if a.when < when <= b.when:
+            high = _along(a.high, b.high, a.when, b.when, when) if b.comparator == "range" else None
+            return Applicable("path", b.year, b.comparator, _along(a.value, b.value, a.when, b.when, when), high,
+                              b.raw)
+    later = [p for p in dated if p.year > when.year]
+    p, basis = (later[0], "next") if later else (dated[-1], "previous")
+    return Applicable(basis, p.year, p.comparator, p.value, p.value_high, p.raw)
 
 
 def pace_path(targets: pd.DataFrame, baseline: tuple[dt.date, float] | None,
               when: dt.date) -> tuple[tuple[dt.date, float], tuple[dt.date, float]] | None:
-    """The straight path a result at ``when`` is judged against: (start date, value) → (end of the
-    final target's year, target). It starts at the baseline (the earliest real result), else at
-    the target of the year before the final one; None when there is nothing to draw it from."""
-    numeric = numeric_targets(targets)
-    final = final_target(numeric, when.year)
-    if final is None:
-        return None
-    end = _year_end(final.year)
-    if baseline is None or baseline[0] >= when or baseline[0] >= end:
-        earlier = numeric[numeric.year < final.year].sort_values("year")
-        if earlier.empty:
-            return None
-        baseline = (_year_end(earlier.iloc[-1].year), float(earlier.iloc[-1].value))
-    return baseline, (end, float(final.value))
+    """The segment of the path a figure at ``when`` is measured against for pace: the two points
+    around it (start exclusive, end inclusive); None before the first point or after the last."""
+    points = path_points(targets, baseline)
+    for a, b in zip(points, points[1:]):
+        if a.when < when <= b.when:
+            return (a.when, a.value), (b.when, b.value)
+    return None
 
 
 def pace(targets: pd.DataFrame, baseline: tuple[dt.date, float] | None, when: dt.date, value: float,
          direction: str = "higher", comparator: str = ">=") -> tuple[float | None, float | None, int | None]:
-    """(expected value at ``when``, value − expected (mirrored when lower is better), final year)."""
+    """(expected value at ``when`` on the path, value − expected (mirrored when lower is better),
+    the year of the target the path leads to)."""
     value = _num(value)
-    numeric = numeric_targets(targets)
-    final = final_target(numeric, when.year)
-    if final is None or value is None:
-        return None, None, None
     path = pace_path(targets, baseline, when)
-    if path is None or when <= path[0][0]:
-        return None, None, int(final.year)
+    if path is None or value is None:
+        return None, None, None
     (start, base_value), (end, target) = path
-    share = min(1.0, (when - start).days / max(1, (end - start).days))
-    expected = base_value + (target - base_value) * share
+    expected = _along(base_value, target, start, end, when)
     gap = value - expected
     if lower_is_better(direction, comparator):
         gap = -gap
-    return expected, gap, int(final.year)
+    return expected, gap, end.year
+
+
+def target_phrase(basis: str | None, year) -> str:
+    """How a screen names what a figure is judged against: 'mục tiêu 2025' or 'lộ trình 2030'."""
+    if year is None or pd.isna(year):
+        return "mục tiêu"
+    return f"{'lộ trình' if basis == 'path' else 'mục tiêu'} {int(year)}"
 
 
 # ---------------------------------------------------------------------------------- explanation
@@ -226,8 +277,10 @@ def explain(row: dict) -> str:
     elif status == "no_target":
         parts.append("Văn bản không ghi mục tiêu số")
     else:
-        parts.append(f"Mục tiêu {row.get('target_year')} "
-                     f"{target_text(row.get('comparator'), row.get('target'), row.get('target_high'), unit)}")
+        phrase = target_phrase(row.get("basis"), row.get("target_year"))
+        parts.append(f"{phrase[0].upper()}{phrase[1:]} "
+                     f"{target_text(row.get('comparator'), row.get('target'), row.get('target_high'), unit)}"
+                     + (" (đến kỳ này)" if row.get("basis") == "path" else ""))
     if _num(row.get("value")) is not None:
         src = ", ".join(SOURCES.get(s, s) for s in str(row["source"]).split(",")) if row.get("source") else ""
         when = _period_text(row.get("period"))
@@ -246,6 +299,10 @@ def explain(row: dict) -> str:
                      else f"Đạt ({formatting.percent(a * 100)} mục tiêu)")
     elif style and status not in ("qualitative", "no_target", "no_data"):
         parts.append(style.label)
+    if status == "not_due" and _num(row.get("value")) is not None and row.get("comparator") in COMPARATOR_TEXT \
+            and _num(row.get("target")) is not None \
+            and met(_num(row["value"]), row["comparator"], _num(row["target"]), None, row.get("direction")):
+        parts.append(f"đã đạt mức mục tiêu {row.get('target_year')} trước hạn")
     short = target_gap(row.get("value"), row.get("comparator"), row.get("target"), row.get("target_high"),
                        row.get("direction"))
     if status in ("near", "not_achieved", "not_due") and short is not None and short > 0:

@@ -1,16 +1,22 @@
--- grain: one row per period that has both a result and a target for its year, newest first
--- columns: period, period_type, period_end, n_results, n_indicators
+-- grain: one row per period that has a value, newest first; how many of its values were judged
+-- against an applicable target (their year's or the path's: results.year_status, one rule with
+-- the scorecard) and how many have a numeric target at all (judged or not due yet)
+-- columns: period, period_type, period_end, n_results, n_indicators, n_judged, n_with_target
 -- params: $include_demo
-with per as (  -- aggregate the big table first, then join the small one
-    select period, period_type, period_end, year, indicator_code, count(*) as n
+with per as (  -- aggregate the big table first
+    select period, period_type, period_end, indicator_code,
+           count(*) as n,
+           count(*) filter (where year_status in ('achieved', 'near', 'not_achieved')) as judged,
+           count(*) filter (where year_status in ('achieved', 'near', 'not_achieved', 'not_due')) as with_target
     from results
     where value is not null and ($include_demo or source <> 'demo')
     group by all
 )
-select p.period, p.period_type, p.period_end,
-       sum(p.n)::integer as n_results,
-       count(distinct p.indicator_code)::integer as n_indicators
-from per p
-join targets t on t.indicator_code = p.indicator_code and t.year = p.year
-group by p.period, p.period_type, p.period_end
-order by p.period_end desc, p.period_type
+select period, period_type, period_end,
+       sum(n)::integer as n_results,
+       count(distinct indicator_code)::integer as n_indicators,
+       sum(judged)::integer as n_judged,
+       sum(with_target)::integer as n_with_target
+from per
+group by period, period_type, period_end
+order by period_end desc, period_type

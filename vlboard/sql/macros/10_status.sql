@@ -30,15 +30,17 @@ create or replace macro vl_attainment(value, comparator, target, target_high, di
         else value / target
     end;
 
--- basis: 'same' (the target of the result's year), 'next' (a later year's: not due yet),
--- 'previous' (the last target, kept after its year), NULL (no numeric target)
+-- basis (see 12_path.sql): 'same' (the target of the result's year), 'path' (the straight path
+-- between the targets around it), 'next' (a later year's with no path to it: not due yet, whatever
+-- the value, so that being ahead counts no more than being behind), 'previous' (the last target,
+-- kept after its year), NULL (no numeric target)
 create or replace macro vl_status(kind, value, comparator, target, target_high, direction, basis, near) as
     case
         when kind in ('qualitative', 'referenced') or comparator = 'done' then 'qualitative'
         when comparator is null or target is null then 'no_target'
-        when value is null then case when basis = 'next' then 'not_due' else 'no_data' end
-        when vl_met(value, comparator, target, target_high, direction) then 'achieved'
         when basis = 'next' then 'not_due'
+        when value is null then 'no_data'
+        when vl_met(value, comparator, target, target_high, direction) then 'achieved'
         when vl_attainment(value, comparator, target, target_high, direction) >= near then 'near'
         else 'not_achieved'
     end;

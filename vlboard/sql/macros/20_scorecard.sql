@@ -5,8 +5,9 @@
 -- p_end) and still existed when p_year began. Its value is
 -- the newest one inside year p_year (so 2025-Q3 uses Q3 reports, and a yearly 2025 figure counts
 -- once the year is closed). Indicators nobody reported get one headline row with value NULL.
--- The target is that year's; failing that the next later one (basis 'next': not due yet), failing
--- that the last earlier one (basis 'previous').
+-- The target is the one applicable at p_end (sql/macros/12_path.sql): that year's ('same'); failing
+-- that the straight path between the targets around p_end ('path'); failing that the next later
+-- one with no path to it ('next': not due yet); failing that the last earlier one ('previous').
 create or replace macro vl_status_rows(p_year, p_end, p_demo) as table
 with res as not materialized (  -- this year and the one before (results are sorted by year, so this
     -- prunes row groups); only the columns used, and not materialized: each use reads what it needs
@@ -48,22 +49,9 @@ n_values as (  -- conflicting document figures are kept; say how many there were
     from at_last
     group by all
 ),
-usable as (
-    select * from targets where comparator is not null
-),
-pick as (
-    select indicator_code,
-           coalesce(max(year) filter (where year = p_year),
-                    min(year) filter (where year > p_year),
-                    max(year)) as target_year
-    from usable
-    group by indicator_code
-),
-tgt as (
-    select u.indicator_code, u.year as target_year, u.comparator, u.value as target,
-           u.value_high as target_high, u.raw as target_raw,
-           case when u.year = p_year then 'same' when u.year > p_year then 'next' else 'previous' end as basis
-    from usable u join pick p on p.indicator_code = u.indicator_code and p.target_year = u.year
+tgt as (  -- the applicable target at the period's end (12_path.sql)
+    select indicator_code, target_year, comparator, target, target_high, target_raw, basis
+    from vl_targets_at(p_end, p_end)
 ),
 grid as (
     select indicator_code, unit_code, agency_code from subjects
