@@ -25,12 +25,20 @@ with dated as (
 firsts as (
     select indicator_code, min(point_date) as first_date from dated group by indicator_code
 ),
-baseline as (  -- the earliest real value (the same order as sql/baselines.sql), if before the first target
-    select r.indicator_code, r.period_end as point_date, r.value
+first_real as (  -- the date of the earliest real value before the first target: a hash aggregate
+    select r.indicator_code, min(r.period_end) as point_date
     from results_stored r
     join firsts f on f.indicator_code = r.indicator_code and r.period_end < f.first_date
     where r.source <> 'demo' and r.value is not null and isfinite(r.value)
-    qualify row_number() over (partition by r.indicator_code order by r.period_end, r.as_of, r.result_id) = 1
+    group by r.indicator_code
+),
+baseline as (  -- its value (the order of sql/baselines.sql: period end, as of, result id)
+    select r.indicator_code, r.period_end as point_date,
+           arg_min(r.value, (coalesce(r.as_of, date '9999-12-31'), r.result_id)) as value
+    from results_stored r
+    join first_real b on b.indicator_code = r.indicator_code and b.point_date = r.period_end
+    where r.source <> 'demo' and r.value is not null and isfinite(r.value)
+    group by r.indicator_code, r.period_end
 ),
 points as (
     select indicator_code, point_date, value, coalesce(value_high, value) as high, comparator, year, raw
