@@ -192,3 +192,46 @@ def test_every_document_figure_names_its_section(frames):
     # 001 Phụ lục I "Kết quả đạt được hiện nay": fibre households 79%
     row = res[(res.plan == "qd2702-2024") & (res.value == 79.0) & res.name_vi.str.contains("cáp quang")]
     assert row.section.iloc[0].startswith("Phụ lục I")
+
+
+def test_figures_for_a_window_are_dated_at_its_end(frames):
+    """A figure reported over a window ("14/8/2023 - 30/6/2025") is as of the window's end, and
+    its period holds that date (KH CĐS 2026's 1.398.538 / 1.247.542 hồ sơ were dated 14/8/2023)."""
+    import datetime as dt
+
+    from vlboard.periods import parse_period
+    res = frames["results_documents"]
+    windows = 0
+    for r in res.itertuples():
+        end = catalogue.window_end(r.as_of_raw)
+        if end is None:
+            continue
+        windows += 1
+        as_of = pd.Timestamp(r.as_of).date()
+        assert end[0] <= as_of <= end[1], (r.result_id, r.as_of_raw, as_of)
+        p = parse_period(r.period)
+        assert p.year == as_of.year and p.end >= as_of, (r.result_id, r.period)
+    assert windows >= 20  # the 2021–2025 review figures of the 2026 plan and the two hồ sơ windows
+    hoso = res[res.value.isin([1398538.0, 1247542.0])]
+    assert len(hoso) == 2 and (hoso.as_of.map(lambda d: pd.Timestamp(d).date()) == dt.date(2025, 6, 30)).all()
+
+
+@pytest.mark.parametrize("raw, as_of, period, ok", [
+    ("14/8/2023 - 30/6/2025", "2023-08-14", "2023", False),   # dated at the window's start
+    ("14/8/2023 - 30/6/2025", "2025-06-30", "2025", True),
+    ("14/8/2023 - 30/6/2025", "2025-06-30", "2023", False),   # period of the start year
+    ("2021-2025 (giai đoạn)", "2025-08-31", "2025", True),     # a year-precise end
+    ("2021-2025 (giai đoạn)", "2021-12-31", "2021", False),
+    ("từ năm 2024 đến nay (tháng 8/2025)", "2025-08-31", "2025", True),
+    ("từ năm 2024 đến nay (tháng 8/2025)", "2024-12-31", "2024", False),
+    ("2024-12-27", "2024-12-27", "2024", True),                # a single date, no window
+])
+def test_check_flags_a_window_dated_before_its_end(tables, raw, as_of, period, ok):
+    import datetime as dt
+
+    import pyarrow as pa
+    rd = tables["results_documents"].slice(0, 1).to_pylist()
+    rd[0].update(as_of_raw=raw, as_of=dt.date.fromisoformat(as_of), period=period)
+    t = dict(tables, results_documents=pa.Table.from_pylist(rd, schema=tables["results_documents"].schema))
+    found = [p for p in catalogue.check(t) if p.column in ("as_of", "period")]
+    assert (found == []) == ok, [str(p) for p in found]

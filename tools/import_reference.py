@@ -258,10 +258,10 @@ def as_of_from(text: str, plan_date: str) -> tuple[str, str]:
         return last.date().isoformat(), t[:4]
     if re.fullmatch(r"\d{4}", t):
         return f"{t}-12-31", t
-    m = re.search(r"(\d{1,2})/(\d{1,2})/(\d{4})", t)
-    if m:
-        d = f"{m.group(3)}-{int(m.group(2)):02d}-{int(m.group(1)):02d}"
-        return d, d[:4]
+    # a figure for a window ("14/8/2023 - 30/6/2025") is dated at the window's end: the latest date
+    dates = sorted(f"{y}-{int(mo):02d}-{int(d):02d}" for d, mo, y in re.findall(r"(\d{1,2})/(\d{1,2})/(\d{4})", t))
+    if dates:
+        return dates[-1], dates[-1][:4]
     m = re.search(r"tháng (\d{1,2})/(\d{4})", t)
     if m:
         last = pd.Timestamp(year=int(m.group(2)), month=int(m.group(1)), day=1) + pd.offsets.MonthEnd(0)
