@@ -235,3 +235,57 @@ def test_check_flags_a_window_dated_before_its_end(tables, raw, as_of, period, o
     t = dict(tables, results_documents=pa.Table.from_pylist(rd, schema=tables["results_documents"].schema))
     found = [p for p in catalogue.check(t) if p.column in ("as_of", "period")]
     assert (found == []) == ok, [str(p) for p in found]
+
+
+@pytest.fixture(scope="module")
+def raw_documents(tables):
+    return {r["code"]: (ROOT / "data" / "documents" / r["document_file"]).read_text(encoding="utf-8")
+            for r in tables["plans"].to_pylist() if r["document_file"]}
+
+
+def test_joining_page_breaks_merges_a_split_row_cell_by_cell():
+    from vlboard import doctext
+    raw = ("| TT | Nhiệm vụ | Năm 2023 | Chủ trì |\n|---|---|---|---|\n"
+           "| 1. | Tỷ lệ hồ sơ được xử lý, khai | 50% | Phòng |\n\n"
+           "| TT | Nhiệm vụ | Năm 2023 | Chủ trì |\n|---|---|---|---|\n"
+           "| | thác trên môi trường mạng | | Nội vụ |\n"
+           "| 2. | Một dòng khác | 60% | UBND |\n")
+    rows = doctext.table_rows(raw)
+    assert [(r.tt, r.cells) for r in rows] == [
+        (1, ["1.", "Tỷ lệ hồ sơ được xử lý, khai thác trên môi trường mạng", "50%", "Phòng Nội vụ"]),
+        (2, ["2.", "Một dòng khác", "60%", "UBND"])]
+    joined = doctext.join_page_breaks(raw)
+    assert "khai thác trên môi trường mạng" in collapse(joined) and joined.count("| TT |") == 1
+    assert doctext.page_break_starts(raw) == ["thác trên môi trường mạng", "Nội vụ"]
+
+
+def test_qd3100_appendix_quotes_are_their_own_whole_row(frames, raw_documents):
+    """Each appendix indicator quotes its own row's Nhiệm vụ cell, whole across a page break (not
+    the text after the break, not a body sentence), and that row's year cells are the indicator's
+    printed targets: the quote is the row the targets were read from."""
+    from vlboard import doctext
+    rows = {r.tt: r for r in doctext.table_rows(raw_documents["qd3100-2023-tpvl"])}
+    ind = frames["indicators"].set_index("code")
+    t = frames["targets"]
+    for tt in range(1, 123):
+        code = f"TPVL-{tt:03d}"
+        row = rows[tt]
+        assert ind.loc[code, "quote"] == collapse(row.cells[1]), code
+        for year, col in ((2023, 2), (2024, 3), (2025, 4)):
+            raw = t[(t.indicator_code == code) & (t.year == year)].raw
+            printed = collapse(row.cells[col])
+            assert (raw.iloc[0] if len(raw) and pd.notna(raw.iloc[0]) else "") == printed, (code, year)
+    assert ind.loc["TPVL-052", "quote"].startswith("Tỷ lệ hệ thống thông tin trên địa bàn thành phố")
+    assert "vận hành, khai thác được kết nối" in ind.loc["TPVL-052", "quote"]
+    assert ind.loc["TPVL-108", "quote"].startswith("Tỷ lệ cơ sở giáo dục")  # not the 2030 goal's
+
+
+def test_no_quote_starts_where_a_page_break_split_a_cell(frames, raw_documents):
+    """A quote that begins with the text after a page break has lost the row's beginning."""
+    from vlboard import doctext
+    starts = {plan: [collapse(s) for s in doctext.page_break_starts(raw)] for plan, raw in raw_documents.items()}
+    for table in ("indicators", "results_documents", "milestones", "reporting_rules"):
+        for r in frames[table].itertuples():
+            first = collapse((r.quote or "").replace("[…]", "…").split("…")[0])
+            bad = [s for s in starts.get(r.plan, []) if len(s) > 12 and first.startswith(s)]
+            assert not bad, (table, r.plan, first[:60])

@@ -23,6 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 import pandas as pd  # noqa: E402
 
+from vlboard.doctext import join_page_breaks, table_rows  # noqa: E402
 from vlboard.targets_text import find_raw_in_text, parse_raw  # noqa: E402
 from vlboard.textnorm import clean, collapse, is_quote_of  # noqa: E402
 
@@ -89,7 +90,9 @@ def vp2026_cells(shared: Path) -> dict[str, str]:
 
 
 def load_docs(shared: Path) -> dict[str, str]:
-    return {k: collapse((shared / "seeds" / f).read_text(encoding="utf-8")) for k, (_, f) in SEEDS.items()}
+    """Seed → collapsed text, table rows split by a page break joined (as vlboard check reads them)."""
+    return {k: collapse(join_page_breaks((shared / "seeds" / f).read_text(encoding="utf-8")))
+            for k, (_, f) in SEEDS.items()}
 
 
 def copy_documents(shared: Path) -> None:
@@ -154,12 +157,16 @@ def indicators_and_targets(shared: Path, docs: dict[str, str]):
 
     # 004 appendix ------------------------------------------------------------------------
     doc = docs["004"]
+    # each appendix row's own Nhiệm vụ cell, whole across page breaks: its quote (the longest
+    # verbatim span of the name could be the text after a page break, or a body sentence)
+    cells = {r.tt: collapse(r.cells[1]) for r in
+             table_rows((shared / "seeds" / SEEDS["004"][1]).read_text(encoding="utf-8"))}
     df = pd.read_csv(ref / "seed004_indicators.csv", dtype=str, keep_default_na=False)
     scope_map = {"both": "city+ward", "ward": "ward", "city": "city"}
     for r in df.itertuples(index=False):
         add_ind(code=r.code, plan="qd3100-2023-tpvl", pillar=r.pillar, name_vi=clean(r.name_vi),
                 kind=r.kind, unit=r.unit, scope=scope_map[r.scope], focus_area="",
-                section=f"Phụ lục, TT {int(r.code.split('-')[1])}", quote=best_quote(r.name_vi, doc),
+                section=f"Phụ lục, TT {int(r.code.split('-')[1])}", quote=cells[int(r.code.split('-')[1])],
                 note=f"Căn cứ: {r.legal_basis}")
         all_empty = not any(getattr(r, f"target_{y}_raw").strip() for y in ("2023", "2024", "2025"))
         for year in ("2023", "2024", "2025"):

@@ -16,6 +16,7 @@ import pandas as pd
 import pyarrow as pa
 
 from vlboard import schema
+from vlboard.doctext import join_page_breaks
 from vlboard.periods import parse_period
 from vlboard.targets_text import parse_raw
 from vlboard.textnorm import collapse, is_quote_of, nfc
@@ -298,10 +299,11 @@ def _plan_and_quote(table: pa.Table, file: str, plans: set, documents: dict[str,
 
 
 def load_documents(documents_dir: Path, plans: pa.Table) -> dict[str, str]:
-    """Plan code → collapsed text of its shipped document."""
+    """Plan code → collapsed text of its shipped document, table rows split by a page break joined
+    (a quote of such a row is its whole text, verbatim across the break)."""
     out = {}
     for r in plans.to_pylist():
         path = documents_dir / (r["document_file"] or "")
         if r["document_file"] and path.is_file():
-            out[r["code"]] = collapse(path.read_text(encoding="utf-8"))
+            out[r["code"]] = collapse(join_page_breaks(path.read_text(encoding="utf-8")))
     return out
