@@ -42,6 +42,84 @@ TPVL_2030_LINKS = {0: "TPVL-002", 2: "TPVL-011", 3: "TPVL-012", 4: "TPVL-064", 5
                    6: "TPVL-021", 10: "TPVL-073", 11: "TPVL-074", 12: "TPVL-097", 13: "TPVL-102",
                    14: "TPVL-106", 15: "TPVL-108", 16: "TPVL-034"}
 
+# QĐ 3100 section III ("Nhiệm vụ và giải pháp") sets numeric targets of its own, with no year
+# (seed004_notes.md §9), in neither reference CSV. Pillar by position: III.1 "Tạo nền móng" →
+# nen_tang, III.2 "Phát triển chính quyền số" → chinh_quyen_so, III.5.1/5.2 (giáo dục, y tế) →
+# xa_hoi_so as in the appendix. quote = the whole sentence; raw = the printed figure. Leads only
+# where section V gives the topic to an office (V.3 Nội vụ: cán bộ chuyên trách CNTT; V.4 Tài
+# chính - Kế hoạch: bố trí kinh phí CĐS; V.5 Kinh tế: phối hợp nghiên cứu khoa học và công nghệ).
+_STAFF = ("Đảm bảo bố trí cán bộ chuyên trách kỹ thuật công nghệ thông tin đủ trình độ tham mưu triển "
+          "khai công nghệ thông tin và an toàn thông tin, cụ thể cấp thành phố 02 cán bộ/đơn vị, cấp "
+          "phường 01 cán bộ/đơn vị.")
+TPVL_SECTION_III = [
+    dict(code="TPVL-NV-01", pillar="nen_tang", kind="count", unit="phường", scope="city",
+         section="III.1.1, gạch 6 (nhiệm vụ và giải pháp); không ghi năm",
+         name_vi="Phường được chọn triển khai thử nghiệm truyền thông, phổ biến các kỹ năng số cơ bản cho người dân",
+         quote="Chủ động lựa chọn 01 phường để triển khai thử nghiệm công tác truyền thông, phổ biến các kỹ "
+               "năng số cơ bản cho người dân",
+         comparator=">=", value="1", raw="01 phường", leads=(), partners=(),
+         note="Văn bản không giao cơ quan chủ trì"),
+    dict(code="TPVL-NV-02", pillar="nen_tang", kind="percent", unit="% phần mềm, ứng dụng", scope="city+ward",
+         section="III.1.4, gạch 5 (nhiệm vụ và giải pháp); không ghi năm",
+         name_vi="Phần mềm, ứng dụng được đầu tư xây dựng được thiết kế tài liệu trực tuyến",
+         quote="Đảm bảo 100% phần mềm, ứng dụng được đầu tư xây dựng đều được thiết kế tài liệu trực tuyến.",
+         comparator=">=", value="100", raw="100%", leads=(), partners=(),
+         note="Văn bản không giao cơ quan chủ trì"),
+    dict(code="TPVL-NV-03", pillar="nen_tang", kind="count", unit="cán bộ/đơn vị", scope="city",
+         section="III.1.7, gạch 3 (nhiệm vụ và giải pháp), cấp thành phố; không ghi năm",
+         name_vi="Cán bộ chuyên trách kỹ thuật công nghệ thông tin ở mỗi đơn vị cấp thành phố",
+         quote=_STAFF, comparator=">=", value="2", raw="02 cán bộ/đơn vị",
+         leads=("Phòng Nội vụ thành phố Vĩnh Long",), partners=(),
+         note="Chủ trì theo mục V.3 (đội ngũ cán bộ chuyên trách công nghệ thông tin)"),
+    dict(code="TPVL-NV-04", pillar="nen_tang", kind="count", unit="cán bộ/đơn vị", scope="ward",
+         section="III.1.7, gạch 3 (nhiệm vụ và giải pháp), cấp phường; không ghi năm",
+         name_vi="Cán bộ chuyên trách kỹ thuật công nghệ thông tin ở mỗi đơn vị cấp phường",
+         quote=_STAFF, comparator=">=", value="1", raw="01 cán bộ/đơn vị",
+         leads=("Phòng Nội vụ thành phố Vĩnh Long",), partners=(),
+         note="Chủ trì theo mục V.3 (đội ngũ cán bộ chuyên trách công nghệ thông tin)"),
+    dict(code="TPVL-NV-05", pillar="chinh_quyen_so", kind="percent", unit="%", scope="city+ward",
+         section="III.2.1 (nhiệm vụ và giải pháp); không ghi năm",
+         name_vi="Cán bộ, công chức, viên chức cần sử dụng máy tính trong công việc được trang bị máy tính "
+                 "với cấu hình đáp ứng triển khai các ứng dụng",
+         quote="100% cán bộ, công chức, viên chức cần sử dụng máy tính trong công việc được trang bị máy "
+               "tính với cấu hình đáp ứng triển khai các ứng dụng.",
+         comparator=">=", value="100", raw="100%", leads=(), partners=(),
+         note="Văn bản không giao cơ quan chủ trì"),
+    dict(code="TPVL-NV-06", pillar="chinh_quyen_so", kind="percent",
+         unit="% kinh phí nhiệm vụ khoa học công nghệ/năm", scope="city",
+         section="III.2.8 (nhiệm vụ và giải pháp); hằng năm, không ghi năm",
+         name_vi="Tỷ lệ kinh phí cấp cho nhiệm vụ khoa học công nghệ dành cho nghiên cứu, nhiệm vụ khoa học "
+                 "công nghệ phục vụ chuyển đổi số",
+         quote="Hàng năm, bố trí kinh phí Nhà nước nghiên cứu, giao nhiệm vụ khoa học công nghệ phục vụ "
+               "chuyển đổi số với tỉ lệ tối thiểu 10% kinh phí cấp cho nhiệm vụ khoa học công nghệ.",
+         comparator=">=", value="10", raw="tối thiểu 10%",
+         leads=("Phòng Tài chính - Kế hoạch thành phố Vĩnh Long",),
+         partners=("Phòng Kinh tế thành phố Vĩnh Long",),
+         note="Chủ trì theo mục V.4 (bố trí kinh phí), phối hợp theo mục V.5 (nghiên cứu khoa học và công nghệ)"),
+    dict(code="TPVL-NV-07", pillar="chinh_quyen_so", kind="percent", unit="% tổng chi ngân sách nhà nước",
+         scope="city", section="III.2.11 (nhiệm vụ và giải pháp); không ghi năm",
+         name_vi="Tỷ lệ chi cho chuyển đổi số, phát triển chính quyền điện tử, chính quyền số trong tổng chi "
+                 "ngân sách nhà nước",
+         quote="Bảo đảm kinh phí, phân đầu tỷ lệ chi cho chuyển đổi số, phát triển chính quyền điện tử, chính "
+               "quyền số trong tổng chi ngân sách nhà nước (tối thiểu 1% ngân sách nhà nước).",
+         comparator=">=", value="1", raw="tối thiểu 1% ngân sách nhà nước",
+         leads=("Phòng Tài chính - Kế hoạch thành phố Vĩnh Long",), partners=(),
+         note="Chủ trì theo mục V.4 (bố trí kinh phí cho chuyển đổi số)"),
+    dict(code="TPVL-NV-08", pillar="xa_hoi_so", kind="percent", unit="% cơ sở giáo dục, đào tạo", scope="city",
+         section="III.5.1 (nhiệm vụ và giải pháp, giáo dục và đào tạo); không ghi năm",
+         name_vi="Cơ sở giáo dục, đào tạo trên địa bàn thực hiện chuyển đổi số",
+         quote="Chuyển đổi số 70% cơ sở giáo dục, đào tạo trên địa bàn.",
+         comparator=">=", value="70", raw="70%", leads=(), partners=(),
+         note="Văn bản không giao cơ quan chủ trì"),
+    dict(code="TPVL-NV-09", pillar="xa_hoi_so", kind="percent", unit="% cơ sở y tế", scope="city+ward",
+         section="III.5.2 (nhiệm vụ và giải pháp, y tế); không ghi năm",
+         name_vi="Cơ sở y tế có bộ phận khám chữa bệnh từ xa",
+         quote="100% các cơ sở y tế có bộ phận khám chữa bệnh từ xa.",
+         comparator=">=", value="100", raw="100%", leads=(), partners=(),
+         note="Văn bản không giao cơ quan chủ trì; gần với TT 101, 102 của Phụ lục (triển khai khám, chữa "
+              "bệnh từ xa) nhưng đo bộ phận khám chữa bệnh từ xa"),
+]
+
 
 def s(v) -> str:
     return "" if v is None or (isinstance(v, float) and pd.isna(v)) or pd.isna(v) else str(v)
@@ -205,6 +283,14 @@ def indicators_and_targets(shared: Path, docs: dict[str, str]):
             raw = find_raw_in_text(r.raw_text, float(value)) or ""
         tgts.append(dict(indicator_code=code, year="2030", comparator=comparator, value=value,
                          value_high="", raw=raw, note="Mục II.2 của Quyết định"))
+    # 004 body III: targets without a year ---------------------------------------------------
+    for r in TPVL_SECTION_III:
+        assert is_quote_of(r["quote"], doc), r["code"]
+        add_ind(code=r["code"], plan="qd3100-2023-tpvl", pillar=r["pillar"], name_vi=r["name_vi"],
+                kind=r["kind"], unit=r["unit"], scope=r["scope"], focus_area="", section=r["section"],
+                quote=r["quote"], note=r["note"])
+        tgts.append(dict(indicator_code=r["code"], year="", comparator=r["comparator"], value=r["value"],
+                         value_high="", raw=r["raw"], note="Văn bản không nêu năm"))
     return pd.DataFrame(inds), pd.DataFrame(tgts)
 
 
@@ -388,7 +474,15 @@ def assignments(shared: Path, inds: pd.DataFrame) -> pd.DataFrame:
                         continue
                     for c in codes:
                         rows.append(dict(indicator_code=r.code, agency_code=c, role=role, raw=seg))
-    # the 2030 body targets of QĐ 3100 that have no appendix row inherit nothing: no lead printed
+    # the 2030 body targets of QĐ 3100 that have no appendix row inherit nothing: no lead printed;
+    # section III's targets: the offices section V gives their topic to
+    for r in TPVL_SECTION_III:
+        for role, names in (("lead", r["leads"]), ("partner", r["partners"])):
+            for seg in names:
+                for c in lookup.get(collapse(seg), []):
+                    rows.append(dict(indicator_code=r["code"], agency_code=c, role=role, raw=seg))
+                if collapse(seg) not in lookup:
+                    missing.add(seg)
     if missing:
         raise SystemExit(f"agency aliases missing for: {sorted(missing)}")
     out = pd.DataFrame(rows).drop_duplicates(["indicator_code", "agency_code", "role"])
