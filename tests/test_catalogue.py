@@ -329,3 +329,69 @@ def test_every_numeric_target_of_qd3100_section_iii_is_in_the_catalogue(frames, 
     leads = a[a.role == "lead"].groupby("indicator_code").agency_code.apply(set).to_dict()
     assert leads["TPVL-NV-03"] == leads["TPVL-NV-04"] == {"TPVL-PNV"}      # V.3 Phòng Nội vụ
     assert leads["TPVL-NV-06"] == leads["TPVL-NV-07"] == {"TPVL-PTCKH"}    # V.4 Tài chính - Kế hoạch
+
+
+def _agrees(recorded: str, found: str) -> bool:
+    """An indicator's section (its first place, written by hand) and the headings at its quote."""
+    import re
+    first = recorded.split(";")[0].strip()
+    m = re.match(r"Mục ([IVX]+) / (\d+)", first)
+    if m:
+        return found == f"mục {m.group(1)}.{m.group(2)}"
+    return first.startswith("Phụ lục") == found.startswith("Phụ lục")
+
+
+def test_every_quote_printed_more_than_once_is_located_where_its_section_says(frames, documents):
+    """A quote printed more than once in its document ("70%", "Đang thực hiện", a target sentence
+    in the body and again in the appendix) carries an anchor that puts it in one place, and the
+    section recorded is that place's: a document figure's section is the headings there (QĐ 2702
+    Phụ lục I figures were given the section of the first bare "70%" / "100%"), an indicator's
+    section names it first."""
+    from vlboard import doctext
+    anchored = 0
+    for table in ("indicators", "results_documents", "milestones", "reporting_rules"):
+        for r in frames[table].itertuples():
+            doc = documents[r.plan]
+            anchor = getattr(r, "quote_anchor", None)
+            anchor = anchor if isinstance(anchor, str) and anchor else None
+            if len(doctext.matches(r.quote, doc)) > 1:
+                assert anchor, (table, r.plan, r.quote[:60])
+                anchored += 1
+            at, why = doctext.locate(r.quote, doc, anchor)
+            assert at is not None, (table, r.plan, r.quote[:60], why)
+            if table == "results_documents":
+                assert r.section == doc.section_at(at), (r.result_id, r.section, doc.section_at(at))
+            elif table == "indicators":
+                assert _agrees(r.section, doc.section_at(at)), (r.code, r.section, doc.section_at(at))
+    assert anchored >= 100
+    res = frames["results_documents"].set_index("result_id")
+    for n in (166, 168, 169, 170, 171, 172, 173, 177, 179, 194, 203):  # read in Phụ lục I's result column
+        assert res.loc[f"qd2702-2024-R{n:03d}", "section"] == "Phụ lục I"
+    assert res.loc["qd2702-2024-R166", "quote_anchor"].endswith("sử dụng chữ ký số theo quy định.")
+
+
+@pytest.mark.parametrize("change, column", [
+    (dict(quote_anchor=None), "quote"),                                  # a bare "100%", printed many times
+    (dict(section="Phần II, mục I.2"), "section"),                       # the first "100%"'s section
+    (dict(quote_anchor="không có trong văn bản"), "quote_anchor"),       # an anchor not in the document
+    (dict(quote_anchor="theo quy định."), "quote_anchor"),               # an anchor printed many times
+])
+def test_check_flags_a_figure_not_located_where_it_was_read(tables, documents, change, column):
+    import pyarrow as pa
+    rd = tables["results_documents"].to_pylist()
+    i = next(i for i, r in enumerate(rd) if r["result_id"] == "qd2702-2024-R166")
+    assert catalogue._located(rd[i], "results_documents.csv", i + 2, documents["qd2702-2024"],
+                              section_is_derived=True) == []
+    rd[i].update(change)
+    t = dict(tables, results_documents=pa.Table.from_pylist(rd, schema=tables["results_documents"].schema))
+    found = [p for p in catalogue.check(t, documents) if p.file == "results_documents.csv"]
+    assert [(p.row, p.column) for p in found] == [(i + 2, column)], [str(p) for p in found]
+
+
+def test_precedence_puts_the_plans_monitoring_table_first(frames):
+    """precedence 1 exactly for figures read in the plan's own monitoring table (QĐ 2702 Phụ lục I,
+    "Kết quả đạt được hiện nay"), 2 for figures in its text."""
+    res = frames["results_documents"]
+    monitoring = (res.plan == "qd2702-2024") & (res.section == "Phụ lục I")
+    assert (res.precedence[monitoring] == 1).all() and (res.precedence[~monitoring] == 2).all()
+    assert monitoring.sum() >= 50

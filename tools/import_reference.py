@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 import pandas as pd  # noqa: E402
 
-from vlboard.doctext import join_page_breaks, table_rows  # noqa: E402
+from vlboard.doctext import Document, anchor_for, join_page_breaks, matches, table_rows  # noqa: E402
 from vlboard.targets_text import find_raw_in_text, parse_raw  # noqa: E402
 from vlboard.textnorm import clean, collapse, is_quote_of  # noqa: E402
 
@@ -294,50 +294,62 @@ def indicators_and_targets(shared: Path, docs: dict[str, str]):
     return pd.DataFrame(inds), pd.DataFrame(tgts)
 
 
-_HEADINGS = [
-    (0, re.compile(r"^(?:PHỤ LỤC|Phụ lục)\s*([IVX]+|\d+)?\b")),
-    (0, re.compile(r"^Phần\s+([IVX]+)\b")),
-    (1, re.compile(r"^([IVX]+)\.\s+\S")),
-    (2, re.compile(r"^(\d{1,2})\.\s+[^\d\s]")),
-]
+# the table in which a plan monitors its own targets ("Kết quả đạt được hiện nay"): a figure read
+# there comes before a conflicting figure of the same date elsewhere in the plan (precedence 1)
+MONITORING_TABLES = {"qd2702-2024": "Phụ lục I"}
+_PL1_REF = re.compile(r"Phụ lục I (20\d\d) mục ([IVX]+)\.(\d+)")
 
 
-def section_finder(raw_text: str):
-    """A function: quote → the headings above its first occurrence ("Phụ lục I, mục III.2")."""
-    heads, pos = [], 0
-    for line in raw_text.splitlines():
-        c = collapse(line)
-        if not c:
-            continue
-        for level, rx in _HEADINGS:
-            m = rx.match(c)
-            if m:
-                if level:
-                    label = m.group(1)
-                else:
-                    prefix = "Phần" if c.startswith("Phần") else "Phụ lục"
-                    label = f"{prefix} {m.group(1) or ''}"
-                heads.append((pos, level, label.strip()))
-                break
-        pos += len(c) + 1
-    doc = collapse(raw_text)
+def phu_luc_i_rows(doc: Document) -> dict[tuple[str, str, str], int]:
+    """QĐ 2702 Phụ lục I: (Đến năm YYYY, group, row number) → position of the row's "Kết quả đạt
+    được hiện nay" cell (each row is printed as: number, target, result, lead, partners)."""
+    out, inside, year, group = {}, False, None, None
+    for i, (pos, line) in enumerate(doc.lines):
+        if re.fullmatch(r"PHỤ LỤC I", line):
+            inside = True
+        elif re.fullmatch(r"PHỤ LỤC I{2,3}", line):
+            inside = False
+        elif inside and line.startswith("Đến năm"):
+            year, group = line[-4:], None
+        elif inside and re.fullmatch(r"[IVX]+", line):
+            group = line
+        elif inside and (m := re.fullmatch(r"(\d+)\.", line)):
+            out[(year, group, m.group(1))] = doc.lines[i + 2][0]
+    return out
 
-    def find(quote: str) -> str:
-        first = collapse(quote.replace("[…]", "…").split("…")[0])
-        at = doc.find(first)
-        if at < 0:
-            return ""
-        trail: dict[int, str] = {}
-        for off, level, label in heads:
-            if off > at:
-                break
-            trail = {k: v for k, v in trail.items() if k < level}
-            trail[level] = label
-        top = trail.get(0, "")
-        sub = ".".join(trail[k] for k in (1, 2) if k in trail)
-        return ", ".join(x for x in (top, f"mục {sub}" if sub else "") if x)
 
-    return find
+def where_read(quote: str, name: str, doc: Document, rows: dict) -> int:
+    """Where a figure was read: in Phụ lục I the row its name refers to ("Phụ lục I 2025 mục
+    I.12"), elsewhere the quote's first occurrence. Never simply the first place a bare "100%" is."""
+    refs = [m.groups() for m in _PL1_REF.finditer(name)]
+    for ref in refs:  # the first row named that holds the quote ("mục I.9; lặp ở … 2030 mục I.3")
+        row = rows[ref]
+        nxt = min([p for p in rows.values() if p > row], default=len(doc))
+        found = matches(quote, doc, row)
+        if found and found[0] < nxt:
+            return found[0]
+    assert not refs, (name, quote)
+    return matches(quote, doc)[0]
+
+
+def located(quote: str, doc: Document, at: int) -> tuple[str, str]:
+    """(section at the position, anchor): the anchor only when the quote is printed more than once."""
+    anchor = anchor_for(quote, doc, at) if len(matches(quote, doc)) > 1 else ""
+    return doc.section_at(at), anchor
+
+
+def indicator_position(quote: str, section: str, doc: Document) -> int:
+    """The occurrence an indicator's section names first: an appendix row ("Phụ lục, TT 73"), an
+    agency's paragraph ("Mục IV / 6 Sở Y tế / b)"), else the body sentence (its first occurrence)."""
+    found = matches(quote, doc)
+    first = section.split(";")[0].strip()
+    m = re.match(r"Mục ([IVX]+) / (\d+)", first)
+    for at in found:
+        here = doc.section_at(at)
+        if first.startswith("Phụ lục") == here.startswith("Phụ lục") and (
+                not m or here == f"mục {m.group(1)}.{m.group(2)}"):
+            return at
+    return found[0]
 
 
 def as_of_from(text: str, plan_date: str) -> tuple[str, str]:
@@ -366,20 +378,24 @@ def results_documents(shared: Path, docs: dict[str, str], plans: pd.DataFrame) -
     ref = shared / "reference"
     rows = []
     plan_dates = {c: d or f"{dr[-4:]}-08-31" for c, d, dr in zip(plans.code, plans.date, plans.date_raw)}
-    finders = {k: section_finder((shared / "seeds" / f).read_text(encoding="utf-8")) for k, (_, f) in SEEDS.items()}
+    texts = {k: Document((shared / "seeds" / f).read_text(encoding="utf-8")) for k, (_, f) in SEEDS.items()}
+    pl1 = phu_luc_i_rows(texts["001"])
     for fname in ("seed000_001_actuals.csv", "seed002_003_actuals.csv"):
         df = pd.read_csv(ref / fname, dtype=str, keep_default_na=False)
         for i, r in enumerate(df.itertuples(index=False), start=1):
             plan = SEEDS[r.source][0]
             as_of, period = as_of_from(r.as_of, plan_dates[plan])
             assert is_quote_of(r.quote, docs[r.source]), (fname, i)
+            section, anchor = located(r.quote, texts[r.source],
+                                      where_read(r.quote, r.name_vi, texts[r.source], pl1))
             rows.append(dict(
                 result_id=f"{plan}-R{i:03d}", plan=plan, indicator_codes=r.related_target_code,
                 name_vi=clean(r.name_vi), value=r.value, unit=r.unit, numerator=r.numerator,
                 denominator=r.denominator, period=period, as_of=as_of, as_of_raw=collapse(r.as_of),
                 unit_code=PROVINCE_UNIT if r.source != "003" else "",
                 agency_code="VP-UBND-T" if r.source == "003" else "",
-                section=finders[r.source](r.quote), quote=collapse(r.quote)))
+                section=section, quote=collapse(r.quote), quote_anchor=anchor,
+                precedence="1" if section == MONITORING_TABLES.get(plan) else "2"))
     return pd.DataFrame(rows)
 
 
@@ -514,6 +530,11 @@ def main() -> None:
         for c in cs:
             links.setdefault(c, set()).update(x for x in cs if x != c)
     inds["see_also"] = inds.code.map(lambda c: "; ".join(sorted(links.get(c, ()))))
+    # a quote printed more than once (body and appendix) is located by an anchor at the place
+    # its section names first
+    texts = {plan: Document((shared / "seeds" / f).read_text(encoding="utf-8")) for plan, f in SEEDS.values()}
+    inds["quote_anchor"] = [located(q, texts[p], indicator_position(q, sec, texts[p]))[1]
+                            for q, p, sec in zip(inds.quote, inds.plan, inds.section)]
     write(inds, "indicators")
     write(tgts, "targets")
     write(res, "results_documents")

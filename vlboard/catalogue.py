@@ -16,7 +16,7 @@ import pandas as pd
 import pyarrow as pa
 
 from vlboard import schema
-from vlboard.doctext import join_page_breaks
+from vlboard.doctext import Document, locate
 from vlboard.periods import parse_period
 from vlboard.targets_text import parse_raw
 from vlboard.textnorm import collapse, is_quote_of, nfc
@@ -161,6 +161,8 @@ def check(tables: dict[str, pa.Table], documents: dict[str, str] | None = None) 
             problems.append(Problem(f, i + 2, "quote", "thiếu trích dẫn văn bản"))
         elif documents and r["plan"] in documents and not is_quote_of(r["quote"], documents[r["plan"]]):
             problems.append(Problem(f, i + 2, "quote", "trích dẫn không khớp nguyên văn văn bản"))
+        elif documents and r["plan"] in documents:
+            problems += _located(r, f, i + 2, documents[r["plan"]])
 
     for i, r in enumerate(_rows(tables["targets"])):
         f = "targets.csv"
@@ -232,6 +234,9 @@ def check(tables: dict[str, pa.Table], documents: dict[str, str] | None = None) 
                 problems.append(Problem("results_documents.csv", i + 2, "indicator_codes", f"mã chỉ tiêu không có: {c}"))
     for i, r in enumerate(_rows(tables["results_documents"])):
         problems += _dated_at_window_end(r, i + 2)
+        if r["precedence"] is None or r["precedence"] < 1:
+            problems.append(Problem("results_documents.csv", i + 2, "precedence",
+                                    "cần thứ tự ưu tiên (1 = bảng theo dõi của kế hoạch, 2 = phần lời văn)"))
     for i, r in enumerate(_rows(tables["reporting_rules"])):
         if r["subject"] not in ("ward", "commune", "lead_agency"):
             problems.append(Problem("reporting_rules.csv", i + 2, "subject", "chỉ nhận ward, commune hoặc lead_agency"))
@@ -295,15 +300,28 @@ def _plan_and_quote(table: pa.Table, file: str, plans: set, documents: dict[str,
             out.append(Problem(file, i + 2, "plan", f"kế hoạch không có: {r['plan']}"))
         elif documents and r["plan"] in documents and not is_quote_of(r["quote"] or "", documents[r["plan"]]):
             out.append(Problem(file, i + 2, "quote", "trích dẫn không khớp nguyên văn văn bản"))
+        elif documents and r["plan"] in documents:
+            out += _located(r, file, i + 2, documents[r["plan"]], section_is_derived=file == "results_documents.csv")
     return out
 
 
-def load_documents(documents_dir: Path, plans: pa.Table) -> dict[str, str]:
+def _located(r: dict, file: str, row: int, doc: str, *, section_is_derived: bool = False) -> list[Problem]:
+    """The quote stands in one place: printed once, or after its anchor (quote_anchor); for a
+    document figure, the section recorded is the one at that place."""
+    at, why = locate(r["quote"] or "", doc, r.get("quote_anchor"))
+    if at is None:
+        return [Problem(file, row, "quote_anchor" if r.get("quote_anchor") else "quote", why)]
+    if section_is_derived and isinstance(doc, Document) and (r["section"] or "") != doc.section_at(at):
+        return [Problem(file, row, "section", f"trích dẫn nằm ở «{doc.section_at(at)}», không phải «{r['section']}»")]
+    return []
+
+
+def load_documents(documents_dir: Path, plans: pa.Table) -> dict[str, Document]:
     """Plan code → collapsed text of its shipped document, table rows split by a page break joined
-    (a quote of such a row is its whole text, verbatim across the break)."""
+    (a quote of such a row is its whole text, verbatim across the break), with its headings."""
     out = {}
     for r in plans.to_pylist():
         path = documents_dir / (r["document_file"] or "")
         if r["document_file"] and path.is_file():
-            out[r["code"]] = collapse(join_page_breaks(path.read_text(encoding="utf-8")))
+            out[r["code"]] = Document(path.read_text(encoding="utf-8"))
     return out

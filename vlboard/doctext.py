@@ -94,3 +94,116 @@ def page_break_starts(raw: str) -> list[str]:
         for i in r.continued:
             out += [c for c in _cells(lines[i].strip()) if c]
     return out
+
+
+# --- where a quote stands ------------------------------------------------------------------------
+
+def segments(quote: str) -> list[str]:
+    """The verbatim pieces of a quote ('…' or '[…]' marks left-out text), collapsed."""
+    from vlboard.textnorm import collapse
+    return [p for p in (collapse(x) for x in (quote or "").replace("[…]", "…").split("…")) if p]
+
+
+def _match_at(parts: list[str], doc: str, at: int) -> int | None:
+    """End of the match of ``parts`` in order when the first one starts at ``at``; else None."""
+    end = at + len(parts[0])
+    for p in parts[1:]:
+        nxt = doc.find(p, end)
+        if nxt < 0:
+            return None
+        end = nxt + len(p)
+    return end
+
+
+def matches(quote: str, doc: str, start: int = 0) -> list[int]:
+    """Every position (from ``start``) where the quote's pieces occur in order, first piece there."""
+    parts = segments(quote)
+    if not parts:
+        return []
+    out, at = [], doc.find(parts[0], start)
+    while at >= 0:
+        if _match_at(parts, doc, at) is not None:
+            out.append(at)
+        at = doc.find(parts[0], at + 1)
+    return out
+
+
+def locate(quote: str, doc: str, anchor: str | None = None) -> tuple[int | None, str | None]:
+    """(position of the quote in ``doc``, None) or (None, why it cannot be located).
+
+    Without an anchor the quote must occur exactly once. With one, the anchor (text printed before
+    the quote) must occur exactly once and the quote is its first occurrence after the anchor."""
+    start = 0
+    if anchor:
+        found = matches(anchor, doc)
+        if len(found) != 1:
+            return None, "không thấy mốc (anchor)" if not found else f"mốc (anchor) xuất hiện {len(found)} lần"
+        start = _match_at(segments(anchor), doc, found[0])
+        after = matches(quote, doc, start)
+        return (after[0], None) if after else (None, "không thấy trích dẫn sau mốc (anchor)")
+    found = matches(quote, doc)
+    if len(found) == 1:
+        return found[0], None
+    if not found:
+        return None, "không thấy trích dẫn (theo thứ tự các đoạn)"
+    return None, f"trích dẫn xuất hiện {len(found)} lần: cần dài hơn hoặc có mốc (anchor)"
+
+
+_HEADINGS = [
+    (0, re.compile(r"^(?:PHỤ LỤC|Phụ lục)\s*([IVX]+|\d+)?\b")),
+    (0, re.compile(r"^Phần\s+([IVX]+)\b")),
+    (1, re.compile(r"^([IVX]+)\.\s+\S")),
+    (2, re.compile(r"^(\d{1,2})\.\s+[^\d\s]")),
+]
+
+
+class Document(str):
+    """A plan's text as quotes are checked against: collapsed, table rows split by a page break
+    joined. ``section_at(pos)`` names the headings above a position ("Phụ lục I, mục III.2")."""
+
+    def __new__(cls, raw: str):
+        from vlboard.textnorm import collapse
+        joined = join_page_breaks(raw)
+        self = super().__new__(cls, collapse(joined))
+        heads, lines, pos = [], [], 0
+        for line in joined.splitlines():
+            c = collapse(line)
+            if not c:
+                continue
+            for level, rx in _HEADINGS:
+                m = rx.match(c)
+                if m:
+                    if level:
+                        label = m.group(1)
+                    else:
+                        prefix = "Phần" if c.startswith("Phần") else "Phụ lục"
+                        label = f"{prefix} {m.group(1) or ''}"
+                    heads.append((pos, level, label.strip()))
+                    break
+            lines.append((pos, c))
+            pos += len(c) + 1
+        self.heads = heads
+        self.lines = lines  # (position, collapsed text) of every non-empty line
+        return self
+
+    def section_at(self, at: int) -> str:
+        trail: dict[int, str] = {}
+        for off, level, label in self.heads:
+            if off > at:
+                break
+            trail = {k: v for k, v in trail.items() if k < level}
+            trail[level] = label
+        top = trail.get(0, "")
+        sub = ".".join(trail[k] for k in (1, 2) if k in trail)
+        return ", ".join(x for x in (top, f"mục {sub}" if sub else "") if x)
+
+
+def anchor_for(quote: str, doc: str, at: int) -> str:
+    """The shortest run of whole words printed right before position ``at`` that occurs once in
+    ``doc`` and locates the quote there (for a quote printed more than once)."""
+    words = doc[:at].split(" ")
+    for n in range(1, len(words) + 1):
+        anchor = " ".join(words[-n:]).strip()
+        if anchor and locate(quote, doc, anchor) == (at, None):
+            return anchor
+    raise ValueError(f"no anchor locates {quote[:40]!r} at {at}")
