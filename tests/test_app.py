@@ -32,7 +32,7 @@ def test_overview_lists_the_catalogue_and_its_sources(monkeypatch, shipped_data)
     at = run_app(monkeypatch, shipped_data)
     assert not at.exception
     plans = table(at, "Kế hoạch")
-    assert plans.iloc[-1]["Kế hoạch"] == "Tổng cộng" and plans.iloc[-1]["Tổng"] == 401
+    assert plans.iloc[-1]["Kế hoạch"] == "Tổng cộng" and plans.iloc[-1]["Tổng"] == 410
     assert plans["Kế hoạch"].iloc[0] == "KH 67/KH-UBND (2020, tỉnh)"
     worst = table(at, "Vì sao")
     assert 0 < len(worst) <= 10 and worst["Vì sao"].str.startswith(("Mục tiêu", "Lộ trình")).all()

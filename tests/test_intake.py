@@ -110,6 +110,18 @@ def test_template_lists_what_the_subject_reports(data):
     assert ("decimal", "0", "100") in rules.values()  # percent value cells
 
 
+def test_template_prints_a_yearless_target_as_such(shipped_data):
+    """QĐ 3100 III.1.7 gives each ward 01 IT officer with no year: the ward's template shows the
+    printed figure marked as yearless (it failed on the missing year before)."""
+    src = access.Snapshot.current(shipped_data)
+    subject = template.Subject("unit", "x2025-29551", "Phường Long Châu")
+    t = template.rows(src, subject, "2026-Q3")
+    wb = load_workbook(io.BytesIO(template.write(subject, "2026-Q3", t, snapshot_id=src.snapshot_id)))
+    ws = wb[workbook.DATA_SHEET]
+    targets = {ws.cell(r, 1).value: ws.cell(r, 4).value for r in range(template.HEADER_ROW + 1, ws.max_row + 1)}
+    assert targets["TPVL-NV-04"] == "01 cán bộ/đơn vị (không ghi năm)"
+
+
 def test_round_trip_import_query_rollback(data):
     before = snapshots.current_id(data)
     content = filled(data, {"C-01": {"value": 66.5, "note": "Theo báo cáo quý", "evidence_url": "https://x.vn/1"},

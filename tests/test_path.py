@@ -8,7 +8,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from vlboard import db, snapshots, status
+from vlboard import db, queries, snapshots, status
 
 DATES = [dt.date(y, m, d) for y in range(2022, 2033) for m, d in ((6, 30), (12, 31))]
 
@@ -22,10 +22,7 @@ def shipped(shipped_data):
 
 
 def baselines(con) -> dict:
-    bases = con.execute("select indicator_code, period_end, value from results "
-                            "where source <> 'demo' and value is not null and isfinite(value) "
-                            "qualify row_number() over (partition by indicator_code "
-                            "order by period_end, as_of, result_id) = 1").df()
+    bases = queries.run(con, "baselines")  # the pace baseline of the indicator page
     return {r.indicator_code: (pd.Timestamp(r.period_end).date(), float(r.value)) for r in bases.itertuples()}
 
 

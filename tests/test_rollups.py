@@ -134,10 +134,10 @@ def shipped_con(shipped_data):
 
 def test_shipped_headline_statuses_cover_every_indicator(shipped_con):
     df = queries.run(shipped_con, "status_indicators", **{**Q3, "period_end": dt.date(2025, 12, 31)})
-    assert len(df) == 401 and df.indicator_code.is_unique
+    assert len(df) == 410 and df.indicator_code.is_unique
     assert set(df.status) <= set(status.STATUSES)
     counts = rollups.by_pillar(df)
-    assert counts.n_total.sum() == 401
+    assert counts.n_total.sum() == 410
 
 
 def test_shipped_real_figures_are_judged(shipped_con):

@@ -60,3 +60,53 @@ def test_wrong_parameters_are_refused(con):
         queries.run(con, "indicator_results")
     with pytest.raises(ValueError):
         queries.load("../etc/passwd")
+
+
+def test_conflicting_figures_of_one_date_follow_precedence_not_record_order(tmp_path):
+    """Two document figures for C-01, city, 2025, same date: the text's 40% comes first in record
+    order (result_id "a…"), the plan's monitoring table says 90% (precedence 1). The status rows,
+    the trend series, the template's previous value and the baseline all take 90%."""
+    from .conftest import data_dir_with, tiny_tables
+    d = dt.date
+
+    def doc(rid, value, precedence):
+        return dict(result_id=rid, indicator_code="C-01", period="2025", period_type="year", year=2025,
+                    period_end=d(2025, 12, 31), unit_code="tp", value=value, as_of=d(2025, 8, 31),
+                    source="document", quote=f"{value:g}%", precedence=precedence)
+
+    conflict = [doc("a-text", 40.0, 2), doc("b-table", 90.0, 1)]
+    data = data_dir_with(tmp_path / "d", tiny_tables(results=conflict), "conflict")
+    con = db.open_snapshot(snapshots.current(data)[1])
+    try:
+        rows = con.execute("select value, n_distinct_values, status from vl_status_rows(2025, date '2025-12-31', true) "
+                           "where indicator_code = 'C-01' and unit_code = 'tp'").fetchall()
+        assert rows == [(90.0, 2, "achieved")]
+        series = con.execute("select value from vl_series(true) where indicator_code = 'C-01'").fetchall()
+        assert series == [(90.0,)]
+        base = queries.run(con, "baselines")
+        assert base.set_index("indicator_code").loc["C-01", "value"] == 90.0
+    finally:
+        con.close()
+    # the same figures with the precedences swapped: the pick follows precedence, not record order
+    swapped = [doc("a-text", 40.0, 1), doc("b-table", 90.0, 2)]
+    data = data_dir_with(tmp_path / "s", tiny_tables(results=swapped), "swapped")
+    con = db.open_snapshot(snapshots.current(data)[1])
+    try:
+        rows = con.execute("select value from vl_status_rows(2025, date '2025-12-31', true) "
+                           "where indicator_code = 'C-01' and unit_code = 'tp'").fetchall()
+        assert rows == [(40.0,)]
+    finally:
+        con.close()
+
+
+def test_shipped_fibre_households_2024_is_the_monitoring_tables_79(shipped_data):
+    """QĐ 2702 prints 71,43% (Phần II, mục I.8) and 79% (Phụ lục I) as of 27/12/2024 (and 74,1% as of
+    14/8/2024); record order picked 71,43%, the rule picks the plan's monitoring table."""
+    con = db.open_snapshot(snapshots.current(shipped_data)[1])
+    try:
+        for code in ("DA2702-2025-29", "KH67-2025-13"):
+            rows = con.execute("select value, n_distinct_values from vl_status_rows(2024, date '2024-12-31', false) "
+                               "where indicator_code = $c and value is not null", {"c": code}).fetchall()
+            assert rows == [(79.0, 3)], code
+    finally:
+        con.close()

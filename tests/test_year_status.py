@@ -77,18 +77,21 @@ def test_a_format_3_snapshot_is_judged_again_on_read(shipped_data, tmp_path):
     """Format 3 stored year_status under the rule without the path: it must not be trusted."""
     data = snapshots.DataDir(tmp_path / "copy")
     shutil.copytree(shipped_data.root, data.root)
-    sid, path, manifest = snapshots.current(data)
+    fresh_path = snapshots.current(data)[1]
+    as_older_format(data, 3)
+    _, path, manifest = snapshots.current(data)
     table = pq.read_table(path / "results.parquet")
     table = table.set_column(table.schema.get_field_index("year_status"), "year_status",
                              [["achieved"] * table.num_rows])
     pq.write_table(table, path / "results.parquet")
     manifest["tables"]["results"]["sha256"] = snapshots._sha256(path / "results.parquet")
-    (path / snapshots.MANIFEST).write_text(json.dumps({**manifest, "format": 3}), encoding="utf-8")
+    (path / snapshots.MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
     assert snapshots.current(data)[2]["format"] == 3
-    con, fresh = db.open_snapshot(path), db.open_snapshot(shipped_data.root / "snapshots" / sid)
+    con, fresh = db.open_snapshot(path), db.open_snapshot(fresh_path)
     try:
         sql = "select result_id, year_status from results order by result_id"
-        assert con.execute(sql).fetchall() == fresh.execute(sql).fetchall()
+        got, want = con.execute(sql).fetchall(), fresh.execute(sql).fetchall()
+        assert got == want and {s for _, s in got} > {"achieved"}
     finally:
         con.close()
         fresh.close()
@@ -110,22 +113,34 @@ def test_stored_status_equals_the_rule_at_read_time_on_the_shipped_data(shipped_
         slow.close()
 
 
-def as_format_2(data: snapshots.DataDir) -> str:
-    """Rewrite the live snapshot as format 2 wrote it: no results.year_status, format 2."""
+def as_older_format(data: snapshots.DataDir, fmt: int) -> str:
+    """Rewrite the live snapshot as format ``fmt`` (2 or 3) wrote it: without the columns added
+    later (format 4: quote_anchor, precedence; format 3: results.year_status)."""
     sid, path, manifest = snapshots.current(data)
-    old = data.snapshots / f"{sid}-format2"
+    old = data.snapshots / f"{sid}-format{fmt}"
     shutil.copytree(path, old)
-    table = pq.read_table(path / "results.parquet").drop(["year_status"])
-    pq.write_table(table, old / "results.parquet")
-    manifest["tables"]["results"]["sha256"] = snapshots._sha256(old / "results.parquet")
-    (old / snapshots.MANIFEST).write_text(json.dumps({**manifest, "id": old.name, "format": 2}), encoding="utf-8")
+    for table in schema.TABLES:
+        drop = [c for (t, c), added in schema.ADDED_IN.items() if t == table and added > fmt]
+        if table == "results" and fmt < 3:
+            drop.append("year_status")
+        have = pq.read_schema(path / f"{table}.parquet").names
+        drop = [c for c in drop if c in have]
+        if drop:
+            pq.write_table(pq.read_table(path / f"{table}.parquet").drop(drop), old / f"{table}.parquet")
+            manifest["tables"][table]["sha256"] = snapshots._sha256(old / f"{table}.parquet")
+    (old / snapshots.MANIFEST).write_text(json.dumps({**manifest, "id": old.name, "format": fmt}), encoding="utf-8")
     snapshots.switch_current(data, old.name)
     return old.name
+
+
+def as_format_2(data: snapshots.DataDir) -> str:
+    return as_older_format(data, 2)
 
 
 def test_a_format_2_snapshot_still_reads_with_the_same_answers(shipped_data, tmp_path):
     data = snapshots.DataDir(tmp_path / "copy")
     shutil.copytree(shipped_data.root, data.root)
+    as_older_format(data, 3)  # the reference: the same rows without precedence, year_status stored
     _, new_path, _ = snapshots.current(data)
     old = as_format_2(data)
     sid, old_path, manifest = snapshots.current(data)  # verifies: the older column set is accepted
@@ -150,3 +165,25 @@ def test_an_older_format_is_refused_in_vietnamese(tiny_data):
     (path / snapshots.MANIFEST).write_text(json.dumps({**manifest, "format": 1}), encoding="utf-8")
     with pytest.raises(snapshots.SnapshotError, match="định dạng 1 quá cũ"):
         snapshots.verify(path)
+
+
+def test_a_format_3_snapshot_still_reads_and_imports_carry_on(shipped_data, tmp_path):
+    """Format 3 has no quote_anchor / precedence: it verifies, reads them as NULL (conflicting
+    figures then fall back to result_id), and a rebuild from it writes format 4."""
+    data = snapshots.DataDir(tmp_path / "copy3")
+    shutil.copytree(shipped_data.root, data.root)
+    old = as_older_format(data, 3)
+    sid, path, manifest = snapshots.current(data)
+    assert sid == old and manifest["format"] == 3
+    assert "precedence" not in pq.read_schema(path / "results.parquet").names
+    con = db.open_snapshot(path)
+    try:
+        assert con.execute("select count(*) from results where precedence is not null").fetchone() == (0,)
+        assert con.execute("select count(*) from indicators where quote_anchor is not null").fetchone() == (0,)
+        df = queries.run(con, "status_indicators", year=2025, period_end=D(2025, 12, 31), include_demo=True)
+        assert len(df) == 410
+    finally:
+        con.close()
+    snapshots.build(data)
+    _, path, manifest = snapshots.current(data)
+    assert manifest["format"] == 4 and "precedence" in pq.read_schema(path / "results.parquet").names

@@ -23,6 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 import pandas as pd  # noqa: E402
 
+from vlboard.doctext import Document, anchor_for, join_page_breaks, matches, table_rows  # noqa: E402
 from vlboard.targets_text import find_raw_in_text, parse_raw  # noqa: E402
 from vlboard.textnorm import clean, collapse, is_quote_of  # noqa: E402
 
@@ -40,6 +41,84 @@ CITY_UNIT = "tp-855"
 TPVL_2030_LINKS = {0: "TPVL-002", 2: "TPVL-011", 3: "TPVL-012", 4: "TPVL-064", 5: "TPVL-028",
                    6: "TPVL-021", 10: "TPVL-073", 11: "TPVL-074", 12: "TPVL-097", 13: "TPVL-102",
                    14: "TPVL-106", 15: "TPVL-108", 16: "TPVL-034"}
+
+# QĐ 3100 section III ("Nhiệm vụ và giải pháp") sets numeric targets of its own, with no year
+# (seed004_notes.md §9), in neither reference CSV. Pillar by position: III.1 "Tạo nền móng" →
+# nen_tang, III.2 "Phát triển chính quyền số" → chinh_quyen_so, III.5.1/5.2 (giáo dục, y tế) →
+# xa_hoi_so as in the appendix. quote = the whole sentence; raw = the printed figure. Leads only
+# where section V gives the topic to an office (V.3 Nội vụ: cán bộ chuyên trách CNTT; V.4 Tài
+# chính - Kế hoạch: bố trí kinh phí CĐS; V.5 Kinh tế: phối hợp nghiên cứu khoa học và công nghệ).
+_STAFF = ("Đảm bảo bố trí cán bộ chuyên trách kỹ thuật công nghệ thông tin đủ trình độ tham mưu triển "
+          "khai công nghệ thông tin và an toàn thông tin, cụ thể cấp thành phố 02 cán bộ/đơn vị, cấp "
+          "phường 01 cán bộ/đơn vị.")
+TPVL_SECTION_III = [
+    dict(code="TPVL-NV-01", pillar="nen_tang", kind="count", unit="phường", scope="city",
+         section="III.1.1, gạch 6 (nhiệm vụ và giải pháp); không ghi năm",
+         name_vi="Phường được chọn triển khai thử nghiệm truyền thông, phổ biến các kỹ năng số cơ bản cho người dân",
+         quote="Chủ động lựa chọn 01 phường để triển khai thử nghiệm công tác truyền thông, phổ biến các kỹ "
+               "năng số cơ bản cho người dân",
+         comparator=">=", value="1", raw="01 phường", leads=(), partners=(),
+         note="Văn bản không giao cơ quan chủ trì"),
+    dict(code="TPVL-NV-02", pillar="nen_tang", kind="percent", unit="% phần mềm, ứng dụng", scope="city+ward",
+         section="III.1.4, gạch 5 (nhiệm vụ và giải pháp); không ghi năm",
+         name_vi="Phần mềm, ứng dụng được đầu tư xây dựng được thiết kế tài liệu trực tuyến",
+         quote="Đảm bảo 100% phần mềm, ứng dụng được đầu tư xây dựng đều được thiết kế tài liệu trực tuyến.",
+         comparator=">=", value="100", raw="100%", leads=(), partners=(),
+         note="Văn bản không giao cơ quan chủ trì"),
+    dict(code="TPVL-NV-03", pillar="nen_tang", kind="count", unit="cán bộ/đơn vị", scope="city",
+         section="III.1.7, gạch 3 (nhiệm vụ và giải pháp), cấp thành phố; không ghi năm",
+         name_vi="Cán bộ chuyên trách kỹ thuật công nghệ thông tin ở mỗi đơn vị cấp thành phố",
+         quote=_STAFF, comparator=">=", value="2", raw="02 cán bộ/đơn vị",
+         leads=("Phòng Nội vụ thành phố Vĩnh Long",), partners=(),
+         note="Chủ trì theo mục V.3 (đội ngũ cán bộ chuyên trách công nghệ thông tin)"),
+    dict(code="TPVL-NV-04", pillar="nen_tang", kind="count", unit="cán bộ/đơn vị", scope="ward",
+         section="III.1.7, gạch 3 (nhiệm vụ và giải pháp), cấp phường; không ghi năm",
+         name_vi="Cán bộ chuyên trách kỹ thuật công nghệ thông tin ở mỗi đơn vị cấp phường",
+         quote=_STAFF, comparator=">=", value="1", raw="01 cán bộ/đơn vị",
+         leads=("Phòng Nội vụ thành phố Vĩnh Long",), partners=(),
+         note="Chủ trì theo mục V.3 (đội ngũ cán bộ chuyên trách công nghệ thông tin)"),
+    dict(code="TPVL-NV-05", pillar="chinh_quyen_so", kind="percent", unit="%", scope="city+ward",
+         section="III.2.1 (nhiệm vụ và giải pháp); không ghi năm",
+         name_vi="Cán bộ, công chức, viên chức cần sử dụng máy tính trong công việc được trang bị máy tính "
+                 "với cấu hình đáp ứng triển khai các ứng dụng",
+         quote="100% cán bộ, công chức, viên chức cần sử dụng máy tính trong công việc được trang bị máy "
+               "tính với cấu hình đáp ứng triển khai các ứng dụng.",
+         comparator=">=", value="100", raw="100%", leads=(), partners=(),
+         note="Văn bản không giao cơ quan chủ trì"),
+    dict(code="TPVL-NV-06", pillar="chinh_quyen_so", kind="percent",
+         unit="% kinh phí nhiệm vụ khoa học công nghệ/năm", scope="city",
+         section="III.2.8 (nhiệm vụ và giải pháp); hằng năm, không ghi năm",
+         name_vi="Tỷ lệ kinh phí cấp cho nhiệm vụ khoa học công nghệ dành cho nghiên cứu, nhiệm vụ khoa học "
+                 "công nghệ phục vụ chuyển đổi số",
+         quote="Hàng năm, bố trí kinh phí Nhà nước nghiên cứu, giao nhiệm vụ khoa học công nghệ phục vụ "
+               "chuyển đổi số với tỉ lệ tối thiểu 10% kinh phí cấp cho nhiệm vụ khoa học công nghệ.",
+         comparator=">=", value="10", raw="tối thiểu 10%",
+         leads=("Phòng Tài chính - Kế hoạch thành phố Vĩnh Long",),
+         partners=("Phòng Kinh tế thành phố Vĩnh Long",),
+         note="Chủ trì theo mục V.4 (bố trí kinh phí), phối hợp theo mục V.5 (nghiên cứu khoa học và công nghệ)"),
+    dict(code="TPVL-NV-07", pillar="chinh_quyen_so", kind="percent", unit="% tổng chi ngân sách nhà nước",
+         scope="city", section="III.2.11 (nhiệm vụ và giải pháp); không ghi năm",
+         name_vi="Tỷ lệ chi cho chuyển đổi số, phát triển chính quyền điện tử, chính quyền số trong tổng chi "
+                 "ngân sách nhà nước",
+         quote="Bảo đảm kinh phí, phân đầu tỷ lệ chi cho chuyển đổi số, phát triển chính quyền điện tử, chính "
+               "quyền số trong tổng chi ngân sách nhà nước (tối thiểu 1% ngân sách nhà nước).",
+         comparator=">=", value="1", raw="tối thiểu 1% ngân sách nhà nước",
+         leads=("Phòng Tài chính - Kế hoạch thành phố Vĩnh Long",), partners=(),
+         note="Chủ trì theo mục V.4 (bố trí kinh phí cho chuyển đổi số)"),
+    dict(code="TPVL-NV-08", pillar="xa_hoi_so", kind="percent", unit="% cơ sở giáo dục, đào tạo", scope="city",
+         section="III.5.1 (nhiệm vụ và giải pháp, giáo dục và đào tạo); không ghi năm",
+         name_vi="Cơ sở giáo dục, đào tạo trên địa bàn thực hiện chuyển đổi số",
+         quote="Chuyển đổi số 70% cơ sở giáo dục, đào tạo trên địa bàn.",
+         comparator=">=", value="70", raw="70%", leads=(), partners=(),
+         note="Văn bản không giao cơ quan chủ trì"),
+    dict(code="TPVL-NV-09", pillar="xa_hoi_so", kind="percent", unit="% cơ sở y tế", scope="city+ward",
+         section="III.5.2 (nhiệm vụ và giải pháp, y tế); không ghi năm",
+         name_vi="Cơ sở y tế có bộ phận khám chữa bệnh từ xa",
+         quote="100% các cơ sở y tế có bộ phận khám chữa bệnh từ xa.",
+         comparator=">=", value="100", raw="100%", leads=(), partners=(),
+         note="Văn bản không giao cơ quan chủ trì; gần với TT 101, 102 của Phụ lục (triển khai khám, chữa "
+              "bệnh từ xa) nhưng đo bộ phận khám chữa bệnh từ xa"),
+]
 
 
 def s(v) -> str:
@@ -89,7 +168,9 @@ def vp2026_cells(shared: Path) -> dict[str, str]:
 
 
 def load_docs(shared: Path) -> dict[str, str]:
-    return {k: collapse((shared / "seeds" / f).read_text(encoding="utf-8")) for k, (_, f) in SEEDS.items()}
+    """Seed → collapsed text, table rows split by a page break joined (as vlboard check reads them)."""
+    return {k: collapse(join_page_breaks((shared / "seeds" / f).read_text(encoding="utf-8")))
+            for k, (_, f) in SEEDS.items()}
 
 
 def copy_documents(shared: Path) -> None:
@@ -154,12 +235,16 @@ def indicators_and_targets(shared: Path, docs: dict[str, str]):
 
     # 004 appendix ------------------------------------------------------------------------
     doc = docs["004"]
+    # each appendix row's own Nhiệm vụ cell, whole across page breaks: its quote (the longest
+    # verbatim span of the name could be the text after a page break, or a body sentence)
+    cells = {r.tt: collapse(r.cells[1]) for r in
+             table_rows((shared / "seeds" / SEEDS["004"][1]).read_text(encoding="utf-8"))}
     df = pd.read_csv(ref / "seed004_indicators.csv", dtype=str, keep_default_na=False)
     scope_map = {"both": "city+ward", "ward": "ward", "city": "city"}
     for r in df.itertuples(index=False):
         add_ind(code=r.code, plan="qd3100-2023-tpvl", pillar=r.pillar, name_vi=clean(r.name_vi),
                 kind=r.kind, unit=r.unit, scope=scope_map[r.scope], focus_area="",
-                section=f"Phụ lục, TT {int(r.code.split('-')[1])}", quote=best_quote(r.name_vi, doc),
+                section=f"Phụ lục, TT {int(r.code.split('-')[1])}", quote=cells[int(r.code.split('-')[1])],
                 note=f"Căn cứ: {r.legal_basis}")
         all_empty = not any(getattr(r, f"target_{y}_raw").strip() for y in ("2023", "2024", "2025"))
         for year in ("2023", "2024", "2025"):
@@ -198,53 +283,73 @@ def indicators_and_targets(shared: Path, docs: dict[str, str]):
             raw = find_raw_in_text(r.raw_text, float(value)) or ""
         tgts.append(dict(indicator_code=code, year="2030", comparator=comparator, value=value,
                          value_high="", raw=raw, note="Mục II.2 của Quyết định"))
+    # 004 body III: targets without a year ---------------------------------------------------
+    for r in TPVL_SECTION_III:
+        assert is_quote_of(r["quote"], doc), r["code"]
+        add_ind(code=r["code"], plan="qd3100-2023-tpvl", pillar=r["pillar"], name_vi=r["name_vi"],
+                kind=r["kind"], unit=r["unit"], scope=r["scope"], focus_area="", section=r["section"],
+                quote=r["quote"], note=r["note"])
+        tgts.append(dict(indicator_code=r["code"], year="", comparator=r["comparator"], value=r["value"],
+                         value_high="", raw=r["raw"], note="Văn bản không nêu năm"))
     return pd.DataFrame(inds), pd.DataFrame(tgts)
 
 
-_HEADINGS = [
-    (0, re.compile(r"^(?:PHỤ LỤC|Phụ lục)\s*([IVX]+|\d+)?\b")),
-    (0, re.compile(r"^Phần\s+([IVX]+)\b")),
-    (1, re.compile(r"^([IVX]+)\.\s+\S")),
-    (2, re.compile(r"^(\d{1,2})\.\s+[^\d\s]")),
-]
+# the table in which a plan monitors its own targets ("Kết quả đạt được hiện nay"): a figure read
+# there comes before a conflicting figure of the same date elsewhere in the plan (precedence 1)
+MONITORING_TABLES = {"qd2702-2024": "Phụ lục I"}
+_PL1_REF = re.compile(r"Phụ lục I (20\d\d) mục ([IVX]+)\.(\d+)")
 
 
-def section_finder(raw_text: str):
-    """A function: quote → the headings above its first occurrence ("Phụ lục I, mục III.2")."""
-    heads, pos = [], 0
-    for line in raw_text.splitlines():
-        c = collapse(line)
-        if not c:
-            continue
-        for level, rx in _HEADINGS:
-            m = rx.match(c)
-            if m:
-                if level:
-                    label = m.group(1)
-                else:
-                    prefix = "Phần" if c.startswith("Phần") else "Phụ lục"
-                    label = f"{prefix} {m.group(1) or ''}"
-                heads.append((pos, level, label.strip()))
-                break
-        pos += len(c) + 1
-    doc = collapse(raw_text)
+def phu_luc_i_rows(doc: Document) -> dict[tuple[str, str, str], int]:
+    """QĐ 2702 Phụ lục I: (Đến năm YYYY, group, row number) → position of the row's "Kết quả đạt
+    được hiện nay" cell (each row is printed as: number, target, result, lead, partners)."""
+    out, inside, year, group = {}, False, None, None
+    for i, (pos, line) in enumerate(doc.lines):
+        if re.fullmatch(r"PHỤ LỤC I", line):
+            inside = True
+        elif re.fullmatch(r"PHỤ LỤC I{2,3}", line):
+            inside = False
+        elif inside and line.startswith("Đến năm"):
+            year, group = line[-4:], None
+        elif inside and re.fullmatch(r"[IVX]+", line):
+            group = line
+        elif inside and (m := re.fullmatch(r"(\d+)\.", line)):
+            out[(year, group, m.group(1))] = doc.lines[i + 2][0]
+    return out
 
-    def find(quote: str) -> str:
-        first = collapse(quote.replace("[…]", "…").split("…")[0])
-        at = doc.find(first)
-        if at < 0:
-            return ""
-        trail: dict[int, str] = {}
-        for off, level, label in heads:
-            if off > at:
-                break
-            trail = {k: v for k, v in trail.items() if k < level}
-            trail[level] = label
-        top = trail.get(0, "")
-        sub = ".".join(trail[k] for k in (1, 2) if k in trail)
-        return ", ".join(x for x in (top, f"mục {sub}" if sub else "") if x)
 
-    return find
+def where_read(quote: str, name: str, doc: Document, rows: dict) -> int:
+    """Where a figure was read: in Phụ lục I the row its name refers to ("Phụ lục I 2025 mục
+    I.12"), elsewhere the quote's first occurrence. Never simply the first place a bare "100%" is."""
+    refs = [m.groups() for m in _PL1_REF.finditer(name)]
+    for ref in refs:  # the first row named that holds the quote ("mục I.9; lặp ở … 2030 mục I.3")
+        row = rows[ref]
+        nxt = min([p for p in rows.values() if p > row], default=len(doc))
+        found = matches(quote, doc, row)
+        if found and found[0] < nxt:
+            return found[0]
+    assert not refs, (name, quote)
+    return matches(quote, doc)[0]
+
+
+def located(quote: str, doc: Document, at: int) -> tuple[str, str]:
+    """(section at the position, anchor): the anchor only when the quote is printed more than once."""
+    anchor = anchor_for(quote, doc, at) if len(matches(quote, doc)) > 1 else ""
+    return doc.section_at(at), anchor
+
+
+def indicator_position(quote: str, section: str, doc: Document) -> int:
+    """The occurrence an indicator's section names first: an appendix row ("Phụ lục, TT 73"), an
+    agency's paragraph ("Mục IV / 6 Sở Y tế / b)"), else the body sentence (its first occurrence)."""
+    found = matches(quote, doc)
+    first = section.split(";")[0].strip()
+    m = re.match(r"Mục ([IVX]+) / (\d+)", first)
+    for at in found:
+        here = doc.section_at(at)
+        if first.startswith("Phụ lục") == here.startswith("Phụ lục") and (
+                not m or here == f"mục {m.group(1)}.{m.group(2)}"):
+            return at
+    return found[0]
 
 
 def as_of_from(text: str, plan_date: str) -> tuple[str, str]:
@@ -258,10 +363,10 @@ def as_of_from(text: str, plan_date: str) -> tuple[str, str]:
         return last.date().isoformat(), t[:4]
     if re.fullmatch(r"\d{4}", t):
         return f"{t}-12-31", t
-    m = re.search(r"(\d{1,2})/(\d{1,2})/(\d{4})", t)
-    if m:
-        d = f"{m.group(3)}-{int(m.group(2)):02d}-{int(m.group(1)):02d}"
-        return d, d[:4]
+    # a figure for a window ("14/8/2023 - 30/6/2025") is dated at the window's end: the latest date
+    dates = sorted(f"{y}-{int(mo):02d}-{int(d):02d}" for d, mo, y in re.findall(r"(\d{1,2})/(\d{1,2})/(\d{4})", t))
+    if dates:
+        return dates[-1], dates[-1][:4]
     m = re.search(r"tháng (\d{1,2})/(\d{4})", t)
     if m:
         last = pd.Timestamp(year=int(m.group(2)), month=int(m.group(1)), day=1) + pd.offsets.MonthEnd(0)
@@ -273,20 +378,24 @@ def results_documents(shared: Path, docs: dict[str, str], plans: pd.DataFrame) -
     ref = shared / "reference"
     rows = []
     plan_dates = {c: d or f"{dr[-4:]}-08-31" for c, d, dr in zip(plans.code, plans.date, plans.date_raw)}
-    finders = {k: section_finder((shared / "seeds" / f).read_text(encoding="utf-8")) for k, (_, f) in SEEDS.items()}
+    texts = {k: Document((shared / "seeds" / f).read_text(encoding="utf-8")) for k, (_, f) in SEEDS.items()}
+    pl1 = phu_luc_i_rows(texts["001"])
     for fname in ("seed000_001_actuals.csv", "seed002_003_actuals.csv"):
         df = pd.read_csv(ref / fname, dtype=str, keep_default_na=False)
         for i, r in enumerate(df.itertuples(index=False), start=1):
             plan = SEEDS[r.source][0]
             as_of, period = as_of_from(r.as_of, plan_dates[plan])
             assert is_quote_of(r.quote, docs[r.source]), (fname, i)
+            section, anchor = located(r.quote, texts[r.source],
+                                      where_read(r.quote, r.name_vi, texts[r.source], pl1))
             rows.append(dict(
                 result_id=f"{plan}-R{i:03d}", plan=plan, indicator_codes=r.related_target_code,
                 name_vi=clean(r.name_vi), value=r.value, unit=r.unit, numerator=r.numerator,
                 denominator=r.denominator, period=period, as_of=as_of, as_of_raw=collapse(r.as_of),
                 unit_code=PROVINCE_UNIT if r.source != "003" else "",
                 agency_code="VP-UBND-T" if r.source == "003" else "",
-                section=finders[r.source](r.quote), quote=collapse(r.quote)))
+                section=section, quote=collapse(r.quote), quote_anchor=anchor,
+                precedence="1" if section == MONITORING_TABLES.get(plan) else "2"))
     return pd.DataFrame(rows)
 
 
@@ -381,7 +490,15 @@ def assignments(shared: Path, inds: pd.DataFrame) -> pd.DataFrame:
                         continue
                     for c in codes:
                         rows.append(dict(indicator_code=r.code, agency_code=c, role=role, raw=seg))
-    # the 2030 body targets of QĐ 3100 that have no appendix row inherit nothing: no lead printed
+    # the 2030 body targets of QĐ 3100 that have no appendix row inherit nothing: no lead printed;
+    # section III's targets: the offices section V gives their topic to
+    for r in TPVL_SECTION_III:
+        for role, names in (("lead", r["leads"]), ("partner", r["partners"])):
+            for seg in names:
+                for c in lookup.get(collapse(seg), []):
+                    rows.append(dict(indicator_code=r["code"], agency_code=c, role=role, raw=seg))
+                if collapse(seg) not in lookup:
+                    missing.add(seg)
     if missing:
         raise SystemExit(f"agency aliases missing for: {sorted(missing)}")
     out = pd.DataFrame(rows).drop_duplicates(["indicator_code", "agency_code", "role"])
@@ -413,6 +530,11 @@ def main() -> None:
         for c in cs:
             links.setdefault(c, set()).update(x for x in cs if x != c)
     inds["see_also"] = inds.code.map(lambda c: "; ".join(sorted(links.get(c, ()))))
+    # a quote printed more than once (body and appendix) is located by an anchor at the place
+    # its section names first
+    texts = {plan: Document((shared / "seeds" / f).read_text(encoding="utf-8")) for plan, f in SEEDS.values()}
+    inds["quote_anchor"] = [located(q, texts[p], indicator_position(q, sec, texts[p]))[1]
+                            for q, p, sec in zip(inds.quote, inds.plan, inds.section)]
     write(inds, "indicators")
     write(tgts, "targets")
     write(res, "results_documents")

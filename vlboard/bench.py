@@ -107,7 +107,8 @@ def _numpy_status(df: pd.DataFrame, cfg: pd.DataFrame) -> np.ndarray:
 def _pandas_baselines(res: pd.DataFrame) -> dict:
     """indicator → (date, value) of its earliest real value (where its path starts)."""
     real = res[(res.source != "demo") & res.value.notna() & np.isfinite(res.value.astype(float))]
-    first = real.sort_values(["period_end", "as_of", "result_id"]).drop_duplicates("indicator_code")
+    first = real.sort_values(["period_end", "as_of", "precedence", "result_id"], na_position="last").drop_duplicates(
+        "indicator_code")
     return {c: (pd.Timestamp(d).date(), float(v)) for c, d, v in zip(first.indicator_code, first.period_end, first.value)}
 
 
@@ -129,7 +130,7 @@ def _pandas_applicable(tgt: pd.DataFrame, bases: dict, pairs: pd.DataFrame) -> p
 def pandas_baseline(snapshot: Path, results_file: Path) -> pd.DataFrame:
     """What a careful analyst would write in pandas: read, merge, vectorised rule, group-by."""
     res = pd.read_parquet(results_file, columns=["indicator_code", "period_end", "value", "source", "as_of",
-                                                 "result_id"])
+                                                 "precedence", "result_id"])
     ind = pd.read_parquet(snapshot / "indicators.parquet", columns=["code", "pillar", "kind", "direction"])
     tgt = pd.read_parquet(snapshot / "targets.parquet",
                           columns=["indicator_code", "year", "comparator", "value", "value_high"])
@@ -180,7 +181,7 @@ def _pandas_status_rows(snapshot: Path, year: int, end: dt.date) -> pd.DataFrame
     nobody = ind[~ind.code.isin(subjects.indicator_code)].code
     grid = pd.concat([subjects, pd.DataFrame({"indicator_code": nobody, "unit_code": None, "agency_code": None})])
     everything = pd.read_parquet(snapshot / "results.parquet", columns=[
-        "indicator_code", "period_end", "value", "source", "as_of", "result_id"])
+        "indicator_code", "period_end", "value", "source", "as_of", "precedence", "result_id"])
     pick = _pandas_applicable(tgt, _pandas_baselines(everything),
                               pd.DataFrame({"indicator_code": ind.code, "period_end": end})).set_index("indicator_code")
     df = grid.merge(latest, on=key, how="left").merge(ind, left_on="indicator_code", right_on="code")

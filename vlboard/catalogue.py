@@ -6,7 +6,9 @@ row 1) and the column, so an officer editing the CSV can find it.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +16,8 @@ import pandas as pd
 import pyarrow as pa
 
 from vlboard import schema
+from vlboard.doctext import Document, locate
+from vlboard.periods import parse_period
 from vlboard.targets_text import parse_raw
 from vlboard.textnorm import collapse, is_quote_of, nfc
 
@@ -157,6 +161,8 @@ def check(tables: dict[str, pa.Table], documents: dict[str, str] | None = None) 
             problems.append(Problem(f, i + 2, "quote", "thiếu trích dẫn văn bản"))
         elif documents and r["plan"] in documents and not is_quote_of(r["quote"], documents[r["plan"]]):
             problems.append(Problem(f, i + 2, "quote", "trích dẫn không khớp nguyên văn văn bản"))
+        elif documents and r["plan"] in documents:
+            problems += _located(r, f, i + 2, documents[r["plan"]])
 
     for i, r in enumerate(_rows(tables["targets"])):
         f = "targets.csv"
@@ -226,6 +232,11 @@ def check(tables: dict[str, pa.Table], documents: dict[str, str] | None = None) 
         for c in [x.strip() for x in (r["indicator_codes"] or "").split(";") if x.strip()]:
             if c not in codes:
                 problems.append(Problem("results_documents.csv", i + 2, "indicator_codes", f"mã chỉ tiêu không có: {c}"))
+    for i, r in enumerate(_rows(tables["results_documents"])):
+        problems += _dated_at_window_end(r, i + 2)
+        if r["precedence"] is None or r["precedence"] < 1:
+            problems.append(Problem("results_documents.csv", i + 2, "precedence",
+                                    "cần thứ tự ưu tiên (1 = bảng theo dõi của kế hoạch, 2 = phần lời văn)"))
     for i, r in enumerate(_rows(tables["reporting_rules"])):
         if r["subject"] not in ("ward", "commune", "lead_agency"):
             problems.append(Problem("reporting_rules.csv", i + 2, "subject", "chỉ nhận ward, commune hoặc lead_agency"))
@@ -236,6 +247,51 @@ def check(tables: dict[str, pa.Table], documents: dict[str, str] | None = None) 
     return problems
 
 
+_WINDOW = re.compile(r"(?<![\d/])(\d{1,2}/\d{1,2}/\d{4}|\d{4})\s*[-–]\s*(\d{1,2}/\d{1,2}/\d{4}|\d{4})(?![\d/])"
+                     r"|\btừ\b.*\bđến\b", re.IGNORECASE)
+
+
+def window_end(as_of_raw: str | None) -> tuple[dt.date, dt.date] | None:
+    """For a figure reported over a window ("14/8/2023 - 30/6/2025", "2021-2025", "từ năm 2024 đến
+    nay (tháng 8/2025)"): the first and last day of the window's end point, as precise as printed
+    (a day, a month or a year). None when ``as_of_raw`` names no window."""
+    text = collapse(as_of_raw or "")
+    if not _WINDOW.search(text):
+        return None
+    points = []
+    for d, m, y in re.findall(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{4})(?![\d/])", text):
+        day = dt.date(int(y), int(m), int(d))
+        points.append((day, day))
+    for m, y in re.findall(r"tháng (\d{1,2})/(\d{4})", text):
+        first = dt.date(int(y), int(m), 1)
+        points.append((first, dt.date(int(y), int(m), calendar.monthrange(int(y), int(m))[1])))
+    for y in re.findall(r"(?<![\d/])(\d{4})(?![\d/])", text):
+        points.append((dt.date(int(y), 1, 1), dt.date(int(y), 12, 31)))
+    # the latest point, the most precise one when a day lies inside a later-printed year
+    return max(points, key=lambda p: (p[0], -p[1].toordinal())) if points else None
+
+
+def _dated_at_window_end(r: dict, row: int) -> list[Problem]:
+    """A figure reported for a window is dated at the window's end, not its start."""
+    end = window_end(r["as_of_raw"])
+    if end is None or r["as_of"] is None:
+        return []
+    out = []
+    lo, hi = end
+    if not lo <= r["as_of"] <= hi:
+        out.append(Problem("results_documents.csv", row, "as_of",
+                           f"số liệu cho cả khoảng «{r['as_of_raw']}» phải ghi ngày cuối khoảng "
+                           f"({lo:%d/%m/%Y}{'' if lo == hi else f'–{hi:%d/%m/%Y}'}), không phải {r['as_of']:%d/%m/%Y}"))
+    try:
+        period = parse_period(r["period"] or "")
+    except ValueError:
+        return out + [Problem("results_documents.csv", row, "period", f"kỳ không hợp lệ: «{r['period']}»")]
+    if period.year != r["as_of"].year or period.end < r["as_of"]:
+        out.append(Problem("results_documents.csv", row, "period",
+                           f"kỳ «{r['period']}» không chứa ngày cuối khoảng {r['as_of']:%d/%m/%Y}"))
+    return out
+
+
 def _plan_and_quote(table: pa.Table, file: str, plans: set, documents: dict[str, str] | None) -> list[Problem]:
     """Every row names a known plan and quotes it verbatim."""
     out = []
@@ -244,14 +300,28 @@ def _plan_and_quote(table: pa.Table, file: str, plans: set, documents: dict[str,
             out.append(Problem(file, i + 2, "plan", f"kế hoạch không có: {r['plan']}"))
         elif documents and r["plan"] in documents and not is_quote_of(r["quote"] or "", documents[r["plan"]]):
             out.append(Problem(file, i + 2, "quote", "trích dẫn không khớp nguyên văn văn bản"))
+        elif documents and r["plan"] in documents:
+            out += _located(r, file, i + 2, documents[r["plan"]], section_is_derived=file == "results_documents.csv")
     return out
 
 
-def load_documents(documents_dir: Path, plans: pa.Table) -> dict[str, str]:
-    """Plan code → collapsed text of its shipped document."""
+def _located(r: dict, file: str, row: int, doc: str, *, section_is_derived: bool = False) -> list[Problem]:
+    """The quote stands in one place: printed once, or after its anchor (quote_anchor); for a
+    document figure, the section recorded is the one at that place."""
+    at, why = locate(r["quote"] or "", doc, r.get("quote_anchor"))
+    if at is None:
+        return [Problem(file, row, "quote_anchor" if r.get("quote_anchor") else "quote", why)]
+    if section_is_derived and isinstance(doc, Document) and (r["section"] or "") != doc.section_at(at):
+        return [Problem(file, row, "section", f"trích dẫn nằm ở «{doc.section_at(at)}», không phải «{r['section']}»")]
+    return []
+
+
+def load_documents(documents_dir: Path, plans: pa.Table) -> dict[str, Document]:
+    """Plan code → collapsed text of its shipped document, table rows split by a page break joined
+    (a quote of such a row is its whole text, verbatim across the break), with its headings."""
     out = {}
     for r in plans.to_pylist():
         path = documents_dir / (r["document_file"] or "")
         if r["document_file"] and path.is_file():
-            out[r["code"]] = collapse(path.read_text(encoding="utf-8"))
+            out[r["code"]] = Document(path.read_text(encoding="utf-8"))
     return out

@@ -49,6 +49,21 @@ def _format(path: Path) -> int:
     except (OSError, ValueError, TypeError, AttributeError):
         return 0
 
+_DUCK_TYPES = {pa.string(): "VARCHAR", pa.int32(): "INTEGER", pa.float64(): "DOUBLE", pa.date32(): "DATE"}
+
+
+def _read(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> duckdb.DuckDBPyRelation:
+    """A table of the snapshot; a column added by a later format (schema.ADDED_IN) that an older
+    snapshot lacks reads as NULL of its type."""
+    rel = con.read_parquet(str(path / f"{table}.parquet"))
+    have = set(rel.columns)
+    missing = [f for f in schema.arrow_schema(table) if f.name not in have and (table, f.name) in schema.ADDED_IN]
+    if not missing:
+        return rel
+    return rel.select(*[duckdb.ColumnExpression(c) for c in rel.columns],
+                      *[duckdb.ConstantExpression(None).cast(duckdb.sqltype(_DUCK_TYPES[f.type])).alias(f.name)
+                        for f in missing])
+
 
 def open_snapshot(path: Path, *, threads: int = 2, memory_limit: str = "1GB",
                   judge_on_read: bool = False) -> duckdb.DuckDBPyConnection:
@@ -56,13 +71,14 @@ def open_snapshot(path: Path, *, threads: int = 2, memory_limit: str = "1GB",
 
     A snapshot written before the current status rule (format 2 has no ``results.year_status``,
     format 3 stored it under the rule without the path) gets a results view that computes it with
-    the macro the writer uses now (``judge_on_read`` forces that path, for the benchmark).
+    the macro the writer uses now (``judge_on_read`` forces that path, for the benchmark). Formats
+    2 and 3 lack the format-4 columns (quote_anchor, precedence): they read as NULL.
     Share the connection per process and take ``con.cursor()`` per thread.
     """
     con = _connect(threads, memory_limit)
     for table in schema.TABLES:
-        con.read_parquet(str(path / f"{table}.parquet")).create_view(table, replace=True)
-    con.read_parquet(str(path / "results.parquet")).select(
+        _read(con, path, table).create_view(table, replace=True)
+    _read(con, path, "results").select(
         *schema.arrow_schema("results", derived=False).names).create_view("results_stored")
     _macros(con, judge=True)
     if judge_on_read or _format(path) < JUDGED_FORMAT:
@@ -77,7 +93,7 @@ def judge_results(tables: dict[str, pa.Table]) -> pa.Table:
     snapshot written; the row order is kept."""
     want = schema.arrow_schema("results", derived=False)
     stored = tables["results"].select(want.names).cast(want)
-    keys = stored.select(["indicator_code", "year", "period_end", "value", "source", "as_of",
+    keys = stored.select(["indicator_code", "year", "period_end", "value", "source", "as_of", "precedence",
                           "result_id"]).append_column(
         "row_index", pa.array(np.arange(stored.num_rows, dtype=np.int64)))
     con = _connect(threads=2, memory_limit="2GB")

@@ -82,7 +82,8 @@ def baseline_of(results: pd.DataFrame) -> tuple | None:
     real = real[np.isfinite(real.value.astype(float))]
     if real.empty:
         return None
-    first = real.sort_values(["period_end", "as_of"], kind="stable").iloc[0]
+    order = [c for c in ("period_end", "as_of", "precedence", "result_id") if c in real]
+    first = real.sort_values(order, kind="stable", na_position="last").iloc[0]
     return pd.Timestamp(first.period_end).date(), float(first.value)
 
 

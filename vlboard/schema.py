@@ -14,9 +14,11 @@ TABLES: dict[str, list[tuple[str, pa.DataType]]] = {
     "plans": [("code", S), ("short_name", S), ("number", S), ("date", D), ("date_raw", S), ("issuer", S),
               ("issuer_agency_code", S), ("level", S), ("title", S), ("period_start", I),
               ("period_end", I), ("document_file", S), ("note", S)],
+    # quote_anchor: for a quote printed more than once, the text printed right before the place it
+    # was read (occurs once; the quote is its first occurrence after it). Format 4.
     "indicators": [("code", S), ("plan", S), ("pillar", S), ("name_vi", S), ("kind", S), ("unit", S),
                    ("direction", S), ("scope", S), ("focus_area", S), ("section", S), ("quote", S),
-                   ("see_also", S), ("note", S)],
+                   ("see_also", S), ("note", S), ("quote_anchor", S)],
     "targets": [("indicator_code", S), ("year", I), ("comparator", S), ("value", F),
                 ("value_high", F), ("raw", S), ("note", S)],
     "agencies": [("code", S), ("name_vi", S), ("short_name", S), ("level", S), ("kind", S),
@@ -30,7 +32,11 @@ TABLES: dict[str, list[tuple[str, pa.DataType]]] = {
     "results_documents": [("result_id", S), ("plan", S), ("indicator_codes", S), ("name_vi", S),
                           ("value", F), ("unit", S), ("numerator", F), ("denominator", F),
                           ("period", S), ("as_of", D), ("as_of_raw", S), ("unit_code", S),
-                          ("agency_code", S), ("section", S), ("quote", S)],
+                          ("agency_code", S), ("section", S), ("quote", S),
+                          # format 4: see indicators.quote_anchor; precedence: which of conflicting
+                          # figures of one date counts (1 = the plan's own monitoring table, 2 = its
+                          # text; README "Conflicting figures")
+                          ("quote_anchor", S), ("precedence", I)],
     "budgets": [("budget_id", S), ("plan", S), ("level", S), ("stt", S), ("agency_raw", S), ("item", S),
                 ("total", F), ("su_nghiep_2025", F), ("dau_tu_2025", F), ("su_nghiep_2026_2030", F),
                 ("dau_tu_2026_2030", F), ("amount_column_unclear", F), ("note", S)],
@@ -49,6 +55,9 @@ TABLES: dict[str, list[tuple[str, pa.DataType]]] = {
                 ("numerator", F), ("denominator", F), ("as_of", D), ("source", S), ("reported_by", S),
                 ("reported_at", TS), ("plan", S), ("source_ref", S), ("quote", S), ("note", S),
                 ("evidence_url", S),
+                # results_documents.precedence of a document figure (NULL for reports and demo rows):
+                # among figures of one subject and date the lowest counts (format 4)
+                ("precedence", I),
                 # derived when the snapshot is written (vlboard.db.judge_results): the result's status
                 # against the target of its own year (snapshot format 3)
                 ("year_status", S)],
@@ -72,12 +81,29 @@ SOURCES = {"document": "Văn bản", "report": "Báo cáo", "demo": "Minh họa"
 DERIVED: dict[str, tuple[str, ...]] = {"results": ("year_status",)}
 
 
-def arrow_schema(table: str, *, derived: bool = True) -> pa.Schema:
+# columns added after snapshot format 3, with the format that added them: a snapshot written
+# before holds its tables without them (vlboard.snapshots.verify, vlboard.db.open_snapshot)
+ADDED_IN: dict[tuple[str, str], int] = {("indicators", "quote_anchor"): 4, ("results_documents", "quote_anchor"): 4,
+                                        ("results_documents", "precedence"): 4, ("results", "precedence"): 4}
+
+
+def arrow_schema(table: str, *, derived: bool = True, format: int | None = None) -> pa.Schema:
     """The table's columns and types; ``derived=False``: without the columns the writer computes
-    (what the writer takes as input, and what snapshots of format 2 hold)."""
+    (what the writer takes as input, and what snapshots of format 2 hold); ``format``: as a
+    snapshot of that format holds it (without the columns added later)."""
     skip = () if derived else DERIVED.get(table, ())
-    return pa.schema([pa.field(name, typ) for name, typ in TABLES[table] if name not in skip])
+    return pa.schema([pa.field(name, typ) for name, typ in TABLES[table] if name not in skip
+                      and (format is None or ADDED_IN.get((table, name), 0) <= format)])
 
 
 def columns(table: str) -> list[str]:
     return [name for name, _ in TABLES[table]]
+
+
+def with_added_columns(table: str, data: pa.Table) -> pa.Table:
+    """``data`` (read from a snapshot of an older format) with every column of ADDED_IN it lacks
+    appended as NULL; other columns untouched."""
+    for f in arrow_schema(table):
+        if (table, f.name) in ADDED_IN and f.name not in data.column_names:
+            data = data.append_column(f, pa.nulls(data.num_rows, f.type))
+    return data

@@ -29,9 +29,11 @@ from vlboard.periods import parse_period
 
 MANIFEST = "manifest.json"
 # 2: results.note/evidence_url and the imports audit table; 3: results.year_status; 4: year_status
-# judged against the path between targets for years without one (sql/macros/12_path.sql)
+# judged against the path between targets for years without one (sql/macros/12_path.sql), and
+# quote_anchor (indicators, results_documents) and precedence (results_documents, results)
 FORMAT_VERSION = 4
-READABLE_FORMATS = (2, 3, 4)  # formats 2 and 3 are read with year_status computed on the fly (vlboard.db)
+READABLE_FORMATS = (2, 3, 4)  # formats 2-3: year_status computed on the fly and the format-4 columns
+# read as NULL (vlboard.db)
 HISTORY = "history.jsonl"
 LOCK = ".write.lock"
 
@@ -130,7 +132,7 @@ def verify(path: Path) -> dict:
             got = pq.read_schema(file)
         except (pa.ArrowInvalid, OSError) as exc:
             raise SnapshotError(f"Bản dữ liệu {path.name}: không đọc được bảng «{table}» ({exc})") from exc
-        want = schema.arrow_schema(table, derived=manifest["format"] >= 3)
+        want = schema.arrow_schema(table, derived=manifest["format"] >= 3, format=manifest["format"])
         if [(f.name, f.type) for f in got] != [(f.name, f.type) for f in want]:
             raise SnapshotError(f"Bản dữ liệu {path.name}: bảng «{table}» sai cấu trúc cột")
     return manifest
@@ -195,6 +197,7 @@ def write_snapshot(data: DataDir, tables: dict[str, pa.Table], *, author: str, n
     missing = [t for t in schema.TABLES if t not in tables]
     if missing:
         raise SnapshotError(f"Thiếu bảng khi ghi bản dữ liệu: {', '.join(missing)}")
+    tables = {t: schema.with_added_columns(t, v) for t, v in tables.items()}  # read from an older format
     tables = {**tables, "results": db.judge_results(tables)}
     data.snapshots.mkdir(parents=True, exist_ok=True)
     parent = current_id(data)
@@ -338,7 +341,7 @@ def document_results(rows: list[dict], kinds: dict[str, str]) -> list[dict]:
                 value_text=None if r["value"] is not None else r["quote"],
                 numerator=r["numerator"], denominator=r["denominator"], as_of=r["as_of"],
                 source="document", reported_by=r["plan"], reported_at=None, plan=r["plan"],
-                source_ref=r["result_id"], quote=r["quote"]))
+                source_ref=r["result_id"], quote=r["quote"], precedence=r["precedence"]))
     return out
 
 

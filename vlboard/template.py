@@ -94,7 +94,8 @@ def write(subject: Subject, period: str, table: pd.DataFrame, *, snapshot_id: st
         given = {"indicator_code": row.indicator_code, "indicator_name": row.name_vi,
                  "unit_of_measure": row.unit,
                  "target": None if row.target_raw is None else
-                 (row.target_raw if row.target_year == parse_period(period).year
+                 (f"{row.target_raw} (không ghi năm)" if pd.isna(row.target_year)  # a yearless target
+                  else row.target_raw if row.target_year == parse_period(period).year
                   else f"{row.target_raw} (năm {row.target_year})"),
                  "previous": _previous_text(row.previous_value, row.previous_source)}
         for key, value in given.items():

@@ -1,5 +1,5 @@
 -- grain: one synthetic result per numeric indicator × synthetic unit × month (benchmark input)
--- columns: result_id, indicator_code, period, period_type, year, period_end, unit_code, agency_code, value, value_text, numerator, denominator, as_of, source, reported_by, reported_at, plan, source_ref, quote, note, evidence_url
+-- columns: result_id, indicator_code, period, period_type, year, period_end, unit_code, agency_code, value, value_text, numerator, denominator, as_of, source, reported_by, reported_at, plan, source_ref, quote, note, evidence_url, precedence
 -- params: $n_units, $n_rows
 with ind as (
     select code, plan, kind from indicators
@@ -26,5 +26,5 @@ select 'S' || h as result_id, code as indicator_code, strftime(first_day, '%Y-%m
        last_day(first_day) as as_of, 'demo' as source, 'bench' as reported_by,
        (last_day(first_day) + to_days((h // 1000000 % 30)::integer))::timestamp as reported_at,
        plan, null::varchar as source_ref, null::varchar as quote,
-       null::varchar as note, null::varchar as evidence_url
+       null::varchar as note, null::varchar as evidence_url, null::integer as precedence
 from grid

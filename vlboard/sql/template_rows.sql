@@ -11,9 +11,13 @@ target as (  -- the period's year target, failing that the next later one, then 
     from targets t join e on e.indicator_code = t.indicator_code
     group by t.indicator_code
 ),
-previous as (  -- the subject's value of the period before (reports first, then demo)
-    select r.indicator_code, arg_min(r.value, r.source <> 'report') as value,
-           arg_min(r.source, r.source <> 'report') as source
+previous as (  -- the subject's value of the period before (reports first, then demo; conflicting
+    -- figures: the newest, then the lowest precedence, then result_id, as vl_status_rows picks them)
+    select r.indicator_code,
+           arg_min(r.value, (r.source <> 'report', date '9999-12-31' - r.as_of,
+                             coalesce(r.precedence, 2147483647), r.result_id)) as value,
+           arg_min(r.source, (r.source <> 'report', date '9999-12-31' - r.as_of,
+                              coalesce(r.precedence, 2147483647), r.result_id)) as source
     from results r join e on e.indicator_code = r.indicator_code
      and ((e.subject_type = 'unit' and r.unit_code = e.subject_code and r.agency_code is null)
        or (e.subject_type = 'agency' and r.agency_code = e.subject_code))

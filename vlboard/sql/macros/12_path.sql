@@ -32,9 +32,10 @@ first_real as (  -- the date of the earliest real value before the first target:
     where r.source <> 'demo' and r.value is not null and isfinite(r.value)
     group by r.indicator_code
 ),
-baseline as (  -- its value (the order of sql/baselines.sql: period end, as of, result id)
+baseline as (  -- its value (the order of sql/baselines.sql: period end, as of, precedence, result id)
     select r.indicator_code, r.period_end as point_date,
-           arg_min(r.value, (coalesce(r.as_of, date '9999-12-31'), r.result_id)) as value
+           arg_min(r.value, (coalesce(r.as_of, date '9999-12-31'), coalesce(r.precedence, 2147483647),
+                             r.result_id)) as value
     from results_stored r
     join first_real b on b.indicator_code = r.indicator_code and b.point_date = r.period_end
     where r.source <> 'demo' and r.value is not null and isfinite(r.value)

@@ -12,7 +12,7 @@ create or replace macro vl_status_rows(p_year, p_end, p_demo) as table
 with res as not materialized (  -- this year and the one before (results are sorted by year, so this
     -- prunes row groups); only the columns used, and not materialized: each use reads what it needs
     select indicator_code, unit_code, agency_code, period, period_end, year, value, value_text, numerator,
-           denominator, as_of, source, result_id
+           denominator, as_of, source, result_id, precedence
     from results
     where (p_demo or source <> 'demo') and period_end <= p_end and year between p_year - 1 and p_year
 ),
@@ -42,7 +42,7 @@ latest as (
            denominator, as_of, source, result_id
     from at_last
     qualify row_number() over (partition by indicator_code, unit_code, agency_code
-                               order by as_of desc, result_id) = 1
+                               order by as_of desc, precedence nulls last, result_id) = 1
 ),
 n_values as (  -- conflicting document figures are kept; say how many there were
     select indicator_code, unit_code, agency_code, count(distinct value) as n_distinct

@@ -14,7 +14,10 @@ with r as (
 ),
 per as (
     select indicator_code, period, any_value(period_end) as period_end, source, any_value(kind) as kind,
-           max(value) filter (where level = 'headline') as v_head,
+           -- conflicting headline figures of one period: the newest, then the lowest precedence
+           -- (the plan's monitoring table first), then result_id, as vl_status_rows picks them
+           arg_min(value, (date '9999-12-31' - coalesce(as_of, period_end), coalesce(precedence, 2147483647),
+                           result_id)) filter (where level = 'headline') as v_head,
            count(*) filter (where level = 'unit') as n_units,
            sum(value) filter (where level = 'unit') as v_sum,
            sum(numerator) filter (where level = 'unit') / nullif(sum(denominator) filter (where level = 'unit'), 0)
