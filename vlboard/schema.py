@@ -40,7 +40,10 @@ TABLES: dict[str, list[tuple[str, pa.DataType]]] = {
                    ("section", S), ("quote", S)],
     # who must report which plan's indicators, how often (with the document's words)
     "reporting_rules": [("plan", S), ("subject", S), ("frequency", S), ("due_days", I), ("section", S),
-                        ("quote", S), ("note", S)],
+                        ("quote", S), ("note", S),
+                        # 'document': the document sets this duty; 'assumption': the dashboard's own
+                        # assumption (shown as «giả định của bảng điều hành» on templates and pages)
+                        ("basis", S)],
     # from data/source/status.toml: the default row has indicator_code NULL
     "status_config": [("indicator_code", S), ("near_band", F), ("report_due_days", I)],
     # derived by the build: every reported value (documents, reports, demo) at one grain
