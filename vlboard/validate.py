@@ -196,6 +196,8 @@ def check(df: pd.DataFrame, ctx: Context, sheet: str) -> tuple[pd.DataFrame, lis
     kinds = typed.indicator_code.map(ctx.kinds)
     typed.loc[fill & kinds.eq("percent"), "value"] = (100 * typed.numerator / typed.denominator).round(2)
     typed.loc[fill & kinds.eq("ratio"), "value"] = (typed.numerator / typed.denominator).round(4)
+    # how the value came about, said in the preview and stored with the report
+    typed["computed"] = fill & kinds.isin(["percent", "ratio"])
     try:
         _typed_schema(ctx).validate(typed, lazy=True)
     except pa.errors.SchemaErrors as exc:
