@@ -144,8 +144,10 @@ def _context(src, df: pd.DataFrame, today: dt.date) -> tuple[validate.Context, d
                          area_unit=area.get((st, sc)))
             for r in have[have.source == "document"].itertuples(index=False):
                 documents[(r.indicator_code, st, sc, period)] = r.value
-    ctx = validate.Context(today, kinds, {"agency": set(agencies.code), "unit": set(units.unit_code)},
-                           expected, documents)
+    known = {"agency": set(agencies.code), "unit": set(units.unit_code)}
+    for _, st, sc, _ in expected:  # a subject due to report is known (members of a lead collective)
+        known[st].add(sc)
+    ctx = validate.Context(today, kinds, known, expected, documents)
     return ctx, area
 
 

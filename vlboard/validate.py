@@ -22,7 +22,7 @@ from vlboard import formatting
 from vlboard.periods import label_vi, parse_period, start
 from vlboard.workbook import COLUMNS, Problem
 
-LABEL = dict(COLUMNS)
+LABEL = {**dict(COLUMNS), "scope_code": "Mã cơ quan / phường, xã"}  # scope: a CSV column or the template's hidden sheet
 NUMBERS = ("value", "numerator", "denominator")
 SUBJECT = {"agency": "cơ quan", "unit": "phường/xã"}
 TOLERANCE = 0.05  # percentage points between a value and 100 × numerator / denominator
