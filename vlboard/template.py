@@ -22,6 +22,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from vlboard import formatting
 from vlboard.charts import slug
 from vlboard.periods import label_vi, parse_period, previous, recent
+from vlboard.textnorm import fold, matches
 from vlboard.workbook import COLUMNS, DATA_SHEET, META_SHEET, TEMPLATE_VERSION
 
 HEADER_ROW = 5
@@ -87,6 +88,26 @@ def offered(src, today: dt.date, allowed: Callable[[str, str], bool]) -> tuple[l
             best = (due_date(period, due_days), period)
     default = best[1] if best else next(p for p in periods if parse_period(p).end < today)
     return periods, default
+
+
+def search(src, options: list[Subject], period: str, query: str) -> list[Subject]:
+    """The subjects whose name or code, or the name or code of an indicator they report for
+    ``period``, contain every word of ``query``, with or without diacritics ('vinh long',
+    'chu ky so'); every option for an empty query."""
+    if not fold(query or "").strip():
+        return options
+    exp = src.q("expected_reports", period_type=parse_period(period).kind, period_end=parse_period(period).end)
+    ind = src.q("indicator_list")
+    names = dict(zip(ind.code, ind.name_vi))
+    reported: dict[tuple[str, str], list[str]] = {}
+    for t, c, code in zip(exp.subject_type, exp.subject_code, exp.indicator_code):
+        reported.setdefault((t, c), []).append(f"{code} {names.get(code, '')}")
+    out = []
+    for s in options:
+        texts = [f"{s.name} {s.code}", *reported.get((s.type, s.code), [])]
+        if any(matches(query, t) for t in texts):
+            out.append(s)
+    return out
 
 
 def file_name(subject: Subject, period: str) -> str:
