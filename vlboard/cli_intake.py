@@ -12,7 +12,9 @@ import os
 import sys
 from pathlib import Path
 
-from vlboard import access, auth, history, intake, snapshots, template
+import pandas as pd
+
+from vlboard import access, auth, formatting, history, intake, schema, snapshots, template
 
 
 def _user(args) -> auth.User | None:
@@ -65,14 +67,15 @@ def cmd_import(args, data: snapshots.DataDir) -> int:
         print(f"Không đọc được tệp {path}: {exc.strerror}", file=sys.stderr)
         return 2
     pv = intake.preview(data, user, path.name, content)
-    for p in pv.problems:
-        print(f"- {p}", file=sys.stderr)
+    for p, r in zip(pv.problems, pv.problem_rows().itertuples(index=False)):
+        which = f" [{r.indicator_code} – {r.indicator_name}]" if r.indicator_name else \
+            (f" [{r.indicator_code}]" if r.indicator_code else "")
+        print(f"- {p}{which}", file=sys.stderr)
     if pv.problems:
         print(f"Tệp có {len(pv.problems)} lỗi; chưa ghi gì.", file=sys.stderr)
         return 2
     for r in pv.changes.itertuples(index=False):
-        old = "" if r.old_value is None else f"{r.old_value} ({r.old_source}) → "
-        print(f"  {intake.STATES[r.state]:<10} {r.indicator_code:<18} {r.scope_code} {r.period}: {old}{r.new_value}")
+        print(f"  {change_line(r)}")
     print(pv.summary())
     if args.dry_run:
         print("Chạy thử (--dry-run): chưa ghi gì.")
@@ -86,12 +89,25 @@ def cmd_import(args, data: snapshots.DataDir) -> int:
     return 0
 
 
+def change_line(r) -> str:
+    """One previewed value: state, indicator, subject, period, old → new in Vietnamese numbers."""
+    old = "" if r.old_value is None or pd.isna(r.old_value) else \
+        f"{formatting.number(r.old_value, 2)} ({schema.SOURCES.get(r.old_source, r.old_source)}) → "
+    new = formatting.number(r.new_value, 2) + (" (tính từ tử số / mẫu số)" if r.computed else "")
+    return f"{intake.STATES[r.state]:<10} {r.indicator_code:<18} {r.scope_code} {r.period}: {old}{new}"
+
+
 def cmd_history(args, data: snapshots.DataDir) -> int:
     for r in history.table(data).itertuples(index=False):
         mark = "*" if r.live else " "
-        print(f"{mark} {r.snapshot_id}  {r.created_at}  {r.action:<22} {r.author or '':<12} "
-              f"{r.results} kết quả  {r.note or ''}")
+        print(f"{mark} {r.snapshot_id}  {ui_time(r.created_at)}  {r.action:<22} {r.author or '':<12} "
+              f"{formatting.number(r.results, 0)} kết quả  {r.note or ''}")
     return 0
+
+
+def ui_time(iso) -> str:
+    """A snapshot's ISO time as dd/mm/yyyy HH:MM in Vietnam time."""
+    return history.local_time(iso)
 
 
 def cmd_rollback(args, data: snapshots.DataDir) -> int:
