@@ -66,6 +66,14 @@ def test_cli_preview_prints_vietnamese_numbers_never_nan(data, secrets, tmp_path
     assert "61 (Minh họa) → 61,7 (tính từ tử số / mẫu số)" in out.stdout
 
 
+def test_cli_template_names_the_periods_a_subject_reports(data, secrets, tmp_path):
+    out = cli(data, secrets, "template", "--kind", "unit", "--code", "w1", "--period", "2024",
+              "--out", str(tmp_path / "x.xlsx"))
+    assert out.returncode == 2 and not (tmp_path / "x.xlsx").exists()
+    assert "Phường/xã «w1» không phải báo cáo kỳ 2024; các kỳ phải báo cáo: " in out.stderr
+    assert "Quý III/2025 (2025-Q3)" in out.stderr  # the tiny plans run until 2025
+
+
 def test_cli_enforces_the_editor_scope(data, secrets, tmp_path):
     f = write(tmp_path, filled(data, {"C-01": {"value": 64}}))
     before = fingerprint(data)

@@ -7,6 +7,7 @@ same roles and scopes as the web page.
 
 from __future__ import annotations
 
+import datetime as dt
 import getpass
 import os
 import sys
@@ -15,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from vlboard import access, auth, formatting, history, intake, schema, snapshots, template
+from vlboard.periods import label_vi
 
 
 def _user(args) -> auth.User | None:
@@ -45,8 +47,13 @@ def cmd_template(args, data: snapshots.DataDir) -> int:
     subjects = template.subjects(src, args.period)
     match = subjects[(subjects.subject_type == args.kind) & (subjects.subject_code == args.code)]
     if match.empty:
-        print(f"{template.SUBJECT_KINDS[args.kind].capitalize()} «{args.code}» không phải báo cáo kỳ {args.period}.",
-              file=sys.stderr)
+        periods, _ = template.offered(src, dt.datetime.now(intake.VN).date(), lambda t, c: True)
+        due = [p for p in periods if ((s := template.subjects(src, p)).subject_type.eq(args.kind)
+                                      & s.subject_code.eq(args.code)).any()]
+        where = ("; các kỳ phải báo cáo: " + ", ".join(f"{label_vi(p)} ({p})" for p in due)) if due else \
+            "; không có kỳ nào phải báo cáo trong các kỳ đang nhận báo cáo"
+        print(f"{template.SUBJECT_KINDS[args.kind].capitalize()} «{args.code}» không phải báo cáo kỳ {args.period}"
+              f"{where}.", file=sys.stderr)
         return 2
     subject = template.Subject(args.kind, args.code, match.subject_name.iloc[0])
     out = Path(args.out or template.file_name(subject, args.period))
