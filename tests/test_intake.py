@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
+import shutil
+import subprocess
 import io
 import threading
 import unicodedata
@@ -161,6 +164,25 @@ def test_computed_value_is_said_in_the_preview_and_the_stored_note(data):
         "select indicator_code, note from results where source = 'report' order by 1").fetchall()
     assert snapshots.current_id(data) == sid
     assert results == [("C-01", "Giá trị tính từ tử số / mẫu số (30 / 40). Theo sổ theo dõi"), ("C-03", None)]
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed (apt-get install "
+                    "libreoffice-calc-nogui)")
+def test_template_saved_by_libreoffice_imports_with_formula_results(data, tmp_path):
+    """A clerk fills the template, types a formula, and saves it in LibreOffice Calc: the hidden
+    sheet survives, the formula's stored result is read, an .ods copy is refused with the steps."""
+    content = filled(data, {"C-01": {"value": "=30+34.5"}, "C-03": {"value": 12}})
+    src = tmp_path / "mau.xlsx"
+    src.write_bytes(content)
+    for fmt in ("xlsx:Calc MS Excel 2007 XML", "ods"):
+        subprocess.run(["soffice", "--headless", "--calc", "--convert-to", fmt, "--outdir", str(tmp_path / "lo"),
+                        str(src)], env={**os.environ, "HOME": str(tmp_path)}, capture_output=True, timeout=180,
+                       check=True)
+    pv = run(data, (tmp_path / "lo" / "mau.xlsx").read_bytes())
+    assert pv.ok, [str(p) for p in pv.problems]
+    assert pv.rows.set_index("indicator_code").value.to_dict() == {"C-01": 64.5, "C-03": 12.0}
+    ods = run(data, (tmp_path / "lo" / "mau.ods").read_bytes(), name="mau.ods")
+    assert len(ods.problems) == 1 and "Ctrl+Shift+S" in ods.problems[0].message
 
 
 def test_template_time_is_vietnam_time(data):
