@@ -212,6 +212,17 @@ def test_completeness_counts_real_reports_and_documents_demo_only_apart(data):
     assert q2.loc["w1", "received"] == 1  # the figure printed in the plan counts as received
 
 
+def test_completeness_table_labels_demo_receipts(data):
+    from vlboard import breakdowns
+
+    con = access.Snapshot.current(data).con
+    args = dict(period="2025-Q3", period_type="quarter", period_end=D(2025, 9, 30))
+    shown = breakdowns.completeness_table(queries.run(con, "completeness", **args, include_demo=True))
+    assert shown.set_index("Đơn vị/cơ quan").loc["Phường 1", ["Đã nhận", "Trong đó minh họa"]].tolist() == [1, 1]
+    real = breakdowns.completeness_table(queries.run(con, "completeness", **args, include_demo=False))
+    assert "Trong đó minh họa" not in real.columns and real["Đã nhận"].sum() == 0
+
+
 def test_agency_report_carries_its_plan_area(data):
     pv = run(data, filled(data, {"C-01": {"value": 70}}, subject=("agency", "A-1", "Phòng VH&TT")), AGENCY)
     assert pv.ok, pv.problems
