@@ -297,8 +297,8 @@ def test_default_secrets_path(monkeypatch, tmp_path):
 def test_shipped_example_parses_and_placeholders_never_verify():
     s = auth.settings(auth.load_secrets_file(ROOT / ".streamlit" / "secrets.toml.example"))
     assert s.allow_anonymous is True and s.oidc_configured
-    assert {k: a.user.role for k, a in s.accounts.items()} == {"admin": "admin", "vhtt": "editor"}
-    assert s.accounts["vhtt"].user.agency
+    assert {k: a.user.role for k, a in s.accounts.items()} == {"admin": "admin", "khcn": "editor"}
+    assert s.accounts["khcn"].user.agency == "S-KHCN"
     assert all(a.password_hash == PLACEHOLDER for a in s.accounts.values())
     assert s.oidc_roles["can.bo@vinhlong.gov.vn"].unit
     for name in s.accounts:

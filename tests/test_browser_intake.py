@@ -13,7 +13,7 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from vlboard import auth, intake, snapshots
+from vlboard import access, auth, intake, snapshots, template
 from vlboard.periods import parse_period, recent
 
 from .served import ARTIFACTS, CHROMIUM, browser_page, served_process
@@ -45,6 +45,29 @@ def closed_quarter() -> str:
     return next(p for p in recent(today) if parse_period(p).end < today)
 
 
+def default_period(data, user: auth.User) -> str:
+    """What the page offers first to ``user``: the report due now (template.offered)."""
+    today = datetime.datetime.now(intake.VN).date()
+    return template.offered(access.Snapshot.current(data), today, user.may_import)[1]
+
+
+def uploader_speaks_vietnamese(page) -> None:
+    """Streamlit 1.67 writes «Upload» and «5MB per file» in English; the page's CSS hides them and
+    shows Vietnamese instead (checked here, in Chromium, where the CSS really applies)."""
+    zone = page.locator('[data-testid="stFileUploaderDropzone"]')
+    zone.wait_for(timeout=60_000)
+    shown = zone.inner_text()  # rendered text: display:none is left out
+    assert "Upload" not in shown, shown
+    after = page.evaluate("""() => {
+        const z = document.querySelector('[data-testid="stFileUploaderDropzone"]');
+        const b = z.querySelector('button');
+        const i = z.querySelector('[data-testid="stFileUploaderDropzoneInstructions"] span');
+        return [getComputedStyle(b, '::after').content, getComputedStyle(i, '::after').content,
+                getComputedStyle(i).fontSize];
+    }""")
+    assert after == ['"Chọn tệp"', '"Tối đa 5 MB mỗi tệp • XLSX, CSV"', "0px"], after
+
+
 def sign_in(page, url, user):
     page.goto(f"{url}/nhap-so-lieu")
     page.wait_for_selector("text=Cần đăng nhập bằng tài khoản", timeout=90_000)
@@ -57,11 +80,16 @@ def sign_in(page, url, user):
 def test_clerk_imports_through_the_page(data, tmp_path):
     with served_process(data.root) as (url, _), browser_page(1440, 1000) as page:
         sign_in(page, url, "lc")
-        page.wait_for_selector("text=Tải mẫu Excel", timeout=120_000)  # default: the quarter just closed
+        page.wait_for_selector("text=Tải mẫu Excel", timeout=120_000)  # default: the report due now
         time.sleep(1)
-        with page.expect_download(timeout=60_000) as dl:
-            page.get_by_role("button", name="Tải mẫu Excel").click()
-        assert dl.value.suggested_filename == f"mau-bao-cao-x2025-29551-{closed_quarter()}.xlsx"
+        uploader_speaks_vietnamese(page)
+        button = page.get_by_role("button", name="Tải mẫu Excel")
+        expect(button).to_be_enabled(timeout=60_000)
+        time.sleep(2)  # the download button is wired once the run that drew it has finished
+        with page.expect_download(timeout=90_000) as dl:
+            button.click()
+        period = default_period(data, auth.User("lc", "Phường Long Châu", "editor", unit="x2025-29551"))
+        assert dl.value.suggested_filename == f"mau-bao-cao-x2025-29551-{period}.xlsx"
         template = tmp_path / "mau.xlsx"
         dl.value.save_as(template)
         wb = load_workbook(template)

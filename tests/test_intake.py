@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
+import shutil
+import subprocess
 import io
 import threading
 import unicodedata
@@ -162,6 +165,74 @@ def test_round_trip_import_query_rollback(data):
 def test_numerator_and_denominator_give_the_value(data):
     pv = run(data, filled(data, {"C-01": {"numerator": 30, "denominator": 40}}))
     assert pv.ok and pv.rows.value.tolist() == [75.0]
+
+
+def test_computed_value_is_said_in_the_preview_and_the_stored_note(data):
+    pv = run(data, filled(data, {"C-01": {"numerator": 30, "denominator": 40, "note": "Theo sổ theo dõi"},
+                                 "C-03": {"value": 12}}))
+    assert pv.changes.set_index("indicator_code").computed.to_dict() == {"C-01": True, "C-03": False}
+    sid = intake.commit(data, ADMIN, pv)
+    results = access.Snapshot.current(data).con.sql(
+        "select indicator_code, note from results where source = 'report' order by 1").fetchall()
+    assert snapshots.current_id(data) == sid
+    assert results == [("C-01", "Giá trị tính từ tử số / mẫu số (30 / 40). Theo sổ theo dõi"), ("C-03", None)]
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed (apt-get install "
+                    "libreoffice-calc-nogui)")
+def test_template_saved_by_libreoffice_imports_with_formula_results(data, tmp_path):
+    """A clerk fills the template, types a formula, and saves it in LibreOffice Calc: the hidden
+    sheet survives, the formula's stored result is read, an .ods copy is refused with the steps."""
+    content = filled(data, {"C-01": {"value": "=30+34.5"}, "C-03": {"value": 12}})
+    src = tmp_path / "mau.xlsx"
+    src.write_bytes(content)
+    for fmt in ("xlsx:Calc MS Excel 2007 XML", "ods"):
+        subprocess.run(["soffice", "--headless", "--calc", "--convert-to", fmt, "--outdir", str(tmp_path / "lo"),
+                        str(src)], env={**os.environ, "HOME": str(tmp_path)}, capture_output=True, timeout=180,
+                       check=True)
+    pv = run(data, (tmp_path / "lo" / "mau.xlsx").read_bytes())
+    assert pv.ok, [str(p) for p in pv.problems]
+    assert pv.rows.set_index("indicator_code").value.to_dict() == {"C-01": 64.5, "C-03": 12.0}
+    ods = run(data, (tmp_path / "lo" / "mau.ods").read_bytes(), name="mau.ods")
+    assert len(ods.problems) == 1 and "Ctrl+Shift+S" in ods.problems[0].message
+
+
+def test_template_time_is_vietnam_time(data):
+    src = access.Snapshot.current(data)
+    s = template.Subject("unit", "w1", "Phường 1")
+    raw = template.write(s, "2025-Q3", template.rows(src, s, "2025-Q3"), snapshot_id=src.snapshot_id,
+                         now=dt.datetime(2026, 12, 4, 20, 30, tzinfo=dt.timezone.utc))
+    wb = load_workbook(io.BytesIO(raw))
+    assert "mẫu tải lúc 05/12/2026 03:30" in wb[workbook.DATA_SHEET]["A2"].value  # UTC+7: the next morning
+    meta = {r[0]: r[1] for r in wb[workbook.META_SHEET].iter_rows(values_only=True)}
+    assert meta["created_at"] == "2026-12-05T03:30:00+07:00"
+
+
+def test_completeness_counts_real_reports_and_documents_demo_only_apart(data):
+    con = access.Snapshot.current(data).con
+    args = dict(period="2025-Q3", period_type="quarter", period_end=D(2025, 9, 30))
+    real = queries.run(con, "completeness", **args, include_demo=False).set_index("subject_code")
+    demo = queries.run(con, "completeness", **args, include_demo=True).set_index("subject_code")
+    assert real.loc["w1", "received"] == 0 and demo.loc["w1", ["received", "received_demo"]].tolist() == [1, 1]
+    pv = run(data, filled(data, {"C-01": {"value": 64}}))
+    intake.commit(data, ADMIN, pv, now=dt.datetime(2025, 10, 3, 9, 0, tzinfo=intake.VN))
+    con = access.Snapshot.current(data).con
+    real = queries.run(con, "completeness", **args, include_demo=False).set_index("subject_code")
+    assert real.loc["w1", ["received", "received_demo", "on_time"]].tolist() == [1, 0, 1]
+    q2 = queries.run(con, "completeness", period="2025-Q2", period_type="quarter", period_end=D(2025, 6, 30),
+                     include_demo=False).set_index("subject_code")
+    assert q2.loc["w1", "received"] == 1  # the figure printed in the plan counts as received
+
+
+def test_completeness_table_labels_demo_receipts(data):
+    from vlboard import breakdowns
+
+    con = access.Snapshot.current(data).con
+    args = dict(period="2025-Q3", period_type="quarter", period_end=D(2025, 9, 30))
+    shown = breakdowns.completeness_table(queries.run(con, "completeness", **args, include_demo=True))
+    assert shown.set_index("Đơn vị/cơ quan").loc["Phường 1", ["Đã nhận", "Trong đó minh họa"]].tolist() == [1, 1]
+    real = breakdowns.completeness_table(queries.run(con, "completeness", **args, include_demo=False))
+    assert "Trong đó minh họa" not in real.columns and real["Đã nhận"].sum() == 0
 
 
 def test_agency_report_carries_its_plan_area(data):

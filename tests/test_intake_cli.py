@@ -57,6 +57,23 @@ def test_dry_run_then_import(data, secrets, tmp_path):
     assert snapshots.current_id(data) in done.stdout
 
 
+def test_cli_preview_prints_vietnamese_numbers_never_nan(data, secrets, tmp_path):
+    f = write(tmp_path, filled(data, {"C-01": {"numerator": 1234, "denominator": 2000}, "C-03": {"value": 12}}))
+    out = cli(data, secrets, "import", str(f), "--user", "admin", "--dry-run")
+    assert out.returncode == 0, out.stderr
+    assert "nan" not in out.stdout.lower()
+    assert "C-03" in out.stdout and "w1 2025-Q3: 12\n" in out.stdout  # new value, no «old (source) →»
+    assert "61 (Minh họa) → 61,7 (tính từ tử số / mẫu số)" in out.stdout
+
+
+def test_cli_template_names_the_periods_a_subject_reports(data, secrets, tmp_path):
+    out = cli(data, secrets, "template", "--kind", "unit", "--code", "w1", "--period", "2024",
+              "--out", str(tmp_path / "x.xlsx"))
+    assert out.returncode == 2 and not (tmp_path / "x.xlsx").exists()
+    assert "Phường/xã «w1» không phải báo cáo kỳ 2024; các kỳ phải báo cáo: " in out.stderr
+    assert "Quý III/2025 (2025-Q3)" in out.stderr  # the tiny plans run until 2025
+
+
 def test_cli_enforces_the_editor_scope(data, secrets, tmp_path):
     f = write(tmp_path, filled(data, {"C-01": {"value": 64}}))
     before = fingerprint(data)

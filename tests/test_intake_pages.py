@@ -472,3 +472,99 @@ def test_hostile_display_name_in_the_nothing_to_report_note(monkeypatch, tiny_da
     notes = [i.value for i in at.info if i.value.startswith("Không có chỉ tiêu nào")]
     assert notes and "tpl_subject" not in keys(at, "selectbox")
     assert not [t for t in markdown_texts(at) if raw_markup(t)]
+
+
+# ------------------------------------------------------------- the clerk's path, in Vietnamese
+
+def test_search_without_diacritics_filters_the_subjects(monkeypatch, shipped_copy):
+    at = open_page(monkeypatch, shipped_copy, INTAKE)
+    sign_in(at, "boss")
+    choose_period(at, "2026")
+    everyone = subject_codes(at)
+    from streamlit.proto.Selectbox_pb2 import Selectbox
+
+    none = Selectbox.DESCRIPTOR.fields_by_name["filter_mode"].enum_type.values_by_name["FILTER_MODE_NONE"].number
+    for key in ("tpl_period", "tpl_subject"):  # no typing in the pickers: no English «No results»
+        assert at.selectbox(key=key).proto.filter_mode == none
+    at.text_input(key="tpl_search").set_value("long chau").run()
+    assert subject_codes(at) == {"x2025-29551"}  # «Phường Long Châu» typed without diacritics
+    at.text_input(key="tpl_search").set_value("chu ky so").run()  # subjects reporting a «chữ ký số» indicator
+    found = subject_codes(at)
+    assert found and found < everyone
+    src = access.Snapshot.current(shipped_copy)
+    exp = src.q("expected_reports", period_type="year", period_end=dt.date(2026, 12, 31))
+    names = dict(zip(src.q("indicator_list").code, src.q("indicator_list").name_vi))
+    signing = {c for c, i in zip(exp.subject_code, exp.indicator_code) if "chữ ký số" in names[i].lower()}
+    assert found == signing
+    at.text_input(key="tpl_search").set_value("khong co noi nao nhu vay").run()
+    assert "tpl_subject" not in keys(at, "selectbox")
+    assert any("Không có cơ quan, phường/xã hay chỉ tiêu nào khớp" in w.value for w in at.warning)
+
+
+def test_default_period_is_the_report_due_now_and_assumptions_are_said(monkeypatch, shipped_copy):
+    monkeypatch.setattr(dt, "datetime", dt.datetime)  # the frozen clock of this module: 23/11/2026
+    at = open_page(monkeypatch, shipped_copy, INTAKE)
+    sign_in(at, "boss")
+    assert at.selectbox(key="tpl_period").value in ("2026-Q3", "2025")  # before 01/12 the yearly 2026 is not open
+    choose_period(at, "2026")
+    at.text_input(key="tpl_search").set_value("long chau").run()
+    assert any("giả định của bảng điều hành" in i.value for i in at.info)
+
+
+def test_problem_table_names_the_indicator_and_preview_says_computed(monkeypatch, tiny_data, downloads):
+    at = open_page(monkeypatch, tiny_data, INTAKE)
+    sign_in(at, "ed")
+    choose_period(at, "2025-Q3")
+    wb = load_workbook(io.BytesIO(download_bytes(at, downloads, "tpl_download")))
+    ws = wb[DATA_SHEET]
+    ws.cell(template.HEADER_ROW + 1, template.TEMPLATE_KEYS.index("value") + 1, 140)
+    buf = io.BytesIO()
+    wb.save(buf)
+    at.file_uploader(key="upload_file").set_value(("sai.xlsx", buf.getvalue(), XLSX)).run()
+    [table] = at.table
+    problems = table.value.reset_index()
+    assert problems[["Dòng", "Mã chỉ tiêu", "Chỉ tiêu"]].values.tolist() == [["6", md_escape("C-01"), md_escape("Tỷ lệ người dân có tài khoản")]]
+    ws.cell(template.HEADER_ROW + 1, template.TEMPLATE_KEYS.index("value") + 1).value = None
+    ws.cell(template.HEADER_ROW + 1, template.TEMPLATE_KEYS.index("numerator") + 1, 45)
+    ws.cell(template.HEADER_ROW + 1, template.TEMPLATE_KEYS.index("denominator") + 1, 60)
+    buf = io.BytesIO()
+    wb.save(buf)
+    at.file_uploader(key="upload_file").set_value(("dung.xlsx", buf.getvalue(), XLSX)).run()
+    assert not at.error, [e.value for e in at.error] + [t.value.to_string() for t in at.table]
+    changes = [d.value for d in at.dataframe if "Giá trị mới" in d.value.columns][0]
+    assert changes["Giá trị mới"].tolist() == ["75 (tính từ tử số / mẫu số)"]
+    assert changes["Ghi chú lưu"].tolist() == ["Giá trị tính từ tử số / mẫu số (45 / 60)"]
+
+
+def test_history_after_an_import_matches_the_preview(monkeypatch, shipped_copy):
+    data = shipped_copy
+    subject = template.Subject("unit", "x2025-29551", "Phường Long Châu")
+    src = access.Snapshot.current(data)
+    raw = template.write(subject, "2025", template.rows(src, subject, "2025"), snapshot_id=src.snapshot_id)
+    wb = load_workbook(io.BytesIO(raw))
+    ws = wb[DATA_SHEET]
+    for r, v in ((6, 12.5), (7, 72.5)):
+        ws.cell(r, template.TEMPLATE_KEYS.index("value") + 1, v)
+    buf = io.BytesIO()
+    wb.save(buf)
+    from vlboard import intake
+
+    boss = auth.User("boss", "Quản trị hệ thống", "admin")
+    pv = intake.preview(data, boss, "lc.xlsx", buf.getvalue(), today=dt.date(2026, 12, 5))
+    assert not pv.problems and pv.counts()["changed"] == 2  # demo values replaced
+    intake.commit(data, boss, pv)
+    at = open_page(monkeypatch, data, HISTORY)
+    assert not at.exception
+    assert any(c.value == "Thêm: 0 · Đổi: 2 · Bỏ: 0" for c in at.caption)  # the preview's «2 thay đổi»
+    diff = [d.value for d in at.dataframe if "Giá trị mới" in d.value.columns][0]
+    assert sorted(diff["Giá trị mới"]) == ["12,5", "72,5"] and set(diff["Nguồn"]) == {"Minh họa → Báo cáo"}
+    listing = [d.value for d in at.dataframe if "Số kết quả" in d.value.columns][0]
+    assert all(re.fullmatch(r"\d{1,3}(\.\d{3})*", v) for v in listing["Số kết quả"])  # 12.725, never 12725
+    log = [d.value for d in at.dataframe if "Từ bản" in d.value.columns][0]
+    assert not log.isin(["nan", "NaN", "None"]).any().any()
+
+
+def test_login_form_has_no_english_enter_hint(monkeypatch, tiny_data):
+    at = open_page(monkeypatch, tiny_data, INTAKE)
+    [form] = [f for f in at.sidebar.get("form")]
+    assert form.proto.form.enter_to_submit is False

@@ -136,9 +136,66 @@ def test_formulas_reported_per_cell():
 
     up, problems = read_upload("a.xlsx", make_xlsx(edit=edit))
     assert [(p.sheet, p.row, p.column) for p in problems] == [(DATA_SHEET, 5, "Giá trị"), (DATA_SHEET, 7, "Mẫu số")]
-    assert "ô F5 chứa công thức" in problems[0].message and "Paste Values" in problems[0].message
+    assert "ô F5 chứa công thức chưa có kết quả lưu sẵn" in problems[0].message
+    assert "dán giá trị" in problems[0].message and "Paste" not in problems[0].message
     assert str(problems[0]).startswith("Trang «Số liệu», dòng 5, cột «Giá trị»: ô F5 chứa công thức")
     assert up.rows[0].values["value"] is None  # the formula text never passes as data
+
+
+def _with_cached(data: bytes, cells: dict[str, str]) -> bytes:
+    """The workbook as Excel or LibreOffice save it: each formula cell also stores its last result
+    (``<v>``), which openpyxl does not write."""
+    import re
+
+    def patch(name, body):
+        if not name.startswith("xl/worksheets/sheet1"):
+            return body
+        text = body.decode()
+        for ref, value in cells.items():
+            text = re.sub(rf'(<c r="{ref}"[^>]*>)(<f>[^<]*</f>)(<v>[^<]*</v>|<v\s*/>)?', rf"\1\2<v>{value}</v>", text)
+        return text.encode()
+
+    return rezip(data, replace=patch)
+
+
+def test_formula_read_by_its_stored_result():
+    def edit(ws):
+        ws["F5"] = "=SUM(D5:E5)/2"
+        ws["H7"] = "=G7+1"
+
+    data = _with_cached(make_xlsx(edit=edit), {"F5": "92.5", "H7": "20"})
+    up, problems = read_upload("a.xlsx", data)
+    assert problems == []
+    assert up.rows[0].values["value"] == 92.5 and up.rows[1].values["denominator"] == 20
+
+
+def test_formula_with_and_without_stored_result_reported_in_one_pass():
+    def edit(ws):
+        ws["F5"] = "=SUM(D5:E5)/2"
+        ws["H7"] = "=G7+1"
+        ws["J7"] = "không phải link"
+
+    data = _with_cached(make_xlsx(edit=edit), {"F5": "92.5"})  # H7 saved by a program that does not calculate
+    up, problems = read_upload("a.xlsx", data)
+    assert [(p.row, p.column) for p in problems] == [(7, "Mẫu số")]
+    assert "ô H7" in problems[0].message and up.rows[0].values["value"] == 92.5
+
+
+def _ods() -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", "<office:document-content/>")
+        z.writestr("META-INF/manifest.xml", "<manifest/>")
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("name", ["bao-cao.ods", "bao-cao.xlsx"])  # known by content, not by name
+def test_ods_refused_with_the_steps_to_save_as_xlsx(name):
+    up, problems = read_upload(name, _ods())
+    msg = only(problems).message
+    assert up is None and "OpenDocument (.ods)" in msg
+    assert "LibreOffice Calc" in msg and "Ctrl+Shift+S" in msg and "Excel 2007-365 (.xlsx)" in msg
 
 
 def test_merged_cells_in_data_and_header():

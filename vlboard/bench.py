@@ -279,7 +279,9 @@ def completeness_pandas(snapshot: Path, period: str) -> pd.DataFrame:
     due = int(cfg[cfg.indicator_code.isna()].report_due_days.iloc[0])
     tgt = read("targets", ["indicator_code", "comparator"])
     ind = read("indicators", ["code", "plan", "scope", "kind"])
-    ind = ind[ind.kind.isin(["percent", "count", "ratio"]) & ind.code.isin(
+    plans = read("plans", ["code", "period_start", "period_end"])
+    running = plans[(plans.period_start.fillna(0) <= p.year) & (plans.period_end.fillna(9999) >= p.year)].code
+    ind = ind[ind.kind.isin(["percent", "count", "ratio"]) & ind.plan.isin(running) & ind.code.isin(
         tgt[tgt.comparator.isin([">=", ">", "<=", "<", "range"])].indicator_code)]
     rules = read("reporting_rules")
     rules = rules[rules.frequency == p.kind].assign(due_days=lambda r: r.due_days.fillna(due))
@@ -292,25 +294,47 @@ def completeness_pandas(snapshot: Path, period: str) -> pd.DataFrame:
         e = rules[rules.subject == subject].merge(ind[ind.scope.str.contains(scope)], left_on="plan", right_on="plan")
         parts.append(e.merge(pool[["unit_code"]], how="cross").assign(subject_type="unit")
                      .rename(columns={"unit_code": "subject_code", "code": "indicator_code"}))
-    agencies = valid(read("agencies"))
-    leads = read("assignments").query("role == 'lead'").merge(agencies[agencies.kind == "agency"][["code"]],
-                                                               left_on="agency_code", right_on="code")
-    e = rules[rules.subject == "lead_agency"].merge(ind, on="plan").merge(leads[["indicator_code", "agency_code"]],
-                                                                           left_on="code", right_on="indicator_code")
+    agencies = read("agencies")
+    existing = set(valid(agencies[agencies.kind.isin(["agency", "unit_office"]) & (agencies.level != "phuong")]).code)
+    successor = dict(zip(agencies.code, agencies.successor_code))
+    ended = {c for c, t in zip(agencies.code, pd.to_datetime(agencies.valid_to)) if pd.notna(t) and t < end}
+
+    def heir(code):  # the agency holding ``code``'s duties at the period end (successors of dissolved ones)
+        for _ in range(11):
+            if code in existing:
+                return code
+            if code not in ended or not isinstance(successor.get(code), str):
+                return None
+            code = successor[code]
+        return None
+
+    lead = read("assignments").query("role == 'lead'")[["indicator_code", "agency_code"]]
+    collective = set(agencies[agencies.kind == "collective"].code)
+    members = read("agency_members").rename(columns={"collective_code": "agency_code"})
+    leads = pd.concat([lead, lead[lead.agency_code.isin(collective)].merge(members, on="agency_code")
+                      [["indicator_code", "member_code"]].rename(columns={"member_code": "agency_code"})])
+    leads = leads.assign(agency_code=leads.agency_code.map(heir)).dropna()
+    e = rules[rules.subject == "lead_agency"].merge(ind, on="plan").merge(leads, left_on="code", right_on="indicator_code")
+    e = e.groupby(["agency_code", "indicator_code"], as_index=False).due_days.min()
     parts.append(e.assign(subject_type="agency").rename(columns={"agency_code": "subject_code"}))
     expected = pd.concat([x[["subject_type", "subject_code", "indicator_code", "due_days"]] for x in parts])
     res = read("results", ["indicator_code", "period", "unit_code", "agency_code", "source", "reported_at"])
-    res = res[(res.period == period) & (res.source != "document")]
-    got = res.groupby(["indicator_code", "unit_code", "agency_code"], dropna=False).reported_at.min().reset_index()
+    res = res[res.period == period]  # demo included, as in completeness_project; documents count as received
+    res = res.assign(sent=res.reported_at.where(res.source != "document"), doc=res.source == "document",
+                     other=res.source != "document")
+    got = res.groupby(["indicator_code", "unit_code", "agency_code"], dropna=False).agg(
+        reported_at=("sent", "min"), doc=("doc", "any"), other=("other", "any")).reset_index()
+    got["received"] = True
     by_unit = expected[expected.subject_type == "unit"].merge(
         got[got.agency_code.isna()], left_on=["indicator_code", "subject_code"], right_on=["indicator_code", "unit_code"],
         how="left")
     by_agency = expected[expected.subject_type == "agency"].merge(
         got, left_on=["indicator_code", "subject_code"], right_on=["indicator_code", "agency_code"], how="left")
     m = pd.concat([by_unit, by_agency], ignore_index=True)
-    m["on_time"] = pd.to_datetime(m.reported_at) <= end + pd.to_timedelta(m.due_days, unit="D")
+    document_only = m.doc.eq(True) & ~m.other.eq(True)
+    m["on_time"] = document_only | (pd.to_datetime(m.reported_at) <= end + pd.to_timedelta(m.due_days, unit="D"))
     out = m.groupby(["subject_type", "subject_code"]).agg(expected=("indicator_code", "size"),
-                                                          received=("reported_at", "count"),
+                                                          received=("received", "count"),
                                                           on_time=("on_time", "sum")).reset_index()
     return out[COMPLETENESS_COLS].sort_values(["subject_type", "subject_code"], ignore_index=True)
 

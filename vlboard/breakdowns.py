@@ -35,11 +35,14 @@ def drill_down(agencies: pd.DataFrame, card: pd.DataFrame, agency: str, role: st
 def completeness_table(c: pd.DataFrame) -> pd.DataFrame:
     """Who has not reported for the period: lowest received share first."""
     s = rollups.completeness_summary(c).sort_values(["pct_received", "subject_name"])
-    return pd.DataFrame({
+    out = pd.DataFrame({
         "Đơn vị/cơ quan": s.subject_name,
         "Phải báo cáo": s.expected, "Đã nhận": s.received, "Đúng hạn": s.on_time,
         "% đã nhận": s.pct_received.map(lambda v: formatting.percent(v, 0)),
         "Chỉ tiêu chưa báo cáo": s.missing.fillna("")})
+    if "received_demo" in s and s.received_demo.gt(0).any():  # demo values counted on request: say so
+        out.insert(3, "Trong đó minh họa", s.received_demo)
+    return out
 
 
 def unit_matrix(units: pd.DataFrame, card: pd.DataFrame, max_indicators: int = 25,

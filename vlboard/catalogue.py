@@ -242,6 +242,8 @@ def check(tables: dict[str, pa.Table], documents: dict[str, str] | None = None) 
             problems.append(Problem("reporting_rules.csv", i + 2, "subject", "chỉ nhận ward, commune hoặc lead_agency"))
         if r["frequency"] not in ("quarter", "year", "month"):
             problems.append(Problem("reporting_rules.csv", i + 2, "frequency", "chỉ nhận quarter, year hoặc month"))
+        if r["basis"] not in ("document", "assumption"):
+            problems.append(Problem("reporting_rules.csv", i + 2, "basis", "chỉ nhận document hoặc assumption"))
     for table in ("results_documents", "reporting_rules", "milestones"):
         problems += _plan_and_quote(tables[table], f"{table}.csv", plans, documents)
     return problems

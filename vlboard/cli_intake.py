@@ -7,12 +7,16 @@ same roles and scopes as the web page.
 
 from __future__ import annotations
 
+import datetime as dt
 import getpass
 import os
 import sys
 from pathlib import Path
 
-from vlboard import access, auth, history, intake, snapshots, template
+import pandas as pd
+
+from vlboard import access, auth, formatting, history, intake, schema, snapshots, template
+from vlboard.periods import label_vi
 
 
 def _user(args) -> auth.User | None:
@@ -43,8 +47,13 @@ def cmd_template(args, data: snapshots.DataDir) -> int:
     subjects = template.subjects(src, args.period)
     match = subjects[(subjects.subject_type == args.kind) & (subjects.subject_code == args.code)]
     if match.empty:
-        print(f"{template.SUBJECT_KINDS[args.kind].capitalize()} «{args.code}» không phải báo cáo kỳ {args.period}.",
-              file=sys.stderr)
+        periods, _ = template.offered(src, dt.datetime.now(intake.VN).date(), lambda t, c: True)
+        due = [p for p in periods if ((s := template.subjects(src, p)).subject_type.eq(args.kind)
+                                      & s.subject_code.eq(args.code)).any()]
+        where = ("; các kỳ phải báo cáo: " + ", ".join(f"{label_vi(p)} ({p})" for p in due)) if due else \
+            "; không có kỳ nào phải báo cáo trong các kỳ đang nhận báo cáo"
+        print(f"{template.SUBJECT_KINDS[args.kind].capitalize()} «{args.code}» không phải báo cáo kỳ {args.period}"
+              f"{where}.", file=sys.stderr)
         return 2
     subject = template.Subject(args.kind, args.code, match.subject_name.iloc[0])
     out = Path(args.out or template.file_name(subject, args.period))
@@ -65,14 +74,15 @@ def cmd_import(args, data: snapshots.DataDir) -> int:
         print(f"Không đọc được tệp {path}: {exc.strerror}", file=sys.stderr)
         return 2
     pv = intake.preview(data, user, path.name, content)
-    for p in pv.problems:
-        print(f"- {p}", file=sys.stderr)
+    for p, r in zip(pv.problems, pv.problem_rows().itertuples(index=False)):
+        which = f" [{r.indicator_code} – {r.indicator_name}]" if r.indicator_name else \
+            (f" [{r.indicator_code}]" if r.indicator_code else "")
+        print(f"- {p}{which}", file=sys.stderr)
     if pv.problems:
         print(f"Tệp có {len(pv.problems)} lỗi; chưa ghi gì.", file=sys.stderr)
         return 2
     for r in pv.changes.itertuples(index=False):
-        old = "" if r.old_value is None else f"{r.old_value} ({r.old_source}) → "
-        print(f"  {intake.STATES[r.state]:<10} {r.indicator_code:<18} {r.scope_code} {r.period}: {old}{r.new_value}")
+        print(f"  {change_line(r)}")
     print(pv.summary())
     if args.dry_run:
         print("Chạy thử (--dry-run): chưa ghi gì.")
@@ -86,12 +96,25 @@ def cmd_import(args, data: snapshots.DataDir) -> int:
     return 0
 
 
+def change_line(r) -> str:
+    """One previewed value: state, indicator, subject, period, old → new in Vietnamese numbers."""
+    old = "" if r.old_value is None or pd.isna(r.old_value) else \
+        f"{formatting.number(r.old_value, 2)} ({schema.SOURCES.get(r.old_source, r.old_source)}) → "
+    new = formatting.number(r.new_value, 2) + (" (tính từ tử số / mẫu số)" if r.computed else "")
+    return f"{intake.STATES[r.state]:<10} {r.indicator_code:<18} {r.scope_code} {r.period}: {old}{new}"
+
+
 def cmd_history(args, data: snapshots.DataDir) -> int:
     for r in history.table(data).itertuples(index=False):
         mark = "*" if r.live else " "
-        print(f"{mark} {r.snapshot_id}  {r.created_at}  {r.action:<22} {r.author or '':<12} "
-              f"{r.results} kết quả  {r.note or ''}")
+        print(f"{mark} {r.snapshot_id}  {ui_time(r.created_at)}  {r.action:<22} {r.author or '':<12} "
+              f"{formatting.number(r.results, 0)} kết quả  {r.note or ''}")
     return 0
+
+
+def ui_time(iso) -> str:
+    """A snapshot's ISO time as dd/mm/yyyy HH:MM in Vietnam time."""
+    return history.local_time(iso)
 
 
 def cmd_rollback(args, data: snapshots.DataDir) -> int:

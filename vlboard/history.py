@@ -38,6 +38,18 @@ def table(data: snapshots.DataDir) -> pd.DataFrame:
                               "imports", "live", "usable"])
 
 
+VN_TZ = dt.timezone(dt.timedelta(hours=7))
+
+
+def local_time(iso) -> str:
+    """An ISO time (UTC when it carries no zone) as 'dd/mm/yyyy HH:MM' in Vietnam time; '' when empty."""
+    if iso is None or (not isinstance(iso, str) and pd.isna(iso)) or not str(iso):
+        return ""
+    t = dt.datetime.fromisoformat(str(iso))
+    t = (t if t.tzinfo else t.replace(tzinfo=dt.timezone.utc)).astimezone(VN_TZ)
+    return f"{t:%d/%m/%Y %H:%M}"
+
+
 def log(data: snapshots.DataDir) -> pd.DataFrame:
     """The history log (builds, imports, rollbacks), newest first."""
     ev = snapshots.events(data)
@@ -53,17 +65,35 @@ def _results(data: snapshots.DataDir, sid: str) -> pd.DataFrame:
     return pq.read_table(path / "results.parquet", columns=COLS).to_pandas()
 
 
+def _identity(df: pd.DataFrame) -> pd.Series:
+    """The key a value is compared on: an import's report replaces the demo row (or the earlier
+    report) of the same indicator, subject and period, so those share one key; document figures
+    and any ambiguous row keep their result_id."""
+    subject = (df.indicator_code.astype(str) + "|" + df.period.astype(str) + "|" + df.unit_code.fillna("").astype(str)
+               + "|" + df.agency_code.fillna("").astype(str))
+    key = subject.where(df.source.isin(["demo", "report"]), df.result_id)
+    return key.where(~key.duplicated(keep=False), df.result_id)
+
+
 def compare(data: snapshots.DataDir, old: str, new: str) -> pd.DataFrame:
     """Results that differ between two snapshots: one row per value added, removed or changed
-    (change: 'Thêm' / 'Bỏ' / 'Đổi'), with old and new values."""
+    (change: 'Thêm' / 'Bỏ' / 'Đổi'), with old and new values. A report replacing a demo value is
+    'Đổi' (the same count as the import preview's «thay đổi»); source shows 'Minh họa → Báo cáo'."""
     a, b = _results(data, old), _results(data, new)
-    m = a.merge(b, on="result_id", how="outer", suffixes=("_old", "_new"), indicator=True)
-    for c in COLS[1:6]:  # identity columns: from whichever side has the row
+    a, b = a.assign(key=_identity(a)), b.assign(key=_identity(b))
+    m = a.merge(b, on="key", how="outer", suffixes=("_old", "_new"), indicator=True)
+    for c in COLS[1:5]:  # identity columns: from whichever side has the row
         m[c] = m[f"{c}_new"].fillna(m[f"{c}_old"])
-    same = (m._merge == "both") & ((m.value_old == m.value_new) | (m.value_old.isna() & m.value_new.isna()))
+    same = (m._merge == "both") & (m.source_old == m.source_new) & (
+        (m.value_old == m.value_new) | (m.value_old.isna() & m.value_new.isna()))
     m = m[~same].copy()
     m["change"] = m._merge.map({"left_only": "Bỏ", "right_only": "Thêm", "both": "Đổi"}).astype(str)
-    m["source"] = m.source.map(lambda s: schema.SOURCES.get(s, s))
+
+    def label(s):
+        return "" if s is None or (not isinstance(s, str) and pd.isna(s)) else schema.SOURCES.get(s, s)
+
+    m["source"] = [label(n) if o == n or not label(o) else (label(o) if not label(n) else f"{label(o)} → {label(n)}")
+                   for o, n in zip(m.source_old, m.source_new)]
     cols = ["change", "indicator_code", "period", "unit_code", "agency_code", "source", "value_old", "value_new",
             "reported_by_new"]
     return m[cols].sort_values(["change", "indicator_code", "period"], ignore_index=True)

@@ -16,7 +16,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from vlboard import access, auth, schema, snapshots, validate, workbook
+from vlboard import access, auth, formatting, schema, snapshots, validate, workbook
 from vlboard.periods import parse_period
 from vlboard.workbook import Problem
 
@@ -39,6 +39,7 @@ class Preview:
     rows: pd.DataFrame = field(default_factory=pd.DataFrame)  # typed, valid rows to import
     changes: pd.DataFrame = field(default_factory=pd.DataFrame)  # one row per imported value
     skipped: int = 0  # template rows left blank
+    names: dict[str, str] = field(default_factory=dict)  # indicator code → name, for the problem table
 
     @property
     def ok(self) -> bool:
@@ -48,6 +49,18 @@ class Preview:
         states = self.changes.state.value_counts() if not self.changes.empty else {}
         return {s: int(states.get(s, 0)) for s in STATES}
 
+    def problem_rows(self) -> pd.DataFrame:
+        """One row per problem with the indicator (code and name) of the spreadsheet row it names."""
+        codes = {} if self.upload is None else {
+            r.number: str(r.values.get("indicator_code")) for r in self.upload.rows
+            if r.values.get("indicator_code") is not None}
+        out = []
+        for p in self.problems:
+            code = codes.get(p.row, "") if p.row is not None else ""
+            out.append(dict(sheet=p.sheet or "", row=p.row, column=p.column or "", indicator_code=code,
+                            indicator_name=self.names.get(code, ""), message=p.message))
+        return pd.DataFrame(out, columns=["sheet", "row", "column", "indicator_code", "indicator_name", "message"])
+
     def summary(self) -> str:
         c = self.counts()
         return (f"{c['new']} giá trị mới, {c['changed']} thay đổi, {c['unchanged']} không đổi"
@@ -56,6 +69,17 @@ class Preview:
 
 def _fail(name: str, problems: list[Problem], **kw) -> Preview:
     return Preview(name, problems, **kw)
+
+
+def stored_note(computed: bool, numerator, denominator, note) -> str | None:
+    """The note stored with a report: says when the value was computed from numerator/denominator,
+    then the clerk's own note unchanged."""
+    own = None if note is None or (not isinstance(note, str) and pd.isna(note)) else str(note)
+    if not computed:
+        return own
+    how = (f"Giá trị tính từ tử số / mẫu số ({formatting.number(numerator, 2)} / "
+           f"{formatting.number(denominator, 2)})")
+    return f"{how}. {own}" if own else how
 
 
 def _frame(upload: workbook.Upload) -> tuple[pd.DataFrame, int, list[Problem]]:
@@ -120,8 +144,10 @@ def _context(src, df: pd.DataFrame, today: dt.date) -> tuple[validate.Context, d
                          area_unit=area.get((st, sc)))
             for r in have[have.source == "document"].itertuples(index=False):
                 documents[(r.indicator_code, st, sc, period)] = r.value
-    ctx = validate.Context(today, kinds, {"agency": set(agencies.code), "unit": set(units.unit_code)},
-                           expected, documents)
+    known = {"agency": set(agencies.code), "unit": set(units.unit_code)}
+    for _, st, sc, _ in expected:  # a subject due to report is known (members of a lead collective)
+        known[st].add(sc)
+    ctx = validate.Context(today, kinds, known, expected, documents)
     return ctx, area
 
 
@@ -141,6 +167,8 @@ def _diff(src, rows: pd.DataFrame, area: dict) -> pd.DataFrame:
                             scope_type=st, scope_code=sc, period=period,
                             old_value=None if old is None else old.value,
                             old_source=None if old is None else old.source, new_value=r.value,
+                            computed=bool(r.get("computed", False)),
+                            note=stored_note(bool(r.get("computed", False)), r.numerator, r.denominator, r.note),
                             state="new" if old is None else "unchanged" if same else "changed"))
     return pd.DataFrame(out)
 
@@ -158,10 +186,10 @@ def preview(data: snapshots.DataDir, user: auth.User, file_name: str, content: b
     today = today or dt.datetime.now(VN).date()
     upload, problems = workbook.read_upload(file_name, content, max_bytes=max_bytes)
     if upload is None or problems:
-        return _fail(file_name, problems, upload=upload)
+        return _fail(file_name, problems, upload=upload, names=_names(data, src) if upload else {})
     df, skipped, problems = _frame(upload)
     if problems:
-        return _fail(file_name, problems, upload=upload, skipped=skipped)
+        return _fail(file_name, problems, upload=upload, skipped=skipped, names=_names(data, src))
     denied = []
     for (st, sc), group in df.groupby(["scope_type", "scope_code"], sort=True):
         try:
@@ -176,10 +204,21 @@ def preview(data: snapshots.DataDir, user: auth.User, file_name: str, content: b
     ctx, area = _context(src, df, today)
     rows, problems = validate.check(df, ctx, upload.sheet)
     if problems:
-        return _fail(file_name, problems, base_snapshot=src.snapshot_id, upload=upload, skipped=skipped)
+        return _fail(file_name, problems, base_snapshot=src.snapshot_id, upload=upload, skipped=skipped,
+                     names=_names(data, src))
     rows = rows.assign(unit_code=[sc if st == "unit" else area.get((st, sc)) for st, sc in
                                   zip(rows.scope_type, rows.scope_code)])
     return Preview(file_name, [], src.snapshot_id, upload, rows, _diff(src, rows, area), skipped)
+
+
+def _names(data: snapshots.DataDir, src) -> dict[str, str]:
+    """Indicator code → name (the problem table names the indicator of each faulty row)."""
+    try:
+        src = src or access.Snapshot.current(data)
+        ind = src.q("indicator_list")
+    except (snapshots.SnapshotError, OSError):  # no snapshot yet: problems are shown without names
+        return {}
+    return dict(zip(ind.code, ind.name_vi))
 
 
 def _result_rows(pv: Preview, user: auth.User, plans: dict, import_id: str, now: dt.datetime) -> list[dict]:
@@ -196,7 +235,8 @@ def _result_rows(pv: Preview, user: auth.User, plans: dict, import_id: str, now:
             numerator=None if pd.isna(r.numerator) else r.numerator,
             denominator=None if pd.isna(r.denominator) else r.denominator, as_of=p.end, source="report",
             reported_by=user.display_name or user.username, reported_at=now.replace(tzinfo=None),
-            plan=plans.get(r.indicator_code), source_ref=import_id, quote=None, note=r.note,
+            plan=plans.get(r.indicator_code), source_ref=import_id, quote=None,
+            note=stored_note(bool(r.get("computed", False)), r.numerator, r.denominator, r.note),
             evidence_url=r.evidence_url))
     return out
 

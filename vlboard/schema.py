@@ -46,7 +46,10 @@ TABLES: dict[str, list[tuple[str, pa.DataType]]] = {
                    ("section", S), ("quote", S)],
     # who must report which plan's indicators, how often (with the document's words)
     "reporting_rules": [("plan", S), ("subject", S), ("frequency", S), ("due_days", I), ("section", S),
-                        ("quote", S), ("note", S)],
+                        ("quote", S), ("note", S),
+                        # 'document': the document sets this duty; 'assumption': the dashboard's own
+                        # assumption (shown as «giả định của bảng điều hành» on templates and pages)
+                        ("basis", S)],
     # from data/source/status.toml: the default row has indicator_code NULL
     "status_config": [("indicator_code", S), ("near_band", F), ("report_due_days", I)],
     # derived by the build: every reported value (documents, reports, demo) at one grain
@@ -84,7 +87,8 @@ DERIVED: dict[str, tuple[str, ...]] = {"results": ("year_status",)}
 # columns added after snapshot format 3, with the format that added them: a snapshot written
 # before holds its tables without them (vlboard.snapshots.verify, vlboard.db.open_snapshot)
 ADDED_IN: dict[tuple[str, str], int] = {("indicators", "quote_anchor"): 4, ("results_documents", "quote_anchor"): 4,
-                                        ("results_documents", "precedence"): 4, ("results", "precedence"): 4}
+                                        ("results_documents", "precedence"): 4, ("results", "precedence"): 4,
+                                        ("reporting_rules", "basis"): 4}
 
 
 def arrow_schema(table: str, *, derived: bool = True, format: int | None = None) -> pa.Schema:

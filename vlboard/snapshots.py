@@ -30,7 +30,8 @@ from vlboard.periods import parse_period
 MANIFEST = "manifest.json"
 # 2: results.note/evidence_url and the imports audit table; 3: results.year_status; 4: year_status
 # judged against the path between targets for years without one (sql/macros/12_path.sql), and
-# quote_anchor (indicators, results_documents) and precedence (results_documents, results)
+# quote_anchor (indicators, results_documents), precedence (results_documents, results) and
+# reporting_rules.basis (a duty set by a document or assumed by the dashboard)
 FORMAT_VERSION = 4
 READABLE_FORMATS = (2, 3, 4)  # formats 2-3: year_status computed on the fly and the format-4 columns
 # read as NULL (vlboard.db)

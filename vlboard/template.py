@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 from dataclasses import dataclass
+from typing import Callable
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 from openpyxl import Workbook
@@ -19,10 +21,13 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from vlboard import formatting
 from vlboard.charts import slug
-from vlboard.periods import label_vi, parse_period, previous
+from vlboard.periods import label_vi, parse_period, previous, recent
+from vlboard.textnorm import fold, matches
 from vlboard.workbook import COLUMNS, DATA_SHEET, META_SHEET, TEMPLATE_VERSION
 
 HEADER_ROW = 5
+VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")  # every time a clerk reads is Vietnam time
+ASSUMED = "giả định của bảng điều hành"
 TEMPLATE_KEYS = ["indicator_code", "indicator_name", "unit_of_measure", "target", "previous", "value",
                  "numerator", "denominator", "note", "evidence_url"]
 WIDTHS = {"indicator_code": 16, "indicator_name": 60, "unit_of_measure": 12, "target": 16, "previous": 14,
@@ -54,12 +59,79 @@ def rows(src, subject: Subject, period: str) -> pd.DataFrame:
                  period_end=p.end, year=p.year, previous=previous(period))
 
 
+def due_date(period: str, due_days) -> dt.date:
+    """The deadline of a period's report: its end plus the rule's days (negative: before the end,
+    e.g. «trước ngày 10/12 hằng năm» is 31/12 − 21 days)."""
+    return parse_period(period).end + dt.timedelta(days=int(due_days))
+
+
+def is_open(period: str, due_days, today: dt.date) -> bool:
+    """Can the report of ``period`` be made on ``today``: the period has ended, or its deadline
+    falls inside the period (yearly reports due in December) and its month has come."""
+    p, due = parse_period(period), due_date(period, due_days)
+    return today > p.end or (due <= p.end and today >= due.replace(day=1))
+
+
+def offered(src, today: dt.date, allowed: Callable[[str, str], bool]) -> tuple[list[str], str]:
+    """The periods the intake page offers (newest quarter first, then years) and the default one:
+    among periods whose report is open on ``today`` and where the user (``allowed(type, code)``)
+    has something to report, the one due last; failing that the last ended quarter."""
+    periods = recent(today)
+    best = None
+    for period in periods:
+        subj = subjects(src, period)
+        mine = subj[[allowed(t, c) for t, c in zip(subj.subject_type, subj.subject_code)]]
+        if mine.empty:
+            continue
+        due_days = int(mine.due_days.min())
+        if is_open(period, due_days, today) and (best is None or due_date(period, due_days) > best[0]):
+            best = (due_date(period, due_days), period)
+    default = best[1] if best else next(p for p in periods if parse_period(p).end < today)
+    return periods, default
+
+
+def search(src, options: list[Subject], period: str, query: str) -> list[Subject]:
+    """The subjects whose name or code, or the name or code of an indicator they report for
+    ``period``, contain every word of ``query``, with or without diacritics ('vinh long',
+    'chu ky so'); every option for an empty query."""
+    if not fold(query or "").strip():
+        return options
+    exp = src.q("expected_reports", period_type=parse_period(period).kind, period_end=parse_period(period).end)
+    ind = src.q("indicator_list")
+    names = dict(zip(ind.code, ind.name_vi))
+    reported: dict[tuple[str, str], list[str]] = {}
+    for t, c, code in zip(exp.subject_type, exp.subject_code, exp.indicator_code):
+        reported.setdefault((t, c), []).append(f"{code} {names.get(code, '')}")
+    out = []
+    for s in options:
+        texts = [f"{s.name} {s.code}", *reported.get((s.type, s.code), [])]
+        if any(matches(query, t) for t in texts):
+            out.append(s)
+    return out
+
+
 def file_name(subject: Subject, period: str) -> str:
     return f"mau-bao-cao-{slug(subject.code)}-{period}.xlsx"
 
 
+def _blank(v) -> bool:
+    return v is None or v is pd.NA or (not isinstance(v, str) and bool(pd.isna(v)))
+
+
+def _target_text(raw, year, period_year: int) -> str | None:
+    """The target as printed; another year's target says which year (a plan without a target for
+    the period, or without any, leaves the cell empty)."""
+    if _blank(raw):
+        return None
+    if _blank(year):
+        return f"{raw} (không ghi năm)"  # a goal printed for the whole programme
+    if int(year) == period_year:
+        return str(raw)
+    return f"{raw} (năm {int(year)})"
+
+
 def _previous_text(value, source) -> str | None:
-    if value is None or pd.isna(value):
+    if _blank(value):
         return None
     text = formatting.number(value, 2)
     return f"{text} ({ {'demo': 'minh họa', 'document': 'văn bản'}[source]})" if source in ("demo", "document") \
@@ -68,8 +140,9 @@ def _previous_text(value, source) -> str | None:
 
 def write(subject: Subject, period: str, table: pd.DataFrame, *, snapshot_id: str,
           now: dt.datetime | None = None) -> bytes:
-    """The template as .xlsx bytes."""
-    now = now or dt.datetime.now()
+    """The template as .xlsx bytes; ``now`` is shown in Vietnam time (a naive ``now`` is taken as UTC)."""
+    now = now or dt.datetime.now(dt.timezone.utc)
+    now = (now if now.tzinfo else now.replace(tzinfo=dt.timezone.utc)).astimezone(VN_TZ)
     labels = dict(COLUMNS)
     wb = Workbook()
     ws = wb.active
@@ -79,9 +152,11 @@ def write(subject: Subject, period: str, table: pd.DataFrame, *, snapshot_id: st
     ws["A1"].font = Font(bold=True, size=14)
     ws["A2"] = (f"Kỳ báo cáo: {label_vi(period)} ({period}) · {kind} {subject.code} · mẫu tải lúc "
                 f"{formatting.date(now)} {now:%H:%M} · bản dữ liệu {snapshot_id}")
-    ws["A3"] = ("Điền cột «Giá trị» (chỉ tiêu tỷ lệ %: có thể điền «Tử số» và «Mẫu số» thay cho giá trị). "
-                "Không sửa cột mã chỉ tiêu, không gộp ô, không dùng công thức; để trống chỉ tiêu chưa có số liệu.")
+    ws["A3"] = basis_text(table, period)
     ws["A3"].alignment = Alignment(wrap_text=False)
+    ws["A4"] = ("Điền cột «Giá trị» (chỉ tiêu tỷ lệ %: có thể điền «Tử số» và «Mẫu số» thay cho giá trị). "
+                "Không sửa cột mã chỉ tiêu, không gộp ô, không dùng công thức; để trống chỉ tiêu chưa có số liệu.")
+    ws["A4"].alignment = Alignment(wrap_text=False)
     for c, key in enumerate(TEMPLATE_KEYS, start=1):
         cell = ws.cell(HEADER_ROW, c, labels[key])
         cell.font = Font(bold=True, color="FFFFFF")
@@ -93,10 +168,7 @@ def write(subject: Subject, period: str, table: pd.DataFrame, *, snapshot_id: st
     for r, row in enumerate(table.itertuples(index=False), start=first):
         given = {"indicator_code": row.indicator_code, "indicator_name": row.name_vi,
                  "unit_of_measure": row.unit,
-                 "target": None if row.target_raw is None else
-                 (f"{row.target_raw} (không ghi năm)" if pd.isna(row.target_year)  # a yearless target
-                  else row.target_raw if row.target_year == parse_period(period).year
-                  else f"{row.target_raw} (năm {row.target_year})"),
+                 "target": _target_text(row.target_raw, row.target_year, parse_period(period).year),
                  "previous": _previous_text(row.previous_value, row.previous_source)}
         for key, value in given.items():
             cell = ws.cell(r, col[key], value)
@@ -145,3 +217,22 @@ def _meta(wb: Workbook, subject: Subject, period: str, snapshot_id: str, now: dt
         meta.cell(r, 1, key)
         meta.cell(r, 2, value)
     meta.sheet_state = "hidden"
+
+
+def basis_text(table: pd.DataFrame, period: str) -> str:
+    """Why the subject must report, per plan: the document's words and deadline, or that the duty
+    is the dashboard's assumption."""
+    parts = []
+    if table.empty:
+        return ""
+    for plan, g in table.groupby("plan_name", sort=True):
+        r = g.iloc[0]
+        due = formatting.date(due_date(period, g.due_days.min()))
+        assumed = int(g.assumption.fillna(False).astype(bool).sum())
+        quote = "" if _blank(r.rule_quote) else f" mục {r.rule_section}: «{r.rule_quote}»"
+        text = f"{plan}{quote}; hạn nộp {due}"
+        if assumed:
+            text += (f" ({ASSUMED})" if assumed == len(g) else
+                     f" ({assumed}/{len(g)} chỉ tiêu là {ASSUMED})")
+        parts.append(text)
+    return "Căn cứ: " + " · ".join(parts)

@@ -32,3 +32,16 @@ def is_quote_of(quote: str, document: str) -> bool:
     parts = [collapse(p) for p in quote.replace("[…]", "…").split("…")]
     parts = [p for p in parts if p]
     return bool(parts) and all(p in document for p in parts)
+
+
+def fold(text: str) -> str:
+    """Text for searching without diacritics: 'Chữ ký số, Vĩnh Long' → 'chu ky so, vinh long'
+    (tone and vowel marks dropped, đ → d, case folded, whitespace collapsed)."""
+    base = unicodedata.normalize("NFD", collapse(text).translate(_ARTEFACTS))
+    return "".join(c for c in base if not unicodedata.combining(c)).replace("đ", "d").replace("Đ", "D").casefold()
+
+
+def matches(query: str, text: str) -> bool:
+    """``query`` occurs in ``text`` as a phrase, both folded: 'chu ky so' finds «chữ ký số» (and
+    «Chữ ký số»), not «chủ trì … kỹ thuật … số»."""
+    return fold(query) in fold(text)

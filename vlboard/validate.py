@@ -22,7 +22,7 @@ from vlboard import formatting
 from vlboard.periods import label_vi, parse_period, start
 from vlboard.workbook import COLUMNS, Problem
 
-LABEL = dict(COLUMNS)
+LABEL = {**dict(COLUMNS), "scope_code": "Mã cơ quan / phường, xã"}  # scope: a CSV column or the template's hidden sheet
 NUMBERS = ("value", "numerator", "denominator")
 SUBJECT = {"agency": "cơ quan", "unit": "phường/xã"}
 TOLERANCE = 0.05  # percentage points between a value and 100 × numerator / denominator
@@ -196,6 +196,8 @@ def check(df: pd.DataFrame, ctx: Context, sheet: str) -> tuple[pd.DataFrame, lis
     kinds = typed.indicator_code.map(ctx.kinds)
     typed.loc[fill & kinds.eq("percent"), "value"] = (100 * typed.numerator / typed.denominator).round(2)
     typed.loc[fill & kinds.eq("ratio"), "value"] = (typed.numerator / typed.denominator).round(4)
+    # how the value came about, said in the preview and stored with the report
+    typed["computed"] = fill & kinds.isin(["percent", "ratio"])
     try:
         _typed_schema(ctx).validate(typed, lazy=True)
     except pa.errors.SchemaErrors as exc:

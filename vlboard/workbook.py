@@ -4,7 +4,7 @@ Nothing here knows about indicators: :func:`read_upload` checks that the bytes a
 spreadsheet, finds the header and returns the rows, or problems in Vietnamese naming the sheet, the
 row (as Excel shows it) and the column. Any problem means the upload must not be accepted.
 File-level problems (size, format, macros, zip bomb, missing sheet or header, no or too many rows)
-return no :class:`Upload`; cell-level ones (formulas, merged cells, missing or repeated columns,
+return no :class:`Upload`; cell-level ones (formulas without a stored result, merged cells, missing or repeated columns,
 over-long text) still return it, so the validation can show every problem in one go.
 """
 
@@ -53,6 +53,7 @@ REQUIRED_XLSX = ["indicator_code", "value", "numerator", "denominator", "note", 
 REQUIRED_CSV = ["indicator_code", "period", "value"]  # plus at least one of agency_code / unit_code
 
 _MB = 1024 * 1024
+ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
 _LABEL = dict(COLUMNS)
 # C0/C1 controls except tab and newline, and the bidi embeddings/overrides/isolates.
 _CTRL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -95,6 +96,14 @@ class Upload:
     columns: list[str]  # recognised keys, in file order
     extra: list[str]  # header labels not recognised
     rows: list[Row]  # data rows, entirely blank rows skipped
+
+
+def ods_message(name: str) -> str:
+    """Why an OpenDocument spreadsheet is refused, and how to save it as .xlsx in LibreOffice Calc."""
+    return (f"Tệp «{name}» là bảng tính OpenDocument (.ods); hệ thống chỉ nhận Excel (.xlsx) hoặc CSV. "
+            "Cách lưu lại bằng LibreOffice Calc: 1) mở tệp; 2) nhấn Ctrl+Shift+S (lưu thành tệp khác); "
+            "3) ở ô kiểu tệp chọn «Excel 2007-365 (.xlsx)», giữ nguyên tên, bấm nút lưu; "
+            "4) khi được hỏi định dạng, chọn giữ định dạng Excel 2007-365; 5) tải tệp .xlsx vừa lưu lên")
 
 
 def header_labels(keys: list[str]) -> list[str]:
@@ -142,6 +151,8 @@ def read_upload(file_name: str, data: bytes, *, max_bytes: int = MAX_BYTES) -> t
     elif data.startswith(b"\xd0\xcf\x11\xe0") or ext == "xls":
         return None, [_file(f"Tệp «{name}» là Excel đời cũ (.xls) hoặc có đặt mật khẩu; hãy mở bằng Excel, "
                             "bỏ mật khẩu nếu có và lưu lại thành .xlsx (Excel Workbook)")]
+    elif ext == "ods":
+        return None, [_file(ods_message(name))]
     elif ext in ("xlsx", "xlsm") or data.startswith(_BINARY_MAGIC) or (
             b"\x00" in data and not data.startswith(_UTF16_BOMS)):
         return None, [_file(f"Tệp «{name}» không phải Excel (.xlsx) hoặc CSV")]
@@ -202,6 +213,8 @@ def _read_xlsx(data: bytes, name: str):
                                     "hệ thống từ chối vì lý do an toàn")]
             names = {i.filename.lower(): i.filename for i in infos}
             if "xl/workbook.xml" not in names:
+                if "mimetype" in names and zf.read(names["mimetype"]).startswith(ODS_MIME):
+                    return None, [_file(ods_message(name))]
                 return None, [_file(f"Tệp «{name}» không phải Excel (.xlsx) hoặc CSV")]
             types = zf.read(names["[content_types].xml"]) if "[content_types].xml" in names else b""
             if _count_cells(zf, [i for n, i in names.items() if n.startswith("xl/worksheets/")]) > MAX_CELLS:
@@ -239,19 +252,33 @@ def _read_xlsx(data: bytes, name: str):
     colmap, extra, problems = _header([(c, x.value) for c, x in sorted(grid[head].items())], DATA_SHEET, head,
                                       REQUIRED_XLSX)
     label = {c: _LABEL[k] for c, k in colmap.items()}
-    for r in sorted(grid):
-        for c, cell in sorted(grid[r].items()):
-            if cell.data_type == "f":
-                problems.append(Problem(DATA_SHEET, r, label.get(c), f"ô {cell.coordinate} chứa công thức; "
-                                                                     "hãy dán giá trị (Paste Values)"))
+    formulas = [(r, c) for r in sorted(grid) for c, cell in sorted(grid[r].items()) if cell.data_type == "f"]
+    cached = _cached_values(data, ws.title, formulas) if formulas else {}
+    for r, c in formulas:  # Excel and LibreOffice store each formula's last result: use it
+        if cached.get((r, c)) is None:
+            problems.append(Problem(DATA_SHEET, r, label.get(c), (
+                f"ô {grid[r][c].coordinate} chứa công thức chưa có kết quả lưu sẵn; hãy mở tệp bằng Excel hoặc "
+                "LibreOffice, lưu lại rồi tải lên (hoặc chép ô rồi dán đặc biệt, chỉ dán giá trị)")))
     for rng in sorted(ws.merged_cells.ranges, key=lambda g: (g.min_row, g.min_col)):
         if rng.max_row >= head:
             problems.append(Problem(DATA_SHEET, rng.min_row, label.get(rng.min_col),
-                                    f"ô gộp {rng.coord}; hãy bỏ gộp ô (Unmerge Cells)"))
-    numbered = ((r, {c: None if x.data_type == "f" else x.value for c, x in grid[r].items()})
+                                    f"ô gộp {rng.coord}; hãy bỏ gộp ô"))
+    numbered = ((r, {c: cached.get((r, c)) if x.data_type == "f" else x.value for c, x in grid[r].items()})
                 for r in sorted(grid) if r > head)
     rows, problems = _collect(DATA_SHEET, numbered, colmap, problems)
     return (None if rows is None else (meta, list(colmap.values()), extra, rows)), problems
+
+
+def _cached_values(data: bytes, title: str, cells: list[tuple[int, int]]) -> dict[tuple[int, int], object]:
+    """The stored results of formula cells (openpyxl ``data_only``); None where the file has none
+    (a workbook written by a program that does not calculate)."""
+    from openpyxl import load_workbook
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ws = load_workbook(io.BytesIO(data), data_only=True, keep_links=False)[title]
+    stored = ws._cells
+    return {rc: (stored[rc].value if rc in stored else None) for rc in cells}
 
 
 def _count_cells(zf: zipfile.ZipFile, names: list[str]) -> int:

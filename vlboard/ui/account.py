@@ -94,7 +94,7 @@ def _form(box, s: auth.Settings) -> None:
     if s.oidc_configured:
         box.button("Đăng nhập bằng tài khoản một cửa (SSO)", key="login_sso", on_click=st.login)
     if s.accounts:
-        with box.form("login_form", border=False, enter_to_submit=True):
+        with box.form("login_form", border=False, enter_to_submit=False):  # no English "Press Enter" hint
             st.markdown("**Đăng nhập** (cán bộ nhập liệu, quản trị)")
             name = st.text_input("Tên đăng nhập", key="login_user")
             password = st.text_input("Mật khẩu", type="password", key="login_password")

@@ -24,18 +24,36 @@ def template_section(live: Live, user: auth.User) -> None:
     st.subheader("1. Tải mẫu báo cáo")
     left, right = st.columns(2)
     today = dt.datetime.now(intake.VN).date()
-    periods = recent(today)
-    ended = next(i for i, p in enumerate(periods) if parse_period(p).end < today)  # default: last closed quarter
-    period = left.selectbox("Kỳ báo cáo", periods, index=ended, format_func=lambda p: f"{label_vi(p)} ({p})",
-                            key="tpl_period")
+    periods, default = template.offered(live, today, user.may_import)
+    period = left.selectbox("Kỳ báo cáo", periods, index=periods.index(default), filter_mode=None,
+                            format_func=lambda p: f"{label_vi(p)} ({p})", key="tpl_period",
+                            help="Mặc định: kỳ đang đến hạn báo cáo của tài khoản.")
     options = _subject_options(live, user, period)
     if not options:
         st.info(f"Không có chỉ tiêu nào {('của ' + formatting.md_escape(user.describe())) if not user.is_admin else ''} phải báo cáo "
                 f"cho {label_vi(period)}.")
         return
-    subject = right.selectbox("Cơ quan / phường, xã", options, key="tpl_subject",
+    if len(options) > 1:
+        query = right.text_input("Tìm cơ quan, phường/xã hoặc chỉ tiêu (gõ có dấu hay không dấu đều được)",
+                                 key="tpl_search", live=True, max_chars=100,
+                                 placeholder="ví dụ: vinh long, chu ky so")
+        shown = template.search(live, options, period, query or "")
+        if not shown:
+            right.warning(f"Không có cơ quan, phường/xã hay chỉ tiêu nào khớp «{formatting.md_escape(query)}» "
+                          f"trong {len(options)} nơi phải báo cáo {label_vi(period)}.", icon=":material/search_off:")
+            return
+    else:
+        shown = options
+    subject = right.selectbox(f"Cơ quan / phường, xã ({len(shown)}/{len(options)})", shown, key="tpl_subject",
+                              filter_mode=None,
                               format_func=lambda s: f"{s.name} ({template.SUBJECT_KINDS[s.type]} {s.code})")
     rows = template.rows(live, subject, period)
+    basis = template.basis_text(rows, period)
+    if rows.assumption.fillna(False).astype(bool).any():
+        st.info(f"{formatting.md_escape(basis)}. Phần ghi «{template.ASSUMED}» không do văn bản quy định: bảng điều "
+                "hành tạm áp dụng để theo dõi, cần cơ quan giao nhiệm vụ xác nhận.", icon=":material/info:")
+    else:
+        st.caption(formatting.md_escape(basis))
     st.download_button(f"Tải mẫu Excel ({len(rows)} chỉ tiêu)", icon=":material/download:", key="tpl_download",
                        data=lambda: template.write(subject, period, rows, snapshot_id=live.snapshot_id),
                        file_name=template.file_name(subject, period),
@@ -50,20 +68,40 @@ MAX_PROBLEMS = 200
 
 
 def _problems_frame(pv: intake.Preview) -> pd.DataFrame:
-    """Problems as a static table (wrapped text a clerk can read in full); every cell escaped,
-    since st.table renders Markdown and file contents are outside strings."""
+    """Problems as a static table (wrapped text a clerk can read in full), with the indicator of the
+    row each one names; every cell escaped, since st.table renders Markdown and file contents are
+    outside strings."""
     esc = formatting.md_escape
-    return pd.DataFrame([{"Trang": esc(p.sheet or ""), "Dòng": "" if p.row is None else str(p.row),
-                          "Cột": esc(p.column or ""), "Lỗi": esc(p.message)} for p in pv.problems[:MAX_PROBLEMS]])
+    p = pv.problem_rows().head(MAX_PROBLEMS)
+    return pd.DataFrame({"Trang": p.sheet.map(esc), "Dòng": p.row.map(lambda r: "" if pd.isna(r) else str(int(r))),
+                         "Cột": p.column.map(esc), "Mã chỉ tiêu": p.indicator_code.map(esc),
+                         "Chỉ tiêu": p.indicator_name.map(esc), "Lỗi": p.message.map(esc)})
 
 
 def _changes_frame(pv: intake.Preview) -> pd.DataFrame:
     c = pv.changes
     old = [("–" if pd.isna(v) else f"{formatting.number(v, 2)}" + (" (minh họa)" if s == "demo" else ""))
            for v, s in zip(c.old_value, c.old_source)]
-    return pd.DataFrame({"Dòng": c.row, "Trạng thái": c.state.map(intake.STATES), "Mã chỉ tiêu": c.indicator_code,
-                         "Chỉ tiêu": c.name_vi, "Cơ quan / địa bàn": c.scope_code, "Kỳ": c.period,
-                         "Giá trị cũ": old, "Giá trị mới": [formatting.number(v, 2) for v in c.new_value]})
+    new = [formatting.number(v, 2) + (" (tính từ tử số / mẫu số)" if computed else "")
+           for v, computed in zip(c.new_value, c.computed)]
+    return pd.DataFrame({"Dòng": c.row.map(str), "Trạng thái": c.state.map(intake.STATES),
+                         "Mã chỉ tiêu": c.indicator_code, "Chỉ tiêu": c.name_vi, "Cơ quan / địa bàn": c.scope_code,
+                         "Kỳ": c.period, "Giá trị cũ": old, "Giá trị mới": new,
+                         "Ghi chú lưu": c.note.map(lambda n: "" if n is None or pd.isna(n) else str(n))})
+
+
+# The uploader's own texts are English in Streamlit 1.67 and cannot be set: the button label, the
+# size line and the drop hint are hidden and replaced (checked in Chromium, test_browser_intake).
+UPLOADER_CSS = """<style>
+[data-testid="stFileUploaderDropzone"] button span { display: none; }
+[data-testid="stFileUploaderDropzone"] button::after { content: "Chọn tệp"; }
+[data-testid="stFileUploaderDropzoneInstructions"] span { font-size: 0; }
+[data-testid="stFileUploaderDropzoneInstructions"] span::after { content: "Tối đa 5 MB mỗi tệp • XLSX, CSV";
+  font-size: 0.875rem; }
+[data-testid="stFileUploaderDropzone"] .euud7oh1 span { font-size: 0; }
+[data-testid="stFileUploaderDropzone"] .euud7oh1 span::after { content: "Thả tệp vào đây";
+  font-size: 0.875rem; }
+</style>"""
 
 
 def upload_section(data: snapshots.DataDir, live: Live, user: auth.User) -> None:
@@ -71,7 +109,11 @@ def upload_section(data: snapshots.DataDir, live: Live, user: auth.User) -> None
     if done := st.session_state.pop("_import_done", None):
         st.success(done, icon=":material/check_circle:")
     gen = st.session_state.get("_upload_gen", 0)  # a new key empties the uploader after a write
-    file = st.file_uploader("Tệp báo cáo (.xlsx theo mẫu, hoặc .csv; tối đa 5 MB)", key="upload_file" + (f"_{gen}" if gen else ""))
+    st.html(UPLOADER_CSS)
+    file = st.file_uploader("Tệp báo cáo (.xlsx theo mẫu, hoặc .csv; tối đa 5 MB)",
+                            key="upload_file" + (f"_{gen}" if gen else ""),
+                            help="Kéo thả tệp vào khung hoặc bấm «Chọn tệp». Bảng tính LibreOffice (.ods): "
+                                 "lưu lại thành .xlsx trước khi tải lên.")
     if file is None:
         st.session_state.pop("_preview", None)
         return
@@ -128,7 +170,9 @@ def recent_imports(live: Live) -> None:
 def snapshots_section(data: snapshots.DataDir) -> pd.DataFrame:
     t = history.table(data)
     shown = t.assign(live=t.live.map({True: "● hiện hành", False: ""}),
-                     created_at=t.created_at.map(when))
+                     created_at=t.created_at.map(when),
+                     results=t.results.map(lambda n: "" if pd.isna(n) else formatting.number(n, 0)),
+                     imports=t.imports.map(lambda n: "" if pd.isna(n) else formatting.number(n, 0)))
     st.dataframe(shown[["live", "snapshot_id", "created_at", "action", "author", "note", "results", "imports"]]
                  .rename(columns={"live": "", "snapshot_id": "Bản dữ liệu", "created_at": "Thời gian",
                                   "action": "Thao tác", "author": "Người thực hiện", "note": "Nội dung",
@@ -138,10 +182,8 @@ def snapshots_section(data: snapshots.DataDir) -> pd.DataFrame:
 
 
 def when(iso) -> str:
-    if not iso:
-        return ""
-    t = dt.datetime.fromisoformat(str(iso)).astimezone(intake.VN)
-    return f"{formatting.date(t)} {t:%H:%M}"
+    """dd/mm/yyyy HH:MM in Vietnam time ('' when empty)."""
+    return history.local_time(iso)
 
 
 def compare_section(data: snapshots.DataDir, t: pd.DataFrame) -> None:
@@ -151,18 +193,34 @@ def compare_section(data: snapshots.DataDir, t: pd.DataFrame) -> None:
         st.caption("Cần ít nhất hai bản dữ liệu.")
         return
     left, right = st.columns(2)
-    new = left.selectbox("Bản mới", ids, index=0, key="cmp_new")
+    new = left.selectbox("Bản mới", ids, index=0, key="cmp_new", filter_mode=None)
     parent = dict(zip(t.snapshot_id, t.parent)).get(new)
     default = ids.index(parent) if parent in ids else min(ids.index(new) + 1, len(ids) - 1)
-    old = right.selectbox("So với bản (mặc định: bản trước nó)", ids, index=default, key="cmp_old")
+    old = right.selectbox("So với bản (mặc định: bản trước nó)", ids, index=default, key="cmp_old", filter_mode=None)
     try:
         diff = history.compare(data, old, new)
     except snapshots.SnapshotError as exc:
         st.error(str(exc))
         return
     st.caption(" · ".join(f"{k}: {int((diff.change == k).sum())}" for k in ("Thêm", "Đổi", "Bỏ")))
-    shown = diff.head(2000).astype(object).where(diff.head(2000).notna(), "")
-    st.dataframe(shown.rename(columns=history.COMPARE_LABELS), hide_index=True, width="stretch")
+    st.dataframe(compare_frame(diff.head(2000)), hide_index=True, width="stretch")
+    if len(diff) > 2000:
+        st.caption(f"Hiển thị 2.000/{formatting.number(len(diff), 0)} dòng đầu.")
+
+
+def compare_frame(diff: pd.DataFrame) -> pd.DataFrame:
+    """The differences as text only (Vietnamese numbers, blanks for missing values): one type per
+    column, so the table never falls back on a failed Arrow conversion."""
+    def text(v) -> str:
+        return "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
+
+    out = diff.copy()
+    for c in ("value_old", "value_new"):
+        out[c] = [("" if pd.isna(v) else formatting.number(v, 2)) for v in diff[c]]
+    for c in out.columns:
+        if c not in ("value_old", "value_new"):
+            out[c] = out[c].map(text)
+    return out.rename(columns=history.COMPARE_LABELS)
 
 
 def rollback_section(data: snapshots.DataDir, user: auth.User, t: pd.DataFrame) -> None:
@@ -176,8 +234,8 @@ def rollback_section(data: snapshots.DataDir, user: auth.User, t: pd.DataFrame) 
         return
     if done := st.session_state.pop("_rollback_done", None):
         st.success(done, icon=":material/check_circle:")
-    target = st.selectbox("Bản dữ liệu", choices, key="rb_target")
-    reason = st.text_input("Lý do", key="rb_reason", max_chars=300)
+    target = st.selectbox("Bản dữ liệu", choices, key="rb_target", filter_mode=None)
+    reason = st.text_input("Lý do", key="rb_reason", max_chars=300, live=True)
     sure = st.checkbox("Tôi hiểu: các trang sẽ dùng bản này ngay; không bản nào bị xóa.", key="rb_sure")
     if st.button("Khôi phục", disabled=not sure, key="rb_go", icon=":material/restore:"):
         try:
