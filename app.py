@@ -18,8 +18,11 @@ def _on_wall() -> bool:
 
 st.set_page_config(page_title="Chuyển đổi số Vĩnh Long", page_icon=":material/monitoring:", layout="wide")
 page = st.navigation({
-    "": [st.Page("views/overview.py", title="Tổng quan", icon=":material/dashboard:", default=True,
-                 url_path="tong-quan")],
+    # Streamlit serves the default page at "/" and ignores its url_path, so /tong-quan (the address in
+    # the README and in every link to the overview) is its own entry, and "/" a hidden default one.
+    "": [st.Page("views/overview.py", title="Tổng quan", icon=":material/dashboard:", url_path="tong-quan"),
+         st.Page("views/overview.py", title="Tổng quan", icon=":material/dashboard:", default=True,
+                 url_path="trang-chu", visibility="hidden")],
     "Trụ cột": [
         st.Page("views/pillar.py", title="Chính quyền số", icon=":material/account_balance:", url_path="chinh-quyen-so"),
         st.Page("views/pillar.py", title="Kinh tế số", icon=":material/storefront:", url_path="kinh-te-so"),
