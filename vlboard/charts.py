@@ -131,23 +131,32 @@ def _legend_keys(fig: go.Figure, codes, *, geo: bool = False, extra: dict[str, s
 # ------------------------------------------------------------------------------------- builders
 
 def pillar_gauge(pct: float | None, n_achieved: int, n_with_data: int, *, pillar_label: str,
-                 band: float = 80.0, data_date: str | None = None, note: str | None = None) -> go.Figure:
-    """Gauge of '% chỉ tiêu đạt' for one pillar, with the target band as threshold."""
+                 n_near: int = 0, band: float = 80.0, data_date: str | None = None,
+                 note: str | None = None) -> go.Figure:
+    """Gauge of '% chỉ tiêu đạt' for one pillar (the headline number) whose arc shows the whole
+    distribution of the indicators with data: đạt (green), gần đạt (orange), chưa đạt (red),
+    and the line at ``band``. The bar's colour follows rollups.share_band (band, band − 20)."""
     pct = _num(pct)
-    sub = f"<sub>{n_achieved}/{n_with_data} chỉ tiêu có số liệu đạt</sub>"
-    if pct is None:
-        colour, steps = STATUSES["no_data"].colour, [NO_DATA_FILL, NO_DATA_FILL]
+    n_not = max(0, n_with_data - n_achieved - n_near)
+    if pct is None or not n_with_data:
+        colour, steps = STATUSES["no_data"].colour, [dict(range=[0, band], color=NO_DATA_FILL),
+                                                     dict(range=[band, 100], color=NO_DATA_FILL)]
         head = f"{_nfc(pillar_label)}: –"
+        sub = "<sub>0/0 chỉ tiêu: chưa có chỉ tiêu có số liệu kỳ này</sub>"
     else:
         code = "achieved" if pct >= band else "near" if pct >= band - 20 else "not_achieved"
-        colour, steps, head = STATUSES[code].colour, ["#F6D5C6", "#CDEBDD"], _nfc(pillar_label)
+        colour, head = STATUSES[code].colour, _nfc(pillar_label)
+        a, b = 100 * n_achieved / n_with_data, 100 * (n_achieved + n_near) / n_with_data
+        steps = [dict(range=[lo, hi], color=c) for lo, hi, c in
+                 ((0, a, "#CDEBDD"), (a, b, "#F9E3B8"), (b, 100, "#F6D5C6")) if hi > lo]
+        sub = (f"<sub>{n_achieved}/{n_with_data} chỉ tiêu có số liệu đạt · "
+               f"{STATUSES['near'].icon} {n_near} gần đạt · {STATUSES['not_achieved'].icon} {n_not} chưa đạt</sub>")
     gauge = dict(axis=dict(range=[0, 100], ticksuffix="%"), bar=dict(color=colour, thickness=0.35),
-                 steps=[dict(range=[0, band], color=steps[0]), dict(range=[band, 100], color=steps[1])],
-                 threshold=dict(value=band, line=dict(color="#333333", width=3), thickness=0.85))
+                 steps=steps, threshold=dict(value=band, line=dict(color="#333333", width=3), thickness=0.85))
     ind = go.Indicator(mode="gauge+number" if pct is not None else "gauge", value=pct, gauge=gauge,
-                       domain=dict(x=[0, 1], y=[0, 0.78]),
+                       domain=dict(x=[0, 1], y=[0, 0.74]),
                        number=dict(suffix="%", valueformat=".0f"), title=dict(text=f"{head}<br>{sub}"))
-    return finish(go.Figure(ind), title="Tỷ lệ chỉ tiêu đạt", data_date=data_date, note=note, height=300)
+    return finish(go.Figure(ind), title="% chỉ tiêu đạt", data_date=data_date, note=note, height=310)
 
 
 def status_bars(counts: pd.DataFrame, *, group_col: str, group_labels: dict[str, str] | None = None,
@@ -189,9 +198,10 @@ def progress_bullets(card: pd.DataFrame, *, title: str, data_date: str | None = 
                              marker_color=colour, cliponaxis=False, constraintext="none", insidetextanchor="end",
                              textposition=["inside" if x >= 45 else "outside" for x in part["bar_x"]],
                              insidetextfont=dict(color="white"),
-                             customdata=[formatting.percent(a * 100) for a in part.attainment],
+                             customdata=[[c, formatting.percent(a * 100)]
+                                         for c, a in zip(part.indicator_code, part.attainment)],
                              hovertemplate="%{y}<br>" + status.label(code)
-                             + ": %{customdata} mục tiêu<br>%{text}<extra></extra>"))
+                             + ": %{customdata[1]} mục tiêu<br>%{text}<extra></extra>"))
     fig.update_layout(yaxis=dict(categoryorder="array", categoryarray=labels, autorange="reversed"),
                       xaxis=dict(title_text="% so với mục tiêu", range=[0, 160], ticksuffix="%",
                                  tickvals=[0, 25, 50, 75, 100, 125, 150]))
@@ -315,8 +325,10 @@ def _cell_text(frame: pd.DataFrame) -> tuple[list[str], list[str]]:
 
 
 def status_matrix(frame: pd.DataFrame, *, row_col: str, col_col: str, title: str,
-                  data_date: str | None = None, note: str | None = None) -> go.Figure:
-    """Rows × columns coloured by status; each cell shows icon + value, the legend names the status."""
+                  data_date: str | None = None, note: str | None = None, clickable: bool = False) -> go.Figure:
+    """Rows × columns coloured by status; each cell shows icon + value, the legend names the status.
+    ``clickable``: an invisible marker on every cell carries its row (an indicator code) as
+    customdata, so a click opens the row's detail (plotly cannot select heatmap cells)."""
     rows, cols = list(dict.fromkeys(frame[row_col])), list(dict.fromkeys(frame[col_col]))
     z = [[None] * len(cols) for _ in rows]
     text = [[""] * len(cols) for _ in rows]
@@ -328,7 +340,15 @@ def status_matrix(frame: pd.DataFrame, *, row_col: str, col_col: str, title: str
     fig = go.Figure(go.Heatmap(z=z, x=[_label(c) for c in cols], y=[_label(r) for r in rows], text=text,
                                texttemplate="%{text}", hovertext=hover, hovertemplate="%{hovertext}<extra></extra>",
                                colorscale=_discrete_scale(), zmin=-0.5, zmax=len(STATUSES) - 0.5,
-                               showscale=False, xgap=2, ygap=2, showlegend=False))
+                               showscale=False, xgap=2, ygap=2, showlegend=False,
+                               hoverinfo="skip" if clickable else None))
+    if clickable:
+        cells = [(i, j) for i in range(len(rows)) for j in range(len(cols)) if z[i][j] is not None]
+        fig.add_trace(go.Scatter(x=[_label(cols[j]) for _, j in cells], y=[_label(rows[i]) for i, _ in cells],
+                                 mode="markers", showlegend=False, customdata=[[rows[i]] for i, _ in cells],
+                                 hovertext=[hover[i][j] for i, j in cells],
+                                 hovertemplate="%{hovertext}<extra></extra>",
+                                 marker=dict(size=22, symbol="square", opacity=0)))
     _legend_keys(fig, frame.status)
     fig.update_layout(yaxis=dict(autorange="reversed"), xaxis=dict(showgrid=False), yaxis_showgrid=False)
     return finish(fig, title=title, data_date=data_date, note=note, height=170 + 30 * len(rows))
@@ -343,7 +363,8 @@ def league(frame: pd.DataFrame, *, title: str, data_date: str | None = None, not
                            orientation="h", text=text, cliponaxis=False, constraintext="none",
                            textposition=["inside" if _num(p) is not None and p >= 50 else "outside"
                                          for p in rows.pct_achieved],
-                           marker_color=BLUE, showlegend=False, hovertemplate="%{y}: %{text}<extra></extra>"))
+                           marker_color=BLUE, showlegend=False, hovertemplate="%{y}: %{text}<extra></extra>",
+                           customdata=[[c] for c in rows.agency_code] if "agency_code" in rows else None))
     fig.update_layout(yaxis=dict(autorange="reversed"),
                       xaxis=dict(range=[0, 100], title_text="% chỉ tiêu đạt (trong số có số liệu)", ticksuffix="%"))
     return finish(fig, title=title, data_date=data_date, note=note, height=120 + 28 * max(len(rows), 3))
@@ -370,7 +391,9 @@ def choropleth(geojson: dict, frame: pd.DataFrame, *, title: str, data_date: str
                                                for p in missing], **shared))
     fig.add_trace(go.Choropleth(locations=frame.official_code.astype(str).tolist(), name="Trạng thái",
                                 z=[_INDEX[s] for s in frame.status], colorscale=_discrete_scale(), zmin=-0.5,
-                                zmax=len(STATUSES) - 0.5, text=text, hovertext=hover, **shared))
+                                zmax=len(STATUSES) - 0.5, text=text, hovertext=hover,
+                                customdata=[[c] for c in frame.unit_code] if "unit_code" in frame else None,
+                                **shared))
     _legend_keys(fig, frame.status, geo=True, extra={"Không có số liệu": NO_DATA_FILL} if missing else None)
     fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator", bgcolor="white",
                     **{f"show{layer}": False for layer in ("land", "lakes", "ocean", "rivers", "coastlines",
