@@ -463,3 +463,12 @@ def test_trend_draws_the_pace_line_when_given():
     assert "Lộ trình" in names and "Mục tiêu" in names
     line = [t for t in fig.data if t.name == "Lộ trình"][0]
     assert list(line.y) == [70.0, 90.0]
+
+
+def test_choropleth_legend_names_the_share_rule(geojson):
+    frame = pd.DataFrame({"official_code": ["001", "002"], "name": ["a", "b"], "unit_code": ["x2025-a", "x2025-b"],
+                          "status": ["achieved", "not_achieved"], "value_text": ["80% chỉ tiêu đạt (4/5)", "0/1"]})
+    fig = charts.choropleth(geojson, frame, title="B", labels=rollups.SHARE_LABELS)
+    assert legend_names(fig)[:2] == [rollups.SHARE_LABELS["not_achieved"], rollups.SHARE_LABELS["achieved"]]
+    main = [t for t in fig.data if t.type == "choropleth" and t.name == "Trạng thái"][0]
+    assert [c[0] for c in main.customdata] == ["x2025-a", "x2025-b"]  # a click opens the unit

@@ -195,3 +195,19 @@ def test_map_colours_a_unit_by_its_share_of_indicators_achieved():
     assert frame.loc["x2025-b", "status"] == "no_data" and "chưa có" in frame.loc["x2025-b", "value_text"]
     assert frame.loc["x2025-c", "status"] == "not_achieved"  # an old ward counts for its 2025 unit: 0/1
     assert frame.loc["x2025-c", "official_code"] == "3"
+
+
+def test_latest_with_data_skips_periods_without_a_judged_indicator():
+    from vlboard import access
+
+    cards = {"2025-Q4": pd.DataFrame({"status": ["not_due", "qualitative"]}),
+             "2025": pd.DataFrame({"status": ["no_data"]}),
+             "2025-Q3": pd.DataFrame({"status": ["near", "not_due"]}),
+             "2024": pd.DataFrame({"status": ["achieved"]})}
+    periods = list(cards)
+    assert access.latest_with_data(periods, cards.get) == "2025-Q3"
+    assert access.latest_with_data(periods, cards.get, skip="2025-Q3") == "2024"
+    # a panel that needs more (its wards' own figures) offers only a period where it has them
+    assert access.latest_with_data(periods, cards.get, judged=lambda p, c: p == "2024") == "2024"
+    assert access.latest_with_data(periods, cards.get, judged=lambda p, c: False) is None
+    assert not access.has_judgement(None) and not access.has_judgement(cards["2025"])

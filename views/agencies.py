@@ -15,7 +15,8 @@ role = st.radio("Vai trò", ["lead", "partner"], horizontal=True, key="agency_ro
 rows = access.agency_rows(live, f, card)  # the wall and the meeting pack rank from the same rows
 league = breakdowns.league_frame(rows, role)
 if league.empty:
-    page.no_data("cơ quan nào có chỉ tiêu có số liệu (các phòng, ban của TP Vĩnh Long hoạt động đến 30/6/2025)")
+    page.no_data("cơ quan nào có chỉ tiêu có số liệu (các phòng, ban của TP Vĩnh Long hoạt động đến 30/6/2025)",
+                 judged=access.agencies_judged(live, f, role))
 else:
     who = "chủ trì" if role == "lead" else "phối hợp"
     shown = league.head(25)

@@ -34,7 +34,7 @@ if units.status.isin(("achieved", "near", "not_achieved")).any():
     st.subheader(f"Xếp hạng phường, xã — {page.period}")
     ui.table(breakdowns.unit_ranking(units), "xep hang phuong xa", links=ui.unit_links(f))
 else:
-    page.no_data("phường, xã nào có chỉ tiêu có số liệu")
+    page.no_data("phường, xã nào có chỉ tiêu có số liệu để so với mục tiêu", judged=access.units_judged(live, f))
 st.subheader(f"Tình hình báo cáo — {page.period}")
 c = live.q("completeness", period=f.period, period_type=p.kind, period_end=p.end, include_demo=f.include_demo)
 ui.table(breakdowns.completeness_table(c[c.subject_type == "unit"]), "tinh hinh bao cao phuong xa",

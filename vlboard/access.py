@@ -73,13 +73,33 @@ def has_judgement(card: pd.DataFrame | None) -> bool:
     return card is not None and bool(card.status.isin(WITH_DATA).any())
 
 
-def latest_with_data(periods, card_of: Callable[[str], pd.DataFrame | None], skip: str | None = None) -> str | None:
+def latest_with_data(periods, card_of: Callable[[str], pd.DataFrame | None], skip: str | None = None,
+                     judged: Callable[[str, pd.DataFrame], bool] | None = None) -> str | None:
     """The newest period (``periods`` newest first, as ``Options.periods``) whose card, narrowed
-    by the same filters (``card_of``), has an indicator judged against its target; None if none."""
+    by the same filters (``card_of``), has an indicator judged against its target; None if none.
+    ``judged(period, card)`` replaces the test for panels that need more (a ward's or an agency's
+    own judged figures)."""
     for period in periods:
-        if period != skip and has_judgement(card_of(period)):
+        if period == skip:
+            continue
+        card = card_of(period)
+        if has_judgement(card) and (judged is None or judged(period, card)):
             return period
     return None
+
+
+def units_judged(src: Source, f: filters.Filters) -> Callable[[str, pd.DataFrame], bool]:
+    """``judged=`` for the ward/commune panels: a unit has a figure judged in that period."""
+    def test(period: str, card: pd.DataFrame) -> bool:
+        return bool(unit_rows(src, f.with_(period=period), card).status.isin(WITH_DATA).any())
+    return test
+
+
+def agencies_judged(src: Source, f: filters.Filters, role: str) -> Callable[[str, pd.DataFrame], bool]:
+    """``judged=`` for the agency ranking: an agency in that role has an indicator judged."""
+    def test(period: str, card: pd.DataFrame) -> bool:
+        return not agency_league(src, f.with_(period=period), card, role).empty
+    return test
 
 
 def agency_rows(src: Source, f: filters.Filters, card: pd.DataFrame) -> pd.DataFrame:

@@ -115,11 +115,12 @@ def _discrete_scale() -> list[list]:
     return [[(i + j) / n, s.colour] for i, s in enumerate(STATUSES.values()) for j in (0, 1)]
 
 
-def _legend_keys(fig: go.Figure, codes, *, geo: bool = False, extra: dict[str, str] | None = None) -> None:
+def _legend_keys(fig: go.Figure, codes, *, geo: bool = False, extra: dict[str, str] | None = None,
+                 labels: dict[str, str] | None = None) -> None:
     """Invisible traces naming each status present (icon + label) and ``extra`` name → colour
     in the legend, so that colour is never the only carrier of the status."""
     extra = extra or {}
-    keys = {status.label(c): s.colour for c, s in STATUSES.items() if c in set(codes)} | extra
+    keys = {(labels or {}).get(c) or status.label(c): s.colour for c, s in STATUSES.items() if c in set(codes)} | extra
     for name, colour in keys.items():
         outline = dict(color="#BBBBBB", width=1 if name in extra else 0)
         kw = dict(name=name, mode="markers", showlegend=True, hoverinfo="skip",
@@ -371,8 +372,10 @@ def league(frame: pd.DataFrame, *, title: str, data_date: str | None = None, not
 
 
 def choropleth(geojson: dict, frame: pd.DataFrame, *, title: str, data_date: str | None = None,
-               note: str | None = None) -> go.Figure:
-    """Map of units coloured by status (offline geo, no tiles); units without a row in grey."""
+               note: str | None = None, labels: dict[str, str] | None = None) -> go.Figure:
+    """Map of units coloured by status (offline geo, no tiles); units without a row in grey.
+    ``labels``: legend names per status when the colour is a rule over many indicators (the
+    share of a unit's indicators đạt, rollups.SHARE_LABELS)."""
     frame = frame[frame.status.isin(STATUSES)]
     text, hover = _cell_text(frame)
     hover = [f"{_label(n)}<br>{h}" for n, h in zip(frame["name"], hover)]
@@ -394,7 +397,8 @@ def choropleth(geojson: dict, frame: pd.DataFrame, *, title: str, data_date: str
                                 zmax=len(STATUSES) - 0.5, text=text, hovertext=hover,
                                 customdata=[[c] for c in frame.unit_code] if "unit_code" in frame else None,
                                 **shared))
-    _legend_keys(fig, frame.status, geo=True, extra={"Không có số liệu": NO_DATA_FILL} if missing else None)
+    _legend_keys(fig, frame.status, geo=True, extra={"Không có số liệu": NO_DATA_FILL} if missing else None,
+                 labels=labels)
     fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator", bgcolor="white",
                     **{f"show{layer}": False for layer in ("land", "lakes", "ocean", "rivers", "coastlines",
                                                             "countries", "subunits", "frame")})

@@ -344,7 +344,7 @@ def _geojson(path: str) -> dict | None:
 def unit_map(snapshot_id: str, path: str, f: filters.Filters, title: str, date: str, note: str | None):
     """The ward/commune map for a filter state (None without boundaries). Cached: the polygons make
     the figure the slowest object of the page to build."""
-    from vlboard import breakdowns, charts
+    from vlboard import breakdowns, charts, rollups
 
     geo = geojson()
     if geo is None:
@@ -352,7 +352,7 @@ def unit_map(snapshot_id: str, path: str, f: filters.Filters, title: str, date: 
     live = Live(snapshot_id, path, {}, None)
     units = access.unit_rows(live, f, scorecard(live, f))
     frame = breakdowns.map_frame(units, live.q("unit_list"), live.q("unit_crosswalk"))
-    return charts.choropleth(geo, frame, title=title, data_date=date, note=note)
+    return charts.choropleth(geo, frame, title=title, data_date=date, note=note, labels=rollups.SHARE_LABELS)
 
 
 @dataclass(frozen=True)
@@ -372,23 +372,24 @@ class PageContext:
         """Whether the filter's period has an indicator judged against its target."""
         return access.has_judgement(self.card() if card is None else card)
 
-    def latest_with_data(self) -> str | None:
-        """The newest period in which, with the same filters, an indicator is judged."""
-        return access.latest_with_data(self.options.periods, self.card, skip=self.f.period)
+    def latest_with_data(self, judged=None) -> str | None:
+        """The newest period in which, with the same filters, an indicator is judged (and
+        ``judged(period, card)`` holds, see access.latest_with_data)."""
+        return access.latest_with_data(self.options.periods, self.card, skip=self.f.period, judged=judged)
 
-    def no_data(self, what: str = "chỉ tiêu nào có số liệu để so với mục tiêu") -> None:
+    def no_data(self, what: str = "chỉ tiêu nào có số liệu để so với mục tiêu", judged=None) -> None:
         """The explicit "no data for this period" state: what is missing, for which period, and a
         link to the same page and filters in the newest period that has data."""
         from vlboard import links, overview
 
-        latest = self.latest_with_data()
+        latest = self.latest_with_data(judged)
         text = f"{formatting.md_escape(self.period)}: chưa có {formatting.md_escape(what)} với bộ lọc này."
         if latest:
             url = links.period(st.session_state.get("_page_url") or links.OVERVIEW, latest, self.f)
             text += (f" Kỳ gần nhất có số liệu: **[{formatting.md_escape(overview.period_label(latest))}]({url})** "
                      "(chọn ở «Kỳ báo cáo» bên trái hoặc mở liên kết).")
         else:
-            text += " Chưa kỳ nào có số liệu so được với mục tiêu."
+            text += " Chưa kỳ nào có số liệu như vậy."
         st.info(text, icon=":material/event_busy:")
 
 

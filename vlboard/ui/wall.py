@@ -193,7 +193,8 @@ def draw(slide: wall.Slide, data: WallData) -> None:
         geo = geojson()
         if geo is not None and not data.brief.unit_map.empty:
             _chart(charts.choropleth(geo, data.brief.unit_map, title="Tỷ lệ chỉ tiêu đạt theo phường, xã (đơn vị 2025)",
-                                     data_date=data.data_date, note=note), "map", height=780, keep_footer=True)
+                                     data_date=data.data_date, note=note, labels=rollups.SHARE_LABELS),
+                   "map", height=780, keep_footer=True)
             _rule(f"Màu: {rollups.SHARE_RULE}.")
     elif slide.key == "heat":
         _chart(charts.status_matrix(data.brief.heat, row_col="row", col_col="col", title="12 chỉ tiêu chậm nhất theo phường",
