@@ -179,8 +179,8 @@ def test_pillar_gauge(pct, code):
     assert ind.gauge.bar.color == STATUSES[code].colour
     assert rollups.share_band(pct) == code  # the map's units use the same rule as the gauge
     assert ind.gauge.threshold.value == 80
-    assert ind.title.text == ("Chính quyền số<br><sub>3/8 chỉ tiêu có số liệu đạt · ◐ 1 gần đạt · "
-                              "✖ 4 chưa đạt</sub>")
+    assert ind.title.text == ("Chính quyền số<br><sub>3/8 chỉ tiêu có số liệu đạt</sub><br>"
+                              "<sub>◐ 1 gần đạt · ✖ 4 chưa đạt</sub>")
     assert fig.layout.title.text == "% chỉ tiêu đạt"
     assert fig.layout.font.family == charts.FONT
 

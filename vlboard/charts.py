@@ -143,21 +143,22 @@ def pillar_gauge(pct: float | None, n_achieved: int, n_with_data: int, *, pillar
         colour, steps = STATUSES["no_data"].colour, [dict(range=[0, band], color=NO_DATA_FILL),
                                                      dict(range=[band, 100], color=NO_DATA_FILL)]
         head = f"{_nfc(pillar_label)}: –"
-        sub = "<sub>0/0 chỉ tiêu: chưa có chỉ tiêu có số liệu kỳ này</sub>"
+        sub = "<sub>0/0 chỉ tiêu có số liệu đạt</sub><br><sub>chưa có chỉ tiêu có số liệu kỳ này</sub>"
     else:
         code = "achieved" if pct >= band else "near" if pct >= band - 20 else "not_achieved"
         colour, head = STATUSES[code].colour, _nfc(pillar_label)
         a, b = 100 * n_achieved / n_with_data, 100 * (n_achieved + n_near) / n_with_data
         steps = [dict(range=[lo, hi], color=c) for lo, hi, c in
                  ((0, a, "#CDEBDD"), (a, b, "#F9E3B8"), (b, 100, "#F6D5C6")) if hi > lo]
-        sub = (f"<sub>{n_achieved}/{n_with_data} chỉ tiêu có số liệu đạt · "
-               f"{STATUSES['near'].icon} {n_near} gần đạt · {STATUSES['not_achieved'].icon} {n_not} chưa đạt</sub>")
+        sub = (f"<sub>{n_achieved}/{n_with_data} chỉ tiêu có số liệu đạt</sub><br>"  # two lines: fits a phone
+               f"<sub>{STATUSES['near'].icon} {n_near} gần đạt · {STATUSES['not_achieved'].icon} {n_not} chưa đạt</sub>")
     gauge = dict(axis=dict(range=[0, 100], ticksuffix="%"), bar=dict(color=colour, thickness=0.35),
                  steps=steps, threshold=dict(value=band, line=dict(color="#333333", width=3), thickness=0.85))
     ind = go.Indicator(mode="gauge+number" if pct is not None else "gauge", value=pct, gauge=gauge,
-                       domain=dict(x=[0, 1], y=[0, 0.74]),
+                       domain=dict(x=[0, 1], y=[0, 0.7]),
                        number=dict(suffix="%", valueformat=".0f"), title=dict(text=f"{head}<br>{sub}"))
-    return finish(go.Figure(ind), title="% chỉ tiêu đạt", data_date=data_date, note=note, height=310)
+    fig = finish(go.Figure(ind), title="% chỉ tiêu đạt", data_date=data_date, note=note, height=330)
+    return fig.update_layout(margin_l=40, margin_r=40)  # room for the 0% and 100% ticks on a phone
 
 
 def status_bars(counts: pd.DataFrame, *, group_col: str, group_labels: dict[str, str] | None = None,
