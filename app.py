@@ -17,7 +17,7 @@ def _on_wall() -> bool:
 
 
 st.set_page_config(page_title="Chuyển đổi số Vĩnh Long", page_icon=":material/monitoring:", layout="wide")
-page = st.navigation({
+page_list = {
     # Streamlit serves the default page at "/" and ignores its url_path, so /tong-quan (the address in
     # the README and in every link to the overview) is its own entry, and "/" a hidden default one.
     "": [st.Page("views/overview.py", title="Tổng quan", icon=":material/dashboard:", url_path="tong-quan"),
@@ -40,7 +40,9 @@ page = st.navigation({
         st.Page("views/intake.py", title="Nhập số liệu", icon=":material/upload_file:", url_path="nhap-so-lieu"),
         st.Page("views/history.py", title="Lịch sử dữ liệu", icon=":material/history:", url_path="lich-su-du-lieu"),
     ],
-}, position="hidden" if _on_wall() else "sidebar")
+}
+page = st.navigation(page_list, position="hidden" if _on_wall() else "sidebar")
 st.session_state["_page_url"] = page.url_path
+st.session_state["_pages"] = {p.url_path: p for ps in page_list.values() for p in ps}  # clicks open pages by path
 account.gate(_on_wall())
 page.run()

@@ -472,3 +472,15 @@ def test_choropleth_legend_names_the_share_rule(geojson):
     assert legend_names(fig)[:2] == [rollups.SHARE_LABELS["not_achieved"], rollups.SHARE_LABELS["achieved"]]
     main = [t for t in fig.data if t.type == "choropleth" and t.name == "Trạng thái"][0]
     assert [c[0] for c in main.customdata] == ["x2025-a", "x2025-b"]  # a click opens the unit
+
+
+def test_count_heat_cells_and_status_bars_carry_what_a_click_opens():
+    counts = pd.DataFrame({"name": ["Sở A", "Sở B"], "agency_code": ["g1", "g2"], "achieved": [1, 0],
+                           "near": [0, 2]})
+    fig = charts.count_heatmap(counts, row_col="name", title="H", code_col="agency_code")
+    overlay = fig.data[1]
+    assert overlay.marker.opacity == 0 and len(overlay.customdata) == 4  # 2 agencies × 2 statuses
+    assert [c[0] for c in overlay.customdata] == ["g1", "g1", "g2", "g2"]
+    assert len(charts.count_heatmap(counts, row_col="name", title="H").data) == 1
+    bars = charts.status_bars(pd.DataFrame({"pillar": ["kinh_te_so"], "near": [3]}), group_col="pillar", title="T")
+    assert [list(c) for c in bars.data[0].customdata] == [["kinh_te_so", "near"]]

@@ -26,12 +26,13 @@ else:
              caption=f"{len(shown)}/{len(league)} cơ quan có chỉ tiêu có số liệu. Thanh: % chỉ tiêu đạt trong số "
                      "chỉ tiêu có số liệu (cùng cách tính với đồng hồ Tổng quan). Bấm vào một thanh để xem các chỉ "
                      "tiêu của cơ quan đó.")
-    ui.chart(charts.count_heatmap(breakdowns.heat_counts(league.head(30)), row_col="name",
+    ui.chart(charts.count_heatmap(breakdowns.heat_counts(league.head(30)), row_col="name", code_col="agency_code",
                                   title=f"Số chỉ tiêu theo tình trạng và cơ quan — {page.period}", data_date=page.date,
                                   note=page.note), f"co quan tinh trang {page.period}",
+             on_click=lambda d: ui.set_filter("agency", d),
              caption="Mỗi ô: số chỉ tiêu của cơ quan ở tình trạng đó; tình trạng của chỉ tiêu là số liệu riêng của "
                      "cơ quan nếu có, nếu không là số liệu chung của chỉ tiêu. " + rollups.INDICATOR_RULE.capitalize()
-                     + ".")
+                     + ". Bấm vào một ô để xem các chỉ tiêu của cơ quan đó.")
     agency = f.agency or league.agency_code.iloc[0]
     st.subheader(f"Chỉ tiêu của {formatting.md_escape(page.options.agencies.get(agency, agency))} — {page.period}")
     ui.table(breakdowns.drill_down(rows, card, agency, role), "chi tieu cua co quan", links=ui.indicator_links(f),

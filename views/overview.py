@@ -23,7 +23,9 @@ else:
         page.no_data()
     ui.chart(charts.status_bars(overview.pillar_counts(card), group_col="pillar", group_labels=PILLARS,
                                 title=f"Tình trạng chỉ tiêu theo trụ cột — {page.period}", data_date=page.date,
-                                note=page.note), f"tinh trang theo tru cot {page.period}")
+                                note=page.note), f"tinh trang theo tru cot {page.period}",
+             on_click=lambda d: ui.open_pillar(d, f),
+             caption="Bấm vào một đoạn để xem các chỉ tiêu của trụ cột ở tình trạng đó.")
     if judged:
         st.subheader(f"Chỉ tiêu chậm nhất — {page.period}")
         ui.table(overview.off_track(card), "chi tieu cham nhat", links=ui.indicator_links(f),

@@ -17,7 +17,7 @@ def league_frame(agencies: pd.DataFrame, role: str) -> pd.DataFrame:
 
 
 def heat_counts(league: pd.DataFrame) -> pd.DataFrame:
-    return league[["name", *status.STATUSES]]
+    return league[["name", "agency_code", *status.STATUSES]]
 
 
 def drill_down(agencies: pd.DataFrame, card: pd.DataFrame, agency: str, role: str) -> pd.DataFrame:

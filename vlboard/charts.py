@@ -171,6 +171,7 @@ def status_bars(counts: pd.DataFrame, *, group_col: str, group_labels: dict[str,
             continue
         n = counts[code].fillna(0).astype(int).tolist()
         fig.add_trace(go.Bar(y=labels, x=n, orientation="h", name=status.label(code), showlegend=True,
+                             customdata=[[g, code] for g in counts[group_col]],
                              marker_color=style.colour, text=[str(v) if v else "" for v in n],
                              textposition="inside", insidetextanchor="middle",
                              hovertemplate="%{y}<br>" + status.label(code) + ": %{x}<extra></extra>"))
@@ -306,14 +307,19 @@ def small_multiples(series: pd.DataFrame, targets: pd.DataFrame, *, titles: dict
 
 
 def count_heatmap(counts: pd.DataFrame, *, row_col: str, title: str, data_date: str | None = None,
-                  note: str | None = None) -> go.Figure:
-    """Rows (e.g. agencies) × status: number of indicators, white → blue."""
+                  note: str | None = None, code_col: str | None = None) -> go.Figure:
+    """Rows (e.g. agencies) × status: number of indicators, white → blue. ``code_col``: an
+    invisible marker per cell carries the row's code as customdata for the click-through."""
     cols = [c for c in STATUSES if c in counts.columns]
     z = counts[cols].fillna(0).astype(int).to_numpy()
-    fig = go.Figure(go.Heatmap(z=z.tolist(), x=[status.label(c) for c in cols],
-                               y=[_label(r) for r in counts[row_col]], text=z.astype(str).tolist(),
+    x, y = [status.label(c) for c in cols], [_label(r) for r in counts[row_col]]
+    fig = go.Figure(go.Heatmap(z=z.tolist(), x=x, y=y, text=z.astype(str).tolist(),
                                texttemplate="%{text}", colorscale=[[0, "#FFFFFF"], [1, BLUE]], showscale=False,
                                xgap=1, ygap=1, hovertemplate="%{y}<br>%{x}: %{z}<extra></extra>"))
+    if code_col:
+        fig.add_trace(go.Scatter(x=[c for _ in y for c in x], y=[r for r in y for _ in x], mode="markers",
+                                 showlegend=False, hoverinfo="none", marker=dict(size=22, symbol="square", opacity=0),
+                                 customdata=[[code] for code in counts[code_col] for _ in x]))
     fig.update_layout(yaxis=dict(autorange="reversed"), xaxis=dict(side="top"))
     return finish(fig, title=title, data_date=data_date, note=note, height=160 + 26 * len(counts))
 

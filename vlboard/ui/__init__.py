@@ -300,6 +300,20 @@ def open_indicator(code, f: filters.Filters) -> None:
     st.switch_page("views/indicator.py", query_params={**f.to_params(), "code": str(code)})
 
 
+def open_pillar(point, f: filters.Filters) -> None:
+    """A click on the overview's status bars: that pillar's page showing that status only."""
+    from vlboard import links
+
+    pillar, status_code = point[0], point[1]
+    target = st.session_state.get("_pages", {}).get(links.PILLAR_PAGES.get(pillar, ""))
+    if target is None:  # nền tảng has no page of its own: the overview narrowed to it
+        set_filter("pillar", pillar)
+        return
+    st.session_state["_filters"] = f.with_(status=status_code, pillar=None)
+    st.session_state["_filter_gen"] = st.session_state.get("_filter_gen", 0) + 1
+    st.switch_page(target, query_params={**f.with_(status=status_code, pillar=None).to_params()})
+
+
 def set_filter(key: str, value) -> None:
     """Change one filter from a click (an agency bar, a map unit) and run the page again: the URL
     follows (filter_bar writes it back)."""
