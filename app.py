@@ -17,9 +17,12 @@ def _on_wall() -> bool:
 
 
 st.set_page_config(page_title="Chuyển đổi số Vĩnh Long", page_icon=":material/monitoring:", layout="wide")
-page = st.navigation({
-    "": [st.Page("views/overview.py", title="Tổng quan", icon=":material/dashboard:", default=True,
-                 url_path="tong-quan")],
+page_list = {
+    # Streamlit serves the default page at "/" and ignores its url_path, so /tong-quan (the address in
+    # the README and in every link to the overview) is its own entry, and "/" a hidden default one.
+    "": [st.Page("views/overview.py", title="Tổng quan", icon=":material/dashboard:", url_path="tong-quan"),
+         st.Page("views/overview.py", title="Tổng quan", icon=":material/dashboard:", default=True,
+                 url_path="trang-chu", visibility="hidden")],
     "Trụ cột": [
         st.Page("views/pillar.py", title="Chính quyền số", icon=":material/account_balance:", url_path="chinh-quyen-so"),
         st.Page("views/pillar.py", title="Kinh tế số", icon=":material/storefront:", url_path="kinh-te-so"),
@@ -37,7 +40,9 @@ page = st.navigation({
         st.Page("views/intake.py", title="Nhập số liệu", icon=":material/upload_file:", url_path="nhap-so-lieu"),
         st.Page("views/history.py", title="Lịch sử dữ liệu", icon=":material/history:", url_path="lich-su-du-lieu"),
     ],
-}, position="hidden" if _on_wall() else "sidebar")
+}
+page = st.navigation(page_list, position="hidden" if _on_wall() else "sidebar")
 st.session_state["_page_url"] = page.url_path
+st.session_state["_pages"] = {p.url_path: p for ps in page_list.values() for p in ps}  # clicks open pages by path
 account.gate(_on_wall())
 page.run()

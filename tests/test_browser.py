@@ -90,3 +90,32 @@ def test_wall_screen_rotates_and_picks_up_a_new_snapshot(shipped_data, tmp_path)
         snapshots.switch_current(data, new)
         expect(page.get_by_text("Dữ liệu chưa cập nhật")).to_have_count(0, timeout=10000)
         assert page.get_by_test_id("stException").count() == 0
+
+
+def test_documented_overview_url_and_a_bar_click_open_their_pages(shipped_data):
+    """/tong-quan (the README's address) opens the overview, not Streamlit's "Page not found";
+    a click on a pillar bar opens that indicator's detail with the filters in the URL."""
+    from playwright.sync_api import expect
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with served_app(shipped_data.root) as url, browser_page() as page:
+        page.goto(f"{url}/tong-quan?source=real")
+        expect(page.get_by_text("Tổng quan chuyển đổi số")).to_be_visible(timeout=30000)
+        expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=30000)
+        body = page.inner_text("body")
+        assert "Page not found" not in body and "/tong-quan" in page.url and "source=real" in page.url
+        assert not re.search(r"\b(None|nan|empty)\b", body)
+        page.screenshot(path=str(ARTIFACTS / "overview-real.png"), full_page=True)
+
+        page.goto(f"{url}/chinh-quyen-so?period=2025-Q3")
+        page.wait_for_selector("[data-testid=stPlotlyChart] .js-plotly-plot g.point path", timeout=30000)
+        expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=30000)
+        bar = page.get_by_test_id("stPlotlyChart").first.locator("g.point path").nth(2)
+        box = bar.bounding_box()
+        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        page.mouse.move(x, y)
+        page.wait_for_timeout(500)
+        page.mouse.click(x, y)
+        page.wait_for_url(re.compile(r"/chi-tiet\?.*code="), timeout=30000)
+        assert "period=2025-Q3" in page.url
+        expect(page.get_by_text("Xu hướng dài hạn")).to_be_visible(timeout=30000)

@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
 
-from vlboard import charts, status
+from vlboard import charts, rollups, status
 from vlboard.status import STATUSES
 
 from .conftest import ROOT
@@ -171,29 +171,63 @@ def test_pure_module_imports_no_streamlit_or_duckdb_and_opens_no_data():
 @pytest.mark.parametrize("pct, code", [(85.0, "achieved"), (80.0, "achieved"), (65.0, "near"),
                                        (60.0, "near"), (59.9, "not_achieved"), (0.0, "not_achieved")])
 def test_pillar_gauge(pct, code):
-    fig = charts.pillar_gauge(pct, 3, 8, pillar_label="Chính quyền số")
+    fig = charts.pillar_gauge(pct, 3, 8, pillar_label="Chính quyền số", n_near=1)
     (ind,) = fig.data
     assert ind.type == "indicator" and ind.mode == "gauge+number" and ind.value == pct
     assert ind.number.suffix == "%" and ind.number.valueformat == ".0f"
     assert tuple(ind.gauge.axis.range) == (0, 100)
     assert ind.gauge.bar.color == STATUSES[code].colour
-    assert [(tuple(s.range), s.color) for s in ind.gauge.steps] == [((0, 80), "#F6D5C6"), ((80, 100), "#CDEBDD")]
+    assert rollups.share_band(pct) == code  # the map's units use the same rule as the gauge
     assert ind.gauge.threshold.value == 80
-    assert ind.title.text == "Chính quyền số<br><sub>3/8 chỉ tiêu có số liệu đạt</sub>"
+    assert ind.title.text == ("Chính quyền số<br><sub>3/8 chỉ tiêu có số liệu đạt</sub><br>"
+                              "<sub>◐ 1 gần đạt · ✖ 4 chưa đạt</sub>")
+    assert fig.layout.title.text == "% chỉ tiêu đạt"
     assert fig.layout.font.family == charts.FONT
+
+
+def test_pillar_gauge_arc_is_the_distribution():
+    """3 đạt, 1 gần đạt, 4 chưa đạt of 8: green to 37,5%, orange to 50%, red to 100%."""
+    ind = charts.pillar_gauge(37.5, 3, 8, pillar_label="X", n_near=1).data[0]
+    assert [(tuple(s.range), s.color) for s in ind.gauge.steps] == [
+        ((0, 37.5), "#CDEBDD"), ((37.5, 50.0), "#F9E3B8"), ((50.0, 100), "#F6D5C6")]
+    everything = charts.pillar_gauge(100.0, 2, 2, pillar_label="X").data[0]
+    assert [tuple(s.range) for s in everything.gauge.steps] == [(0, 100.0)]
 
 
 def test_pillar_gauge_custom_band_and_missing_value():
     fig = charts.pillar_gauge(75.0, 1, 2, pillar_label="Xã hội số", band=70.0)
-    assert fig.data[0].gauge.threshold.value == 70 and fig.data[0].gauge.steps[0].range == (0, 70)
+    assert fig.data[0].gauge.threshold.value == 70
     assert fig.data[0].gauge.bar.color == STATUSES["achieved"].colour
     fig = charts.pillar_gauge(None, 0, 0, pillar_label="Kinh tế số")
     ind = fig.data[0]
     assert ind.value is None and "number" not in ind.mode
     assert ind.title.text.startswith("Kinh tế số: –") and "0/0 chỉ tiêu" in ind.title.text
+    assert "chưa có chỉ tiêu có số liệu" in ind.title.text
     assert ind.gauge.bar.color == STATUSES["no_data"].colour
     assert {s.color for s in ind.gauge.steps} == {charts.NO_DATA_FILL}
     assert charts.pillar_gauge(float("nan"), 0, 0, pillar_label="K").data[0].value is None
+
+
+def test_heat_cells_carry_their_row_for_the_click_through():
+    frame = pd.DataFrame({"row": ["A-1", "A-1", "B-2"], "col": ["P1", "P2", "P1"],
+                          "status": ["achieved", "near", "not_achieved"], "value_text": ["1", "2", "3"]})
+    fig = charts.status_matrix(frame, row_col="row", col_col="col", title="M", clickable=True)
+    overlay = [t for t in fig.data if t.type == "scatter" and t.customdata is not None]
+    assert len(overlay) == 1 and overlay[0].marker.opacity == 0
+    assert sorted(c[0] for c in overlay[0].customdata) == ["A-1", "A-1", "B-2"]
+    assert fig.data[0].hoverinfo == "skip"  # the overlay carries the hover text instead
+    assert not [t for t in charts.status_matrix(frame, row_col="row", col_col="col", title="M").data
+                if t.type == "scatter" and t.customdata is not None]
+
+
+def test_bars_carry_codes_for_the_click_through():
+    card = pd.DataFrame({"indicator_code": ["A-1"], "name_vi": ["Một"], "attainment": [0.5], "status": ["not_achieved"],
+                         "value": [5.0], "measure_unit": ["%"], "comparator": [">="], "target": [10.0],
+                         "target_high": [None]})
+    bar = charts.progress_bullets(card, title="T").data[0]
+    assert bar.customdata[0][0] == "A-1"
+    league = pd.DataFrame({"agency_code": ["g1"], "name": ["Sở A"], "pct_achieved": [50.0], "n_of": ["1/2"]})
+    assert charts.league(league, title="L").data[0].customdata[0][0] == "g1"
 
 
 # ----------------------------------------------------------------------------------- bar charts
@@ -429,3 +463,24 @@ def test_trend_draws_the_pace_line_when_given():
     assert "Lộ trình" in names and "Mục tiêu" in names
     line = [t for t in fig.data if t.name == "Lộ trình"][0]
     assert list(line.y) == [70.0, 90.0]
+
+
+def test_choropleth_legend_names_the_share_rule(geojson):
+    frame = pd.DataFrame({"official_code": ["001", "002"], "name": ["a", "b"], "unit_code": ["x2025-a", "x2025-b"],
+                          "status": ["achieved", "not_achieved"], "value_text": ["80% chỉ tiêu đạt (4/5)", "0/1"]})
+    fig = charts.choropleth(geojson, frame, title="B", labels=rollups.SHARE_LABELS)
+    assert legend_names(fig)[:2] == [rollups.SHARE_LABELS["not_achieved"], rollups.SHARE_LABELS["achieved"]]
+    main = [t for t in fig.data if t.type == "choropleth" and t.name == "Trạng thái"][0]
+    assert [c[0] for c in main.customdata] == ["x2025-a", "x2025-b"]  # a click opens the unit
+
+
+def test_count_heat_cells_and_status_bars_carry_what_a_click_opens():
+    counts = pd.DataFrame({"name": ["Sở A", "Sở B"], "agency_code": ["g1", "g2"], "achieved": [1, 0],
+                           "near": [0, 2]})
+    fig = charts.count_heatmap(counts, row_col="name", title="H", code_col="agency_code")
+    overlay = fig.data[1]
+    assert overlay.marker.opacity == 0 and len(overlay.customdata) == 4  # 2 agencies × 2 statuses
+    assert [c[0] for c in overlay.customdata] == ["g1", "g1", "g2", "g2"]
+    assert len(charts.count_heatmap(counts, row_col="name", title="H").data) == 1
+    bars = charts.status_bars(pd.DataFrame({"pillar": ["kinh_te_so"], "near": [3]}), group_col="pillar", title="T")
+    assert [list(c) for c in bars.data[0].customdata] == [["kinh_te_so", "near"]]

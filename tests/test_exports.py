@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import subprocess
 import sys
@@ -134,3 +135,49 @@ def test_cli_export_and_unknown_filter(shipped_data, tmp_path):
                          capture_output=True, text=True, env=env, timeout=300)
     assert bad.returncode == 2 and "Lỗi: Bộ lọc trụ cột 'kinh_te' không có trong dữ liệu." in bad.stderr
     assert not (tmp_path / "x.pdf").exists()
+
+
+PLACEHOLDER = __import__("re").compile(r"(?<![\w/])(None|nan|NaN|NaT|null|empty|undefined|No data)(?![\w/])")
+
+
+def _pack_text(p: pack.Pack) -> str:
+    parts = list(p.cover.values())
+    for page in p.pages:
+        parts.append(page.title)
+        parts += page.lines
+        if page.table is not None:
+            parts += [str(c) for c in page.table.columns]
+            parts += [pack.cell(v) or "None" for v in page.table.astype(object).to_numpy().ravel()]
+    return "\n".join(parts)
+
+
+def test_pack_with_real_data_only_has_figures_or_says_which_period_has(shipped_data):
+    src = access.Snapshot.current(shipped_data)
+    options = access.filter_options(src, False)
+    for period in options.periods:
+        f, _ = filters.parse({"source": "real", "period": period}, options)
+        p = pack.build(src, f, options, snapshot_id=src.snapshot_id)
+        titles = [pg.title for pg in p.pages]
+        assert any(t.startswith("Nhiệm vụ quá hạn") for t in titles)  # tasks never depend on results
+        text = _pack_text(p)
+        assert not PLACEHOLDER.search(text), (period, PLACEHOLDER.search(text).group(0))
+        brief = access.briefing(src, f, dt.date.today())
+        if brief.judged:
+            assert p.pages[0].figures and not any("chưa có chỉ tiêu nào có số liệu" in x for x in p.pages[0].lines)
+            assert "Cơ quan" not in text or not {"UBND 11 phường", "DN viễn thông"} & set(brief.league.name)
+        else:
+            line = p.pages[0].lines[0]
+            assert f"{options.periods[period]}: chưa có chỉ tiêu nào có số liệu" in line
+            if brief.latest:
+                assert options.periods[brief.latest] in line and f"period={brief.latest}" in line
+
+
+def test_pack_league_is_the_agencies_page_league(shipped_data):
+    src = access.Snapshot.current(shipped_data)
+    options = access.filter_options(src, True)
+    f, _ = filters.parse({"period": "2025-Q2"}, options)
+    p = pack.build(src, f, options, snapshot_id=src.snapshot_id)
+    page = [pg for pg in p.pages if pg.title.startswith("Xếp hạng cơ quan")][0]
+    card = access.narrow(access.full_card(src, "2025-Q2", True), src, f)
+    assert list(page.table["Cơ quan"]) == list(access.agency_league(src, f, card, "lead").name.head(15))
+    assert "UBND 11 phường" not in set(page.table["Cơ quan"])

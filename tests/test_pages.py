@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -157,3 +159,121 @@ def test_meeting_pack_from_the_sidebar(monkeypatch, shipped_data):
     at.sidebar.button(key="pack_build").click().run()
     data, name, fmt = at.session_state["pack_file"]
     assert data[:2] == b"PK" and name.endswith(".pptx")
+
+
+# ----------------------------------------------------------------------- real data (demo hidden)
+
+PLACEHOLDER = re.compile(r"(?<![\w/])(None|nan|NaN|NaT|null|empty|undefined|No data)(?![\w/])")
+REAL_PAGES = [*PAGES, "views/pillar.py"]
+
+
+def shown_text(at: AppTest) -> str:
+    """Everything a user reads: text elements, every table cell as the grid shows it, and the
+    text of every figure (titles, annotations, axis labels, bar and hover texts)."""
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [t.value for t in at.title]
+    parts += [s.value for s in at.subheader] + [i.value for i in at.info] + [w.value for w in at.warning]
+    parts += [f"{m.label} {m.value}" for m in at.metric]
+    for d in at.dataframe:
+        df = d.value
+        parts += [str(c) for c in df.columns]
+        parts += ["None" if v is None or (isinstance(v, float) and v != v) else str(v)
+                  for v in df.astype(object).to_numpy().ravel()]
+        if df.empty:
+            parts.append("empty")
+    for fig in figures(at):
+        lay = fig["layout"]
+        parts.append(lay.get("title", {}).get("text", ""))
+        parts += [a.get("text", "") for a in lay.get("annotations", [])]
+        for trace in fig["data"]:
+            for key in ("text", "hovertext", "y", "x", "name"):
+                v = trace.get(key)
+                if isinstance(v, str):
+                    parts.append(v)
+                elif isinstance(v, list):
+                    parts += [str(x) for x in v if isinstance(x, str) or x is None and key in ("text", "hovertext")]
+            title = trace.get("title", {})
+            parts.append(title.get("text", "") if isinstance(title, dict) else "")
+    return "\n".join(p for p in parts if p)
+
+
+@pytest.mark.parametrize("page", REAL_PAGES)
+def test_every_page_with_real_data_only_shows_no_placeholder(monkeypatch, shipped_data, page):
+    at = open_page(monkeypatch, shipped_data, page, source="real")
+    assert not at.exception, at.exception
+    assert at.query_params["source"] == "real"
+    text = shown_text(at)
+    hits = {m.group(0) for m in PLACEHOLDER.finditer(text)}
+    assert not hits, [line for line in text.splitlines() if PLACEHOLDER.search(line)][:5]
+    assert "minh họa" not in " ".join(i.value for i in at.info)  # no demo banner
+
+
+@pytest.mark.parametrize("page", ["views/overview.py", "views/agencies.py", "views/units.py"])
+def test_a_period_without_data_says_so_and_links_the_latest_with_data(monkeypatch, tiny_data, page):
+    # tiny data: 2024 holds one document figure with no 2024 target; 2025-Q3 holds judged ward figures
+    at = open_page(monkeypatch, tiny_data, page, period="2024")
+    assert not at.exception, at.exception
+    notes = " ".join(i.value for i in at.info)
+    assert "Năm 2024: chưa có" in notes and "Quý III/2025" in notes, notes
+    assert "period=2025-Q3" in notes  # the same page and filters, in the newest period with data
+    assert not PLACEHOLDER.search(shown_text(at))
+    at = open_page(monkeypatch, tiny_data, page, period="2025-Q3")
+    assert not any("chưa có" in i.value and "Kỳ gần nhất" in i.value for i in at.info)
+
+
+def test_overview_gauges_show_the_distribution_and_the_tables_link_to_the_detail(monkeypatch, shipped_data):
+    at = open_page(monkeypatch, shipped_data, period="2025-Q3")
+    gauges = [f for f in figures(at) if f["data"][0]["type"] == "indicator"]
+    assert len(gauges) == 3
+    for g in gauges:
+        head = g["data"][0]["title"]["text"]
+        counts = r"(\d+)/(\d+) chỉ tiêu có số liệu đạt</sub><br><sub>◐ (\d+) gần đạt · ✖ (\d+) chưa đạt"
+        k, n, near, bad = map(int, re.search(counts, head).groups())
+        assert k + near + bad == n
+        assert g["data"][0]["value"] == pytest.approx(100 * k / n)
+    worst = [d.value for d in at.dataframe if "Vì sao" in d.value.columns][0]
+    from urllib.parse import parse_qs, urlsplit
+
+    for url in worst["Mã"]:
+        parts = urlsplit(url)
+        assert parts.path == "chi-tiet" and parse_qs(parts.query)["period"] == ["2025-Q3"], url
+        assert parse_qs(parts.query)["code"][0] in set(ui_codes(shipped_data))
+
+
+def ui_codes(data) -> list[str]:
+    from vlboard import access
+
+    return list(access.Snapshot.current(data).q("indicator_list").code)
+
+
+def test_agency_league_is_the_one_the_wall_and_the_pack_show(monkeypatch, shipped_data):
+    from vlboard import access, filters
+
+    at = open_page(monkeypatch, shipped_data, "views/agencies.py", period="2025-Q2")
+    league = [f for f in figures(at) if "Xếp hạng cơ quan" in f["layout"]["title"]["text"]][0]
+    on_page = [html.unescape(y) for y in league["data"][0]["y"]]  # plotly labels are HTML-escaped
+    src = access.Snapshot.current(shipped_data)
+    f, _ = filters.parse({"period": "2025-Q2"}, access.filter_options(src, True))
+    import datetime as dt
+    brief = access.briefing(src, f, dt.date(2025, 10, 1))
+    assert list(brief.league.name.head(len(on_page))) == on_page
+    collective = {"UBND 11 phường", "Ban, ngành TPVL và UBND 11 phường", "DN viễn thông",
+                  "Khối đảng, đoàn thể TPVL"}
+    assert not collective & set(brief.league.name) and not collective & set(on_page)
+
+
+def test_pillar_chart_draws_every_indicator_with_a_figure(monkeypatch, shipped_data):
+    at = open_page(monkeypatch, shipped_data, "views/pillar.py", period="2025-Q3")
+    bullets = [f for f in figures(at) if "so với mục tiêu" in f["layout"]["title"]["text"]][0]
+    drawn = sum(len(t.get("y") or []) for t in bullets["data"] if t["type"] == "bar")
+    total = len([d.value for d in at.dataframe if "Vì sao" in d.value.columns][0])
+    assert drawn > 40  # more than the former cut at 40
+    assert f"Biểu đồ có {drawn}/{total} chỉ tiêu" in " ".join(c.value for c in at.caption)
+
+
+@pytest.mark.parametrize("page, applies", [("views/budget.py", False), ("views/milestones.py", False)])
+def test_budget_and_tasks_say_the_agency_filter_does_not_apply(monkeypatch, shipped_data, page, applies):
+    at = open_page(monkeypatch, shipped_data, page, agency="VP-UBND-T")
+    notes = " ".join(i.value for i in at.info)
+    assert "không áp dụng" in notes and "cơ quan" in notes, notes
+    at = open_page(monkeypatch, shipped_data, page)
+    assert "không áp dụng" not in " ".join(i.value for i in at.info)

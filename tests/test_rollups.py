@@ -161,3 +161,56 @@ def test_shipped_completeness_names_who_has_not_reported(shipped_con):
     assert (summary.received <= summary.expected).all() and (summary.on_time <= summary.received).all()
     assert (summary.received < summary.expected).any()  # demo has gaps
     assert set(summary.subject_type) == {"unit", "agency"}
+
+
+def test_off_track_of_a_period_with_nothing_off_track_is_empty():
+    """The overview's "Chỉ tiêu chậm nhất" once showed ten rows of None: the rank Series of the
+    whole card was assigned to the empty selection and pandas added its rows."""
+    from vlboard import overview
+
+    card = pd.DataFrame({"indicator_code": [f"I-{i}" for i in range(12)], "status": ["achieved"] * 6 + ["not_due"] * 6,
+                         "attainment": [1.0] * 12, "name_vi": ["x"] * 12, "status_label": ["✔ Đạt"] * 12,
+                         "explanation": ["y"] * 12})
+    assert overview.off_track(card).empty
+    card.loc[3, "status"] = "near"
+    assert list(overview.off_track(card)["Mã"]) == ["I-3"]
+
+
+@pytest.mark.parametrize("pct, code", [(None, "no_data"), (float("nan"), "no_data"), (80.0, "achieved"),
+                                       (79.9, "near"), (60.0, "near"), (59.9, "not_achieved")])
+def test_share_band_is_the_gauge_and_map_rule(pct, code):
+    assert rollups.share_band(pct) == code
+
+
+def test_map_colours_a_unit_by_its_share_of_indicators_achieved():
+    from vlboard import breakdowns
+
+    units = pd.DataFrame({"unit_code": ["x2025-a"] * 5 + ["x2025-b"] * 2 + ["old-1"],
+                          "indicator_code": list("abcde") + list("ab") + ["a"],
+                          # a: 4 đạt of 5 → 80% (đạt) although its median attainment is below 100%
+                          "status": ["achieved"] * 4 + ["not_achieved"] + ["not_due", "qualitative"] + ["near"],
+                          "attainment": [1.0, 1.0, 1.0, 1.0, 0.1, None, None, 0.95]})
+    unit_list = pd.DataFrame({"unit_code": ["x2025-a", "x2025-b", "x2025-c"], "official_code": ["1", "2", "3"],
+                              "name_vi": ["Phường A", "Xã B", "Xã C"]})
+    crosswalk = pd.DataFrame({"old_unit_code": ["old-1"], "new_unit_code": ["x2025-c"]})
+    frame = breakdowns.map_frame(units, unit_list, crosswalk).set_index("unit_code")
+    assert frame.loc["x2025-a", "status"] == "achieved" and frame.loc["x2025-a", "value_text"] == "80% chỉ tiêu đạt (4/5)"
+    assert frame.loc["x2025-b", "status"] == "no_data" and "chưa có" in frame.loc["x2025-b", "value_text"]
+    assert frame.loc["x2025-c", "status"] == "not_achieved"  # an old ward counts for its 2025 unit: 0/1
+    assert frame.loc["x2025-c", "official_code"] == "3"
+
+
+def test_latest_with_data_skips_periods_without_a_judged_indicator():
+    from vlboard import access
+
+    cards = {"2025-Q4": pd.DataFrame({"status": ["not_due", "qualitative"]}),
+             "2025": pd.DataFrame({"status": ["no_data"]}),
+             "2025-Q3": pd.DataFrame({"status": ["near", "not_due"]}),
+             "2024": pd.DataFrame({"status": ["achieved"]})}
+    periods = list(cards)
+    assert access.latest_with_data(periods, cards.get) == "2025-Q3"
+    assert access.latest_with_data(periods, cards.get, skip="2025-Q3") == "2024"
+    # a panel that needs more (its wards' own figures) offers only a period where it has them
+    assert access.latest_with_data(periods, cards.get, judged=lambda p, c: p == "2024") == "2024"
+    assert access.latest_with_data(periods, cards.get, judged=lambda p, c: False) is None
+    assert not access.has_judgement(None) and not access.has_judgement(cards["2025"])

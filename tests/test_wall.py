@@ -123,3 +123,54 @@ def test_wall_html_snippets_show_data_literally():
     out = _html(hostile)
     assert html.unescape(out) == hostile  # the browser shows exactly the data
     assert not any(c in out for c in "<>*[]():\"'") and "&amp;" not in out
+
+
+def test_every_wall_slide_with_real_data_only(monkeypatch, shipped_data):
+    """Demo hidden (how the province runs it): every slide draws, results from the newest period
+    that has a judged indicator, named in the heading; no None/nan/empty or English placeholder."""
+    import html
+    import re
+
+    placeholder = re.compile(r"(?<![\w/])(None|nan|NaN|NaT|null|empty|undefined|No data)(?![\w/])")
+    keys = list(wall.SLIDE_KEYS)
+    at = open_wall(monkeypatch, shipped_data, source="real", slides=",".join(keys), rotate="600")
+    import json
+
+    from vlboard import access, overview
+
+    src = access.Snapshot.current(shipped_data)
+    period = access.shown_period(src, include_demo=False)
+    f = access.filters.Filters(period=period, source="real")
+    judged = access.has_judgement(access.narrow(access.full_card(src, period, False), src, f))
+    seen, charts_on = {}, {}
+    for i, key in enumerate(keys):
+        at.session_state["wall"]["pos"] = wall.Position(i, time.monotonic())
+        at.run()
+        assert not at.exception, (key, at.exception)
+        text = page_text(at)
+        heading = [m.value for m in at.markdown if m.value.startswith("## ")][0]
+        assert heading.startswith(f"## {wall.TITLES[key]} — "), heading
+        assert not placeholder.search(text), (key, placeholder.search(text).group(0))
+        seen[key] = (heading, text)
+        charts_on[key] = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    assert "Chưa có kỳ nào" not in seen["overdue"][1]  # tasks do not depend on results
+    assert re.search(r"\d+ nhiệm vụ đã quá thời hạn", seen["overdue"][1].replace("</div><div class='wall-big'>", " "))
+    assert "hôm nay" in seen["overdue"][0]
+    assert "đơn vị, cơ quan chưa gửi đủ báo cáo" in seen["reports"][1]
+    # results come from the newest period with a judged indicator (the shipped documents judge some)
+    assert judged and seen["summary"][0].endswith(overview.period_label(period))
+    gauges = [g for g in charts_on["summary"] if g["data"][0]["type"] == "indicator"]
+    assert len(gauges) == 3 and "chưa có chỉ tiêu nào" not in seen["summary"][1]
+    league = [html.unescape(y) for y in charts_on["agencies"][0]["data"][0]["y"]]
+    brief = access.briefing(src, f, __import__("datetime").date.today())
+    assert league == list(brief.league.name.head(10)) and "UBND 11 phường" not in league
+
+
+def test_wall_summary_shows_the_gauge_distribution(monkeypatch, shipped_data):
+    import json
+
+    at = open_wall(monkeypatch, shipped_data, slides="summary")
+    figs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    gauges = [f for f in figs if f["data"][0]["type"] == "indicator"]
+    assert len(gauges) == 3 and all("gần đạt" in g["data"][0]["title"]["text"] for g in gauges)
+    assert "vạch đen: mốc 80%" in page_text(at)

@@ -2,35 +2,45 @@
 
 import streamlit as st
 
-from vlboard import breakdowns, charts, formatting, overview, ui
+from vlboard import access, breakdowns, charts, formatting, overview, rollups, ui
 
 page = ui.start("Theo cơ quan")
 live, f, card = page.live, page.f, page.card()
 if card is None:
     st.info("Chưa có kỳ nào có số liệu để đánh giá.")
     st.stop()
+p = ui.period_of(f)
 role = st.radio("Vai trò", ["lead", "partner"], horizontal=True, key="agency_role",
                 format_func={"lead": "Chủ trì", "partner": "Phối hợp"}.get)
-p = ui.period_of(f)
-rows = live.q("status_agencies", year=p.year, period_end=p.end, include_demo=f.include_demo)
-rows = rows[rows.indicator_code.isin(card.indicator_code) & rows.agency_code.isin(page.options.agencies)]
+rows = access.agency_rows(live, f, card)  # the wall and the meeting pack rank from the same rows
 league = breakdowns.league_frame(rows, role)
 if league.empty:
-    st.info("Chưa cơ quan nào có số liệu cho kỳ và bộ lọc này (các phòng, ban của TP Vĩnh Long hoạt động "
-            "đến 30/6/2025).")
-    st.stop()
-who = "chủ trì" if role == "lead" else "phối hợp"
-ui.chart(charts.league(league.head(25), title=f"Xếp hạng cơ quan ({who}) — {page.period}", data_date=page.date,
-                       note=page.note), f"xep hang co quan {page.period}")
-ui.chart(charts.count_heatmap(breakdowns.heat_counts(league.head(30)), row_col="name",
-                              title=f"Số chỉ tiêu theo tình trạng và cơ quan — {page.period}", data_date=page.date,
-                              note=page.note), f"co quan tinh trang {page.period}")
-agency = f.agency or league.agency_code.iloc[0]
-st.subheader(f"Chỉ tiêu của {formatting.md_escape(page.options.agencies.get(agency, agency))}")
-ui.table(breakdowns.drill_down(rows, card, agency, role), "chi tieu cua co quan")
+    page.no_data("cơ quan nào có chỉ tiêu có số liệu (các phòng, ban của TP Vĩnh Long hoạt động đến 30/6/2025)",
+                 judged=access.agencies_judged(live, f, role))
+else:
+    who = "chủ trì" if role == "lead" else "phối hợp"
+    shown = league.head(25)
+    ui.chart(charts.league(shown, title=f"Xếp hạng cơ quan ({who}) — {page.period}", data_date=page.date,
+                           note=page.note), f"xep hang co quan {page.period}",
+             on_click=lambda d: ui.set_filter("agency", d),
+             caption=f"{len(shown)}/{len(league)} cơ quan có chỉ tiêu có số liệu. Thanh: % chỉ tiêu đạt trong số "
+                     "chỉ tiêu có số liệu (cùng cách tính với đồng hồ Tổng quan). Bấm vào một thanh để xem các chỉ "
+                     "tiêu của cơ quan đó.")
+    ui.chart(charts.count_heatmap(breakdowns.heat_counts(league.head(30)), row_col="name", code_col="agency_code",
+                                  title=f"Số chỉ tiêu theo tình trạng và cơ quan — {page.period}", data_date=page.date,
+                                  note=page.note), f"co quan tinh trang {page.period}",
+             on_click=lambda d: ui.set_filter("agency", d),
+             caption="Mỗi ô: số chỉ tiêu của cơ quan ở tình trạng đó; tình trạng của chỉ tiêu là số liệu riêng của "
+                     "cơ quan nếu có, nếu không là số liệu chung của chỉ tiêu. " + rollups.INDICATOR_RULE.capitalize()
+                     + ". Bấm vào một ô để xem các chỉ tiêu của cơ quan đó.")
+    agency = f.agency or league.agency_code.iloc[0]
+    st.subheader(f"Chỉ tiêu của {formatting.md_escape(page.options.agencies.get(agency, agency))} — {page.period}")
+    ui.table(breakdowns.drill_down(rows, card, agency, role), "chi tieu cua co quan", links=ui.indicator_links(f),
+             empty="Cơ quan này không có chỉ tiêu với vai trò và bộ lọc đang chọn.")
 no_lead = live.q("indicators_without_lead")
 with st.expander(f"Chỉ tiêu chưa giao cơ quan chủ trì: {len(no_lead)}"):
-    ui.table(overview.no_lead_table(no_lead), "chi tieu chua giao chu tri")
+    ui.table(overview.no_lead_table(no_lead), "chi tieu chua giao chu tri", links=ui.indicator_links(f))
 st.subheader(f"Tình hình báo cáo — {page.period}")
 c = live.q("completeness", period=f.period, period_type=p.kind, period_end=p.end, include_demo=f.include_demo)
-ui.table(breakdowns.completeness_table(c[c.subject_type == "agency"]), "tinh hinh bao cao co quan")
+ui.table(breakdowns.completeness_table(c[c.subject_type == "agency"]), "tinh hinh bao cao co quan",
+         empty="Không cơ quan nào phải báo cáo kỳ này theo quy định báo cáo của các kế hoạch.")

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Callable, Protocol
 
 import duckdb
 import pandas as pd
 
 from vlboard import db, filters, overview, queries, snapshots
 from vlboard.periods import label_vi, parse_period
+from vlboard.status import WITH_DATA
 
 
 class Source(Protocol):
@@ -66,6 +67,59 @@ def narrow(card: pd.DataFrame, src: Source, f: filters.Filters) -> pd.DataFrame:
     return filters.apply(card, f, src.q("assignments_all"))
 
 
+def has_judgement(card: pd.DataFrame | None) -> bool:
+    """True when at least one indicator of the card is judged against a target (đạt, gần đạt or
+    chưa đạt): the condition for gauges, rankings and maps to say anything."""
+    return card is not None and bool(card.status.isin(WITH_DATA).any())
+
+
+def latest_with_data(periods, card_of: Callable[[str], pd.DataFrame | None], skip: str | None = None,
+                     judged: Callable[[str, pd.DataFrame], bool] | None = None) -> str | None:
+    """The newest period (``periods`` newest first, as ``Options.periods``) whose card, narrowed
+    by the same filters (``card_of``), has an indicator judged against its target; None if none.
+    ``judged(period, card)`` replaces the test for panels that need more (a ward's or an agency's
+    own judged figures)."""
+    for period in periods:
+        if period == skip:
+            continue
+        card = card_of(period)
+        if has_judgement(card) and (judged is None or judged(period, card)):
+            return period
+    return None
+
+
+def units_judged(src: Source, f: filters.Filters) -> Callable[[str, pd.DataFrame], bool]:
+    """``judged=`` for the ward/commune panels: a unit has a figure judged in that period."""
+    def test(period: str, card: pd.DataFrame) -> bool:
+        return bool(unit_rows(src, f.with_(period=period), card).status.isin(WITH_DATA).any())
+    return test
+
+
+def agencies_judged(src: Source, f: filters.Filters, role: str) -> Callable[[str, pd.DataFrame], bool]:
+    """``judged=`` for the agency ranking: an agency in that role has an indicator judged."""
+    def test(period: str, card: pd.DataFrame) -> bool:
+        return not agency_league(src, f.with_(period=period), card, role).empty
+    return test
+
+
+def agency_rows(src: Source, f: filters.Filters, card: pd.DataFrame) -> pd.DataFrame:
+    """Assignment × status rows of the filter's period for the card's indicators and for single
+    agencies only (``agency_list``): collective actors printed in the plans ("UBND 11 phường",
+    "DN viễn thông", …) are expanded into their members in the catalogue and never ranked
+    themselves. The agencies page, the wall and the meeting pack all rank from these rows."""
+    p = parse_period(f.period)
+    rows = src.q("status_agencies", year=p.year, period_end=p.end, include_demo=f.include_demo)
+    single = set(src.q("agency_list").code)
+    return rows[rows.indicator_code.isin(card.indicator_code) & rows.agency_code.isin(single)]
+
+
+def agency_league(src: Source, f: filters.Filters, card: pd.DataFrame, role: str = "lead") -> pd.DataFrame:
+    """The agency ranking (breakdowns.league_frame) shown by the agencies page, the wall and the pack."""
+    from vlboard import breakdowns
+
+    return breakdowns.league_frame(agency_rows(src, f, card), role)
+
+
 def unit_rows(src: Source, f: filters.Filters, card: pd.DataFrame) -> pd.DataFrame:
     """Indicator × ward/commune statuses of the filter's period, for the scorecard's indicators
     and, when a unit is chosen, that unit only."""
@@ -86,6 +140,11 @@ class Briefing:
     completeness: pd.DataFrame  # breakdowns.completeness_table
     milestones: pd.DataFrame  # milestones.table, overdue first
     data_date: str
+    latest: str | None = None  # when the period has no judged indicator: the newest one that has
+
+    @property
+    def judged(self) -> bool:
+        return has_judgement(self.card)
 
 
 def briefing(src: Source, f: filters.Filters, today) -> Briefing:
@@ -96,8 +155,7 @@ def briefing(src: Source, f: filters.Filters, today) -> Briefing:
     league = unit_map = heat = completeness = empty
     if card is not None:
         p = parse_period(f.period)
-        rows = src.q("status_agencies", year=p.year, period_end=p.end, include_demo=f.include_demo)
-        league = breakdowns.league_frame(rows[rows.indicator_code.isin(card.indicator_code)], "lead")
+        league = agency_league(src, f, card, "lead")
         units = unit_rows(src, f, card)
         unit_map = breakdowns.map_frame(units, src.q("unit_list"), src.q("unit_crosswalk"))
         wards = units[units.period.fillna("").str.contains("-Q")]  # the city's wards report quarterly
@@ -108,5 +166,24 @@ def briefing(src: Source, f: filters.Filters, today) -> Briefing:
     m = m[m.plan == f.plan] if f.plan else m
     plans = src.q("plans")
     table = milestones.table(m, dict(zip(plans.code, plans.short_name)), today)
+    latest = None
+    if not has_judgement(card):
+        periods = src.q("periods_available", include_demo=f.include_demo).period
+        latest = latest_with_data(periods, lambda per: narrow(full_card(src, per, f.include_demo), src, f),
+                                  skip=f.period)
     return Briefing(f.period, card, league, unit_map, heat, completeness, table,
-                    overview.data_dates(src.q("data_date")).real)
+                    overview.data_dates(src.q("data_date")).real, latest)
+
+
+def shown_period(src: Source, include_demo: bool, plan: str | None = None) -> str | None:
+    """The period a screen without controls (the wall) shows: the engine's default period when an
+    indicator is judged in it, else the newest period that has one, else the default."""
+    options = filter_options(src, include_demo)
+    f = filters.Filters(plan=plan, source="all" if include_demo else "real")
+
+    def card_of(period: str) -> pd.DataFrame:
+        return narrow(full_card(src, period, include_demo), src, f.with_(period=period))
+
+    if options.default_period and has_judgement(card_of(options.default_period)):
+        return options.default_period
+    return latest_with_data(options.periods, card_of) or options.default_period

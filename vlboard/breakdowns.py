@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from vlboard import formatting, rollups, status
@@ -18,7 +17,7 @@ def league_frame(agencies: pd.DataFrame, role: str) -> pd.DataFrame:
 
 
 def heat_counts(league: pd.DataFrame) -> pd.DataFrame:
-    return league[["name", *status.STATUSES]]
+    return league[["name", "agency_code", *status.STATUSES]]
 
 
 def drill_down(agencies: pd.DataFrame, card: pd.DataFrame, agency: str, role: str) -> pd.DataFrame:
@@ -61,33 +60,30 @@ def unit_matrix(units: pd.DataFrame, card: pd.DataFrame, max_indicators: int = 2
 
 def unit_ranking(units: pd.DataFrame) -> pd.DataFrame:
     r = rollups.by_unit(units)
-    return pd.DataFrame({"Phường/xã": r.unit_name,
+    return pd.DataFrame({"Phường/xã": r.unit_name, "Mã đơn vị": r.unit_code,
                          "% đạt (có số liệu)": [formatting.percent(p, 0) if not pd.isna(p) else "–"
                                                 for p in r.pct_achieved],
                          "n/N": r.n_of, **{status.label(c): r[c] for c in ("achieved", "near", "not_achieved",
                                                                            "no_data")}})
 
 
-def map_frame(units: pd.DataFrame, unit_list: pd.DataFrame, crosswalk: pd.DataFrame,
-              near: float = 0.9) -> pd.DataFrame:
-    """One row per 2025 unit for the map. Its colour is the status of its *typical* indicator: the
-    median attainment of its indicators with data, judged with the same rule (≥ 100% đạt, ≥ the
-    near band gần đạt). The 2023 wards of TP Vĩnh Long report through the 2025 phường they went
-    into (crosswalk)."""
+def map_frame(units: pd.DataFrame, unit_list: pd.DataFrame, crosswalk: pd.DataFrame) -> pd.DataFrame:
+    """One row per 2025 unit for the map. Its colour follows the gauges' rule
+    (rollups.share_band): the share of the unit's indicators with data that are đạt. The 2023
+    wards of TP Vĩnh Long report through the 2025 phường they went into (crosswalk)."""
     to_2025 = dict(zip(crosswalk.old_unit_code, crosswalk.new_unit_code))
     u = units.assign(target=units.unit_code.map(lambda c: to_2025.get(c, c)))
     u = u[u.target.str.startswith("x2025-")]
     if u.empty:
-        return pd.DataFrame(columns=["official_code", "name", "status", "value_text"])
+        return pd.DataFrame(columns=["official_code", "unit_code", "name", "status", "value_text", "pct_achieved"])
     judged = u[u.status.isin(status.WITH_DATA)]
-    agg = judged.groupby("target").agg(med=("attainment", "median"), n=("status", "size"),
-                                       k=("status", lambda x: int((x == "achieved").sum())))
+    agg = judged.groupby("target").agg(n=("status", "size"), k=("status", lambda x: int((x == "achieved").sum())))
     agg = agg.reindex(sorted(u.target.unique()))
-    med = agg.med.to_numpy(float)
-    state = np.where(np.isnan(med), "no_data", np.where(med >= 1, "achieved", np.where(med >= near, "near",
-                                                                                          "not_achieved")))
-    text = [f"trung vị {formatting.percent(m * 100, 0)} mục tiêu · {int(k)}/{int(n)} chỉ tiêu đạt"
-            if not np.isnan(m) else "chưa có số liệu" for m, k, n in zip(med, agg.k.fillna(0), agg.n.fillna(0))]
+    n, k = agg.n.fillna(0).astype(int), agg.k.fillna(0).astype(int)
+    pct = (100 * k / n.where(n > 0)).to_numpy(float)
+    text = [f"{formatting.percent(p, 0)} chỉ tiêu đạt ({kk}/{nn})" if nn else "chưa có chỉ tiêu có số liệu"
+            for p, kk, nn in zip(pct, k, n)]
     meta = unit_list.set_index("unit_code").reindex(agg.index)
-    return pd.DataFrame({"official_code": meta.official_code.to_numpy(), "name": meta.name_vi.to_numpy(),
-                         "status": state, "value_text": text})
+    return pd.DataFrame({"official_code": meta.official_code.to_numpy(), "unit_code": agg.index.to_numpy(),
+                         "name": meta.name_vi.to_numpy(), "status": [rollups.share_band(p) for p in pct],
+                         "value_text": text, "pct_achieved": pct})

@@ -115,11 +115,12 @@ def _discrete_scale() -> list[list]:
     return [[(i + j) / n, s.colour] for i, s in enumerate(STATUSES.values()) for j in (0, 1)]
 
 
-def _legend_keys(fig: go.Figure, codes, *, geo: bool = False, extra: dict[str, str] | None = None) -> None:
+def _legend_keys(fig: go.Figure, codes, *, geo: bool = False, extra: dict[str, str] | None = None,
+                 labels: dict[str, str] | None = None) -> None:
     """Invisible traces naming each status present (icon + label) and ``extra`` name → colour
     in the legend, so that colour is never the only carrier of the status."""
     extra = extra or {}
-    keys = {status.label(c): s.colour for c, s in STATUSES.items() if c in set(codes)} | extra
+    keys = {(labels or {}).get(c) or status.label(c): s.colour for c, s in STATUSES.items() if c in set(codes)} | extra
     for name, colour in keys.items():
         outline = dict(color="#BBBBBB", width=1 if name in extra else 0)
         kw = dict(name=name, mode="markers", showlegend=True, hoverinfo="skip",
@@ -131,23 +132,33 @@ def _legend_keys(fig: go.Figure, codes, *, geo: bool = False, extra: dict[str, s
 # ------------------------------------------------------------------------------------- builders
 
 def pillar_gauge(pct: float | None, n_achieved: int, n_with_data: int, *, pillar_label: str,
-                 band: float = 80.0, data_date: str | None = None, note: str | None = None) -> go.Figure:
-    """Gauge of '% chỉ tiêu đạt' for one pillar, with the target band as threshold."""
+                 n_near: int = 0, band: float = 80.0, data_date: str | None = None,
+                 note: str | None = None) -> go.Figure:
+    """Gauge of '% chỉ tiêu đạt' for one pillar (the headline number) whose arc shows the whole
+    distribution of the indicators with data: đạt (green), gần đạt (orange), chưa đạt (red),
+    and the line at ``band``. The bar's colour follows rollups.share_band (band, band − 20)."""
     pct = _num(pct)
-    sub = f"<sub>{n_achieved}/{n_with_data} chỉ tiêu có số liệu đạt</sub>"
-    if pct is None:
-        colour, steps = STATUSES["no_data"].colour, [NO_DATA_FILL, NO_DATA_FILL]
+    n_not = max(0, n_with_data - n_achieved - n_near)
+    if pct is None or not n_with_data:
+        colour, steps = STATUSES["no_data"].colour, [dict(range=[0, band], color=NO_DATA_FILL),
+                                                     dict(range=[band, 100], color=NO_DATA_FILL)]
         head = f"{_nfc(pillar_label)}: –"
+        sub = "<sub>0/0 chỉ tiêu có số liệu đạt</sub><br><sub>chưa có chỉ tiêu có số liệu kỳ này</sub>"
     else:
         code = "achieved" if pct >= band else "near" if pct >= band - 20 else "not_achieved"
-        colour, steps, head = STATUSES[code].colour, ["#F6D5C6", "#CDEBDD"], _nfc(pillar_label)
+        colour, head = STATUSES[code].colour, _nfc(pillar_label)
+        a, b = 100 * n_achieved / n_with_data, 100 * (n_achieved + n_near) / n_with_data
+        steps = [dict(range=[lo, hi], color=c) for lo, hi, c in
+                 ((0, a, "#CDEBDD"), (a, b, "#F9E3B8"), (b, 100, "#F6D5C6")) if hi > lo]
+        sub = (f"<sub>{n_achieved}/{n_with_data} chỉ tiêu có số liệu đạt</sub><br>"  # two lines: fits a phone
+               f"<sub>{STATUSES['near'].icon} {n_near} gần đạt · {STATUSES['not_achieved'].icon} {n_not} chưa đạt</sub>")
     gauge = dict(axis=dict(range=[0, 100], ticksuffix="%"), bar=dict(color=colour, thickness=0.35),
-                 steps=[dict(range=[0, band], color=steps[0]), dict(range=[band, 100], color=steps[1])],
-                 threshold=dict(value=band, line=dict(color="#333333", width=3), thickness=0.85))
+                 steps=steps, threshold=dict(value=band, line=dict(color="#333333", width=3), thickness=0.85))
     ind = go.Indicator(mode="gauge+number" if pct is not None else "gauge", value=pct, gauge=gauge,
-                       domain=dict(x=[0, 1], y=[0, 0.78]),
+                       domain=dict(x=[0, 1], y=[0, 0.7]),
                        number=dict(suffix="%", valueformat=".0f"), title=dict(text=f"{head}<br>{sub}"))
-    return finish(go.Figure(ind), title="Tỷ lệ chỉ tiêu đạt", data_date=data_date, note=note, height=300)
+    fig = finish(go.Figure(ind), title="% chỉ tiêu đạt", data_date=data_date, note=note, height=330)
+    return fig.update_layout(margin_l=40, margin_r=40)  # room for the 0% and 100% ticks on a phone
 
 
 def status_bars(counts: pd.DataFrame, *, group_col: str, group_labels: dict[str, str] | None = None,
@@ -160,6 +171,7 @@ def status_bars(counts: pd.DataFrame, *, group_col: str, group_labels: dict[str,
             continue
         n = counts[code].fillna(0).astype(int).tolist()
         fig.add_trace(go.Bar(y=labels, x=n, orientation="h", name=status.label(code), showlegend=True,
+                             customdata=[[g, code] for g in counts[group_col]],
                              marker_color=style.colour, text=[str(v) if v else "" for v in n],
                              textposition="inside", insidetextanchor="middle",
                              hovertemplate="%{y}<br>" + status.label(code) + ": %{x}<extra></extra>"))
@@ -189,9 +201,10 @@ def progress_bullets(card: pd.DataFrame, *, title: str, data_date: str | None = 
                              marker_color=colour, cliponaxis=False, constraintext="none", insidetextanchor="end",
                              textposition=["inside" if x >= 45 else "outside" for x in part["bar_x"]],
                              insidetextfont=dict(color="white"),
-                             customdata=[formatting.percent(a * 100) for a in part.attainment],
+                             customdata=[[c, formatting.percent(a * 100)]
+                                         for c, a in zip(part.indicator_code, part.attainment)],
                              hovertemplate="%{y}<br>" + status.label(code)
-                             + ": %{customdata} mục tiêu<br>%{text}<extra></extra>"))
+                             + ": %{customdata[1]} mục tiêu<br>%{text}<extra></extra>"))
     fig.update_layout(yaxis=dict(categoryorder="array", categoryarray=labels, autorange="reversed"),
                       xaxis=dict(title_text="% so với mục tiêu", range=[0, 160], ticksuffix="%",
                                  tickvals=[0, 25, 50, 75, 100, 125, 150]))
@@ -296,14 +309,19 @@ def small_multiples(series: pd.DataFrame, targets: pd.DataFrame, *, titles: dict
 
 
 def count_heatmap(counts: pd.DataFrame, *, row_col: str, title: str, data_date: str | None = None,
-                  note: str | None = None) -> go.Figure:
-    """Rows (e.g. agencies) × status: number of indicators, white → blue."""
+                  note: str | None = None, code_col: str | None = None) -> go.Figure:
+    """Rows (e.g. agencies) × status: number of indicators, white → blue. ``code_col``: an
+    invisible marker per cell carries the row's code as customdata for the click-through."""
     cols = [c for c in STATUSES if c in counts.columns]
     z = counts[cols].fillna(0).astype(int).to_numpy()
-    fig = go.Figure(go.Heatmap(z=z.tolist(), x=[status.label(c) for c in cols],
-                               y=[_label(r) for r in counts[row_col]], text=z.astype(str).tolist(),
+    x, y = [status.label(c) for c in cols], [_label(r) for r in counts[row_col]]
+    fig = go.Figure(go.Heatmap(z=z.tolist(), x=x, y=y, text=z.astype(str).tolist(),
                                texttemplate="%{text}", colorscale=[[0, "#FFFFFF"], [1, BLUE]], showscale=False,
                                xgap=1, ygap=1, hovertemplate="%{y}<br>%{x}: %{z}<extra></extra>"))
+    if code_col:
+        fig.add_trace(go.Scatter(x=[c for _ in y for c in x], y=[r for r in y for _ in x], mode="markers",
+                                 showlegend=False, hoverinfo="none", marker=dict(size=22, symbol="square", opacity=0),
+                                 customdata=[[code] for code in counts[code_col] for _ in x]))
     fig.update_layout(yaxis=dict(autorange="reversed"), xaxis=dict(side="top"))
     return finish(fig, title=title, data_date=data_date, note=note, height=160 + 26 * len(counts))
 
@@ -317,8 +335,10 @@ def _cell_text(frame: pd.DataFrame) -> tuple[list[str], list[str]]:
 
 
 def status_matrix(frame: pd.DataFrame, *, row_col: str, col_col: str, title: str,
-                  data_date: str | None = None, note: str | None = None) -> go.Figure:
-    """Rows × columns coloured by status; each cell shows icon + value, the legend names the status."""
+                  data_date: str | None = None, note: str | None = None, clickable: bool = False) -> go.Figure:
+    """Rows × columns coloured by status; each cell shows icon + value, the legend names the status.
+    ``clickable``: an invisible marker on every cell carries its row (an indicator code) as
+    customdata, so a click opens the row's detail (plotly cannot select heatmap cells)."""
     rows, cols = list(dict.fromkeys(frame[row_col])), list(dict.fromkeys(frame[col_col]))
     z = [[None] * len(cols) for _ in rows]
     text = [[""] * len(cols) for _ in rows]
@@ -330,7 +350,15 @@ def status_matrix(frame: pd.DataFrame, *, row_col: str, col_col: str, title: str
     fig = go.Figure(go.Heatmap(z=z, x=[_label(c) for c in cols], y=[_label(r) for r in rows], text=text,
                                texttemplate="%{text}", hovertext=hover, hovertemplate="%{hovertext}<extra></extra>",
                                colorscale=_discrete_scale(), zmin=-0.5, zmax=len(STATUSES) - 0.5,
-                               showscale=False, xgap=2, ygap=2, showlegend=False))
+                               showscale=False, xgap=2, ygap=2, showlegend=False,
+                               hoverinfo="skip" if clickable else None))
+    if clickable:
+        cells = [(i, j) for i in range(len(rows)) for j in range(len(cols)) if z[i][j] is not None]
+        fig.add_trace(go.Scatter(x=[_label(cols[j]) for _, j in cells], y=[_label(rows[i]) for i, _ in cells],
+                                 mode="markers", showlegend=False, customdata=[[rows[i]] for i, _ in cells],
+                                 hovertext=[hover[i][j] for i, j in cells],
+                                 hovertemplate="%{hovertext}<extra></extra>",
+                                 marker=dict(size=22, symbol="square", opacity=0)))
     _legend_keys(fig, frame.status)
     fig.update_layout(yaxis=dict(autorange="reversed"), xaxis=dict(showgrid=False), yaxis_showgrid=False)
     return finish(fig, title=title, data_date=data_date, note=note, height=170 + 30 * len(rows))
@@ -345,15 +373,18 @@ def league(frame: pd.DataFrame, *, title: str, data_date: str | None = None, not
                            orientation="h", text=text, cliponaxis=False, constraintext="none",
                            textposition=["inside" if _num(p) is not None and p >= 50 else "outside"
                                          for p in rows.pct_achieved],
-                           marker_color=BLUE, showlegend=False, hovertemplate="%{y}: %{text}<extra></extra>"))
+                           marker_color=BLUE, showlegend=False, hovertemplate="%{y}: %{text}<extra></extra>",
+                           customdata=[[c] for c in rows.agency_code] if "agency_code" in rows else None))
     fig.update_layout(yaxis=dict(autorange="reversed"),
                       xaxis=dict(range=[0, 100], title_text="% chỉ tiêu đạt (trong số có số liệu)", ticksuffix="%"))
     return finish(fig, title=title, data_date=data_date, note=note, height=120 + 28 * max(len(rows), 3))
 
 
 def choropleth(geojson: dict, frame: pd.DataFrame, *, title: str, data_date: str | None = None,
-               note: str | None = None) -> go.Figure:
-    """Map of units coloured by status (offline geo, no tiles); units without a row in grey."""
+               note: str | None = None, labels: dict[str, str] | None = None) -> go.Figure:
+    """Map of units coloured by status (offline geo, no tiles); units without a row in grey.
+    ``labels``: legend names per status when the colour is a rule over many indicators (the
+    share of a unit's indicators đạt, rollups.SHARE_LABELS)."""
     frame = frame[frame.status.isin(STATUSES)]
     text, hover = _cell_text(frame)
     hover = [f"{_label(n)}<br>{h}" for n, h in zip(frame["name"], hover)]
@@ -372,8 +403,11 @@ def choropleth(geojson: dict, frame: pd.DataFrame, *, title: str, data_date: str
                                                for p in missing], **shared))
     fig.add_trace(go.Choropleth(locations=frame.official_code.astype(str).tolist(), name="Trạng thái",
                                 z=[_INDEX[s] for s in frame.status], colorscale=_discrete_scale(), zmin=-0.5,
-                                zmax=len(STATUSES) - 0.5, text=text, hovertext=hover, **shared))
-    _legend_keys(fig, frame.status, geo=True, extra={"Không có số liệu": NO_DATA_FILL} if missing else None)
+                                zmax=len(STATUSES) - 0.5, text=text, hovertext=hover,
+                                customdata=[[c] for c in frame.unit_code] if "unit_code" in frame else None,
+                                **shared))
+    _legend_keys(fig, frame.status, geo=True, extra={"Không có số liệu": NO_DATA_FILL} if missing else None,
+                 labels=labels)
     fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator", bgcolor="white",
                     **{f"show{layer}": False for layer in ("land", "lakes", "ocean", "rivers", "coastlines",
                                                             "countries", "subunits", "frame")})

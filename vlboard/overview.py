@@ -67,7 +67,8 @@ def plans_table(plans: pd.DataFrame) -> pd.DataFrame:
     """The source documents as shown to users: Vietnamese headers, dates as printed when unknown."""
     shown = plans.assign(
         date=[formatting.date(d) if not pd.isna(d) else (raw or "–") for d, raw in zip(plans.date, plans.date_raw)],
-        number=plans.number.fillna("(không ghi số)"))
+        number=plans.number.fillna("(không ghi số)"), short_name=plans.short_name.fillna(plans.code),
+        issuer=plans.issuer.fillna("–"))
     return shown.rename(columns={"short_name": "Văn bản", "number": "Số hiệu", "date": "Ngày ban hành",
                                  "issuer": "Cơ quan ban hành", "title": "Tên văn bản", "period_start": "Từ năm",
                                  "period_end": "Đến năm"})[
@@ -82,7 +83,8 @@ def no_lead_table(df: pd.DataFrame) -> pd.DataFrame:
 
 def figures_table(df: pd.DataFrame) -> pd.DataFrame:
     """Document figures with their provenance; status sentences show '–' as value."""
-    return df.assign(value=df.value.map(formatting.number), as_of=df.as_of.map(formatting.date)).rename(columns={
+    return df.assign(value=df.value.map(formatting.number), as_of=df.as_of.map(formatting.date),
+                     indicator_codes=df.indicator_codes.fillna("–")).rename(columns={
         "plan_name": "Văn bản", "name_vi": "Nội dung", "value": "Giá trị", "unit": "Đơn vị", "as_of": "Thời điểm",
         "section": "Mục", "quote": "Trích dẫn", "indicator_codes": "Chỉ tiêu liên quan"})[
         ["Văn bản", "Mục", "Nội dung", "Giá trị", "Đơn vị", "Thời điểm", "Trích dẫn", "Chỉ tiêu liên quan"]]
@@ -119,7 +121,8 @@ def pillar_status_table(card: pd.DataFrame) -> pd.DataFrame:
 def off_track(card: pd.DataFrame, limit: int = 10) -> pd.DataFrame:
     """Worst first: 'chưa đạt' before 'gần đạt', then the lowest attainment."""
     rank = {code: i for i, code in enumerate(status.STATUSES)}
-    rows = card[card.status.isin(["not_achieved", "near"])].assign(rank=card.status.map(rank))
+    rows = card[card.status.isin(["not_achieved", "near"])]
+    rows = rows.assign(rank=rows.status.map(rank))  # from rows: on an empty frame a longer Series would add rows
     rows = rows.sort_values(["rank", "attainment", "indicator_code"]).head(limit)
     return rows.rename(columns={"indicator_code": "Mã", "name_vi": "Chỉ tiêu", "status_label": "Tình trạng",
                                 "explanation": "Vì sao"})[["Mã", "Tình trạng", "Chỉ tiêu", "Vì sao"]]
@@ -134,6 +137,37 @@ def gauge_inputs(card: pd.DataFrame, pillar: str) -> tuple[float | None, int, in
     n = int(rows.status.isin(status.WITH_DATA).sum())
     k = int((rows.status == "achieved").sum())
     return (100.0 * k / n if n else None), k, n
+
+
+@dataclass(frozen=True)
+class GaugeCounts:
+    """One pillar's indicators with data split by status; ``pct`` (% đạt) is the headline."""
+    achieved: int
+    near: int
+    not_achieved: int
+
+    @property
+    def n(self) -> int:
+        return self.achieved + self.near + self.not_achieved
+
+    @property
+    def pct(self) -> float | None:
+        return 100.0 * self.achieved / self.n if self.n else None
+
+
+def gauge_counts(card: pd.DataFrame, pillar: str) -> GaugeCounts:
+    """đạt · gần đạt · chưa đạt among a pillar's indicators with data (the gauges everywhere)."""
+    s = card.status[card.pillar == pillar]
+    return GaugeCounts(int((s == "achieved").sum()), int((s == "near").sum()), int((s == "not_achieved").sum()))
+
+
+def gauge(card: pd.DataFrame, pillar: str, *, data_date: str | None, note: str | None):
+    """The pillar gauge of the overview, the wall and the meeting pack (one route)."""
+    from vlboard import charts
+
+    g = gauge_counts(card, pillar)
+    return charts.pillar_gauge(g.pct, g.achieved, g.n, n_near=g.near, pillar_label=PILLARS[pillar],
+                               data_date=data_date, note=note)
 
 
 def previous_period(periods: list[str], current: str | None) -> str | None:

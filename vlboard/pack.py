@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import plotly.graph_objects as go
 
-from vlboard import access, charts, filters, overview, png
+from vlboard import access, charts, filters, links, overview, png, rollups
 from vlboard.schema import PILLARS
 
 TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
@@ -58,46 +58,67 @@ def build(src: access.Source, f: filters.Filters, options: filters.Options, *, s
         cover["Lưu ý"] = "Có số liệu minh họa (demo) theo phường và cơ quan, không phải số liệu báo cáo thật."
     pages: list[Page] = []
     card = b.card
-    if card is None or card.empty:
-        pages.append(Page("Tổng quan", lines=["Chưa có chỉ tiêu nào có số liệu với bộ lọc này."]))
-        return Pack(pages, cover, ok, reason)
-
-    summary = Page(f"Tổng quan — {period}", table=overview.pillar_status_table(card))
-    for p in overview.MAIN_PILLARS:
-        pct, k, n = overview.gauge_inputs(card, p)
-        summary.figures.append((charts.pillar_gauge(pct, k, n, pillar_label=PILLARS[p], data_date=b.data_date,
-                                                    note=note), 600, 380))
-    pages.append(summary)
-    for p in overview.MAIN_PILLARS:
-        rows = card[card.pillar == p]
-        if rows.empty:
-            continue
-        page = Page(f"Trụ cột {PILLARS[p].lower()} — {period}", table=_status_table(rows), max_rows=14)
-        page.figures.append((charts.progress_bullets(rows, title=f"{PILLARS[p]}: % so với mục tiêu",
-                                                     data_date=b.data_date, note=note, max_rows=15), 1200, 620))
-        pages.append(page)
-    if not b.league.empty:
-        league = b.league.head(15)
-        pages.append(Page(f"Xếp hạng cơ quan chủ trì — {period}",
-                          figures=[(charts.league(league, title="Cơ quan chủ trì: % chỉ tiêu đạt", data_date=b.data_date,
-                                                  note=note), 1200, 600)],
-                          table=pd.DataFrame({"Cơ quan": league.name, "% đạt (n/N)": league.n_of})))
-    if not b.heat.empty:
-        pages.append(Page(f"Chỉ tiêu × phường — {period}",
-                          figures=[(charts.status_matrix(b.heat, row_col="row", col_col="col",
-                                                         title="12 chỉ tiêu chậm nhất theo phường", data_date=b.data_date,
-                                                         note=note), 1400, 700)]))
-    worst = overview.off_track(card, limit=15)
-    pages.append(Page(f"Chỉ tiêu chậm tiến độ — {period}", table=worst[["Mã", "Tình trạng", "Vì sao"]], max_rows=15))
+    if card is None or not b.judged:
+        pages.append(Page(f"Tổng quan — {period}", lines=[no_data_line(f, b)],
+                          table=None if card is None else overview.pillar_status_table(card)))
+    else:
+        summary = Page(f"Tổng quan — {period}", table=overview.pillar_status_table(card),
+                       lines=["Số lớn: % chỉ tiêu đạt; vòng cung: đạt (xanh), gần đạt (cam), chưa đạt (đỏ) trong số "
+                              f"chỉ tiêu có số liệu; vạch đen: mốc 80%. Màu kim: {rollups.SHARE_RULE}."])
+        for p in overview.MAIN_PILLARS:
+            summary.figures.append((overview.gauge(card, p, data_date=b.data_date, note=note), 600, 380))
+        pages.append(summary)
+        for p in overview.MAIN_PILLARS:
+            rows = card[card.pillar == p]
+            if rows.empty:
+                continue
+            drawn = min(15, int(rows.attainment.notna().sum()))
+            page = Page(f"Trụ cột {PILLARS[p].lower()} — {period}", table=_status_table(rows), max_rows=14,
+                        lines=[f"Biểu đồ: {drawn} chỉ tiêu chậm nhất có số liệu trong {len(rows)} chỉ tiêu của trụ "
+                               "cột; đủ các chỉ tiêu ở phụ lục."])
+            page.figures.append((charts.progress_bullets(rows, title=f"{PILLARS[p]}: % so với mục tiêu",
+                                                         data_date=b.data_date, note=note, max_rows=15), 1200, 620))
+            pages.append(page)
+        if not b.league.empty:
+            league = b.league.head(15)
+            pages.append(Page(f"Xếp hạng cơ quan chủ trì — {period}",
+                              figures=[(charts.league(league, title="Cơ quan chủ trì: % chỉ tiêu đạt",
+                                                      data_date=b.data_date, note=note), 1200, 600)],
+                              table=pd.DataFrame({"Cơ quan": league.name, "% đạt (n/N)": league.n_of}),
+                              lines=[f"{len(league)}/{len(b.league)} cơ quan chủ trì có chỉ tiêu có số liệu (như "
+                                     "trang Theo cơ quan); % chỉ tiêu đạt trong số chỉ tiêu có số liệu."]))
+        if not b.heat.empty:
+            pages.append(Page(f"Chỉ tiêu × phường — {period}",
+                              figures=[(charts.status_matrix(b.heat, row_col="row", col_col="col",
+                                                             title="12 chỉ tiêu chậm nhất theo phường",
+                                                             data_date=b.data_date, note=note), 1400, 700)],
+                              lines=[rollups.INDICATOR_RULE.capitalize() + "."]))
+        worst = overview.off_track(card, limit=15)
+        pages.append(Page(f"Chỉ tiêu chậm tiến độ — {period}", table=worst[["Mã", "Tình trạng", "Vì sao"]],
+                          max_rows=15, lines=[] if len(worst) else ["Không có chỉ tiêu chưa đạt hoặc gần đạt."]))
     overdue = b.milestones[b.milestones["Tình trạng"] == "Quá hạn"]
-    pages.append(Page("Nhiệm vụ quá hạn", table=overdue[["Mã", "Nhiệm vụ", "Chủ trì", "Hạn cuối"]], max_rows=15,
-                      lines=[] if len(overdue) else ["Không có nhiệm vụ quá hạn."]))
+    today = now.strftime("%d/%m/%Y")
+    pages.append(Page(f"Nhiệm vụ quá hạn — so với ngày {today}", table=overdue[["Mã", "Nhiệm vụ", "Chủ trì", "Hạn cuối"]],
+                      max_rows=15, lines=[] if len(overdue) else ["Không có nhiệm vụ quá hạn."]))
     if not b.completeness.empty:
         c = b.completeness[b.completeness["Đã nhận"] < b.completeness["Phải báo cáo"]]
         pages.append(Page(f"Đơn vị chưa gửi đủ báo cáo — {period}",
-                          table=c[["Đơn vị/cơ quan", "Phải báo cáo", "Đã nhận", "Đúng hạn"]], max_rows=18))
-    pages.append(Page("Phụ lục: tất cả chỉ tiêu trong bộ lọc", table=_status_table(card), max_rows=10_000))
+                          table=c[["Đơn vị/cơ quan", "Phải báo cáo", "Đã nhận", "Đúng hạn"]], max_rows=18,
+                          lines=[] if len(c) else ["Mọi đơn vị đã gửi đủ báo cáo kỳ này."]))
+    if card is not None and not card.empty:
+        pages.append(Page("Phụ lục: tất cả chỉ tiêu trong bộ lọc", table=_status_table(card), max_rows=10_000))
     return Pack(pages, cover, ok, reason)
+
+
+def no_data_line(f: filters.Filters, b: access.Briefing) -> str:
+    """The pack's "no data for this period" line: which period, and the newest one that has data
+    with the address that opens it."""
+    period = overview.period_label(f.period)
+    line = f"{period}: chưa có chỉ tiêu nào có số liệu để so với mục tiêu với bộ lọc này."
+    if b.latest:
+        line += (f" Kỳ gần nhất có số liệu: {overview.period_label(b.latest)} "
+                 f"(mở /{links.period(links.OVERVIEW, b.latest, f)} hoặc tạo lại bộ tài liệu với kỳ đó).")
+    return line
 
 
 def source_line(p: Pack) -> str:

@@ -11,6 +11,23 @@ import pandas as pd
 from vlboard.status import STATUSES, WITH_DATA
 
 
+SHARE_GREEN, SHARE_NEAR = 80.0, 60.0  # % đạt of a group (pillar, unit): the gauges' and the map's bands
+SHARE_RULE = ("tỷ lệ chỉ tiêu đạt trong số chỉ tiêu có số liệu (đạt, gần đạt, chưa đạt): từ 80% là đạt, "
+              "từ 60% đến dưới 80% là gần đạt, dưới 60% là chưa đạt")
+SHARE_LABELS = {"achieved": "✔ từ 80% chỉ tiêu đạt", "near": "◐ 60–80% chỉ tiêu đạt",
+                "not_achieved": "✖ dưới 60% chỉ tiêu đạt", "no_data": "? chưa có chỉ tiêu có số liệu"}
+INDICATOR_RULE = ("mỗi ô là tình trạng của một chỉ tiêu: đạt khi bằng hoặc vượt mục tiêu của năm, gần đạt khi trong "
+                  "ngưỡng gần đạt (mặc định 90% mục tiêu), chưa đạt khi thấp hơn")
+
+
+def share_band(pct) -> str:
+    """The status of a group from its % đạt among indicators with data (the gauges on the
+    overview and the wall, and the map's units, use this one rule): 'no_data' when none has data."""
+    if pct is None or pct != pct:
+        return "no_data"
+    return "achieved" if pct >= SHARE_GREEN else "near" if pct >= SHARE_NEAR else "not_achieved"
+
+
 def status_counts(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     """One row per group: a column per status (all seven, zeros included), ``n_total``,
     ``n_with_data`` (đạt + gần đạt + chưa đạt), ``n_achieved`` and ``pct_achieved`` (of those with

@@ -86,11 +86,15 @@ def filter_options(live: Live, include_demo: bool) -> filters.Options:
     return access.filter_options(live, include_demo)
 
 
-_WIDGETS = {k: f"flt_{k}" for k in filters.KEYS}
+def _widget(key: str) -> str:
+    """The sidebar widget key of a filter. A click that sets a filter (set_filter) bumps the
+    generation, so the widgets are drawn afresh from the filters instead of keeping old values."""
+    gen = st.session_state.get("_filter_gen", 0)
+    return f"flt_{key}" + (f"_{gen}" if gen else "")
 
 
 def _on_change(key: str) -> None:
-    value = st.session_state[_WIDGETS[key]]
+    value = st.session_state[_widget(key)]
     default = "all" if key == "source" else None
     st.session_state["_filters"] = st.session_state["_filters"].with_(**{key: value or default})
 
@@ -124,10 +128,10 @@ def filter_bar(live: Live) -> tuple[filters.Filters, filters.Options]:
         keys = ([] if key == "period" else [""]) + list(opts)
         current = getattr(f, key) or ""
         sb.selectbox(labels[key], keys, index=keys.index(current) if current in keys else 0,
-                     key=_WIDGETS[key], on_change=_on_change, args=(key,),
+                     key=_widget(key), on_change=_on_change, args=(key,),
                      format_func=lambda v, o=opts: str(o.get(v) or v) if v else "Tất cả")
     sources = list(filters.SOURCE_CHOICES)
-    sb.radio("Nguồn số liệu", sources, index=sources.index(f.source), key=_WIDGETS["source"],
+    sb.radio("Nguồn số liệu", sources, index=sources.index(f.source), key=_widget("source"),
              on_change=_on_change, args=("source",), format_func=filters.SOURCE_CHOICES.get)
     keep = {k: st.query_params.get(k) for k in st.query_params if k not in filters.KEYS}
     wanted = {**keep, **f.to_params()}
@@ -172,12 +176,25 @@ def header(live: Live, f: filters.Filters, options: filters.Options, title: str,
                 icon=":material/info:")
 
 
-def chart(fig, filename: str) -> None:
+def chart(fig, filename: str, *, on_click=None, caption: str | None = None) -> None:
     """A figure with the modebar PNG (browser, 2×) and a server-rendered PNG button (kaleido +
-    Chromium, made only when clicked)."""
+    Chromium, made only when clicked). ``on_click(customdata)``: called with the clicked point's
+    customdata (a bar, a heat cell, a map unit) to open its detail. ``caption``: the rule behind
+    the colours, under the chart."""
     from vlboard import charts, pack, png
 
-    st.plotly_chart(fig, theme=None, config=charts.plotly_config(filename), width="stretch")
+    config = charts.plotly_config(filename)
+    if on_click is None:
+        st.plotly_chart(fig, theme=None, config=config, width="stretch")
+    else:
+        event = st.plotly_chart(fig, theme=None, config=config, width="stretch", on_select="rerun",
+                                selection_mode="points", key=f"sel-{charts.slug(filename)}")
+        points = (event or {}).get("selection", {}).get("points", []) if event else []
+        data = [p.get("customdata") for p in points if p.get("customdata") is not None]
+        if data:
+            on_click(data[0])
+    if caption:
+        st.caption(formatting.md_escape(caption))
     ok, reason = png.available()
     if ok:
         source = f"Nguồn: vlboard · bản dữ liệu {st.session_state.get('_snapshot_id', '')}"
@@ -188,14 +205,26 @@ def chart(fig, filename: str) -> None:
                            key=f"png-{charts.slug(filename)}")
 
 
-def table(df: pd.DataFrame, name: str, max_rows: int = 2000, *, total: int | None = None, full=None) -> None:
+def table(df: pd.DataFrame, name: str, max_rows: int = 2000, *, total: int | None = None, full=None,
+          links: dict | None = None, empty: str = "Không có dòng nào với bộ lọc này.") -> None:
     """A table with CSV and XLSX downloads (Vietnamese headers, formula injection neutralised).
     Long tables show their first ``max_rows`` rows; the downloads hold every row (``full``: a
-    zero-argument callable building the whole table, run only when a download is clicked)."""
+    zero-argument callable building the whole table, run only when a download is clicked).
+    ``links``: column → function(value) → URL: the column shows its value as a link to the detail
+    (the downloads keep the plain value). An empty table shows ``empty`` instead of a blank grid."""
     from vlboard import charts, downloads
 
+    if df.empty:
+        st.info(formatting.md_escape(empty), icon=":material/info:")
+        return
     whole = full or (lambda: df)
-    st.dataframe(df.head(max_rows), hide_index=True, width="stretch")
+    shown, config = shown_cells(df.head(max_rows)), {}
+    for column, url in (links or {}).items():
+        if column in shown.columns:
+            key = url.__name__ if hasattr(url, "__name__") else column
+            shown = shown.assign(**{column: [url(v) for v in shown[column]]})
+            config[column] = st.column_config.LinkColumn(column, display_text=LINK_TEXT.get(key, r"=([^&]+)$"))
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=config or None)
     n = total if total is not None else len(df)
     if n > max_rows:
         st.caption(f"Hiển thị {formatting.number(max_rows)}/{formatting.number(n)} dòng (mới nhất trước); "
@@ -207,6 +236,14 @@ def table(df: pd.DataFrame, name: str, max_rows: int = 2000, *, total: int | Non
     right.download_button("XLSX", data=lambda: downloads.to_xlsx(whole(), name), file_name=f"{slug}.xlsx",
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                           key=f"xlsx-{slug}", icon=":material/download:")
+
+
+def shown_cells(df: pd.DataFrame) -> pd.DataFrame:
+    """A table as the grid shows it: a missing cell reads "–", never None or nan."""
+    missing = [c for c in df.columns if df[c].isna().any()]
+    if not missing:
+        return df
+    return df.assign(**{c: df[c].astype(object).where(df[c].notna(), "–") for c in missing})
 
 
 def export_panel(live: Live, f: filters.Filters, options: filters.Options) -> None:
@@ -232,6 +269,58 @@ def export_panel(live: Live, f: filters.Filters, options: filters.Options) -> No
             "application/vnd.openxmlformats-officedocument.presentationml.presentation"
         sb.download_button(f"Tải {name}", data=data, file_name=name, mime=mime, key="pack_download",
                            icon=":material/download:")
+
+
+LINK_TEXT = {"code": r"code=([^&]+)", "unit": "Xem phường/xã"}  # what a link column shows instead of the URL
+
+
+def indicator_links(f: filters.Filters) -> dict:
+    """``links=`` for a table whose "Mã" column holds indicator codes."""
+    from vlboard import links
+
+    def code(value):
+        return links.indicator(value, f)
+
+    return {"Mã": code}
+
+
+def unit_links(f: filters.Filters) -> dict:
+    """``links=`` for a table whose "Mã đơn vị" column holds ward/commune codes."""
+    from vlboard import links
+
+    def unit(value):
+        return links.unit(value, f)
+
+    return {"Mã đơn vị": unit}
+
+
+def open_indicator(code, f: filters.Filters) -> None:
+    """Open an indicator's detail page (a click on a bar or a heat cell), the filters kept."""
+    code = code[0] if isinstance(code, (list, tuple)) else code
+    st.switch_page("views/indicator.py", query_params={**f.to_params(), "code": str(code)})
+
+
+def open_pillar(point, f: filters.Filters) -> None:
+    """A click on the overview's status bars: that pillar's page showing that status only."""
+    from vlboard import links
+
+    pillar, status_code = point[0], point[1]
+    target = st.session_state.get("_pages", {}).get(links.PILLAR_PAGES.get(pillar, ""))
+    if target is None:  # nền tảng has no page of its own: the overview narrowed to it
+        set_filter("pillar", pillar)
+        return
+    st.session_state["_filters"] = f.with_(status=status_code, pillar=None)
+    st.session_state["_filter_gen"] = st.session_state.get("_filter_gen", 0) + 1
+    st.switch_page(target, query_params={**f.with_(status=status_code, pillar=None).to_params()})
+
+
+def set_filter(key: str, value) -> None:
+    """Change one filter from a click (an agency bar, a map unit) and run the page again: the URL
+    follows (filter_bar writes it back)."""
+    value = value[0] if isinstance(value, (list, tuple)) else value
+    st.session_state["_filters"] = st.session_state["_filters"].with_(**{key: value})
+    st.session_state["_filter_gen"] = st.session_state.get("_filter_gen", 0) + 1
+    st.rerun()
 
 
 PILLAR_PAGES = {"chinh-quyen-so": "chinh_quyen_so", "kinh-te-so": "kinh_te_so", "xa-hoi-so": "xa_hoi_so"}
@@ -269,7 +358,7 @@ def _geojson(path: str) -> dict | None:
 def unit_map(snapshot_id: str, path: str, f: filters.Filters, title: str, date: str, note: str | None):
     """The ward/commune map for a filter state (None without boundaries). Cached: the polygons make
     the figure the slowest object of the page to build."""
-    from vlboard import breakdowns, charts
+    from vlboard import breakdowns, charts, rollups
 
     geo = geojson()
     if geo is None:
@@ -277,7 +366,7 @@ def unit_map(snapshot_id: str, path: str, f: filters.Filters, title: str, date: 
     live = Live(snapshot_id, path, {}, None)
     units = access.unit_rows(live, f, scorecard(live, f))
     frame = breakdowns.map_frame(units, live.q("unit_list"), live.q("unit_crosswalk"))
-    return charts.choropleth(geo, frame, title=title, data_date=date, note=note)
+    return charts.choropleth(geo, frame, title=title, data_date=date, note=note, labels=rollups.SHARE_LABELS)
 
 
 @dataclass(frozen=True)
@@ -292,6 +381,45 @@ class PageContext:
 
     def card(self, period: str | None = None):
         return scorecard(self.live, self.f, period)
+
+    def judged(self, card=None) -> bool:
+        """Whether the filter's period has an indicator judged against its target."""
+        return access.has_judgement(self.card() if card is None else card)
+
+    def latest_with_data(self, judged=None) -> str | None:
+        """The newest period in which, with the same filters, an indicator is judged (and
+        ``judged(period, card)`` holds, see access.latest_with_data)."""
+        return access.latest_with_data(self.options.periods, self.card, skip=self.f.period, judged=judged)
+
+    def no_data(self, what: str = "chỉ tiêu nào có số liệu để so với mục tiêu", judged=None) -> None:
+        """The explicit "no data for this period" state: what is missing, for which period, and a
+        link to the same page and filters in the newest period that has data."""
+        from vlboard import links, overview
+
+        latest = self.latest_with_data(judged)
+        text = f"{formatting.md_escape(self.period)}: chưa có {formatting.md_escape(what)} với bộ lọc này."
+        if latest:
+            url = links.period(st.session_state.get("_page_url") or links.OVERVIEW, latest, self.f)
+            text += (f" Kỳ gần nhất có số liệu: **[{formatting.md_escape(overview.period_label(latest))}]({url})** "
+                     "(chọn ở «Kỳ báo cáo» bên trái hoặc mở liên kết).")
+        else:
+            text += " Chưa kỳ nào có số liệu như vậy."
+        st.info(text, icon=":material/event_busy:")
+
+
+FILTER_NAMES = {"period": "kỳ báo cáo", "plan": "kế hoạch", "pillar": "trụ cột", "agency": "cơ quan",
+                "unit": "phường/xã", "status": "tình trạng"}
+
+
+def not_applied(f: filters.Filters, options: filters.Options, applies: tuple[str, ...], why: str) -> str | None:
+    """A note naming the active filters that this page cannot apply (None when all apply)."""
+    names = {"plan": options.plans, "pillar": options.pillars, "agency": options.agencies, "unit": options.units,
+             "status": options.statuses}
+    unused = [f"{FILTER_NAMES[k]} «{names[k].get(getattr(f, k), getattr(f, k))}»" for k in names
+              if getattr(f, k) and k not in applies]
+    if not unused:
+        return None
+    return f"Bộ lọc {', '.join(unused)} không áp dụng cho trang này: {why}"
 
 
 def start(title: str, *, uses_results: bool = True, pillar: str | None = None) -> PageContext:

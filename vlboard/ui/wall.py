@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from vlboard import access, charts, filters, formatting, overview, snapshots, wall
+from vlboard import access, charts, filters, formatting, overview, rollups, snapshots, wall
 from vlboard.schema import PILLARS
 from vlboard.ui import Live, _card, _open, geojson, open_current
 
@@ -55,7 +55,7 @@ def wall_data(snapshot_id: str, path: str, plan: str | None, include_demo: bool)
     """Everything the slides show, computed once per snapshot × plan × source choice."""
     live = Live(snapshot_id, path, {}, None)
     manifest, _ = _open(path, snapshot_id)
-    period = overview.default_period(live.q("latest_period", include_demo=include_demo))
+    period = access.shown_period(live, include_demo, plan)  # the engine's default, or the newest judged one
     f = filters.Filters(plan=plan, period=period, source="all" if include_demo else "real")
     b = access.briefing(live, f, dt.date.today())
     card = b.card
@@ -63,7 +63,7 @@ def wall_data(snapshot_id: str, path: str, plan: str | None, include_demo: bool)
     overdue = b.milestones[b.milestones["Tình trạng"] == "Quá hạn"]
     c = b.completeness
     missing = 0 if c.empty else int((c["Đã nhận"] < c["Phải báo cáo"]).sum())
-    pct = {p: overview.gauge_inputs(card, p)[0] for p in wall.MAIN_PILLARS} if card is not None else {}
+    pct = {p: overview.gauge_counts(card, p).pct for p in wall.MAIN_PILLARS} if card is not None else {}
     facts = wall.Facts(
         n_offtrack=0 if card is None else int(card.status.isin(["not_achieved", "near"]).sum()),
         n_overdue=len(overdue), n_missing_reports=missing, pillar_pct=pct, n_agencies=len(b.league),
@@ -111,7 +111,9 @@ def header(data: WallData, plan_label: str, slide: wall.Slide, index: int, total
                   f"{_html(plan_label)}</div>", unsafe_allow_html=True)
     right.markdown(f"<div class='wall-big' style='text-align:right'>{now:%H:%M:%S}<br>"
                    f"<span style='font-size:1.4rem'>{now:%d/%m/%Y}</span></div>", unsafe_allow_html=True)
-    st.markdown(f"## {slide.title} — {overview.period_label(data.period)}")
+    when = (f"hôm nay {now:%d/%m/%Y}" if slide.key == "overdue"
+            else overview.period_label(data.period) if data.period else "chưa có kỳ báo cáo")
+    st.markdown(f"## {slide.title} — {when}")
     footer = (f"Số liệu đến ngày {data.data_date} · bản dữ liệu {_html(data.snapshot_id)} · "
               f"trang {index + 1}/{total}")
     if data.demo_on_screen and slide.key != "overdue":  # the task list holds no demo values
@@ -126,59 +128,90 @@ def _chart(fig, key: str, *, height: int | None = None, keep_footer: bool = Fals
                     key=key, config={"displayModeBar": False, "staticPlot": True})
 
 
+
 def draw(slide: wall.Slide, data: WallData) -> None:
-    """One slide: at most a few large tiles, readable from 3–5 m."""
+    """One slide: at most a few large tiles, readable from 3–5 m. Slides about tasks and reports
+    always draw; slides about results say so when no period has an indicator judged."""
     note = "Có số liệu minh họa" if data.demo_on_screen else None
     card = data.brief.card
-    if card is None:
-        st.markdown("<div class='wall-big'>Chưa có kỳ nào có số liệu để đánh giá.</div>", unsafe_allow_html=True)
-        return
-    if slide.key == "summary":
-        for col, p in zip(st.columns(3), wall.MAIN_PILLARS):
-            pct, k, n = overview.gauge_inputs(card, p)
-            with col:
-                _chart(charts.pillar_gauge(pct, k, n, pillar_label=PILLARS[p], data_date=data.data_date, note=note),
-                       f"g-{p}")
-        _chart(charts.status_bars(overview.pillar_counts(card), group_col="pillar", group_labels=PILLARS,
-                                  title="Số chỉ tiêu theo tình trạng", data_date=data.data_date, note=note), "bars",
-               height=430)
-    elif slide.key.startswith("pillar:"):
-        p = slide.key.split(":", 1)[1]
-        rows = card[card.pillar == p]
-        _chart(charts.progress_bullets(rows, title=f"{PILLARS[p]}: % so với mục tiêu", data_date=data.data_date,
-                                       note=note, max_rows=12), f"p-{p}", height=800)
-    elif slide.key == "offtrack":
-        for r in overview.off_track(card, limit=6).to_dict("records"):
-            st.markdown(f"<div class='wall-big'>{_html(r['Tình trạng'])} <b>{_html(r['Mã'])}</b> "
-                        f"{_html(charts.short(r['Chỉ tiêu'], 70))}</div>", unsafe_allow_html=True)
-            st.markdown(formatting.md_escape(r["Vì sao"]))
-    elif slide.key == "overdue":
+    if slide.key == "overdue":
         _big(len(data.overdue), "nhiệm vụ đã quá thời hạn ghi trong kế hoạch")
         for r in data.overdue.head(6).to_dict("records"):
             st.markdown(formatting.md_escape(f"{r['Mã']} · {charts.short(r['Nhiệm vụ'], 90)} · hạn {r['Hạn cuối']} · "
-                                             f"{r['Chủ trì']}"))
-    elif slide.key == "reports":
-        missing = data.brief.completeness[data.brief.completeness["Đã nhận"] < data.brief.completeness["Phải báo cáo"]]
+                                             f"{r['Chủ trì'] or 'chưa ghi cơ quan chủ trì'}"))
+        return
+    if slide.key == "reports":
+        c = data.brief.completeness
+        missing = c[c["Đã nhận"] < c["Phải báo cáo"]] if not c.empty else c
         _big(len(missing), "đơn vị, cơ quan chưa gửi đủ báo cáo kỳ này")
         for r in missing.head(8).to_dict("records"):
             st.markdown(formatting.md_escape(f"{r['Đơn vị/cơ quan']}: đã nhận {r['Đã nhận']}/{r['Phải báo cáo']} "
                                              f"báo cáo, đúng hạn {r['Đúng hạn']}"))
+        return
+    if card is None or not data.brief.judged:
+        what = overview.period_label(data.period) if data.period else "Chưa có kỳ báo cáo"
+        st.markdown(f"<div class='wall-big'>{_html(what)}: chưa có chỉ tiêu nào có số liệu để so với mục tiêu. "
+                    "Các trang nhiệm vụ quá hạn và tình hình báo cáo vẫn được trình chiếu.</div>",
+                    unsafe_allow_html=True)
+        if card is not None and slide.key == "summary":
+            _chart(charts.status_bars(overview.pillar_counts(card), group_col="pillar", group_labels=PILLARS,
+                                      title="Số chỉ tiêu theo tình trạng", data_date=data.data_date, note=note),
+                   "bars", height=430)
+        return
+    if slide.key == "summary":
+        for col, p in zip(st.columns(3), wall.MAIN_PILLARS):
+            with col:
+                _chart(overview.gauge(card, p, data_date=data.data_date, note=note), f"g-{p}")
+        _rule("Số lớn: % chỉ tiêu đạt; vòng cung: đạt (xanh), gần đạt (cam), chưa đạt (đỏ) trong số chỉ tiêu có "
+              "số liệu; vạch đen: mốc 80%.")
+        _chart(charts.status_bars(overview.pillar_counts(card), group_col="pillar", group_labels=PILLARS,
+                                  title="Số chỉ tiêu theo tình trạng", data_date=data.data_date, note=note), "bars",
+               height=400)
+    elif slide.key.startswith("pillar:"):
+        p = slide.key.split(":", 1)[1]
+        rows = card[card.pillar == p]
+        drawn = min(12, int(rows.attainment.notna().sum()))
+        _chart(charts.progress_bullets(rows, title=f"{PILLARS[p]}: % so với mục tiêu", data_date=data.data_date,
+                                       note=note, max_rows=12), f"p-{p}", height=780)
+        _rule(f"{drawn} chỉ tiêu chậm nhất trong {len(rows)} chỉ tiêu của trụ cột (xem đủ ở trang Trụ cột).")
+    elif slide.key == "offtrack":
+        worst = overview.off_track(card, limit=6)
+        if worst.empty:
+            st.markdown("<div class='wall-big'>Không có chỉ tiêu chưa đạt hoặc gần đạt trong kỳ này.</div>",
+                        unsafe_allow_html=True)
+        for r in worst.to_dict("records"):
+            st.markdown(f"<div class='wall-big'>{_html(r['Tình trạng'])} <b>{_html(r['Mã'])}</b> "
+                        f"{_html(charts.short(r['Chỉ tiêu'], 70))}</div>", unsafe_allow_html=True)
+            st.markdown(formatting.md_escape(r["Vì sao"]))
     elif slide.key == "agencies":
-        _chart(charts.league(data.brief.league.head(10), title="Cơ quan chủ trì: % chỉ tiêu đạt",
-                             data_date=data.data_date, note=note), "league", height=800)
+        league = data.brief.league.head(10)
+        _chart(charts.league(league, title="Cơ quan chủ trì: % chỉ tiêu đạt",
+                             data_date=data.data_date, note=note), "league", height=780)
+        _rule(f"{len(league)}/{len(data.brief.league)} cơ quan chủ trì có số liệu, cao nhất trước; % chỉ tiêu đạt "
+              "trong số chỉ tiêu có số liệu (như đồng hồ).")
     elif slide.key == "units":
         geo = geojson()
         if geo is not None and not data.brief.unit_map.empty:
-            _chart(charts.choropleth(geo, data.brief.unit_map, title="Tình trạng theo phường, xã (đơn vị 2025)",
-                                     data_date=data.data_date, note=note), "map", height=820, keep_footer=True)
+            _chart(charts.choropleth(geo, data.brief.unit_map, title="Tỷ lệ chỉ tiêu đạt theo phường, xã (đơn vị 2025)",
+                                     data_date=data.data_date, note=note, labels=rollups.SHARE_LABELS),
+                   "map", height=780, keep_footer=True)
+            _rule(f"Màu: {rollups.SHARE_RULE}.")
     elif slide.key == "heat":
         _chart(charts.status_matrix(data.brief.heat, row_col="row", col_col="col", title="12 chỉ tiêu chậm nhất theo phường",
-                                    data_date=data.data_date, note=note), "heat", height=820)
+                                    data_date=data.data_date, note=note), "heat", height=780)
+        _rule(rollups.INDICATOR_RULE.capitalize() + ".")
     elif slide.key == "changes":
+        if data.changes.empty:
+            st.markdown("<div class='wall-big'>Không chỉ tiêu nào đổi tình trạng so với bản dữ liệu trước.</div>",
+                        unsafe_allow_html=True)
         for r in data.changes.head(8).to_dict("records"):
             st.markdown(formatting.md_escape(f"{r['Chiều']} {r['Mã']}: {r['Trước']} → {r['Nay']} · "
                                              f"{charts.short(r['Chỉ tiêu'], 70)}"))
 
+
+def _rule(text: str) -> None:
+    """The rule behind a slide's colours, under the chart (the chart footer is dropped on the wall)."""
+    st.markdown(f"<div class='wall-foot'>{_html(text)}</div>", unsafe_allow_html=True)
 
 
 def _big(number: int, label: str) -> None:
