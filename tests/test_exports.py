@@ -163,11 +163,11 @@ def test_pack_with_real_data_only_has_figures_or_says_which_period_has(shipped_d
         assert not PLACEHOLDER.search(text), (period, PLACEHOLDER.search(text).group(0))
         brief = access.briefing(src, f, dt.date.today())
         if brief.judged:
-            assert p.pages[0].figures and not any("chưa có chỉ tiêu nào có số liệu" in x for x in p.pages[0].lines)
+            assert p.pages[0].figures and not any("chưa có chỉ tiêu nào đủ điều kiện" in x for x in p.pages[0].lines)
             assert "Cơ quan" not in text or not {"UBND 11 phường", "DN viễn thông"} & set(brief.league.name)
         else:
             line = p.pages[0].lines[0]
-            assert f"{options.periods[period]}: chưa có chỉ tiêu nào có số liệu" in line
+            assert f"{options.periods[period]}: chưa có chỉ tiêu nào đủ điều kiện so với mục tiêu" in line
             if brief.latest:
                 assert options.periods[brief.latest] in line and f"period={brief.latest}" in line
 

@@ -157,13 +157,53 @@ def test_every_wall_slide_with_real_data_only(monkeypatch, shipped_data):
     assert re.search(r"\d+ nhiệm vụ đã quá thời hạn", seen["overdue"][1].replace("</div><div class='wall-big'>", " "))
     assert "hôm nay" in seen["overdue"][0]
     assert "đơn vị, cơ quan chưa gửi đủ báo cáo" in seen["reports"][1]
-    # results come from the newest period with a judged indicator (the shipped documents judge some)
-    assert judged and seen["summary"][0].endswith(overview.period_label(period))
-    gauges = [g for g in charts_on["summary"] if g["data"][0]["type"] == "indicator"]
-    assert len(gauges) == 3 and "chưa có chỉ tiêu nào" not in seen["summary"][1]
-    league = [html.unescape(y) for y in charts_on["agencies"][0]["data"][0]["y"]]
+    # the shipped documents report 2024 figures against 2025/2030 targets with nothing earlier to
+    # draw a path from: under the symmetric rule none is judged, and the wall says so with numbers
+    assert not judged and seen["summary"][0].endswith(overview.period_label(period))
+    assert "chưa có chỉ tiêu nào đủ điều kiện so với mục tiêu" in seen["summary"][1]
+    assert re.search(r"\d+ chỉ tiêu có số liệu nhưng chưa đến kỳ đánh giá", seen["summary"][1])
+    assert [c["data"][0]["type"] for c in charts_on["summary"]] == ["bar"]  # the status counts still show
     brief = access.briefing(src, f, __import__("datetime").date.today())
-    assert league == list(brief.league.name.head(10)) and "UBND 11 phường" not in league
+    assert "UBND 11 phường" not in set(brief.league.name)
+
+
+def test_wall_shows_gauges_and_the_one_league_once_real_figures_are_judged(monkeypatch, shipped_data, tmp_path):
+    """A clerk's 2026 report on a KH 67 indicator (targets 2025 and 2030) is judged on the path:
+    the real-data wall then shows the gauges and the same agency league as the agencies page."""
+    import html
+    import json
+    import shutil
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from vlboard import access, overview, schema
+
+    data = snapshots.DataDir(tmp_path / "d")
+    shutil.copytree(shipped_data.root, data.root)
+    _, path, _ = snapshots.current(data)
+    tables = {t: pq.read_table(path / f"{t}.parquet") for t in schema.TABLES}
+    stored = schema.arrow_schema("results", derived=False)
+    report = dict.fromkeys(stored.names)
+    report.update(result_id="rep-1", indicator_code="KH67-2025-04", period="2026", period_type="year", year=2026,
+                  period_end=__import__("datetime").date(2026, 12, 31), unit_code="tinh-86", value=95.0,
+                  as_of=__import__("datetime").date(2026, 12, 1), source="report", reported_by="test")
+    tables["results"] = pa.concat_tables([tables["results"].select(stored.names).cast(stored),
+                                          pa.Table.from_pylist([report], schema=stored)])
+    snapshots.write_snapshot(data, tables, author="test", note="a judged real figure")
+    src = access.Snapshot.current(data)
+    period = access.shown_period(src, include_demo=False)
+    assert period == "2026"
+    at = open_wall(monkeypatch, data, source="real", slides="summary,agencies", rotate="600")
+    assert not at.exception
+    gauges = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    assert [g["data"][0]["type"] for g in gauges].count("indicator") == 3
+    f = access.filters.Filters(period=period, source="real")
+    brief = access.briefing(src, f, __import__("datetime").date.today())
+    at.session_state["wall"]["pos"] = wall.Position(1, time.monotonic())
+    at.run()
+    league = [html.unescape(y) for c in at.get("plotly_chart") for y in json.loads(c.proto.spec)["data"][0]["y"]]
+    assert league and league == list(brief.league.name.head(10)) and "UBND 11 phường" not in league
 
 
 def test_wall_summary_shows_the_gauge_distribution(monkeypatch, shipped_data):

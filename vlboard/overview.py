@@ -220,6 +220,23 @@ def status_changes(now: pd.DataFrame, before: pd.DataFrame) -> pd.DataFrame:
                          "Chiều": ["▼ xấu đi" if w else "▲ tốt lên" for w in m.worse]})
 
 
+def unjudged_reason(card: pd.DataFrame | None) -> str:
+    """Why nothing in a scorecard is judged, in numbers: the indicators whose figure is not due yet
+    (a later target with nothing earlier to draw the path from) and those due without a figure;
+    '' for an empty card."""
+    if card is None or card.empty:
+        return ""
+    n_not_due = int(((card.status == "not_due") & card.value.notna()).sum())
+    n_no_data = int((card.status == "no_data").sum())
+    parts = []
+    if n_not_due:
+        parts.append(f"{n_not_due} chỉ tiêu có số liệu nhưng chưa đến kỳ đánh giá (mục tiêu ở năm sau, "
+                     "chưa có số liệu trước đó để vẽ lộ trình)")
+    if n_no_data:
+        parts.append(f"{n_no_data} chỉ tiêu đã đến kỳ nhưng chưa có số liệu")
+    return "; ".join(parts)
+
+
 def period_label(code: str | None) -> str:
     return label_vi(code) if code else "–"
 

@@ -114,7 +114,9 @@ def no_data_line(f: filters.Filters, b: access.Briefing) -> str:
     """The pack's "no data for this period" line: which period, and the newest one that has data
     with the address that opens it."""
     period = overview.period_label(f.period)
-    line = f"{period}: chưa có chỉ tiêu nào có số liệu để so với mục tiêu với bộ lọc này."
+    why = overview.unjudged_reason(b.card)
+    line = (f"{period}: chưa có chỉ tiêu nào đủ điều kiện so với mục tiêu với bộ lọc này"
+            + (f" ({why})." if why else "."))
     if b.latest:
         line += (f" Kỳ gần nhất có số liệu: {overview.period_label(b.latest)} "
                  f"(mở /{links.period(links.OVERVIEW, b.latest, f)} hoặc tạo lại bộ tài liệu với kỳ đó).")

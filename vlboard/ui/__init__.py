@@ -391,13 +391,15 @@ class PageContext:
         ``judged(period, card)`` holds, see access.latest_with_data)."""
         return access.latest_with_data(self.options.periods, self.card, skip=self.f.period, judged=judged)
 
-    def no_data(self, what: str = "chỉ tiêu nào có số liệu để so với mục tiêu", judged=None) -> None:
+    def no_data(self, what: str = "chỉ tiêu nào đủ điều kiện so với mục tiêu", judged=None) -> None:
         """The explicit "no data for this period" state: what is missing, for which period, and a
         link to the same page and filters in the newest period that has data."""
         from vlboard import links, overview
 
         latest = self.latest_with_data(judged)
-        text = f"{formatting.md_escape(self.period)}: chưa có {formatting.md_escape(what)} với bộ lọc này."
+        why = overview.unjudged_reason(self.card()) if judged is None else ""
+        text = (f"{formatting.md_escape(self.period)}: chưa có {formatting.md_escape(what)} với bộ lọc này"
+                + (f" ({formatting.md_escape(why)})." if why else "."))
         if latest:
             url = links.period(st.session_state.get("_page_url") or links.OVERVIEW, latest, self.f)
             text += (f" Kỳ gần nhất có số liệu: **[{formatting.md_escape(overview.period_label(latest))}]({url})** "

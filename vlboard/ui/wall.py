@@ -150,7 +150,9 @@ def draw(slide: wall.Slide, data: WallData) -> None:
         return
     if card is None or not data.brief.judged:
         what = overview.period_label(data.period) if data.period else "Chưa có kỳ báo cáo"
-        st.markdown(f"<div class='wall-big'>{_html(what)}: chưa có chỉ tiêu nào có số liệu để so với mục tiêu. "
+        why = overview.unjudged_reason(card)
+        st.markdown(f"<div class='wall-big'>{_html(what)}: chưa có chỉ tiêu nào đủ điều kiện so với mục tiêu"
+                    f"{_html(': ' + why) if why else ''}. "
                     "Các trang nhiệm vụ quá hạn và tình hình báo cáo vẫn được trình chiếu.</div>",
                     unsafe_allow_html=True)
         if card is not None and slide.key == "summary":
