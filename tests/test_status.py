@@ -169,6 +169,9 @@ def test_path_figure_is_named_as_the_path():
                value=78.0, period="2026-Q3", source="report", attainment=0.94, direction="higher")
     assert status.explain(row).startswith("Lộ trình 2030 ≥ 83% (đến kỳ này)")
     assert status.target_phrase("path", 2030) == "lộ trình 2030" and status.target_phrase("same", 2025) == "mục tiêu 2025"
+    assert status.judged_against("path", 2030, ">=", 82.99, None, "%") == "lộ trình 2030 ≥ 83%"
+    assert status.judged_against("same", 2025, ">", 80.0, None, "%") == "mục tiêu 2025 > 80%"
+    assert status.judged_against(None, None, None, None, None, "%") == "–"
 
 
 def test_explanation_line_names_target_value_source_and_pace():

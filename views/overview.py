@@ -21,6 +21,10 @@ else:
                    f"trong số chỉ tiêu có số liệu; vạch đen: mốc 80%. Màu kim: {rollups.SHARE_RULE}.")
     else:
         page.no_data()
+        figures = overview.unjudged_figures(card)
+        if len(figures):
+            st.subheader(f"Số liệu đã có, chưa đến kỳ đánh giá — {page.period}")
+            ui.table(figures, "so lieu chua den ky", links=ui.indicator_links(f))
     ui.chart(charts.status_bars(overview.pillar_counts(card), group_col="pillar", group_labels=PILLARS,
                                 title=f"Tình trạng chỉ tiêu theo trụ cột — {page.period}", data_date=page.date,
                                 note=page.note), f"tinh trang theo tru cot {page.period}",

@@ -190,8 +190,9 @@ def progress_bullets(card: pd.DataFrame, *, title: str, data_date: str | None = 
     rows = rows.sort_values(["rank", "attainment"], kind="stable").head(max_rows)
     labels = [f"{_label(c)} — {_label(short(n, 45))}" for c, n in zip(rows.indicator_code, rows.name_vi)]
     rows = rows.assign(bar_y=labels, bar_x=(rows.attainment * 100).clip(upper=150),
-                       bar_text=[f"{status.value_text(r.value, r.measure_unit)} / mục tiêu "
-                                 f"{status.target_text(r.comparator, r.target, r.target_high, r.measure_unit)}"
+                       bar_text=[f"{status.value_text(r.value, r.measure_unit)} / "
+                                 + status.judged_against(getattr(r, "basis", "same"), getattr(r, "target_year", None),
+                                                         r.comparator, r.target, r.target_high, r.measure_unit)
                                  for r in rows.itertuples()])
     fig = go.Figure()
     for code, part in rows.groupby("status", sort=False):

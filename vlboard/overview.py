@@ -201,8 +201,9 @@ def status_list(card: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "Mã": rows.indicator_code, "Tình trạng": rows.status_label, "Chỉ tiêu": rows.name_vi,
         "Thực hiện": [status.value_text(v, u) for v, u in zip(rows.value, rows.measure_unit)],
-        "Mục tiêu": [status.target_text(c, t, h, u) if t == t and t is not None else "–"
-                     for c, t, h, u in zip(rows.comparator, rows.target, rows.target_high, rows.measure_unit)],
+        "Mục tiêu": [status.judged_against(b, y, c, t, h, u) for b, y, c, t, h, u in
+                     zip(rows.basis, rows.target_year, rows.comparator, rows.target, rows.target_high,
+                         rows.measure_unit)],
         "Vì sao": rows.explanation})
 
 
@@ -235,6 +236,13 @@ def unjudged_reason(card: pd.DataFrame | None) -> str:
     if n_no_data:
         parts.append(f"{n_no_data} chỉ tiêu đã đến kỳ nhưng chưa có số liệu")
     return "; ".join(parts)
+
+
+def unjudged_figures(card: pd.DataFrame) -> pd.DataFrame:
+    """The figures of a period that are not judged yet (a later target, no path to it), newest
+    target first: what the leader can still read when no gauge can be drawn."""
+    rows = card[(card.status == "not_due") & card.value.notna()]
+    return status_list(rows.sort_values(["target_year", "indicator_code"]))
 
 
 def period_label(code: str | None) -> str:

@@ -255,6 +255,14 @@ def target_text(comparator, target, target_high, unit) -> str:
     return f"{COMPARATOR_TEXT.get(comparator, comparator or '')} {value_text(target, unit)}".strip()
 
 
+def judged_against(basis, year, comparator, target, target_high, unit) -> str:
+    """'mục tiêu 2025 ≥ 80%' or 'lộ trình 2030 ≥ 83%': what a figure is judged against, named;
+    '–' without a numeric target."""
+    if _num(target) is None or comparator in (None, "done") or (isinstance(comparator, float) and math.isnan(comparator)):
+        return "–"
+    return f"{target_phrase(basis, year)} {target_text(comparator, target, target_high, unit)}"
+
+
 def _period_text(period: str | None) -> str:
     """'2025-Q3' → 'Q3/2025', '2025-06' → 'tháng 06/2025', '2025' → '2025'."""
     if not period:
