@@ -16,7 +16,8 @@ SHARE_RULE = ("tỷ lệ chỉ tiêu đạt trong số chỉ tiêu có số li�
               "từ 60% đến dưới 80% là gần đạt, dưới 60% là chưa đạt")
 SHARE_LABELS = {"achieved": "✔ từ 80% chỉ tiêu đạt", "near": "◐ 60–80% chỉ tiêu đạt",
                 "not_achieved": "✖ dưới 60% chỉ tiêu đạt", "no_data": "? chưa có chỉ tiêu có số liệu"}
-INDICATOR_RULE = ("mỗi ô là tình trạng của một chỉ tiêu: đạt khi bằng hoặc vượt mục tiêu của năm, gần đạt khi trong "
+INDICATOR_RULE = ("mỗi ô là tình trạng của một chỉ tiêu: đạt khi bằng hoặc vượt mục tiêu của năm (năm không có mục "
+                  "tiêu: lộ trình thẳng giữa hai mục tiêu liền kề), gần đạt khi trong "
                   "ngưỡng gần đạt (mặc định 90% mục tiêu), chưa đạt khi thấp hơn")
 
 
