@@ -9,14 +9,14 @@ from urllib.parse import urlparse
 
 import streamlit as st
 
-from vlboard.ui import account
+from vlboard.ui import account, guard
 
 def _on_wall() -> bool:
     """The wall screen (/ioc) shows no navigation at all."""
     return urlparse(st.context.url or "").path.rstrip("/").endswith("/ioc")
 
 
-st.set_page_config(page_title="Chuyển đổi số Vĩnh Long", page_icon=":material/monitoring:", layout="wide")
+st.set_page_config(page_title="Chuyển đổi số Vĩnh Long", page_icon="📈", layout="wide")
 page = st.navigation({
     "": [st.Page("views/overview.py", title="Tổng quan", icon=":material/dashboard:", default=True,
                  url_path="tong-quan")],
@@ -39,5 +39,5 @@ page = st.navigation({
     ],
 }, position="hidden" if _on_wall() else "sidebar")
 st.session_state["_page_url"] = page.url_path
-account.gate(_on_wall())
+guard.record(account.gate(_on_wall()))  # who may upload (serve.py's guard reads it)
 page.run()
