@@ -74,12 +74,13 @@ def served_process(data_root: Path, env: dict[str, str] | None = None, script: s
 
 
 @contextlib.contextmanager
-def browser_page(width: int = 1920, height: int = 1080):
+def browser_page(width: int = 1920, height: int = 1080, **context):
+    """A page of a fresh Chromium; ``context`` goes to new_page (e.g. ignore_https_errors=True)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
-            yield browser.new_page(viewport={"width": width, "height": height})
+            yield browser.new_page(viewport={"width": width, "height": height}, **context)
         finally:
             browser.close()

@@ -217,15 +217,17 @@ def test_lockout_spans_sessions_and_proxied_addresses(guarded):
 
 # --- Chromium: CSP, framing, the tables' export -----------------------------------------------
 
-def load_pages(url: str, pages=PAGES) -> list[str]:
-    """Every page in Chromium; returns the console messages about a Content Security Policy."""
-    with browser_page() as page:
+def load_pages(url: str, pages=PAGES, refused: list | None = None) -> list[str]:
+    """Every page in Chromium; returns the console messages about a Content Security Policy.
+    ``refused`` collects the URLs answered 429/503 (a proxy's rate limit)."""
+    with browser_page(ignore_https_errors=True) as page:
         msgs: list[str] = []
         page.on("console", lambda m: msgs.append(m.text))
+        page.on("response", lambda r: refused.append(r.url) if refused is not None and r.status in (429, 503) else None)
         for p in pages:
             page.goto(f"{url}/{p}")
             page.wait_for_selector("[data-testid=stMain] :is([data-testid=stHeading], [data-testid=stMarkdown],"
-                                   " [data-testid=stPlotlyChart])", timeout=60_000)
+                                   " [data-testid=stPlotlyChart])", timeout=60_000, state="attached")
             page.wait_for_timeout(1500)
             assert page.locator("[data-testid=stException]").count() == 0, p
         return [m for m in msgs if "Content Security Policy" in m]
@@ -233,7 +235,7 @@ def load_pages(url: str, pages=PAGES) -> list[str]:
 
 def framed(url: str) -> bool:
     """Does a page of another origin manage to show the app in an iframe?"""
-    with browser_page() as page:
+    with browser_page(ignore_https_errors=True) as page:
         other = url.replace("127.0.0.1", "localhost")  # another origin
         page.goto(f"{other}/_stcore/health")
         page.set_content(f'<iframe src="{url}/lich-su-du-lieu" width="1200" height="800"></iframe>')

@@ -75,8 +75,9 @@ class Run:
 class Session:
     """One browser tab's worth of protocol. Use as ``async with Session(url) as s: await s.open(...)``."""
 
-    def __init__(self, url: str, timeout: float = 30.0, headers: dict[str, str] | None = None) -> None:
-        self.url, self.timeout, self.headers = url, timeout, headers or {}
+    def __init__(self, url: str, timeout: float = 30.0, headers: dict[str, str] | None = None,
+                 ssl=None) -> None:
+        self.url, self.timeout, self.headers, self.ssl = url, timeout, headers or {}, ssl
         self.ws = None
         self.session_id = ""  # the server's id of this session (upload URLs carry it)
         self.pages: dict[str, str] = {}  # url path ("" for the default page) → page script hash
@@ -85,10 +86,11 @@ class Session:
         self.widgets: dict[str, WidgetState] = {}  # values this client set (the frontend sends them back)
 
     async def __aenter__(self) -> "Session":
-        ws_url = self.url.replace("http://", "ws://", 1) + "/_stcore/stream"
+        ws_url = self.url.replace("http", "ws", 1) + "/_stcore/stream"  # http→ws, https→wss
         self.ws = await asyncio.wait_for(
             websockets.connect(ws_url, subprotocols=["streamlit"], origin=self.url, max_size=None,
-                               open_timeout=self.timeout, additional_headers=self.headers), self.timeout)
+                               open_timeout=self.timeout, additional_headers=self.headers,
+                               **({"ssl": self.ssl} if self.ssl else {})), self.timeout)
         return self
 
     async def __aexit__(self, *exc) -> None:
