@@ -9,14 +9,15 @@ from urllib.parse import urlparse
 
 import streamlit as st
 
-from vlboard.ui import account
+from vlboard.ui import account, guard
+
 
 def _on_wall() -> bool:
     """The wall screen (/ioc) shows no navigation at all."""
     return urlparse(st.context.url or "").path.rstrip("/").endswith("/ioc")
 
 
-st.set_page_config(page_title="Chuyển đổi số Vĩnh Long", page_icon=":material/monitoring:", layout="wide")
+st.set_page_config(page_title="Chuyển đổi số Vĩnh Long", page_icon="📈", layout="wide")
 page_list = {
     # Streamlit serves the default page at "/" and ignores its url_path, so /tong-quan (the address in
     # the README and in every link to the overview) is its own entry, and "/" a hidden default one.
@@ -44,5 +45,5 @@ page_list = {
 page = st.navigation(page_list, position="hidden" if _on_wall() else "sidebar")
 st.session_state["_page_url"] = page.url_path
 st.session_state["_pages"] = {p.url_path: p for ps in page_list.values() for p in ps}  # clicks open pages by path
-account.gate(_on_wall())
+guard.record(account.gate(_on_wall()))  # who may upload (serve.py's guard reads it)
 page.run()

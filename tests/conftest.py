@@ -14,6 +14,16 @@ from vlboard import schema, snapshots
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_sign_in_throttle():
+    """The sign-in throttle is process-wide (vlboard.auth.THROTTLE): no test inherits another's locks."""
+    from vlboard import auth
+
+    auth.THROTTLE.reset()
+    yield
+    auth.THROTTLE.reset()
+
+
 @pytest.fixture(scope="session")
 def shipped_data(tmp_path_factory) -> snapshots.DataDir:
     """A copy of data/source + data/documents, built into a fresh snapshot."""

@@ -42,12 +42,13 @@ def rss_mb(pid: int) -> float:
 
 
 @contextlib.contextmanager
-def served_process(data_root: Path, env: dict[str, str] | None = None):
-    """``streamlit run app.py`` on ``data_root``; ``env`` adds variables (e.g. STREAMLIT_* options)."""
+def served_process(data_root: Path, env: dict[str, str] | None = None, script: str = "serve.py"):
+    """``streamlit run serve.py`` (app.py behind vlboard's server guard, as deployed) on ``data_root``;
+    ``env`` adds variables (e.g. STREAMLIT_* options); ``script="app.py"`` serves it unguarded."""
     port = free_port()
     env = {**os.environ, **(env or {}), "VLBOARD_DATA": str(data_root)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / script), "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
@@ -73,12 +74,13 @@ def served_process(data_root: Path, env: dict[str, str] | None = None):
 
 
 @contextlib.contextmanager
-def browser_page(width: int = 1920, height: int = 1080):
+def browser_page(width: int = 1920, height: int = 1080, **context):
+    """A page of a fresh Chromium; ``context`` goes to new_page (e.g. ignore_https_errors=True)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
-            yield browser.new_page(viewport={"width": width, "height": height})
+            yield browser.new_page(viewport={"width": width, "height": height}, **context)
         finally:
             browser.close()

@@ -304,3 +304,125 @@ def test_shipped_example_parses_and_placeholders_never_verify():
     for name in s.accounts:
         for password in ("REPLACE_ME", "", "admin", "$argon2id$"):
             assert auth.authenticate(s, name, password) is None
+
+
+# --------------------------------------------------------------------- sign-in throttle (issue 17)
+
+class Clock:
+    def __init__(self) -> None:
+        self.t = 1000.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+def guesses_until_locked(throttle, username, address, clock, limit=100) -> int:
+    n = 0
+    while n < limit and throttle.begin(username, address) == 0:
+        throttle.end(username, address, False)
+        n += 1
+    return n
+
+
+def test_account_is_locked_after_five_failures_whatever_the_address():
+    clock = Clock()
+    t = auth.Throttle(clock=clock)
+    assert guesses_until_locked(t, "ed", "10.0.0.1", clock) == auth.ACCOUNT_FAILURES
+    # another client (another address, another browser session) gets nothing more for this account
+    assert t.begin("ED ", "10.0.0.2") == pytest.approx(auth.LOCKOUT_SECONDS)
+    assert t.locked_for("ed", "10.0.0.3") == pytest.approx(auth.LOCKOUT_SECONDS)
+    # other accounts from the same address still may sign in
+    assert t.begin("vh", "10.0.0.1") == 0
+    clock.t += auth.LOCKOUT_SECONDS
+    assert t.begin("ed", "10.0.0.2") == 0  # the minute has passed
+
+
+def test_address_is_locked_after_twenty_failures_over_many_accounts():
+    clock = Clock()
+    t = auth.Throttle(clock=clock)
+    done = 0
+    for i in range(10):  # four guesses each: never an account lock
+        for _ in range(4):
+            if t.begin(f"user{i}", "10.0.0.9") == 0:
+                t.end(f"user{i}", "10.0.0.9", False)
+                done += 1
+    assert done == auth.ADDRESS_FAILURES
+    assert t.begin("someone-else", "10.0.0.9") > 0
+    assert t.begin("someone-else", "10.0.0.10") == 0
+
+
+def test_success_clears_the_account_count_and_old_failures_expire():
+    clock = Clock()
+    t = auth.Throttle(clock=clock)
+    for _ in range(4):
+        t.begin("ed", "a"); t.end("ed", "a", False)  # noqa: E702
+    t.begin("ed", "a"); t.end("ed", "a", True)  # noqa: E702
+    assert guesses_until_locked(t, "ed", "b", clock) == 5
+    clock.t += auth.LOCKOUT_SECONDS
+    for _ in range(4):
+        t.begin("vh", "c"); t.end("vh", "c", False)  # noqa: E702
+    clock.t += auth.LOCKOUT_SECONDS + 1  # failures older than the window are forgotten
+    assert guesses_until_locked(t, "vh", "c", clock) == 5
+
+
+def test_parallel_attempts_cannot_overshoot_the_limit():
+    """Threads racing on one account: at most five wrong passwords are ever verified per lock."""
+    import threading
+
+    t = auth.Throttle()
+    verified = []
+    barrier = threading.Barrier(16)
+
+    def client(i: int) -> None:
+        barrier.wait()
+        for _ in range(10):
+            if t.begin("ed", f"10.0.1.{i}") == 0:
+                verified.append(i)
+                t.end("ed", f"10.0.1.{i}", False)
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(16)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert len(verified) == auth.ACCOUNT_FAILURES
+
+
+def test_sign_in_goes_through_the_throttle(conf):
+    t = auth.Throttle()
+    assert auth.sign_in(conf, "vhtt", "vhtt-2025!", "10.0.0.1", throttle=t).username == "vhtt"
+    for _ in range(auth.ACCOUNT_FAILURES):
+        assert auth.sign_in(conf, "vhtt", "sai-mật-khẩu", "10.0.0.1", throttle=t) is None
+    locked = auth.sign_in(conf, "VHTT", "vhtt-2025!", "10.0.0.2", throttle=t)
+    assert isinstance(locked, float) and locked > 0  # even the right password is not tried
+
+
+def test_many_distinct_names_do_not_grow_memory_without_bound():
+    clock = Clock()
+    t = auth.Throttle(clock=clock, max_keys=50)
+    for i in range(200):
+        t.begin(f"n{i}", "10.0.0.1"); t.end(f"n{i}", "10.0.0.1", False)  # noqa: E702
+        clock.t += auth.LOCKOUT_SECONDS  # each entry idle by the next
+    assert len(t._entries) <= 51
+
+
+@pytest.mark.parametrize("peer, headers, trusted, expected", [
+    ("203.0.113.5", {"X-Forwarded-For": "1.2.3.4"}, [], "203.0.113.5"),  # no trusted proxy: headers ignored
+    ("203.0.113.5", {"X-Forwarded-For": "1.2.3.4"}, ["127.0.0.1"], "203.0.113.5"),  # peer is not the proxy
+    ("127.0.0.1", {"X-Forwarded-For": "1.2.3.4"}, ["127.0.0.1"], "1.2.3.4"),
+    ("127.0.0.1", {"x-forwarded-for": "6.6.6.6, 1.2.3.4"}, ["127.0.0.1"], "1.2.3.4"),  # left part is forged
+    ("127.0.0.1", {"X-Forwarded-For": "1.2.3.4, 10.2.0.7"}, ["127.0.0.1", "10.0.0.0/8"], "1.2.3.4"),
+    ("127.0.0.1", {"X-Real-IP": "9.9.9.9"}, ["127.0.0.1"], "9.9.9.9"),
+    ("127.0.0.1", {"X-Forwarded-For": "không-phải-IP"}, ["127.0.0.1"], "127.0.0.1"),
+    ("::1", {"X-Forwarded-For": "2001:db8::1"}, ["::1"], "2001:db8::1"),
+])
+def test_client_address_trusts_headers_only_from_a_trusted_proxy(peer, headers, trusted, expected):
+    assert auth.client_address(peer, headers, auth.settings({"vlboard": {"trusted_proxies": trusted}}).trusted_proxies) == expected
+
+
+def test_trusted_proxies_setting_is_checked():
+    with pytest.raises(AuthConfigError, match="trusted_proxies"):
+        auth.settings({"vlboard": {"trusted_proxies": "127.0.0.1"}})
+    with pytest.raises(AuthConfigError, match="không hợp lệ"):
+        auth.settings({"vlboard": {"trusted_proxies": ["proxy.local"]}})
+    assert auth.settings({}).trusted_proxies == ()

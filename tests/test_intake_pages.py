@@ -7,7 +7,6 @@ import datetime as dt
 import io
 import re
 import shutil
-import time
 import types
 
 import pyarrow.parquet as pq
@@ -237,7 +236,8 @@ def test_five_failures_lock_out_even_the_right_password(monkeypatch, tiny_data):
     submit_login(at, "ed", PASSWORD["ed"])
     assert "Đăng nhập sai quá nhiều lần" in at.sidebar.error[0].value
     assert "_user" not in at.session_state and "tpl_period" not in keys(at, "selectbox")
-    at.session_state["_login_locked_until"] = time.monotonic() - 1  # the minute has passed
+    clock = auth.THROTTLE.clock  # the lock is process-wide now (vlboard.auth.Throttle), not per session
+    monkeypatch.setattr(auth.THROTTLE, "clock", lambda: clock() + auth.LOCKOUT_SECONDS + 1)  # a minute later
     sign_in(at, "ed")
     assert "tpl_period" in keys(at, "selectbox")
 

@@ -59,6 +59,8 @@ def test_server_settings():
     assert server["enableCORS"] is True  # Streamlit: true = CORS protection on
     assert cfg["browser"]["gatherUsageStats"] is False
     assert cfg["client"]["toolbarMode"] == "viewer"
+    assert cfg["client"]["disableDataExport"] is True  # no raw "Download as CSV" on tables (formula injection)
+    assert cfg["client"]["showErrorDetails"] == "none"  # no stack trace with server paths in the browser
     from vlboard import workbook
 
     assert workbook.MAX_BYTES == server["maxUploadSize"] * 1024 * 1024

@@ -75,19 +75,22 @@ class Run:
 class Session:
     """One browser tab's worth of protocol. Use as ``async with Session(url) as s: await s.open(...)``."""
 
-    def __init__(self, url: str, timeout: float = 30.0) -> None:
-        self.url, self.timeout = url, timeout
+    def __init__(self, url: str, timeout: float = 30.0, headers: dict[str, str] | None = None,
+                 ssl=None) -> None:
+        self.url, self.timeout, self.headers, self.ssl = url, timeout, headers or {}, ssl
         self.ws = None
+        self.session_id = ""  # the server's id of this session (upload URLs carry it)
         self.pages: dict[str, str] = {}  # url path ("" for the default page) → page script hash
         self.page_hash = ""
         self.query = ""
         self.widgets: dict[str, WidgetState] = {}  # values this client set (the frontend sends them back)
 
     async def __aenter__(self) -> "Session":
-        ws_url = self.url.replace("http://", "ws://", 1) + "/_stcore/stream"
+        ws_url = self.url.replace("http", "ws", 1) + "/_stcore/stream"  # http→ws, https→wss
         self.ws = await asyncio.wait_for(
             websockets.connect(ws_url, subprotocols=["streamlit"], origin=self.url, max_size=None,
-                               open_timeout=self.timeout), self.timeout)
+                               open_timeout=self.timeout, additional_headers=self.headers,
+                               **({"ssl": self.ssl} if self.ssl else {})), self.timeout)
         return self
 
     async def __aexit__(self, *exc) -> None:
@@ -148,6 +151,8 @@ class Session:
                 which = el.WhichOneof("type")
                 path = list(fwd.metadata.delta_path)
                 run.elements.append(Element(which, getattr(el, which), bool(path) and path[0] == 1))
+            elif kind == "new_session":
+                self.session_id = fwd.new_session.initialize.session_id
             elif kind == "navigation":
                 self.pages = {p.url_pathname: p.page_script_hash for p in fwd.navigation.app_pages}
                 self.page_hash = fwd.navigation.page_script_hash

@@ -7,10 +7,13 @@ including rollback. The layout of the secrets is documented in ``.streamlit/secr
 from __future__ import annotations
 
 import functools
+import ipaddress
 import json
 import os
 import re
 import secrets as _secrets
+import threading
+import time
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -95,6 +98,7 @@ class Settings:
     accounts: dict[str, Account]  # by normalised username
     oidc_configured: bool  # [auth] has client_id and server_metadata_url (st.login)
     oidc_roles: dict[str, User]  # lower-cased e-mail -> role/scope
+    trusted_proxies: tuple = ()  # networks whose X-Forwarded-For / X-Real-IP are believed
 
 
 def normalise_username(username: str | None) -> str:
@@ -149,9 +153,12 @@ def settings(secrets: Mapping) -> Settings:
         accounts[name] = Account(_user(where, name, rest, "local"), pw_hash)
     oidc_roles = {_email(e): _user(f"Địa chỉ «{e}» ([vlboard.oidc_roles])", _email(e), table, "oidc")
                   for e, table in (section.get("oidc_roles") or {}).items()}
+    proxies = section.get("trusted_proxies", [])
+    if not isinstance(proxies, list) or not all(isinstance(p, str) for p in proxies):
+        raise AuthConfigError("[vlboard]: trường «trusted_proxies» phải là danh sách địa chỉ, ví dụ [\"127.0.0.1\"].")
     auth = secrets.get("auth") or {}
     configured = isinstance(auth, Mapping) and all(auth.get(k) for k in ("client_id", "server_metadata_url"))
-    return Settings(allow, accounts, configured, oidc_roles)
+    return Settings(allow, accounts, configured, oidc_roles, _networks(proxies))
 
 
 def hash_password(password: str, *, _hasher: PasswordHasher | None = None) -> str:
@@ -243,3 +250,165 @@ def account_snippet(username: str, role: str, password_hash: str, *, name: str =
     text = "\n".join(lines) + "\n"
     settings(tomllib.loads(text))  # round trip: raises AuthConfigError on a bad entry
     return text
+
+
+# --- Sign-in throttling: per account and per client address, process-wide -----------------------
+
+ACCOUNT_FAILURES = 5  # wrong passwords for one account before it is locked
+ADDRESS_FAILURES = 20  # wrong passwords from one address (an office behind one NAT) before it is locked
+LOCKOUT_SECONDS = 60.0
+
+
+@dataclass
+class _Entry:
+    failures: int = 0
+    pending: int = 0  # attempts being verified right now (argon2 runs outside the lock)
+    locked_until: float = 0.0
+    last: float = 0.0
+
+
+class Throttle:
+    """Counts wrong passwords per account and per client address for the whole process.
+
+    ``begin`` reserves an attempt (refused while a key is locked, or while the attempts already
+    being verified would reach the limit, so parallel clients cannot overshoot it); ``end`` records
+    its outcome. A key reaching its limit is locked for ``lockout`` seconds; failures older than
+    ``lockout`` are forgotten. Thread-safe: every Streamlit session runs in its own thread.
+    """
+
+    def __init__(self, account_limit: int = ACCOUNT_FAILURES, address_limit: int = ADDRESS_FAILURES,
+                 lockout: float = LOCKOUT_SECONDS, clock=time.monotonic, max_keys: int = 100_000) -> None:
+        self.limits = {"account": account_limit, "address": address_limit}
+        self.lockout, self.clock, self.max_keys = lockout, clock, max_keys
+        self._entries: dict[tuple[str, str], _Entry] = {}
+        self._lock = threading.Lock()
+
+    def reset(self) -> None:
+        """Forget every failure and lock (tests; an operator's restart does the same)."""
+        with self._lock:
+            self._entries.clear()
+
+    @staticmethod
+    def keys(username: str, address: str) -> tuple[tuple[str, str], ...]:
+        return (("account", normalise_username(username)), ("address", address or "?"))
+
+    def _entry(self, key: tuple[str, str], now: float) -> _Entry:
+        e = self._entries.get(key)
+        if e is None:
+            if len(self._entries) >= self.max_keys:
+                self._prune(now)
+            e = self._entries[key] = _Entry()
+        elif e.pending == 0 and now >= e.locked_until and now - e.last >= self.lockout:
+            e.failures = 0  # the last failure is older than the window
+        return e
+
+    def _prune(self, now: float) -> None:
+        idle = [k for k, e in self._entries.items()
+                if e.pending == 0 and now >= e.locked_until and now - e.last >= self.lockout]
+        for k in idle:
+            del self._entries[k]
+
+    def locked_for(self, username: str, address: str) -> float:
+        """Seconds until an attempt for this account from this address is accepted (0: now)."""
+        now = self.clock()
+        with self._lock:
+            waits = [e.locked_until - now for k in self.keys(username, address) if (e := self._entries.get(k))]
+            return max([0.0, *waits])
+
+    def begin(self, username: str, address: str) -> float:
+        """Reserve an attempt: 0 when it may go ahead, else the seconds to wait (nothing reserved)."""
+        now = self.clock()
+        with self._lock:
+            keys = self.keys(username, address)
+            entries = [self._entry(k, now) for k in keys]
+            wait = max(e.locked_until - now for e in entries)
+            if wait > 0:
+                return wait
+            if any(e.failures + e.pending >= self.limits[k[0]] for k, e in zip(keys, entries)):
+                return self.lockout  # the attempts in flight may use up the allowance
+            for e in entries:
+                e.pending += 1
+            return 0.0
+
+    def end(self, username: str, address: str, ok: bool) -> None:
+        """The outcome of an attempt reserved by ``begin``."""
+        now = self.clock()
+        with self._lock:
+            for key in self.keys(username, address):
+                e = self._entry(key, now)
+                e.pending = max(0, e.pending - 1)
+                if ok:
+                    if key[0] == "account":
+                        e.failures = 0
+                    continue
+                e.failures += 1
+                e.last = now
+                if e.failures >= self.limits[key[0]]:
+                    e.locked_until, e.failures = now + self.lockout, 0
+
+
+THROTTLE = Throttle()  # the process-wide one the sign-in form uses
+
+
+def sign_in(s: Settings, username: str, password: str, address: str,
+            throttle: Throttle = THROTTLE) -> User | float | None:
+    """:func:`authenticate` behind the throttle: the User, None (wrong), or the seconds to wait."""
+    wait = throttle.begin(username, address)
+    if wait:
+        return wait
+    user = None
+    try:
+        user = authenticate(s, username, password)
+    finally:
+        throttle.end(username, address, user is not None)
+    return user
+
+
+def _networks(values) -> tuple:
+    nets = []
+    for v in values:
+        try:
+            nets.append(ipaddress.ip_network(str(v).strip(), strict=False))
+        except ValueError as exc:
+            raise AuthConfigError(f"[vlboard]: «trusted_proxies» có địa chỉ không hợp lệ «{v}».") from exc
+    return tuple(nets)
+
+
+def _ip(text: str | None):
+    try:
+        return ipaddress.ip_address((text or "").strip())
+    except ValueError:
+        return None
+
+
+def client_address(peer: str | None, headers: Mapping[str, str] | None, trusted_proxies=()) -> str:
+    """The client's address as the proxy reports it.
+
+    ``peer`` is the address of the connection itself. X-Forwarded-For / X-Real-IP are read only
+    when ``peer`` is a trusted proxy (``[vlboard] trusted_proxies``): then the right-most
+    X-Forwarded-For entry that is not itself a trusted proxy is the client, else X-Real-IP. Anyone
+    else could write those headers, so they are ignored and the connection's address is used.
+    """
+    nets = trusted_proxies if all(isinstance(n, (ipaddress.IPv4Network, ipaddress.IPv6Network))
+                                  for n in trusted_proxies) else _networks(trusted_proxies)
+    peer_ip = _ip(peer)
+    if peer_ip is None:
+        return (peer or "?").strip() or "?"
+
+    def trusted(ip) -> bool:
+        return any(ip.version == n.version and ip in n for n in nets)
+
+    if not trusted(peer_ip):
+        return str(peer_ip)
+    h = {k.lower(): v for k, v in (headers or {}).items()}
+    hops = [x.strip() for x in h.get("x-forwarded-for", "").split(",") if x.strip()]
+    for hop in reversed(hops):
+        ip = _ip(hop)
+        if ip is None:
+            break  # a malformed entry: nothing to its left can be trusted
+        if not trusted(ip):
+            return str(ip)
+    real = _ip(h.get("x-real-ip"))
+    if real is not None:
+        return str(real)
+    return str(peer_ip)

@@ -6,15 +6,10 @@ import layer (vlboard.intake, vlboard.history), so hiding a button is never the 
 
 from __future__ import annotations
 
-import time
-
 import streamlit as st
 
 from vlboard import auth
 from vlboard.formatting import md_escape
-
-MAX_FAILURES = 5
-LOCKOUT_SECONDS = 60
 
 
 def settings() -> auth.Settings:
@@ -44,21 +39,19 @@ def current_user(s: auth.Settings | None = None) -> auth.User:
 
 
 def _sign_in(s: auth.Settings, username: str, password: str) -> None:
-    locked_until = st.session_state.get("_login_locked_until", 0.0)
-    if time.monotonic() < locked_until:
-        st.session_state["_login_error"] = "Đăng nhập sai quá nhiều lần; hãy thử lại sau một phút."
+    """Through the process-wide throttle of vlboard.auth: per account and per client address,
+    so neither a new browser session nor several clients get more guesses."""
+    address = auth.client_address(st.context.ip_address or "127.0.0.1",  # None means loopback
+                                  dict(st.context.headers or {}), s.trusted_proxies)
+    user = auth.sign_in(s, username, password, address)
+    if isinstance(user, float):
+        st.session_state["_login_error"] = (f"Đăng nhập sai quá nhiều lần; hãy thử lại sau "
+                                            f"{max(1, round(user))} giây.")
         return
-    user = auth.authenticate(s, username, password)
     if user is None:
-        failures = st.session_state.get("_login_failures", 0) + 1
-        st.session_state["_login_failures"] = failures
-        if failures >= MAX_FAILURES:
-            st.session_state["_login_locked_until"] = time.monotonic() + LOCKOUT_SECONDS
-            st.session_state["_login_failures"] = 0
         st.session_state["_login_error"] = "Sai tên đăng nhập hoặc mật khẩu."
         return
     st.session_state["_user"] = user
-    st.session_state.pop("_login_failures", None)
     st.session_state.pop("_login_error", None)
 
 
