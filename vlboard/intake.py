@@ -241,8 +241,7 @@ def commit(data: snapshots.DataDir, user: auth.User, pv: Preview, *, now: dt.dat
                                               pa.Table.from_pylist([audit], schema=schema.arrow_schema("imports"))])
         sid = snapshots.write_snapshot(data, tables, author=user.username, note=f"Nhập {pv.file_name}: {pv.summary()}",
                                        extra={"action": "import", "import_id": import_id,
-                                              "file_sha256": pv.upload.sha256})
-    snapshots.record_event(data, {"action": "import", "snapshot": sid, "from": pv.base_snapshot,
-                                  "user": user.username, "file": pv.file_name, "import_id": import_id,
-                                  "summary": pv.summary()})
+                                              "file_sha256": pv.upload.sha256},
+                                       event={"action": "import", "user": user.username, "file": pv.file_name,
+                                              "import_id": import_id, "summary": pv.summary()})
     return sid
