@@ -107,7 +107,6 @@ def test_read_only_data_folder_import_and_rollback(data, secrets, tmp_path):
         {cli_line(data, secrets, "import", g, "--user", "admin")} && echo "IMPORT rc=0" || echo "IMPORT rc=$?"
         {cli_line(data, secrets, "rollback", first, "--user", "admin", "--yes")} && echo "ROLLBACK rc=0" \\
             || echo "ROLLBACK rc=$?"
-        {cli_line(data, secrets, "build")} && echo "BUILD rc=0" || echo "BUILD rc=$?"
     """)
     assert "WRITABLE" not in out.stdout, "the bind mount must be read-only"
     assert "IMPORT rc=2" in out.stdout and "ROLLBACK rc=2" in out.stdout, (out.stdout, out.stderr)
@@ -225,3 +224,40 @@ def snapshots_tables(d: snapshots.DataDir) -> dict:
 
     _, path, _ = snapshots.current(d)
     return {t: pq.read_table(path / f"{t}.parquet") for t in schema.TABLES}
+
+
+# ------------------------------------------------------------------------------ the pages
+
+def test_import_page_on_a_full_disk_shows_a_vietnamese_message(monkeypatch, tiny_data):
+    from .test_intake_pages import INTAKE, XLSX, filled_template, open_page, sign_in
+    from vlboard import template
+
+    before = state(tiny_data)
+    content = filled_template(tiny_data, template.Subject("unit", "w1", "Phường 1"), "2025-Q3", 80)
+    at = open_page(monkeypatch, tiny_data, INTAKE)
+    sign_in(at, "ed")
+    at.file_uploader(key="upload_file").set_value(("mau-w1.xlsx", content, XLSX)).run()
+    assert not at.exception and not at.error, (at.exception, at.error)
+    monkeypatch.setenv("VLBOARD_ENOSPC_AT", "table:results")
+    at.button(key="import_commit").click().run()
+    assert not at.exception, at.exception
+    assert [e.value for e in at.error if "Không ghi được bản dữ liệu: ổ đĩa đầy" in e.value], at.error
+    assert state(tiny_data) == before and leftovers(tiny_data) == []
+
+
+def test_history_page_rollback_on_a_full_disk_shows_a_vietnamese_message(monkeypatch, tiny_data):
+    from .test_intake_pages import HISTORY, open_page, sign_in
+
+    older = snapshots.current_id(tiny_data)
+    snapshots.write_snapshot(tiny_data, snapshots_tables(tiny_data), author="tests", note="mới hơn")
+    before = state(tiny_data)
+    at = open_page(monkeypatch, tiny_data, HISTORY)
+    sign_in(at, "boss")
+    at.selectbox(key="rb_target").set_value(older)
+    at.checkbox(key="rb_sure").check().run()
+    monkeypatch.setenv("VLBOARD_ENOSPC_AT", "switch")
+    at.button(key="rb_go").click().run()
+    assert not at.exception, at.exception
+    message = "Không ghi được bản dữ liệu hiện hành (tệp CURRENT): ổ đĩa đầy"
+    assert [e.value for e in at.error if message in e.value], at.error
+    assert state(tiny_data) == before and leftovers(tiny_data) == []

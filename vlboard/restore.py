@@ -128,7 +128,8 @@ def run(data: snapshots.DataDir, user: auth.User, target: str, *, base: str | No
         except OSError as exc:
             if snapshots.current_id(data) != target:
                 snapshots.abort(data, txn)
-                raise snapshots.WriteFault(snapshots.fault_message(exc, "tệp CURRENT")) from exc
+                raise snapshots.WriteFault(
+                    snapshots.fault_message(exc, "bản dữ liệu hiện hành (tệp CURRENT)")) from exc
         snapshots.drill("switched")
         snapshots.finish(data, txn)
     return p
