@@ -43,6 +43,7 @@ def test_disk_full_at_each_write_step_of_an_import(data, monkeypatch, step):
         intake.commit(data, ADMIN, pv)
     assert str(exc.value).startswith("Không ghi được ") and "ổ đĩa đầy" in str(exc.value), exc.value
     assert "chưa ghi gì" in str(exc.value) and "Errno" not in str(exc.value)
+    assert str(data.root) not in str(exc.value), "no server path in a message a clerk sees"
     assert leftovers(data) == [], "temporary files are removed at once, not by the next write"
     assert state(data) == before, "CURRENT, the snapshots and the history are unchanged"
     monkeypatch.delenv("VLBOARD_ENOSPC_AT")
@@ -111,7 +112,8 @@ def test_read_only_data_folder_import_and_rollback(data, secrets, tmp_path):
     assert "WRITABLE" not in out.stdout, "the bind mount must be read-only"
     assert "IMPORT rc=2" in out.stdout and "ROLLBACK rc=2" in out.stdout, (out.stdout, out.stderr)
     assert "Traceback" not in out.stderr and "OSError" not in out.stderr, out.stderr
-    assert out.stderr.count("Không ghi được bản dữ liệu: thư mục dữ liệu chỉ đọc") >= 2, out.stderr
+    assert out.stderr.count("Không ghi được bản dữ liệu: thư mục dữ liệu chỉ đọc (data/.write.lock") == 2, out.stderr
+    assert str(data.root) not in out.stderr, "no server path in the message"
     assert state(data) == before and leftovers(data) == []
 
 

@@ -129,7 +129,7 @@ def run(data: snapshots.DataDir, user: auth.User, target: str, *, base: str | No
             if snapshots.current_id(data) != target:
                 snapshots.abort(data, txn)
                 raise snapshots.WriteFault(
-                    snapshots.fault_message(exc, "bản dữ liệu hiện hành (tệp CURRENT)")) from exc
+                    snapshots.fault_message(exc, "bản dữ liệu hiện hành (tệp CURRENT)", data)) from exc
         snapshots.drill("switched")
         snapshots.finish(data, txn)
     return p

@@ -63,10 +63,16 @@ _FAULTS = {errno.ENOSPC: "ổ đĩa đầy", errno.EDQUOT: "vượt hạn mức 
            errno.EMFILE: "mở quá nhiều tệp cùng lúc", errno.ENAMETOOLONG: "đường dẫn quá dài"}
 
 
-def fault_message(exc: OSError, what: str = "bản dữ liệu") -> str:
-    """«Không ghi được bản dữ liệu: ổ đĩa đầy (…)» for an OSError of a write."""
+def fault_message(exc: OSError, what: str = "bản dữ liệu", data: DataDir | None = None) -> str:
+    """«Không ghi được bản dữ liệu: ổ đĩa đầy (…)» for an OSError of a write; the file is named
+    relative to the data folder (no server path on a page)."""
     reason = _FAULTS.get(exc.errno) or exc.strerror or str(exc)
-    where = f"{exc.filename}: " if exc.filename else ""
+    where = ""
+    if exc.filename:
+        path = Path(os.fsdecode(exc.filename))
+        root = data.root if data is not None else None
+        where = f"data/{path.relative_to(root)}: " if root is not None and path.is_relative_to(root) \
+            else f"{path.name}: "
     return (f"Không ghi được {what}: {reason} ({where}mã lỗi {errno.errorcode.get(exc.errno, exc.errno)}). "
             "Dữ liệu hiện hành không đổi; chưa ghi gì.")
 
@@ -291,7 +297,7 @@ def write_snapshot(data: DataDir, tables: dict[str, pa.Table], *, author: str, n
         switch_current(data, sid)
     except OSError as exc:
         if not _undo(data, tmp, final, sid, txn):
-            raise WriteFault(fault_message(exc)) from exc
+            raise WriteFault(fault_message(exc, data=data)) from exc
         # the switch happened and only the fsync after it failed: the snapshot is live
     except BaseException:
         _undo(data, tmp, final, sid, txn)
@@ -341,7 +347,7 @@ def write_lock(data: DataDir, timeout: float = 30.0):
         data.root.mkdir(parents=True, exist_ok=True)
         fd = os.open(data.root / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as exc:
-        raise WriteFault(fault_message(exc)) from exc
+        raise WriteFault(fault_message(exc, data=data)) from exc
     try:
         deadline = time.monotonic() + timeout
         while True:
@@ -393,7 +399,7 @@ def begin(data: DataDir, event: dict) -> str:
     try:
         _append(data, {"at": _now(), **event, "txn": txn, "state": "pending"})
     except OSError as exc:
-        raise WriteFault(fault_message(exc, "nhật ký thay đổi (history.jsonl)")) from exc
+        raise WriteFault(fault_message(exc, "nhật ký thay đổi (history.jsonl)", data)) from exc
     return txn
 
 
