@@ -30,12 +30,13 @@ def secrets(tmp_path):
     return path
 
 
-def cli(data, secrets, *args, password=PASSWORD, env=None, wait=True):
+def cli(data, secrets, *args, password=PASSWORD, env=None, wait=True, stdin=False):
     e = {**os.environ, "VLBOARD_DATA": str(data.root), "VLBOARD_SECRETS": str(secrets),
          "VLBOARD_PASSWORD": password, "VLBOARD_NO_PNG": "1", **(env or {})}
     cmd = [sys.executable, "-m", "vlboard", *args]
     if not wait:
-        return subprocess.Popen(cmd, cwd=ROOT, env=e, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        return subprocess.Popen(cmd, cwd=ROOT, env=e, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                stdin=subprocess.PIPE if stdin else subprocess.DEVNULL)
     return subprocess.run(cmd, cwd=ROOT, env=e, capture_output=True, text=True, timeout=120)
 
 
@@ -99,7 +100,12 @@ def test_cli_history_and_rollback_admin_only(data, secrets, tmp_path):
     assert listing.returncode == 0 and first in listing.stdout and "Nhập số liệu" in listing.stdout
     denied = cli(data, secrets, "rollback", first, "--user", "phuong2")
     assert denied.returncode == 2 and "Chỉ quản trị viên" in denied.stderr
-    assert cli(data, secrets, "rollback", first, "--user", "admin").returncode == 0
+    unconfirmed = cli(data, secrets, "rollback", first, "--user", "admin")  # stdin empty: no confirmation
+    assert unconfirmed.returncode == 1 and "chưa thay đổi gì" in unconfirmed.stderr
+    assert snapshots.current_id(data) != first
+    done = cli(data, secrets, "rollback", first, "--user", "admin", "--yes")
+    assert done.returncode == 0, done.stderr
+    assert "Sẽ gỡ khỏi dữ liệu hiện hành 1 lần nhập" in done.stdout and "bao-cao.xlsx" in done.stdout
     assert snapshots.current_id(data) == first
 
 

@@ -25,7 +25,7 @@ def cmd_build(args) -> int:
             print(f"Bản dữ liệu hiện tại không dùng được ({exc}); dựng lại.", file=sys.stderr)
     try:
         sid = snapshots.build(data, author=args.author)
-    except catalogue.CatalogueError as exc:
+    except (catalogue.CatalogueError, snapshots.SnapshotError) as exc:
         print(exc, file=sys.stderr)
         return 2
     _, _, manifest = snapshots.current(data)

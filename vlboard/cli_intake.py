@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from vlboard import access, auth, formatting, history, intake, schema, snapshots, template
+from vlboard import access, auth, formatting, history, intake, restore, schema, snapshots, template
 from vlboard.periods import label_vi
 
 
@@ -122,11 +122,25 @@ def cmd_rollback(args, data: snapshots.DataDir) -> int:
     if user is None:
         return 3
     try:
-        history.rollback(data, user, args.snapshot, reason=args.reason or "")
+        auth.require_admin(user, "khôi phục bản dữ liệu cũ")
+        plan = restore.plan(data, args.snapshot)
     except (auth.AccessDenied, snapshots.SnapshotError) as exc:
         print(exc, file=sys.stderr)
         return 2
-    print(f"CURRENT = {args.snapshot}")
+    print(plan.text(), flush=True)
+    snapshots.drill("confirm")  # tests: widen the window between what was shown and the commit
+    if not args.yes:
+        print("Khôi phục? Gõ «co» để xác nhận: ", end="", flush=True)
+        if sys.stdin.readline().strip().lower() not in ("co", "có"):
+            print("\nChưa xác nhận (gõ «co», hoặc chạy với --yes sau khi đã đọc những gì sẽ bị gỡ); "
+                  "chưa thay đổi gì.", file=sys.stderr)
+            return 1
+    try:
+        restore.run(data, user, args.snapshot, base=plan.base, reason=args.reason or "")
+    except (auth.AccessDenied, snapshots.SnapshotError) as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    print(f"Đã khôi phục: CURRENT = {args.snapshot}")
     return 0
 
 
@@ -160,6 +174,7 @@ def add_commands(sub, run) -> None:
     r.add_argument("snapshot")
     r.add_argument("--user", required=True)
     r.add_argument("--reason")
+    r.add_argument("--yes", action="store_true", help="không hỏi lại (sau khi đã đọc những gì sẽ bị gỡ)")
     r.set_defaults(func=run(cmd_rollback))
     h = sub.add_parser("hash-password", help="tạo mục tài khoản (mật khẩu băm argon2id) cho secrets.toml")
     h.add_argument("username")

@@ -6,12 +6,10 @@ data/history.jsonl; no snapshot is ever deleted, so a rollback can itself be und
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pandas as pd
 import pyarrow.parquet as pq
 
-from vlboard import auth, schema, snapshots
+from vlboard import auth, restore, schema, snapshots
 
 ACTIONS = {"build": "Dựng từ dữ liệu nguồn", "import": "Nhập số liệu", "rollback": "Khôi phục"}
 COMPARE_LABELS = {"change": "Thay đổi", "indicator_code": "Mã chỉ tiêu", "period": "Kỳ", "unit_code": "Địa bàn",
@@ -104,19 +102,13 @@ def counts(data: snapshots.DataDir, old: str, new: str) -> dict[str, int]:
     return {c: int((diff.change == c).sum()) for c in ("Thêm", "Đổi", "Bỏ")}
 
 
-def rollback(data: snapshots.DataDir, user: auth.User, target: str, *, reason: str = "") -> str:
-    """Make ``target`` live again (admin only). Raises auth.AccessDenied or snapshots.SnapshotError."""
-    auth.require_admin(user, "khôi phục bản dữ liệu cũ")
-    path = snapshots.snapshot_dir(data, target)
-    if not path.is_dir():
-        raise snapshots.SnapshotError(f"Không có bản dữ liệu {target}")
-    with snapshots.write_lock(data):
-        snapshots.verify(path)  # never point CURRENT at a damaged or old-format snapshot
-        before = snapshots.current_id(data)
-        if before == target:
-            raise snapshots.SnapshotError(f"Bản {target} đang là bản hiện hành")
-        snapshots.switch_current(data, target)
-    snapshots.record_event(data, {"action": "rollback", "snapshot": target, "from": before, "user": user.username,
-                                  "summary": reason or f"Khôi phục bản {target}",
-                                  "at_local": dt.datetime.now().isoformat(timespec="seconds")})
+rollback_plan = restore.plan  # what a rollback would undo: show .text(), then pass .base to rollback
+
+
+def rollback(data: snapshots.DataDir, user: auth.User, target: str, *, reason: str = "", base=...) -> str:
+    """Make ``target`` live again (admin only) if CURRENT is still ``base``, the live snapshot of the
+    ``rollback_plan`` the admin confirmed (vlboard.restore). Without ``base`` the rollback is not
+    checked against a write made after the admin looked. Raises auth.AccessDenied or
+    snapshots.SnapshotError (restore.StaleRollback, snapshots.WriteFault)."""
+    restore.run(data, user, target, base=snapshots.current_id(data) if base is ... else base, reason=reason)
     return target

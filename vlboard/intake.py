@@ -93,7 +93,10 @@ def _frame(upload: workbook.Upload) -> tuple[pd.DataFrame, int, list[Problem]]:
                 f"Tệp không phải mẫu báo cáo của vlboard (thiếu trang ẩn «{workbook.META_SHEET}»); "
                 "hãy tải mẫu mới trên trang Nhập số liệu"))]
         if version != workbook.TEMPLATE_VERSION:
+            newer = version.isdigit() and int(version) > int(workbook.TEMPLATE_VERSION)
             return pd.DataFrame(), 0, [Problem(workbook.META_SHEET, None, "template_version", (
+                f"mẫu báo cáo phiên bản {version} mới hơn phiên bản vlboard này đọc được ({workbook.TEMPLATE_VERSION});"
+                " hãy cập nhật vlboard, hoặc tải mẫu trên trang Nhập số liệu của hệ thống này" if newer else
                 f"mẫu báo cáo phiên bản {version} đã cũ; hãy tải mẫu mới (phiên bản {workbook.TEMPLATE_VERSION})"))]
         if meta.get("scope_type") not in validate.SUBJECT or not meta.get("scope_code") or not meta.get("period"):
             return pd.DataFrame(), 0, [Problem(workbook.META_SHEET, None, None,
@@ -195,9 +198,8 @@ def preview(data: snapshots.DataDir, user: auth.User, file_name: str, content: b
         try:
             auth.require_import(user, st, sc)
         except auth.AccessDenied as exc:
-            first = int(group.index.min())
-            denied.append(Problem(upload.sheet if upload.kind == "csv" else None,
-                                  first if upload.kind == "csv" else None, None, str(exc)))
+            first = int(group.index.min())  # the file's first row of that subject, CSV or template
+            denied.append(Problem(upload.sheet, first, None, f"{str(exc).rstrip('.')} ({len(group)} dòng)."))
     if denied:
         return _fail(file_name, denied, upload=upload, skipped=skipped)
     src = src or access.Snapshot.current(data)
@@ -281,8 +283,7 @@ def commit(data: snapshots.DataDir, user: auth.User, pv: Preview, *, now: dt.dat
                                               pa.Table.from_pylist([audit], schema=schema.arrow_schema("imports"))])
         sid = snapshots.write_snapshot(data, tables, author=user.username, note=f"Nhập {pv.file_name}: {pv.summary()}",
                                        extra={"action": "import", "import_id": import_id,
-                                              "file_sha256": pv.upload.sha256})
-    snapshots.record_event(data, {"action": "import", "snapshot": sid, "from": pv.base_snapshot,
-                                  "user": user.username, "file": pv.file_name, "import_id": import_id,
-                                  "summary": pv.summary()})
+                                              "file_sha256": pv.upload.sha256},
+                                       event={"action": "import", "user": user.username, "file": pv.file_name,
+                                              "import_id": import_id, "summary": pv.summary()})
     return sid

@@ -171,6 +171,8 @@ def _problems(exc: pa.errors.SchemaErrors, df: pd.DataFrame, sheet: str) -> list
             continue
         seen.add(key)
         idx = int(idx)
+        if column == "scope_code":  # named as the clerk sees it: «Mã phường/xã» or «Mã cơ quan»
+            column = "unit_code" if df.at[idx, "scope_type"] == "unit" else "agency_code"
         wide = check.startswith("*")  # a check over whole rows: the message is built from the row
         message = _explain(check, df.loc[idx] if wide else None, None if wide else case.failure_case)
         out.append(Problem(sheet, idx, LABEL.get(column, column), message))
@@ -192,8 +194,9 @@ def check(df: pd.DataFrame, ctx: Context, sheet: str) -> tuple[pd.DataFrame, lis
     typed = df.copy()
     for c in NUMBERS:
         typed[c] = pd.Series([number(v) for v in df[c]], index=df.index, dtype="float64")
-    fill = typed.value.isna() & typed.denominator.gt(0)
     kinds = typed.indicator_code.map(ctx.kinds)
+    # a percent over 100 from its parts is the numerator's mistake, reported at «Tử số», not «Giá trị»
+    fill = typed.value.isna() & typed.denominator.gt(0) & ~(kinds.eq("percent") & typed.numerator.gt(typed.denominator))
     typed.loc[fill & kinds.eq("percent"), "value"] = (100 * typed.numerator / typed.denominator).round(2)
     typed.loc[fill & kinds.eq("ratio"), "value"] = (typed.numerator / typed.denominator).round(4)
     # how the value came about, said in the preview and stored with the report
