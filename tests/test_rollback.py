@@ -16,6 +16,7 @@ from vlboard import auth, history, intake, restore, snapshots
 
 from .test_intake import ADMIN, WARD1, data, filled, fingerprint, run  # noqa: F401  (data is a fixture)
 from .test_intake_cli import cli, secrets, write  # noqa: F401  (secrets is a fixture)
+from .test_intake_pages import two_snapshots  # noqa: F401  (a fixture)
 
 
 def live_imports(d: snapshots.DataDir) -> set[str]:
@@ -126,3 +127,32 @@ def test_concurrent_import_and_rollback_processes_never_undo_unseen(data, secret
         assert name in live or name in shown_by_done_rollbacks, (name, live, shown_by_done_rollbacks)
     assert snapshots.events(data)[-1]["snapshot"] == snapshots.current_id(data)
     assert confirmed, "at least one import went through"
+
+
+@pytest.mark.usefixtures("clear_streamlit_caches")
+def test_history_page_refuses_a_rollback_when_an_import_landed_after_the_admin_looked(monkeypatch, two_snapshots):
+    """The page passes the live version its plan was drawn from: an import that lands between the
+    admin's look and the click stays live, the page says why, and a second click after the new plan
+    shows goes through."""
+    from vlboard import template
+
+    from .test_intake_pages import HISTORY, filled_template, open_page, sign_in
+
+    data, older, _ = two_snapshots
+    at = open_page(monkeypatch, data, HISTORY)
+    sign_in(at, "boss")
+    at.selectbox(key="rb_target").set_value(older)
+    at.text_input(key="rb_reason").set_value("nhầm")
+    at.checkbox(key="rb_sure").check().run()
+    editor = auth.User("ed", "E", "editor", unit="w1")
+    pv = intake.preview(data, editor, "x.xlsx",
+                        filled_template(data, template.Subject("unit", "w1", "Phường 1"), "2025-Q3", 80))
+    assert pv.ok, pv.problems
+    landed = intake.commit(data, editor, pv)
+    at.button(key="rb_go").click().run()
+    assert not at.exception
+    assert snapshots.current_id(data) == landed
+    assert any("Dữ liệu hiện hành đã thay đổi" in e.value for e in at.error)
+    at.checkbox(key="rb_sure").check().run()
+    at.button(key="rb_go").click().run()
+    assert snapshots.current_id(data) == older, [e.value for e in at.error]

@@ -6,6 +6,8 @@ data/history.jsonl; no snapshot is ever deleted, so a rollback can itself be und
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import pyarrow.parquet as pq
 

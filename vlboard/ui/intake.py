@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from vlboard import auth, formatting, history, intake, snapshots, template
-from vlboard.periods import label_vi, parse_period, recent
+from vlboard.periods import label_vi
 from vlboard.ui import Live
 
 
@@ -234,15 +234,27 @@ def rollback_section(data: snapshots.DataDir, user: auth.User, t: pd.DataFrame) 
         return
     if done := st.session_state.pop("_rollback_done", None):
         st.success(done, icon=":material/check_circle:")
+    if failed := st.session_state.pop("_rollback_failed", None):
+        st.error(failed)
     target = st.selectbox("Bản dữ liệu", choices, key="rb_target", filter_mode=None)
-    reason = st.text_input("Lý do", key="rb_reason", max_chars=300, live=True)
+    try:
+        plan = history.rollback_plan(data, target)
+    except snapshots.SnapshotError as exc:
+        st.error(str(exc))
+        return
+    st.warning("  \n".join(formatting.md_escape(line) for line in plan.lines()))
+    st.text_input("Lý do", key="rb_reason", max_chars=300, live=True)
     sure = st.checkbox("Tôi hiểu: các trang sẽ dùng bản này ngay; không bản nào bị xóa.", key="rb_sure")
-    if st.button("Khôi phục", disabled=not sure, key="rb_go", icon=":material/restore:"):
-        try:
-            history.rollback(data, user, target, reason=reason)
-        except (auth.AccessDenied, snapshots.SnapshotError) as exc:
-            st.error(str(exc))
-            return
-        st.session_state["_rollback_done"] = f"Đã khôi phục bản {target}; các trang dùng bản này ngay."
-        st.session_state.pop("rb_sure", None)  # the next rollback asks again
-        st.rerun()
+    # base: the live version the plan above was drawn from; the rollback is refused if it changed
+    st.button("Khôi phục", disabled=not sure, key="rb_go", icon=":material/restore:",
+              on_click=_rollback, args=(data, user, target, plan.base))
+
+
+def _rollback(data: snapshots.DataDir, user: auth.User, target: str, base: str | None) -> None:
+    try:
+        history.rollback(data, user, target, reason=st.session_state.get("rb_reason", ""), base=base)
+    except (auth.AccessDenied, snapshots.SnapshotError) as exc:
+        st.session_state["_rollback_failed"] = str(exc)
+        return
+    st.session_state["_rollback_done"] = f"Đã khôi phục bản {target}; các trang dùng bản này ngay."
+    st.session_state.pop("rb_sure", None)  # the next rollback asks again
