@@ -423,3 +423,57 @@ def test_header_labels_and_required():
     assert header_labels(["indicator_code", "value"]) == ["Mã chỉ tiêu", "Giá trị"]
     assert set(REQUIRED_XLSX) <= set(XLSX_KEYS)
     assert str(Problem(None, None, None, "Lỗi")) == "Lỗi"
+
+
+# --- strict CSV (issue 17): nothing lost, nothing guessed, nothing that can backtrack -----------
+
+H4 = "Mã chỉ tiêu,Kỳ báo cáo,Mã phường/xã,Giá trị\n"
+
+
+def test_csv_unquoted_decimal_is_refused_not_cut():
+    """``77,5`` unquoted in a comma file was stored as 77, the 5 ignored."""
+    up, problems = read_upload("a.csv", (H4 + "TPVL-001,2026-Q3,x2025-29551,77,5\n").encode())
+    assert up is None and [(p.row, p.column) for p in problems] == [(2, None)]
+    assert problems[0].message.startswith("dòng có 5 ô nhưng dòng tiêu đề có 4 ô")
+    with_note = (H4.rstrip("\n") + ",Ghi chú\n" + "TPVL-001,2026-Q3,x2025-29551,77,5\n").encode()
+    up, problems = read_upload("a.csv", with_note)
+    assert [(p.row, p.column) for p in problems] == [(2, "Giá trị")] and "77,5" in problems[0].message
+
+
+def test_csv_quote_never_closed_swallows_nothing_silently():
+    """A 3-row file whose note opens a quote imported 1 row, "1 giá trị mới", no message."""
+    data = (H4.rstrip("\n") + ",Ghi chú\n" + 'C-01,2025-Q3,w1,1,"ghi chú\nC-02,2025-Q3,w1,2,x\nC-03,2025-Q3,w1,3,y\n')
+    up, problems = read_upload("a.csv", data.encode())
+    assert up is None and only(problems).row == 2 and "không được đóng" in problems[0].message
+
+
+def test_csv_field_count_must_match_the_header_both_ways():
+    up, problems = read_upload("a.csv", (H4 + "C-01,2025-Q3,w1\nC-01,2025-Q3,w1,1,2\nC-01,2025-Q4,w1,1\n").encode())
+    assert up is None and [p.row for p in problems] == [2, 3]
+    assert [p.message.split(";")[0] for p in problems] == ["dòng có 3 ô nhưng dòng tiêu đề có 4 ô",
+                                                           "dòng có 5 ô nhưng dòng tiêu đề có 4 ô"]
+
+
+def test_csv_multiline_quoted_cell_is_refused_with_both_lines():
+    up, problems = read_upload("a.csv", (H4.rstrip("\n") + ",Ghi chú\n" + 'C-01,2025-Q3,w1,1,"a\nb"\n').encode())
+    assert up is None and only(problems).row == 2 and "dòng 2 đến dòng 3" in problems[0].message
+
+
+def test_csv_backtracking_bait_header_is_refused_by_its_length():
+    """A 64 KB first line of ``,"`` froze the server for ~18 s in csv.Sniffer (200 KB: ~3 min)."""
+    for n in (32_768, 100_000):
+        up, problems = read_upload("a.csv", (',"' * n + "\n").encode())
+        assert up is None and only(problems).row == 1 and "dòng tiêu đề dài quá 4.096 ký tự" in problems[0].message
+
+
+def test_csv_delimiter_is_counted_outside_quotes():
+    assert workbook._delimiter('a,"b;c;d";e;f\n') == ";"
+    assert workbook._delimiter('"a\tb\tc",d,e\n') == ","
+    assert workbook._delimiter("a\tb\tc\n") == "\t"
+    assert workbook._delimiter("abc\n") == ","
+
+
+def test_csv_damaged_utf8_line_is_refused_not_read_as_windows_1258():
+    data = H4.encode() + b"C-01,2025-Q3,w1,1\n" + b"C-02,2025-Q3,Ph\xc6\xb0\xe1\xbbng,2\n"
+    up, problems = read_upload("a.csv", data)
+    assert up is None and only(problems).row == 3 and "mã hoá ký tự bị hỏng" in problems[0].message
