@@ -477,3 +477,45 @@ def test_csv_damaged_utf8_line_is_refused_not_read_as_windows_1258():
     data = H4.encode() + b"C-01,2025-Q3,w1,1\n" + b"C-02,2025-Q3,Ph\xc6\xb0\xe1\xbbng,2\n"
     up, problems = read_upload("a.csv", data)
     assert up is None and only(problems).row == 3 and "mã hoá ký tự bị hỏng" in problems[0].message
+
+
+# --- xlsx cells counted by parsing, the reader bounded in its own process (issue 17) ------------
+
+
+def _sheet_cells(cell: bytes, n: int) -> bytes:
+    ns = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    return (b"<worksheet " + ns + b"><sheetData>" + b'<row r="1">' + cell * n + b"</row></sheetData></worksheet>")
+
+
+@pytest.mark.parametrize("cell", [b'<c\n r="A1"><v>1</v></c>', b"<c\t><v>1</v></c>", b"<c/>", b"<c><v>1</v></c>"])
+def test_cells_counted_however_written(monkeypatch, cell):
+    """Counting the bytes ``<c `` let 1 M cells written ``<c\\n r=…>`` through (19 s, 670 MB)."""
+    monkeypatch.setattr(workbook, "MAX_CELLS", 50)
+    data = rezip(make_xlsx(), replace=lambda n, b: _sheet_cells(cell, 60) if n == "xl/worksheets/sheet1.xml" else b)
+    up, problems = read_upload("a.xlsx", data)
+    assert up is None and "có quá nhiều ô (hơn 50 ô)" in only(problems).message
+
+
+def test_cell_count_stops_at_its_time_budget(monkeypatch):
+    monkeypatch.setattr(workbook, "MAX_SCAN_SECONDS", -1)  # already past: the first chunk ends the scan
+    up, problems = read_upload("a.xlsx", make_xlsx())
+    assert up is None and "chỉ để đếm các ô" in only(problems).message
+
+
+def test_doctype_in_a_sheet_is_refused():
+    bomb = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
+    data = rezip(make_xlsx(), replace=lambda n, b: bomb + b.split(b"?>", 1)[-1] if n == "xl/worksheets/sheet1.xml" else b)
+    up, problems = read_upload("a.xlsx", data)
+    assert up is None and "bị hỏng" in only(problems).message
+
+
+def test_isolated_reader_answers_like_the_inline_one():
+    for name, data in [("a.xlsx", make_xlsx()), ("a.csv", (H4 + "C-01,2025-Q3,w1,1\n").encode()),
+                       ("a.csv", b""), ("a.csv", b"x" * (workbook.MAX_BYTES + 1))]:
+        assert workbook.read_upload_isolated(name, data) == read_upload(name, data)
+
+
+def test_isolated_reader_refuses_past_its_time_limit(monkeypatch):
+    monkeypatch.setattr(workbook, "WORKER_SECONDS", 0.05)  # less than starting Python and openpyxl
+    up, problems = workbook.read_upload_isolated("a.xlsx", make_xlsx())
+    assert up is None and "cần hơn 0,05 giây để đọc" in only(problems).message

@@ -6,6 +6,8 @@ row (as Excel shows it) and the column. Any problem means the upload must not be
 File-level problems (size, format, macros, zip bomb, missing sheet or header, no or too many rows)
 return no :class:`Upload`; cell-level ones (formulas without a stored result, merged cells, missing or repeated columns,
 over-long text) still return it, so the validation can show every problem in one go.
+The page and the CLI call :func:`read_upload_isolated`: the same reading in a child process with a
+time and memory limit, so that no upload can slow down or starve the server's other visitors.
 """
 
 from __future__ import annotations
@@ -15,10 +17,17 @@ import csv
 import hashlib
 import io
 import math
+import pickle
 import re
+import subprocess
+import sys
+import threading
+import time
 import warnings
+import xml.parsers.expat
 import zipfile
 from dataclasses import dataclass
+from pathlib import Path
 
 from vlboard.textnorm import collapse, nfc
 
@@ -30,6 +39,14 @@ MAX_UNZIPPED = 50 * 1024 * 1024  # zip bomb guard: total uncompressed size
 MAX_RATIO = 100  # zip bomb guard: per entry compression ratio (entries > 1 MB uncompressed)
 MAX_ENTRIES = 2000  # zip bomb guard: number of entries
 MAX_CELLS = 300_000  # stored cells over all worksheets: openpyxl needs ~1 s and ~50 MB per 100 000
+MAX_ELEMENTS = 3 * MAX_CELLS + 100_000  # all XML elements of the worksheets (a cell is <c>, <v>, maybe <f>)
+MAX_SCAN_SECONDS = 5  # counting the cells (expat, no tree) of the largest accepted file takes ~0.3 s
+_CHUNK = 64 * 1024
+WORKER_SECONDS = 30  # wall clock (and CPU) of one upload's reading in its child process
+WORKER_MB = 1024  # address space of that process (the largest accepted xlsx peaks at ~170 MB RSS)
+WORKER_SLOTS = 2  # uploads read at once (2 cores); others wait for a slot up to WORKER_SECONDS
+_SLOTS = threading.BoundedSemaphore(WORKER_SLOTS)
+_ROOT = Path(__file__).resolve().parents[1]
 MAX_ROWS = 5000
 MAX_CHARS = 2000  # longest accepted text in one cell
 MAX_HEADER_CHARS = 4096  # a CSV header line (13 labels at most) is far shorter
@@ -130,6 +147,10 @@ def _mb(n: int, up: bool) -> str:
     return f"{x:.1f}".removesuffix(".0").replace(".", ",")
 
 
+def _num(x: float) -> str:
+    return f"{x:g}".replace(".", ",")
+
+
 def _vn(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
@@ -166,6 +187,37 @@ def read_upload(file_name: str, data: bytes, *, max_bytes: int = MAX_BYTES) -> t
     meta, columns, extra, rows = parsed
     return Upload(file_name, kind, hashlib.sha256(data).hexdigest(), len(data),
                   DATA_SHEET if kind == "xlsx" else "CSV", meta, columns, extra, rows), problems
+
+
+def read_upload_isolated(file_name: str, data: bytes, *, max_bytes: int = MAX_BYTES
+                         ) -> tuple[Upload | None, list[Problem]]:
+    """:func:`read_upload` in a child process (``vlboard.upload_worker``) with a wall-clock limit
+    (WORKER_SECONDS), an address-space limit (WORKER_MB) and at most WORKER_SLOTS at once: the page
+    and the CLI read uploads this way, so that no file, however built, can hold the server's CPU
+    (and with it every other visitor) or its memory. Over a limit: a Vietnamese refusal."""
+    name = file_name or "không tên"
+    if not data or len(data) > max_bytes:  # answered at once, without a process
+        return read_upload(file_name, data, max_bytes=max_bytes)
+    if not _SLOTS.acquire(timeout=WORKER_SECONDS):
+        return None, [_file("Hệ thống đang đọc nhiều tệp khác cùng lúc; hãy tải tệp lên lại sau ít phút")]
+    try:
+        proc = subprocess.run([sys.executable, "-m", "vlboard.upload_worker"], cwd=_ROOT, capture_output=True,
+                              input=pickle.dumps((file_name, data, max_bytes, WORKER_MB, math.ceil(WORKER_SECONDS))),
+                              timeout=WORKER_SECONDS)
+    except subprocess.TimeoutExpired:  # run() has killed the child
+        return None, [_file(f"Tệp «{name}» cần hơn {_num(WORKER_SECONDS)} giây để đọc; hệ thống dừng đọc để không làm "
+                            f"chậm người dùng khác. Hãy chỉ giữ trang «{DATA_SHEET}» với các dòng số liệu rồi tải lên lại")]
+    finally:
+        _SLOTS.release()
+    try:
+        status, answer = pickle.loads(proc.stdout) if proc.returncode == 0 else ("failed", None)
+    except Exception:
+        status, answer = "failed", None
+    if status == "ok":
+        return answer
+    return None, [_file(f"Tệp «{name}» cần quá nhiều bộ nhớ hoặc thời gian để đọc (giới hạn {WORKER_MB} MB, "
+                        f"{_num(WORKER_SECONDS)} giây); hệ thống từ chối để không ảnh hưởng người dùng khác. "
+                        f"Hãy chỉ giữ trang «{DATA_SHEET}» với các dòng số liệu rồi tải lên lại")]
 
 
 def _header(cells: list[tuple[int, object]], sheet: str, row: int, required: list[str]):
@@ -220,10 +272,18 @@ def _read_xlsx(data: bytes, name: str):
                     return None, [_file(ods_message(name))]
                 return None, [_file(f"Tệp «{name}» không phải Excel (.xlsx) hoặc CSV")]
             types = zf.read(names["[content_types].xml"]) if "[content_types].xml" in names else b""
-            if _count_cells(zf, [i for n, i in names.items() if n.startswith("xl/worksheets/")]) > MAX_CELLS:
+            by_name = {i.filename.lower(): i for i in infos}
+            xml_parts = [i for n, i in by_name.items() if n.startswith("xl/worksheets/") and n.endswith(".xml")
+                         or n == "xl/sharedstrings.xml"]
+            cells, strings, in_time = _count_cells(zf, xml_parts, deadline=time.monotonic() + MAX_SCAN_SECONDS)
+            if not in_time:
+                return None, [_file(f"Tệp «{name}» cần quá {MAX_SCAN_SECONDS} giây chỉ để đếm các ô; hệ thống dừng "
+                                    "đọc để không làm chậm người dùng khác. Hãy chỉ giữ trang "
+                                    f"«{DATA_SHEET}» với các dòng số liệu")]
+            if cells > MAX_CELLS or strings > MAX_CELLS:
                 return None, [_file(f"Tệp «{name}» có quá nhiều ô (hơn {_vn(MAX_CELLS)} ô); hãy chỉ giữ trang "
                                     f"«{DATA_SHEET}» với các dòng số liệu")]
-    except Exception:  # BadZipFile, encrypted or unsupported entries, …
+    except Exception:  # BadZipFile, encrypted or unsupported entries, malformed XML, a DTD, …
         return None, broken
     if any(n.endswith("vbaproject.bin") for n in names) or b"macroenabled" in types.lower():
         return None, [_file("Tệp có macro (VBA); hệ thống không nhận tệp có macro. "
@@ -284,16 +344,46 @@ def _cached_values(data: bytes, title: str, cells: list[tuple[int, int]]) -> dic
     return {rc: (stored[rc].value if rc in stored else None) for rc in cells}
 
 
-def _count_cells(zf: zipfile.ZipFile, names: list[str]) -> int:
-    """Count ``<c `` cell elements in worksheet XML, streaming, before openpyxl builds them all."""
-    count = 0
-    for n in names:
-        with zf.open(n) as f:
-            tail = b""
-            while chunk := f.read(_MB):
-                buf = tail + chunk
-                count, tail = count + buf.count(b"<c "), buf[-2:]
-    return count
+class _TooBig(Exception):
+    """A worksheet holds more than the budget allows (raised from the expat handler)."""
+
+
+def _count_cells(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], *, deadline: float) -> tuple[int, int, bool]:
+    """Parse worksheet and shared-string XML with expat, streaming (no tree is built) and count the
+    cell elements (``<c …>`` however written: any spacing, line breaks or namespace prefix), the
+    shared strings and all elements. Stops as soon as a budget is passed or the deadline is reached.
+    Returns (cells, strings, within_time). A DTD (entities) raises ValueError: no xlsx needs one."""
+    cells = strings = elements = 0
+
+    def start(name: str, _attrs) -> None:
+        nonlocal cells, strings, elements
+        local = name.rpartition(" ")[2]
+        elements += 1
+        if local == "c":
+            cells += 1
+        elif local == "si":
+            strings += 1
+        if cells > MAX_CELLS or strings > MAX_CELLS or elements > MAX_ELEMENTS:
+            raise _TooBig
+
+    def doctype(*_args) -> None:
+        raise ValueError("DTD")
+
+    for info in infos:
+        parser = xml.parsers.expat.ParserCreate(namespace_separator=" ")
+        parser.StartElementHandler = start
+        parser.StartDoctypeDeclHandler = doctype
+        parser.EntityDeclHandler = doctype
+        try:
+            with zf.open(info) as f:
+                while chunk := f.read(_CHUNK):
+                    parser.Parse(chunk, False)
+                    if time.monotonic() > deadline:
+                        return cells, strings, False
+                parser.Parse(b"", True)
+        except _TooBig:
+            return (MAX_CELLS + 1 if elements > MAX_ELEMENTS else cells), strings, True
+    return cells, strings, True
 
 
 def _meta(ws) -> dict[str, str]:
