@@ -55,3 +55,40 @@ def test_the_issue_examples_are_refused_before_anything_is_written(data, text): 
     with pytest.raises(intake.ImportRefused):
         intake.commit(data, ADMIN, pv)
     assert fingerprint(data) == before
+
+
+# ------------------------------------------------------------------ generated inputs (hypothesis)
+
+import math  # noqa: E402
+import re  # noqa: E402
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_NUMBERISH = st.lists(st.sampled_from(list("0123456789.,-+_ eE%٣３∞\u00a0") + ["inf", "nan"]), max_size=16).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=st.one_of(st.text(max_size=30), _NUMBERISH))
+def test_any_text_is_refused_or_read_the_vietnamese_way(text):
+    """Whatever the text: a refusal with a reason, or exactly the Vietnamese reading of ASCII digits."""
+    try:
+        x = numbers.parse(text)
+    except numbers.NotANumber as exc:
+        assert exc.reason
+        return
+    if x is None:
+        assert not text.strip()
+        return
+    s = text.strip()
+    assert re.fullmatch(r"-?(?:[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+)(?:,[0-9]+)?", s, re.ASCII), s
+    assert math.isfinite(x) and abs(x) <= numbers.LIMIT
+    assert x == float(s.replace(".", "").replace(",", "."))
+
+
+@settings(max_examples=300, deadline=None)
+@given(n=st.integers(min_value=-numbers.LIMIT + 1, max_value=numbers.LIMIT - 1), frac=st.integers(0, 999))
+def test_numbers_written_the_vietnamese_way_read_back(n, frac):
+    written = f"{n:,}".replace(",", ".") + (f",{frac:03d}" if frac else "")
+    expected = float(f"{n}.{frac:03d}") if frac else float(n)
+    assert numbers.parse(written) == expected
