@@ -386,13 +386,13 @@ def test_an_upload_over_the_time_budget_is_refused_and_the_child_killed(data, mo
 
 
 def test_an_upload_over_the_memory_budget_is_refused(data, monkeypatch, blank_template):
-    """200 000 cells (under the cell cap) need ~150 MB in openpyxl: with 150 MB of address space the
-    child fails, the server answers in Vietnamese."""
-    monkeypatch.setattr(workbook, "WORKER_MB", 150)
+    """200 000 cells (under the cell cap) need ~100 MB more in openpyxl: with 50 MB allowed the
+    child's MemoryError comes back as a Vietnamese refusal (not as a 'broken file')."""
+    monkeypatch.setattr(workbook, "WORKER_MB", 50)
     body = sheet_of(b"<c><v>%d</v></c>", 200_000)
     content = rezip(blank_template, {"xl/worksheets/sheet1.xml": lambda b: body})
     attempt("xlsx structure and size", data, content, "bao-cao.xlsx", [
-        "Tệp «bao-cao.xlsx» cần quá nhiều bộ nhớ hoặc thời gian để đọc (giới hạn 150 MB, 30 giây); hệ thống từ chối "
+        "Tệp «bao-cao.xlsx» cần quá nhiều bộ nhớ hoặc thời gian để đọc (giới hạn 50 MB, 30 giây); hệ thống từ chối "
         "để không ảnh hưởng người dùng khác. Hãy chỉ giữ trang «Số liệu» với các dòng số liệu rồi tải lên lại"])
 
 

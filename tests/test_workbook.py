@@ -519,3 +519,13 @@ def test_isolated_reader_refuses_past_its_time_limit(monkeypatch):
     monkeypatch.setattr(workbook, "WORKER_SECONDS", 0.05)  # less than starting Python and openpyxl
     up, problems = workbook.read_upload_isolated("a.xlsx", make_xlsx())
     assert up is None and "cần hơn 0,05 giây để đọc" in only(problems).message
+
+
+def test_isolated_reader_failure_is_a_vietnamese_message_and_logged(monkeypatch, caplog):
+    import subprocess
+
+    monkeypatch.setattr(workbook.subprocess, "run", lambda *a, **k: subprocess.CompletedProcess(
+        a[0], 1, b"", b"Traceback ...\nKeyError: 'x'\n"))
+    up, problems = workbook.read_upload_isolated("a.xlsx", make_xlsx())
+    assert up is None and "do lỗi của hệ thống" in only(problems).message
+    assert "KeyError" in caplog.text

@@ -16,6 +16,7 @@ import codecs
 import csv
 import hashlib
 import io
+import logging
 import math
 import pickle
 import re
@@ -43,10 +44,12 @@ MAX_ELEMENTS = 3 * MAX_CELLS + 100_000  # all XML elements of the worksheets (a 
 MAX_SCAN_SECONDS = 5  # counting the cells (expat, no tree) of the largest accepted file takes ~0.3 s
 _CHUNK = 64 * 1024
 WORKER_SECONDS = 30  # wall clock (and CPU) of one upload's reading in its child process
-WORKER_MB = 1024  # address space of that process (the largest accepted xlsx peaks at ~170 MB RSS)
+WORKER_MB = 768  # resident memory the reading may add in that process (the largest xlsx read adds ~120 MB)
 WORKER_SLOTS = 2  # uploads read at once (2 cores); others wait for a slot up to WORKER_SECONDS
 _SLOTS = threading.BoundedSemaphore(WORKER_SLOTS)
 _ROOT = Path(__file__).resolve().parents[1]
+_log = logging.getLogger(__name__)
+_MEMORY_EXIT = 3  # upload_worker.MEMORY_EXIT (not imported: that module is the child's)
 MAX_ROWS = 5000
 MAX_CHARS = 2000  # longest accepted text in one cell
 MAX_HEADER_CHARS = 4096  # a CSV header line (13 labels at most) is far shorter
@@ -209,15 +212,18 @@ def read_upload_isolated(file_name: str, data: bytes, *, max_bytes: int = MAX_BY
                             f"chậm người dùng khác. Hãy chỉ giữ trang «{DATA_SHEET}» với các dòng số liệu rồi tải lên lại")]
     finally:
         _SLOTS.release()
-    try:
-        status, answer = pickle.loads(proc.stdout) if proc.returncode == 0 else ("failed", None)
-    except Exception:
-        status, answer = "failed", None
+    status, answer = "failed", None
+    if proc.returncode == 0:
+        status, answer = pickle.loads(proc.stdout)  # written by our own child, nothing else
     if status == "ok":
         return answer
-    return None, [_file(f"Tệp «{name}» cần quá nhiều bộ nhớ hoặc thời gian để đọc (giới hạn {WORKER_MB} MB, "
-                        f"{_num(WORKER_SECONDS)} giây); hệ thống từ chối để không ảnh hưởng người dùng khác. "
-                        f"Hãy chỉ giữ trang «{DATA_SHEET}» với các dòng số liệu rồi tải lên lại")]
+    if status == "memory" or proc.returncode in (_MEMORY_EXIT, *range(-64, 0)):  # over memory, or killed (SIGXCPU …)
+        return None, [_file(f"Tệp «{name}» cần quá nhiều bộ nhớ hoặc thời gian để đọc (giới hạn {WORKER_MB} MB, "
+                            f"{_num(WORKER_SECONDS)} giây); hệ thống từ chối để không ảnh hưởng người dùng khác. "
+                            f"Hãy chỉ giữ trang «{DATA_SHEET}» với các dòng số liệu rồi tải lên lại")]
+    _log.error("upload reader failed on %r (exit %s): %s", name, proc.returncode, proc.stderr.decode(errors="replace")[-4000:])
+    return None, [_file(f"Không đọc được tệp «{name}» do lỗi của hệ thống (đã ghi vào nhật ký máy chủ); "
+                        "chưa ghi gì. Hãy báo quản trị viên")]
 
 
 def _header(cells: list[tuple[int, object]], sheet: str, row: int, required: list[str]):
@@ -283,6 +289,8 @@ def _read_xlsx(data: bytes, name: str):
             if cells > MAX_CELLS or strings > MAX_CELLS:
                 return None, [_file(f"Tệp «{name}» có quá nhiều ô (hơn {_vn(MAX_CELLS)} ô); hãy chỉ giữ trang "
                                     f"«{DATA_SHEET}» với các dòng số liệu")]
+    except MemoryError:  # not a broken file: the reader's memory limit (read_upload_isolated)
+        raise
     except Exception:  # BadZipFile, encrypted or unsupported entries, malformed XML, a DTD, …
         return None, broken
     if any(n.endswith("vbaproject.bin") for n in names) or b"macroenabled" in types.lower():
@@ -294,6 +302,8 @@ def _read_xlsx(data: bytes, name: str):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             wb = load_workbook(io.BytesIO(data), data_only=False, keep_links=False)
+    except MemoryError:
+        raise
     except Exception:
         return None, broken
     sheets = {_norm(ws.title): ws for ws in wb.worksheets}
