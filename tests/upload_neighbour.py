@@ -116,6 +116,37 @@ class Visitor(threading.Thread):
         return [s for t, s in self.loads if a <= t <= b]
 
 
+def descendants(pid: int) -> set[int]:
+    """Every process below ``pid`` (Linux /proc)."""
+    children: dict[int, list[int]] = {}
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                ppid = int((d / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(d.name))
+    out, todo = set(), [pid]
+    while todo:
+        for c in children.get(todo.pop(), []):
+            out.add(c)
+            todo.append(c)
+    return out
+
+
+def renice_browser(server_pid: int) -> int:
+    """The clerk's browser runs on the clerk's computer, not on the server: on this one shared
+    machine Playwright's driver and Chromium get the lowest CPU priority, so that what is measured
+    is the server's own behaviour. Returns how many processes were reniced."""
+    mine = descendants(os.getpid()) - descendants(server_pid) - {server_pid}
+    for pid in mine:
+        try:
+            os.setpriority(os.PRIO_PROCESS, pid, 19)
+        except OSError:
+            pass
+    return len(mine)
+
+
 def summary(xs: list[float]) -> dict:
     return {"loads": len(xs), "median_s": round(statistics.median(xs), 3) if xs else None,
             "max_s": round(max(xs), 3) if xs else None}
@@ -149,6 +180,7 @@ def main() -> int:
             page.get_by_label("Mật khẩu").fill(PASSWORD)
             page.get_by_role("button", name="Đăng nhập").click()
             page.wait_for_selector("text=2. Tải tệp đã điền lên", timeout=120_000)
+            result["browser processes reniced"] = renice_browser(proc.pid)
             visitor = Visitor(url)
             visitor.start()
             time.sleep(15)  # warm-up and baseline: nobody uploads
