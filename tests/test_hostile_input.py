@@ -340,6 +340,36 @@ def test_a_million_cells_written_c_newline_are_refused_before_anything_big(data,
             "bao-cao.xlsx", [TOO_MANY])
 
 
+def _member_added(name: str, body: bytes):
+    def add(content: bytes) -> bytes:
+        out = io.BytesIO()
+        with zipfile.ZipFile(io.BytesIO(content)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+            for info in src.infolist():
+                dst.writestr(info.filename, src.read(info))
+            dst.writestr(name, body)
+        return out.getvalue()
+    return add
+
+
+HIDDEN_PARTS = {  # cells in a part outside xl/worksheets/: a relationship can point a sheet anywhere
+    "cells in xl/other/sheet.xml": "xl/other/sheet.xml",
+    "cells in a part named like an image": "xl/media/image9.png",
+}
+
+
+@pytest.mark.parametrize("case", list(HIDDEN_PARTS))
+def test_cells_are_counted_in_every_part(data, blank_template, case):
+    content = _member_added(HIDDEN_PARTS[case], sheet_of(b"<c><v>%d</v></c>", workbook.MAX_CELLS + 10))(blank_template)
+    attempt("xlsx structure and size", data, content, "bao-cao.xlsx", [TOO_MANY])
+
+
+def test_binary_parts_are_not_xml_and_pass(data, blank_template):
+    png = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40
+    content = _member_added("xl/media/image1.png", png)(xlsx_with(blank_template, {("C-03", "value"): 7}))
+    pv = run(data, content)
+    assert pv.problems == [] and list(pv.rows.value) == [7.0]
+
+
 XLSX_CASES = {
     "too many shared strings": ("xl/sharedStrings.xml", lambda b: b"<sst " + NS + b">" + b"".join(b"<si><t>%d</t></si>" % i for i in range(300_010))
                                 + b"</sst>", [TOO_MANY]),

@@ -529,3 +529,24 @@ def test_isolated_reader_failure_is_a_vietnamese_message_and_logged(monkeypatch,
     up, problems = workbook.read_upload_isolated("a.xlsx", make_xlsx())
     assert up is None and "do lỗi của hệ thống" in only(problems).message
     assert "KeyError" in caplog.text
+
+
+def test_parts_that_may_be_binary_or_vml_are_skipped_when_not_xml():
+    """Excel writes comment shapes as VML that is not well-formed XML, and images are binary."""
+    data = make_xlsx()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            dst.writestr(info.filename, src.read(info))
+        dst.writestr("xl/drawings/vmlDrawing1.vml", "<xml><v:shape><br></v:shape></xml>")
+        dst.writestr("xl/media/image1.png", b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+        dst.writestr("xl/other.xml", "<oops")  # not binary by name: a broken file
+    up, problems = read_upload("a.xlsx", out.getvalue())
+    assert up is None and "bị hỏng" in only(problems).message
+    out2 = io.BytesIO()
+    with zipfile.ZipFile(out) as src, zipfile.ZipFile(out2, "w") as dst:
+        for info in src.infolist():
+            if info.filename != "xl/other.xml":
+                dst.writestr(info.filename, src.read(info))
+    up, problems = read_upload("a.xlsx", out2.getvalue())
+    assert problems == [] and up is not None and len(up.rows) == 2

@@ -43,6 +43,8 @@ MAX_CELLS = 300_000  # stored cells over all worksheets: openpyxl needs ~1 s and
 MAX_ELEMENTS = 3 * MAX_CELLS + 100_000  # all XML elements of the worksheets (a cell is <c>, <v>, maybe <f>)
 MAX_SCAN_SECONDS = 5  # counting the cells (expat, no tree) of the largest accepted file takes ~0.3 s
 _CHUNK = 64 * 1024
+_BINARY_PARTS = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".emf", ".wmf", ".svg", ".bin", ".wdp",
+                 ".xlsx", ".docx", ".pptx", ".ole", ".vml")  # may be binary or, for Excel's VML, not well-formed
 WORKER_SECONDS = 30  # wall clock (and CPU) of one upload's reading in its child process
 WORKER_MB = 768  # resident memory the reading may add in that process (the largest xlsx read adds ~120 MB)
 WORKER_SLOTS = 2  # uploads read at once (2 cores); others wait for a slot up to WORKER_SECONDS
@@ -278,10 +280,8 @@ def _read_xlsx(data: bytes, name: str):
                     return None, [_file(ods_message(name))]
                 return None, [_file(f"Tệp «{name}» không phải Excel (.xlsx) hoặc CSV")]
             types = zf.read(names["[content_types].xml"]) if "[content_types].xml" in names else b""
-            by_name = {i.filename.lower(): i for i in infos}
-            xml_parts = [i for n, i in by_name.items() if n.startswith("xl/worksheets/") and n.endswith(".xml")
-                         or n == "xl/sharedstrings.xml"]
-            cells, strings, in_time = _count_cells(zf, xml_parts, deadline=time.monotonic() + MAX_SCAN_SECONDS)
+            # every part, not only xl/worksheets/*.xml: a sheet can sit at any path its relationship names
+            cells, strings, in_time = _count_cells(zf, infos, deadline=time.monotonic() + MAX_SCAN_SECONDS)
             if not in_time:
                 return None, [_file(f"Tệp «{name}» cần quá {MAX_SCAN_SECONDS} giây chỉ để đếm các ô; hệ thống dừng "
                                     "đọc để không làm chậm người dùng khác. Hãy chỉ giữ trang "
@@ -359,10 +359,12 @@ class _TooBig(Exception):
 
 
 def _count_cells(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], *, deadline: float) -> tuple[int, int, bool]:
-    """Parse worksheet and shared-string XML with expat, streaming (no tree is built) and count the
-    cell elements (``<c …>`` however written: any spacing, line breaks or namespace prefix), the
-    shared strings and all elements. Stops as soon as a budget is passed or the deadline is reached.
-    Returns (cells, strings, within_time). A DTD (entities) raises ValueError: no xlsx needs one."""
+    """Parse every part with expat, streaming (no tree is built) and count the cell elements (``<c …>``
+    however written: any spacing, line breaks or namespace prefix), the shared strings and all
+    elements. Stops as soon as a budget is passed or the deadline is reached. A part that is not XML
+    is skipped only when its name says it is binary (images, printer settings, embeddings); any other
+    parse error raises, and so does a DTD (entities): no xlsx needs one.
+    Returns (cells, strings, within_time)."""
     cells = strings = elements = 0
 
     def start(name: str, _attrs) -> None:
@@ -391,6 +393,9 @@ def _count_cells(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], *, deadline:
                     if time.monotonic() > deadline:
                         return cells, strings, False
                 parser.Parse(b"", True)
+        except xml.parsers.expat.ExpatError:
+            if not info.filename.lower().endswith(_BINARY_PARTS):
+                raise
         except _TooBig:
             return (MAX_CELLS + 1 if elements > MAX_ELEMENTS else cells), strings, True
     return cells, strings, True
