@@ -168,6 +168,30 @@ def test_refused_excel_cells_that_are_not_plain_numbers(data, blank_template, ca
             [f"Trang «Số liệu», dòng 7, cột «Giá trị»: {message}"])
 
 
+def _percent_formatted(blank: bytes, code: str, key: str, value: float) -> bytes:
+    wb = load_workbook(io.BytesIO(blank))
+    cell = wb[workbook.DATA_SHEET].cell(XLSX_ROW[code], COL[key], value)
+    cell.number_format = "0.0%"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("code,key,label", [("C-03", "value", VAL), ("C-01", "denominator", DEN)])
+def test_percent_formatted_cells_outside_a_percentage_are_refused(data, blank_template, code, key, label):
+    """Excel turns a typed «62,5%» into 0.625 shown as 62,5%: never stored as 0.625 without a word."""
+    content = _percent_formatted(blank_template, code, key, 0.625)
+    if code == "C-01":
+        content = xlsx_with(content, {("C-01", "numerator"): 1})
+    attempt("numbers", data, content, "bao-cao.xlsx",
+            [f"Trang «Số liệu», dòng {XLSX_ROW[code]}, cột «{label}»: «62,5%»: {PERCENT}"])
+
+
+def test_a_percent_formatted_value_of_a_percentage_is_read_as_shown(data, blank_template):
+    pv = run(data, _percent_formatted(blank_template, "C-01", "value", 0.625))
+    assert pv.problems == [] and list(pv.rows.value) == [62.5]
+
+
 def test_an_infinite_excel_cell_is_refused(data, blank_template):
     """<v>1E999</v> in a numeric cell: openpyxl reads +inf (the figure that once made a roll-up ∞)."""
     content = xlsx_with(blank_template, {("C-03", "value"): 424242})

@@ -550,3 +550,11 @@ def test_parts_that_may_be_binary_or_vml_are_skipped_when_not_xml():
                 dst.writestr(info.filename, src.read(info))
     up, problems = read_upload("a.xlsx", out2.getvalue())
     assert problems == [] and up is not None and len(up.rows) == 2
+
+
+def test_percent_formatted_number_is_handed_on_as_the_text_shown():
+    def fmt(ws):
+        ws["F5"].number_format = "0.0%"
+    rows = [["CT01", "Tỷ lệ", "%", 95, 90, 0.625, None, None, None, None]]
+    up, problems = read_upload("a.xlsx", make_xlsx(rows, edit=fmt))
+    assert problems == [] and up.rows[0].values["value"] == "62,5%"

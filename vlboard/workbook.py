@@ -28,6 +28,7 @@ import warnings
 import xml.parsers.expat
 import zipfile
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from vlboard.textnorm import collapse, nfc
@@ -336,10 +337,26 @@ def _read_xlsx(data: bytes, name: str):
         if rng.max_row >= head:
             problems.append(Problem(DATA_SHEET, rng.min_row, label.get(rng.min_col),
                                     f"ô gộp {rng.coord}; hãy bỏ gộp ô"))
-    numbered = ((r, {c: cached.get((r, c)) if x.data_type == "f" else x.value for c, x in grid[r].items()})
+    numbered = ((r, {c: _as_shown(cached.get((r, c)) if x.data_type == "f" else x.value, x.number_format)
+                     for c, x in grid[r].items()})
                 for r in sorted(grid) if r > head)
     rows, problems = _collect(DATA_SHEET, numbered, colmap, problems)
     return (None if rows is None else (meta, list(colmap.values()), extra, rows)), problems
+
+
+_QUOTED = re.compile(r'"[^"]*"|\\.')
+
+
+def _as_shown(value: object, number_format: str | None) -> object:
+    """A number in a percent-formatted cell as the text the clerk sees: Excel turns a typed «62,5%»
+    into 0.625 shown as 62,5%. Handing on 0.625 would store a percentage a hundred times too small
+    without a word; as text «62,5%» (full precision, not the rounded display) it meets the number
+    parser's rule for % (only in the value of a percent indicator, else refused)."""
+    if (isinstance(value, (int, float)) and not isinstance(value, bool) and number_format
+            and "%" in _QUOTED.sub("", number_format) and math.isfinite(value)):
+        shown = format((Decimal(repr(value)) * 100).normalize(), "f")
+        return shown.replace(".", ",") + "%"
+    return value
 
 
 def _cached_values(data: bytes, title: str, cells: list[tuple[int, int]]) -> dict[tuple[int, int], object]:
