@@ -423,3 +423,138 @@ def test_header_labels_and_required():
     assert header_labels(["indicator_code", "value"]) == ["Mã chỉ tiêu", "Giá trị"]
     assert set(REQUIRED_XLSX) <= set(XLSX_KEYS)
     assert str(Problem(None, None, None, "Lỗi")) == "Lỗi"
+
+
+# --- strict CSV (issue 17): nothing lost, nothing guessed, nothing that can backtrack -----------
+
+H4 = "Mã chỉ tiêu,Kỳ báo cáo,Mã phường/xã,Giá trị\n"
+
+
+def test_csv_unquoted_decimal_is_refused_not_cut():
+    """``77,5`` unquoted in a comma file was stored as 77, the 5 ignored."""
+    up, problems = read_upload("a.csv", (H4 + "TPVL-001,2026-Q3,x2025-29551,77,5\n").encode())
+    assert up is None and [(p.row, p.column) for p in problems] == [(2, None)]
+    assert problems[0].message.startswith("dòng có 5 ô nhưng dòng tiêu đề có 4 ô")
+    with_note = (H4.rstrip("\n") + ",Ghi chú\n" + "TPVL-001,2026-Q3,x2025-29551,77,5\n").encode()
+    up, problems = read_upload("a.csv", with_note)
+    assert [(p.row, p.column) for p in problems] == [(2, "Giá trị")] and "77,5" in problems[0].message
+
+
+def test_csv_quote_never_closed_swallows_nothing_silently():
+    """A 3-row file whose note opens a quote imported 1 row, "1 giá trị mới", no message."""
+    data = (H4.rstrip("\n") + ",Ghi chú\n" + 'C-01,2025-Q3,w1,1,"ghi chú\nC-02,2025-Q3,w1,2,x\nC-03,2025-Q3,w1,3,y\n')
+    up, problems = read_upload("a.csv", data.encode())
+    assert up is None and only(problems).row == 2 and "không được đóng" in problems[0].message
+
+
+def test_csv_field_count_must_match_the_header_both_ways():
+    up, problems = read_upload("a.csv", (H4 + "C-01,2025-Q3,w1\nC-01,2025-Q3,w1,1,2\nC-01,2025-Q4,w1,1\n").encode())
+    assert up is None and [p.row for p in problems] == [2, 3]
+    assert [p.message.split(";")[0] for p in problems] == ["dòng có 3 ô nhưng dòng tiêu đề có 4 ô",
+                                                           "dòng có 5 ô nhưng dòng tiêu đề có 4 ô"]
+
+
+def test_csv_multiline_quoted_cell_is_refused_with_both_lines():
+    up, problems = read_upload("a.csv", (H4.rstrip("\n") + ",Ghi chú\n" + 'C-01,2025-Q3,w1,1,"a\nb"\n').encode())
+    assert up is None and only(problems).row == 2 and "dòng 2 đến dòng 3" in problems[0].message
+
+
+def test_csv_backtracking_bait_header_is_refused_by_its_length():
+    """A 64 KB first line of ``,"`` froze the server for ~18 s in csv.Sniffer (200 KB: ~3 min)."""
+    for n in (32_768, 100_000):
+        up, problems = read_upload("a.csv", (',"' * n + "\n").encode())
+        assert up is None and only(problems).row == 1 and "dòng tiêu đề dài quá 4.096 ký tự" in problems[0].message
+
+
+def test_csv_delimiter_is_counted_outside_quotes():
+    assert workbook._delimiter('a,"b;c;d";e;f\n') == ";"
+    assert workbook._delimiter('"a\tb\tc",d,e\n') == ","
+    assert workbook._delimiter("a\tb\tc\n") == "\t"
+    assert workbook._delimiter("abc\n") == ","
+
+
+def test_csv_damaged_utf8_line_is_refused_not_read_as_windows_1258():
+    data = H4.encode() + b"C-01,2025-Q3,w1,1\n" + b"C-02,2025-Q3,Ph\xc6\xb0\xe1\xbbng,2\n"
+    up, problems = read_upload("a.csv", data)
+    assert up is None and only(problems).row == 3 and "mã hoá ký tự bị hỏng" in problems[0].message
+
+
+# --- xlsx cells counted by parsing, the reader bounded in its own process (issue 17) ------------
+
+
+def _sheet_cells(cell: bytes, n: int) -> bytes:
+    ns = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    return (b"<worksheet " + ns + b"><sheetData>" + b'<row r="1">' + cell * n + b"</row></sheetData></worksheet>")
+
+
+@pytest.mark.parametrize("cell", [b'<c\n r="A1"><v>1</v></c>', b"<c\t><v>1</v></c>", b"<c/>", b"<c><v>1</v></c>"])
+def test_cells_counted_however_written(monkeypatch, cell):
+    """Counting the bytes ``<c `` let 1 M cells written ``<c\\n r=…>`` through (19 s, 670 MB)."""
+    monkeypatch.setattr(workbook, "MAX_CELLS", 50)
+    data = rezip(make_xlsx(), replace=lambda n, b: _sheet_cells(cell, 60) if n == "xl/worksheets/sheet1.xml" else b)
+    up, problems = read_upload("a.xlsx", data)
+    assert up is None and "có quá nhiều ô (hơn 50 ô)" in only(problems).message
+
+
+def test_cell_count_stops_at_its_time_budget(monkeypatch):
+    monkeypatch.setattr(workbook, "MAX_SCAN_SECONDS", -1)  # already past: the first chunk ends the scan
+    up, problems = read_upload("a.xlsx", make_xlsx())
+    assert up is None and "chỉ để đếm các ô" in only(problems).message
+
+
+def test_doctype_in_a_sheet_is_refused():
+    bomb = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
+    data = rezip(make_xlsx(), replace=lambda n, b: bomb + b.split(b"?>", 1)[-1] if n == "xl/worksheets/sheet1.xml" else b)
+    up, problems = read_upload("a.xlsx", data)
+    assert up is None and "bị hỏng" in only(problems).message
+
+
+def test_isolated_reader_answers_like_the_inline_one():
+    for name, data in [("a.xlsx", make_xlsx()), ("a.csv", (H4 + "C-01,2025-Q3,w1,1\n").encode()),
+                       ("a.csv", b""), ("a.csv", b"x" * (workbook.MAX_BYTES + 1))]:
+        assert workbook.read_upload_isolated(name, data) == read_upload(name, data)
+
+
+def test_isolated_reader_refuses_past_its_time_limit(monkeypatch):
+    monkeypatch.setattr(workbook, "WORKER_SECONDS", 0.05)  # less than starting Python and openpyxl
+    up, problems = workbook.read_upload_isolated("a.xlsx", make_xlsx())
+    assert up is None and "cần hơn 0,05 giây để đọc" in only(problems).message
+
+
+def test_isolated_reader_failure_is_a_vietnamese_message_and_logged(monkeypatch, caplog):
+    import subprocess
+
+    monkeypatch.setattr(workbook.subprocess, "run", lambda *a, **k: subprocess.CompletedProcess(
+        a[0], 1, b"", b"Traceback ...\nKeyError: 'x'\n"))
+    up, problems = workbook.read_upload_isolated("a.xlsx", make_xlsx())
+    assert up is None and "do lỗi của hệ thống" in only(problems).message
+    assert "KeyError" in caplog.text
+
+
+def test_parts_that_may_be_binary_or_vml_are_skipped_when_not_xml():
+    """Excel writes comment shapes as VML that is not well-formed XML, and images are binary."""
+    data = make_xlsx()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            dst.writestr(info.filename, src.read(info))
+        dst.writestr("xl/drawings/vmlDrawing1.vml", "<xml><v:shape><br></v:shape></xml>")
+        dst.writestr("xl/media/image1.png", b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+        dst.writestr("xl/other.xml", "<oops")  # not binary by name: a broken file
+    up, problems = read_upload("a.xlsx", out.getvalue())
+    assert up is None and "bị hỏng" in only(problems).message
+    out2 = io.BytesIO()
+    with zipfile.ZipFile(out) as src, zipfile.ZipFile(out2, "w") as dst:
+        for info in src.infolist():
+            if info.filename != "xl/other.xml":
+                dst.writestr(info.filename, src.read(info))
+    up, problems = read_upload("a.xlsx", out2.getvalue())
+    assert problems == [] and up is not None and len(up.rows) == 2
+
+
+def test_percent_formatted_number_is_handed_on_as_the_text_shown():
+    def fmt(ws):
+        ws["F5"].number_format = "0.0%"
+    rows = [["CT01", "Tỷ lệ", "%", 95, 90, 0.625, None, None, None, None]]
+    up, problems = read_upload("a.xlsx", make_xlsx(rows, edit=fmt))
+    assert problems == [] and up.rows[0].values["value"] == "62,5%"

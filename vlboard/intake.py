@@ -187,7 +187,7 @@ def preview(data: snapshots.DataDir, user: auth.User, file_name: str, content: b
     """Everything short of writing: read, check scope, validate, diff against the live snapshot.
     ``src``: the live snapshot already open (the page's cached one); else it is opened here."""
     today = today or dt.datetime.now(VN).date()
-    upload, problems = workbook.read_upload(file_name, content, max_bytes=max_bytes)
+    upload, problems = workbook.read_upload_isolated(file_name, content, max_bytes=max_bytes)
     if upload is None or problems:
         return _fail(file_name, problems, upload=upload, names=_names(data, src) if upload else {})
     df, skipped, problems = _frame(upload)

@@ -16,9 +16,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 import pandera.pandas as pa
-from babel.numbers import NumberFormatError, parse_decimal
 
-from vlboard import formatting
+from vlboard import formatting, numbers
 from vlboard.periods import label_vi, parse_period, start
 from vlboard.workbook import COLUMNS, Problem
 
@@ -39,26 +38,29 @@ class Context:
     documents: dict[tuple[str, str, str, str], float | None]  # same key → document figure
 
 
-def number(v) -> float | None:
-    """A cell as a number: Excel numbers as they are, text written the Vietnamese way ('1.234,5',
-    '12,5%'); None for an empty cell; raises ValueError for anything else."""
-    if v is None or (isinstance(v, str) and not v.strip()):
-        return None
-    if isinstance(v, bool):
-        raise ValueError(v)
-    if isinstance(v, float) and math.isnan(v):
-        return None  # an empty cell once pandas has held it
-    if isinstance(v, (int, float)):
-        if not math.isfinite(v):
-            raise ValueError(v)
-        return float(v)
-    if not isinstance(v, str):
-        raise ValueError(v)
-    text = v.strip().rstrip("%").strip().replace("\u00a0", "")
-    try:
-        return float(parse_decimal(text, locale="vi", strict=True))
-    except (NumberFormatError, ValueError):
-        raise ValueError(v) from None
+def number(v, *, percent: bool = True) -> float | None:
+    """A cell as a number through the one strict parser (:mod:`vlboard.numbers`): None for an empty
+    cell, ValueError (``numbers.NotANumber``, with its Vietnamese reason) for anything refused."""
+    return numbers.parse(v, percent=percent)
+
+
+def _empty_to_none(v):
+    """pandas holds an empty cell (None) of an object frame as NaN: give it back as None. A NaN cannot
+    come from a file (CSV fields are text; openpyxl reads no NaN from a numeric cell), so the
+    strict parser then refuses every NaN it sees."""
+    return None if isinstance(v, float) and math.isnan(v) else v
+
+
+def _number_problems(df: pd.DataFrame, ctx: Context, sheet: str) -> list[Problem]:
+    """Every number cell the strict parser refuses, with its reason; a % sign is allowed only in
+    the value of a percent indicator."""
+    out = []
+    for c in NUMBERS:  # column by column: iterrows would turn None back into NaN
+        for idx, code, v in zip(df.index, df.indicator_code, df[c]):
+            why = numbers.reason(v, percent=c == "value" and ctx.kinds.get(code) == "percent")
+            if why is not None:
+                out.append(Problem(sheet, int(idx), LABEL[c], f"«{v}»: {why}"))
+    return sorted(out, key=lambda p: (p.row, p.column))
 
 
 def _parses(fn):
@@ -76,9 +78,7 @@ def _key(df: pd.DataFrame) -> list[tuple]:
 
 
 def _raw_schema(ctx: Context) -> pa.DataFrameSchema:
-    num = {c: pa.Column(object, pa.Check(_parses(number), element_wise=True,
-                                         error=f"{c}|không phải là số (viết kiểu Việt Nam, ví dụ 1.234,5)"),
-                        nullable=True) for c in NUMBERS}
+    num = {c: pa.Column(object, nullable=True) for c in NUMBERS}  # checked by _number_problems
     return pa.DataFrameSchema({
         "indicator_code": pa.Column(object, [pa.Check(lambda v: v in ctx.kinds, element_wise=True,
                                                       error="indicator_code|mã chỉ tiêu không có trong danh mục")],
@@ -184,11 +184,14 @@ def check(df: pd.DataFrame, ctx: Context, sheet: str) -> tuple[pd.DataFrame, lis
     period, value, numerator, denominator, note, evidence_url). Returns the typed rows (value
     completed from numerator / denominator) and the problems; rows are usable only without problems.
     Rows failing the first stage skip the second, so one pass reports every kind of mistake."""
-    problems: list[Problem] = []
+    df = df.assign(**{c: pd.Series([_empty_to_none(v) for v in df[c]], index=df.index, dtype=object)
+                      for c in NUMBERS})
+    problems: list[Problem] = _number_problems(df, ctx, sheet)
     try:
         _raw_schema(ctx).validate(df, lazy=True)
     except pa.errors.SchemaErrors as exc:
-        problems = _problems(exc, df, sheet)
+        problems += _problems(exc, df, sheet)
+    if problems:
         blocking = {LABEL.get(k, k) for k in (*NUMBERS, "indicator_code", "period", "scope_code")}
         df = df.drop(index=sorted({p.row for p in problems if p.row in df.index and p.column in blocking}))
     typed = df.copy()

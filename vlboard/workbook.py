@@ -6,6 +6,8 @@ row (as Excel shows it) and the column. Any problem means the upload must not be
 File-level problems (size, format, macros, zip bomb, missing sheet or header, no or too many rows)
 return no :class:`Upload`; cell-level ones (formulas without a stored result, merged cells, missing or repeated columns,
 over-long text) still return it, so the validation can show every problem in one go.
+The page and the CLI call :func:`read_upload_isolated`: the same reading in a child process with a
+time and memory limit, so that no upload can slow down or starve the server's other visitors.
 """
 
 from __future__ import annotations
@@ -14,11 +16,20 @@ import codecs
 import csv
 import hashlib
 import io
+import logging
 import math
+import pickle
 import re
+import subprocess
+import sys
+import threading
+import time
 import warnings
+import xml.parsers.expat
 import zipfile
 from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
 
 from vlboard.textnorm import collapse, nfc
 
@@ -30,8 +41,23 @@ MAX_UNZIPPED = 50 * 1024 * 1024  # zip bomb guard: total uncompressed size
 MAX_RATIO = 100  # zip bomb guard: per entry compression ratio (entries > 1 MB uncompressed)
 MAX_ENTRIES = 2000  # zip bomb guard: number of entries
 MAX_CELLS = 300_000  # stored cells over all worksheets: openpyxl needs ~1 s and ~50 MB per 100 000
+MAX_ELEMENTS = 3 * MAX_CELLS + 100_000  # all XML elements of the worksheets (a cell is <c>, <v>, maybe <f>)
+MAX_SCAN_SECONDS = 5  # counting the cells (expat, no tree) of the largest accepted file takes ~0.3 s
+_CHUNK = 64 * 1024
+_BINARY_PARTS = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".emf", ".wmf", ".svg", ".bin", ".wdp",
+                 ".xlsx", ".docx", ".pptx", ".ole", ".vml")  # may be binary or, for Excel's VML, not well-formed
+WORKER_SECONDS = 30  # wall clock (and CPU) of one upload's reading in its child process
+WORKER_MB = 768  # resident memory the reading may add in that process (the largest xlsx read adds ~120 MB)
+WORKER_SLOTS = 2  # uploads read at once (2 cores); others wait for a slot up to WORKER_SECONDS
+_SLOTS = threading.BoundedSemaphore(WORKER_SLOTS)
+_ROOT = Path(__file__).resolve().parents[1]
+_log = logging.getLogger(__name__)
+_MEMORY_EXIT = 3  # upload_worker.MEMORY_EXIT (not imported: that module is the child's)
 MAX_ROWS = 5000
 MAX_CHARS = 2000  # longest accepted text in one cell
+MAX_HEADER_CHARS = 4096  # a CSV header line (13 labels at most) is far shorter
+MAX_STRUCTURE_PROBLEMS = 50  # CSV lines of the wrong shape listed before giving up
+_DELIMITERS = (",", ";", "\t")
 HEADER_SCAN = 15  # the header row must be within the first rows of DATA_SHEET
 COLUMNS: list[tuple[str, str]] = [  # (key, header label shown in the template)
     ("indicator_code", "Mã chỉ tiêu"),
@@ -127,6 +153,10 @@ def _mb(n: int, up: bool) -> str:
     return f"{x:.1f}".removesuffix(".0").replace(".", ",")
 
 
+def _num(x: float) -> str:
+    return f"{x:g}".replace(".", ",")
+
+
 def _vn(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
@@ -163,6 +193,40 @@ def read_upload(file_name: str, data: bytes, *, max_bytes: int = MAX_BYTES) -> t
     meta, columns, extra, rows = parsed
     return Upload(file_name, kind, hashlib.sha256(data).hexdigest(), len(data),
                   DATA_SHEET if kind == "xlsx" else "CSV", meta, columns, extra, rows), problems
+
+
+def read_upload_isolated(file_name: str, data: bytes, *, max_bytes: int = MAX_BYTES
+                         ) -> tuple[Upload | None, list[Problem]]:
+    """:func:`read_upload` in a child process (``vlboard.upload_worker``) with a wall-clock limit
+    (WORKER_SECONDS), an address-space limit (WORKER_MB) and at most WORKER_SLOTS at once: the page
+    and the CLI read uploads this way, so that no file, however built, can hold the server's CPU
+    (and with it every other visitor) or its memory. Over a limit: a Vietnamese refusal."""
+    name = file_name or "không tên"
+    if not data or len(data) > max_bytes:  # answered at once, without a process
+        return read_upload(file_name, data, max_bytes=max_bytes)
+    if not _SLOTS.acquire(timeout=WORKER_SECONDS):
+        return None, [_file("Hệ thống đang đọc nhiều tệp khác cùng lúc; hãy tải tệp lên lại sau ít phút")]
+    try:
+        proc = subprocess.run([sys.executable, "-m", "vlboard.upload_worker"], cwd=_ROOT, capture_output=True,
+                              input=pickle.dumps((file_name, data, max_bytes, WORKER_MB, math.ceil(WORKER_SECONDS))),
+                              timeout=WORKER_SECONDS)
+    except subprocess.TimeoutExpired:  # run() has killed the child
+        return None, [_file(f"Tệp «{name}» cần hơn {_num(WORKER_SECONDS)} giây để đọc; hệ thống dừng đọc để không làm "
+                            f"chậm người dùng khác. Hãy chỉ giữ trang «{DATA_SHEET}» với các dòng số liệu rồi tải lên lại")]
+    finally:
+        _SLOTS.release()
+    status, answer = "failed", None
+    if proc.returncode == 0:
+        status, answer = pickle.loads(proc.stdout)  # written by our own child, nothing else
+    if status == "ok":
+        return answer
+    if status == "memory" or proc.returncode in (_MEMORY_EXIT, *range(-64, 0)):  # over memory, or killed (SIGXCPU …)
+        return None, [_file(f"Tệp «{name}» cần quá nhiều bộ nhớ hoặc thời gian để đọc (giới hạn {WORKER_MB} MB, "
+                            f"{_num(WORKER_SECONDS)} giây); hệ thống từ chối để không ảnh hưởng người dùng khác. "
+                            f"Hãy chỉ giữ trang «{DATA_SHEET}» với các dòng số liệu rồi tải lên lại")]
+    _log.error("upload reader failed on %r (exit %s): %s", name, proc.returncode, proc.stderr.decode(errors="replace")[-4000:])
+    return None, [_file(f"Không đọc được tệp «{name}» do lỗi của hệ thống (đã ghi vào nhật ký máy chủ); "
+                        "chưa ghi gì. Hãy báo quản trị viên")]
 
 
 def _header(cells: list[tuple[int, object]], sheet: str, row: int, required: list[str]):
@@ -217,10 +281,18 @@ def _read_xlsx(data: bytes, name: str):
                     return None, [_file(ods_message(name))]
                 return None, [_file(f"Tệp «{name}» không phải Excel (.xlsx) hoặc CSV")]
             types = zf.read(names["[content_types].xml"]) if "[content_types].xml" in names else b""
-            if _count_cells(zf, [i for n, i in names.items() if n.startswith("xl/worksheets/")]) > MAX_CELLS:
+            # every part, not only xl/worksheets/*.xml: a sheet can sit at any path its relationship names
+            cells, strings, in_time = _count_cells(zf, infos, deadline=time.monotonic() + MAX_SCAN_SECONDS)
+            if not in_time:
+                return None, [_file(f"Tệp «{name}» cần quá {MAX_SCAN_SECONDS} giây chỉ để đếm các ô; hệ thống dừng "
+                                    "đọc để không làm chậm người dùng khác. Hãy chỉ giữ trang "
+                                    f"«{DATA_SHEET}» với các dòng số liệu")]
+            if cells > MAX_CELLS or strings > MAX_CELLS:
                 return None, [_file(f"Tệp «{name}» có quá nhiều ô (hơn {_vn(MAX_CELLS)} ô); hãy chỉ giữ trang "
                                     f"«{DATA_SHEET}» với các dòng số liệu")]
-    except Exception:  # BadZipFile, encrypted or unsupported entries, …
+    except MemoryError:  # not a broken file: the reader's memory limit (read_upload_isolated)
+        raise
+    except Exception:  # BadZipFile, encrypted or unsupported entries, malformed XML, a DTD, …
         return None, broken
     if any(n.endswith("vbaproject.bin") for n in names) or b"macroenabled" in types.lower():
         return None, [_file("Tệp có macro (VBA); hệ thống không nhận tệp có macro. "
@@ -231,6 +303,8 @@ def _read_xlsx(data: bytes, name: str):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             wb = load_workbook(io.BytesIO(data), data_only=False, keep_links=False)
+    except MemoryError:
+        raise
     except Exception:
         return None, broken
     sheets = {_norm(ws.title): ws for ws in wb.worksheets}
@@ -263,10 +337,26 @@ def _read_xlsx(data: bytes, name: str):
         if rng.max_row >= head:
             problems.append(Problem(DATA_SHEET, rng.min_row, label.get(rng.min_col),
                                     f"ô gộp {rng.coord}; hãy bỏ gộp ô"))
-    numbered = ((r, {c: cached.get((r, c)) if x.data_type == "f" else x.value for c, x in grid[r].items()})
+    numbered = ((r, {c: _as_shown(cached.get((r, c)) if x.data_type == "f" else x.value, x.number_format)
+                     for c, x in grid[r].items()})
                 for r in sorted(grid) if r > head)
     rows, problems = _collect(DATA_SHEET, numbered, colmap, problems)
     return (None if rows is None else (meta, list(colmap.values()), extra, rows)), problems
+
+
+_QUOTED = re.compile(r'"[^"]*"|\\.')
+
+
+def _as_shown(value: object, number_format: str | None) -> object:
+    """A number in a percent-formatted cell as the text the clerk sees: Excel turns a typed «62,5%»
+    into 0.625 shown as 62,5%. Handing on 0.625 would store a percentage a hundred times too small
+    without a word; as text «62,5%» (full precision, not the rounded display) it meets the number
+    parser's rule for % (only in the value of a percent indicator, else refused)."""
+    if (isinstance(value, (int, float)) and not isinstance(value, bool) and number_format
+            and "%" in _QUOTED.sub("", number_format) and math.isfinite(value)):
+        shown = format((Decimal(repr(value)) * 100).normalize(), "f")
+        return shown.replace(".", ",") + "%"
+    return value
 
 
 def _cached_values(data: bytes, title: str, cells: list[tuple[int, int]]) -> dict[tuple[int, int], object]:
@@ -281,16 +371,51 @@ def _cached_values(data: bytes, title: str, cells: list[tuple[int, int]]) -> dic
     return {rc: (stored[rc].value if rc in stored else None) for rc in cells}
 
 
-def _count_cells(zf: zipfile.ZipFile, names: list[str]) -> int:
-    """Count ``<c `` cell elements in worksheet XML, streaming, before openpyxl builds them all."""
-    count = 0
-    for n in names:
-        with zf.open(n) as f:
-            tail = b""
-            while chunk := f.read(_MB):
-                buf = tail + chunk
-                count, tail = count + buf.count(b"<c "), buf[-2:]
-    return count
+class _TooBig(Exception):
+    """A worksheet holds more than the budget allows (raised from the expat handler)."""
+
+
+def _count_cells(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], *, deadline: float) -> tuple[int, int, bool]:
+    """Parse every part with expat, streaming (no tree is built) and count the cell elements (``<c …>``
+    however written: any spacing, line breaks or namespace prefix), the shared strings and all
+    elements. Stops as soon as a budget is passed or the deadline is reached. A part that is not XML
+    is skipped only when its name says it is binary (images, printer settings, embeddings); any other
+    parse error raises, and so does a DTD (entities): no xlsx needs one.
+    Returns (cells, strings, within_time)."""
+    cells = strings = elements = 0
+
+    def start(name: str, _attrs) -> None:
+        nonlocal cells, strings, elements
+        local = name.rpartition(" ")[2]
+        elements += 1
+        if local == "c":
+            cells += 1
+        elif local == "si":
+            strings += 1
+        if cells > MAX_CELLS or strings > MAX_CELLS or elements > MAX_ELEMENTS:
+            raise _TooBig
+
+    def doctype(*_args) -> None:
+        raise ValueError("DTD")
+
+    for info in infos:
+        parser = xml.parsers.expat.ParserCreate(namespace_separator=" ")
+        parser.StartElementHandler = start
+        parser.StartDoctypeDeclHandler = doctype
+        parser.EntityDeclHandler = doctype
+        try:
+            with zf.open(info) as f:
+                while chunk := f.read(_CHUNK):
+                    parser.Parse(chunk, False)
+                    if time.monotonic() > deadline:
+                        return cells, strings, False
+                parser.Parse(b"", True)
+        except xml.parsers.expat.ExpatError:
+            if not info.filename.lower().endswith(_BINARY_PARTS):
+                raise
+        except _TooBig:
+            return (MAX_CELLS + 1 if elements > MAX_ELEMENTS else cells), strings, True
+    return cells, strings, True
 
 
 def _meta(ws) -> dict[str, str]:
@@ -303,47 +428,149 @@ def _meta(ws) -> dict[str, str]:
     return {k: text(cells[(r, 2)].value if (r, 2) in cells else None) for r, k in keys if k}
 
 
+_UTF8_SEQ = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
 def _decode(data: bytes) -> tuple[str | None, list[Problem]]:
-    """UTF-16 (BOM) or UTF-8 for the whole file; else per line UTF-8, falling back to Windows-1258."""
+    """UTF-16 (BOM) or UTF-8 for the whole file; else per line UTF-8, falling back to Windows-1258
+    for a line with no UTF-8 sequence at all. A line that is partly UTF-8 and partly not (a damaged
+    UTF-8 file) is refused with its number: decoding it as Windows-1258 would store garbled text."""
     try:
         if data.startswith(_UTF16_BOMS):
             return nfc(data.decode("utf-16")), []
         return nfc(data.decode("utf-8-sig")), []
-    except UnicodeDecodeError:
+    except UnicodeDecodeError as exc:
         if data.startswith(_UTF16_BOMS):
-            return None, [_file("Tệp CSV bị hỏng: không đọc được mã hoá UTF-16")]
+            line = data[:exc.start].decode("utf-16", errors="replace").count("\n") + 1
+            return None, [Problem("CSV", line, None, "không đọc được mã hoá UTF-16 (tệp bị hỏng từ dòng này); "
+                                                     "hãy lưu lại tệp với mã hoá UTF-8")]
     lines = []
     for i, raw in enumerate(data.removeprefix(codecs.BOM_UTF8).split(b"\n"), 1):
         try:
             lines.append(raw.decode("utf-8"))
+            continue
         except UnicodeDecodeError:
-            try:
-                lines.append(raw.decode("cp1258"))  # tone marks come as combining characters: NFC below
-            except UnicodeDecodeError:
-                return None, [Problem("CSV", i, None, "không đọc được mã hoá ký tự (cần UTF-8 hoặc Windows-1258)")]
+            pass
+        if _UTF8_SEQ.search(raw):
+            return None, [Problem("CSV", i, None, "mã hoá ký tự bị hỏng: dòng có chỗ là UTF-8, có chỗ không; "
+                                                  "hãy mở tệp và lưu lại với mã hoá UTF-8")]
+        try:
+            lines.append(raw.decode("cp1258"))  # tone marks come as combining characters: NFC below
+        except UnicodeDecodeError:
+            return None, [Problem("CSV", i, None, "không đọc được mã hoá ký tự (cần UTF-8 hoặc Windows-1258)")]
     return nfc("\n".join(lines)), []
+
+
+def _delimiter(text: str) -> str | None:
+    """The header line's delimiter among comma, semicolon and tab: the one found most often outside
+    quotes (ties: that order), a comma when there is none. One linear pass over at most
+    MAX_HEADER_CHARS characters (no sniffing, no backtracking); None when the header line is longer."""
+    counts = dict.fromkeys(_DELIMITERS, 0)
+    quoted = False
+    for i, ch in enumerate(text):
+        if i >= MAX_HEADER_CHARS:
+            return None
+        if ch == '"':
+            quoted = not quoted
+        elif not quoted:
+            if ch in counts:
+                counts[ch] += 1
+            elif ch in "\r\n":
+                break
+    best = max(_DELIMITERS, key=lambda d: counts[d])  # max keeps the first of equal counts
+    return best if counts[best] else ","
+
+
+def _records(text: str, delimiter: str) -> tuple[list[tuple[int, list[str]]], list[Problem]]:
+    """(line number, fields) of every line, strictly: a quote never closed, a quote opened on one
+    line and closed on another (the lines between would become one cell), a malformed quoted cell
+    or a line with more or fewer cells than the header are problems naming the line; nothing is
+    repaired. Blank lines are kept out."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    out: list[tuple[int, list[str]]] = []
+    problems: list[Problem] = []
+    width = None
+    start = 1
+    while len(problems) < MAX_STRUCTURE_PROBLEMS:
+        try:
+            rec = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            if "unexpected end of data" in str(exc) or reader.line_num > start and "field larger" not in str(exc):
+                problems.append(Problem("CSV", start, None, 'có dấu ngoặc kép (") mở ở dòng này mà không được đóng; '
+                                                            "mọi dòng sau bị gộp vào một ô. Hãy đóng dấu ngoặc kép"))
+            elif "field larger" in str(exc):
+                problems.append(Problem("CSV", start, None, f"có ô quá dài (hơn {_vn(csv.field_size_limit())} ký tự), "
+                                                            'thường do dấu ngoặc kép (") mở ở dòng này mà không '
+                                                            "được đóng; hãy đóng dấu ngoặc kép"))
+            else:
+                problems.append(Problem("CSV", start, None, 'sai dấu ngoặc kép ("): trong ô đặt trong ngoặc kép, '
+                                                            'dấu ngoặc kép bên trong phải viết đôi ("") và ô phải kết '
+                                                            "thúc ngay sau dấu ngoặc kép đóng"))
+            break
+        end = reader.line_num
+        if end > start and rec:
+            problems.append(Problem("CSV", start, None, f'dấu ngoặc kép (") mở ở dòng {start} đến dòng {end} mới '
+                                                        "đóng, nên các dòng giữa bị gộp vào một ô; hãy đóng dấu ngoặc "
+                                                        "kép trên cùng dòng (ô nhiều dòng hãy dùng mẫu Excel)"))
+        elif width is None:
+            width = len(rec)
+            out.append((start, rec))
+        elif rec and any(f.strip() for f in rec):
+            if len(rec) != width:
+                hint = (' Số thập phân có dấu phẩy phải đặt trong ngoặc kép (ví dụ "77,5") hoặc dùng dấu chấm phẩy '
+                        "(;) để phân cách cột" if len(rec) > width and delimiter == "," else "")
+                problems.append(Problem("CSV", start, None,
+                                        f"dòng có {len(rec)} ô nhưng dòng tiêu đề có {width} ô; "
+                                        f"không đoán ô nào thừa hay thiếu.{hint}"))
+            else:
+                out.append((start, rec))
+        start = end + 1
+    return out, problems
 
 
 def _read_csv(data: bytes):
     text, problems = _decode(data)
     if text is None:
         return None, problems
-    try:
-        delimiter = csv.Sniffer().sniff(text.partition("\n")[0], delimiters=",;\t").delimiter
-    except csv.Error:
-        delimiter = ","
-    records: list[list[str]] = []
-    try:
-        records.extend(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error:  # in practice a quote never closed, swallowing the rest of the file
-        return None, [Problem("CSV", len(records) + 1, None, 'sai định dạng CSV: có dấu ngoặc kép (") không được '
-                                                             "đóng hoặc ô quá dài")]
-    header = records[0] if records else []
+    delimiter = _delimiter(text)
+    if delimiter is None:
+        return None, [Problem("CSV", 1, None, f"dòng tiêu đề dài quá {_vn(MAX_HEADER_CHARS)} ký tự; "
+                                              "không phải dòng tiêu đề của mẫu")]
+    records, problems = _records(text, delimiter)
+    if problems:
+        return None, problems
+    header = records[0][1] if records else []
     if not any(_BY_NAME.get(_norm(v)) == "indicator_code" for v in header):
         return None, [Problem("CSV", 1, None, "không phải dòng tiêu đề: cần có cột «Mã chỉ tiêu»")]
     colmap, extra, problems = _header(list(enumerate(header)), "CSV", 1, REQUIRED_CSV)
     if not {"agency_code", "unit_code"} & set(colmap.values()):
         problems.append(Problem("CSV", 1, None, f"thiếu cột «{_LABEL['agency_code']}» hoặc «{_LABEL['unit_code']}»"))
-    numbered = ((n, dict(enumerate(rec))) for n, rec in enumerate(records[1:], 2))
+    if delimiter == ",":
+        problems += _split_decimals(records[1:], colmap)
+    numbered = ((n, dict(enumerate(rec))) for n, rec in records[1:])
     rows, problems = _collect("CSV", numbered, colmap, problems)
     return (None if rows is None else ({}, list(colmap.values()), extra, rows)), problems
+
+
+_NUMBER_KEYS = ("value", "numerator", "denominator", "target", "previous")
+_TEXT_KEYS = ("note", "evidence_url", "indicator_name", "unit_of_measure")
+_DIGITS = re.compile(r"[0-9]+", re.ASCII)
+
+
+def _split_decimals(records: list[tuple[int, list[str]]], colmap: dict[int, str]) -> list[Problem]:
+    """In a comma-separated file an unquoted Vietnamese decimal (``77,5``) becomes two cells; when
+    the header has a text column right after the number column, the count of cells still matches.
+    A number cell followed by a text cell holding only digits is therefore refused, not guessed."""
+    out = []
+    pairs = [(c, colmap[c], colmap[c + 1]) for c in colmap if colmap[c] in _NUMBER_KEYS
+             and colmap.get(c + 1) in _TEXT_KEYS]
+    for line, rec in records:
+        for c, key, nxt in pairs:
+            a, b = rec[c].strip(), rec[c + 1].strip()
+            if _DIGITS.fullmatch(a.lstrip("-")) and _DIGITS.fullmatch(b):
+                out.append(Problem("CSV", line, _LABEL[key], (
+                    f"«{a}» rồi «{b}» ở cột «{_LABEL[nxt]}»: có thể là số thập phân {a},{b} bị dấu phẩy tách làm "
+                    f'hai ô; hãy đặt số trong ngoặc kép ("{a},{b}") hoặc dùng dấu chấm phẩy (;) để phân cách cột')))
+    return out
