@@ -117,11 +117,10 @@ def _pandas_applicable(tgt: pd.DataFrame, bases: dict, pairs: pd.DataFrame) -> p
     period_end) pair, through the rule's Python form (``status.applicable_target``)."""
     from vlboard import status as rule
 
-    by_code = dict(tuple(tgt.groupby("indicator_code")))
+    points = {code: rule.path_points(t, bases.get(code)) for code, t in tgt.groupby("indicator_code")}
     rows = []
     for code, end in zip(pairs.indicator_code, pairs.period_end):
-        t = by_code.get(code)
-        a = None if t is None else rule.applicable_target(t, bases.get(code), pd.Timestamp(end).date())
+        a = rule.applicable_at(points[code], pd.Timestamp(end).date()) if code in points else None
         rows.append((code, end, None, None, np.nan, np.nan) if a is None else
                     (code, end, a.basis, a.comparator, a.target, np.nan if a.target_high is None else a.target_high))
     return pd.DataFrame(rows, columns=["indicator_code", "period_end", "basis", "comparator", "target", "target_high"])

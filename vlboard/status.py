@@ -187,7 +187,11 @@ def applicable_target(targets: pd.DataFrame, baseline: tuple[dt.date, float] | N
     """The year's printed target; else the straight path between the points around ``when``; else
     the next target (no path: not due); else the last one. None without a dated numeric target.
     The rule of ``vl_targets_at``; a test checks both on every shipped indicator."""
-    points = path_points(targets, baseline)
+    return applicable_at(path_points(targets, baseline), when)
+
+
+def applicable_at(points: list[PathPoint], when: dt.date) -> Applicable | None:
+    """``applicable_target`` from an indicator's path points (computed once, for many dates)."""
     dated = [p for p in points if p.year is not None]
     if not dated:
         return None
