@@ -25,6 +25,7 @@ MACROS_DIR = SQL_DIR / "macros"
 # status_config; the other macros (and the status cache table) read the results view, so they
 # come after it
 JUDGE_MACROS = ("10_status.sql", "12_path.sql", "15_year_status.sql")
+JUDGED_MACRO = "15_year_status.sql"  # defined by prepare_judging, once its table exists
 
 
 def _connect(threads: int, memory_limit: str) -> duckdb.DuckDBPyConnection:
@@ -34,7 +35,7 @@ def _connect(threads: int, memory_limit: str) -> duckdb.DuckDBPyConnection:
 
 def _macros(con: duckdb.DuckDBPyConnection, judge: bool) -> None:
     for macro in sorted(MACROS_DIR.glob("*.sql")):
-        if (macro.name in JUDGE_MACROS) == judge:
+        if (macro.name in JUDGE_MACROS) == judge and macro.name != JUDGED_MACRO:
             con.execute(macro.read_text(encoding="utf-8"))  # fixed definitions shipped with the code
 
 
@@ -64,6 +65,14 @@ def _read(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> duckdb.Duck
                         for f in missing])
 
 
+def prepare_judging(con: duckdb.DuckDBPyConnection) -> None:
+    """The applicable target at every period end of results_stored, as the (in-memory) table
+    vl_judged() joins, then vl_judged() itself (see sql/macros/15_year_status.sql)."""
+    con.execute("create or replace table judge_targets as "  # in-memory database: every cursor sees it
+                "select * from vl_targets_at(date '1900-01-01', date '9999-12-31')")
+    con.execute((MACROS_DIR / JUDGED_MACRO).read_text(encoding="utf-8"))
+
+
 def open_snapshot(path: Path, *, threads: int = 2, memory_limit: str = "1GB",
                   judge_on_read: bool = False) -> duckdb.DuckDBPyConnection:
     """A connection whose views (plans, indicators, targets, …, results) read ``path``'s parquet.
@@ -81,6 +90,7 @@ def open_snapshot(path: Path, *, threads: int = 2, memory_limit: str = "1GB",
         *schema.arrow_schema("results", derived=False).names).create_view("results_stored")
     _macros(con, judge=True)
     if judge_on_read or _format(path) < JUDGED_FORMAT:
+        prepare_judging(con)
         con.execute("create or replace view results as select * from vl_judged()")
     _macros(con, judge=False)
     return con
@@ -101,6 +111,7 @@ def judge_results(tables: dict[str, pa.Table]) -> pa.Table:
             con.register(name, tables[name].cast(schema.arrow_schema(name)))
         con.register("results_stored", keys)
         _macros(con, judge=True)
+        prepare_judging(con)
         judged = con.sql("select year_status from vl_judged() order by row_index").to_arrow_table()
     finally:
         con.close()

@@ -87,12 +87,13 @@ def baseline_of(results: pd.DataFrame) -> tuple | None:
     return pd.Timestamp(first.period_end).date(), float(first.value)
 
 
-def applicable_text(targets: pd.DataFrame | None, baseline, when, unit: str | None) -> str:
+def applicable_text(points: list, when, unit: str | None) -> str:
     """What a value of date ``when`` is judged against, as shown: '≥ 90%' (its year's target),
-    'lộ trình 2030: ≥ 83%' (the path), 'mục tiêu 2025 (chưa đến kỳ): ≥ 80%'; '–' without one."""
-    if targets is None or when is None or pd.isna(when):
+    'lộ trình 2030: ≥ 83%' (the path), 'mục tiêu 2025 (chưa đến kỳ): ≥ 80%'; '–' without one.
+    ``points``: the indicator's path points (``status.path_points``), computed once."""
+    if when is None or pd.isna(when):
         return "–"
-    a = status.applicable_target(targets, baseline, pd.Timestamp(when).date())
+    a = status.applicable_at(points, pd.Timestamp(when).date())
     if a is None:
         return "–"
     text = status.target_text(a.comparator, a.target, a.target_high, unit)
@@ -106,7 +107,9 @@ def results_table(results: pd.DataFrame, unit: str | None, targets: pd.DataFrame
     target it is judged against next to it (its year's, or the path's for a year without one) and
     how the value stands against it (stored with the result when the snapshot was written:
     results.year_status)."""
-    base = baseline_of(results)
+    points = [] if targets is None else status.path_points(targets, baseline_of(results))
+    # one text per period end (an indicator at national size has thousands of values, few dates)
+    shown = {d: applicable_text(points, d, unit) for d in results.period_end.drop_duplicates()}
     where = results.unit_name.fillna("")
     where = where.where(results.agency_name.isna(), results.agency_name.fillna("") + " (cơ quan)")
     return pd.DataFrame({
@@ -114,7 +117,7 @@ def results_table(results: pd.DataFrame, unit: str | None, targets: pd.DataFrame
         "Đơn vị/cơ quan": where.replace("", "–"),
         "Giá trị": [status.value_text(v, unit) if not pd.isna(v) else (t or "–")
                     for v, t in zip(results.value, results.value_text)],
-        "Mục tiêu áp dụng": [applicable_text(targets, base, d, unit) for d in results.period_end],
+        "Mục tiêu áp dụng": results.period_end.map(shown),
         "Đánh giá": [status.label(s) if s in status.WITH_DATA else (status.label(s) if s == "not_due" else "–")
                      for s in results.year_status],
         "Nguồn": results.source.map(lambda s: SOURCES.get(s, s)),
