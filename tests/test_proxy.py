@@ -24,7 +24,7 @@ from vlboard import auth
 from vlboard.ui import guard
 
 from .conftest import ROOT
-from .served import CHROMIUM, free_port, served_process
+from .served import CHROMIUM, free_port, served_process, stop
 from .test_guard import PASSWORD, framed, load_pages, secrets_env, sidebar_errors, submit_login  # noqa: F401
 from .wsclient import Session
 
@@ -84,12 +84,7 @@ def proxied(shipped_data, secrets_env, tmp_path_factory):  # noqa: F811
                     time.sleep(0.2)
             yield f"https://127.0.0.1:{port}"
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            stop(proc)
 
 
 def unverified() -> ssl.SSLContext:

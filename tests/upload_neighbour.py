@@ -29,7 +29,7 @@ from pathlib import Path
 
 from vlboard import auth, snapshots
 
-from .served import ARTIFACTS, ROOT, browser_page
+from .served import ARTIFACTS, ROOT, browser_page, stop
 from .wsclient import Session
 
 PASSWORD = "mat-khau-thu-nghiem"
@@ -203,11 +203,7 @@ def main() -> int:
             visitor.stop.set()
             visitor.join(timeout=120)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
         shutil.rmtree(tmp, ignore_errors=True)
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "upload-neighbour.json").write_text(json.dumps(result, indent=2, ensure_ascii=False))
