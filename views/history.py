@@ -17,6 +17,10 @@ st.subheader("Nhật ký thay đổi")
 log = history.log(data)
 log["at"] = log["at"].map(page.when)
 log = log.astype(object).where(log.notna(), "").astype(str)  # text only: no "NaN", no Arrow fallback
-st.dataframe(log.rename(columns={"at": "Thời gian", "action": "Thao tác", "user": "Người thực hiện",
-                                 "snapshot": "Bản dữ liệu", "from": "Từ bản", "file": "Tệp", "summary": "Nội dung"}),
-             hide_index=True, width="stretch")
+if log.empty:
+    st.caption("Chưa có lần dựng, nhập hay khôi phục nào được ghi vào nhật ký.")
+else:
+    st.dataframe(log.rename(columns={"at": "Thời gian", "action": "Thao tác", "user": "Người thực hiện",
+                                     "snapshot": "Bản dữ liệu", "from": "Từ bản", "file": "Tệp",
+                                     "summary": "Nội dung"}),
+                 hide_index=True, width="stretch")

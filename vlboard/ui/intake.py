@@ -203,6 +203,9 @@ def compare_section(data: snapshots.DataDir, t: pd.DataFrame) -> None:
         st.error(str(exc))
         return
     st.caption(" · ".join(f"{k}: {int((diff.change == k).sum())}" for k in ("Thêm", "Đổi", "Bỏ")))
+    if diff.empty:  # an empty grid reads "empty" (English) in the browser
+        st.caption("Hai bản có cùng các kết quả: không có dòng nào thêm, đổi hay bỏ.")
+        return
     st.dataframe(compare_frame(diff.head(2000)), hide_index=True, width="stretch")
     if len(diff) > 2000:
         st.caption(f"Hiển thị 2.000/{formatting.number(len(diff), 0)} dòng đầu.")
