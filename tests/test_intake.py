@@ -257,6 +257,34 @@ def test_csv_import_nfd_and_windows_1258_lines_are_normalised(data):
     assert sorted(pv.rows.value) == [62.5, 1234.0]
 
 
+def test_a_large_file_is_checked_in_the_child_with_the_same_answer(data, monkeypatch):
+    """Over ISOLATE_ROWS rows the check runs in a bounded child process (vlboard.isolation): good
+    rows and refused rows give exactly what the check in the server gives."""
+    header = "Mã chỉ tiêu;Kỳ báo cáo;Mã phường/xã;Giá trị;Ghi chú\n"
+    good = (header + "C-01;2025-Q3;w1;62,5;x\nC-03;2025-Q3;w1;1.234;y\n").encode()
+    bad = (header + "".join(f"X-{i:03d};2025-Q3;w1;140%;z\n" for i in range(30))).encode()
+    inline = {n: run(data, c, name="a.csv") for n, c in (("good", good), ("bad", bad))}
+    calls = []
+    real = intake.isolation.run
+    monkeypatch.setattr(intake.isolation, "run", lambda *a, **k: calls.append(a[0]) or real(*a, **k))
+    monkeypatch.setattr(intake, "ISOLATE_ROWS", 1)
+    for n, c in (("good", good), ("bad", bad)):
+        pv = run(data, c, name="a.csv")
+        assert [str(p) for p in pv.problems] == [str(p) for p in inline[n].problems]
+        assert pv.rows.equals(inline[n].rows) and pv.changes.equals(inline[n].changes)
+    assert calls.count("check") == 2 and len(inline["bad"].problems) >= 30 and inline["good"].ok
+
+
+def test_a_check_over_its_time_limit_is_refused_in_vietnamese(data, monkeypatch):
+    monkeypatch.setattr(intake, "ISOLATE_ROWS", 0)
+    monkeypatch.setattr(workbook, "WORKER_SECONDS", 0.05)  # less than starting Python and pandas
+    monkeypatch.setattr(workbook, "read_upload_isolated", lambda n, c, **k: workbook.read_upload(n, c, **k))
+    content = "Mã chỉ tiêu;Kỳ báo cáo;Mã phường/xã;Giá trị\nC-01;2025-Q3;w1;62,5\n".encode()
+    messages = refused(data, content, "cần hơn 0,05 giây để kiểm tra", name="a.csv")
+    assert messages == ["Tệp «a.csv» cần hơn 0,05 giây để kiểm tra; hệ thống dừng kiểm tra để không làm chậm "
+                        "người dùng khác. Hãy chia tệp thành nhiều tệp nhỏ hơn rồi tải lên lại"]
+
+
 # ------------------------------------------------------------------------------------ bad input
 
 def _pdf(d):

@@ -9,7 +9,7 @@ import zipfile
 import pytest
 from openpyxl import Workbook
 
-from vlboard import workbook
+from vlboard import isolation, workbook
 from vlboard.workbook import (COLUMNS, DATA_SHEET, META_SHEET, REQUIRED_XLSX, TEMPLATE_VERSION, Problem,
                               header_labels, read_upload)
 
@@ -524,7 +524,7 @@ def test_isolated_reader_refuses_past_its_time_limit(monkeypatch):
 def test_isolated_reader_failure_is_a_vietnamese_message_and_logged(monkeypatch, caplog):
     import subprocess
 
-    monkeypatch.setattr(workbook.subprocess, "run", lambda *a, **k: subprocess.CompletedProcess(
+    monkeypatch.setattr(isolation.subprocess, "run", lambda *a, **k: subprocess.CompletedProcess(
         a[0], 1, b"", b"Traceback ...\nKeyError: 'x'\n"))
     up, problems = workbook.read_upload_isolated("a.xlsx", make_xlsx())
     assert up is None and "do lỗi của hệ thống" in only(problems).message

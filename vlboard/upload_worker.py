@@ -1,9 +1,10 @@
-"""Child process that reads one upload (``workbook.read_upload``) under a memory and CPU limit.
+"""Child process that runs one step on an upload (reading it, checking its rows) under a memory and CPU limit.
 
-Started by ``workbook.read_upload_isolated``: the request (file name, bytes, size limit, memory
-in MB the reading may add to the interpreter with openpyxl loaded, CPU seconds) comes pickled on
-stdin, the answer goes pickled to stdout. The limits are set before the bytes are read, so a file that needs more memory or time than allowed kills only this process,
-never the server that serves every other visitor.
+Started by ``isolation.run``: the request (task name, its arguments, memory in MB the step may add
+to the interpreter with its modules loaded, CPU seconds) comes pickled on stdin, the answer goes
+pickled to stdout. The limits are set after the task's modules are imported and before its
+arguments are touched, so a file that needs more memory or time than allowed kills only this
+process, never the server that serves every other visitor.
 """
 
 from __future__ import annotations
@@ -14,10 +15,15 @@ import resource
 import sys
 import threading
 import time
+from importlib import import_module
 
 NICENESS = 15
 MEMORY_EXIT = 3  # exit status: the reading passed its memory budget
 _PAGE = os.sysconf("SC_PAGE_SIZE")
+TASKS = {  # task name → (module, function): nothing else can be run
+    "read": ("vlboard.workbook", "read_upload"),
+    "check": ("vlboard.validate", "check"),
+}
 
 
 def _resident() -> int:
@@ -46,11 +52,12 @@ def _address_space() -> int:
 
 
 def main() -> int:
-    name, data, max_bytes, memory_mb, cpu_seconds = pickle.load(sys.stdin.buffer)
+    task, args, kwargs, memory_mb, cpu_seconds = pickle.load(sys.stdin.buffer)
     os.nice(NICENESS)  # the server's own threads (every other visitor) get the CPU first
-    import openpyxl  # noqa: F401  (imported before the limit: the limit is for reading the file)
+    module, function = TASKS[task]
+    import openpyxl  # noqa: F401  (imported before the limit: the limit is for the step, not the code)
 
-    from vlboard import workbook
+    step = getattr(import_module(module), function)
 
     budget = memory_mb * 1024 * 1024
     threading.Thread(target=_watch, args=(_resident() + budget,), daemon=True).start()
@@ -58,7 +65,7 @@ def main() -> int:
     resource.setrlimit(resource.RLIMIT_AS, (backstop, backstop))
     resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
     try:
-        answer = ("ok", workbook.read_upload(name, data, max_bytes=max_bytes))
+        answer = ("ok", step(*args, **kwargs))
     except MemoryError:
         answer = ("memory", None)
     sys.stdout.buffer.write(pickle.dumps(answer))

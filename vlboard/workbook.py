@@ -16,21 +16,16 @@ import codecs
 import csv
 import hashlib
 import io
-import logging
 import math
-import pickle
 import re
-import subprocess
-import sys
-import threading
 import time
 import warnings
 import xml.parsers.expat
 import zipfile
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 
+from vlboard import isolation
 from vlboard.textnorm import collapse, nfc
 
 DATA_SHEET = "Số liệu"
@@ -48,11 +43,6 @@ _BINARY_PARTS = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".emf
                  ".xlsx", ".docx", ".pptx", ".ole", ".vml")  # may be binary or, for Excel's VML, not well-formed
 WORKER_SECONDS = 30  # wall clock (and CPU) of one upload's reading in its child process
 WORKER_MB = 768  # resident memory the reading may add in that process (the largest xlsx read adds ~120 MB)
-WORKER_SLOTS = 2  # uploads read at once (2 cores); others wait for a slot up to WORKER_SECONDS
-_SLOTS = threading.BoundedSemaphore(WORKER_SLOTS)
-_ROOT = Path(__file__).resolve().parents[1]
-_log = logging.getLogger(__name__)
-_MEMORY_EXIT = 3  # upload_worker.MEMORY_EXIT (not imported: that module is the child's)
 MAX_ROWS = 5000
 MAX_CHARS = 2000  # longest accepted text in one cell
 MAX_HEADER_CHARS = 4096  # a CSV header line (13 labels at most) is far shorter
@@ -197,36 +187,32 @@ def read_upload(file_name: str, data: bytes, *, max_bytes: int = MAX_BYTES) -> t
 
 def read_upload_isolated(file_name: str, data: bytes, *, max_bytes: int = MAX_BYTES
                          ) -> tuple[Upload | None, list[Problem]]:
-    """:func:`read_upload` in a child process (``vlboard.upload_worker``) with a wall-clock limit
-    (WORKER_SECONDS), an address-space limit (WORKER_MB) and at most WORKER_SLOTS at once: the page
-    and the CLI read uploads this way, so that no file, however built, can hold the server's CPU
-    (and with it every other visitor) or its memory. Over a limit: a Vietnamese refusal."""
-    name = file_name or "không tên"
+    """:func:`read_upload` in a child process (:mod:`vlboard.isolation`) with a wall-clock limit
+    (WORKER_SECONDS) and a memory limit (WORKER_MB): the page and the CLI read uploads this way,
+    so that no file, however built, can hold the server's CPU (and with it every other visitor) or
+    its memory. Over a limit: a Vietnamese refusal."""
     if not data or len(data) > max_bytes:  # answered at once, without a process
         return read_upload(file_name, data, max_bytes=max_bytes)
-    if not _SLOTS.acquire(timeout=WORKER_SECONDS):
-        return None, [_file("Hệ thống đang đọc nhiều tệp khác cùng lúc; hãy tải tệp lên lại sau ít phút")]
-    try:
-        proc = subprocess.run([sys.executable, "-m", "vlboard.upload_worker"], cwd=_ROOT, capture_output=True,
-                              input=pickle.dumps((file_name, data, max_bytes, WORKER_MB, math.ceil(WORKER_SECONDS))),
-                              timeout=WORKER_SECONDS)
-    except subprocess.TimeoutExpired:  # run() has killed the child
-        return None, [_file(f"Tệp «{name}» cần hơn {_num(WORKER_SECONDS)} giây để đọc; hệ thống dừng đọc để không làm "
-                            f"chậm người dùng khác. Hãy chỉ giữ trang «{DATA_SHEET}» với các dòng số liệu rồi tải lên lại")]
-    finally:
-        _SLOTS.release()
-    status, answer = "failed", None
-    if proc.returncode == 0:
-        status, answer = pickle.loads(proc.stdout)  # written by our own child, nothing else
-    if status == "ok":
-        return answer
-    if status == "memory" or proc.returncode in (_MEMORY_EXIT, *range(-64, 0)):  # over memory, or killed (SIGXCPU …)
-        return None, [_file(f"Tệp «{name}» cần quá nhiều bộ nhớ hoặc thời gian để đọc (giới hạn {WORKER_MB} MB, "
-                            f"{_num(WORKER_SECONDS)} giây); hệ thống từ chối để không ảnh hưởng người dùng khác. "
-                            f"Hãy chỉ giữ trang «{DATA_SHEET}» với các dòng số liệu rồi tải lên lại")]
-    _log.error("upload reader failed on %r (exit %s): %s", name, proc.returncode, proc.stderr.decode(errors="replace")[-4000:])
-    return None, [_file(f"Không đọc được tệp «{name}» do lỗi của hệ thống (đã ghi vào nhật ký máy chủ); "
-                        "chưa ghi gì. Hãy báo quản trị viên")]
+    status, answer = isolation.run("read", (file_name, data), {"max_bytes": max_bytes},
+                                   seconds=WORKER_SECONDS, mb=WORKER_MB, label=file_name)
+    return answer if status == "ok" else (None, [_file(refusal(status, file_name, "đọc"))])
+
+
+def refusal(status: str, file_name: str, step: str) -> str:
+    """The Vietnamese refusal of an isolated step (``step``: "đọc", "kiểm tra") that did not answer."""
+    name = file_name or "không tên"
+    fix = (f"Hãy chỉ giữ trang «{DATA_SHEET}» với các dòng số liệu rồi tải lên lại" if step == "đọc"
+           else "Hãy chia tệp thành nhiều tệp nhỏ hơn rồi tải lên lại")
+    if status == "busy":
+        return "Hệ thống đang xử lý nhiều tệp khác cùng lúc; hãy tải tệp lên lại sau ít phút"
+    if status == "timeout":
+        return (f"Tệp «{name}» cần hơn {_num(WORKER_SECONDS)} giây để {step}; hệ thống dừng {step} để không làm "
+                f"chậm người dùng khác. {fix}")
+    if status == "memory":
+        return (f"Tệp «{name}» cần quá nhiều bộ nhớ hoặc thời gian để {step} (giới hạn {WORKER_MB} MB, "
+                f"{_num(WORKER_SECONDS)} giây); hệ thống từ chối để không ảnh hưởng người dùng khác. {fix}")
+    return (f"Không {step} được tệp «{name}» do lỗi của hệ thống (đã ghi vào nhật ký máy chủ); "
+            "chưa ghi gì. Hãy báo quản trị viên")
 
 
 def _header(cells: list[tuple[int, object]], sheet: str, row: int, required: list[str]):
