@@ -9,15 +9,15 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-from vlboard import schema, snapshots
+from vlboard.store import schema, snapshots
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(autouse=True)
 def _fresh_sign_in_throttle():
-    """The sign-in throttle is process-wide (vlboard.auth.THROTTLE): no test inherits another's locks."""
-    from vlboard import auth
+    """The sign-in throttle is process-wide (vlboard.intake.auth.THROTTLE): no test inherits another's locks."""
+    from vlboard.intake import auth
 
     auth.THROTTLE.reset()
     yield

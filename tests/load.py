@@ -282,9 +282,10 @@ def streamlit_settings(env: dict[str, str] | None = None) -> dict[str, str]:
 
 def indicator_codes(data_root: Path, n: int = 12) -> list[str]:
     """TPVL-001 and a spread of the catalogue's codes: the scenario's deep links."""
-    from vlboard import access, snapshots
+    from vlboard.board import screens
+    from vlboard.store import snapshots
 
-    snap = access.Snapshot.current(snapshots.DataDir(data_root))
+    snap = screens.Snapshot.current(snapshots.DataDir(data_root))
     try:
         codes = snap.q("indicator_list").code.tolist()
     finally:
@@ -347,7 +348,7 @@ def load(data_root: Path, sessions: int = 20, seconds: float = 180, *, wall_shar
 def fresh_shipped_data():
     """data/source, data/documents and data/geo copied to a temporary folder and built into a fresh
     snapshot (the run never touches data/); removed afterwards."""
-    from vlboard import snapshots
+    from vlboard.store import snapshots
 
     with tempfile.TemporaryDirectory(prefix="vlboard-load-") as tmp:
         root = Path(tmp) / "data"

@@ -62,7 +62,7 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=180)
     ap.add_argument("--out", default=str(ROOT / "BENCHMARKS.md"))
     args = ap.parse_args()
-    from vlboard import snapshots
+    from vlboard.store import snapshots
 
     r = soak(snapshots.default_data_dir().root, args.seconds)
     out = Path(args.out)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from vlboard import snapshots
+from vlboard.store import snapshots
 
 from .conftest import ROOT, tiny_tables
 

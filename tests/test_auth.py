@@ -1,4 +1,4 @@
-"""vlboard.auth: roles and scopes, local accounts (argon2id), OIDC mapping, secrets parsing."""
+"""vlboard.intake.auth: roles and scopes, local accounts (argon2id), OIDC mapping, secrets parsing."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from argon2 import PasswordHasher
 
-from vlboard import auth
-from vlboard.auth import ANONYMOUS, AccessDenied, AuthConfigError, User
+from vlboard.intake import auth
+from vlboard.intake.auth import ANONYMOUS, AccessDenied, AuthConfigError, User
 
 ROOT = Path(__file__).resolve().parents[1]
 FAST = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)  # tests only; production = defaults

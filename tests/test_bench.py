@@ -2,7 +2,9 @@
 
 import datetime as dt
 
-from vlboard import bench, db, snapshots
+from vlboard import bench
+
+from vlboard.store import db, snapshots
 
 
 def test_small_bench_agrees_with_pandas(shipped_data):

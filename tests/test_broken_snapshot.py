@@ -10,8 +10,10 @@ import pyarrow.parquet as pq
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from vlboard import snapshots, ui
-from vlboard.formatting import md_escape
+from vlboard import ui
+
+from vlboard.store import snapshots
+from vlboard.domain.formatting import md_escape
 
 from .conftest import ROOT, tiny_tables
 

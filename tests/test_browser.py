@@ -59,7 +59,7 @@ def test_wall_screen_rotates_and_picks_up_a_new_snapshot(shipped_data, tmp_path)
     import pyarrow.parquet as pq
     from playwright.sync_api import expect
 
-    from vlboard import schema, snapshots
+    from vlboard.store import schema, snapshots
 
     shutil.copytree(shipped_data.root, tmp_path / "d")
     data = snapshots.DataDir(tmp_path / "d")

@@ -13,8 +13,12 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from vlboard import access, auth, intake, snapshots, template
-from vlboard.periods import parse_period, recent
+from vlboard.board import screens
+
+from vlboard.intake import auth, imports, template
+
+from vlboard.store import snapshots
+from vlboard.domain.periods import parse_period, recent
 
 from .served import ARTIFACTS, CHROMIUM, browser_page, served_process
 from .test_intake import FAST, fingerprint
@@ -41,14 +45,14 @@ def data(shipped_data, tmp_path, monkeypatch):
 
 
 def closed_quarter() -> str:
-    today = datetime.datetime.now(intake.VN).date()
+    today = datetime.datetime.now(imports.VN).date()
     return next(p for p in recent(today) if parse_period(p).end < today)
 
 
 def default_period(data, user: auth.User) -> str:
     """What the page offers first to ``user``: the report due now (template.offered)."""
-    today = datetime.datetime.now(intake.VN).date()
-    return template.offered(access.Snapshot.current(data), today, user.may_import)[1]
+    today = datetime.datetime.now(imports.VN).date()
+    return template.offered(screens.Snapshot.current(data), today, user.may_import)[1]
 
 
 def uploader_speaks_vietnamese(page) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from vlboard import catalogue
-from vlboard.textnorm import collapse
+from vlboard.store import catalogue
+from vlboard.domain.textnorm import collapse
 
 from .conftest import ROOT
 
@@ -199,7 +199,7 @@ def test_figures_for_a_window_are_dated_at_its_end(frames):
     its period holds that date (KH CĐS 2026's 1.398.538 / 1.247.542 hồ sơ were dated 14/8/2023)."""
     import datetime as dt
 
-    from vlboard.periods import parse_period
+    from vlboard.domain.periods import parse_period
     res = frames["results_documents"]
     windows = 0
     for r in res.itertuples():
@@ -244,7 +244,7 @@ def raw_documents(tables):
 
 
 def test_joining_page_breaks_merges_a_split_row_cell_by_cell():
-    from vlboard import doctext
+    from vlboard.store import doctext
     raw = ("| TT | Nhiệm vụ | Năm 2023 | Chủ trì |\n|---|---|---|---|\n"
            "| 1. | Tỷ lệ hồ sơ được xử lý, khai | 50% | Phòng |\n\n"
            "| TT | Nhiệm vụ | Năm 2023 | Chủ trì |\n|---|---|---|---|\n"
@@ -263,7 +263,7 @@ def test_qd3100_appendix_quotes_are_their_own_whole_row(frames, raw_documents):
     """Each appendix indicator quotes its own row's Nhiệm vụ cell, whole across a page break (not
     the text after the break, not a body sentence), and that row's year cells are the indicator's
     printed targets: the quote is the row the targets were read from."""
-    from vlboard import doctext
+    from vlboard.store import doctext
     rows = {r.tt: r for r in doctext.table_rows(raw_documents["qd3100-2023-tpvl"])}
     ind = frames["indicators"].set_index("code")
     t = frames["targets"]
@@ -282,7 +282,7 @@ def test_qd3100_appendix_quotes_are_their_own_whole_row(frames, raw_documents):
 
 def test_no_quote_starts_where_a_page_break_split_a_cell(frames, raw_documents):
     """A quote that begins with the text after a page break has lost the row's beginning."""
-    from vlboard import doctext
+    from vlboard.store import doctext
     starts = {plan: [collapse(s) for s in doctext.page_break_starts(raw)] for plan, raw in raw_documents.items()}
     for table in ("indicators", "results_documents", "milestones", "reporting_rules"):
         for r in frames[table].itertuples():
@@ -347,7 +347,7 @@ def test_every_quote_printed_more_than_once_is_located_where_its_section_says(fr
     section recorded is that place's: a document figure's section is the headings there (QĐ 2702
     Phụ lục I figures were given the section of the first bare "70%" / "100%"), an indicator's
     section names it first."""
-    from vlboard import doctext
+    from vlboard.store import doctext
     anchored = 0
     for table in ("indicators", "results_documents", "milestones", "reporting_rules"):
         for r in frames[table].itertuples():

@@ -16,8 +16,10 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
 
-from vlboard import charts, rollups, status
-from vlboard.status import STATUSES
+from vlboard import charts
+
+from vlboard.domain import rollups, status
+from vlboard.domain.status import STATUSES
 
 from .conftest import ROOT
 

@@ -6,7 +6,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pandas as pd
 
-from vlboard import db, periods, queries, snapshots
+from vlboard.domain import periods
+
+from vlboard.store import db, queries, snapshots
 
 
 def _card(con, period: str, demo: bool) -> pd.DataFrame:

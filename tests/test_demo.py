@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from vlboard import db, snapshots
+from vlboard.store import db, snapshots
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,13 @@ from PIL import Image, ImageStat
 from pptx import Presentation
 from pypdf import PdfReader
 
-from vlboard import access, charts, downloads, filters, pack, pack_pdf, pack_pptx, png
+from vlboard import charts
+
+from vlboard.board import screens
+
+from vlboard.domain import filters
+
+from vlboard.export import downloads, pack, pdf, png, pptx
 
 from .conftest import ROOT
 
@@ -25,8 +31,8 @@ NEEDS_PNG = pytest.mark.skipif(not png.available()[0] and not __import__("os").e
 
 @pytest.fixture(scope="module")
 def content(shipped_data):
-    src = access.Snapshot.current(shipped_data)
-    options = access.filter_options(src, True)
+    src = screens.Snapshot.current(shipped_data)
+    options = screens.filter_options(src, True)
     f, notes = filters.parse({"pillar": "xa_hoi_so", "period": "2025-Q3"}, options)
     assert notes == []
     return pack.build(src, f, options, snapshot_id=src.snapshot_id), src.snapshot_id
@@ -42,7 +48,7 @@ def not_blank(png_bytes: bytes) -> bool:
 def test_pdf_pack_reads_back_with_vietnamese_and_filters(content, tmp_path):
     p, sid = content
     steps = []
-    data = pack_pdf.render(p, progress=lambda i, n, label: steps.append((i, n)))
+    data = pdf.render(p, progress=lambda i, n, label: steps.append((i, n)))
     assert steps[-1][0] == steps[-1][1] == len(p.pages) + 1
     reader = PdfReader(io.BytesIO(data))
     assert len(reader.pages) >= len(p.pages) + 1
@@ -62,7 +68,7 @@ def test_pdf_pack_reads_back_with_vietnamese_and_filters(content, tmp_path):
 @NEEDS_PNG
 def test_pptx_pack_reads_back_with_titles_tables_and_pictures(content):
     p, sid = content
-    prs = Presentation(io.BytesIO(pack_pptx.render(p)))
+    prs = Presentation(io.BytesIO(pptx.render(p)))
     titles = [s.shapes.title.text for s in prs.slides]
     assert titles[0] == pack.TITLE and "Tổng quan — Quý III/2025" in titles
     assert any(t.startswith("Trụ cột xã hội số") for t in titles)
@@ -86,14 +92,14 @@ def test_server_png_has_vietnamese_title_date_and_is_not_blank():
 
 def test_pack_without_chromium_still_has_tables(shipped_data, monkeypatch):
     monkeypatch.setenv("VLBOARD_NO_PNG", "1")
-    src = access.Snapshot.current(shipped_data)
-    options = access.filter_options(src, True)
+    src = screens.Snapshot.current(shipped_data)
+    options = screens.filter_options(src, True)
     f, _ = filters.parse({}, options)
     p = pack.build(src, f, options, snapshot_id=src.snapshot_id)
     assert not p.png_ok and "VLBOARD_NO_PNG" in p.png_reason
-    text = " ".join(pg.extract_text() for pg in PdfReader(io.BytesIO(pack_pdf.render(p))).pages)
+    text = " ".join(pg.extract_text() for pg in PdfReader(io.BytesIO(pdf.render(p))).pages)
     assert "Bộ tài liệu này chỉ có bảng" in text and "Phụ lục" in text
-    prs = Presentation(io.BytesIO(pack_pptx.render(p)))
+    prs = Presentation(io.BytesIO(pptx.render(p)))
     assert not [sh for s in prs.slides for sh in s.shapes if sh.shape_type == 13]
     with pytest.raises(RuntimeError, match="VLBOARD_NO_PNG"):
         png.figure_png(charts.pillar_gauge(1, 1, 1, pillar_label="x"))
@@ -101,8 +107,8 @@ def test_pack_without_chromium_still_has_tables(shipped_data, monkeypatch):
 
 def test_same_snapshot_and_filters_give_the_same_pack(shipped_data):
     import datetime as dt
-    src = access.Snapshot.current(shipped_data)
-    options = access.filter_options(src, True)
+    src = screens.Snapshot.current(shipped_data)
+    options = screens.filter_options(src, True)
     f, _ = filters.parse({"plan": "qd3100-2023-tpvl"}, options)
     now = dt.datetime(2026, 11, 23, 9, 0)
     a, b = (pack.build(src, f, options, snapshot_id=src.snapshot_id, now=now) for _ in range(2))
@@ -152,8 +158,8 @@ def _pack_text(p: pack.Pack) -> str:
 
 
 def test_pack_with_real_data_only_has_figures_or_says_which_period_has(shipped_data):
-    src = access.Snapshot.current(shipped_data)
-    options = access.filter_options(src, False)
+    src = screens.Snapshot.current(shipped_data)
+    options = screens.filter_options(src, False)
     for period in options.periods:
         f, _ = filters.parse({"source": "real", "period": period}, options)
         p = pack.build(src, f, options, snapshot_id=src.snapshot_id)
@@ -161,7 +167,7 @@ def test_pack_with_real_data_only_has_figures_or_says_which_period_has(shipped_d
         assert any(t.startswith("Nhiệm vụ quá hạn") for t in titles)  # tasks never depend on results
         text = _pack_text(p)
         assert not PLACEHOLDER.search(text), (period, PLACEHOLDER.search(text).group(0))
-        brief = access.briefing(src, f, dt.date.today())
+        brief = screens.briefing(src, f, dt.date.today())
         if brief.judged:
             assert p.pages[0].figures and not any("chưa có chỉ tiêu nào đủ điều kiện" in x for x in p.pages[0].lines)
             assert "Cơ quan" not in text or not {"UBND 11 phường", "DN viễn thông"} & set(brief.league.name)
@@ -173,11 +179,11 @@ def test_pack_with_real_data_only_has_figures_or_says_which_period_has(shipped_d
 
 
 def test_pack_league_is_the_agencies_page_league(shipped_data):
-    src = access.Snapshot.current(shipped_data)
-    options = access.filter_options(src, True)
+    src = screens.Snapshot.current(shipped_data)
+    options = screens.filter_options(src, True)
     f, _ = filters.parse({"period": "2025-Q2"}, options)
     p = pack.build(src, f, options, snapshot_id=src.snapshot_id)
     page = [pg for pg in p.pages if pg.title.startswith("Xếp hạng cơ quan")][0]
-    card = access.narrow(access.full_card(src, "2025-Q2", True), src, f)
-    assert list(page.table["Cơ quan"]) == list(access.agency_league(src, f, card, "lead").name.head(15))
+    card = screens.narrow(screens.full_card(src, "2025-Q2", True), src, f)
+    assert list(page.table["Cơ quan"]) == list(screens.agency_league(src, f, card, "lead").name.head(15))
     assert "UBND 11 phường" not in set(page.table["Cơ quan"])

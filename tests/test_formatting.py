@@ -1,6 +1,8 @@
 import datetime as dt
 
-from vlboard import formatting, overview, periods
+from vlboard.board import overview
+
+from vlboard.domain import formatting, periods
 import pandas as pd
 import pytest
 
@@ -60,7 +62,7 @@ def test_figures_table_formats_values_and_keeps_quotes():
 
 
 def test_indicator_is_judged_in_its_latest_year_with_data():
-    from vlboard import indicator
+    from vlboard.board import indicator
     res = pd.DataFrame({"value": [7.0, None], "period_end": [dt.date(2024, 12, 31), dt.date(2025, 12, 31)]})
     assert indicator.judgement_period("2025-Q4", res) == "2024"
     assert indicator.judgement_period("2024-Q2", res) == "2024-Q2"

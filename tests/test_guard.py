@@ -20,7 +20,7 @@ import pytest
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
-from vlboard import auth
+from vlboard.intake import auth
 from vlboard.ui import guard
 
 from .served import CHROMIUM, browser_page, served_process

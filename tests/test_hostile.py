@@ -28,9 +28,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from vlboard import filters, snapshots, wall
-from vlboard.schema import PILLARS
-from vlboard.status import STATUSES
+from vlboard.board import wall
+
+from vlboard.domain import filters
+
+from vlboard.store import snapshots
+from vlboard.store.schema import PILLARS
+from vlboard.domain.status import STATUSES
 
 from .conftest import ROOT
 

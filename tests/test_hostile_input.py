@@ -1,7 +1,7 @@
 """Hostile and careless uploads, by class: numbers, CSV structure, encodings, xlsx structure and size.
 
-Every case goes through the import path of the page and the CLI (``intake.preview``, which reads
-the file in its bounded child process, then ``intake.commit``) against one live snapshot, and must
+Every case goes through the import path of the page and the CLI (``imports.preview``, which reads
+the file in its bounded child process, then ``imports.commit``) against one live snapshot, and must
 be refused with its exact Vietnamese message (sheet, row, column), ``commit`` must refuse the
 preview, and the live snapshot must stay byte-identical. The outcome of every case (refused
 correctly / accepted wrongly / crashed) is counted and written to
@@ -20,7 +20,9 @@ from collections import Counter, defaultdict
 import pytest
 from openpyxl import load_workbook
 
-from vlboard import intake, numbers, template, workbook
+from vlboard.domain import numbers
+
+from vlboard.intake import imports, template, workbook
 
 from .conftest import data_dir_with
 from .served import ARTIFACTS
@@ -67,8 +69,8 @@ def attempt(cls: str, d, content: bytes, name: str, expected: list[str]) -> None
     else:
         OUTCOMES[cls]["refused_correctly"] += 1
     assert got == expected
-    with pytest.raises(intake.ImportRefused):
-        intake.commit(d, ADMIN, pv)
+    with pytest.raises(imports.ImportRefused):
+        imports.commit(d, ADMIN, pv)
     assert fingerprint(d) == before, "the live snapshot must stay byte-identical"
 
 
@@ -216,7 +218,7 @@ def test_excel_numeric_cells_are_taken_as_they_are(data, blank_template):
 
 def test_every_number_path_uses_the_one_parser():
     """validate.number is numbers.parse: the same answer for every refused text."""
-    from vlboard import validate
+    from vlboard.intake import validate
 
     for text, why in BAD_TEXT.items():
         with pytest.raises(numbers.NotANumber) as exc:
@@ -470,7 +472,7 @@ CLI_CASES = {
 def test_the_cli_refuses_the_same_way(data, tmp_path, case):
     from .test_intake_cli import PASSWORD, cli  # noqa: F401
     from .test_intake import FAST
-    from vlboard import auth
+    from vlboard.intake import auth
 
     text, name, expected = CLI_CASES[case]
     secrets = tmp_path / "secrets.toml"

@@ -6,12 +6,16 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from vlboard import access, charts, indicator, periods, status
+from vlboard import charts
+
+from vlboard.board import indicator, screens
+
+from vlboard.domain import status
 
 
 @pytest.fixture(scope="module")
 def snap(shipped_data):
-    s = access.Snapshot.current(shipped_data)
+    s = screens.Snapshot.current(shipped_data)
     yield s
     s.con.close()
 

@@ -18,7 +18,11 @@ import pytest
 from argon2 import PasswordHasher
 from openpyxl import load_workbook
 
-from vlboard import access, auth, history, intake, queries, snapshots, template, workbook
+from vlboard.board import screens
+
+from vlboard.intake import auth, history, imports, template, workbook
+
+from vlboard.store import queries, snapshots
 
 from .conftest import data_dir_with, tiny_tables
 from .test_workbook import cp1258
@@ -59,7 +63,7 @@ def fingerprint(d: snapshots.DataDir) -> dict:
 
 
 def make_template(d, subject=("unit", "w1", "Phường 1"), period="2025-Q3") -> bytes:
-    src = access.Snapshot.current(d)
+    src = screens.Snapshot.current(d)
     s = template.Subject(*subject)
     return template.write(s, period, template.rows(src, s, period), snapshot_id=src.snapshot_id)
 
@@ -81,8 +85,8 @@ def filled(d, cells: dict[str, object], *, subject=("unit", "w1", "Phường 1")
     return buf.getvalue()
 
 
-def run(d, content: bytes, user=ADMIN, name="bao-cao.xlsx", **kw) -> intake.Preview:
-    return intake.preview(d, user, name, content, today=TODAY, **kw)
+def run(d, content: bytes, user=ADMIN, name="bao-cao.xlsx", **kw) -> imports.Preview:
+    return imports.preview(d, user, name, content, today=TODAY, **kw)
 
 
 def refused(d, content, fragment, user=ADMIN, name="bao-cao.xlsx", **kw) -> list[str]:
@@ -90,8 +94,8 @@ def refused(d, content, fragment, user=ADMIN, name="bao-cao.xlsx", **kw) -> list
     pv = run(d, content, user, name, **kw)
     messages = [str(p) for p in pv.problems]
     assert any(fragment in m for m in messages), messages
-    with pytest.raises(intake.ImportRefused):
-        intake.commit(d, user, pv)
+    with pytest.raises(imports.ImportRefused):
+        imports.commit(d, user, pv)
     assert fingerprint(d) == before, "the live snapshot must stay byte-identical"
     return messages
 
@@ -116,7 +120,7 @@ def test_template_lists_what_the_subject_reports(data):
 def test_template_prints_a_yearless_target_as_such(shipped_data):
     """QĐ 3100 III.1.7 gives each ward 01 IT officer with no year: the ward's template shows the
     printed figure marked as yearless (it failed on the missing year before)."""
-    src = access.Snapshot.current(shipped_data)
+    src = screens.Snapshot.current(shipped_data)
     subject = template.Subject("unit", "x2025-29551", "Phường Long Châu")
     t = template.rows(src, subject, "2026-Q3")
     wb = load_workbook(io.BytesIO(template.write(subject, "2026-Q3", t, snapshot_id=src.snapshot_id)))
@@ -133,9 +137,9 @@ def test_round_trip_import_query_rollback(data):
     assert pv.ok, pv.problems
     states = dict(zip(pv.changes.indicator_code, pv.changes.state))
     assert states == {"C-01": "changed", "C-03": "new"}  # C-01 replaced the demo value 61
-    sid = intake.commit(data, WARD1, pv)
+    sid = imports.commit(data, WARD1, pv)
     assert snapshots.current_id(data) == sid
-    src = access.Snapshot.current(data)
+    src = screens.Snapshot.current(data)
     got = queries.run(src.con, "indicator_results", code="C-01")
     row = got[(got.period == "2025-Q3") & (got.unit_code == "w1")]
     assert row.value.tolist() == [66.5] and row.source.tolist() == ["report"]
@@ -151,11 +155,11 @@ def test_round_trip_import_query_rollback(data):
     # the same file again changes nothing
     again = run(data, content, WARD1)
     assert again.counts() == {"new": 0, "changed": 0, "unchanged": 2}
-    with pytest.raises(intake.ImportRefused, match="Không có giá trị nào mới"):
-        intake.commit(data, WARD1, again)
+    with pytest.raises(imports.ImportRefused, match="Không có giá trị nào mới"):
+        imports.commit(data, WARD1, again)
     # roll back: the value is gone from the queries, nothing deleted
     history.rollback(data, ADMIN, before, reason="nhập nhầm")
-    src = access.Snapshot.current(data)
+    src = screens.Snapshot.current(data)
     got = queries.run(src.con, "indicator_results", code="C-01")
     assert 66.5 not in got.value.tolist()
     assert (data.snapshots / sid).is_dir()
@@ -171,8 +175,8 @@ def test_computed_value_is_said_in_the_preview_and_the_stored_note(data):
     pv = run(data, filled(data, {"C-01": {"numerator": 30, "denominator": 40, "note": "Theo sổ theo dõi"},
                                  "C-03": {"value": 12}}))
     assert pv.changes.set_index("indicator_code").computed.to_dict() == {"C-01": True, "C-03": False}
-    sid = intake.commit(data, ADMIN, pv)
-    results = access.Snapshot.current(data).con.sql(
+    sid = imports.commit(data, ADMIN, pv)
+    results = screens.Snapshot.current(data).con.sql(
         "select indicator_code, note from results where source = 'report' order by 1").fetchall()
     assert snapshots.current_id(data) == sid
     assert results == [("C-01", "Giá trị tính từ tử số / mẫu số (30 / 40). Theo sổ theo dõi"), ("C-03", None)]
@@ -198,7 +202,7 @@ def test_template_saved_by_libreoffice_imports_with_formula_results(data, tmp_pa
 
 
 def test_template_time_is_vietnam_time(data):
-    src = access.Snapshot.current(data)
+    src = screens.Snapshot.current(data)
     s = template.Subject("unit", "w1", "Phường 1")
     raw = template.write(s, "2025-Q3", template.rows(src, s, "2025-Q3"), snapshot_id=src.snapshot_id,
                          now=dt.datetime(2026, 12, 4, 20, 30, tzinfo=dt.timezone.utc))
@@ -209,14 +213,14 @@ def test_template_time_is_vietnam_time(data):
 
 
 def test_completeness_counts_real_reports_and_documents_demo_only_apart(data):
-    con = access.Snapshot.current(data).con
+    con = screens.Snapshot.current(data).con
     args = dict(period="2025-Q3", period_type="quarter", period_end=D(2025, 9, 30))
     real = queries.run(con, "completeness", **args, include_demo=False).set_index("subject_code")
     demo = queries.run(con, "completeness", **args, include_demo=True).set_index("subject_code")
     assert real.loc["w1", "received"] == 0 and demo.loc["w1", ["received", "received_demo"]].tolist() == [1, 1]
     pv = run(data, filled(data, {"C-01": {"value": 64}}))
-    intake.commit(data, ADMIN, pv, now=dt.datetime(2025, 10, 3, 9, 0, tzinfo=intake.VN))
-    con = access.Snapshot.current(data).con
+    imports.commit(data, ADMIN, pv, now=dt.datetime(2025, 10, 3, 9, 0, tzinfo=imports.VN))
+    con = screens.Snapshot.current(data).con
     real = queries.run(con, "completeness", **args, include_demo=False).set_index("subject_code")
     assert real.loc["w1", ["received", "received_demo", "on_time"]].tolist() == [1, 0, 1]
     q2 = queries.run(con, "completeness", period="2025-Q2", period_type="quarter", period_end=D(2025, 6, 30),
@@ -225,9 +229,9 @@ def test_completeness_counts_real_reports_and_documents_demo_only_apart(data):
 
 
 def test_completeness_table_labels_demo_receipts(data):
-    from vlboard import breakdowns
+    from vlboard.board import breakdowns
 
-    con = access.Snapshot.current(data).con
+    con = screens.Snapshot.current(data).con
     args = dict(period="2025-Q3", period_type="quarter", period_end=D(2025, 9, 30))
     shown = breakdowns.completeness_table(queries.run(con, "completeness", **args, include_demo=True))
     assert shown.set_index("Đơn vị/cơ quan").loc["Phường 1", ["Đã nhận", "Trong đó minh họa"]].tolist() == [1, 1]
@@ -238,8 +242,8 @@ def test_completeness_table_labels_demo_receipts(data):
 def test_agency_report_carries_its_plan_area(data):
     pv = run(data, filled(data, {"C-01": {"value": 70}}, subject=("agency", "A-1", "Phòng VH&TT")), AGENCY)
     assert pv.ok, pv.problems
-    intake.commit(data, AGENCY, pv)
-    src = access.Snapshot.current(data)
+    imports.commit(data, AGENCY, pv)
+    src = screens.Snapshot.current(data)
     assert src.con.execute("select unit_code, agency_code from results where source = 'report'").fetchall() == \
         [("tp", "A-1")]
 
@@ -258,16 +262,16 @@ def test_csv_import_nfd_and_windows_1258_lines_are_normalised(data):
 
 
 def test_a_large_file_is_checked_in_the_child_with_the_same_answer(data, monkeypatch):
-    """Over ISOLATE_ROWS rows the check runs in a bounded child process (vlboard.isolation): good
+    """Over ISOLATE_ROWS rows the check runs in a bounded child process (vlboard.intake.isolation): good
     rows and refused rows give exactly what the check in the server gives."""
     header = "Mã chỉ tiêu;Kỳ báo cáo;Mã phường/xã;Giá trị;Ghi chú\n"
     good = (header + "C-01;2025-Q3;w1;62,5;x\nC-03;2025-Q3;w1;1.234;y\n").encode()
     bad = (header + "".join(f"X-{i:03d};2025-Q3;w1;140%;z\n" for i in range(30))).encode()
     inline = {n: run(data, c, name="a.csv") for n, c in (("good", good), ("bad", bad))}
     calls = []
-    real = intake.isolation.run
-    monkeypatch.setattr(intake.isolation, "run", lambda *a, **k: calls.append(a[0]) or real(*a, **k))
-    monkeypatch.setattr(intake, "ISOLATE_ROWS", 1)
+    real = imports.isolation.run
+    monkeypatch.setattr(imports.isolation, "run", lambda *a, **k: calls.append(a[0]) or real(*a, **k))
+    monkeypatch.setattr(imports, "ISOLATE_ROWS", 1)
     for n, c in (("good", good), ("bad", bad)):
         pv = run(data, c, name="a.csv")
         assert [str(p) for p in pv.problems] == [str(p) for p in inline[n].problems]
@@ -276,7 +280,7 @@ def test_a_large_file_is_checked_in_the_child_with_the_same_answer(data, monkeyp
 
 
 def test_a_check_over_its_time_limit_is_refused_in_vietnamese(data, monkeypatch):
-    monkeypatch.setattr(intake, "ISOLATE_ROWS", 0)
+    monkeypatch.setattr(imports, "ISOLATE_ROWS", 0)
     monkeypatch.setattr(workbook, "WORKER_SECONDS", 0.05)  # less than starting Python and pandas
     monkeypatch.setattr(workbook, "read_upload_isolated", lambda n, c, **k: workbook.read_upload(n, c, **k))
     content = "Mã chỉ tiêu;Kỳ báo cáo;Mã phường/xã;Giá trị\nC-01;2025-Q3;w1;62,5\n".encode()
@@ -427,8 +431,8 @@ def test_commit_checks_the_scope_again(data):
     pv = run(data, filled(data, {"C-01": {"value": 61}}), ADMIN)
     assert pv.ok
     before = fingerprint(data)
-    with pytest.raises(intake.ImportRefused, match="không được nhập"):
-        intake.commit(data, AGENCY, pv)
+    with pytest.raises(imports.ImportRefused, match="không được nhập"):
+        imports.commit(data, AGENCY, pv)
     assert fingerprint(data) == before
 
 
@@ -437,10 +441,10 @@ def test_commit_checks_the_scope_again(data):
 def test_two_imports_racing_for_the_same_snapshot(data):
     a = run(data, filled(data, {"C-01": {"value": 61.5}}))
     b = run(data, filled(data, {"C-01": {"value": 63}}))
-    first = intake.commit(data, ADMIN, a)
+    first = imports.commit(data, ADMIN, a)
     before = fingerprint(data)
-    with pytest.raises(intake.ImportRefused, match="đã được cập nhật bởi một lần ghi khác"):
-        intake.commit(data, ADMIN, b)
+    with pytest.raises(imports.ImportRefused, match="đã được cập nhật bởi một lần ghi khác"):
+        imports.commit(data, ADMIN, b)
     assert fingerprint(data) == before and snapshots.current_id(data) == first
 
 
@@ -450,8 +454,8 @@ def test_concurrent_commits_are_serialised(data):
 
     def go(pv):
         try:
-            results.append(intake.commit(data, ADMIN, pv))
-        except intake.ImportRefused as exc:
+            results.append(imports.commit(data, ADMIN, pv))
+        except imports.ImportRefused as exc:
             results.append(exc)
 
     threads = [threading.Thread(target=go, args=(pv,)) for pv in previews]
@@ -471,18 +475,18 @@ def test_rebuild_from_source_keeps_imported_reports(shipped_data, tmp_path):
     for sub in ("source", "documents", "geo"):
         shutil.copytree(shipped_data.root / sub, d.root / sub)
     snapshots.build(d)
-    src = access.Snapshot.current(d)
+    src = screens.Snapshot.current(d)
     subject = template.Subject("unit", "x2025-29551", "Phường Long Châu")
     t = template.rows(src, subject, "2026-Q3")
     wb = load_workbook(io.BytesIO(template.write(subject, "2026-Q3", t, snapshot_id=src.snapshot_id)))
     wb[workbook.DATA_SHEET].cell(template.HEADER_ROW + 1, 6, 97.5)
     buf = io.BytesIO()
     wb.save(buf)
-    pv = intake.preview(d, ADMIN, "lc.xlsx", buf.getvalue(), today=D(2026, 11, 23))
+    pv = imports.preview(d, ADMIN, "lc.xlsx", buf.getvalue(), today=D(2026, 11, 23))
     assert pv.ok, pv.problems
-    intake.commit(d, ADMIN, pv)
+    imports.commit(d, ADMIN, pv)
     snapshots.build(d)
-    src = access.Snapshot.current(d)
+    src = screens.Snapshot.current(d)
     rows = src.con.execute("select value, source from results where unit_code = 'x2025-29551' and period = '2026-Q3' "
                            "and indicator_code = ?", [t.indicator_code.iloc[0]]).fetchall()
     assert rows == [(97.5, "report")]  # kept, and the demo row it replaced stays replaced

@@ -12,7 +12,9 @@ import time
 
 import pytest
 
-from vlboard import auth, schema, snapshots
+from vlboard.intake import auth
+
+from vlboard.store import schema, snapshots
 
 from .conftest import ROOT
 from .test_intake import FAST, data, filled, fingerprint  # noqa: F401  (data is a fixture)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from vlboard import auth, workbook
+from vlboard.intake import auth, workbook
 
 from .test_intake import _meta, data, filled, refused  # noqa: F401  (data is a fixture)
 

@@ -15,9 +15,13 @@ from argon2 import PasswordHasher
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
-from vlboard import access, auth, snapshots, template
-from vlboard.formatting import md_escape
-from vlboard.workbook import DATA_SHEET, META_SHEET
+from vlboard.board import screens
+
+from vlboard.intake import auth, template
+
+from vlboard.store import snapshots
+from vlboard.domain.formatting import md_escape
+from vlboard.intake.workbook import DATA_SHEET, META_SHEET
 
 from .conftest import ROOT, tiny_tables
 
@@ -45,7 +49,7 @@ pytestmark = pytest.mark.usefixtures("clear_streamlit_caches", "frozen_today")
 
 @pytest.fixture
 def frozen_today(monkeypatch):
-    """The template section lists vlboard.periods.recent(today); pin today to 2026-11-23 so that
+    """The template section lists vlboard.domain.periods.recent(today); pin today to 2026-11-23 so that
     2025-Q3 is always among the periods (the import layer keeps the real clock)."""
     from vlboard.ui import intake as ui_intake
 
@@ -236,7 +240,7 @@ def test_five_failures_lock_out_even_the_right_password(monkeypatch, tiny_data):
     submit_login(at, "ed", PASSWORD["ed"])
     assert "Đăng nhập sai quá nhiều lần" in at.sidebar.error[0].value
     assert "_user" not in at.session_state and "tpl_period" not in keys(at, "selectbox")
-    clock = auth.THROTTLE.clock  # the lock is process-wide now (vlboard.auth.Throttle), not per session
+    clock = auth.THROTTLE.clock  # the lock is process-wide now (vlboard.intake.auth.Throttle), not per session
     monkeypatch.setattr(auth.THROTTLE, "clock", lambda: clock() + auth.LOCKOUT_SECONDS + 1)  # a minute later
     sign_in(at, "ed")
     assert "tpl_period" in keys(at, "selectbox")
@@ -297,7 +301,7 @@ def test_template_download_is_a_workbook_for_the_chosen_subject(monkeypatch, tin
 # ------------------------------------------------- upload → preview → write (AppTest supports it)
 
 def filled_template(data: snapshots.DataDir, subject: template.Subject, period: str, value: float) -> bytes:
-    src = access.Snapshot.current(data)
+    src = screens.Snapshot.current(data)
     raw = template.write(subject, period, template.rows(src, subject, period), snapshot_id=src.snapshot_id)
     wb = load_workbook(io.BytesIO(raw))
     ws = wb[DATA_SHEET]
@@ -491,7 +495,7 @@ def test_search_without_diacritics_filters_the_subjects(monkeypatch, shipped_cop
     at.text_input(key="tpl_search").set_value("chu ky so").run()  # subjects reporting a «chữ ký số» indicator
     found = subject_codes(at)
     assert found and found < everyone
-    src = access.Snapshot.current(shipped_copy)
+    src = screens.Snapshot.current(shipped_copy)
     exp = src.q("expected_reports", period_type="year", period_end=dt.date(2026, 12, 31))
     names = dict(zip(src.q("indicator_list").code, src.q("indicator_list").name_vi))
     signing = {c for c, i in zip(exp.subject_code, exp.indicator_code) if "chữ ký số" in names[i].lower()}
@@ -539,7 +543,7 @@ def test_problem_table_names_the_indicator_and_preview_says_computed(monkeypatch
 def test_history_after_an_import_matches_the_preview(monkeypatch, shipped_copy):
     data = shipped_copy
     subject = template.Subject("unit", "x2025-29551", "Phường Long Châu")
-    src = access.Snapshot.current(data)
+    src = screens.Snapshot.current(data)
     raw = template.write(subject, "2025", template.rows(src, subject, "2025"), snapshot_id=src.snapshot_id)
     wb = load_workbook(io.BytesIO(raw))
     ws = wb[DATA_SHEET]
@@ -547,12 +551,12 @@ def test_history_after_an_import_matches_the_preview(monkeypatch, shipped_copy):
         ws.cell(r, template.TEMPLATE_KEYS.index("value") + 1, v)
     buf = io.BytesIO()
     wb.save(buf)
-    from vlboard import intake
+    from vlboard.intake import imports
 
     boss = auth.User("boss", "Quản trị hệ thống", "admin")
-    pv = intake.preview(data, boss, "lc.xlsx", buf.getvalue(), today=dt.date(2026, 12, 5))
+    pv = imports.preview(data, boss, "lc.xlsx", buf.getvalue(), today=dt.date(2026, 12, 5))
     assert not pv.problems and pv.counts()["changed"] == 2  # demo values replaced
-    intake.commit(data, boss, pv)
+    imports.commit(data, boss, pv)
     at = open_page(monkeypatch, data, HISTORY)
     assert not at.exception
     assert any(c.value == "Thêm: 0 · Đổi: 2 · Bỏ: 0" for c in at.caption)  # the preview's «2 thay đổi»

@@ -10,9 +10,11 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from vlboard import access, auth, intake, template
-from vlboard.auth import User
-from vlboard.workbook import DATA_SHEET
+from vlboard.board import screens
+
+from vlboard.intake import auth, imports, template
+from vlboard.intake.auth import User
+from vlboard.intake.workbook import DATA_SHEET
 
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = dt.date(2026, 12, 5)
@@ -22,7 +24,7 @@ COL = {k: i for i, k in enumerate(template.TEMPLATE_KEYS, start=1)}
 
 @pytest.fixture(scope="module")
 def src(shipped_data):
-    return access.Snapshot.current(shipped_data)
+    return screens.Snapshot.current(shipped_data)
 
 
 def _duties(src) -> list[tuple[str, template.Subject]]:
@@ -86,12 +88,12 @@ def test_every_duty_template_reads_back_through_the_import(shipped_data, src):
         table = template.rows(src, subject, period)
         content = template.write(subject, period, table, snapshot_id=src.snapshot_id)
         data, filled = _filled(content, set())
-        pv = intake.preview(shipped_data, ADMIN, "mau.xlsx", data, today=TODAY, src=src)
+        pv = imports.preview(shipped_data, ADMIN, "mau.xlsx", data, today=TODAY, src=src)
         # a figure printed in a plan is never overwritten: leave those rows blank, as a clerk would
         printed = {p.row for p in pv.problems if "văn bản" in p.message}
         if printed:
             data, filled = _filled(content, printed)
-            pv = intake.preview(shipped_data, ADMIN, "mau.xlsx", data, today=TODAY, src=src)
+            pv = imports.preview(shipped_data, ADMIN, "mau.xlsx", data, today=TODAY, src=src)
         assert pv.problems == [], (period, subject, [str(p) for p in pv.problems][:3])
         assert filled == len(table) - len(printed) and len(pv.changes) == filled
         assert set(pv.changes.state) <= {"new", "changed"}  # demo rows are replaced, nothing dropped

@@ -5,9 +5,9 @@ import sys
 
 from .conftest import ROOT
 
-PURE = ["vlboard.catalogue", "vlboard.demo", "vlboard.snapshots", "vlboard.db", "vlboard.queries",
-        "vlboard.formatting", "vlboard.overview", "vlboard.periods", "vlboard.targets_text",
-        "vlboard.textnorm", "vlboard.schema", "vlboard.cli"]
+PURE = ["vlboard.store.catalogue", "vlboard.store.demo", "vlboard.store.snapshots", "vlboard.store.db", "vlboard.store.queries",
+        "vlboard.domain.formatting", "vlboard.board.overview", "vlboard.domain.periods", "vlboard.domain.targets_text",
+        "vlboard.domain.textnorm", "vlboard.store.schema", "vlboard.cli"]
 
 
 def test_pure_modules_do_not_import_streamlit_or_open_files():

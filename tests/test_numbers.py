@@ -1,4 +1,4 @@
-"""The one strict number parser (vlboard.numbers): what it reads, what it refuses and why."""
+"""The one strict number parser (vlboard.domain.numbers): what it reads, what it refuses and why."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ import datetime as dt
 
 import pytest
 
-from vlboard import intake, numbers, validate
+from vlboard.domain import numbers
+
+from vlboard.intake import imports, validate
 
 from .test_intake import ADMIN, data, fingerprint, run  # noqa: F401  (data: fixture)
 
@@ -52,8 +54,8 @@ def test_the_issue_examples_are_refused_before_anything_is_written(data, text): 
     pv = run(data, (CSV + f"C-03;2025-Q3;w1;{text};\n").encode(), name="bao-cao.csv")
     assert [(p.row, p.column) for p in pv.problems] == [(2, "Giá trị")]
     assert pv.problems[0].message == f"«{text}»: {numbers.reason(text)}"
-    with pytest.raises(intake.ImportRefused):
-        intake.commit(data, ADMIN, pv)
+    with pytest.raises(imports.ImportRefused):
+        imports.commit(data, ADMIN, pv)
     assert fingerprint(data) == before
 
 

@@ -9,7 +9,7 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from vlboard import snapshots
+from vlboard.store import snapshots
 
 from .conftest import ROOT, tiny_tables
 
@@ -240,21 +240,22 @@ def test_overview_gauges_show_the_distribution_and_the_tables_link_to_the_detail
 
 
 def ui_codes(data) -> list[str]:
-    from vlboard import access
+    from vlboard.board import screens
 
-    return list(access.Snapshot.current(data).q("indicator_list").code)
+    return list(screens.Snapshot.current(data).q("indicator_list").code)
 
 
 def test_agency_league_is_the_one_the_wall_and_the_pack_show(monkeypatch, shipped_data):
-    from vlboard import access, filters
+    from vlboard.board import screens
+    from vlboard.domain import filters
 
     at = open_page(monkeypatch, shipped_data, "views/agencies.py", period="2025-Q2")
     league = [f for f in figures(at) if "Xếp hạng cơ quan" in f["layout"]["title"]["text"]][0]
     on_page = [html.unescape(y) for y in league["data"][0]["y"]]  # plotly labels are HTML-escaped
-    src = access.Snapshot.current(shipped_data)
-    f, _ = filters.parse({"period": "2025-Q2"}, access.filter_options(src, True))
+    src = screens.Snapshot.current(shipped_data)
+    f, _ = filters.parse({"period": "2025-Q2"}, screens.filter_options(src, True))
     import datetime as dt
-    brief = access.briefing(src, f, dt.date(2025, 10, 1))
+    brief = screens.briefing(src, f, dt.date(2025, 10, 1))
     assert list(brief.league.name.head(len(on_page))) == on_page
     collective = {"UBND 11 phường", "Ban, ngành TPVL và UBND 11 phường", "DN viễn thông",
                   "Khối đảng, đoàn thể TPVL"}

@@ -1,5 +1,5 @@
 """The applicable target (year's target, else the path between the targets around the date): the
-SQL macro vl_targets_at and vlboard.status.applicable_target agree on every shipped indicator."""
+SQL macro vl_targets_at and vlboard.domain.status.applicable_target agree on every shipped indicator."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from vlboard import db, queries, snapshots, status
+from vlboard.domain import status
+
+from vlboard.store import db, queries, snapshots
 
 DATES = [dt.date(y, m, d) for y in range(2022, 2033) for m, d in ((6, 30), (12, 31))]
 

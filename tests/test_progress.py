@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vlboard.progress import progress_measure
+from vlboard.domain.progress import progress_measure
 
 
 def cagr(v1, v0, t1, t0):

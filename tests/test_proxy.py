@@ -20,7 +20,7 @@ import time
 
 import pytest
 
-from vlboard import auth
+from vlboard.intake import auth
 from vlboard.ui import guard
 
 from .conftest import ROOT

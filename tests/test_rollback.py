@@ -12,7 +12,9 @@ import re
 import pyarrow.parquet as pq
 import pytest
 
-from vlboard import auth, history, intake, restore, snapshots
+from vlboard.intake import auth, history, imports, restore
+
+from vlboard.store import snapshots
 
 from .test_intake import ADMIN, WARD1, data, filled, fingerprint, run  # noqa: F401  (data is a fixture)
 from .test_intake_cli import cli, secrets, write  # noqa: F401  (secrets is a fixture)
@@ -26,7 +28,7 @@ def live_imports(d: snapshots.DataDir) -> set[str]:
 
 def test_plan_names_who_when_what_and_how_many(data):
     first = snapshots.current_id(data)
-    sid = intake.commit(data, WARD1, run(data, filled(data, {"C-01": {"value": 66}, "C-03": {"value": 12}}), WARD1,
+    sid = imports.commit(data, WARD1, run(data, filled(data, {"C-01": {"value": 66}, "C-03": {"value": 12}}), WARD1,
                                          name="phuong1-q3.xlsx"))
     p = history.rollback_plan(data, first)
     assert (p.target, p.base) == (first, sid)
@@ -48,10 +50,10 @@ def test_plan_names_who_when_what_and_how_many(data):
 
 def test_an_import_between_plan_and_commit_refuses_the_rollback(data):
     first = snapshots.current_id(data)
-    intake.commit(data, ADMIN, run(data, filled(data, {"C-01": {"value": 64}}), name="a.xlsx"))
+    imports.commit(data, ADMIN, run(data, filled(data, {"C-01": {"value": 64}}), name="a.xlsx"))
     p = restore.plan(data, first)  # what the admin looks at: undoes a.xlsx
     assert [i.file_name for i in p.undone] == ["a.xlsx"]
-    confirmed = intake.commit(data, WARD1, run(data, filled(data, {"C-01": {"value": 65}}), WARD1, name="b.xlsx"))
+    confirmed = imports.commit(data, WARD1, run(data, filled(data, {"C-01": {"value": 65}}), WARD1, name="b.xlsx"))
     before = fingerprint(data)
     events = snapshots.events(data)
     with pytest.raises(restore.StaleRollback, match="Dữ liệu hiện hành đã thay đổi .* Chưa thay đổi gì"):
@@ -70,7 +72,7 @@ def test_rollback_refusals_change_nothing(data):
         restore.plan(data, first)
     with pytest.raises(snapshots.SnapshotError, match="Không có bản dữ liệu"):
         restore.plan(data, "20990101T000000000Z-0000000000")
-    sid = intake.commit(data, ADMIN, run(data, filled(data, {"C-01": {"value": 64}})))
+    sid = imports.commit(data, ADMIN, run(data, filled(data, {"C-01": {"value": 64}})))
     p = restore.plan(data, first)
     with pytest.raises(auth.AccessDenied):
         restore.run(data, WARD1, first, base=p.base)
@@ -89,7 +91,7 @@ def test_cli_rollback_confirmed_after_an_import_landed_is_refused(data, secrets,
         assert chunk, (shown, proc.stderr.read())
         shown += chunk
     assert "a.xlsx" in shown.decode() and "b.xlsx" not in shown.decode()
-    confirmed = intake.commit(data, WARD1, run(data, filled(data, {"C-01": {"value": 65}}), WARD1, name="b.xlsx"))
+    confirmed = imports.commit(data, WARD1, run(data, filled(data, {"C-01": {"value": 65}}), WARD1, name="b.xlsx"))
     out, err = proc.communicate("co\n".encode(), timeout=60)
     assert proc.returncode == 2, (out, err)
     assert "Dữ liệu hiện hành đã thay đổi" in err.decode() and "Traceback" not in err.decode()
@@ -134,7 +136,7 @@ def test_history_page_refuses_a_rollback_when_an_import_landed_after_the_admin_l
     """The page passes the live version its plan was drawn from: an import that lands between the
     admin's look and the click stays live, the page says why, and a second click after the new plan
     shows goes through."""
-    from vlboard import template
+    from vlboard.intake import template
 
     from .test_intake_pages import HISTORY, filled_template, open_page, sign_in
 
@@ -145,10 +147,10 @@ def test_history_page_refuses_a_rollback_when_an_import_landed_after_the_admin_l
     at.text_input(key="rb_reason").set_value("nhầm")
     at.checkbox(key="rb_sure").check().run()
     editor = auth.User("ed", "E", "editor", unit="w1")
-    pv = intake.preview(data, editor, "x.xlsx",
+    pv = imports.preview(data, editor, "x.xlsx",
                         filled_template(data, template.Subject("unit", "w1", "Phường 1"), "2025-Q3", 80))
     assert pv.ok, pv.problems
-    landed = intake.commit(data, editor, pv)
+    landed = imports.commit(data, editor, pv)
     at.button(key="rb_go").click().run()
     assert not at.exception
     assert snapshots.current_id(data) == landed

@@ -9,7 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vlboard import db, queries, rollups, snapshots, status
+from vlboard.domain import rollups, status
+
+from vlboard.store import db, queries, snapshots
 
 from .conftest import tiny_tables
 
@@ -166,7 +168,7 @@ def test_shipped_completeness_names_who_has_not_reported(shipped_con):
 def test_off_track_of_a_period_with_nothing_off_track_is_empty():
     """The overview's "Chỉ tiêu chậm nhất" once showed ten rows of None: the rank Series of the
     whole card was assigned to the empty selection and pandas added its rows."""
-    from vlboard import overview
+    from vlboard.board import overview
 
     card = pd.DataFrame({"indicator_code": [f"I-{i}" for i in range(12)], "status": ["achieved"] * 6 + ["not_due"] * 6,
                          "attainment": [1.0] * 12, "name_vi": ["x"] * 12, "status_label": ["✔ Đạt"] * 12,
@@ -183,7 +185,7 @@ def test_share_band_is_the_gauge_and_map_rule(pct, code):
 
 
 def test_map_colours_a_unit_by_its_share_of_indicators_achieved():
-    from vlboard import breakdowns
+    from vlboard.board import breakdowns
 
     units = pd.DataFrame({"unit_code": ["x2025-a"] * 5 + ["x2025-b"] * 2 + ["old-1"],
                           "indicator_code": list("abcde") + list("ab") + ["a"],
@@ -201,16 +203,16 @@ def test_map_colours_a_unit_by_its_share_of_indicators_achieved():
 
 
 def test_latest_with_data_skips_periods_without_a_judged_indicator():
-    from vlboard import access
+    from vlboard.board import screens
 
     cards = {"2025-Q4": pd.DataFrame({"status": ["not_due", "qualitative"]}),
              "2025": pd.DataFrame({"status": ["no_data"]}),
              "2025-Q3": pd.DataFrame({"status": ["near", "not_due"]}),
              "2024": pd.DataFrame({"status": ["achieved"]})}
     periods = list(cards)
-    assert access.latest_with_data(periods, cards.get) == "2025-Q3"
-    assert access.latest_with_data(periods, cards.get, skip="2025-Q3") == "2024"
+    assert screens.latest_with_data(periods, cards.get) == "2025-Q3"
+    assert screens.latest_with_data(periods, cards.get, skip="2025-Q3") == "2024"
     # a panel that needs more (its wards' own figures) offers only a period where it has them
-    assert access.latest_with_data(periods, cards.get, judged=lambda p, c: p == "2024") == "2024"
-    assert access.latest_with_data(periods, cards.get, judged=lambda p, c: False) is None
-    assert not access.has_judgement(None) and not access.has_judgement(cards["2025"])
+    assert screens.latest_with_data(periods, cards.get, judged=lambda p, c: p == "2024") == "2024"
+    assert screens.latest_with_data(periods, cards.get, judged=lambda p, c: False) is None
+    assert not screens.has_judgement(None) and not screens.has_judgement(cards["2025"])

@@ -54,14 +54,14 @@ def test_real_secrets_file_is_ignored_by_git():
 def test_server_settings():
     cfg = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     server = cfg["server"]
-    assert server["maxUploadSize"] == 5  # MB, the same as vlboard.workbook.MAX_BYTES
+    assert server["maxUploadSize"] == 5  # MB, the same as vlboard.intake.workbook.MAX_BYTES
     assert server["enableXsrfProtection"] is True
     assert server["enableCORS"] is True  # Streamlit: true = CORS protection on
     assert cfg["browser"]["gatherUsageStats"] is False
     assert cfg["client"]["toolbarMode"] == "viewer"
     assert cfg["client"]["disableDataExport"] is True  # no raw "Download as CSV" on tables (formula injection)
     assert cfg["client"]["showErrorDetails"] == "none"  # no stack trace with server paths in the browser
-    from vlboard import workbook
+    from vlboard.intake import workbook
 
     assert workbook.MAX_BYTES == server["maxUploadSize"] * 1024 * 1024
 

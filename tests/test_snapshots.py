@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from vlboard import catalogue, schema, snapshots
+from vlboard.store import catalogue, schema, snapshots
 
 from .conftest import ROOT, tiny_tables
 

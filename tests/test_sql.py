@@ -7,7 +7,9 @@ import re
 
 import pytest
 
-from vlboard import db, overview, queries, snapshots
+from vlboard.board import overview
+
+from vlboard.store import db, queries, snapshots
 
 PARAMS = {"include_demo": True, "code": "C-01", "year": 2025, "period": "2025-Q3", "period_type": "quarter",
           "period_end": dt.date(2025, 9, 30), "n_units": 2, "n_rows": 100, "pillar": "xa_hoi_so",

@@ -10,7 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vlboard import db, status
+from vlboard.domain import status
+
+from vlboard.store import db
 
 MACROS = sorted(db.MACROS_DIR.glob("*.sql"))
 

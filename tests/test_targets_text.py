@@ -1,6 +1,6 @@
 import pytest
 
-from vlboard.targets_text import ParsedTarget, find_raw_in_text, parse_raw
+from vlboard.domain.targets_text import ParsedTarget, find_raw_in_text, parse_raw
 
 
 @pytest.mark.parametrize("raw, expected", [

@@ -7,7 +7,9 @@ import time
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from vlboard import snapshots, wall
+from vlboard.board import wall
+
+from vlboard.store import snapshots
 
 from .conftest import ROOT
 
@@ -128,7 +130,6 @@ def test_wall_html_snippets_show_data_literally():
 def test_every_wall_slide_with_real_data_only(monkeypatch, shipped_data):
     """Demo hidden (how the province runs it): every slide draws, results from the newest period
     that has a judged indicator, named in the heading; no None/nan/empty or English placeholder."""
-    import html
     import re
 
     placeholder = re.compile(r"(?<![\w/])(None|nan|NaN|NaT|null|empty|undefined|No data)(?![\w/])")
@@ -136,12 +137,12 @@ def test_every_wall_slide_with_real_data_only(monkeypatch, shipped_data):
     at = open_wall(monkeypatch, shipped_data, source="real", slides=",".join(keys), rotate="600")
     import json
 
-    from vlboard import access, overview
+    from vlboard.board import overview, screens
 
-    src = access.Snapshot.current(shipped_data)
-    period = access.shown_period(src, include_demo=False)
-    f = access.filters.Filters(period=period, source="real")
-    judged = access.has_judgement(access.narrow(access.full_card(src, period, False), src, f))
+    src = screens.Snapshot.current(shipped_data)
+    period = screens.shown_period(src, include_demo=False)
+    f = screens.filters.Filters(period=period, source="real")
+    judged = screens.has_judgement(screens.narrow(screens.full_card(src, period, False), src, f))
     seen, charts_on = {}, {}
     for i, key in enumerate(keys):
         at.session_state["wall"]["pos"] = wall.Position(i, time.monotonic())
@@ -163,7 +164,7 @@ def test_every_wall_slide_with_real_data_only(monkeypatch, shipped_data):
     assert "chưa có chỉ tiêu nào đủ điều kiện so với mục tiêu" in seen["summary"][1]
     assert re.search(r"\d+ chỉ tiêu có số liệu nhưng chưa đến kỳ đánh giá", seen["summary"][1])
     assert [c["data"][0]["type"] for c in charts_on["summary"]] == ["bar"]  # the status counts still show
-    brief = access.briefing(src, f, __import__("datetime").date.today())
+    brief = screens.briefing(src, f, __import__("datetime").date.today())
     assert "UBND 11 phường" not in set(brief.league.name)
 
 
@@ -177,7 +178,9 @@ def test_wall_shows_gauges_and_the_one_league_once_real_figures_are_judged(monke
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from vlboard import access, overview, schema
+    from vlboard.board import screens
+
+    from vlboard.store import schema
 
     data = snapshots.DataDir(tmp_path / "d")
     shutil.copytree(shipped_data.root, data.root)
@@ -191,15 +194,15 @@ def test_wall_shows_gauges_and_the_one_league_once_real_figures_are_judged(monke
     tables["results"] = pa.concat_tables([tables["results"].select(stored.names).cast(stored),
                                           pa.Table.from_pylist([report], schema=stored)])
     snapshots.write_snapshot(data, tables, author="test", note="a judged real figure")
-    src = access.Snapshot.current(data)
-    period = access.shown_period(src, include_demo=False)
+    src = screens.Snapshot.current(data)
+    period = screens.shown_period(src, include_demo=False)
     assert period == "2026"
     at = open_wall(monkeypatch, data, source="real", slides="summary,agencies", rotate="600")
     assert not at.exception
     gauges = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
     assert [g["data"][0]["type"] for g in gauges].count("indicator") == 3
-    f = access.filters.Filters(period=period, source="real")
-    brief = access.briefing(src, f, __import__("datetime").date.today())
+    f = screens.filters.Filters(period=period, source="real")
+    brief = screens.briefing(src, f, __import__("datetime").date.today())
     at.session_state["wall"]["pos"] = wall.Position(1, time.monotonic())
     at.run()
     league = [html.unescape(y) for c in at.get("plotly_chart") for y in json.loads(c.proto.spec)["data"][0]["y"]]

@@ -9,8 +9,8 @@ import zipfile
 import pytest
 from openpyxl import Workbook
 
-from vlboard import isolation, workbook
-from vlboard.workbook import (COLUMNS, DATA_SHEET, META_SHEET, REQUIRED_XLSX, TEMPLATE_VERSION, Problem,
+from vlboard.intake import isolation, workbook
+from vlboard.intake.workbook import (COLUMNS, DATA_SHEET, META_SHEET, REQUIRED_XLSX, TEMPLATE_VERSION, Problem,
                               header_labels, read_upload)
 
 XLSX_KEYS = [k for k, _ in COLUMNS[:10]]

@@ -15,7 +15,9 @@ import sys
 
 import pytest
 
-from vlboard import history, intake, restore, schema, snapshots
+from vlboard.intake import history, imports, restore
+
+from vlboard.store import schema, snapshots
 
 from .conftest import ROOT
 from .test_intake import ADMIN, data, filled, fingerprint, run  # noqa: F401  (data is a fixture)
@@ -40,14 +42,14 @@ def test_disk_full_at_each_write_step_of_an_import(data, monkeypatch, step):
     before = state(data)
     monkeypatch.setenv("VLBOARD_ENOSPC_AT", step)
     with pytest.raises(snapshots.WriteFault) as exc:
-        intake.commit(data, ADMIN, pv)
+        imports.commit(data, ADMIN, pv)
     assert str(exc.value).startswith("Không ghi được ") and "ổ đĩa đầy" in str(exc.value), exc.value
     assert "chưa ghi gì" in str(exc.value) and "Errno" not in str(exc.value)
     assert str(data.root) not in str(exc.value), "no server path in a message a clerk sees"
     assert leftovers(data) == [], "temporary files are removed at once, not by the next write"
     assert state(data) == before, "CURRENT, the snapshots and the history are unchanged"
     monkeypatch.delenv("VLBOARD_ENOSPC_AT")
-    sid = intake.commit(data, ADMIN, pv)  # the next write works and is in the history once
+    sid = imports.commit(data, ADMIN, pv)  # the next write works and is in the history once
     assert [e["snapshot"] for e in snapshots.events(data)][-1:] == [sid]
     assert [e["action"] for e in snapshots.events(data)].count("import") == 1
 
@@ -55,7 +57,7 @@ def test_disk_full_at_each_write_step_of_an_import(data, monkeypatch, step):
 @pytest.mark.parametrize("step", ["history", "switch"])
 def test_disk_full_during_a_rollback(data, monkeypatch, step):
     first = snapshots.current_id(data)
-    intake.commit(data, ADMIN, run(data, filled(data, {"C-01": {"value": 64}})))
+    imports.commit(data, ADMIN, run(data, filled(data, {"C-01": {"value": 64}})))
     p = restore.plan(data, first)
     before = state(data)
     monkeypatch.setenv("VLBOARD_ENOSPC_AT", step)
@@ -232,7 +234,7 @@ def snapshots_tables(d: snapshots.DataDir) -> dict:
 
 def test_import_page_on_a_full_disk_shows_a_vietnamese_message(monkeypatch, tiny_data):
     from .test_intake_pages import INTAKE, XLSX, filled_template, open_page, sign_in
-    from vlboard import template
+    from vlboard.intake import template
 
     before = state(tiny_data)
     content = filled_template(tiny_data, template.Subject("unit", "w1", "Phường 1"), "2025-Q3", 80)

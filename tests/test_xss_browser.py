@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from vlboard import schema, snapshots
+from vlboard.store import schema, snapshots
 
 from .served import ARTIFACTS, CHROMIUM, browser_page, served_process
 

@@ -11,7 +11,9 @@ import shutil
 import pyarrow.parquet as pq
 import pytest
 
-from vlboard import db, history, queries, schema, snapshots
+from vlboard.intake import history
+
+from vlboard.store import db, queries, schema, snapshots
 
 from .conftest import data_dir_with, tiny_tables
 

@@ -27,7 +27,9 @@ import urllib.request
 import zipfile
 from pathlib import Path
 
-from vlboard import auth, snapshots
+from vlboard.intake import auth
+
+from vlboard.store import snapshots
 
 from .served import ARTIFACTS, ROOT, browser_page, stop
 from .wsclient import Session

@@ -25,7 +25,8 @@ from argon2 import PasswordHasher  # noqa: E402
 from tests.served import served_process  # noqa: E402
 from tests.test_guard import sidebar_errors, submit_login  # noqa: E402
 from tests.wsclient import Session  # noqa: E402
-from vlboard import auth, snapshots  # noqa: E402
+from vlboard.intake import auth
+from vlboard.store import snapshots  # noqa: E402
 
 WRONG = "Sai tên đăng nhập hoặc mật khẩu."
 

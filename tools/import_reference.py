@@ -23,9 +23,9 @@ sys.path.insert(0, str(ROOT))
 
 import pandas as pd  # noqa: E402
 
-from vlboard.doctext import Document, anchor_for, join_page_breaks, matches, table_rows  # noqa: E402
-from vlboard.targets_text import find_raw_in_text, parse_raw  # noqa: E402
-from vlboard.textnorm import clean, collapse, is_quote_of  # noqa: E402
+from vlboard.store.doctext import Document, anchor_for, join_page_breaks, matches, table_rows  # noqa: E402
+from vlboard.domain.targets_text import find_raw_in_text, parse_raw  # noqa: E402
+from vlboard.domain.textnorm import clean, collapse, is_quote_of  # noqa: E402
 
 SEEDS = {
     "000": ("kh67-2020", "000_ad9084ee7c42daa4.txt"),

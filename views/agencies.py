@@ -2,7 +2,11 @@
 
 import streamlit as st
 
-from vlboard import access, breakdowns, charts, formatting, overview, rollups, ui
+from vlboard import charts, ui
+
+from vlboard.board import breakdowns, overview, screens
+
+from vlboard.domain import formatting, rollups
 
 page = ui.start("Theo cơ quan")
 live, f, card = page.live, page.f, page.card()
@@ -12,11 +16,11 @@ if card is None:
 p = ui.period_of(f)
 role = st.radio("Vai trò", ["lead", "partner"], horizontal=True, key="agency_role",
                 format_func={"lead": "Chủ trì", "partner": "Phối hợp"}.get)
-rows = access.agency_rows(live, f, card)  # the wall and the meeting pack rank from the same rows
+rows = screens.agency_rows(live, f, card)  # the wall and the meeting pack rank from the same rows
 league = breakdowns.league_frame(rows, role)
 if league.empty:
     page.no_data("cơ quan nào có chỉ tiêu có số liệu (các phòng, ban của TP Vĩnh Long hoạt động đến 30/6/2025)",
-                 judged=access.agencies_judged(live, f, role))
+                 judged=screens.agencies_judged(live, f, role))
 else:
     who = "chủ trì" if role == "lead" else "phối hợp"
     shown = league.head(25)

@@ -2,7 +2,11 @@
 
 import streamlit as st
 
-from vlboard import budget, charts, formatting, ui
+from vlboard import charts, ui
+
+from vlboard.board import budget
+
+from vlboard.domain import formatting
 
 page = ui.start("Kinh phí", uses_results=False)
 live, f, options = page.live, page.f, page.options

@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from vlboard import history, snapshots
+from vlboard.intake import history
+
+from vlboard.store import snapshots
 from vlboard.ui import account
 from vlboard.ui import intake as page
 

@@ -2,7 +2,11 @@
 
 import streamlit as st
 
-from vlboard import charts, formatting, indicator, overview, ui
+from vlboard import charts, ui
+
+from vlboard.board import indicator, overview
+
+from vlboard.domain import formatting
 
 page = ui.start("Chi tiết chỉ tiêu")
 live, f = page.live, page.f

@@ -1,14 +1,14 @@
 """IOC: the chrome-free wall screen for the operations room (/ioc?rotate=20&plan=…&slides=…).
 
 A one-second fragment draws the clock and the current slide; the playlist and the dwell times
-come from vlboard.wall (what needs attention first and longer). A new snapshot in data/CURRENT
+come from vlboard.board.wall (what needs attention first and longer). A new snapshot in data/CURRENT
 shows within a second; if reading fails, the last good data stays up with its age."""
 
 import time
 
 import streamlit as st
 
-from vlboard import wall
+from vlboard.board import wall
 from vlboard.ui import wall as ui_wall
 
 st.markdown(ui_wall.CSS, unsafe_allow_html=True)  # static style sheet, no data in it

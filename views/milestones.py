@@ -4,7 +4,9 @@ import datetime as dt
 
 import streamlit as st
 
-from vlboard import milestones, ui
+from vlboard import ui
+
+from vlboard.board import milestones
 
 page = ui.start("Nhiệm vụ và thời hạn", uses_results=False)
 live, f, options = page.live, page.f, page.options

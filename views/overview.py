@@ -2,8 +2,12 @@
 
 import streamlit as st
 
-from vlboard import charts, overview, rollups, ui
-from vlboard.schema import PILLARS
+from vlboard import charts, ui
+
+from vlboard.board import overview
+
+from vlboard.domain import rollups
+from vlboard.store.schema import PILLARS
 
 page = ui.start("Tổng quan chuyển đổi số")
 live, f, card = page.live, page.f, page.card()

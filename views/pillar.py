@@ -5,8 +5,10 @@ entry sets the pillar, the sidebar can still narrow by plan, agency and status."
 
 import streamlit as st
 
-from vlboard import charts, indicator, overview, ui
-from vlboard.schema import PILLARS
+from vlboard import charts, ui
+
+from vlboard.board import indicator, overview
+from vlboard.store.schema import PILLARS
 
 pillar = ui.current_pillar() or "chinh_quyen_so"
 page = ui.start(f"Trụ cột {PILLARS[pillar].lower()}", pillar=pillar)

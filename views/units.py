@@ -2,7 +2,11 @@
 
 import streamlit as st
 
-from vlboard import access, breakdowns, charts, formatting, links, rollups, ui
+from vlboard import charts, ui
+
+from vlboard.board import breakdowns, screens
+
+from vlboard.domain import formatting, links, rollups
 
 page = ui.start("Theo phường, xã")
 live, f, card = page.live, page.f, page.card()
@@ -10,7 +14,7 @@ if card is None:
     st.info("Chưa có kỳ nào có số liệu để đánh giá.")
     st.stop()
 p = ui.period_of(f)
-units = access.unit_rows(live, f, card)
+units = screens.unit_rows(live, f, card)
 if f.unit:
     name = page.options.units.get(f.unit, f.unit)
     st.markdown(f"Đang xem **{formatting.md_escape(name)}** · [Xem tất cả phường, xã]"
@@ -34,7 +38,7 @@ if units.status.isin(("achieved", "near", "not_achieved")).any():
     st.subheader(f"Xếp hạng phường, xã — {page.period}")
     ui.table(breakdowns.unit_ranking(units), "xep hang phuong xa", links=ui.unit_links(f))
 else:
-    page.no_data("phường, xã nào có chỉ tiêu có số liệu để so với mục tiêu", judged=access.units_judged(live, f))
+    page.no_data("phường, xã nào có chỉ tiêu có số liệu để so với mục tiêu", judged=screens.units_judged(live, f))
 st.subheader(f"Tình hình báo cáo — {page.period}")
 c = live.q("completeness", period=f.period, period_type=p.kind, period_end=p.end, include_demo=f.include_demo)
 ui.table(breakdowns.completeness_table(c[c.subject_type == "unit"]), "tinh hinh bao cao phuong xa",

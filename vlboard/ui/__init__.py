@@ -8,7 +8,11 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from vlboard import access, db, filters, formatting, queries, snapshots
+from vlboard.board import screens
+
+from vlboard.domain import filters, formatting
+
+from vlboard.store import db, queries, snapshots
 
 
 @dataclass(frozen=True)
@@ -83,7 +87,7 @@ def live_snapshot() -> Live | None:
 
 
 def filter_options(live: Live, include_demo: bool) -> filters.Options:
-    return access.filter_options(live, include_demo)
+    return screens.filter_options(live, include_demo)
 
 
 def _widget(key: str) -> str:
@@ -146,7 +150,7 @@ def scorecard(live: Live, f: filters.Filters, period: str | None = None):
     period = period or f.period
     if period is None:
         return None
-    return access.narrow(_card(live.snapshot_id, live.path, period, f.include_demo), live, f)
+    return screens.narrow(_card(live.snapshot_id, live.path, period, f.include_demo), live, f)
 
 
 def full_scorecard(live: Live, period: str, include_demo: bool) -> pd.DataFrame:
@@ -157,13 +161,13 @@ def full_scorecard(live: Live, period: str, include_demo: bool) -> pd.DataFrame:
 @st.cache_data(max_entries=64, show_spinner=False)
 def _card(snapshot_id: str, path: str, period: str, include_demo: bool) -> pd.DataFrame:
     """Explanations and pace for every indicator, once per snapshot × period × source choice."""
-    return access.full_card(Live(snapshot_id, path, {}, None), period, include_demo)
+    return screens.full_card(Live(snapshot_id, path, {}, None), period, include_demo)
 
 
 def header(live: Live, f: filters.Filters, options: filters.Options, title: str, *, uses_results: bool = True) -> None:
     """Page title, the active filters and data date, and the demo mark when demo values show
     (pages that show no results, such as budgets and milestones, carry no demo mark)."""
-    from vlboard import overview
+    from vlboard.board import overview
 
     st.title(title)
     dates = overview.data_dates(live.q("data_date"))
@@ -181,7 +185,8 @@ def chart(fig, filename: str, *, on_click=None, caption: str | None = None) -> N
     Chromium, made only when clicked). ``on_click(customdata)``: called with the clicked point's
     customdata (a bar, a heat cell, a map unit) to open its detail. ``caption``: the rule behind
     the colours, under the chart."""
-    from vlboard import charts, pack, png
+    from vlboard import charts
+    from vlboard.export import pack, png
 
     config = charts.plotly_config(filename)
     if on_click is None:
@@ -212,7 +217,8 @@ def table(df: pd.DataFrame, name: str, max_rows: int = 2000, *, total: int | Non
     zero-argument callable building the whole table, run only when a download is clicked).
     ``links``: column → function(value) → URL: the column shows its value as a link to the detail
     (the downloads keep the plain value). An empty table shows ``empty`` instead of a blank grid."""
-    from vlboard import charts, downloads
+    from vlboard import charts
+    from vlboard.export import downloads
 
     if df.empty:
         st.info(formatting.md_escape(empty), icon=":material/info:")
@@ -248,7 +254,8 @@ def shown_cells(df: pd.DataFrame) -> pd.DataFrame:
 
 def export_panel(live: Live, f: filters.Filters, options: filters.Options) -> None:
     """Sidebar: build the meeting pack of the current filters, with a progress bar, then offer it."""
-    from vlboard import charts, pack, pack_pdf, pack_pptx
+    from vlboard import charts
+    from vlboard.export import pack, pdf, pptx
 
     sb = st.sidebar
     sb.subheader("Xuất bộ tài liệu họp")
@@ -259,7 +266,7 @@ def export_panel(live: Live, f: filters.Filters, options: filters.Options) -> No
         content = pack.build(live, f, options, snapshot_id=live.snapshot_id)
         if not content.png_ok:
             sb.warning(formatting.md_escape(content.png_reason + " Bộ tài liệu chỉ có bảng."))
-        renderer = pack_pdf if fmt == "pdf" else pack_pptx
+        renderer = pdf if fmt == "pdf" else pptx
         data = renderer.render(content, progress=lambda i, n, label: bar.progress(i / n, text=label))
         name = charts.slug(f"bo tai lieu hop {filters.describe(f, options)}")[:80]
         st.session_state["pack_file"] = (data, f"{name}.{fmt}", fmt)
@@ -276,7 +283,7 @@ LINK_TEXT = {"code": r"code=([^&]+)", "unit": "Xem phường/xã"}  # what a lin
 
 def indicator_links(f: filters.Filters) -> dict:
     """``links=`` for a table whose "Mã" column holds indicator codes."""
-    from vlboard import links
+    from vlboard.domain import links
 
     def code(value):
         return links.indicator(value, f)
@@ -286,7 +293,7 @@ def indicator_links(f: filters.Filters) -> dict:
 
 def unit_links(f: filters.Filters) -> dict:
     """``links=`` for a table whose "Mã đơn vị" column holds ward/commune codes."""
-    from vlboard import links
+    from vlboard.domain import links
 
     def unit(value):
         return links.unit(value, f)
@@ -302,7 +309,7 @@ def open_indicator(code, f: filters.Filters) -> None:
 
 def open_pillar(point, f: filters.Filters) -> None:
     """A click on the overview's status bars: that pillar's page showing that status only."""
-    from vlboard import links
+    from vlboard.domain import links
 
     pillar, status_code = point[0], point[1]
     target = st.session_state.get("_pages", {}).get(links.PILLAR_PAGES.get(pillar, ""))
@@ -332,7 +339,7 @@ def current_pillar() -> str | None:
 
 
 def period_of(f: filters.Filters):
-    from vlboard.periods import parse_period
+    from vlboard.domain.periods import parse_period
 
     return parse_period(f.period)
 
@@ -358,13 +365,15 @@ def _geojson(path: str) -> dict | None:
 def unit_map(snapshot_id: str, path: str, f: filters.Filters, title: str, date: str, note: str | None):
     """The ward/commune map for a filter state (None without boundaries). Cached: the polygons make
     the figure the slowest object of the page to build."""
-    from vlboard import breakdowns, charts, rollups
+    from vlboard import charts
+    from vlboard.board import breakdowns
+    from vlboard.domain import rollups
 
     geo = geojson()
     if geo is None:
         return None
     live = Live(snapshot_id, path, {}, None)
-    units = access.unit_rows(live, f, scorecard(live, f))
+    units = screens.unit_rows(live, f, scorecard(live, f))
     frame = breakdowns.map_frame(units, live.q("unit_list"), live.q("unit_crosswalk"))
     return charts.choropleth(geo, frame, title=title, data_date=date, note=note, labels=rollups.SHARE_LABELS)
 
@@ -384,17 +393,18 @@ class PageContext:
 
     def judged(self, card=None) -> bool:
         """Whether the filter's period has an indicator judged against its target."""
-        return access.has_judgement(self.card() if card is None else card)
+        return screens.has_judgement(self.card() if card is None else card)
 
     def latest_with_data(self, judged=None) -> str | None:
         """The newest period in which, with the same filters, an indicator is judged (and
-        ``judged(period, card)`` holds, see access.latest_with_data)."""
-        return access.latest_with_data(self.options.periods, self.card, skip=self.f.period, judged=judged)
+        ``judged(period, card)`` holds, see screens.latest_with_data)."""
+        return screens.latest_with_data(self.options.periods, self.card, skip=self.f.period, judged=judged)
 
     def no_data(self, what: str = "chỉ tiêu nào đủ điều kiện so với mục tiêu", judged=None) -> None:
         """The explicit "no data for this period" state: what is missing, for which period, and a
         link to the same page and filters in the newest period that has data."""
-        from vlboard import links, overview
+        from vlboard.board import overview
+        from vlboard.domain import links
 
         latest = self.latest_with_data(judged)
         why = overview.unjudged_reason(self.card()) if judged is None else ""
@@ -427,7 +437,7 @@ def not_applied(f: filters.Filters, options: filters.Options, applies: tuple[str
 def start(title: str, *, uses_results: bool = True, pillar: str | None = None) -> PageContext:
     """Open the snapshot (or stop the page with a Vietnamese error), draw the filter bar and the
     header. ``pillar`` fixes the pillar filter (the three pillar entries of the navigation)."""
-    from vlboard import overview
+    from vlboard.board import overview
 
     live = live_snapshot()
     if live is None:

@@ -1,15 +1,15 @@
 """Sign-in: local accounts (argon2id, from the secrets) and st.login when OIDC is configured.
 
 The signed-in user lives in server-side session state; every write path checks it again in the
-import layer (vlboard.intake, vlboard.history), so hiding a button is never the only guard.
+import layer (vlboard.intake.imports, vlboard.intake.history), so hiding a button is never the only guard.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from vlboard import auth
-from vlboard.formatting import md_escape
+from vlboard.intake import auth
+from vlboard.domain.formatting import md_escape
 
 
 def settings() -> auth.Settings:
@@ -39,7 +39,7 @@ def current_user(s: auth.Settings | None = None) -> auth.User:
 
 
 def _sign_in(s: auth.Settings, username: str, password: str) -> None:
-    """Through the process-wide throttle of vlboard.auth: per account and per client address,
+    """Through the process-wide throttle of vlboard.intake.auth: per account and per client address,
     so neither a new browser session nor several clients get more guesses."""
     address = auth.client_address(st.context.ip_address or "127.0.0.1",  # None means loopback
                                   dict(st.context.headers or {}), s.trusted_proxies)

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from vlboard import auth
+from vlboard.intake import auth
 
 FILES_PER_SESSION = 3  # the intake page holds one file; a re-upload replaces it
 _LOG = logging.getLogger("vlboard.guard")

@@ -1,5 +1,5 @@
-"""Streamlit parts of the pages Nhập số liệu and Lịch sử dữ liệu (the logic is in vlboard.intake,
-vlboard.template and vlboard.history; this module only draws and calls them)."""
+"""Streamlit parts of the pages Nhập số liệu and Lịch sử dữ liệu (the logic is in vlboard.intake.imports,
+vlboard.intake.template and vlboard.intake.history; this module only draws and calls them)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,12 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from vlboard import auth, formatting, history, intake, snapshots, template
-from vlboard.periods import label_vi
+from vlboard.domain import formatting
+
+from vlboard.intake import auth, history, imports, template
+
+from vlboard.store import snapshots
+from vlboard.domain.periods import label_vi
 from vlboard.ui import Live
 
 
@@ -23,7 +27,7 @@ def _subject_options(live: Live, user: auth.User, period: str) -> list[template.
 def template_section(live: Live, user: auth.User) -> None:
     st.subheader("1. Tải mẫu báo cáo")
     left, right = st.columns(2)
-    today = dt.datetime.now(intake.VN).date()
+    today = dt.datetime.now(imports.VN).date()
     periods, default = template.offered(live, today, user.may_import)
     period = left.selectbox("Kỳ báo cáo", periods, index=periods.index(default), filter_mode=None,
                             format_func=lambda p: f"{label_vi(p)} ({p})", key="tpl_period",
@@ -67,7 +71,7 @@ def template_section(live: Live, user: auth.User) -> None:
 MAX_PROBLEMS = 200
 
 
-def _problems_frame(pv: intake.Preview) -> pd.DataFrame:
+def _problems_frame(pv: imports.Preview) -> pd.DataFrame:
     """Problems as a static table (wrapped text a clerk can read in full), with the indicator of the
     row each one names; every cell escaped, since st.table renders Markdown and file contents are
     outside strings."""
@@ -78,13 +82,13 @@ def _problems_frame(pv: intake.Preview) -> pd.DataFrame:
                          "Chỉ tiêu": p.indicator_name.map(esc), "Lỗi": p.message.map(esc)})
 
 
-def _changes_frame(pv: intake.Preview) -> pd.DataFrame:
+def _changes_frame(pv: imports.Preview) -> pd.DataFrame:
     c = pv.changes
     old = [("–" if pd.isna(v) else f"{formatting.number(v, 2)}" + (" (minh họa)" if s == "demo" else ""))
            for v, s in zip(c.old_value, c.old_source)]
     new = [formatting.number(v, 2) + (" (tính từ tử số / mẫu số)" if computed else "")
            for v, computed in zip(c.new_value, c.computed)]
-    return pd.DataFrame({"Dòng": c.row.map(str), "Trạng thái": c.state.map(intake.STATES),
+    return pd.DataFrame({"Dòng": c.row.map(str), "Trạng thái": c.state.map(imports.STATES),
                          "Mã chỉ tiêu": c.indicator_code, "Chỉ tiêu": c.name_vi, "Cơ quan / địa bàn": c.scope_code,
                          "Kỳ": c.period, "Giá trị cũ": old, "Giá trị mới": new,
                          "Ghi chú lưu": c.note.map(lambda n: "" if n is None or pd.isna(n) else str(n))})
@@ -122,9 +126,9 @@ def upload_section(data: snapshots.DataDir, live: Live, user: auth.User) -> None
     cached = st.session_state.get("_preview")
     if not cached or cached[0] != key:
         with st.spinner("Đang kiểm tra tệp…"):
-            cached = (key, intake.preview(data, user, file.name, content, src=live))
+            cached = (key, imports.preview(data, user, file.name, content, src=live))
         st.session_state["_preview"] = cached
-    pv: intake.Preview = cached[1]
+    pv: imports.Preview = cached[1]
     if pv.problems:
         st.error(f"Tệp có {len(pv.problems)} lỗi; chưa ghi gì. Sửa các ô dưới đây rồi tải lên lại.",
                  icon=":material/block:")
@@ -134,7 +138,7 @@ def upload_section(data: snapshots.DataDir, live: Live, user: auth.User) -> None
         return
     counts = pv.counts()
     cols = st.columns(4)
-    for col, (state, label) in zip(cols, intake.STATES.items()):
+    for col, (state, label) in zip(cols, imports.STATES.items()):
         col.metric(label, counts[state])
     cols[3].metric("Để trống", pv.skipped)
     st.dataframe(_changes_frame(pv), hide_index=True, width="stretch")
@@ -143,8 +147,8 @@ def upload_section(data: snapshots.DataDir, live: Live, user: auth.User) -> None
         return
     if st.button("Ghi vào dữ liệu", type="primary", icon=":material/save:", key="import_commit"):
         try:
-            sid = intake.commit(data, user, pv)
-        except (intake.ImportRefused, snapshots.SnapshotError) as exc:
+            sid = imports.commit(data, user, pv)
+        except (imports.ImportRefused, snapshots.SnapshotError) as exc:
             st.error(str(exc), icon=":material/block:")
             return
         st.session_state.pop("_preview", None)

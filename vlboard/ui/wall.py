@@ -11,8 +11,14 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from vlboard import access, charts, filters, formatting, overview, rollups, snapshots, wall
-from vlboard.schema import PILLARS
+from vlboard import charts
+
+from vlboard.board import overview, screens, wall
+
+from vlboard.domain import filters, formatting, rollups
+
+from vlboard.store import snapshots
+from vlboard.store.schema import PILLARS
 from vlboard.ui import Live, _card, _open, geojson, open_current
 
 TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
@@ -35,7 +41,7 @@ CSS = """
 @dataclass(frozen=True)
 class WallData:
     snapshot_id: str
-    brief: access.Briefing
+    brief: screens.Briefing
     demo_on_screen: bool
     overdue: pd.DataFrame
     changes: pd.DataFrame
@@ -55,9 +61,9 @@ def wall_data(snapshot_id: str, path: str, plan: str | None, include_demo: bool)
     """Everything the slides show, computed once per snapshot × plan × source choice."""
     live = Live(snapshot_id, path, {}, None)
     manifest, _ = _open(path, snapshot_id)
-    period = access.shown_period(live, include_demo, plan)  # the engine's default, or the newest judged one
+    period = screens.shown_period(live, include_demo, plan)  # the engine's default, or the newest judged one
     f = filters.Filters(plan=plan, period=period, source="all" if include_demo else "real")
-    b = access.briefing(live, f, dt.date.today())
+    b = screens.briefing(live, f, dt.date.today())
     card = b.card
     changes = pd.DataFrame() if card is None else _changes(manifest, path, period, include_demo, card)
     overdue = b.milestones[b.milestones["Tình trạng"] == "Quá hạn"]

@@ -1,0 +1,1 @@
+"""What each screen shows: query frames in, display frames out."""

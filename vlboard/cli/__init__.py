@@ -1,0 +1,157 @@
+"""Command line: ``python -m vlboard build | check | status | export | bench`` and the intake
+commands of vlboard.cli.intake (template, import, history, rollback, hash-password)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from vlboard.store import catalogue, snapshots
+
+
+def _data(args) -> snapshots.DataDir:
+    return snapshots.DataDir(Path(args.data)) if args.data else snapshots.default_data_dir()
+
+
+def cmd_build(args) -> int:
+    data = _data(args)
+    if args.if_missing and snapshots.current_id(data):
+        try:
+            snapshots.current(data)
+            print(f"Đã có bản dữ liệu: {snapshots.current_id(data)}")
+            return 0
+        except snapshots.SnapshotError as exc:
+            print(f"Bản dữ liệu hiện tại không dùng được ({exc}); dựng lại.", file=sys.stderr)
+    try:
+        sid = snapshots.build(data, author=args.author)
+    except (catalogue.CatalogueError, snapshots.SnapshotError) as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    _, _, manifest = snapshots.current(data)
+    rows = ", ".join(f"{t}={v['rows']}" for t, v in manifest["tables"].items())
+    print(f"Bản dữ liệu mới: {sid} (cha: {manifest['parent']})\n{rows}")
+    return 0
+
+
+def cmd_check(args) -> int:
+    data = _data(args)
+    tables, problems = catalogue.load_sources(data.source)
+    if not problems:
+        problems = catalogue.check(tables, catalogue.load_documents(data.documents, tables["plans"]))
+    for p in problems:
+        print(f"- {p}", file=sys.stderr)
+    print(f"{len(problems)} lỗi" if problems else "Dữ liệu nguồn hợp lệ.", flush=True)
+    return 1 if problems else 0
+
+
+def cmd_status(args) -> int:
+    data = _data(args)
+    try:
+        sid, path, manifest = snapshots.current(data)
+    except snapshots.SnapshotError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(f"CURRENT = {sid}\ntạo lúc {manifest['created_at']}, cha {manifest['parent']}")
+    for t, v in manifest["tables"].items():
+        print(f"  {t:<18} {v['rows']:>7} dòng")
+    return 0
+
+
+def cmd_bench(args) -> int:
+    import json
+
+    from vlboard import bench
+
+    data = _data(args)
+    if args.pages:
+        from vlboard.bench.pages import page_times
+
+        print(json.dumps(page_times(data.root, args.repeat)))
+        return 0
+    if args.make_data:
+        made = bench.synthetic_data_dir(data, Path(args.into), args.make_data)
+        print(json.dumps({"root": str(made.root)}))
+        return 0
+    if args.exports:
+        print(json.dumps(bench.export_times(data, args.repeat)))
+        return 0
+    if args.one:
+        print(json.dumps(bench.one_size(data, args.one, args.repeat)))
+        return 0
+    rows = [int(x) for x in args.rows.split(",") if x.strip()]
+    bench.main(rows, Path(args.out) if args.out else None, args.repeat, data)
+    return 0
+
+
+def _progress_bar(i: int, n: int, label: str) -> None:
+    done = int(30 * i / max(1, n))
+    print(f"\r[{'#' * done}{' ' * (30 - done)}] {i}/{n} {label[:50]:<50}", end="" if i < n else "\n",
+          file=sys.stderr, flush=True)
+
+
+def cmd_export(args) -> int:
+    from vlboard.board import screens
+    from vlboard.domain import filters
+    from vlboard.export import pack
+
+    data = _data(args)
+    try:
+        src = screens.Snapshot.current(data)
+    except snapshots.SnapshotError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    params = {k: v for k, v in {"plan": args.plan, "pillar": args.pillar, "agency": args.agency, "unit": args.unit,
+                                "period": args.period, "status": args.status, "source": args.source}.items()
+              if v is not None}
+    options = screens.filter_options(src, params.get("source") != "real")
+    f, notes = filters.parse(params, options)
+    if notes:
+        for note in notes:
+            print(f"Lỗi: {note.replace(': dùng mặc định.', '.')}", file=sys.stderr)
+        return 2
+    content = pack.build(src, f, options, snapshot_id=src.snapshot_id)
+    if not content.png_ok:
+        print(f"Lưu ý: {content.png_reason} Bộ tài liệu chỉ có bảng.", file=sys.stderr)
+    if args.format == "pdf":
+        from vlboard.export import pdf as renderer
+    else:
+        from vlboard.export import pptx as renderer
+    out = Path(args.out)
+    renderer.write(content, out, progress=_progress_bar)
+    print(f"Đã ghi {out} ({out.stat().st_size // 1024} KB, {len(content.pages) + 1} trang)")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m vlboard", description="vlboard: dữ liệu chuyển đổi số Vĩnh Long")
+    ap.add_argument("--data", help="thư mục dữ liệu (mặc định: data/ hoặc $VLBOARD_DATA)")
+    sub = ap.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help="dựng bản dữ liệu mới từ data/source và chuyển CURRENT")
+    b.add_argument("--author", default="build")
+    b.add_argument("--if-missing", action="store_true", help="chỉ dựng khi chưa có bản dữ liệu dùng được")
+    b.set_defaults(func=cmd_build)
+    sub.add_parser("check", help="kiểm tra dữ liệu nguồn").set_defaults(func=cmd_check)
+    sub.add_parser("status", help="bản dữ liệu hiện tại").set_defaults(func=cmd_status)
+    ep = sub.add_parser("export", help="xuất bộ tài liệu họp (PDF hoặc PPTX) theo bộ lọc")
+    ep.add_argument("--format", choices=["pdf", "pptx"], required=True)
+    ep.add_argument("--out", required=True)
+    for key in ("plan", "pillar", "agency", "unit", "period", "status"):
+        ep.add_argument(f"--{key}")
+    ep.add_argument("--source", choices=["all", "real"])
+    ep.set_defaults(func=cmd_export)
+    bp = sub.add_parser("bench", help="đo tốc độ tính trạng thái (DuckDB so với pandas), ghi BENCHMARKS.md")
+    bp.add_argument("--rows", default="100000,1000000,10000000")
+    bp.add_argument("--out", default="BENCHMARKS.md")
+    bp.add_argument("--repeat", type=int, default=3)
+    bp.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    bp.add_argument("--pages", action="store_true", help=argparse.SUPPRESS)
+    bp.add_argument("--exports", action="store_true", help=argparse.SUPPRESS)
+    bp.add_argument("--make-data", type=int, help=argparse.SUPPRESS)
+    bp.add_argument("--into", help=argparse.SUPPRESS)
+    bp.set_defaults(func=cmd_bench)
+    from vlboard.cli import intake as cli_intake
+
+    cli_intake.add_commands(sub, lambda fn: lambda args: fn(args, _data(args)))
+    args = ap.parse_args(argv)
+    return args.func(args)

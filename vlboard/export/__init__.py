@@ -1,0 +1,1 @@
+"""Meeting packs and downloads: PDF, PPTX, PNG, CSV/XLSX."""

@@ -1,0 +1,149 @@
+"""The meeting pack ("bộ tài liệu họp"): what goes on which page, for a filter state.
+
+Format-neutral: a list of ``Page`` (title + blocks of figures, tables and text lines) that
+``pack_pdf`` and ``pack_pptx`` render. Built from exactly the frames the screens show
+(``screens.briefing``), so the same snapshot and filters give the same content.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from dataclasses import dataclass, field
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from vlboard import charts
+
+from vlboard.board import overview, screens
+
+from vlboard.domain import filters, links, rollups
+
+from vlboard.export import png
+from vlboard.store.schema import PILLARS
+
+TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
+TITLE = "Bộ tài liệu họp — Chuyển đổi số tỉnh Vĩnh Long"
+
+
+@dataclass
+class Page:
+    title: str
+    figures: list[tuple[go.Figure, int, int]] = field(default_factory=list)  # (figure, width, height) px
+    table: pd.DataFrame | None = None
+    lines: list[str] = field(default_factory=list)
+    max_rows: int = 18
+
+
+@dataclass
+class Pack:
+    pages: list[Page]
+    cover: dict[str, str]
+    png_ok: bool
+    png_reason: str
+
+
+def _status_table(card: pd.DataFrame) -> pd.DataFrame:
+    return overview.status_list(card)[["Mã", "Tình trạng", "Chỉ tiêu", "Thực hiện", "Mục tiêu"]]
+
+
+def build(src: screens.Source, f: filters.Filters, options: filters.Options, *, snapshot_id: str,
+          now: dt.datetime | None = None) -> Pack:
+    """The pages of the pack for one filter state (figures not yet rendered)."""
+    now = now or dt.datetime.now(TZ)
+    b = screens.briefing(src, f, now.date())
+    note = "Có số liệu minh họa" if f.include_demo else None
+    period = overview.period_label(f.period)
+    ok, reason = png.available()
+    cover = {"Tiêu đề": TITLE, "Bộ lọc": filters.describe(f, options),
+             "Kế hoạch": options.plans.get(f.plan, "Tất cả kế hoạch") if f.plan else "Tất cả kế hoạch",
+             "Kỳ báo cáo": period, "Số liệu đến ngày": b.data_date, "Bản dữ liệu": snapshot_id,
+             "Tạo lúc": now.strftime("%H:%M %d/%m/%Y")}
+    if f.include_demo:
+        cover["Lưu ý"] = "Có số liệu minh họa (demo) theo phường và cơ quan, không phải số liệu báo cáo thật."
+    pages: list[Page] = []
+    card = b.card
+    if card is None or not b.judged:
+        pages.append(Page(f"Tổng quan — {period}", lines=[no_data_line(f, b)],
+                          table=None if card is None else overview.pillar_status_table(card)))
+    else:
+        summary = Page(f"Tổng quan — {period}", table=overview.pillar_status_table(card),
+                       lines=["Số lớn: % chỉ tiêu đạt; vòng cung: đạt (xanh), gần đạt (cam), chưa đạt (đỏ) trong số "
+                              f"chỉ tiêu có số liệu; vạch đen: mốc 80%. Màu kim: {rollups.SHARE_RULE}."])
+        for p in overview.MAIN_PILLARS:
+            summary.figures.append((overview.gauge(card, p, data_date=b.data_date, note=note), 600, 380))
+        pages.append(summary)
+        for p in overview.MAIN_PILLARS:
+            rows = card[card.pillar == p]
+            if rows.empty:
+                continue
+            drawn = min(15, int(rows.attainment.notna().sum()))
+            page = Page(f"Trụ cột {PILLARS[p].lower()} — {period}", table=_status_table(rows), max_rows=14,
+                        lines=[f"Biểu đồ: {drawn} chỉ tiêu chậm nhất có số liệu trong {len(rows)} chỉ tiêu của trụ "
+                               "cột; đủ các chỉ tiêu ở phụ lục."])
+            page.figures.append((charts.progress_bullets(rows, title=f"{PILLARS[p]}: % so với mục tiêu",
+                                                         data_date=b.data_date, note=note, max_rows=15), 1200, 620))
+            pages.append(page)
+        if not b.league.empty:
+            league = b.league.head(15)
+            pages.append(Page(f"Xếp hạng cơ quan chủ trì — {period}",
+                              figures=[(charts.league(league, title="Cơ quan chủ trì: % chỉ tiêu đạt",
+                                                      data_date=b.data_date, note=note), 1200, 600)],
+                              table=pd.DataFrame({"Cơ quan": league.name, "% đạt (n/N)": league.n_of}),
+                              lines=[f"{len(league)}/{len(b.league)} cơ quan chủ trì có chỉ tiêu có số liệu (như "
+                                     "trang Theo cơ quan); % chỉ tiêu đạt trong số chỉ tiêu có số liệu."]))
+        if not b.heat.empty:
+            pages.append(Page(f"Chỉ tiêu × phường — {period}",
+                              figures=[(charts.status_matrix(b.heat, row_col="row", col_col="col",
+                                                             title="12 chỉ tiêu chậm nhất theo phường",
+                                                             data_date=b.data_date, note=note), 1400, 700)],
+                              lines=[rollups.INDICATOR_RULE.capitalize() + "."]))
+        worst = overview.off_track(card, limit=15)
+        pages.append(Page(f"Chỉ tiêu chậm tiến độ — {period}", table=worst[["Mã", "Tình trạng", "Vì sao"]],
+                          max_rows=15, lines=[] if len(worst) else ["Không có chỉ tiêu chưa đạt hoặc gần đạt."]))
+    overdue = b.milestones[b.milestones["Tình trạng"] == "Quá hạn"]
+    today = now.strftime("%d/%m/%Y")
+    pages.append(Page(f"Nhiệm vụ quá hạn — so với ngày {today}", table=overdue[["Mã", "Nhiệm vụ", "Chủ trì", "Hạn cuối"]],
+                      max_rows=15, lines=[] if len(overdue) else ["Không có nhiệm vụ quá hạn."]))
+    if not b.completeness.empty:
+        c = b.completeness[b.completeness["Đã nhận"] < b.completeness["Phải báo cáo"]]
+        pages.append(Page(f"Đơn vị chưa gửi đủ báo cáo — {period}",
+                          table=c[["Đơn vị/cơ quan", "Phải báo cáo", "Đã nhận", "Đúng hạn"]], max_rows=18,
+                          lines=[] if len(c) else ["Mọi đơn vị đã gửi đủ báo cáo kỳ này."]))
+    if card is not None and not card.empty:
+        pages.append(Page("Phụ lục: tất cả chỉ tiêu trong bộ lọc", table=_status_table(card), max_rows=10_000))
+    return Pack(pages, cover, ok, reason)
+
+
+def no_data_line(f: filters.Filters, b: screens.Briefing) -> str:
+    """The pack's "no data for this period" line: which period, and the newest one that has data
+    with the address that opens it."""
+    period = overview.period_label(f.period)
+    why = overview.unjudged_reason(b.card)
+    line = (f"{period}: chưa có chỉ tiêu nào đủ điều kiện so với mục tiêu với bộ lọc này"
+            + (f" ({why})." if why else "."))
+    if b.latest:
+        line += (f" Kỳ gần nhất có số liệu: {overview.period_label(b.latest)} "
+                 f"(mở /{links.period(links.OVERVIEW, b.latest, f)} hoặc tạo lại bộ tài liệu với kỳ đó).")
+    return line
+
+
+def source_line(p: Pack) -> str:
+    """The line printed under every chart image of a pack."""
+    return f"Nguồn: vlboard · bản dữ liệu {p.cover.get('Bản dữ liệu', '')}"
+
+
+def render_png(fig: go.Figure, width: int, height: int, source_line: str) -> bytes:
+    """The figure as a PNG with the source line under it (the data date is already on it)."""
+    fig = go.Figure(fig)
+    fig.add_annotation(text=source_line, xref="paper", yref="paper", x=1, y=0, xanchor="right", yanchor="top",
+                       yshift=-28, showarrow=False, font=dict(size=10, color="#666666"))
+    fig.update_layout(margin=dict(b=max(70, (fig.layout.margin.b or 0))))
+    return png.figure_png(fig, width=width, height=height, scale=2)
+
+
+def cell(value) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    return str(value)

@@ -1,0 +1,1 @@
+"""Reporting: accounts, upload reading, validation, templates, imports, history."""

@@ -1,0 +1,1 @@
+"""Where the data lives and the one doorway to it."""

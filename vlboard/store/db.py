@@ -1,0 +1,152 @@
+"""DuckDB over a snapshot: one in-memory database per snapshot, one view per table.
+
+The views are made through DuckDB's relation API (``read_parquet(...).create_view``), so no file
+path or value is ever spliced into SQL text. Nothing connects at import time.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import weakref
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+
+from vlboard.store import schema
+
+SQL_DIR = Path(__file__).with_name("sql")
+MACROS_DIR = SQL_DIR / "macros"
+
+
+# the status rule and the per-result judgement: need only results_stored, indicators, targets and
+# status_config; the other macros (and the status cache table) read the results view, so they
+# come after it
+JUDGE_MACROS = ("10_status.sql", "12_path.sql", "15_year_status.sql")
+JUDGED_MACRO = "15_year_status.sql"  # defined by prepare_judging, once its table exists
+
+
+def _connect(threads: int, memory_limit: str) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(database=":memory:", config={"threads": threads, "memory_limit": memory_limit,
+                                                      "preserve_insertion_order": False})
+
+
+def _macros(con: duckdb.DuckDBPyConnection, judge: bool) -> None:
+    for macro in sorted(MACROS_DIR.glob("*.sql")):
+        if (macro.name in JUDGE_MACROS) == judge and macro.name != JUDGED_MACRO:
+            con.execute(macro.read_text(encoding="utf-8"))  # fixed definitions shipped with the code
+
+
+JUDGED_FORMAT = 4  # the first snapshot format whose stored year_status follows today's rule
+
+
+def _format(path: Path) -> int:
+    """The snapshot's format from its manifest (0 when it cannot be read: judged on read)."""
+    try:
+        return int(json.loads((path / "manifest.json").read_text(encoding="utf-8")).get("format", 0))
+    except (OSError, ValueError, TypeError, AttributeError):
+        return 0
+
+_DUCK_TYPES = {pa.string(): "VARCHAR", pa.int32(): "INTEGER", pa.float64(): "DOUBLE", pa.date32(): "DATE"}
+
+
+def _read(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> duckdb.DuckDBPyRelation:
+    """A table of the snapshot; a column added by a later format (schema.ADDED_IN) that an older
+    snapshot lacks reads as NULL of its type."""
+    rel = con.read_parquet(str(path / f"{table}.parquet"))
+    have = set(rel.columns)
+    missing = [f for f in schema.arrow_schema(table) if f.name not in have and (table, f.name) in schema.ADDED_IN]
+    if not missing:
+        return rel
+    return rel.select(*[duckdb.ColumnExpression(c) for c in rel.columns],
+                      *[duckdb.ConstantExpression(None).cast(duckdb.sqltype(_DUCK_TYPES[f.type])).alias(f.name)
+                        for f in missing])
+
+
+def prepare_judging(con: duckdb.DuckDBPyConnection) -> None:
+    """The applicable target at every period end of results_stored, as the (in-memory) table
+    vl_judged() joins, then vl_judged() itself (see sql/macros/15_year_status.sql)."""
+    con.execute("create or replace table judge_targets as "  # in-memory database: every cursor sees it
+                "select * from vl_targets_at(date '1900-01-01', date '9999-12-31')")
+    con.execute((MACROS_DIR / JUDGED_MACRO).read_text(encoding="utf-8"))
+
+
+def open_snapshot(path: Path, *, threads: int = 2, memory_limit: str = "1GB",
+                  judge_on_read: bool = False) -> duckdb.DuckDBPyConnection:
+    """A connection whose views (plans, indicators, targets, …, results) read ``path``'s parquet.
+
+    A snapshot written before the current status rule (format 2 has no ``results.year_status``,
+    format 3 stored it under the rule without the path) gets a results view that computes it with
+    the macro the writer uses now (``judge_on_read`` forces that path, for the benchmark). Formats
+    2 and 3 lack the format-4 columns (quote_anchor, precedence): they read as NULL.
+    Share the connection per process and take ``con.cursor()`` per thread.
+    """
+    con = _connect(threads, memory_limit)
+    for table in schema.TABLES:
+        _read(con, path, table).create_view(table, replace=True)
+    _read(con, path, "results").select(
+        *schema.arrow_schema("results", derived=False).names).create_view("results_stored")
+    _macros(con, judge=True)
+    if judge_on_read or _format(path) < JUDGED_FORMAT:
+        prepare_judging(con)
+        con.execute("create or replace view results as select * from vl_judged()")
+    _macros(con, judge=False)
+    return con
+
+
+def judge_results(tables: dict[str, pa.Table]) -> pa.Table:
+    """``tables["results"]`` with ``year_status`` computed (any value it came with is replaced):
+    each result's status against its own year's target, by the one status macro. Runs once per
+    snapshot written; the row order is kept."""
+    want = schema.arrow_schema("results", derived=False)
+    stored = tables["results"].select(want.names).cast(want)
+    keys = stored.select(["indicator_code", "year", "period_end", "value", "source", "as_of", "precedence",
+                          "result_id"]).append_column(
+        "row_index", pa.array(np.arange(stored.num_rows, dtype=np.int64)))
+    con = _connect(threads=2, memory_limit="2GB")
+    try:
+        for name in ("indicators", "targets", "status_config"):
+            con.register(name, tables[name].cast(schema.arrow_schema(name)))
+        con.register("results_stored", keys)
+        _macros(con, judge=True)
+        prepare_judging(con)
+        judged = con.sql("select year_status from vl_judged() order by row_index").to_arrow_table()
+    finally:
+        con.close()
+    if judged.num_rows != stored.num_rows:  # a duplicated target or default row would multiply rows
+        raise ValueError(f"judge_results: {judged.num_rows} rows out of {stored.num_rows}")
+    return stored.append_column(schema.arrow_schema("results").field("year_status"), judged.column(0))
+
+
+# which periods a connection's status_rows_cache holds; keyed by the connection itself (weakly), so
+# a closed connection's entry goes with it and a new one never inherits it
+_PREPARED: "weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, set]" = weakref.WeakKeyDictionary()
+_LOCK = threading.Lock()
+
+
+def forget_status(con: duckdb.DuckDBPyConnection) -> None:
+    """Empty the connection's status cache (benchmarks measure the full computation each time)."""
+    with _LOCK:
+        con.execute("delete from status_rows_cache")
+        _PREPARED[con] = set()
+
+
+def prepare_status(con: duckdb.DuckDBPyConnection, year: int, period_end, include_demo: bool) -> None:
+    """Compute the status rows of one period once per snapshot connection (the heavy step of every
+    scorecard query: at 10 M results it reads the year's rows once instead of once per query)."""
+    key = (int(year), str(period_end), bool(include_demo))
+    done = _PREPARED.setdefault(con, set())
+    if key in done:
+        return
+    with _LOCK:
+        if key in done:
+            return
+        cur = con.cursor()
+        try:
+            cur.execute("insert into status_rows_cache select $y, $e, $d, * from vl_status_rows($y, $e, $d)",
+                        {"y": int(year), "e": period_end, "d": bool(include_demo)})
+        finally:
+            cur.close()
+        done.add(key)
