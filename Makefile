@@ -11,16 +11,44 @@ PORT ?= 8501
 DEB_PACKAGES := chromium fonts-noto-core fonts-dejavu-core poppler-utils nginx openssl
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test setup system data clean-data
+BIN := $(VENV)/bin
+# The edit loop's tier: unit tests and AppTest, without headless Chromium/nginx, load/soak or other slow
+# tests (markers registered in pyproject.toml, assigned by folder in tests/conftest.py).
+FAST := not browser and not load and not slow
+
+.PHONY: run test test-fast lint fmt typecheck setup venv system data clean-data
 
 run: setup data
-	$(VENV)/bin/streamlit run serve.py --server.port $(PORT) --server.headless true
+	$(BIN)/streamlit run serve.py --server.port $(PORT) --server.headless true
 
-test: setup data
+# What CI runs (.ci/run): lint, types, every test tier, then the dependency audit.
+test: setup data lint typecheck
 	$(PY) -m pytest
 	$(PY) tools/audit.py
 
-setup: system $(VENV)/.stamp-requirements
+# The edit loop: a couple of minutes.
+test-fast: setup data
+	$(PY) -m pytest -m "$(FAST)"
+
+# Lint, format check and the layer contracts of .importlinter; `make fmt` fixes what can be fixed.
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+# Autofixes first (import order…), then the formatter, then the fixes the formatting made possible
+# (noqa comments left unused); what remains needs a hand fix and is printed.
+fmt: venv
+	$(BIN)/ruff check --fix --exit-zero --quiet .
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix --exit-zero .
+
+typecheck: venv
+	$(BIN)/mypy
+
+setup: system venv
+
+venv: $(VENV)/.stamp-package
 
 system:
 	@missing=""; for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -33,6 +61,11 @@ $(VENV)/.stamp-requirements: requirements.txt requirements-test.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -r requirements-test.txt
+	touch $@
+
+# The package itself, editable: `import vlboard` works from anywhere (tools/, the tool runners).
+$(VENV)/.stamp-package: pyproject.toml $(VENV)/.stamp-requirements
+	$(PY) -m pip install -q -e . --no-deps
 	touch $@
 
 data: setup
