@@ -12,22 +12,19 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from argon2 import PasswordHasher
 
-from argon2 import PasswordHasher  # noqa: E402
-
-from tests.served import served_process  # noqa: E402
-from tests.test_guard import sidebar_errors, submit_login  # noqa: E402
-from tests.wsclient import Session  # noqa: E402
+from tests.served import served_process
+from tests.test_guard import sidebar_errors, submit_login
+from tests.wsclient import Session
 from vlboard.intake import auth
-from vlboard.store import snapshots  # noqa: E402
+from vlboard.store import snapshots
 
+ROOT = Path(__file__).resolve().parents[1]
 WRONG = "Sai tên đăng nhập hoặc mật khẩu."
 
 

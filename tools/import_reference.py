@@ -18,15 +18,13 @@ import shutil
 import sys
 from pathlib import Path
 
+import pandas as pd
+
+from vlboard.domain.targets_text import find_raw_in_text, parse_raw
+from vlboard.domain.textnorm import clean, collapse, is_quote_of
+from vlboard.store.doctext import Document, anchor_for, join_page_breaks, matches, table_rows
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-import pandas as pd  # noqa: E402
-
-from vlboard.store.doctext import Document, anchor_for, join_page_breaks, matches, table_rows  # noqa: E402
-from vlboard.domain.targets_text import find_raw_in_text, parse_raw  # noqa: E402
-from vlboard.domain.textnorm import clean, collapse, is_quote_of  # noqa: E402
-
 SEEDS = {
     "000": ("kh67-2020", "000_ad9084ee7c42daa4.txt"),
     "001": ("qd2702-2024", "001_40f58fa7fe7903cb.txt"),
@@ -304,7 +302,7 @@ def phu_luc_i_rows(doc: Document) -> dict[tuple[str, str, str], int]:
     """QĐ 2702 Phụ lục I: (Đến năm YYYY, group, row number) → position of the row's "Kết quả đạt
     được hiện nay" cell (each row is printed as: number, target, result, lead, partners)."""
     out, inside, year, group = {}, False, None, None
-    for i, (pos, line) in enumerate(doc.lines):
+    for i, (_pos, line) in enumerate(doc.lines):
         if re.fullmatch(r"PHỤ LỤC I", line):
             inside = True
         elif re.fullmatch(r"PHỤ LỤC I{2,3}", line):
