@@ -8,7 +8,7 @@ import pandas as pd
 from vlboard.domain import formatting, status
 from vlboard.domain.periods import parse_period
 from vlboard.domain.progress import ProgressMeasure, progress_measure
-from vlboard.store.schema import SOURCES
+from vlboard.domain.vocab import SOURCES
 
 KIND_VI = {"percent": "Tỷ lệ (%)", "count": "Số lượng", "ratio": "Tỷ số", "qualitative": "Định tính",
            "referenced": "Dẫn chiếu (không có trong văn bản)"}

@@ -10,7 +10,7 @@ import datetime as dt
 
 from vlboard.domain import formatting, rollups, status
 from vlboard.domain.periods import label_vi, parse_period
-from vlboard.store.schema import PILLARS
+from vlboard.domain.vocab import PILLARS
 
 
 @dataclass(frozen=True)
@@ -128,7 +128,6 @@ def off_track(card: pd.DataFrame, limit: int = 10) -> pd.DataFrame:
                                 "explanation": "Vì sao"})[["Mã", "Tình trạng", "Chỉ tiêu", "Vì sao"]]
 
 
-MAIN_PILLARS = ("chinh_quyen_so", "kinh_te_so", "xa_hoi_so")
 
 
 def gauge_inputs(card: pd.DataFrame, pillar: str) -> tuple[float | None, int, int]:

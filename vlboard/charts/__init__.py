@@ -19,7 +19,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from vlboard.domain import formatting, status
-from vlboard.store.schema import SOURCES
+from vlboard.domain.vocab import SOURCES
 from vlboard.domain.status import STATUSES, _num
 
 FONT = "Noto Sans, DejaVu Sans, sans-serif"

@@ -17,11 +17,11 @@ import pandas as pd
 
 from vlboard.board import screens
 
-from vlboard.domain import formatting
+from vlboard.domain import formatting, vocab
 
 from vlboard.intake import auth, history, imports, restore, template
 
-from vlboard.store import schema, snapshots
+from vlboard.store import snapshots
 from vlboard.domain.periods import label_vi
 
 
@@ -105,7 +105,7 @@ def cmd_import(args, data: snapshots.DataDir) -> int:
 def change_line(r) -> str:
     """One previewed value: state, indicator, subject, period, old → new in Vietnamese numbers."""
     old = "" if r.old_value is None or pd.isna(r.old_value) else \
-        f"{formatting.number(r.old_value, 2)} ({schema.SOURCES.get(r.old_source, r.old_source)}) → "
+        f"{formatting.number(r.old_value, 2)} ({vocab.SOURCES.get(r.old_source, r.old_source)}) → "
     new = formatting.number(r.new_value, 2) + (" (tính từ tử số / mẫu số)" if r.computed else "")
     return f"{imports.STATES[r.state]:<10} {r.indicator_code:<18} {r.scope_code} {r.period}: {old}{new}"
 

@@ -1,4 +1,4 @@
-"""Status vocabulary, pace to the final target, and the one-line Vietnamese explanation.
+"""Status rule, pace to the final target, and the one-line Vietnamese explanation.
 
 The status itself is decided by the SQL macro in ``sql/macros/10_status.sql`` (one definition for
 every query and every size of data); :func:`classify` is the same rule in Python for single values
@@ -16,27 +16,9 @@ import pandas as pd
 
 from vlboard.domain import formatting
 from vlboard.domain.periods import label_vi, parse_period
-from vlboard.store.schema import SOURCES
+from vlboard.domain.vocab import NUMERIC_COMPARATORS, SOURCES, STATUSES, WITH_DATA
 
 
-@dataclass(frozen=True)
-class StatusStyle:
-    label: str
-    icon: str
-    colour: str  # Okabe–Ito palette: distinguishable with the common colour-vision deficiencies
-
-
-# order = severity for sorting (worst first in off-track lists)
-STATUSES: dict[str, StatusStyle] = {
-    "not_achieved": StatusStyle("Chưa đạt", "✖", "#D55E00"),
-    "near": StatusStyle("Gần đạt", "◐", "#E69F00"),
-    "no_data": StatusStyle("Chưa có số liệu", "?", "#7F7F7F"),
-    "achieved": StatusStyle("Đạt", "✔", "#009E73"),
-    "not_due": StatusStyle("Chưa đến kỳ", "◷", "#56B4E9"),
-    "qualitative": StatusStyle("Định tính", "◇", "#CC79A7"),
-    "no_target": StatusStyle("Chưa có mục tiêu số", "–", "#BBBBBB"),
-}
-WITH_DATA = ("achieved", "near", "not_achieved")
 COMPARATOR_TEXT = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
 
 
@@ -128,7 +110,7 @@ def _year_end(year: int) -> dt.date:
 
 def numeric_targets(targets: pd.DataFrame) -> pd.DataFrame:
     """The targets with a number to reach (not milestones, not unprinted cells)."""
-    return targets[targets.comparator.isin([">=", ">", "<=", "<", "range"]) & targets.value.notna()]
+    return targets[targets.comparator.isin(NUMERIC_COMPARATORS) & targets.value.notna()]
 
 
 def dated_and_undated(targets: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

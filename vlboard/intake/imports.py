@@ -26,7 +26,7 @@ from vlboard.store import schema, snapshots
 from vlboard.domain.periods import parse_period
 from vlboard.intake.workbook import Problem
 
-VN = dt.timezone(dt.timedelta(hours=7))
+from vlboard.domain.vocab import VN_TZ as VN
 STATES = {"new": "Mới", "changed": "Thay đổi", "unchanged": "Không đổi"}
 ISOLATE_ROWS = 500  # a file with more rows is checked in a child process (see _check)
 FIELDS = ["indicator_code", "scope_type", "scope_code", "period", "value", "numerator", "denominator", "note",

@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
+from vlboard.domain import vocab
 from vlboard.store import schema
 from vlboard.store.doctext import Document, locate
 from vlboard.domain.periods import parse_period
@@ -149,9 +150,9 @@ def check(tables: dict[str, pa.Table], documents: dict[str, str] | None = None) 
         f = "indicators.csv"
         if r["plan"] not in plans:
             problems.append(Problem(f, i + 2, "plan", f"kế hoạch không có: {r['plan']}"))
-        if r["pillar"] not in schema.PILLARS:
+        if r["pillar"] not in vocab.PILLARS:
             problems.append(Problem(f, i + 2, "pillar", f"trụ cột không hợp lệ: {r['pillar']}"))
-        if r["kind"] not in schema.KINDS:
+        if r["kind"] not in vocab.KINDS:
             problems.append(Problem(f, i + 2, "kind", f"loại chỉ tiêu không hợp lệ: {r['kind']}"))
         if r["kind"] in ("percent", "count", "ratio") and not r["unit"]:
             problems.append(Problem(f, i + 2, "unit", "chỉ tiêu định lượng thiếu đơn vị tính"))
@@ -174,7 +175,7 @@ def check(tables: dict[str, pa.Table], documents: dict[str, str] | None = None) 
             if not r["note"]:
                 problems.append(Problem(f, i + 2, "comparator", "thiếu phép so sánh (ghi lý do ở cột note nếu cố ý)"))
             continue
-        if comp not in schema.COMPARATORS:
+        if comp not in vocab.COMPARATORS:
             problems.append(Problem(f, i + 2, "comparator", f"phép so sánh không hợp lệ: {comp}"))
             continue
         if comp == "done":
