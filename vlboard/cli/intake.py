@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
-import os
 import sys
 from pathlib import Path
 
 import pandas as pd
 
+from vlboard import settings as environment
 from vlboard.board import screens
 
 from vlboard.domain import formatting, vocab
@@ -35,7 +35,7 @@ def _user(args) -> auth.User | None:
     if not settings.accounts:
         print(f"Chưa có tài khoản nào trong {path}; tạo bằng «python -m vlboard hash-password».", file=sys.stderr)
         return None
-    password = os.environ.get("VLBOARD_PASSWORD")
+    password = environment.get("VLBOARD_PASSWORD")
     if password is None:
         try:
             password = getpass.getpass(f"Mật khẩu của {args.user}: ")
@@ -151,7 +151,7 @@ def cmd_rollback(args, data: snapshots.DataDir) -> int:
 
 
 def cmd_hash_password(args, data: snapshots.DataDir) -> int:
-    password = os.environ.get("VLBOARD_PASSWORD") or getpass.getpass("Mật khẩu mới: ")
+    password = environment.get("VLBOARD_PASSWORD") or getpass.getpass("Mật khẩu mới: ")
     try:
         hashed = auth.hash_password(password)
         print(auth.account_snippet(args.username, args.role, hashed, name=args.name or "",

@@ -34,6 +34,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from vlboard import settings
 from vlboard.store import catalogue, db, demo, schema
 from vlboard.domain.periods import parse_period
 
@@ -82,13 +83,13 @@ def drill(step: str) -> None:
     """Crash and fault drills for the tests, at each named write step: VLBOARD_FAULT_AT=<step> dies
     there (os._exit, like a kill), VLBOARD_ENOSPC_AT=<step> fails there as a full disk would,
     VLBOARD_PAUSE_AT=<step> prints «PAUSED <step>» on stderr and waits (for an aimed SIGKILL)."""
-    if os.environ.get("VLBOARD_FAULT_AT") == step:
+    if settings.get("VLBOARD_FAULT_AT") == step:
         os._exit(70)
-    if os.environ.get("VLBOARD_ENOSPC_AT") == step:
+    if settings.get("VLBOARD_ENOSPC_AT") == step:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-    if os.environ.get("VLBOARD_PAUSE_AT") == step:
+    if settings.get("VLBOARD_PAUSE_AT") == step:
         os.write(2, f"PAUSED {step}\n".encode())
-        time.sleep(float(os.environ.get("VLBOARD_PAUSE_SECONDS", "60")))
+        time.sleep(float(settings.get("VLBOARD_PAUSE_SECONDS") or "60"))
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,7 @@ class DataDir:
 
 
 def default_data_dir() -> DataDir:
-    return DataDir(Path(os.environ.get("VLBOARD_DATA", Path(__file__).resolve().parents[2] / "data")))
+    return DataDir(settings.path("VLBOARD_DATA"))
 
 
 # ---------------------------------------------------------------------------------- reading
@@ -269,7 +270,7 @@ def write_snapshot(data: DataDir, tables: dict[str, pa.Table], *, author: str, n
         data.snapshots.mkdir(parents=True, exist_ok=True)
         drill("mkdir")
         tmp.mkdir()
-        fault_after = int(os.environ.get("VLBOARD_FAULT_AFTER_TABLES", "-1"))  # crash drill for tests
+        fault_after = int(settings.get("VLBOARD_FAULT_AFTER_TABLES") or "-1")  # crash drill for tests
         manifest_tables = {}
         for n, table in enumerate(schema.TABLES):
             if n == fault_after:
