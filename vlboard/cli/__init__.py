@@ -7,7 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from vlboard.store import catalogue, snapshots
+from vlboard.store import build, catalogue, snapshots
 
 
 def _data(args) -> snapshots.DataDir:
@@ -24,7 +24,7 @@ def cmd_build(args) -> int:
         except snapshots.SnapshotError as exc:
             print(f"Bản dữ liệu hiện tại không dùng được ({exc}); dựng lại.", file=sys.stderr)
     try:
-        sid = snapshots.build(data, author=args.author)
+        sid = build.build(data, author=args.author)
     except (catalogue.CatalogueError, snapshots.SnapshotError) as exc:
         print(exc, file=sys.stderr)
         return 2
