@@ -114,8 +114,8 @@ def _pandas_baselines(res: pd.DataFrame) -> dict:
 
 def _pandas_applicable(tgt: pd.DataFrame, bases: dict, pairs: pd.DataFrame) -> pd.DataFrame:
     """The applicable target (year's, else the path, else next/previous) for each (indicator_code,
-    period_end) pair, through the rule's Python form (``status.applicable_target``)."""
-    from vlboard.domain import status as rule
+    period_end) pair, through the rule's Python form (``roadmap.applicable_target``)."""
+    from vlboard.domain import roadmap as rule
 
     points = {code: rule.path_points(t, bases.get(code)) for code, t in tgt.groupby("indicator_code")}
     rows = []

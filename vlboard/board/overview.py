@@ -8,7 +8,7 @@ import pandas as pd
 
 import datetime as dt
 
-from vlboard.domain import formatting, rollups, status
+from vlboard.domain import formatting, roadmap, rollups, status
 from vlboard.domain.periods import label_vi, parse_period
 from vlboard.domain.vocab import PILLARS
 
@@ -93,7 +93,7 @@ def figures_table(df: pd.DataFrame) -> pd.DataFrame:
 def scorecard(indicators: pd.DataFrame, targets: pd.DataFrame, baselines: pd.DataFrame,
               period_end: dt.date) -> pd.DataFrame:
     """status_indicators + pace + the explanation line and the labelled status of every row."""
-    out = status.add_pace(indicators, targets, baselines, period_end)
+    out = roadmap.add_pace(indicators, targets, baselines, period_end)
     return out.assign(status_label=out.status.map(status.label),
                       explanation=[status.explain(r) for r in out.to_dict("records")])
 
