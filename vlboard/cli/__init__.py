@@ -7,7 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from vlboard.store import build, catalogue, snapshots
+from vlboard.store import build, catalogue, checks, snapshots
 
 
 def _data(args) -> snapshots.DataDir:
@@ -38,7 +38,7 @@ def cmd_check(args) -> int:
     data = _data(args)
     tables, problems = catalogue.load_sources(data.source)
     if not problems:
-        problems = catalogue.check(tables, catalogue.load_documents(data.documents, tables["plans"]))
+        problems = checks.check(tables, catalogue.load_documents(data.documents, tables["plans"]))
     for p in problems:
         print(f"- {p}", file=sys.stderr)
     print(f"{len(problems)} lỗi" if problems else "Dữ liệu nguồn hợp lệ.", flush=True)

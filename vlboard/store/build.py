@@ -9,7 +9,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from vlboard.domain.periods import parse_period
-from vlboard.store import catalogue, demo, schema
+from vlboard.store import catalogue, checks, demo, schema
 from vlboard.store.snapshots import DataDir, SnapshotError, clean_temp, last_good, write_lock, write_snapshot
 
 def load_build_config(data: DataDir) -> demo.DemoConfig:
@@ -70,7 +70,7 @@ def build_tables(data: DataDir) -> dict[str, pa.Table]:
     tables, problems = catalogue.load_sources(data.source)
     if not problems:
         documents = catalogue.load_documents(data.documents, tables["plans"])
-        problems = catalogue.check(tables, documents)
+        problems = checks.check(tables, documents)
     if problems:
         raise catalogue.CatalogueError(problems)
     config = load_build_config(data)
