@@ -1,13 +1,25 @@
-"""Conventions from design.md: pure modules never import streamlit, nothing touches data at import."""
+"""Conventions from design.md: the layer contracts of .importlinter hold, pure modules never import
+streamlit, nothing touches data at import."""
 
 import subprocess
 import sys
+from pathlib import Path
 
 from .conftest import ROOT
 
-PURE = ["vlboard.store.catalogue", "vlboard.store.demo", "vlboard.store.snapshots", "vlboard.store.db", "vlboard.store.queries",
-        "vlboard.domain.formatting", "vlboard.board.overview", "vlboard.domain.periods", "vlboard.domain.targets_text",
-        "vlboard.domain.textnorm", "vlboard.store.schema", "vlboard.cli"]
+PURE = ["vlboard.store.catalogue", "vlboard.store.checks", "vlboard.store.demo", "vlboard.store.snapshots",
+        "vlboard.store.datadir", "vlboard.store.changelog", "vlboard.store.build", "vlboard.store.db",
+        "vlboard.store.queries", "vlboard.domain.formatting", "vlboard.board.overview", "vlboard.domain.periods",
+        "vlboard.domain.targets_text", "vlboard.domain.textnorm", "vlboard.domain.vocab", "vlboard.domain.status",
+        "vlboard.domain.roadmap", "vlboard.store.schema", "vlboard.settings", "vlboard.cli"]
+
+
+def test_layer_contracts_hold():
+    """.importlinter: the layers, streamlit only in vlboard.ui, a pure domain, no duckdb in board or
+    charts, nothing in the product imports the benchmark."""
+    out = subprocess.run([str(Path(sys.executable).with_name("lint-imports")), "--no-cache"], cwd=ROOT,
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stdout[-4000:] + out.stderr[-2000:]
 
 
 def test_pure_modules_do_not_import_streamlit_or_open_files():
