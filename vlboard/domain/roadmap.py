@@ -7,13 +7,20 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from vlboard.domain.status import _num, lower_is_better
 from vlboard.domain.vocab import NUMERIC_COMPARATORS
+
+
+def _rows(frame: pd.DataFrame) -> Iterable[Any]:
+    """``frame.itertuples()``, its rows typed as what they are to a checker: any columns."""
+    return frame.itertuples()
 
 
 def _year_end(year: int) -> dt.date:
@@ -54,7 +61,7 @@ def path_points(targets: pd.DataFrame, baseline: tuple[dt.date, float] | None) -
     dated, _ = dated_and_undated(targets)
     points = [PathPoint(_year_end(r.year), float(r.value), _num(getattr(r, "value_high", None)),
                         r.comparator, int(r.year), getattr(r, "raw", None))
-              for r in dated.sort_values("year").itertuples()]
+              for r in _rows(dated.sort_values("year"))]
     if points and baseline is not None and _num(baseline[1]) is not None \
             and math.isfinite(float(baseline[1])) and baseline[0] < points[0].when:
         points.insert(0, PathPoint(baseline[0], float(baseline[1]), None, None, None, None))
@@ -91,15 +98,20 @@ def applicable_at(points: list[PathPoint], when: dt.date) -> Applicable | None:
         return None
     for p in dated:
         if p.year == when.year:
-            return Applicable("same", p.year, p.comparator, p.value, p.value_high, p.raw)
+            return _applicable("same", p, p.value, p.value_high)
     for a, b in zip(points, points[1:]):
         if a.when < when <= b.when:
             high = _along(a.high, b.high, a.when, b.when, when) if b.comparator == "range" else None
-            return Applicable("path", b.year, b.comparator, _along(a.value, b.value, a.when, b.when, when), high,
-                              b.raw)
-    later = [p for p in dated if p.year > when.year]
+            return _applicable("path", b, _along(a.value, b.value, a.when, b.when, when), high)
+    later = [p for p in dated if p.year is not None and p.year > when.year]
     p, basis = (later[0], "next") if later else (dated[-1], "previous")
-    return Applicable(basis, p.year, p.comparator, p.value, p.value_high, p.raw)
+    return _applicable(basis, p, p.value, p.value_high)
+
+
+def _applicable(basis: str, point: PathPoint, target: float, target_high: float | None) -> Applicable:
+    # every point but the baseline (the first, never the end of a segment) is a target with both
+    assert point.year is not None and point.comparator is not None
+    return Applicable(basis, point.year, point.comparator, target, target_high, point.raw)
 
 
 def pace_path(targets: pd.DataFrame, baseline: tuple[dt.date, float] | None,
@@ -117,13 +129,13 @@ def pace(targets: pd.DataFrame, baseline: tuple[dt.date, float] | None, when: dt
          direction: str = "higher", comparator: str = ">=") -> tuple[float | None, float | None, int | None]:
     """(expected value at ``when`` on the path, value − expected (mirrored when lower is better),
     the year of the target the path leads to)."""
-    value = _num(value)
+    v = _num(value)
     path = pace_path(targets, baseline, when)
-    if path is None or value is None:
+    if path is None or v is None:
         return None, None, None
     (start, base_value), (end, target) = path
     expected = _along(base_value, target, start, end, when)
-    gap = value - expected
+    gap = v - expected
     if lower_is_better(direction, comparator):
         gap = -gap
     return expected, gap, end.year
@@ -137,13 +149,17 @@ def add_pace(indicators: pd.DataFrame, targets: pd.DataFrame, baselines: pd.Data
     result per indicator. Loops per indicator, never per result row (hundreds of rows at most).
     """
     by_code = dict(tuple(targets.groupby("indicator_code")))
-    base = {r.indicator_code: (pd.Timestamp(r.period_end).date(), float(r.value)) for r in baselines.itertuples()}
-    expected, gaps, finals = [], [], []
-    for r in indicators.itertuples():
+    base = {r.indicator_code: (pd.Timestamp(r.period_end).date(), float(r.value)) for r in _rows(baselines)}
+    expected: list[float] = []
+    gaps: list[float] = []
+    finals: list[Any] = []
+    for r in _rows(indicators):
         t = by_code.get(r.indicator_code)
         when = period_end
         if t is None or r.status in ("qualitative", "no_target") or _num(r.value) is None:
-            expected.append(np.nan), gaps.append(np.nan), finals.append(pd.NA)
+            expected.append(np.nan)
+            gaps.append(np.nan)
+            finals.append(pd.NA)
             continue
         e, g, f = pace(t, base.get(r.indicator_code), when, r.value, r.direction, r.comparator)
         expected.append(np.nan if e is None else e)

@@ -49,7 +49,11 @@ def met(value: float, comparator: str, target: float, target_high: float | None,
     if comparator == "<":
         return value < target
     if comparator == "range":
-        return value <= target_high if direction == "lower" else value >= target
+        if direction != "lower":
+            return value >= target
+        if target_high is None:
+            raise ValueError("khoảng mục tiêu thiếu cận trên")
+        return value <= target_high
     raise ValueError(f"phép so sánh không hợp lệ: {comparator!r}")
 
 
@@ -166,15 +170,15 @@ def explain(row: dict) -> str:
     elif status not in ("qualitative", "no_target"):
         parts.append("Chưa có số liệu")
     a = _num(row.get("attainment"))
-    style = STATUSES.get(status)
-    if status in WITH_DATA and a is not None:
+    style = STATUSES.get(status or "")
+    if status in WITH_DATA and a is not None and style is not None:
         parts.append(f"{style.label} {formatting.percent(a * 100)} mục tiêu" if status != "achieved"
                      else f"Đạt ({formatting.percent(a * 100)} mục tiêu)")
     elif style and status not in ("qualitative", "no_target", "no_data"):
         parts.append(style.label)
-    if status == "not_due" and _num(row.get("value")) is not None and row.get("comparator") in COMPARATOR_TEXT \
-            and _num(row.get("target")) is not None \
-            and met(_num(row["value"]), row["comparator"], _num(row["target"]), None, row.get("direction")):
+    value, target = _num(row.get("value")), _num(row.get("target"))
+    if status == "not_due" and value is not None and row.get("comparator") in COMPARATOR_TEXT \
+            and target is not None and met(value, row["comparator"], target, None, row.get("direction")):
         parts.append(f"đã đạt mức mục tiêu {row.get('target_year')} trước hạn")
     short = target_gap(row.get("value"), row.get("comparator"), row.get("target"), row.get("target_high"),
                        row.get("direction"))

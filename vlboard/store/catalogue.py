@@ -70,7 +70,7 @@ def cast(df: pd.DataFrame, table: str, file: str) -> tuple[pa.Table, list[Proble
     arrays = []
     for col, typ in schema.TABLES[table]:
         values = df[col].tolist() if col in df else [""] * len(df)
-        out = []
+        out: list = []
         for i, v in enumerate(values):
             if v is None or v == "":
                 out.append(None)

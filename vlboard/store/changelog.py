@@ -73,7 +73,7 @@ def record_event(data: DataDir, event: dict) -> None:
 
 
 def _lines(data: DataDir) -> list[dict]:
-    out = []
+    out: list[dict] = []
     try:
         raw = data.history_file.read_bytes().decode("utf-8", errors="replace").splitlines()
     except FileNotFoundError:
@@ -88,12 +88,12 @@ def _lines(data: DataDir) -> list[dict]:
     return out
 
 
-def _settle(data: DataDir) -> tuple[list[dict], dict[str, str], str | None]:
+def _settle(data: DataDir) -> tuple[list[dict], dict[str | None, str | None], str | None]:
     """(action lines, txn → state, live id) with every pending line settled as done or aborted:
     done when the next action line starts from its snapshot, or when it is the last one and
     CURRENT is its snapshot; aborted otherwise (the writer died before its switch)."""
     lines = _lines(data)
-    marks = {e["txn"]: "inferred" if e.get("reconciled") and e.get("state") == "done" else e.get("state")
+    marks: dict[str | None, str | None] = {e["txn"]: "inferred" if e.get("reconciled") and e.get("state") == "done" else e.get("state")
              for e in lines if "action" not in e and "txn" in e}
     actions = [e for e in lines if "action" in e]
     try:
@@ -119,7 +119,7 @@ def reconcile(data: DataDir) -> None:
     actions, marks, _ = _settle(data)
     with contextlib.suppress(OSError):  # a read-only or full disk: the next writer tries again
         for e in actions:
-            state = {"inferred": "done", "inferred-aborted": "aborted"}.get(marks.get(e.get("txn")))
+            state = {"inferred": "done", "inferred-aborted": "aborted"}.get(marks.get(e.get("txn")) or "")
             if state and e["txn"] not in marked:
                 _append(data, {"at": _now(), "txn": e["txn"], "state": state, "reconciled": True})
 

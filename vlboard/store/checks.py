@@ -218,7 +218,7 @@ def _located(r: dict, file: str, row: int, doc: str, *, section_is_derived: bool
     document figure, the section recorded is the one at that place."""
     at, why = locate(r["quote"] or "", doc, r.get("quote_anchor"))
     if at is None:
-        return [Problem(file, row, "quote_anchor" if r.get("quote_anchor") else "quote", why)]
+        return [Problem(file, row, "quote_anchor" if r.get("quote_anchor") else "quote", why or "")]
     if section_is_derived and isinstance(doc, Document) and (r["section"] or "") != doc.section_at(at):
         return [Problem(file, row, "section", f"trích dẫn nằm ở «{doc.section_at(at)}», không phải «{r['section']}»")]
     return []

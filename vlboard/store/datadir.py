@@ -35,14 +35,15 @@ _FAULTS = {errno.ENOSPC: "ổ đĩa đầy", errno.EDQUOT: "vượt hạn mức 
 def fault_message(exc: OSError, what: str = "bản dữ liệu", data: DataDir | None = None) -> str:
     """«Không ghi được bản dữ liệu: ổ đĩa đầy (…)» for an OSError of a write; the file is named
     relative to the data folder (no server path on a page)."""
-    reason = _FAULTS.get(exc.errno) or exc.strerror or str(exc)
+    code = exc.errno
+    reason = (_FAULTS.get(code) if code is not None else None) or exc.strerror or str(exc)
     where = ""
     if exc.filename:
         path = Path(os.fsdecode(exc.filename))
         root = data.root if data is not None else None
         where = f"data/{path.relative_to(root)}: " if root is not None and path.is_relative_to(root) \
             else f"{path.name}: "
-    return (f"Không ghi được {what}: {reason} ({where}mã lỗi {errno.errorcode.get(exc.errno, exc.errno)}). "
+    return (f"Không ghi được {what}: {reason} ({where}mã lỗi {errno.errorcode.get(code, code) if code is not None else None}). "
             "Dữ liệu hiện hành không đổi; chưa ghi gì.")
 
 
