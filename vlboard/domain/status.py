@@ -1,8 +1,8 @@
 """The status rule (đạt, gần đạt, chưa đạt…) and the one-line Vietnamese explanation of a status.
 
 The status itself is decided by the SQL macro in ``sql/macros/10_status.sql`` (one definition for
-every query and every size of data); :func:`classify` is the same rule in Python for single values
-(tests and previews) and is checked against the macro. Pure: pandas/numpy, no streamlit.
+every query and every size of data); :func:`classify` is the same rule in Python for one value,
+which the tests check against the macro. Pure: pandas, no streamlit.
 """
 
 from __future__ import annotations

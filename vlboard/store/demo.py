@@ -1,4 +1,5 @@
-"""Deterministic demo results, for what the documents cannot hold: per-ward quarterly reports.
+"""Deterministic demo results, for what the documents cannot hold: quarterly reports of TP Vĩnh
+Long's wards and lead agencies, and yearly ones of the 2025 communes.
 
 Every row carries ``source = 'demo'`` and a ``reported_by`` that says so; the UI labels them
 "Minh họa". Values are drawn around each indicator's yearly targets with a fixed seed, so building
