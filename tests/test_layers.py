@@ -40,3 +40,13 @@ def test_pure_modules_do_not_import_streamlit_or_open_files():
 def test_pages_stay_thin():
     for page in (ROOT / "views").glob("*.py"):
         assert len(page.read_text(encoding="utf-8").splitlines()) <= 80, page.name
+
+
+def test_the_vocabulary_is_defined_once():
+    """Pillar labels, source labels, subject labels and Vietnam time live in vlboard/domain/vocab.py."""
+    words = ['"chinh_quyen_so": "Chính quyền số"', '"document": "Văn bản"', '{"agency": "cơ quan", "unit": "phường/xã"}',
+             "timedelta(hours=7)", 'ZoneInfo("Asia/Ho_Chi_Minh")']
+    product = [*(ROOT / "vlboard").rglob("*.py"), ROOT / "app.py", ROOT / "serve.py", *(ROOT / "views").glob("*.py")]
+    found = [f"{p.relative_to(ROOT)}: {w}" for p in product if p.name != "vocab.py"
+             for w in words if w in p.read_text(encoding="utf-8")]
+    assert not found, found
