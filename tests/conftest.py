@@ -9,7 +9,7 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-from vlboard.store import schema, snapshots
+from vlboard.store import build, schema, snapshots
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -32,7 +32,7 @@ def shipped_data(tmp_path_factory) -> snapshots.DataDir:
     shutil.copytree(ROOT / "data" / "documents", root / "documents")
     shutil.copytree(ROOT / "data" / "geo", root / "geo")
     data = snapshots.DataDir(root)
-    snapshots.build(data, author="tests")
+    build.build(data, author="tests")
     return data
 
 

@@ -348,14 +348,14 @@ def load(data_root: Path, sessions: int = 20, seconds: float = 180, *, wall_shar
 def fresh_shipped_data():
     """data/source, data/documents and data/geo copied to a temporary folder and built into a fresh
     snapshot (the run never touches data/); removed afterwards."""
-    from vlboard.store import snapshots
+    from vlboard.store import build, snapshots
 
     with tempfile.TemporaryDirectory(prefix="vlboard-load-") as tmp:
         root = Path(tmp) / "data"
         for sub in ("source", "documents", "geo"):
             shutil.copytree(ROOT / "data" / sub, root / sub)
         data = snapshots.DataDir(root)
-        snapshots.build(data, author="load")
+        build.build(data, author="load")
         yield data
 
 

@@ -17,7 +17,7 @@ from vlboard.board import screens
 
 from vlboard.intake import auth, imports, template
 
-from vlboard.store import snapshots
+from vlboard.store import build, snapshots
 from vlboard.domain.periods import parse_period, recent
 
 from .served import ARTIFACTS, CHROMIUM, browser_page, served_process
@@ -33,7 +33,7 @@ def data(shipped_data, tmp_path, monkeypatch):
     d = snapshots.DataDir(tmp_path / "data")
     for sub in ("source", "documents", "geo"):
         shutil.copytree(shipped_data.root / sub, d.root / sub)
-    snapshots.build(d)
+    build.build(d)
     h = auth.hash_password(PASSWORD, _hasher=FAST)
     secrets = tmp_path / "secrets.toml"
     secrets.write_text(

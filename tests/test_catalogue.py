@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from vlboard.store import catalogue
+from vlboard.store import catalogue, checks
 from vlboard.domain.textnorm import collapse
 
 from .conftest import ROOT
@@ -33,7 +33,7 @@ def documents(tables):
 def test_catalogue_has_no_problems(tables, documents):
     """Keys, references, vocabularies, raw cells vs comparator/value, and every quote verbatim."""
     assert len(documents) == 5
-    problems = catalogue.check(tables, documents)
+    problems = checks.check(tables, documents)
     assert [str(p) for p in problems] == []
 
 
@@ -203,7 +203,7 @@ def test_figures_for_a_window_are_dated_at_its_end(frames):
     res = frames["results_documents"]
     windows = 0
     for r in res.itertuples():
-        end = catalogue.window_end(r.as_of_raw)
+        end = checks.window_end(r.as_of_raw)
         if end is None:
             continue
         windows += 1
@@ -233,7 +233,7 @@ def test_check_flags_a_window_dated_before_its_end(tables, raw, as_of, period, o
     rd = tables["results_documents"].slice(0, 1).to_pylist()
     rd[0].update(as_of_raw=raw, as_of=dt.date.fromisoformat(as_of), period=period)
     t = dict(tables, results_documents=pa.Table.from_pylist(rd, schema=tables["results_documents"].schema))
-    found = [p for p in catalogue.check(t) if p.column in ("as_of", "period")]
+    found = [p for p in checks.check(t) if p.column in ("as_of", "period")]
     assert (found == []) == ok, [str(p) for p in found]
 
 
@@ -380,11 +380,11 @@ def test_check_flags_a_figure_not_located_where_it_was_read(tables, documents, c
     import pyarrow as pa
     rd = tables["results_documents"].to_pylist()
     i = next(i for i, r in enumerate(rd) if r["result_id"] == "qd2702-2024-R166")
-    assert catalogue._located(rd[i], "results_documents.csv", i + 2, documents["qd2702-2024"],
+    assert checks._located(rd[i], "results_documents.csv", i + 2, documents["qd2702-2024"],
                               section_is_derived=True) == []
     rd[i].update(change)
     t = dict(tables, results_documents=pa.Table.from_pylist(rd, schema=tables["results_documents"].schema))
-    found = [p for p in catalogue.check(t, documents) if p.file == "results_documents.csv"]
+    found = [p for p in checks.check(t, documents) if p.file == "results_documents.csv"]
     assert [(p.row, p.column) for p in found] == [(i + 2, column)], [str(p) for p in found]
 
 

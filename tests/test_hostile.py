@@ -33,7 +33,7 @@ from vlboard.board import wall
 from vlboard.domain import filters
 
 from vlboard.store import snapshots
-from vlboard.store.schema import PILLARS
+from vlboard.domain.vocab import PILLARS
 from vlboard.domain.status import STATUSES
 
 from .conftest import ROOT

@@ -10,7 +10,7 @@ from vlboard import charts
 
 from vlboard.board import indicator, screens
 
-from vlboard.domain import status
+from vlboard.domain import roadmap, status
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +32,7 @@ def test_every_indicator_page_builds(snap):
             yearless.append(code)
         pace = indicator.pace_frame(targets, baselines, code)
         if pace is not None:  # the drawn path passes through every dated numeric target
-            dated, _ = status.dated_and_undated(targets)
+            dated, _ = roadmap.dated_and_undated(targets)
             assert len(pace) >= len(dated) and set(dated.value) <= set(pace.value), code
         charts.trend(series, targets, title=code, unit=meta["unit"], pace=pace)
         indicator.long_term(indicator.yearly_values(series), targets, meta["direction"])
@@ -51,7 +51,7 @@ def test_goal_without_a_year_in_the_page_tables():
     assert m.method == 2  # the dated target is the horizon
     alone = indicator.long_term({2024: 1.0, 2025: 1.4}, targets.iloc[:1], "higher")
     assert alone.method == 1 and alone.status != "not_available"  # no target year: the trend alone
-    assert status.pace(targets.iloc[:1], None, dt.date(2025, 12, 31), 1.0) == (None, None, None)
+    assert roadmap.pace(targets.iloc[:1], None, dt.date(2025, 12, 31), 1.0) == (None, None, None)
 
 
 def test_why_line_names_a_goal_without_a_year():

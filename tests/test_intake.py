@@ -22,7 +22,7 @@ from vlboard.board import screens
 
 from vlboard.intake import auth, history, imports, template, workbook
 
-from vlboard.store import queries, snapshots
+from vlboard.store import build, queries, snapshots
 
 from .conftest import data_dir_with, tiny_tables
 from .test_workbook import cp1258
@@ -474,7 +474,7 @@ def test_rebuild_from_source_keeps_imported_reports(shipped_data, tmp_path):
     d = snapshots.DataDir(tmp_path / "d")
     for sub in ("source", "documents", "geo"):
         shutil.copytree(shipped_data.root / sub, d.root / sub)
-    snapshots.build(d)
+    build.build(d)
     src = screens.Snapshot.current(d)
     subject = template.Subject("unit", "x2025-29551", "Phường Long Châu")
     t = template.rows(src, subject, "2026-Q3")
@@ -485,7 +485,7 @@ def test_rebuild_from_source_keeps_imported_reports(shipped_data, tmp_path):
     pv = imports.preview(d, ADMIN, "lc.xlsx", buf.getvalue(), today=D(2026, 11, 23))
     assert pv.ok, pv.problems
     imports.commit(d, ADMIN, pv)
-    snapshots.build(d)
+    build.build(d)
     src = screens.Snapshot.current(d)
     rows = src.con.execute("select value, source from results where unit_code = 'x2025-29551' and period = '2026-Q3' "
                            "and indicator_code = ?", [t.indicator_code.iloc[0]]).fetchall()

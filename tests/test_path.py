@@ -1,5 +1,5 @@
 """The applicable target (year's target, else the path between the targets around the date): the
-SQL macro vl_targets_at and vlboard.domain.status.applicable_target agree on every shipped indicator."""
+SQL macro vl_targets_at and vlboard.domain.roadmap.applicable_target agree on every shipped indicator."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from vlboard.domain import status
+from vlboard.domain import roadmap
 
 from vlboard.store import db, queries, snapshots
 
@@ -36,7 +36,7 @@ def test_sql_and_python_pick_the_same_target_for_every_indicator_and_date(shippe
     for when in DATES:
         sql = shipped.execute("select * from vl_targets_at($d, $d)", {"d": when}).df().set_index("indicator_code")
         for code, t in by_code.items():
-            want = status.applicable_target(t, base.get(code), when)
+            want = roadmap.applicable_target(t, base.get(code), when)
             if want is None:
                 assert code not in sql.index, (code, when)
                 continue
@@ -57,5 +57,5 @@ def test_the_pace_line_is_the_path_the_status_uses(shipped):
     row = shipped.execute("select * from vl_targets_at(date '2027-12-31', date '2027-12-31') "
                           "where basis = 'path' order by indicator_code limit 1").df().iloc[0]
     t = targets[targets.indicator_code == row.indicator_code]
-    expected, _, final = status.pace(t, baselines(shipped).get(row.indicator_code), dt.date(2027, 12, 31), 0.0)
+    expected, _, final = roadmap.pace(t, baselines(shipped).get(row.indicator_code), dt.date(2027, 12, 31), 0.0)
     assert expected == pytest.approx(row.target) and final == row.target_year

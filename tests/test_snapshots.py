@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from vlboard.store import catalogue, schema, snapshots
+from vlboard.store import build, catalogue, schema, snapshots
 
 from .conftest import ROOT, tiny_tables
 
@@ -25,7 +25,7 @@ def copy_sources(tmp_path, name="data") -> snapshots.DataDir:
 
 def test_build_is_deterministic(shipped_data, tmp_path):
     other = copy_sources(tmp_path)
-    snapshots.build(other)
+    build.build(other)
     _, _, m1 = snapshots.current(shipped_data)
     _, _, m2 = snapshots.current(other)
     assert m1["content_sha256"] == m2["content_sha256"]
@@ -53,7 +53,7 @@ def run_build(data: snapshots.DataDir, **env) -> subprocess.Popen:
 @pytest.mark.parametrize("fault_after", [0, 5, len(schema.TABLES) - 1])
 def test_build_that_dies_midway_leaves_current_intact(tmp_path, fault_after):
     data = copy_sources(tmp_path)
-    first = snapshots.build(data)
+    first = build.build(data)
     before = (data.current_file.read_bytes(), snapshots.verify(data.snapshots / first))
     proc = run_build(data, VLBOARD_FAULT_AFTER_TABLES=str(fault_after))
     assert proc.wait(timeout=120) == 70
@@ -61,14 +61,14 @@ def test_build_that_dies_midway_leaves_current_intact(tmp_path, fault_after):
     assert snapshots.current(data)[2] == before[1]
     assert list(data.snapshots.glob(".tmp-*")), "the crash left its temporary folder"
     # the next build cleans up and succeeds
-    assert snapshots.build(data) != first
+    assert build.build(data) != first
     assert not list(data.snapshots.glob(".tmp-*"))
 
 
 @pytest.mark.parametrize("delay", [0.3, 0.55, 0.8])
 def test_build_killed_with_sigkill_leaves_a_complete_current(tmp_path, delay):
     data = copy_sources(tmp_path)
-    first = snapshots.build(data)
+    first = build.build(data)
     proc = run_build(data)
     time.sleep(delay)
     proc.send_signal(signal.SIGKILL)
@@ -116,7 +116,7 @@ def test_bad_source_cell_names_file_row_and_column(tmp_path):
     lines[1] = ",".join(cells)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with pytest.raises(catalogue.CatalogueError) as err:
-        snapshots.build(data)
+        build.build(data)
     assert "targets.csv, dòng 2, cột «value»: «tám mươi» không phải số" in str(err.value)
     assert snapshots.current_id(data) is None
 
@@ -137,7 +137,7 @@ def test_nfd_source_text_is_stored_as_nfc(tmp_path):
     data = copy_sources(tmp_path)
     path = data.source / "plans.csv"
     path.write_text(unicodedata.normalize("NFD", path.read_text(encoding="utf-8")), encoding="utf-8")
-    snapshots.build(data)
+    build.build(data)
     _, snap, _ = snapshots.current(data)
     import pyarrow.parquet as pq
     titles = pq.read_table(snap / "plans.parquet").column("title").to_pylist()
@@ -151,7 +151,7 @@ def test_missing_column_is_named(tmp_path):
     text = path.read_text(encoding="utf-8").replace("unit_code,", "ma_don_vi,", 1)
     path.write_text(text, encoding="utf-8")
     with pytest.raises(catalogue.CatalogueError) as err:
-        snapshots.build(data)
+        build.build(data)
     assert "units.csv, dòng 1, cột «unit_code»: thiếu cột" in str(err.value)
 
 
@@ -162,7 +162,7 @@ def test_a_quote_that_is_not_in_the_document_is_refused(tmp_path):
     first_quote = text.splitlines()[1].rsplit(",", 1)[1]
     path.write_text(text.replace(first_quote, '"một câu không có trong văn bản"', 1), encoding="utf-8")
     with pytest.raises(catalogue.CatalogueError) as err:
-        snapshots.build(data)
+        build.build(data)
     assert "milestones.csv, dòng 2, cột «quote»: trích dẫn không khớp nguyên văn văn bản" in str(err.value)
 
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vlboard.domain import status
+from vlboard.domain import roadmap, status
 
 from vlboard.store import db
 
@@ -114,7 +114,7 @@ def targets(*rows):
 
 def test_pace_from_earlier_target_to_final():
     t = targets(("X", 2023, ">=", 50, None), ("X", 2024, ">=", 80, None), ("X", 2025, ">=", 100, None))
-    expected, gap, final = status.pace(t, None, dt.date(2025, 7, 2), 85.0)
+    expected, gap, final = roadmap.pace(t, None, dt.date(2025, 7, 2), 85.0)
     assert final == 2025
     assert expected == pytest.approx(80 + 20 * 183 / 365)  # straight line 31/12/2024 → 31/12/2025
     assert gap == pytest.approx(85 - expected)
@@ -122,7 +122,7 @@ def test_pace_from_earlier_target_to_final():
 
 def test_pace_from_earliest_real_result_and_mirrored_for_lower():
     t = targets(("X", 2025, "<=", 10, None))
-    expected, gap, final = status.pace(t, (dt.date(2023, 12, 31), 30.0), dt.date(2024, 12, 31), 18.0,
+    expected, gap, final = roadmap.pace(t, (dt.date(2023, 12, 31), 30.0), dt.date(2024, 12, 31), 18.0,
                                        direction="lower", comparator="<=")
     assert expected == pytest.approx(30 - 20 * 366 / 731)
     assert gap == pytest.approx(expected - 18.0) and gap > 0  # below the path = ahead
@@ -130,31 +130,31 @@ def test_pace_from_earliest_real_result_and_mirrored_for_lower():
 
 def test_pace_needs_a_baseline_before_the_result():
     t = targets(("X", 2025, ">=", 10, None))
-    assert status.pace(t, (dt.date(2024, 12, 31), 7.0), dt.date(2024, 12, 31), 7.0)[:2] == (None, None)
+    assert roadmap.pace(t, (dt.date(2024, 12, 31), 7.0), dt.date(2024, 12, 31), 7.0)[:2] == (None, None)
 
 
 def test_applicable_target_same_path_next_previous():
     t = targets(("X", 2023, ">=", 50, None), ("X", 2025, ">=", 80, None), ("X", 2030, ">=", 100, None))
-    assert status.applicable_target(t, None, dt.date(2025, 9, 30)).basis == "same"
-    on_path = status.applicable_target(t, None, dt.date(2024, 12, 31))
+    assert roadmap.applicable_target(t, None, dt.date(2025, 9, 30)).basis == "same"
+    on_path = roadmap.applicable_target(t, None, dt.date(2024, 12, 31))
     assert (on_path.basis, on_path.target_year) == ("path", 2025)
     assert on_path.target == pytest.approx(50 + 30 * 366 / 731)
-    later = status.applicable_target(t, None, dt.date(2026, 9, 30))
+    later = roadmap.applicable_target(t, None, dt.date(2026, 9, 30))
     assert (later.basis, later.target_year) == ("path", 2030)
     assert later.target == pytest.approx(80 + 20 * 273 / 1826)
-    assert status.applicable_target(t, None, dt.date(2031, 3, 31)).basis == "previous"
+    assert roadmap.applicable_target(t, None, dt.date(2031, 3, 31)).basis == "previous"
     only_later = targets(("X", 2025, ">=", 80, None))
-    assert status.applicable_target(only_later, None, dt.date(2024, 12, 31)).basis == "next"
+    assert roadmap.applicable_target(only_later, None, dt.date(2024, 12, 31)).basis == "next"
     # the baseline (earliest real value) starts a path to the first target
-    with_base = status.applicable_target(only_later, (dt.date(2023, 12, 31), 40.0), dt.date(2024, 12, 31))
+    with_base = roadmap.applicable_target(only_later, (dt.date(2023, 12, 31), 40.0), dt.date(2024, 12, 31))
     assert (with_base.basis, with_base.target) == ("path", pytest.approx(40 + 40 * 366 / 731))
     # … but not when it is the judged figure itself
-    assert status.applicable_target(only_later, (dt.date(2024, 12, 31), 40.0), dt.date(2024, 12, 31)).basis == "next"
+    assert roadmap.applicable_target(only_later, (dt.date(2024, 12, 31), 40.0), dt.date(2024, 12, 31)).basis == "next"
 
 
 def test_range_path_interpolates_both_bounds():
     t = targets(("X", 2025, "range", 10, 20), ("X", 2030, "range", 20, 40))
-    a = status.applicable_target(t, None, dt.date(2027, 12, 31))
+    a = roadmap.applicable_target(t, None, dt.date(2027, 12, 31))
     assert a.basis == "path" and a.comparator == "range"
     assert a.target == pytest.approx(10 + 10 * 730 / 1826) and a.target_high == pytest.approx(20 + 20 * 730 / 1826)
 
@@ -204,9 +204,9 @@ def test_explanation_without_data_or_target():
 
 def test_pace_path_ends_at_the_final_target():
     t = targets(("X", 2024, ">=", 80, None), ("X", 2025, ">=", 100, None))
-    start, end = status.pace_path(t, None, dt.date(2025, 6, 30))
+    start, end = roadmap.pace_path(t, None, dt.date(2025, 6, 30))
     assert start == (dt.date(2024, 12, 31), 80.0) and end == (dt.date(2025, 12, 31), 100.0)
-    assert status.pace_path(targets(("X", 2025, ">=", 10, None)), None, dt.date(2024, 12, 31)) is None
+    assert roadmap.pace_path(targets(("X", 2025, ">=", 10, None)), None, dt.date(2024, 12, 31)) is None
 
 
 def test_a_target_without_a_year_has_no_pace_line():
@@ -214,9 +214,9 @@ def test_a_target_without_a_year_has_no_pace_line():
     indicator page crashed on it (found by the load test's deep links)."""
     t = targets(("X", None, ">=", 2, None))
     t["year"] = t.year.astype("Int32")
-    assert status.applicable_target(t, None, dt.date(2025, 12, 31)) is None
-    assert status.pace_path(t, (dt.date(2024, 12, 31), 1.0), dt.date(2025, 12, 31)) is None
-    assert status.pace(t, None, dt.date(2025, 12, 31), 1.0) == (None, None, None)
+    assert roadmap.applicable_target(t, None, dt.date(2025, 12, 31)) is None
+    assert roadmap.pace_path(t, (dt.date(2024, 12, 31), 1.0), dt.date(2025, 12, 31)) is None
+    assert roadmap.pace(t, None, dt.date(2025, 12, 31), 1.0) == (None, None, None)
     mixed = targets(("X", None, ">=", 2, None), ("X", 2025, ">=", 5, None))
     mixed["year"] = mixed.year.astype("Int32")
-    assert status.applicable_target(mixed, None, dt.date(2025, 12, 31)).target_year == 2025
+    assert roadmap.applicable_target(mixed, None, dt.date(2025, 12, 31)).target_year == 2025

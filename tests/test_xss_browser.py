@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from vlboard.store import schema, snapshots
+from vlboard.store import build, schema, snapshots
 
 from .served import ARTIFACTS, CHROMIUM, browser_page, served_process
 
@@ -56,7 +56,7 @@ def plant(shipped: snapshots.DataDir, root: Path) -> snapshots.DataDir:
     for part in ("source", "documents", "geo"):
         shutil.copytree(shipped.root / part, root / part)
     data = snapshots.DataDir(root)
-    base = snapshots.build(data, author="tests")
+    base = build.build(data, author="tests")
     t = {name: pq.read_table(data.snapshots / base / f"{name}.parquet") for name in schema.TABLES}
     t["indicators"] = _prefixed(t["indicators"], "name_vi", PLANTED, "code")
     t["agencies"] = _prefixed(_prefixed(t["agencies"], "name_vi"), "short_name")

@@ -13,7 +13,7 @@ import pytest
 
 from vlboard.intake import history
 
-from vlboard.store import db, queries, schema, snapshots
+from vlboard.store import build, db, queries, schema, snapshots
 
 from .conftest import data_dir_with, tiny_tables
 
@@ -158,7 +158,7 @@ def test_a_format_2_snapshot_still_reads_with_the_same_answers(shipped_data, tmp
         legacy.close()
     assert history.table(data).set_index("snapshot_id").loc[old, "usable"]
     # a rebuild from it carries on in the current format
-    again = snapshots.build(data)
+    again = build.build(data)
     assert snapshots.current(data)[2]["format"] == 4 and again != old
 
 
@@ -186,6 +186,6 @@ def test_a_format_3_snapshot_still_reads_and_imports_carry_on(shipped_data, tmp_
         assert len(df) == 410
     finally:
         con.close()
-    snapshots.build(data)
+    build.build(data)
     _, path, manifest = snapshots.current(data)
     assert manifest["format"] == 4 and "precedence" in pq.read_schema(path / "results.parquet").names

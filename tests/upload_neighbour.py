@@ -29,7 +29,7 @@ from pathlib import Path
 
 from vlboard.intake import auth
 
-from vlboard.store import snapshots
+from vlboard.store import build, snapshots
 
 from .served import ARTIFACTS, ROOT, browser_page, stop
 from .wsclient import Session
@@ -84,7 +84,7 @@ def prepare(tmp: Path) -> tuple[snapshots.DataDir, Path]:
     d = snapshots.DataDir(tmp / "data")
     for sub in ("source", "documents", "geo"):
         shutil.copytree(ROOT / "data" / sub, d.root / sub)
-    snapshots.build(d)
+    build.build(d)
     from argon2 import PasswordHasher
 
     h = auth.hash_password(PASSWORD, _hasher=PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))

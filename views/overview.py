@@ -7,7 +7,7 @@ from vlboard import charts, ui
 from vlboard.board import overview
 
 from vlboard.domain import rollups
-from vlboard.store.schema import PILLARS
+from vlboard.domain.vocab import MAIN_PILLARS, PILLARS
 
 page = ui.start("Tổng quan chuyển đổi số")
 live, f, card = page.live, page.f, page.card()
@@ -17,7 +17,7 @@ if card is None:
 else:
     judged = page.judged(card)
     if judged:
-        for col, pillar in zip(st.columns(3), overview.MAIN_PILLARS):
+        for col, pillar in zip(st.columns(3), MAIN_PILLARS):
             with col:
                 ui.chart(overview.gauge(card, pillar, data_date=page.date, note=page.note),
                          f"{PILLARS[pillar]} {page.period}")

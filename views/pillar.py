@@ -8,7 +8,7 @@ import streamlit as st
 from vlboard import charts, ui
 
 from vlboard.board import indicator, overview
-from vlboard.store.schema import PILLARS
+from vlboard.domain.vocab import PILLARS
 
 pillar = ui.current_pillar() or "chinh_quyen_so"
 page = ui.start(f"Trụ cột {PILLARS[pillar].lower()}", pillar=pillar)

@@ -25,7 +25,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from vlboard.store import db, queries, snapshots
-from vlboard.domain.status import STATUSES
+from vlboard.domain.vocab import NUMERIC_COMPARATORS, STATUSES
 from vlboard.domain.periods import parse_period
 
 MONTHS = 36  # 2023-01 … 2025-12
@@ -114,8 +114,8 @@ def _pandas_baselines(res: pd.DataFrame) -> dict:
 
 def _pandas_applicable(tgt: pd.DataFrame, bases: dict, pairs: pd.DataFrame) -> pd.DataFrame:
     """The applicable target (year's, else the path, else next/previous) for each (indicator_code,
-    period_end) pair, through the rule's Python form (``status.applicable_target``)."""
-    from vlboard.domain import status as rule
+    period_end) pair, through the rule's Python form (``roadmap.applicable_target``)."""
+    from vlboard.domain import roadmap as rule
 
     points = {code: rule.path_points(t, bases.get(code)) for code, t in tgt.groupby("indicator_code")}
     rows = []
@@ -281,7 +281,7 @@ def completeness_pandas(snapshot: Path, period: str) -> pd.DataFrame:
     plans = read("plans", ["code", "period_start", "period_end"])
     running = plans[(plans.period_start.fillna(0) <= p.year) & (plans.period_end.fillna(9999) >= p.year)].code
     ind = ind[ind.kind.isin(["percent", "count", "ratio"]) & ind.plan.isin(running) & ind.code.isin(
-        tgt[tgt.comparator.isin([">=", ">", "<=", "<", "range"])].indicator_code)]
+        tgt[tgt.comparator.isin(NUMERIC_COMPARATORS)].indicator_code)]
     rules = read("reporting_rules")
     rules = rules[rules.frequency == p.kind].assign(due_days=lambda r: r.due_days.fillna(due))
     units = read("units")

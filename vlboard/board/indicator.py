@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from vlboard.domain import formatting, status
+from vlboard.domain import formatting, roadmap, status
 from vlboard.domain.periods import parse_period
 from vlboard.domain.progress import ProgressMeasure, progress_measure
-from vlboard.store.schema import SOURCES
+from vlboard.domain.vocab import SOURCES
 
 KIND_VI = {"percent": "Tỷ lệ (%)", "count": "Số lượng", "ratio": "Tỷ số", "qualitative": "Định tính",
            "referenced": "Dẫn chiếu (không có trong văn bản)"}
@@ -57,7 +57,7 @@ def targets_table(targets: pd.DataFrame, unit: str | None) -> pd.DataFrame:
 def explanation(row, targets: pd.DataFrame) -> str:
     """The scorecard's "why" line; for an indicator whose only numeric goal has no year it says so
     instead of "no numeric target" (the status is not judged per period against a yearless goal)."""
-    dated, undated = status.dated_and_undated(targets)
+    dated, undated = roadmap.dated_and_undated(targets)
     if row["status"] == "no_target" and len(undated) and dated.empty:
         raw = "; ".join(undated.raw.fillna("").astype(str).str.strip().replace("", pd.NA).dropna())
         return f"Mục tiêu không ghi năm ({raw or 'không rõ'}): không đánh giá theo từng kỳ"
@@ -67,10 +67,10 @@ def explanation(row, targets: pd.DataFrame) -> str:
 def pace_frame(targets: pd.DataFrame, baselines: pd.DataFrame, code: str) -> pd.DataFrame | None:
     """The points of the path (lộ trình) for the trend chart: the baseline, then every dated numeric
     target at its year end; the same points the status judges a year without a target against
-    (``status.applicable_target``). None when there are fewer than two."""
+    (``roadmap.applicable_target``). None when there are fewer than two."""
     row = baselines[baselines.indicator_code == code]
     base = (pd.Timestamp(row.period_end.iloc[0]).date(), float(row.value.iloc[0])) if len(row) else None
-    points = status.path_points(targets, base)
+    points = roadmap.path_points(targets, base)
     if len(points) < 2:
         return None
     return pd.DataFrame({"period_end": [p.when for p in points], "value": [p.value for p in points]})
@@ -90,10 +90,10 @@ def baseline_of(results: pd.DataFrame) -> tuple | None:
 def applicable_text(points: list, when, unit: str | None) -> str:
     """What a value of date ``when`` is judged against, as shown: '≥ 90%' (its year's target),
     'lộ trình 2030: ≥ 83%' (the path), 'mục tiêu 2025 (chưa đến kỳ): ≥ 80%'; '–' without one.
-    ``points``: the indicator's path points (``status.path_points``), computed once."""
+    ``points``: the indicator's path points (``roadmap.path_points``), computed once."""
     if when is None or pd.isna(when):
         return "–"
-    a = status.applicable_at(points, pd.Timestamp(when).date())
+    a = roadmap.applicable_at(points, pd.Timestamp(when).date())
     if a is None:
         return "–"
     text = status.target_text(a.comparator, a.target, a.target_high, unit)
@@ -107,7 +107,7 @@ def results_table(results: pd.DataFrame, unit: str | None, targets: pd.DataFrame
     target it is judged against next to it (its year's, or the path's for a year without one) and
     how the value stands against it (stored with the result when the snapshot was written:
     results.year_status)."""
-    points = [] if targets is None else status.path_points(targets, baseline_of(results))
+    points = [] if targets is None else roadmap.path_points(targets, baseline_of(results))
     # one text per period end (an indicator at national size has thousands of values, few dates)
     shown = {d: applicable_text(points, d, unit) for d in results.period_end.drop_duplicates()}
     where = results.unit_name.fillna("")
@@ -155,7 +155,7 @@ def yearly_values(series: pd.DataFrame) -> dict[int, float]:
 def long_term(yearly: dict[int, float], targets: pd.DataFrame, direction: str) -> ProgressMeasure:
     """Open SDG progress of the yearly headline series towards the final numeric target (a goal
     printed without a year has no target year: the measure then runs without a target)."""
-    numeric, _ = status.dated_and_undated(targets)
+    numeric, _ = roadmap.dated_and_undated(targets)
     final = numeric.sort_values("year").iloc[-1] if not numeric.empty else None
     years = sorted(yearly)
     return progress_measure(

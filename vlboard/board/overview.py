@@ -8,9 +8,9 @@ import pandas as pd
 
 import datetime as dt
 
-from vlboard.domain import formatting, rollups, status
+from vlboard.domain import formatting, roadmap, rollups, status
 from vlboard.domain.periods import label_vi, parse_period
-from vlboard.store.schema import PILLARS
+from vlboard.domain.vocab import PILLARS
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,7 @@ def figures_table(df: pd.DataFrame) -> pd.DataFrame:
 def scorecard(indicators: pd.DataFrame, targets: pd.DataFrame, baselines: pd.DataFrame,
               period_end: dt.date) -> pd.DataFrame:
     """status_indicators + pace + the explanation line and the labelled status of every row."""
-    out = status.add_pace(indicators, targets, baselines, period_end)
+    out = roadmap.add_pace(indicators, targets, baselines, period_end)
     return out.assign(status_label=out.status.map(status.label),
                       explanation=[status.explain(r) for r in out.to_dict("records")])
 
@@ -128,7 +128,6 @@ def off_track(card: pd.DataFrame, limit: int = 10) -> pd.DataFrame:
                                 "explanation": "Vì sao"})[["Mã", "Tình trạng", "Chỉ tiêu", "Vì sao"]]
 
 
-MAIN_PILLARS = ("chinh_quyen_so", "kinh_te_so", "xa_hoi_so")
 
 
 def gauge_inputs(card: pd.DataFrame, pillar: str) -> tuple[float | None, int, int]:

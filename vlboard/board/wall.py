@@ -9,9 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from vlboard.store.schema import PILLARS
+from vlboard.domain.vocab import MAIN_PILLARS, PILLARS
 
-MAIN_PILLARS = ("chinh_quyen_so", "kinh_te_so", "xa_hoi_so")
 SLIDE_KEYS = ("offtrack", "overdue", "reports", "summary", *(f"pillar:{p}" for p in MAIN_PILLARS),
               "agencies", "units", "heat", "changes")
 TITLES = {"offtrack": "Chỉ tiêu chậm tiến độ", "overdue": "Nhiệm vụ quá hạn", "reports": "Đơn vị chưa báo cáo",

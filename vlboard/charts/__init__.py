@@ -18,8 +18,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from vlboard.domain import formatting, status
-from vlboard.store.schema import SOURCES
+from vlboard.domain import formatting, roadmap, status
+from vlboard.domain.vocab import SOURCES
 from vlboard.domain.status import STATUSES, _num
 
 FONT = "Noto Sans, DejaVu Sans, sans-serif"
@@ -248,7 +248,7 @@ def trend(series: pd.DataFrame, targets: pd.DataFrame, *, title: str, unit: str 
                                  mode="lines+markers", name=SOURCES[source], showlegend=True,
                                  line=dict(color=colour, dash=dash), marker=dict(size=7),
                                  hovertemplate="%{x|%d/%m/%Y}: %{y:,.1f}<extra>" + SOURCES[source] + "</extra>"))
-    numeric, undated = status.dated_and_undated(targets)
+    numeric, undated = roadmap.dated_and_undated(targets)
     numeric = numeric.sort_values("year")
     for value, raw in zip(undated.value, undated.raw.fillna("")):
         # a goal printed without a year (for the whole programme): a level, not a point in time

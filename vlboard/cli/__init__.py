@@ -7,7 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from vlboard.store import catalogue, snapshots
+from vlboard.store import build, catalogue, checks, snapshots
 
 
 def _data(args) -> snapshots.DataDir:
@@ -24,7 +24,7 @@ def cmd_build(args) -> int:
         except snapshots.SnapshotError as exc:
             print(f"Bản dữ liệu hiện tại không dùng được ({exc}); dựng lại.", file=sys.stderr)
     try:
-        sid = snapshots.build(data, author=args.author)
+        sid = build.build(data, author=args.author)
     except (catalogue.CatalogueError, snapshots.SnapshotError) as exc:
         print(exc, file=sys.stderr)
         return 2
@@ -38,7 +38,7 @@ def cmd_check(args) -> int:
     data = _data(args)
     tables, problems = catalogue.load_sources(data.source)
     if not problems:
-        problems = catalogue.check(tables, catalogue.load_documents(data.documents, tables["plans"]))
+        problems = checks.check(tables, catalogue.load_documents(data.documents, tables["plans"]))
     for p in problems:
         print(f"- {p}", file=sys.stderr)
     print(f"{len(problems)} lỗi" if problems else "Dữ liệu nguồn hợp lệ.", flush=True)

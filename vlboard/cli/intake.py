@@ -9,19 +9,19 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
-import os
 import sys
 from pathlib import Path
 
 import pandas as pd
 
+from vlboard import settings as environment
 from vlboard.board import screens
 
-from vlboard.domain import formatting
+from vlboard.domain import formatting, vocab
 
 from vlboard.intake import auth, history, imports, restore, template
 
-from vlboard.store import schema, snapshots
+from vlboard.store import snapshots
 from vlboard.domain.periods import label_vi
 
 
@@ -35,7 +35,7 @@ def _user(args) -> auth.User | None:
     if not settings.accounts:
         print(f"Chưa có tài khoản nào trong {path}; tạo bằng «python -m vlboard hash-password».", file=sys.stderr)
         return None
-    password = os.environ.get("VLBOARD_PASSWORD")
+    password = environment.get("VLBOARD_PASSWORD")
     if password is None:
         try:
             password = getpass.getpass(f"Mật khẩu của {args.user}: ")
@@ -105,7 +105,7 @@ def cmd_import(args, data: snapshots.DataDir) -> int:
 def change_line(r) -> str:
     """One previewed value: state, indicator, subject, period, old → new in Vietnamese numbers."""
     old = "" if r.old_value is None or pd.isna(r.old_value) else \
-        f"{formatting.number(r.old_value, 2)} ({schema.SOURCES.get(r.old_source, r.old_source)}) → "
+        f"{formatting.number(r.old_value, 2)} ({vocab.SOURCES.get(r.old_source, r.old_source)}) → "
     new = formatting.number(r.new_value, 2) + (" (tính từ tử số / mẫu số)" if r.computed else "")
     return f"{imports.STATES[r.state]:<10} {r.indicator_code:<18} {r.scope_code} {r.period}: {old}{new}"
 
@@ -151,7 +151,7 @@ def cmd_rollback(args, data: snapshots.DataDir) -> int:
 
 
 def cmd_hash_password(args, data: snapshots.DataDir) -> int:
-    password = os.environ.get("VLBOARD_PASSWORD") or getpass.getpass("Mật khẩu mới: ")
+    password = environment.get("VLBOARD_PASSWORD") or getpass.getpass("Mật khẩu mới: ")
     try:
         hashed = auth.hash_password(password)
         print(auth.account_snippet(args.username, args.role, hashed, name=args.name or "",

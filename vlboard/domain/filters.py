@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from vlboard.store.schema import PILLARS
-from vlboard.domain.status import STATUSES
+from vlboard.domain.vocab import PILLARS
+from vlboard.domain.vocab import STATUSES
 
 KEYS = ("plan", "period", "pillar", "agency", "unit", "status", "source")
 SOURCE_CHOICES = {"all": "Gồm số liệu minh họa", "real": "Chỉ số liệu thật (văn bản, báo cáo)"}

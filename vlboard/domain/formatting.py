@@ -9,7 +9,7 @@ import pandas as pd
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
-from vlboard.store.schema import PILLARS
+from vlboard.domain.vocab import PILLARS
 
 LOCALE = "vi_VN"
 

@@ -137,6 +137,7 @@ def progress_measure(series: dict[int, float], target: float | None = None, targ
         if method == 1:
             value = sign * sign_dir * cagr_o
         else:
+            assert target is not None  # method 2 is the method with a target
             cagr_r = _cagr(target, b, target_year, base_year)
             value = sign * sign_dir * cagr_o / abs(cagr_r) if cagr_r != 0 else None
         if isinstance(value, complex):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from vlboard.domain.status import STATUSES, WITH_DATA
+from vlboard.domain.vocab import STATUSES, WITH_DATA
 
 
 SHARE_GREEN, SHARE_NEAR = 80.0, 60.0  # % đạt of a group (pillar, unit): the gauges' and the map's bands

@@ -1,7 +1,7 @@
 """Reading a printed target cell ("> 80%", "tối thiểu 50%", "15% đến 20%", "02 phường").
 
-Pure functions: the catalogue build uses them to check that every stored comparator and value
-agrees with the raw text printed in the plan document.
+Pure functions: the source checks (``vlboard.store.checks``, run by every build) use them to check
+that every stored comparator and value agrees with the raw text printed in the plan document.
 """
 
 from __future__ import annotations

@@ -8,7 +8,6 @@ Format-neutral: a list of ``Page`` (title + blocks of figures, tables and text l
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -21,9 +20,9 @@ from vlboard.board import overview, screens
 from vlboard.domain import filters, links, rollups
 
 from vlboard.export import png
-from vlboard.store.schema import PILLARS
+from vlboard.domain.vocab import MAIN_PILLARS, PILLARS
 
-TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
+from vlboard.domain.vocab import VN_TZ as TZ
 TITLE = "Bộ tài liệu họp — Chuyển đổi số tỉnh Vĩnh Long"
 
 
@@ -71,10 +70,10 @@ def build(src: screens.Source, f: filters.Filters, options: filters.Options, *, 
         summary = Page(f"Tổng quan — {period}", table=overview.pillar_status_table(card),
                        lines=["Số lớn: % chỉ tiêu đạt; vòng cung: đạt (xanh), gần đạt (cam), chưa đạt (đỏ) trong số "
                               f"chỉ tiêu có số liệu; vạch đen: mốc 80%. Màu kim: {rollups.SHARE_RULE}."])
-        for p in overview.MAIN_PILLARS:
+        for p in MAIN_PILLARS:
             summary.figures.append((overview.gauge(card, p, data_date=b.data_date, note=note), 600, 380))
         pages.append(summary)
-        for p in overview.MAIN_PILLARS:
+        for p in MAIN_PILLARS:
             rows = card[card.pillar == p]
             if rows.empty:
                 continue

@@ -14,13 +14,15 @@ import warnings
 
 import plotly.graph_objects as go
 
+from vlboard import settings
+
 _LOCK = threading.Lock()
 _STARTED = False
 CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
 
 
 def chromium_path() -> str | None:
-    env = os.environ.get("BROWSER_PATH")
+    env = settings.get("BROWSER_PATH")
     if env and os.path.exists(env):
         return env
     for path in CANDIDATES:
@@ -31,7 +33,7 @@ def chromium_path() -> str | None:
 
 def available() -> tuple[bool, str]:
     """(usable, Vietnamese reason) — exports fall back to tables when PNG is not possible."""
-    if os.environ.get("VLBOARD_NO_PNG"):
+    if settings.flag("VLBOARD_NO_PNG"):
         return False, "Xuất ảnh biểu đồ đang tắt (VLBOARD_NO_PNG)."
     try:
         import kaleido  # noqa: F401

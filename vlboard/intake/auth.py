@@ -9,7 +9,6 @@ from __future__ import annotations
 import functools
 import ipaddress
 import json
-import os
 import re
 import secrets as _secrets
 import threading
@@ -22,6 +21,7 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from vlboard import settings as environment
 from vlboard.domain.textnorm import nfc
 
 ROLES: dict[str, str] = {"viewer": "Người xem", "editor": "Cán bộ nhập liệu", "admin": "Quản trị"}
@@ -232,8 +232,7 @@ def load_secrets_file(path: Path) -> dict:
 
 def default_secrets_path() -> Path:
     """$VLBOARD_SECRETS, else <repo>/.streamlit/secrets.toml."""
-    env = os.environ.get("VLBOARD_SECRETS")
-    return Path(env) if env else Path(__file__).resolve().parents[2] / ".streamlit" / "secrets.toml"
+    return environment.path("VLBOARD_SECRETS")
 
 
 def _toml(value: str) -> str:

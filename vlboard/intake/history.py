@@ -11,9 +11,10 @@ import datetime as dt
 import pandas as pd
 import pyarrow.parquet as pq
 
+from vlboard.domain import vocab
 from vlboard.intake import auth, restore
 
-from vlboard.store import schema, snapshots
+from vlboard.store import snapshots
 
 ACTIONS = {"build": "Dựng từ dữ liệu nguồn", "import": "Nhập số liệu", "rollback": "Khôi phục"}
 COMPARE_LABELS = {"change": "Thay đổi", "indicator_code": "Mã chỉ tiêu", "period": "Kỳ", "unit_code": "Địa bàn",
@@ -40,7 +41,7 @@ def table(data: snapshots.DataDir) -> pd.DataFrame:
                               "imports", "live", "usable"])
 
 
-VN_TZ = dt.timezone(dt.timedelta(hours=7))
+from vlboard.domain.vocab import VN_TZ
 
 
 def local_time(iso) -> str:
@@ -92,7 +93,7 @@ def compare(data: snapshots.DataDir, old: str, new: str) -> pd.DataFrame:
     m["change"] = m._merge.map({"left_only": "Bỏ", "right_only": "Thêm", "both": "Đổi"}).astype(str)
 
     def label(s):
-        return "" if s is None or (not isinstance(s, str) and pd.isna(s)) else schema.SOURCES.get(s, s)
+        return "" if s is None or (not isinstance(s, str) and pd.isna(s)) else vocab.SOURCES.get(s, s)
 
     m["source"] = [label(n) if o == n or not label(o) else (label(o) if not label(n) else f"{label(o)} → {label(n)}")
                    for o, n in zip(m.source_old, m.source_new)]

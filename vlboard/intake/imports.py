@@ -22,11 +22,11 @@ from vlboard.domain import formatting
 
 from vlboard.intake import auth, isolation, validate, workbook
 
-from vlboard.store import schema, snapshots
+from vlboard.store import build, schema, snapshots
 from vlboard.domain.periods import parse_period
 from vlboard.intake.workbook import Problem
 
-VN = dt.timezone(dt.timedelta(hours=7))
+from vlboard.domain.vocab import VN_TZ as VN
 STATES = {"new": "Mới", "changed": "Thay đổi", "unchanged": "Không đổi"}
 ISOLATE_ROWS = 500  # a file with more rows is checked in a child process (see _check)
 FIELDS = ["indicator_code", "scope_type", "scope_code", "period", "value", "numerator", "denominator", "note",
@@ -290,7 +290,7 @@ def commit(data: snapshots.DataDir, user: auth.User, pv: Preview, *, now: dt.dat
         plans = dict(zip(tables["indicators"].column("code").to_pylist(),
                          tables["indicators"].column("plan").to_pylist()))
         new = _result_rows(pv, user, plans, import_id, now)
-        tables["results"] = snapshots.with_reports(tables["results"].to_pylist(), new)
+        tables["results"] = build.with_reports(tables["results"].to_pylist(), new)
         c = pv.counts()
         scopes = sorted({(t, s) for t, s in zip(pv.rows.scope_type, pv.rows.scope_code)})
         audit = dict(import_id=import_id, imported_at=now.replace(tzinfo=None), username=user.username,

@@ -20,8 +20,7 @@ from vlboard.intake import auth
 
 from vlboard.store import snapshots
 
-VN = dt.timezone(dt.timedelta(hours=7))
-SUBJECT = {"agency": "cơ quan", "unit": "phường/xã"}
+from vlboard.domain.vocab import SUBJECTS as SUBJECT
 
 
 class StaleRollback(snapshots.SnapshotError):

@@ -12,7 +12,6 @@ import datetime as dt
 import io
 from dataclasses import dataclass
 from typing import Callable
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 from openpyxl import Workbook
@@ -26,13 +25,13 @@ from vlboard.domain.textnorm import fold, matches
 from vlboard.intake.workbook import COLUMNS, DATA_SHEET, META_SHEET, TEMPLATE_VERSION
 
 HEADER_ROW = 5
-VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")  # every time a clerk reads is Vietnam time
+from vlboard.domain.vocab import VN_TZ  # every time a clerk reads is Vietnam time
 ASSUMED = "giả định của bảng điều hành"
 TEMPLATE_KEYS = ["indicator_code", "indicator_name", "unit_of_measure", "target", "previous", "value",
                  "numerator", "denominator", "note", "evidence_url"]
 WIDTHS = {"indicator_code": 16, "indicator_name": 60, "unit_of_measure": 12, "target": 16, "previous": 14,
           "value": 12, "numerator": 12, "denominator": 12, "note": 30, "evidence_url": 30}
-SUBJECT_KINDS = {"agency": "cơ quan", "unit": "phường/xã"}
+from vlboard.domain.vocab import SUBJECTS as SUBJECT_KINDS
 _GIVEN = PatternFill("solid", fgColor="EEEEEE")
 _FILL = PatternFill("solid", fgColor="FFF7D6")
 _HEAD = PatternFill("solid", fgColor="1F4E79")

@@ -23,7 +23,7 @@ from vlboard.intake.workbook import COLUMNS, Problem
 
 LABEL = {**dict(COLUMNS), "scope_code": "Mã cơ quan / phường, xã"}  # scope: a CSV column or the template's hidden sheet
 NUMBERS = ("value", "numerator", "denominator")
-SUBJECT = {"agency": "cơ quan", "unit": "phường/xã"}
+from vlboard.domain.vocab import SUBJECTS as SUBJECT
 TOLERANCE = 0.05  # percentage points between a value and 100 × numerator / denominator
 _URL = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
 

@@ -1,4 +1,5 @@
-"""Deterministic demo results, for what the documents cannot hold: per-ward quarterly reports.
+"""Deterministic demo results, for what the documents cannot hold: quarterly reports of TP Vĩnh
+Long's wards and lead agencies, and yearly ones of the 2025 communes.
 
 Every row carries ``source = 'demo'`` and a ``reported_by`` that says so; the UI labels them
 "Minh họa". Values are drawn around each indicator's yearly targets with a fixed seed, so building
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -42,7 +44,7 @@ def _valid(unit: dict, day: dt.date) -> bool:
         unit["valid_to"] is None or day <= unit["valid_to"])
 
 
-def _target_path(targets: dict[int, float]) -> callable:
+def _target_path(targets: dict[int, float]) -> Callable[[dt.date], float]:
     """Value expected at a date: linear between yearly targets, flat beyond the last one."""
     years = sorted(targets)
 
@@ -139,8 +141,8 @@ def generate(tables: dict[str, list[dict]], config: DemoConfig, skip: set[tuple[
             if "ward" in scope:
                 for u in [by_code[w["unit_code"]] for w in wards_2023] + [by_code[c] for c in successors]:
                     emit(u["unit_code"], [p for p in qs if _valid(u, p.end)], u["unit_code"], None)
-            for ag in sorted(set(leads.get(code, []))):
-                emit(ag, [p for p in qs if _valid(agencies[ag], p.end)], CITY_UNIT, ag)
+            for agency in sorted(set(leads.get(code, []))):
+                emit(agency, [p for p in qs if _valid(agencies[agency], p.end)], CITY_UNIT, agency)
         elif "commune" in scope:
             years = [parse_period(str(y)) for y in range(2025, last.year + 1)
                      if parse_period(str(y)).end <= last.end]

@@ -138,7 +138,8 @@ def locate(quote: str, doc: str, anchor: str | None = None) -> tuple[int | None,
         found = matches(anchor, doc)
         if len(found) != 1:
             return None, "không thấy mốc (anchor)" if not found else f"mốc (anchor) xuất hiện {len(found)} lần"
-        start = _match_at(segments(anchor), doc, found[0])
+        end = _match_at(segments(anchor), doc, found[0])
+        start = found[0] if end is None else end  # never None: matches() found the whole anchor there
         after = matches(quote, doc, start)
         return (after[0], None) if after else (None, "không thấy trích dẫn sau mốc (anchor)")
     found = matches(quote, doc)
@@ -160,6 +161,9 @@ _HEADINGS = [
 class Document(str):
     """A plan's text as quotes are checked against: collapsed, table rows split by a page break
     joined. ``section_at(pos)`` names the headings above a position ("Phụ lục I, mục III.2")."""
+
+    heads: list[tuple[int, int, str]]  # (position, level, label) of every heading
+    lines: list[tuple[int, str]]  # (position, collapsed text) of every non-empty line
 
     def __new__(cls, raw: str):
         from vlboard.domain.textnorm import collapse

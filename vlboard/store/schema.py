@@ -72,12 +72,7 @@ TABLES: dict[str, list[tuple[str, pa.DataType]]] = {
 
 # tables an officer edits as CSV under data/source/ (results is derived)
 SOURCE_TABLES = [t for t in TABLES if t not in ("results", "status_config", "imports")]
-PILLARS = {"chinh_quyen_so": "Chính quyền số", "kinh_te_so": "Kinh tế số", "xa_hoi_so": "Xã hội số",
-           "nen_tang": "Nền tảng"}
-KINDS = {"percent", "count", "ratio", "qualitative", "referenced"}
-COMPARATORS = {">=", ">", "<=", "<", "range", "done"}
 STATUS_CONFIG_FILE = "status.toml"
-SOURCES = {"document": "Văn bản", "report": "Báo cáo", "demo": "Minh họa"}
 
 
 # columns the snapshot writer computes from the other tables; never taken from its input

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-import zoneinfo
 from pathlib import Path
 from dataclasses import dataclass
 
@@ -18,10 +17,10 @@ from vlboard.board import overview, screens, wall
 from vlboard.domain import filters, formatting, rollups
 
 from vlboard.store import snapshots
-from vlboard.store.schema import PILLARS
+from vlboard.domain.vocab import PILLARS
 from vlboard.ui import Live, _card, _open, geojson, open_current
 
-TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
+from vlboard.domain.vocab import VN_TZ as TZ
 CSS = """
 <style>
 [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stSidebar"],

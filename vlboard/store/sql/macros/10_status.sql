@@ -1,4 +1,4 @@
--- The one definition of status. Loaded into every snapshot connection by vlboard.db.
+-- The one definition of status. Loaded into every snapshot connection by vlboard.store.db.
 -- Statuses: achieved (Đạt), near (Gần đạt), not_achieved (Chưa đạt), no_data (Chưa có số liệu),
 -- not_due (Chưa đến kỳ), qualitative (Định tính), no_target (Chưa có mục tiêu số).
 

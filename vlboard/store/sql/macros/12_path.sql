@@ -1,5 +1,5 @@
 -- The target a figure of a given date is judged against (one rule for the scorecard, the stored
--- per-result judgement and the indicator page's pace line; vlboard.status.applicable_target is the
+-- per-result judgement and the indicator page's pace line; vlboard.domain.roadmap.applicable_target is the
 -- same rule in Python and a test checks them against each other on every shipped indicator):
 --   'same'      the target printed for the date's year;
 --   'path'      no target printed for that year: the straight path (lộ trình) between the two

@@ -1,4 +1,4 @@
--- The status rows of each period, filled on demand by vlboard.db.prepare_status: the heavy step
+-- The status rows of each period, filled on demand by vlboard.store.db.prepare_status: the heavy step
 -- of every scorecard query runs once per period and snapshot. A plain table (not temporary), so
 -- every cursor of the snapshot's database sees it.
 create table status_rows_cache as

@@ -1,11 +1,11 @@
--- vl_status_indicators(p_year, p_end, p_demo) (after vlboard.db.prepare_status): one row per indicator, its headline value for the
+-- vl_status_indicators(p_year, p_end, p_demo) (after vlboard.store.db.prepare_status): one row per indicator, its headline value for the
 -- period and the status of that value. The headline is, in order: a figure for the whole
 -- province/city; else the units' figures aggregated by what kind of number they are (rates with
 -- numerator/denominator re-computed from summed parts, counts summed, other percentages NOT
 -- averaged: the median is shown with the spread and aggregation = 'median'); else the figure of
 -- the one agency the plan is about (plans of a single office).
 create or replace macro vl_status_indicators(p_year, p_end, p_demo) as table
-with r as (  -- vl_status_rows, computed once per period by vlboard.db.prepare_status
+with r as (  -- vl_status_rows, computed once per period by vlboard.store.db.prepare_status
     select * exclude (k_year, k_end, k_demo) from status_rows_cache
     where k_year = p_year and k_end = p_end and k_demo = p_demo
 ),
