@@ -19,7 +19,7 @@ import pandera.pandas as pa
 
 from vlboard.domain import formatting, numbers
 from vlboard.domain.periods import label_vi, parse_period, start
-from vlboard.intake.workbook import COLUMNS, Problem
+from vlboard.intake.upload import COLUMNS, Problem
 
 LABEL = {**dict(COLUMNS), "scope_code": "Mã cơ quan / phường, xã"}  # scope: a CSV column or the template's hidden sheet
 NUMBERS = ("value", "numerator", "denominator")
