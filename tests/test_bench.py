@@ -3,6 +3,7 @@
 import datetime as dt
 
 from vlboard import bench
+from vlboard.bench import baselines, project
 
 from vlboard.store import db, snapshots
 
@@ -27,10 +28,10 @@ def test_agency_baseline_disagrees_when_an_answer_is_wrong(shipped_data, monkeyp
     con = db.open_snapshot(path)
     try:
         end = dt.date(2025, 12, 31)
-        right = bench.agency_rollup_project(con, 2025, end).astype(int)
-        assert right.equals(bench.agency_rollup_pandas(path, 2025, end).astype(int))
-        real = bench._headline
-        monkeypatch.setattr(bench, "_headline", lambda rows, cfg: real(rows, cfg).assign(status="achieved"))
-        assert not right.equals(bench.agency_rollup_pandas(path, 2025, end).astype(int))
+        right = project.agency_rollup_project(con, 2025, end).astype(int)
+        assert right.equals(baselines.agency_rollup_pandas(path, 2025, end).astype(int))
+        real = baselines.headline_status
+        monkeypatch.setattr(baselines, "headline_status", lambda rows, cfg: real(rows, cfg).assign(status="achieved"))
+        assert not right.equals(baselines.agency_rollup_pandas(path, 2025, end).astype(int))
     finally:
         con.close()

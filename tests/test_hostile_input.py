@@ -22,7 +22,7 @@ from openpyxl import load_workbook
 
 from vlboard.domain import numbers
 
-from vlboard.intake import imports, template, workbook
+from vlboard.intake import csvfile, imports, template, workbook, xlsxfile
 
 from .conftest import data_dir_with
 from .served import ARTIFACTS
@@ -277,10 +277,10 @@ def test_csv_structure_is_strict(data, case):
 
 
 def test_the_delimiter_comes_from_a_linear_count_not_a_sniffer():
-    assert workbook._delimiter('a;b;"c,d,e";f\n1,2') == ";"
-    assert workbook._delimiter("a\tb\tc,d\n") == "\t"
-    assert workbook._delimiter("abc\n") == ","
-    assert workbook._delimiter(',"' * 3000) is None  # longer than a header: refused, not scanned on
+    assert csvfile._delimiter('a;b;"c,d,e";f\n1,2') == ";"
+    assert csvfile._delimiter("a\tb\tc,d\n") == "\t"
+    assert csvfile._delimiter("abc\n") == ","
+    assert csvfile._delimiter(',"' * 3000) is None  # longer than a header: refused, not scanned on
 
 
 # --------------------------------------------------------------------------------------- encodings
@@ -347,7 +347,7 @@ CELL_SPELLINGS = {
 
 @pytest.mark.parametrize("case", list(CELL_SPELLINGS))
 def test_cells_are_counted_by_parsing_however_written(data, blank_template, case):
-    n = workbook.MAX_CELLS + 10
+    n = xlsxfile.MAX_CELLS + 10
     if CELL_SPELLINGS[case] is None:
         body = sheet_of(b"<x:c><x:v>%d</x:v></x:c>", n,
                         root=b'<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
@@ -385,7 +385,7 @@ HIDDEN_PARTS = {  # cells in a part outside xl/worksheets/: a relationship can p
 
 @pytest.mark.parametrize("case", list(HIDDEN_PARTS))
 def test_cells_are_counted_in_every_part(data, blank_template, case):
-    content = _member_added(HIDDEN_PARTS[case], sheet_of(b"<c><v>%d</v></c>", workbook.MAX_CELLS + 10))(blank_template)
+    content = _member_added(HIDDEN_PARTS[case], sheet_of(b"<c><v>%d</v></c>", xlsxfile.MAX_CELLS + 10))(blank_template)
     attempt("xlsx structure and size", data, content, "bao-cao.xlsx", [TOO_MANY])
 
 

@@ -9,7 +9,7 @@ import zipfile
 import pytest
 from openpyxl import Workbook
 
-from vlboard.intake import isolation, workbook
+from vlboard.intake import csvfile, isolation, upload, workbook, xlsxfile
 from vlboard.intake.workbook import (COLUMNS, DATA_SHEET, META_SHEET, REQUIRED_XLSX, TEMPLATE_VERSION, Problem,
                               header_labels, read_upload)
 
@@ -240,7 +240,7 @@ def test_header_without_rows():
 
 
 def test_too_many_rows(monkeypatch):
-    monkeypatch.setattr(workbook, "MAX_ROWS", 1)
+    monkeypatch.setattr(upload, "MAX_ROWS", 1)
     up, problems = read_upload("a.xlsx", make_xlsx())
     assert up is None and "Tệp có hơn 1 dòng số liệu" in only(problems).message
 
@@ -333,7 +333,7 @@ def test_zip_bomb_ratio_and_entry_count():
 
 
 def test_too_many_cells(monkeypatch):
-    monkeypatch.setattr(workbook, "MAX_CELLS", 20)
+    monkeypatch.setattr(xlsxfile, "MAX_CELLS", 20)
     up, problems = read_upload("a.xlsx", make_xlsx())
     assert up is None and "có quá nhiều ô (hơn 20 ô)" in only(problems).message
 
@@ -412,9 +412,9 @@ def test_csv_unclosed_quote():
 
 def test_csv_too_many_rows():
     head = "Mã chỉ tiêu,Kỳ báo cáo,Giá trị,Mã cơ quan\n"
-    ok = head + "CT01,2025-Q1,1,SYT\n" * workbook.MAX_ROWS
+    ok = head + "CT01,2025-Q1,1,SYT\n" * upload.MAX_ROWS
     up, problems = read_upload("a.csv", ok.encode())
-    assert problems == [] and len(up.rows) == workbook.MAX_ROWS
+    assert problems == [] and len(up.rows) == upload.MAX_ROWS
     up, problems = read_upload("a.csv", (ok + "CT01,2025-Q1,1,SYT\n").encode())
     assert up is None and "Tệp có hơn 5.000 dòng số liệu" in only(problems).message
 
@@ -467,10 +467,10 @@ def test_csv_backtracking_bait_header_is_refused_by_its_length():
 
 
 def test_csv_delimiter_is_counted_outside_quotes():
-    assert workbook._delimiter('a,"b;c;d";e;f\n') == ";"
-    assert workbook._delimiter('"a\tb\tc",d,e\n') == ","
-    assert workbook._delimiter("a\tb\tc\n") == "\t"
-    assert workbook._delimiter("abc\n") == ","
+    assert csvfile._delimiter('a,"b;c;d";e;f\n') == ";"
+    assert csvfile._delimiter('"a\tb\tc",d,e\n') == ","
+    assert csvfile._delimiter("a\tb\tc\n") == "\t"
+    assert csvfile._delimiter("abc\n") == ","
 
 
 def test_csv_damaged_utf8_line_is_refused_not_read_as_windows_1258():
@@ -490,14 +490,14 @@ def _sheet_cells(cell: bytes, n: int) -> bytes:
 @pytest.mark.parametrize("cell", [b'<c\n r="A1"><v>1</v></c>', b"<c\t><v>1</v></c>", b"<c/>", b"<c><v>1</v></c>"])
 def test_cells_counted_however_written(monkeypatch, cell):
     """Counting the bytes ``<c `` let 1 M cells written ``<c\\n r=…>`` through (19 s, 670 MB)."""
-    monkeypatch.setattr(workbook, "MAX_CELLS", 50)
+    monkeypatch.setattr(xlsxfile, "MAX_CELLS", 50)
     data = rezip(make_xlsx(), replace=lambda n, b: _sheet_cells(cell, 60) if n == "xl/worksheets/sheet1.xml" else b)
     up, problems = read_upload("a.xlsx", data)
     assert up is None and "có quá nhiều ô (hơn 50 ô)" in only(problems).message
 
 
 def test_cell_count_stops_at_its_time_budget(monkeypatch):
-    monkeypatch.setattr(workbook, "MAX_SCAN_SECONDS", -1)  # already past: the first chunk ends the scan
+    monkeypatch.setattr(xlsxfile, "MAX_SCAN_SECONDS", -1)  # already past: the first chunk ends the scan
     up, problems = read_upload("a.xlsx", make_xlsx())
     assert up is None and "chỉ để đếm các ô" in only(problems).message
 

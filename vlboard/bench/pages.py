@@ -1,4 +1,7 @@
-"""Page timings for BENCHMARKS.md: every page (and the wall) through AppTest on a data folder."""
+"""Page timings for BENCHMARKS.md: every page (and the wall) through AppTest on a data folder.
+
+Run only in its own process (``bench --pages``): it imports streamlit; the table is written by
+:func:`vlboard.bench.report.render_pages`."""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ import resource
 import time
 from pathlib import Path
 
-from vlboard.bench import _fmt, timed
+from vlboard.bench.timing import timed
 
 PAGES = {"Tổng quan": "views/overview.py", "Trụ cột": "views/pillar.py", "Theo cơ quan": "views/agencies.py",
          "Theo phường, xã": "views/units.py", "Chi tiết chỉ tiêu": "views/indicator.py",
@@ -39,26 +42,3 @@ def page_times(data_root: Path, repeat: int) -> dict:
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {"start": start, "pages": out, "peak_rss_mb": rss}
 
-
-def render_pages(shipped: dict, large: dict | None = None, large_rows: int | None = None) -> str:
-    head = "| page | shipped: first visit s | shipped: rerun s |"
-    sep = "|---|---:|---:|"
-    if large:
-        head += f" {large_rows:,} rows: first visit s | {large_rows:,} rows: rerun s |"
-        sep += "---:|---:|"
-    lines = ["## Page reruns (AppTest, whole script)", "",
-             "First visit of each page in the process (cold query caches) and the median of warm reruns "
-             "(a click that changes nothing cached). Goals: < 300 ms on the shipped data, < 1 s at 10 M rows.", "",
-             head, sep]
-    big = {r["page"]: r for r in (large or {}).get("pages", [])}
-    for r in shipped["pages"]:
-        row = f"| {r['page']} | {r['cold']:.3f} | {_fmt(r['warm'])} |"
-        if large:
-            b = big[r["page"]]
-            row += f" {b['cold']:.3f} | {_fmt(b['warm'])} |"
-        lines.append(row)
-    lines += ["", f"Cold start (import, open the snapshot, draw the first page): shipped {shipped['start']:.2f} s"
-              + (f", {large_rows:,} rows {large['start']:.2f} s" if large else "") + ".",
-              f"Peak RSS of the page process: shipped {shipped['peak_rss_mb']:.0f} MB"
-              + (f", {large_rows:,} rows {large['peak_rss_mb']:.0f} MB" if large else "") + ".", ""]
-    return "\n".join(lines)

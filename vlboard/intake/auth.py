@@ -1,88 +1,35 @@
-"""Who may do what: roles, local accounts (argon2id) and OIDC role mapping, from secrets. No streamlit.
+"""Local accounts and OIDC role mapping read from the secrets, and the sign-in. No streamlit.
 
-Roles: ``viewer`` reads; ``editor`` imports for exactly one agency or one unit; ``admin`` does all,
-including rollback. The layout of the secrets is documented in ``.streamlit/secrets.toml.example``.
+The package's face for access: callers write ``auth.X``; the roles and :class:`User` live in
+:mod:`.users`, password hashing in :mod:`.passwords`, the sign-in throttle in :mod:`.throttle`, the
+client address behind a proxy in :mod:`.addresses`. The layout of the secrets is documented in
+``.streamlit/secrets.toml.example``.
 """
 
 from __future__ import annotations
 
-import functools
-import ipaddress
 import json
 import re
-import secrets as _secrets
-import threading
-import time
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-
 from vlboard import settings as environment
 from vlboard.domain.textnorm import nfc
+from vlboard.intake.addresses import client_address, networks
+from vlboard.intake.passwords import HASH_PREFIX, MIN_PASSWORD, dummy_hash, hash_password
+from vlboard.intake.passwords import verify as _verify  # a name of this module: tests count the calls
+from vlboard.intake.throttle import ACCOUNT_FAILURES, ADDRESS_FAILURES, LOCKOUT_SECONDS, THROTTLE, Throttle
+from vlboard.intake.users import (ANONYMOUS, ROLES, SCOPES, AccessDenied, AuthConfigError, User, normalise_username,
+                                  require_admin, require_import)
 
-ROLES: dict[str, str] = {"viewer": "Người xem", "editor": "Cán bộ nhập liệu", "admin": "Quản trị"}
-SCOPES: dict[str, str] = {"agency": "cơ quan", "unit": "địa bàn"}
-HASH_PREFIX = "$argon2id$"
-MIN_PASSWORD = 8
+__all__ = ["ACCOUNT_FAILURES", "ADDRESS_FAILURES", "ANONYMOUS", "HASH_PREFIX", "LOCKOUT_SECONDS", "MIN_PASSWORD",
+           "ROLES", "SCOPES", "THROTTLE", "AccessDenied", "Account", "AuthConfigError", "Settings", "Throttle", "User",
+           "account_snippet", "authenticate", "client_address", "default_secrets_path", "hash_password",
+           "load_secrets_file", "normalise_username", "oidc_user", "require_admin", "require_import", "settings",
+           "sign_in"]
 _FIELDS = ("name", "role", "agency", "unit")  # of an account (besides password_hash) or an OIDC entry
-_HASHER = PasswordHasher()  # argon2-cffi defaults (argon2id); builds no hash at import time
-
-
-class AccessDenied(Exception):
-    """The signed-in user may not do this; the message (Vietnamese) says who, what and why."""
-
-
-class AuthConfigError(Exception):
-    """A bad entry in the secrets; the message (Vietnamese) names the entry and the field."""
-
-
-@dataclass(frozen=True)
-class User:
-    username: str
-    display_name: str
-    role: str = "viewer"
-    agency: str | None = None  # editor scope (agency code)
-    unit: str | None = None  # editor scope (unit code)
-    via: str = "local"  # "local" | "oidc" | "anonymous" | "cli"
-
-    def __post_init__(self):
-        if self.role not in ROLES:
-            raise ValueError(f"unknown role {self.role!r}")
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role == "admin"
-
-    @property
-    def can_edit(self) -> bool:
-        return self.role in ("editor", "admin")
-
-    def may_import(self, scope_type: str, scope_code: str) -> bool:
-        """Admin: any scope; editor: only its own agency or unit; viewer: never."""
-        if scope_type not in SCOPES:
-            raise ValueError(f"unknown scope type {scope_type!r}")
-        if self.is_admin:
-            return True
-        return self.role == "editor" and bool(scope_code) and getattr(self, scope_type) == scope_code
-
-    def _rank(self) -> str:
-        """'Cán bộ nhập liệu, cơ quan SO-TTTT'."""
-        return ROLES[self.role] + "".join(f", {SCOPES[t]} {getattr(self, t)}" for t in SCOPES if getattr(self, t))
-
-    def describe(self) -> str:
-        """'Nguyễn Văn A (Cán bộ nhập liệu, cơ quan SO-TTTT)'."""
-        return f"{self.display_name} ({self._rank()})"
-
-    def _who(self) -> str:
-        """Subject of an AccessDenied message."""
-        return f"Tài khoản «{self.username}» ({self._rank()})" if self.username else f"Khách chưa đăng nhập ({self._rank()})"
-
-
-ANONYMOUS = User("", "Khách", "viewer", via="anonymous")
 
 
 @dataclass(frozen=True)
@@ -99,11 +46,6 @@ class Settings:
     oidc_configured: bool  # [auth] has client_id and server_metadata_url (st.login)
     oidc_roles: dict[str, User]  # lower-cased e-mail -> role/scope
     trusted_proxies: tuple = ()  # networks whose X-Forwarded-For / X-Real-IP are believed
-
-
-def normalise_username(username: str | None) -> str:
-    """NFC, strip, casefold: 'Quản Trị ' and its NFD form both give 'quản trị'."""
-    return nfc(nfc(username or "").strip().casefold())
 
 
 def _email(email: str | None) -> str:
@@ -158,29 +100,7 @@ def settings(secrets: Mapping) -> Settings:
         raise AuthConfigError("[vlboard]: trường «trusted_proxies» phải là danh sách địa chỉ, ví dụ [\"127.0.0.1\"].")
     auth = secrets.get("auth") or {}
     configured = isinstance(auth, Mapping) and all(auth.get(k) for k in ("client_id", "server_metadata_url"))
-    return Settings(allow, accounts, configured, oidc_roles, _networks(proxies))
-
-
-def hash_password(password: str, *, _hasher: PasswordHasher | None = None) -> str:
-    """argon2id hash of the NFC form of ``password`` (at least 8 characters)."""
-    if len(nfc(password or "")) < MIN_PASSWORD:
-        raise AuthConfigError(f"Mật khẩu phải có ít nhất {MIN_PASSWORD} ký tự.")
-    return (_hasher or _HASHER).hash(nfc(password))
-
-
-@functools.cache
-def _dummy_hash() -> str:
-    return _HASHER.hash(_secrets.token_hex(16))
-
-
-def _verify(pw_hash: str, password: str) -> bool | None:
-    """True/False on match/mismatch; None when the hash itself is unusable (e.g. a placeholder)."""
-    try:
-        return _HASHER.verify(pw_hash, password)
-    except VerifyMismatchError:
-        return False
-    except (VerificationError, InvalidHashError):
-        return None
+    return Settings(allow, accounts, configured, oidc_roles, networks(proxies))
 
 
 def authenticate(s: Settings, username: str, password: str) -> User | None:
@@ -189,7 +109,7 @@ def authenticate(s: Settings, username: str, password: str) -> User | None:
     password = nfc(password) if isinstance(password, str) else ""
     ok = _verify(account.password_hash, password) if account else None
     if ok is None:  # unknown user or unusable hash: spend one verify anyway (no timing oracle)
-        _verify(_dummy_hash(), password)
+        _verify(dummy_hash(), password)
     return account.user if ok else None
 
 
@@ -201,17 +121,6 @@ def oidc_user(s: Settings, email: str | None, name: str | None) -> User:
     if mapped is None:
         return User(key, display, "viewer", via="oidc")
     return User(key, display, mapped.role, mapped.agency, mapped.unit, via="oidc")
-
-
-def require_import(user: User, scope_type: str, scope_code: str) -> None:
-    if not user.may_import(scope_type, scope_code):
-        why = "" if user.role == "editor" else " (chỉ có quyền xem)"
-        raise AccessDenied(f"{user._who()} không được nhập số liệu của {SCOPES[scope_type]} {scope_code}{why}.")
-
-
-def require_admin(user: User, action: str) -> None:
-    if not user.is_admin:
-        raise AccessDenied(f"Chỉ quản trị viên được {action}. {user._who()} không có quyền này.")
 
 
 def load_secrets_file(path: Path) -> dict:
@@ -251,104 +160,6 @@ def account_snippet(username: str, role: str, password_hash: str, *, name: str =
     return text
 
 
-# --- Sign-in throttling: per account and per client address, process-wide -----------------------
-
-ACCOUNT_FAILURES = 5  # wrong passwords for one account before it is locked
-ADDRESS_FAILURES = 20  # wrong passwords from one address (an office behind one NAT) before it is locked
-LOCKOUT_SECONDS = 60.0
-
-
-@dataclass
-class _Entry:
-    failures: int = 0
-    pending: int = 0  # attempts being verified right now (argon2 runs outside the lock)
-    locked_until: float = 0.0
-    last: float = 0.0
-
-
-class Throttle:
-    """Counts wrong passwords per account and per client address for the whole process.
-
-    ``begin`` reserves an attempt (refused while a key is locked, or while the attempts already
-    being verified would reach the limit, so parallel clients cannot overshoot it); ``end`` records
-    its outcome. A key reaching its limit is locked for ``lockout`` seconds; failures older than
-    ``lockout`` are forgotten. Thread-safe: every Streamlit session runs in its own thread.
-    """
-
-    def __init__(self, account_limit: int = ACCOUNT_FAILURES, address_limit: int = ADDRESS_FAILURES,
-                 lockout: float = LOCKOUT_SECONDS, clock=time.monotonic, max_keys: int = 100_000) -> None:
-        self.limits = {"account": account_limit, "address": address_limit}
-        self.lockout, self.clock, self.max_keys = lockout, clock, max_keys
-        self._entries: dict[tuple[str, str], _Entry] = {}
-        self._lock = threading.Lock()
-
-    def reset(self) -> None:
-        """Forget every failure and lock (tests; an operator's restart does the same)."""
-        with self._lock:
-            self._entries.clear()
-
-    @staticmethod
-    def keys(username: str, address: str) -> tuple[tuple[str, str], ...]:
-        return (("account", normalise_username(username)), ("address", address or "?"))
-
-    def _entry(self, key: tuple[str, str], now: float) -> _Entry:
-        e = self._entries.get(key)
-        if e is None:
-            if len(self._entries) >= self.max_keys:
-                self._prune(now)
-            e = self._entries[key] = _Entry()
-        elif e.pending == 0 and now >= e.locked_until and now - e.last >= self.lockout:
-            e.failures = 0  # the last failure is older than the window
-        return e
-
-    def _prune(self, now: float) -> None:
-        idle = [k for k, e in self._entries.items()
-                if e.pending == 0 and now >= e.locked_until and now - e.last >= self.lockout]
-        for k in idle:
-            del self._entries[k]
-
-    def locked_for(self, username: str, address: str) -> float:
-        """Seconds until an attempt for this account from this address is accepted (0: now)."""
-        now = self.clock()
-        with self._lock:
-            waits = [e.locked_until - now for k in self.keys(username, address) if (e := self._entries.get(k))]
-            return max([0.0, *waits])
-
-    def begin(self, username: str, address: str) -> float:
-        """Reserve an attempt: 0 when it may go ahead, else the seconds to wait (nothing reserved)."""
-        now = self.clock()
-        with self._lock:
-            keys = self.keys(username, address)
-            entries = [self._entry(k, now) for k in keys]
-            wait = max(e.locked_until - now for e in entries)
-            if wait > 0:
-                return wait
-            if any(e.failures + e.pending >= self.limits[k[0]] for k, e in zip(keys, entries)):
-                return self.lockout  # the attempts in flight may use up the allowance
-            for e in entries:
-                e.pending += 1
-            return 0.0
-
-    def end(self, username: str, address: str, ok: bool) -> None:
-        """The outcome of an attempt reserved by ``begin``."""
-        now = self.clock()
-        with self._lock:
-            for key in self.keys(username, address):
-                e = self._entry(key, now)
-                e.pending = max(0, e.pending - 1)
-                if ok:
-                    if key[0] == "account":
-                        e.failures = 0
-                    continue
-                e.failures += 1
-                e.last = now
-                if e.failures >= self.limits[key[0]]:
-                    e.locked_until, e.failures = now + self.lockout, 0
-
-
-THROTTLE = Throttle()  # the process-wide one the sign-in form uses
-
-
 def sign_in(s: Settings, username: str, password: str, address: str,
             throttle: Throttle = THROTTLE) -> User | float | None:
     """:func:`authenticate` behind the throttle: the User, None (wrong), or the seconds to wait."""
@@ -361,53 +172,3 @@ def sign_in(s: Settings, username: str, password: str, address: str,
     finally:
         throttle.end(username, address, user is not None)
     return user
-
-
-def _networks(values) -> tuple:
-    nets = []
-    for v in values:
-        try:
-            nets.append(ipaddress.ip_network(str(v).strip(), strict=False))
-        except ValueError as exc:
-            raise AuthConfigError(f"[vlboard]: «trusted_proxies» có địa chỉ không hợp lệ «{v}».") from exc
-    return tuple(nets)
-
-
-def _ip(text: str | None):
-    try:
-        return ipaddress.ip_address((text or "").strip())
-    except ValueError:
-        return None
-
-
-def client_address(peer: str | None, headers: Mapping[str, str] | None, trusted_proxies=()) -> str:
-    """The client's address as the proxy reports it.
-
-    ``peer`` is the address of the connection itself. X-Forwarded-For / X-Real-IP are read only
-    when ``peer`` is a trusted proxy (``[vlboard] trusted_proxies``): then the right-most
-    X-Forwarded-For entry that is not itself a trusted proxy is the client, else X-Real-IP. Anyone
-    else could write those headers, so they are ignored and the connection's address is used.
-    """
-    nets = trusted_proxies if all(isinstance(n, (ipaddress.IPv4Network, ipaddress.IPv6Network))
-                                  for n in trusted_proxies) else _networks(trusted_proxies)
-    peer_ip = _ip(peer)
-    if peer_ip is None:
-        return (peer or "?").strip() or "?"
-
-    def trusted(ip) -> bool:
-        return any(ip.version == n.version and ip in n for n in nets)
-
-    if not trusted(peer_ip):
-        return str(peer_ip)
-    h = {k.lower(): v for k, v in (headers or {}).items()}
-    hops = [x.strip() for x in h.get("x-forwarded-for", "").split(",") if x.strip()]
-    for hop in reversed(hops):
-        ip = _ip(hop)
-        if ip is None:
-            break  # a malformed entry: nothing to its left can be trusted
-        if not trusted(ip):
-            return str(ip)
-    real = _ip(h.get("x-real-ip"))
-    if real is not None:
-        return str(real)
-    return str(peer_ip)

@@ -5,6 +5,10 @@ validates every row against the live snapshot (vlboard.intake.validate) and diff
 (old → new) and unchanged values. ``commit`` writes a new snapshot under the write lock, only if
 the live snapshot is still the one the preview was made against, with ``source = 'report'`` rows
 and one row in the ``imports`` audit table. Nothing is written when anything is wrong.
+
+About 300 lines on purpose: preview and commit are one pipeline over one :class:`Preview`, and the
+commit re-checks what the preview decided; the reading, the rules and the isolation already live in
+their own modules (workbook, validate, isolation).
 """
 
 from __future__ import annotations
@@ -17,16 +21,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from vlboard.board import screens
-
 from vlboard.domain import formatting
-
-from vlboard.intake import auth, isolation, validate, workbook
-
-from vlboard.store import build, schema, snapshots
 from vlboard.domain.periods import parse_period
-from vlboard.intake.workbook import Problem
-
 from vlboard.domain.vocab import VN_TZ as VN
+from vlboard.intake import auth, isolation, validate, workbook
+from vlboard.intake.upload import Problem
+from vlboard.store import build, schema, snapshots
+
 STATES = {"new": "Mới", "changed": "Thay đổi", "unchanged": "Không đổi"}
 ISOLATE_ROWS = 500  # a file with more rows is checked in a child process (see _check)
 FIELDS = ["indicator_code", "scope_type", "scope_code", "period", "value", "numerator", "denominator", "note",
@@ -72,10 +73,6 @@ class Preview:
         c = self.counts()
         return (f"{c['new']} giá trị mới, {c['changed']} thay đổi, {c['unchanged']} không đổi"
                 + (f"; {self.skipped} dòng để trống" if self.skipped else ""))
-
-
-def _fail(name: str, problems: list[Problem], **kw) -> Preview:
-    return Preview(name, problems, **kw)
 
 
 def stored_note(computed: bool, numerator, denominator, note) -> str | None:
@@ -196,10 +193,10 @@ def preview(data: snapshots.DataDir, user: auth.User, file_name: str, content: b
     today = today or dt.datetime.now(VN).date()
     upload, problems = workbook.read_upload_isolated(file_name, content, max_bytes=max_bytes)
     if upload is None or problems:
-        return _fail(file_name, problems, upload=upload, names=_names(data, src) if upload else {})
+        return Preview(file_name, problems, upload=upload, names=_names(data, src) if upload else {})
     df, skipped, problems = _frame(upload)
     if problems:
-        return _fail(file_name, problems, upload=upload, skipped=skipped, names=_names(data, src))
+        return Preview(file_name, problems, upload=upload, skipped=skipped, names=_names(data, src))
     denied = []
     for (st, sc), group in df.groupby(["scope_type", "scope_code"], sort=True):
         try:
@@ -208,12 +205,12 @@ def preview(data: snapshots.DataDir, user: auth.User, file_name: str, content: b
             first = int(group.index.min())  # the file's first row of that subject, CSV or template
             denied.append(Problem(upload.sheet, first, None, f"{str(exc).rstrip('.')} ({len(group)} dòng)."))
     if denied:
-        return _fail(file_name, denied, upload=upload, skipped=skipped)
+        return Preview(file_name, denied, upload=upload, skipped=skipped)
     src = src or screens.Snapshot.current(data)
     ctx, area = _context(src, df, today)
     rows, problems = _check(df, ctx, upload.sheet, file_name)
     if problems:
-        return _fail(file_name, problems, base_snapshot=src.snapshot_id, upload=upload, skipped=skipped,
+        return Preview(file_name, problems, base_snapshot=src.snapshot_id, upload=upload, skipped=skipped,
                      names=_names(data, src))
     rows = rows.assign(unit_code=[sc if st == "unit" else area.get((st, sc)) for st, sc in
                                   zip(rows.scope_type, rows.scope_code)])

@@ -22,7 +22,7 @@ from vlboard.domain import formatting
 from vlboard.charts import slug
 from vlboard.domain.periods import label_vi, parse_period, previous, recent
 from vlboard.domain.textnorm import fold, matches
-from vlboard.intake.workbook import COLUMNS, DATA_SHEET, META_SHEET, TEMPLATE_VERSION
+from vlboard.intake.upload import COLUMNS, DATA_SHEET, META_SHEET, TEMPLATE_VERSION
 
 HEADER_ROW = 5
 from vlboard.domain.vocab import VN_TZ  # every time a clerk reads is Vietnam time

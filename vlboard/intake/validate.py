@@ -4,7 +4,7 @@ Two stages on a frame indexed by spreadsheet row number: the raw cells (codes kn
 parse, links, periods, duplicates), then the typed values against what the snapshot knows
 (percent 0–100, counts ≥ 0, numerator ≤ denominator and matching the value, the indicator due from
 this agency/ward in this period, no document figure overwritten, no future period). Every failure
-becomes a ``workbook.Problem`` naming sheet, row and column in Vietnamese. Pure: no Streamlit, no I/O.
+becomes an ``upload.Problem`` naming sheet, row and column in Vietnamese. Pure: no Streamlit, no I/O.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import pandera.pandas as pa
 
 from vlboard.domain import formatting, numbers
 from vlboard.domain.periods import label_vi, parse_period, start
-from vlboard.intake.workbook import COLUMNS, Problem
+from vlboard.intake.upload import COLUMNS, Problem
 
 LABEL = {**dict(COLUMNS), "scope_code": "Mã cơ quan / phường, xã"}  # scope: a CSV column or the template's hidden sheet
 NUMBERS = ("value", "numerator", "denominator")

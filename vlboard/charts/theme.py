@@ -1,0 +1,146 @@
+"""The look every figure shares: :func:`finish` (Vietnamese title, Noto Sans since Plotly's default
+font has no Vietnamese glyphs, white theme, Vietnamese number separators, a grey footer with the data
+date), the label helpers, the status legend keys and :func:`darken` for the operations-room wall."""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+import plotly.graph_objects as go
+
+from vlboard.domain import status
+from vlboard.domain.vocab import STATUSES
+
+FONT = "Noto Sans, DejaVu Sans, sans-serif"
+GREY = "#6B6B6B"
+BLUE = "#0072B2"
+NO_DATA_FILL = "#EEEEEE"
+WALL_BG = "#0B1220"
+INDEX = {code: i for i, code in enumerate(STATUSES)}
+_CARTESIAN = {"bar", "scatter", "heatmap"}
+
+
+def nfc(text) -> str:
+    return unicodedata.normalize("NFC", str(text))
+
+
+def label(text) -> str:
+    """Text from the data inside a figure: Plotly reads <a href>, <b>, <span style> … in every
+    label, so ``<``, ``>`` and ``&`` become entities (Plotly shows them literally)."""
+    return html.escape(nfc(text), quote=False)
+
+
+def short(text, n: int) -> str:
+    text = nfc(text)
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
+
+
+def slug(text: str) -> str:
+    """'Tổng quan Quý III/2025' → 'tong-quan-quy-iii-2025' (ASCII, for file names)."""
+    text = nfc(text).replace("đ", "d").replace("Đ", "D")
+    text = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def plotly_config(filename: str) -> dict:
+    """``config`` for ``st.plotly_chart``: PNG download named after ``filename``, no logo."""
+    return {"displaylogo": False,
+            "toImageButtonOptions": {"format": "png", "filename": slug(filename) or "bieu-do", "scale": 2},
+            "locale": "vi",
+            "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+
+
+def set_footer(fig: go.Figure, lines: list[str]) -> None:
+    """(Re)place the grey bottom-left footer annotation and size the bottom margin for it."""
+    others = [a for a in fig.layout.annotations if a.name != "footer"]
+    cartesian = any(t.type in _CARTESIAN for t in fig.data)
+    bottom = (50 if cartesian else 12) + 16 * len(lines)
+    fig.layout.annotations = others
+    fig.update_layout(margin_b=bottom)
+    if lines:
+        fig.add_annotation(name="footer", text="<br>".join(nfc(x) for x in lines), showarrow=False,
+                           xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="bottom",
+                           yshift=-(bottom - 6), align="left", font=dict(size=11, color=GREY))
+
+
+def finish(fig: go.Figure, *, title: str, data_date: str | None = None, note: str | None = None,
+           height: int | None = None) -> go.Figure:
+    """Common theme: title, font, white template, ',.' separators, margins, footer."""
+    legend = any(getattr(t, "showlegend", None) for t in fig.data)
+    fig.update_layout(
+        template="plotly_white", separators=",.", paper_bgcolor="white", plot_bgcolor="white",
+        font=dict(family=FONT, size=13, color="#222222"), hoverlabel=dict(font_family=FONT),
+        title=dict(text=nfc(title), x=0.01, xanchor="left", xref="container", y=1, yanchor="top",
+                   yref="container", pad=dict(t=14), font=dict(size=18)),
+        margin=dict(l=20, r=20, t=95 if legend else 60),
+        legend=dict(orientation="h", x=0, xanchor="left", title_text="",
+                    **(dict(yref="container", y=1 - 46 / height, yanchor="top") if height
+                       else dict(yref="paper", y=1.02, yanchor="bottom"))))
+    if any(t.type in _CARTESIAN for t in fig.data):
+        fig.update_xaxes(automargin=True)
+        fig.update_yaxes(automargin=True)
+    if height:
+        fig.update_layout(height=int(height))
+    first = " · ".join(x for x in (f"Số liệu đến ngày {data_date}" if data_date else "", note or "") if x)
+    set_footer(fig, [first] if first else [])
+    return fig
+
+
+def empty(fig: go.Figure, text: str = "Chưa có số liệu") -> go.Figure:
+    fig.add_annotation(text=text, showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5,
+                       font=dict(size=15, color=GREY))
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return fig
+
+
+def discrete_scale() -> list[list]:
+    """One flat colour band per status index (use with zmin=-0.5, zmax=len-0.5)."""
+    n = len(STATUSES)
+    return [[(i + j) / n, s.colour] for i, s in enumerate(STATUSES.values()) for j in (0, 1)]
+
+
+def legend_keys(fig: go.Figure, codes, *, geo: bool = False, extra: dict[str, str] | None = None,
+                 labels: dict[str, str] | None = None) -> None:
+    """Invisible traces naming each status present (icon + label) and ``extra`` name → colour
+    in the legend, so that colour is never the only carrier of the status."""
+    extra = extra or {}
+    keys = {(labels or {}).get(c) or status.label(c): s.colour for c, s in STATUSES.items() if c in set(codes)} | extra
+    for name, colour in keys.items():
+        outline = dict(color="#BBBBBB", width=1 if name in extra else 0)
+        kw = dict(name=name, mode="markers", showlegend=True, hoverinfo="skip",
+                  marker=dict(color=colour, size=12, symbol="square", line=outline))
+        fig.add_trace(go.Scattergeo(lat=[None], lon=[None], **kw) if geo
+                      else go.Scatter(x=[None], y=[None], **kw))
+
+
+def darken(fig: go.Figure, *, scale: float = 1.5, height: int | None = None, keep_footer: bool = False) -> go.Figure:
+    """The same figure for the operations-room wall: dark background, light text, larger type
+    (read from 3–5 m). The wall shows the data date in its own header, so the chart footer goes,
+    unless ``keep_footer`` (the map keeps its boundary attribution)."""
+    size = round(14 * scale)
+    fig.update_layout(template="plotly_dark", paper_bgcolor=WALL_BG, plot_bgcolor=WALL_BG,
+                      font=dict(family=FONT, size=size, color="#E8EEF7"),
+                      title_font=dict(size=round(size * 1.25), color="#FFFFFF"),
+                      legend_font=dict(size=size))
+    if height:
+        fig.update_layout(height=height)
+    fig.update_xaxes(gridcolor="#24324A", zerolinecolor="#24324A")
+    fig.update_yaxes(gridcolor="#24324A", zerolinecolor="#24324A")
+    fig.update_traces(textangle=0, selector=dict(type="bar"))
+    kept = []
+    for ann in fig.layout.annotations or ():
+        if ann.name == "footer":
+            if not keep_footer:
+                continue
+            ann.font = dict(size=round(11 * scale), color="#9FB0C8")
+        else:
+            ann.font = dict(size=size, color="#E8EEF7")
+        kept.append(ann)
+    for shape in fig.layout.shapes or ():
+        shape.line.color = "#E8EEF7"
+    fig.layout.annotations = kept
+    fig.update_geos(bgcolor=WALL_BG)
+    return fig

@@ -1,0 +1,81 @@
+"""Who may do what: the roles (``viewer`` reads; ``editor`` imports for exactly one agency or one
+unit; ``admin`` does all, including rollback), the :class:`User` and the checks that refuse in
+Vietnamese. No streamlit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from vlboard.domain.textnorm import nfc
+
+ROLES: dict[str, str] = {"viewer": "Người xem", "editor": "Cán bộ nhập liệu", "admin": "Quản trị"}
+SCOPES: dict[str, str] = {"agency": "cơ quan", "unit": "địa bàn"}
+
+
+class AccessDenied(Exception):
+    """The signed-in user may not do this; the message (Vietnamese) says who, what and why."""
+
+
+class AuthConfigError(Exception):
+    """A bad entry in the secrets; the message (Vietnamese) names the entry and the field."""
+
+
+@dataclass(frozen=True)
+class User:
+    username: str
+    display_name: str
+    role: str = "viewer"
+    agency: str | None = None  # editor scope (agency code)
+    unit: str | None = None  # editor scope (unit code)
+    via: str = "local"  # "local" | "oidc" | "anonymous" | "cli"
+
+    def __post_init__(self):
+        if self.role not in ROLES:
+            raise ValueError(f"unknown role {self.role!r}")
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    @property
+    def can_edit(self) -> bool:
+        return self.role in ("editor", "admin")
+
+    def may_import(self, scope_type: str, scope_code: str) -> bool:
+        """Admin: any scope; editor: only its own agency or unit; viewer: never."""
+        if scope_type not in SCOPES:
+            raise ValueError(f"unknown scope type {scope_type!r}")
+        if self.is_admin:
+            return True
+        return self.role == "editor" and bool(scope_code) and getattr(self, scope_type) == scope_code
+
+    def _rank(self) -> str:
+        """'Cán bộ nhập liệu, cơ quan SO-TTTT'."""
+        return ROLES[self.role] + "".join(f", {SCOPES[t]} {getattr(self, t)}" for t in SCOPES if getattr(self, t))
+
+    def describe(self) -> str:
+        """'Nguyễn Văn A (Cán bộ nhập liệu, cơ quan SO-TTTT)'."""
+        return f"{self.display_name} ({self._rank()})"
+
+    def _who(self) -> str:
+        """Subject of an AccessDenied message."""
+        return f"Tài khoản «{self.username}» ({self._rank()})" if self.username else f"Khách chưa đăng nhập ({self._rank()})"
+
+
+ANONYMOUS = User("", "Khách", "viewer", via="anonymous")
+
+
+def normalise_username(username: str | None) -> str:
+    """NFC, strip, casefold: 'Quản Trị ' and its NFD form both give 'quản trị'."""
+    return nfc(nfc(username or "").strip().casefold())
+
+
+def require_import(user: User, scope_type: str, scope_code: str) -> None:
+    if not user.may_import(scope_type, scope_code):
+        why = "" if user.role == "editor" else " (chỉ có quyền xem)"
+        raise AccessDenied(f"{user._who()} không được nhập số liệu của {SCOPES[scope_type]} {scope_code}{why}.")
+
+
+def require_admin(user: User, action: str) -> None:
+    if not user.is_admin:
+        raise AccessDenied(f"Chỉ quản trị viên được {action}. {user._who()} không có quyền này.")
