@@ -15,7 +15,7 @@ MAIN_PILLARS = ("chinh_quyen_so", "kinh_te_so", "xa_hoi_so")
 SLIDE_KEYS = ("offtrack", "overdue", "reports", "summary", *(f"pillar:{p}" for p in MAIN_PILLARS),
               "agencies", "units", "heat", "changes")
 TITLES = {"offtrack": "Chỉ tiêu chậm tiến độ", "overdue": "Nhiệm vụ quá hạn", "reports": "Đơn vị chưa báo cáo",
-          "summary": "Toàn cảnh ba trụ cột", "agencies": "Xếp hạng cơ quan", "units": "Bản đồ phường, xã", "heat": "Chỉ tiêu × phường",
+          "summary": "Toàn cảnh ba trụ cột", "agencies": "Xếp hạng cơ quan", "units": "Bản đồ phường, xã", "heat": "Chỉ tiêu × phường, xã",
           "changes": "Thay đổi so với bản dữ liệu trước",
           **{f"pillar:{p}": f"Trụ cột {PILLARS[p].lower()}" for p in MAIN_PILLARS}}
 DEFAULT_DWELL = 20.0
