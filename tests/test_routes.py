@@ -191,3 +191,21 @@ def test_pages_do_not_spell_out_query_parameters():
     for path in sorted((ROOT / "views").glob("*.py")):
         text = path.read_text(encoding="utf-8")
         assert not re.search(r"period_end=|period_type=|year=p\.", text), path.name
+
+
+def test_views_stay_thin_and_modules_short():
+    """Pages only call routes and widgets (≤ 80 lines); a module of board/ or ui/ over ~300 lines
+    says why in its first lines."""
+    for path in sorted((ROOT / "views").glob("*.py")):
+        assert len(path.read_text(encoding="utf-8").splitlines()) <= 80, path.name
+    for folder in ("board", "ui"):
+        for path in sorted((ROOT / "vlboard" / folder).glob("*.py")):
+            lines = path.read_text(encoding="utf-8").splitlines()
+            assert len(lines) <= 300 or "lines" in " ".join(lines[:5]), path
+
+
+def test_board_never_opens_the_database():
+    """board/ takes a Source; only store/ and ui/ open DuckDB."""
+    for path in sorted((ROOT / "vlboard" / "board").glob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"^\s*(import duckdb|from vlboard\.store import .*\bdb\b|import streamlit)", text, re.M), path

@@ -9,9 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from vlboard.board.overview import MAIN_PILLARS
 from vlboard.store.schema import PILLARS
-
-MAIN_PILLARS = ("chinh_quyen_so", "kinh_te_so", "xa_hoi_so")
 SLIDE_KEYS = ("offtrack", "overdue", "reports", "summary", *(f"pillar:{p}" for p in MAIN_PILLARS),
               "agencies", "units", "heat", "changes")
 TITLES = {"offtrack": "Chỉ tiêu chậm tiến độ", "overdue": "Nhiệm vụ quá hạn", "reports": "Đơn vị chưa báo cáo",
@@ -25,7 +24,7 @@ GREEN = 80.0  # a pillar at or above this % đạt is "on track" and passes quic
 
 @dataclass(frozen=True)
 class Facts:
-    """What the current data says, in counts (computed by the page from the status queries)."""
+    """What the current data says, in counts (ui.wall.wall_data counts them in screens.briefing)."""
     n_offtrack: int = 0
     n_overdue: int = 0
     n_missing_reports: int = 0
