@@ -8,6 +8,8 @@ import datetime as dt
 import html
 import json
 import re
+import subprocess
+import sys
 
 import pandas as pd
 import pytest
@@ -209,3 +211,8 @@ def test_board_never_opens_the_database():
     for path in sorted((ROOT / "vlboard" / "board").glob("*.py")):
         text = path.read_text(encoding="utf-8")
         assert not re.search(r"^\s*(import duckdb|from vlboard\.store import .*\bdb\b|import streamlit)", text, re.M), path
+    code = ("import sys, pkgutil, importlib, vlboard.board as b\n"
+            "for m in pkgutil.iter_modules(b.__path__): importlib.import_module('vlboard.board.' + m.name)\n"
+            "assert not {'duckdb', 'vlboard.store.db', 'streamlit'} & set(sys.modules), sys.modules.keys()\n")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
