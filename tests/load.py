@@ -282,10 +282,10 @@ def streamlit_settings(env: dict[str, str] | None = None) -> dict[str, str]:
 
 def indicator_codes(data_root: Path, n: int = 12) -> list[str]:
     """TPVL-001 and a spread of the catalogue's codes: the scenario's deep links."""
-    from vlboard.board import screens
+    from vlboard.store.source import Snapshot
     from vlboard.store import snapshots
 
-    snap = screens.Snapshot.current(snapshots.DataDir(data_root))
+    snap = Snapshot.current(snapshots.DataDir(data_root))
     try:
         codes = snap.q("indicator_list").code.tolist()
     finally:

@@ -57,7 +57,7 @@ def two(tmp_path, monkeypatch):
     good = snapshots.write_snapshot(data, tiny_tables(), author="t", note="good")
     newer = snapshots.write_snapshot(data, tiny_tables(), author="t", note="newer")
     monkeypatch.setenv("VLBOARD_DATA", str(data.root))
-    monkeypatch.setattr(ui, "_LAST_GOOD", {})
+    monkeypatch.setattr(ui.data, "_LAST_GOOD", {})
     return data, good, newer
 
 
@@ -85,7 +85,7 @@ def test_a_running_server_keeps_what_it_last_read(two):
     at = page()
     assert not at.warning and newer in " ".join(c.value for c in at.caption)
     _truncated(data.snapshots / newer)
-    ui._open.clear()  # as after a restart of the cache: the damage is seen on the next read
+    ui.data._open.clear()  # as after a restart of the cache: the damage is seen on the next read
     at.run()
     assert not at.exception
     assert newer in " ".join(w.value for w in at.warning)  # the copy in memory stays in use

@@ -13,7 +13,7 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from vlboard.board import screens
+from vlboard.store.source import Snapshot
 
 from vlboard.intake import auth, imports, template
 
@@ -52,7 +52,7 @@ def closed_quarter() -> str:
 def default_period(data, user: auth.User) -> str:
     """What the page offers first to ``user``: the report due now (template.offered)."""
     today = datetime.datetime.now(imports.VN).date()
-    return template.offered(screens.Snapshot.current(data), today, user.may_import)[1]
+    return template.offered(Snapshot.current(data), today, user.may_import)[1]
 
 
 def uploader_speaks_vietnamese(page) -> None:

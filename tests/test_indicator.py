@@ -8,14 +8,15 @@ import pytest
 
 from vlboard import charts
 
-from vlboard.board import indicator, screens
+from vlboard.board import indicator
+from vlboard.store.source import Snapshot
 
 from vlboard.domain import roadmap, status
 
 
 @pytest.fixture(scope="module")
 def snap(shipped_data):
-    s = screens.Snapshot.current(shipped_data)
+    s = Snapshot.current(shipped_data)
     yield s
     s.con.close()
 

@@ -18,7 +18,7 @@ import pytest
 from argon2 import PasswordHasher
 from openpyxl import load_workbook
 
-from vlboard.board import screens
+from vlboard.store.source import Snapshot
 
 from vlboard.intake import auth, history, imports, template, workbook
 
@@ -63,7 +63,7 @@ def fingerprint(d: snapshots.DataDir) -> dict:
 
 
 def make_template(d, subject=("unit", "w1", "Phường 1"), period="2025-Q3") -> bytes:
-    src = screens.Snapshot.current(d)
+    src = Snapshot.current(d)
     s = template.Subject(*subject)
     return template.write(s, period, template.rows(src, s, period), snapshot_id=src.snapshot_id)
 
@@ -120,7 +120,7 @@ def test_template_lists_what_the_subject_reports(data):
 def test_template_prints_a_yearless_target_as_such(shipped_data):
     """QĐ 3100 III.1.7 gives each ward 01 IT officer with no year: the ward's template shows the
     printed figure marked as yearless (it failed on the missing year before)."""
-    src = screens.Snapshot.current(shipped_data)
+    src = Snapshot.current(shipped_data)
     subject = template.Subject("unit", "x2025-29551", "Phường Long Châu")
     t = template.rows(src, subject, "2026-Q3")
     wb = load_workbook(io.BytesIO(template.write(subject, "2026-Q3", t, snapshot_id=src.snapshot_id)))
@@ -139,7 +139,7 @@ def test_round_trip_import_query_rollback(data):
     assert states == {"C-01": "changed", "C-03": "new"}  # C-01 replaced the demo value 61
     sid = imports.commit(data, WARD1, pv)
     assert snapshots.current_id(data) == sid
-    src = screens.Snapshot.current(data)
+    src = Snapshot.current(data)
     got = queries.run(src.con, "indicator_results", code="C-01")
     row = got[(got.period == "2025-Q3") & (got.unit_code == "w1")]
     assert row.value.tolist() == [66.5] and row.source.tolist() == ["report"]
@@ -159,7 +159,7 @@ def test_round_trip_import_query_rollback(data):
         imports.commit(data, WARD1, again)
     # roll back: the value is gone from the queries, nothing deleted
     history.rollback(data, ADMIN, before, reason="nhập nhầm")
-    src = screens.Snapshot.current(data)
+    src = Snapshot.current(data)
     got = queries.run(src.con, "indicator_results", code="C-01")
     assert 66.5 not in got.value.tolist()
     assert (data.snapshots / sid).is_dir()
@@ -176,7 +176,7 @@ def test_computed_value_is_said_in_the_preview_and_the_stored_note(data):
                                  "C-03": {"value": 12}}))
     assert pv.changes.set_index("indicator_code").computed.to_dict() == {"C-01": True, "C-03": False}
     sid = imports.commit(data, ADMIN, pv)
-    results = screens.Snapshot.current(data).con.sql(
+    results = Snapshot.current(data).con.sql(
         "select indicator_code, note from results where source = 'report' order by 1").fetchall()
     assert snapshots.current_id(data) == sid
     assert results == [("C-01", "Giá trị tính từ tử số / mẫu số (30 / 40). Theo sổ theo dõi"), ("C-03", None)]
@@ -202,7 +202,7 @@ def test_template_saved_by_libreoffice_imports_with_formula_results(data, tmp_pa
 
 
 def test_template_time_is_vietnam_time(data):
-    src = screens.Snapshot.current(data)
+    src = Snapshot.current(data)
     s = template.Subject("unit", "w1", "Phường 1")
     raw = template.write(s, "2025-Q3", template.rows(src, s, "2025-Q3"), snapshot_id=src.snapshot_id,
                          now=dt.datetime(2026, 12, 4, 20, 30, tzinfo=dt.timezone.utc))
@@ -213,14 +213,14 @@ def test_template_time_is_vietnam_time(data):
 
 
 def test_completeness_counts_real_reports_and_documents_demo_only_apart(data):
-    con = screens.Snapshot.current(data).con
+    con = Snapshot.current(data).con
     args = dict(period="2025-Q3", period_type="quarter", period_end=D(2025, 9, 30))
     real = queries.run(con, "completeness", **args, include_demo=False).set_index("subject_code")
     demo = queries.run(con, "completeness", **args, include_demo=True).set_index("subject_code")
     assert real.loc["w1", "received"] == 0 and demo.loc["w1", ["received", "received_demo"]].tolist() == [1, 1]
     pv = run(data, filled(data, {"C-01": {"value": 64}}))
     imports.commit(data, ADMIN, pv, now=dt.datetime(2025, 10, 3, 9, 0, tzinfo=imports.VN))
-    con = screens.Snapshot.current(data).con
+    con = Snapshot.current(data).con
     real = queries.run(con, "completeness", **args, include_demo=False).set_index("subject_code")
     assert real.loc["w1", ["received", "received_demo", "on_time"]].tolist() == [1, 0, 1]
     q2 = queries.run(con, "completeness", period="2025-Q2", period_type="quarter", period_end=D(2025, 6, 30),
@@ -231,7 +231,7 @@ def test_completeness_counts_real_reports_and_documents_demo_only_apart(data):
 def test_completeness_table_labels_demo_receipts(data):
     from vlboard.board import breakdowns
 
-    con = screens.Snapshot.current(data).con
+    con = Snapshot.current(data).con
     args = dict(period="2025-Q3", period_type="quarter", period_end=D(2025, 9, 30))
     shown = breakdowns.completeness_table(queries.run(con, "completeness", **args, include_demo=True))
     assert shown.set_index("Đơn vị/cơ quan").loc["Phường 1", ["Đã nhận", "Trong đó minh họa"]].tolist() == [1, 1]
@@ -243,7 +243,7 @@ def test_agency_report_carries_its_plan_area(data):
     pv = run(data, filled(data, {"C-01": {"value": 70}}, subject=("agency", "A-1", "Phòng VH&TT")), AGENCY)
     assert pv.ok, pv.problems
     imports.commit(data, AGENCY, pv)
-    src = screens.Snapshot.current(data)
+    src = Snapshot.current(data)
     assert src.con.execute("select unit_code, agency_code from results where source = 'report'").fetchall() == \
         [("tp", "A-1")]
 
@@ -475,7 +475,7 @@ def test_rebuild_from_source_keeps_imported_reports(shipped_data, tmp_path):
     for sub in ("source", "documents", "geo"):
         shutil.copytree(shipped_data.root / sub, d.root / sub)
     build.build(d)
-    src = screens.Snapshot.current(d)
+    src = Snapshot.current(d)
     subject = template.Subject("unit", "x2025-29551", "Phường Long Châu")
     t = template.rows(src, subject, "2026-Q3")
     wb = load_workbook(io.BytesIO(template.write(subject, "2026-Q3", t, snapshot_id=src.snapshot_id)))
@@ -486,7 +486,7 @@ def test_rebuild_from_source_keeps_imported_reports(shipped_data, tmp_path):
     assert pv.ok, pv.problems
     imports.commit(d, ADMIN, pv)
     build.build(d)
-    src = screens.Snapshot.current(d)
+    src = Snapshot.current(d)
     rows = src.con.execute("select value, source from results where unit_code = 'x2025-29551' and period = '2026-Q3' "
                            "and indicator_code = ?", [t.indicator_code.iloc[0]]).fetchall()
     assert rows == [(97.5, "report")]  # kept, and the demo row it replaced stays replaced

@@ -15,7 +15,7 @@ from argon2 import PasswordHasher
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
-from vlboard.board import screens
+from vlboard.store.source import Snapshot
 
 from vlboard.intake import auth, template
 
@@ -301,7 +301,7 @@ def test_template_download_is_a_workbook_for_the_chosen_subject(monkeypatch, tin
 # ------------------------------------------------- upload → preview → write (AppTest supports it)
 
 def filled_template(data: snapshots.DataDir, subject: template.Subject, period: str, value: float) -> bytes:
-    src = screens.Snapshot.current(data)
+    src = Snapshot.current(data)
     raw = template.write(subject, period, template.rows(src, subject, period), snapshot_id=src.snapshot_id)
     wb = load_workbook(io.BytesIO(raw))
     ws = wb[DATA_SHEET]
@@ -495,7 +495,7 @@ def test_search_without_diacritics_filters_the_subjects(monkeypatch, shipped_cop
     at.text_input(key="tpl_search").set_value("chu ky so").run()  # subjects reporting a «chữ ký số» indicator
     found = subject_codes(at)
     assert found and found < everyone
-    src = screens.Snapshot.current(shipped_copy)
+    src = Snapshot.current(shipped_copy)
     exp = src.q("expected_reports", period_type="year", period_end=dt.date(2026, 12, 31))
     names = dict(zip(src.q("indicator_list").code, src.q("indicator_list").name_vi))
     signing = {c for c, i in zip(exp.subject_code, exp.indicator_code) if "chữ ký số" in names[i].lower()}
@@ -543,7 +543,7 @@ def test_problem_table_names_the_indicator_and_preview_says_computed(monkeypatch
 def test_history_after_an_import_matches_the_preview(monkeypatch, shipped_copy):
     data = shipped_copy
     subject = template.Subject("unit", "x2025-29551", "Phường Long Châu")
-    src = screens.Snapshot.current(data)
+    src = Snapshot.current(data)
     raw = template.write(subject, "2025", template.rows(src, subject, "2025"), snapshot_id=src.snapshot_id)
     wb = load_workbook(io.BytesIO(raw))
     ws = wb[DATA_SHEET]

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from vlboard.board import screens
+from vlboard.store.source import Snapshot
 
 from vlboard.intake import auth, imports, template
 from vlboard.intake.auth import User
@@ -24,7 +24,7 @@ COL = {k: i for i, k in enumerate(template.TEMPLATE_KEYS, start=1)}
 
 @pytest.fixture(scope="module")
 def src(shipped_data):
-    return screens.Snapshot.current(shipped_data)
+    return Snapshot.current(shipped_data)
 
 
 def _duties(src) -> list[tuple[str, template.Subject]]:

@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 from vlboard.board import wall
 
 from vlboard.store import snapshots
+from vlboard.store.source import Snapshot
 
 from .conftest import ROOT
 
@@ -139,7 +140,7 @@ def test_every_wall_slide_with_real_data_only(monkeypatch, shipped_data):
 
     from vlboard.board import overview, screens
 
-    src = screens.Snapshot.current(shipped_data)
+    src = Snapshot.current(shipped_data)
     period = screens.shown_period(src, include_demo=False)
     f = screens.filters.Filters(period=period, source="real")
     judged = screens.has_judgement(screens.narrow(screens.full_card(src, period, False), src, f))
@@ -165,7 +166,7 @@ def test_every_wall_slide_with_real_data_only(monkeypatch, shipped_data):
     assert re.search(r"\d+ chỉ tiêu có số liệu nhưng chưa đến kỳ đánh giá", seen["summary"][1])
     assert [c["data"][0]["type"] for c in charts_on["summary"]] == ["bar"]  # the status counts still show
     brief = screens.briefing(src, f, __import__("datetime").date.today())
-    assert "UBND 11 phường" not in set(brief.league.name)
+    assert brief.league.empty  # nothing judged with real data: no agency is ranked
 
 
 def test_wall_shows_gauges_and_the_one_league_once_real_figures_are_judged(monkeypatch, shipped_data, tmp_path):
@@ -194,7 +195,7 @@ def test_wall_shows_gauges_and_the_one_league_once_real_figures_are_judged(monke
     tables["results"] = pa.concat_tables([tables["results"].select(stored.names).cast(stored),
                                           pa.Table.from_pylist([report], schema=stored)])
     snapshots.write_snapshot(data, tables, author="test", note="a judged real figure")
-    src = screens.Snapshot.current(data)
+    src = Snapshot.current(data)
     period = screens.shown_period(src, include_demo=False)
     assert period == "2026"
     at = open_wall(monkeypatch, data, source="real", slides="summary,agencies", rotate="600")
@@ -206,7 +207,7 @@ def test_wall_shows_gauges_and_the_one_league_once_real_figures_are_judged(monke
     at.session_state["wall"]["pos"] = wall.Position(1, time.monotonic())
     at.run()
     league = [html.unescape(y) for c in at.get("plotly_chart") for y in json.loads(c.proto.spec)["data"][0]["y"]]
-    assert league and league == list(brief.league.name.head(10)) and "UBND 11 phường" not in league
+    assert league and league == list(brief.league.name.head(10))
 
 
 def test_wall_summary_shows_the_gauge_distribution(monkeypatch, shipped_data):

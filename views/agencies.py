@@ -13,11 +13,10 @@ live, f, card = page.live, page.f, page.card()
 if card is None:
     st.info("Chưa có kỳ nào có số liệu để đánh giá.")
     st.stop()
-p = ui.period_of(f)
 role = st.radio("Vai trò", ["lead", "partner"], horizontal=True, key="agency_role",
                 format_func={"lead": "Chủ trì", "partner": "Phối hợp"}.get)
-rows = screens.agency_rows(live, f, card)  # the wall and the meeting pack rank from the same rows
-league = breakdowns.league_frame(rows, role)
+rows = screens.agency_rows(live, f, card)  # every actor the plans assign, collectives included
+league = screens.agency_league(live, f, card, role)  # the wall's and the meeting pack's ranking
 if league.empty:
     page.no_data("cơ quan nào có chỉ tiêu có số liệu (các phòng, ban của TP Vĩnh Long hoạt động đến 30/6/2025)",
                  judged=screens.agencies_judged(live, f, role))
@@ -45,6 +44,5 @@ no_lead = live.q("indicators_without_lead")
 with st.expander(f"Chỉ tiêu chưa giao cơ quan chủ trì: {len(no_lead)}"):
     ui.table(overview.no_lead_table(no_lead), "chi tieu chua giao chu tri", links=ui.indicator_links(f))
 st.subheader(f"Tình hình báo cáo — {page.period}")
-c = live.q("completeness", period=f.period, period_type=p.kind, period_end=p.end, include_demo=f.include_demo)
-ui.table(breakdowns.completeness_table(c[c.subject_type == "agency"]), "tinh hinh bao cao co quan",
+ui.table(screens.completeness(live, f, "agency"), "tinh hinh bao cao co quan",
          empty="Không cơ quan nào phải báo cáo kỳ này theo quy định báo cáo của các kế hoạch.")

@@ -14,7 +14,7 @@ b = live.q("budgets")
 note = ui.not_applied(f, options, (), "kinh phí ghi theo tên cơ quan và nhiệm vụ như in trong QĐ 2702 và kế hoạch "
                       "2026, không gắn với mã cơ quan, chỉ tiêu hay phường, xã; trang luôn hiện toàn bộ kinh phí.")
 if note:
-    st.info(ui.formatting.md_escape(note), icon=":material/filter_alt_off:")
+    st.info(formatting.md_escape(note), icon=":material/filter_alt_off:")
 date = page.date
 total = budget.headline(b, "qd2702-2024")
 c1, c2, c3 = st.columns(3)

@@ -15,7 +15,7 @@ labels = {r["code"]: indicator.picker_label(r) for r in catalogue.to_dict("recor
 codes = list(labels)
 wanted = st.query_params.get("code")
 if wanted is not None and wanted not in labels:
-    st.warning(f"Không có chỉ tiêu «{ui.formatting.md_escape(wanted[:60])}» trong danh mục; "
+    st.warning(f"Không có chỉ tiêu «{formatting.md_escape(wanted[:60])}» trong danh mục; "
                "đang hiển thị chỉ tiêu đầu tiên.")
 code = st.selectbox("Chỉ tiêu", codes, index=codes.index(wanted) if wanted in labels else 0,
                     format_func=labels.get)

@@ -21,13 +21,13 @@ state = st.session_state.setdefault("wall", {})
 
 @st.fragment(run_every=1.0)
 def screen() -> None:
-    live, warning = ui_wall.read_live(state)
+    live, warning = ui_wall.read_live()
     if live is None:
         st.markdown(f"## Chưa có dữ liệu để trình chiếu — {warning}")
         return
     plans = dict(zip(live.q("plans").code, live.q("plans").short_name))
     plan = params.get("plan") if params.get("plan") in plans else None
-    data = ui_wall.wall_data(live.snapshot_id, live.path, plan, include_demo)
+    data = ui_wall.wall_data(live, plan, include_demo)
     slides = wall.playlist(data.facts, base, only)
     pos = wall.advance(state.get("pos"), slides, time.monotonic())
     state["pos"] = pos

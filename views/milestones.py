@@ -8,13 +8,15 @@ from vlboard import ui
 
 from vlboard.board import milestones
 
+from vlboard.domain import formatting
+
 page = ui.start("Nhiệm vụ và thời hạn", uses_results=False)
 live, f, options = page.live, page.f, page.options
 m = live.q("milestones")
 note = ui.not_applied(f, options, ("plan",), "cơ quan chủ trì nhiệm vụ ghi theo văn bản, không gắn với mã cơ quan; "
                       "trang chỉ lọc theo kế hoạch.")
 if note:
-    st.info(ui.formatting.md_escape(note), icon=":material/filter_alt_off:")
+    st.info(formatting.md_escape(note), icon=":material/filter_alt_off:")
 if f.plan:
     m = m[m.plan == f.plan]
 today = dt.date.today()

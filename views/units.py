@@ -13,14 +13,13 @@ live, f, card = page.live, page.f, page.card()
 if card is None:
     st.info("Chưa có kỳ nào có số liệu để đánh giá.")
     st.stop()
-p = ui.period_of(f)
 units = screens.unit_rows(live, f, card)
 if f.unit:
     name = page.options.units.get(f.unit, f.unit)
     st.markdown(f"Đang xem **{formatting.md_escape(name)}** · [Xem tất cả phường, xã]"
                 f"({links.href(links.UNITS, f, unit=None)})")
 if units.status.isin(("achieved", "near", "not_achieved")).any():
-    fig = ui.unit_map(live.snapshot_id, live.path, f, f"Tỷ lệ chỉ tiêu đạt theo phường, xã (đơn vị 2025) — {page.period}",
+    fig = ui.unit_map(live, f, f"Tỷ lệ chỉ tiêu đạt theo phường, xã (đơn vị 2025) — {page.period}",
                       page.date, page.note)
     if fig is None:
         st.warning("Không đọc được ranh giới hành chính: hiển thị dạng bảng.")
@@ -30,7 +29,7 @@ if units.status.isin(("achieved", "near", "not_achieved")).any():
                  caption=f"Màu mỗi phường, xã: {rollups.SHARE_RULE} (cùng quy tắc với đồng hồ Tổng quan). "
                          "11 phường của TP Vĩnh Long (2023) không có ranh giới riêng: trên bản đồ chúng hiện qua "
                          "phường năm 2025 mà chúng sáp nhập vào. Bấm vào một phường, xã để xem riêng.")
-    ui.chart(charts.status_matrix(breakdowns.unit_matrix(units, card), row_col="row", col_col="col",
+    ui.chart(charts.status_matrix(screens.unit_heat(live, f, card), row_col="row", col_col="col",
                                   title=f"Chỉ tiêu × phường/xã — {page.period}", data_date=page.date, note=page.note,
                                   clickable=True),
              f"chi tieu phuong xa {page.period}", on_click=lambda d: ui.open_indicator(d, f),
@@ -40,8 +39,7 @@ if units.status.isin(("achieved", "near", "not_achieved")).any():
 else:
     page.no_data("phường, xã nào có chỉ tiêu có số liệu để so với mục tiêu", judged=screens.units_judged(live, f))
 st.subheader(f"Tình hình báo cáo — {page.period}")
-c = live.q("completeness", period=f.period, period_type=p.kind, period_end=p.end, include_demo=f.include_demo)
-ui.table(breakdowns.completeness_table(c[c.subject_type == "unit"]), "tinh hinh bao cao phuong xa",
+ui.table(screens.completeness(live, f, "unit"), "tinh hinh bao cao phuong xa",
          empty="Không phường, xã nào phải báo cáo kỳ này theo quy định báo cáo của các kế hoạch.")
 with st.expander("Phường cũ → phường mới (sắp xếp 2024, 2025)"):
     ui.table(live.q("unit_crosswalk"), "phuong cu phuong moi")

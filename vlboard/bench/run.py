@@ -79,11 +79,12 @@ def export_times(data: snapshots.DataDir, repeat: int) -> dict:
     """Server-side PNG of one chart (first call starts Chromium: cold; then warm) and full packs."""
     from vlboard import charts
     from vlboard.board import screens
+    from vlboard.store.source import Snapshot
     from vlboard.domain import filters
     from vlboard.export import pack, pdf, png, pptx
 
     ok, reason = png.available()
-    src = screens.Snapshot.current(data)
+    src = Snapshot.current(data)
     options = screens.filter_options(src, True)
     f, _ = filters.parse({}, options)
     out = {"png_ok": ok, "png_reason": reason}

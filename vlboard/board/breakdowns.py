@@ -1,4 +1,5 @@
-"""Frames for the agency and ward/commune pages (pure: query frames in, display frames out)."""
+"""Frames for the agency and ward/commune screens: the pages, the wall and the pack (pure: query
+frames in, display frames out; screens.py calls them with the query frames)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from vlboard.domain import formatting, rollups, status
 
 def league_frame(agencies: pd.DataFrame, role: str) -> pd.DataFrame:
     """Agencies ranked by % đạt among their indicators with data, with n/N (agencies none of whose
-    indicators has data are left out of the ranking; the page counts them)."""
+    indicators has data are left out of the ranking)."""
     counts = rollups.by_agency(agencies, role=role)
     counts = counts[counts.n_with_data > 0]
     return counts.rename(columns={"agency_short": "name"})[["agency_code", "name", "pct_achieved", "n_of",

@@ -1,4 +1,5 @@
-"""What the first page shows, computed from query frames (pure: pandas in, pandas/dicts out)."""
+"""What the first page shows, computed from query frames (pandas in, pandas/dicts out; ``gauge``
+builds the figure the overview, the wall and the pack draw)."""
 
 from __future__ import annotations
 
@@ -128,14 +129,6 @@ def off_track(card: pd.DataFrame, limit: int = 10) -> pd.DataFrame:
                                 "explanation": "Vì sao"})[["Mã", "Tình trạng", "Chỉ tiêu", "Vì sao"]]
 
 
-
-
-def gauge_inputs(card: pd.DataFrame, pillar: str) -> tuple[float | None, int, int]:
-    """(% đạt among indicators with data, n achieved, n with data) for one pillar."""
-    rows = card[card.pillar == pillar]
-    n = int(rows.status.isin(status.WITH_DATA).sum())
-    k = int((rows.status == "achieved").sum())
-    return (100.0 * k / n if n else None), k, n
 
 
 @dataclass(frozen=True)

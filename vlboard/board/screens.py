@@ -1,60 +1,42 @@
-"""Data for the screens and the exports, from any source with ``q(name, **params)`` (pure: the
-Streamlit adapter ``vlboard.ui.Live`` and the plain ``Snapshot`` below both qualify)."""
+"""One route per screen frame: each function takes a data source (``store.source.Source``:
+anything with ``q(name, **params)``, the Streamlit adapter ``vlboard.ui.data.Live`` or the plain
+``store.source.Snapshot``) and the filters, and returns the frame a screen shows. The pages, the
+wall and the meeting pack call the same function for the same frame (tests/test_routes.py)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Callable, Protocol
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable
 
-import duckdb
 import pandas as pd
 
-from vlboard.board import overview
-
+from vlboard.board import breakdowns, milestones, overview
 from vlboard.domain import filters
-
-from vlboard.store import db, queries, snapshots
 from vlboard.domain.periods import label_vi, parse_period
 from vlboard.domain.status import WITH_DATA
 
-
-class Source(Protocol):
-    def q(self, name: str, **params) -> pd.DataFrame: ...
-
-
-@dataclass
-class Snapshot:
-    """A snapshot opened without Streamlit (CLI exports, benchmarks): queries memoised per object."""
-    snapshot_id: str
-    path: Path
-    manifest: dict
-    con: duckdb.DuckDBPyConnection
-    _memo: dict = field(default_factory=dict, repr=False)
-
-    @classmethod
-    def current(cls, data: snapshots.DataDir) -> "Snapshot":
-        sid, path, manifest = snapshots.current(data)
-        return cls(sid, path, manifest, db.open_snapshot(path))
-
-    def q(self, name: str, **params) -> pd.DataFrame:
-        key = (name, tuple(sorted(params.items())))
-        if key not in self._memo:
-            self._memo[key] = queries.run(self.con, name, **params)
-        return self._memo[key]
+if TYPE_CHECKING:
+    from vlboard.store.source import Source
 
 
 def filter_options(src: Source, include_demo: bool) -> filters.Options:
-    """What the filters may take in this snapshot (labels in Vietnamese, display order)."""
+    """What the filters may take in this snapshot (labels in Vietnamese, display order). The
+    agencies are the single bodies of ``agency_list`` followed by the collective actors the plans
+    assign (they are ranked too, see agency_rows), so a click on any league bar is a valid filter."""
     periods_df = src.q("periods_available", include_demo=include_demo)
     default = overview.default_period(src.q("latest_period", include_demo=include_demo))
     if default is None and not periods_df.empty:
         default = periods_df.period.iloc[0]
     plans, agencies, units = src.q("plans"), src.q("agency_list"), src.q("unit_list")
+    agency_names = dict(zip(agencies.code, agencies.short_name))
+    if default is not None:
+        shown = filters.Filters(period=default, source="all" if include_demo else "real")
+        rows = src.q("status_agencies", **filters.status_params(shown))
+        agency_names.update({c: n for c, n in zip(rows.agency_code, rows.agency_short) if c not in agency_names})
     return filters.Options(
         plans=dict(zip(plans.code, plans.short_name)),
         periods={p: label_vi(p) for p in periods_df.period},
-        agencies=dict(zip(agencies.code, agencies.short_name)),
+        agencies=agency_names,
         units={c: f"{n} ({'2025' if lvl == 'xa' else 'TP Vĩnh Long'})"
                for c, n, lvl in zip(units.unit_code, units.name_vi, units.level)},
         default_period=default)
@@ -62,9 +44,9 @@ def filter_options(src: Source, include_demo: bool) -> filters.Options:
 
 def full_card(src: Source, period: str, include_demo: bool) -> pd.DataFrame:
     """Every indicator's status, pace and explanation for a period (before narrowing by filters)."""
-    p = parse_period(period)
-    return overview.scorecard(src.q("status_indicators", year=p.year, period_end=p.end, include_demo=include_demo),
-                              src.q("targets_numeric"), src.q("baselines"), p.end)
+    f = filters.Filters(period=period, source="all" if include_demo else "real")
+    return overview.scorecard(src.q("status_indicators", **filters.status_params(f)),
+                              src.q("targets_numeric"), src.q("baselines"), parse_period(period).end)
 
 
 def narrow(card: pd.DataFrame, src: Source, f: filters.Filters) -> pd.DataFrame:
@@ -107,30 +89,50 @@ def agencies_judged(src: Source, f: filters.Filters, role: str) -> Callable[[str
 
 
 def agency_rows(src: Source, f: filters.Filters, card: pd.DataFrame) -> pd.DataFrame:
-    """Assignment × status rows of the filter's period for the card's indicators and for single
-    agencies only (``agency_list``): collective actors printed in the plans ("UBND 11 phường",
-    "DN viễn thông", …) are expanded into their members in the catalogue and never ranked
-    themselves. The agencies page, the wall and the meeting pack all rank from these rows."""
-    p = parse_period(f.period)
-    rows = src.q("status_agencies", year=p.year, period_end=p.end, include_demo=f.include_demo)
-    single = set(src.q("agency_list").code)
-    return rows[rows.indicator_code.isin(card.indicator_code) & rows.agency_code.isin(single)]
+    """Assignment × status rows of the filter's period for the card's indicators, for every actor
+    the plans assign: single agencies and the collective actors printed in the plans ("UBND 11
+    phường", "DN viễn thông", …). A collective is ranked as itself: the plans assign it, not its
+    members, and most indicators it leads have no other lead (leaving it out would hide them)."""
+    rows = src.q("status_agencies", **filters.status_params(f))
+    return rows[rows.indicator_code.isin(card.indicator_code)]
 
 
 def agency_league(src: Source, f: filters.Filters, card: pd.DataFrame, role: str = "lead") -> pd.DataFrame:
-    """The agency ranking (breakdowns.league_frame) shown by the agencies page, the wall and the pack."""
-    from vlboard.board import breakdowns
-
+    """The agency ranking (breakdowns.league_frame) of the agencies page, the wall and the pack."""
     return breakdowns.league_frame(agency_rows(src, f, card), role)
 
 
 def unit_rows(src: Source, f: filters.Filters, card: pd.DataFrame) -> pd.DataFrame:
     """Indicator × ward/commune statuses of the filter's period, for the scorecard's indicators
     and, when a unit is chosen, that unit only."""
-    p = parse_period(f.period)
-    units = src.q("status_units", year=p.year, period_end=p.end, include_demo=f.include_demo)
+    units = src.q("status_units", **filters.status_params(f))
     units = units[units.indicator_code.isin(card.indicator_code)]
     return units[units.unit_code == f.unit] if f.unit else units
+
+
+def unit_heat(src: Source, f: filters.Filters, card: pd.DataFrame) -> pd.DataFrame:
+    """The indicator × ward/commune heat table (breakdowns.unit_matrix) of the units page, the
+    wall and the pack: the slowest indicators of the card, the units with fewest achieved."""
+    return breakdowns.unit_matrix(unit_rows(src, f, card), card)
+
+
+def slowest_rows(heat: pd.DataFrame, card: pd.DataFrame, n: int) -> pd.DataFrame:
+    """The heat table cropped to its ``n`` slowest indicators (the wall, read from a distance)."""
+    keep = card[card.indicator_code.isin(heat.row)].sort_values("attainment").indicator_code.head(n)
+    return heat[heat.row.isin(keep)]
+
+
+def completeness(src: Source, f: filters.Filters, subject_type: str | None = None) -> pd.DataFrame:
+    """Who has reported for the filter's period (breakdowns.completeness_table): every subject,
+    or only wards/communes (``"unit"``) or agencies (``"agency"``)."""
+    c = src.q("completeness", **filters.report_params(f))
+    return breakdowns.completeness_table(c if subject_type is None else c[c.subject_type == subject_type])
+
+
+def scorecard(src: Source, f: filters.Filters, period: str | None = None) -> pd.DataFrame | None:
+    """The filter's scorecard (or another period's), narrowed by the filters; None without a period."""
+    period = period or f.period
+    return None if period is None else narrow(full_card(src, period, f.include_demo), src, f)
 
 
 @dataclass(frozen=True)
@@ -138,10 +140,10 @@ class Briefing:
     """What the wall screen and the meeting pack show for one filter state."""
     period: str | None
     card: pd.DataFrame | None  # narrowed scorecard, None without a period
-    league: pd.DataFrame  # lead agencies ranked (breakdowns.league_frame)
+    league: pd.DataFrame  # lead agencies ranked (agency_league)
     unit_map: pd.DataFrame  # one row per 2025 unit (breakdowns.map_frame)
-    heat: pd.DataFrame  # indicator × ward statuses of the city's quarterly reporters
-    completeness: pd.DataFrame  # breakdowns.completeness_table
+    heat: pd.DataFrame  # indicator × ward/commune statuses (unit_heat)
+    completeness: pd.DataFrame  # every reporting subject (completeness)
     milestones: pd.DataFrame  # milestones.table, overdue first
     data_date: str
     latest: str | None = None  # when the period has no judged indicator: the newest one that has
@@ -150,22 +152,20 @@ class Briefing:
     def judged(self) -> bool:
         return has_judgement(self.card)
 
+    def off_track(self, limit: int) -> pd.DataFrame:
+        """The worst indicators (overview.off_track, as on the overview page)."""
+        return overview.off_track(self.card, limit=limit)
+
 
 def briefing(src: Source, f: filters.Filters, today) -> Briefing:
-    from vlboard.board import breakdowns, milestones
-
     empty = pd.DataFrame()
-    card = None if f.period is None else narrow(full_card(src, f.period, f.include_demo), src, f)
-    league = unit_map = heat = completeness = empty
+    card = scorecard(src, f)
+    league = unit_map = heat = report = empty
     if card is not None:
-        p = parse_period(f.period)
         league = agency_league(src, f, card, "lead")
-        units = unit_rows(src, f, card)
-        unit_map = breakdowns.map_frame(units, src.q("unit_list"), src.q("unit_crosswalk"))
-        wards = units[units.period.fillna("").str.contains("-Q")]  # the city's wards report quarterly
-        heat = breakdowns.unit_matrix(wards, card[card.indicator_code.isin(wards.indicator_code)], max_indicators=12)
-        completeness = breakdowns.completeness_table(
-            src.q("completeness", period=f.period, period_type=p.kind, period_end=p.end, include_demo=f.include_demo))
+        unit_map = breakdowns.map_frame(unit_rows(src, f, card), src.q("unit_list"), src.q("unit_crosswalk"))
+        heat = unit_heat(src, f, card)
+        report = completeness(src, f)
     m = src.q("milestones")
     m = m[m.plan == f.plan] if f.plan else m
     plans = src.q("plans")
@@ -173,9 +173,8 @@ def briefing(src: Source, f: filters.Filters, today) -> Briefing:
     latest = None
     if not has_judgement(card):
         periods = src.q("periods_available", include_demo=f.include_demo).period
-        latest = latest_with_data(periods, lambda per: narrow(full_card(src, per, f.include_demo), src, f),
-                                  skip=f.period)
-    return Briefing(f.period, card, league, unit_map, heat, completeness, table,
+        latest = latest_with_data(periods, lambda per: scorecard(src, f, per), skip=f.period)
+    return Briefing(f.period, card, league, unit_map, heat, report, table,
                     overview.data_dates(src.q("data_date")).real, latest)
 
 
@@ -186,7 +185,7 @@ def shown_period(src: Source, include_demo: bool, plan: str | None = None) -> st
     f = filters.Filters(plan=plan, source="all" if include_demo else "real")
 
     def card_of(period: str) -> pd.DataFrame:
-        return narrow(full_card(src, period, include_demo), src, f.with_(period=period))
+        return scorecard(src, f, period)
 
     if options.default_period and has_judgement(card_of(options.default_period)):
         return options.default_period

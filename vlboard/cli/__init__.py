@@ -92,12 +92,13 @@ def _progress_bar(i: int, n: int, label: str) -> None:
 
 def cmd_export(args) -> int:
     from vlboard.board import screens
+    from vlboard.store.source import Snapshot
     from vlboard.domain import filters
     from vlboard.export import pack
 
     data = _data(args)
     try:
-        src = screens.Snapshot.current(data)
+        src = Snapshot.current(data)
     except snapshots.SnapshotError as exc:
         print(exc, file=sys.stderr)
         return 1

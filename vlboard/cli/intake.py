@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from vlboard import settings as environment
-from vlboard.board import screens
+from vlboard.store.source import Snapshot
 
 from vlboard.domain import formatting, vocab
 
@@ -49,7 +49,7 @@ def _user(args) -> auth.User | None:
 
 
 def cmd_template(args, data: snapshots.DataDir) -> int:
-    src = screens.Snapshot.current(data)
+    src = Snapshot.current(data)
     subjects = template.subjects(src, args.period)
     match = subjects[(subjects.subject_type == args.kind) & (subjects.subject_code == args.code)]
     if match.empty:

@@ -114,3 +114,20 @@ def apply(card, f: Filters, assignments):
     if f.status:
         out = out[out.status == f.status]
     return out
+
+
+def status_params(f: Filters) -> dict:
+    """The parameters of the status queries (status_indicators, status_agencies, status_units) for
+    the filters' period: the one place that spells them out. Needs a period."""
+    from vlboard.domain.periods import parse_period
+
+    p = parse_period(f.period)
+    return {"year": p.year, "period_end": p.end, "include_demo": f.include_demo}
+
+
+def report_params(f: Filters) -> dict:
+    """The parameters of the reporting query (completeness) for the filters' period."""
+    from vlboard.domain.periods import parse_period
+
+    p = parse_period(f.period)
+    return {"period": f.period, "period_type": p.kind, "period_end": p.end, "include_demo": f.include_demo}

@@ -1,8 +1,9 @@
 """The meeting pack ("bộ tài liệu họp"): what goes on which page, for a filter state.
 
 Format-neutral: a list of ``Page`` (title + blocks of figures, tables and text lines) that
-``pack_pdf`` and ``pack_pptx`` render. Built from exactly the frames the screens show
-(``screens.briefing``), so the same snapshot and filters give the same content.
+``pack_pdf`` and ``pack_pptx`` render. Built from the board routes the screens call
+(``screens.briefing``: the agencies page's league, the units page's heat table, the overview's
+off-track list, the reporting tables), so the same snapshot and filters give the same content.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from vlboard.domain import filters, links, rollups
 
 from vlboard.export import png
 from vlboard.domain.vocab import MAIN_PILLARS, PILLARS
+from vlboard.store.source import Source
 
 from vlboard.domain.vocab import VN_TZ as TZ
 TITLE = "Bộ tài liệu họp — Chuyển đổi số tỉnh Vĩnh Long"
@@ -47,7 +49,7 @@ def _status_table(card: pd.DataFrame) -> pd.DataFrame:
     return overview.status_list(card)[["Mã", "Tình trạng", "Chỉ tiêu", "Thực hiện", "Mục tiêu"]]
 
 
-def build(src: screens.Source, f: filters.Filters, options: filters.Options, *, snapshot_id: str,
+def build(src: Source, f: filters.Filters, options: filters.Options, *, snapshot_id: str,
           now: dt.datetime | None = None) -> Pack:
     """The pages of the pack for one filter state (figures not yet rendered)."""
     now = now or dt.datetime.now(TZ)
@@ -93,12 +95,12 @@ def build(src: screens.Source, f: filters.Filters, options: filters.Options, *, 
                               lines=[f"{len(league)}/{len(b.league)} cơ quan chủ trì có chỉ tiêu có số liệu (như "
                                      "trang Theo cơ quan); % chỉ tiêu đạt trong số chỉ tiêu có số liệu."]))
         if not b.heat.empty:
-            pages.append(Page(f"Chỉ tiêu × phường — {period}",
+            pages.append(Page(f"Chỉ tiêu × phường, xã — {period}",
                               figures=[(charts.status_matrix(b.heat, row_col="row", col_col="col",
-                                                             title="12 chỉ tiêu chậm nhất theo phường",
-                                                             data_date=b.data_date, note=note), 1400, 700)],
-                              lines=[rollups.INDICATOR_RULE.capitalize() + "."]))
-        worst = overview.off_track(card, limit=15)
+                                                             title="Chỉ tiêu chậm nhất theo phường, xã",
+                                                             data_date=b.data_date, note=note), 1400, 760)],
+                              lines=["Như bảng ở trang Theo phường, xã. " + rollups.INDICATOR_RULE.capitalize() + "."]))
+        worst = b.off_track(15)
         pages.append(Page(f"Chỉ tiêu chậm tiến độ — {period}", table=worst[["Mã", "Tình trạng", "Vì sao"]],
                           max_rows=15, lines=[] if len(worst) else ["Không có chỉ tiêu chưa đạt hoặc gần đạt."]))
     overdue = b.milestones[b.milestones["Tình trạng"] == "Quá hạn"]

@@ -20,7 +20,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from vlboard.board import screens
+from vlboard.store.source import Snapshot
 from vlboard.domain import formatting
 from vlboard.domain.periods import parse_period
 from vlboard.domain.vocab import VN_TZ as VN
@@ -206,7 +206,7 @@ def preview(data: snapshots.DataDir, user: auth.User, file_name: str, content: b
             denied.append(Problem(upload.sheet, first, None, f"{str(exc).rstrip('.')} ({len(group)} dòng)."))
     if denied:
         return Preview(file_name, denied, upload=upload, skipped=skipped)
-    src = src or screens.Snapshot.current(data)
+    src = src or Snapshot.current(data)
     ctx, area = _context(src, df, today)
     rows, problems = _check(df, ctx, upload.sheet, file_name)
     if problems:
@@ -233,7 +233,7 @@ def _check(df: pd.DataFrame, ctx: validate.Context, sheet: str, file_name: str):
 def _names(data: snapshots.DataDir, src) -> dict[str, str]:
     """Indicator code → name (the problem table names the indicator of each faulty row)."""
     try:
-        src = src or screens.Snapshot.current(data)
+        src = src or Snapshot.current(data)
         ind = src.q("indicator_list")
     except (snapshots.SnapshotError, OSError):  # no snapshot yet: problems are shown without names
         return {}

@@ -15,16 +15,16 @@ from vlboard.intake import auth, history, imports, template
 
 from vlboard.store import snapshots
 from vlboard.domain.periods import label_vi
-from vlboard.ui import Live
+from vlboard.ui.data import SnapshotRef
 
 
-def _subject_options(live: Live, user: auth.User, period: str) -> list[template.Subject]:
+def _subject_options(live: SnapshotRef, user: auth.User, period: str) -> list[template.Subject]:
     subjects = template.subjects(live, period)
     out = [template.Subject(r.subject_type, r.subject_code, r.subject_name) for r in subjects.itertuples()]
     return [s for s in out if user.may_import(s.type, s.code)]
 
 
-def template_section(live: Live, user: auth.User) -> None:
+def template_section(live: SnapshotRef, user: auth.User) -> None:
     st.subheader("1. Tải mẫu báo cáo")
     left, right = st.columns(2)
     today = dt.datetime.now(imports.VN).date()
@@ -108,7 +108,7 @@ UPLOADER_CSS = """<style>
 </style>"""
 
 
-def upload_section(data: snapshots.DataDir, live: Live, user: auth.User) -> None:
+def upload_section(data: snapshots.DataDir, live: SnapshotRef, user: auth.User) -> None:
     st.subheader("2. Tải tệp đã điền lên")
     if done := st.session_state.pop("_import_done", None):
         st.success(done, icon=":material/check_circle:")
@@ -159,7 +159,7 @@ def upload_section(data: snapshots.DataDir, live: Live, user: auth.User) -> None
         st.rerun()
 
 
-def recent_imports(live: Live) -> None:
+def recent_imports(live: SnapshotRef) -> None:
     df = live.q("imports_recent")
     st.subheader("Các lần nhập gần đây")
     if df.empty:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 from pathlib import Path
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -18,7 +18,8 @@ from vlboard.domain import filters, formatting, rollups
 
 from vlboard.store import snapshots
 from vlboard.domain.vocab import PILLARS
-from vlboard.ui import Live, _card, _open, geojson, open_current
+from vlboard.ui import data as ui_data
+from vlboard.ui.data import SnapshotRef
 
 from vlboard.domain.vocab import VN_TZ as TZ
 CSS = """
@@ -56,15 +57,14 @@ class WallData:
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def wall_data(snapshot_id: str, path: str, plan: str | None, include_demo: bool) -> WallData:
-    """Everything the slides show, computed once per snapshot × plan × source choice."""
-    live = Live(snapshot_id, path, {}, None)
-    manifest, _ = _open(path, snapshot_id)
-    period = screens.shown_period(live, include_demo, plan)  # the engine's default, or the newest judged one
+def wall_data(ref: SnapshotRef, plan: str | None, include_demo: bool) -> WallData:
+    """Everything the slides show, computed once per snapshot × plan × source choice, from the
+    same board routes as the pages (screens.briefing)."""
+    period = screens.shown_period(ref, include_demo, plan)  # the engine's default, or the newest judged one
     f = filters.Filters(plan=plan, period=period, source="all" if include_demo else "real")
-    b = screens.briefing(live, f, dt.date.today())
+    b = screens.briefing(ref, f, dt.date.today())
     card = b.card
-    changes = pd.DataFrame() if card is None else _changes(manifest, path, period, include_demo, card)
+    changes = pd.DataFrame() if card is None else _changes(ref, period, include_demo, card)
     overdue = b.milestones[b.milestones["Tình trạng"] == "Quá hạn"]
     c = b.completeness
     missing = 0 if c.empty else int((c["Đã nhận"] < c["Phải báo cáo"]).sum())
@@ -74,39 +74,29 @@ def wall_data(snapshot_id: str, path: str, plan: str | None, include_demo: bool)
         n_overdue=len(overdue), n_missing_reports=missing, pillar_pct=pct, n_agencies=len(b.league),
         n_units=len(b.unit_map), n_heat=len(b.heat), n_changes=len(changes))
     demo = include_demo and card is not None and card.source.fillna("").str.contains("demo").any()
-    return WallData(snapshot_id, b, bool(demo), overdue, changes, facts)
+    return WallData(ref.snapshot_id, b, bool(demo), overdue, changes, facts)
 
 
-def _changes(manifest: dict, path: str, period: str, include_demo: bool, card: pd.DataFrame) -> pd.DataFrame:
-    parent = manifest.get("parent")
+def _changes(ref: SnapshotRef, period: str, include_demo: bool, card: pd.DataFrame) -> pd.DataFrame:
+    parent = ref.manifest.get("parent")
     if not parent:
         return pd.DataFrame()
-    parent_path = str(Path(path).parent / parent)
     try:
-        _open(parent_path, parent)
-        before = _card(parent, parent_path, period, include_demo)
+        before = ui_data.full_scorecard(SnapshotRef(parent, str(Path(ref.path).parent / parent)), period, include_demo)
     except snapshots.SnapshotError:
         return pd.DataFrame()
     return overview.status_changes(card, before)
 
 
-def read_live(state: dict) -> tuple[Live | None, str | None]:
-    """The live snapshot, or the last good one with a warning when reading fails (never raises)."""
-    try:
-        live = open_current()
-        state["last_good"], state["last_good_at"] = live, time.time()
-        return live, None
-    except (snapshots.SnapshotError, OSError) as exc:
-        last = state.get("last_good")
-        if last is None:
-            from vlboard.ui import open_last_good
-
-            last = open_last_good()  # a wall started while CURRENT is broken shows the newest good one
-            if last is None:
-                return None, str(exc)
-            state["last_good"], state["last_good_at"] = last, time.time()
-        age = int(time.time() - state.get("last_good_at", time.time()))
-        return last, f"Dữ liệu chưa cập nhật (lần đọc được gần nhất {age // 60} phút {age % 60} giây trước): {exc}"
+def read_live() -> tuple[SnapshotRef | None, str | None]:
+    """The live snapshot, or the last good one (ui.data.read, shared with the pages) with a
+    warning naming its age when reading fails (never raises)."""
+    reading = ui_data.read()
+    if reading.problem is None or reading.ref is None:
+        return reading.ref, reading.problem
+    age = int(reading.age)
+    return reading.ref, (f"Dữ liệu chưa cập nhật (lần đọc được gần nhất {age // 60} phút {age % 60} giây trước): "
+                         f"{reading.problem}")
 
 
 def header(data: WallData, plan_label: str, slide: wall.Slide, index: int, total: int, warning: str | None) -> None:
@@ -182,7 +172,7 @@ def draw(slide: wall.Slide, data: WallData) -> None:
                                        note=note, max_rows=12), f"p-{p}", height=780)
         _rule(f"{drawn} chỉ tiêu chậm nhất trong {len(rows)} chỉ tiêu của trụ cột (xem đủ ở trang Trụ cột).")
     elif slide.key == "offtrack":
-        worst = overview.off_track(card, limit=6)
+        worst = data.brief.off_track(6)
         if worst.empty:
             st.markdown("<div class='wall-big'>Không có chỉ tiêu chưa đạt hoặc gần đạt trong kỳ này.</div>",
                         unsafe_allow_html=True)
@@ -197,16 +187,18 @@ def draw(slide: wall.Slide, data: WallData) -> None:
         _rule(f"{len(league)}/{len(data.brief.league)} cơ quan chủ trì có số liệu, cao nhất trước; % chỉ tiêu đạt "
               "trong số chỉ tiêu có số liệu (như đồng hồ).")
     elif slide.key == "units":
-        geo = geojson()
+        geo = ui_data.geojson()
         if geo is not None and not data.brief.unit_map.empty:
             _chart(charts.choropleth(geo, data.brief.unit_map, title="Tỷ lệ chỉ tiêu đạt theo phường, xã (đơn vị 2025)",
                                      data_date=data.data_date, note=note, labels=rollups.SHARE_LABELS),
                    "map", height=780, keep_footer=True)
             _rule(f"Màu: {rollups.SHARE_RULE}.")
     elif slide.key == "heat":
-        _chart(charts.status_matrix(data.brief.heat, row_col="row", col_col="col", title="12 chỉ tiêu chậm nhất theo phường",
+        heat = screens.slowest_rows(data.brief.heat, card, 12)  # the units page's table, its slowest rows
+        _chart(charts.status_matrix(heat, row_col="row", col_col="col", title="Chỉ tiêu chậm nhất theo phường, xã",
                                     data_date=data.data_date, note=note), "heat", height=780)
-        _rule(rollups.INDICATOR_RULE.capitalize() + ".")
+        _rule(f"{heat.row.nunique()} chỉ tiêu chậm nhất của bảng ở trang Theo phường, xã. "
+              + rollups.INDICATOR_RULE.capitalize() + ".")
     elif slide.key == "changes":
         if data.changes.empty:
             st.markdown("<div class='wall-big'>Không chỉ tiêu nào đổi tình trạng so với bản dữ liệu trước.</div>",

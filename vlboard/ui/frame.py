@@ -1,0 +1,101 @@
+"""The page frame every dashboard page starts from: snapshot, filters, header, export panel
+(``start``), and the shared "no data for this period" state (``PageContext.no_data``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from vlboard.board import overview, screens
+from vlboard.domain import filters, formatting
+from vlboard.ui import data, sidebar
+from vlboard.ui.data import SnapshotRef
+
+
+def header(live: SnapshotRef, f: filters.Filters, options: filters.Options, title: str, *,
+           uses_results: bool = True) -> None:
+    """Page title, the active filters and data date, and the demo mark when demo values show
+    (pages that show no results, such as budgets and milestones, carry no demo mark)."""
+    st.title(title)
+    dates = overview.data_dates(live.q("data_date"))
+    line = f"{filters.describe(f, options)} · số liệu văn bản đến {dates.real}"
+    if f.include_demo and dates.demo:
+        line += f" · minh họa đến {dates.demo}"
+    st.caption(formatting.md_escape(line) + f" · bản dữ liệu `{live.snapshot_id}`")
+    if f.include_demo and uses_results:
+        st.info("Có số liệu **minh họa** (demo) theo phường và cơ quan: không phải số liệu báo cáo thật.",
+                icon=":material/info:")
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """What every page starts from: the live snapshot, the validated filters and the captions."""
+    live: SnapshotRef
+    f: filters.Filters
+    options: filters.Options
+    date: str  # newest real figure, dd/mm/yyyy
+    note: str | None  # "Có số liệu minh họa" when demo values may be drawn
+    period: str  # the filter's period in Vietnamese
+
+    def card(self, period: str | None = None) -> pd.DataFrame | None:
+        return data.scorecard(self.live, self.f, period)
+
+    def judged(self, card=None) -> bool:
+        """Whether the filter's period has an indicator judged against its target."""
+        return screens.has_judgement(self.card() if card is None else card)
+
+    def latest_with_data(self, judged=None) -> str | None:
+        """The newest period in which, with the same filters, an indicator is judged (and
+        ``judged(period, card)`` holds, see screens.latest_with_data)."""
+        return screens.latest_with_data(self.options.periods, self.card, skip=self.f.period, judged=judged)
+
+    def no_data(self, what: str = "chỉ tiêu nào đủ điều kiện so với mục tiêu", judged=None) -> None:
+        """The explicit "no data for this period" state: what is missing, for which period, and a
+        link to the same page and filters in the newest period that has data."""
+        from vlboard.domain import links
+
+        latest = self.latest_with_data(judged)
+        why = overview.unjudged_reason(self.card()) if judged is None else ""
+        text = (f"{formatting.md_escape(self.period)}: chưa có {formatting.md_escape(what)} với bộ lọc này"
+                + (f" ({formatting.md_escape(why)})." if why else "."))
+        if latest:
+            url = links.period(st.session_state.get("_page_url") or links.OVERVIEW, latest, self.f)
+            text += (f" Kỳ gần nhất có số liệu: **[{formatting.md_escape(overview.period_label(latest))}]({url})** "
+                     "(chọn ở «Kỳ báo cáo» bên trái hoặc mở liên kết).")
+        else:
+            text += " Chưa kỳ nào có số liệu như vậy."
+        st.info(text, icon=":material/event_busy:")
+
+
+FILTER_NAMES = {"period": "kỳ báo cáo", "plan": "kế hoạch", "pillar": "trụ cột", "agency": "cơ quan",
+                "unit": "phường/xã", "status": "tình trạng"}
+
+
+def not_applied(f: filters.Filters, options: filters.Options, applies: tuple[str, ...], why: str) -> str | None:
+    """A note naming the active filters that this page cannot apply (None when all apply)."""
+    names = {"plan": options.plans, "pillar": options.pillars, "agency": options.agencies, "unit": options.units,
+             "status": options.statuses}
+    unused = [f"{FILTER_NAMES[k]} «{names[k].get(getattr(f, k), getattr(f, k))}»" for k in names
+              if getattr(f, k) and k not in applies]
+    if not unused:
+        return None
+    return f"Bộ lọc {', '.join(unused)} không áp dụng cho trang này: {why}"
+
+
+def start(title: str, *, uses_results: bool = True, pillar: str | None = None) -> PageContext:
+    """Open the snapshot (or stop the page with a Vietnamese error), draw the filter bar and the
+    header. ``pillar`` fixes the pillar filter (the three pillar entries of the navigation)."""
+    live = data.live_snapshot()
+    if live is None:
+        st.stop()
+    f, options = sidebar.filter_bar(live)
+    if pillar:
+        f = f.with_(pillar=pillar)
+    header(live, f, options, title, uses_results=uses_results)
+    st.session_state["_snapshot_id"] = live.snapshot_id
+    sidebar.export_panel(live, f, options)
+    return PageContext(live, f, options, overview.data_dates(live.q("data_date")).real,
+                       "Có số liệu minh họa" if f.include_demo and uses_results else None,
+                       overview.period_label(f.period))
