@@ -19,7 +19,7 @@ else:
     if judged:
         for col, pillar in zip(st.columns(3), MAIN_PILLARS):
             with col:
-                ui.chart(overview.gauge(card, pillar, data_date=page.date, note=page.note),
+                ui.chart(charts.card_gauge(card, pillar, data_date=page.date, note=page.note),
                          f"{PILLARS[pillar]} {page.period}")
         st.caption(f"{page.period}. Số lớn: % chỉ tiêu đạt; vòng cung: đạt (xanh), gần đạt (cam), chưa đạt (đỏ) "
                    f"trong số chỉ tiêu có số liệu; vạch đen: mốc 80%. Màu kim: {rollups.SHARE_RULE}.")

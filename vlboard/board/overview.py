@@ -131,37 +131,6 @@ def off_track(card: pd.DataFrame, limit: int = 10) -> pd.DataFrame:
 
 
 
-@dataclass(frozen=True)
-class GaugeCounts:
-    """One pillar's indicators with data split by status; ``pct`` (% đạt) is the headline."""
-    achieved: int
-    near: int
-    not_achieved: int
-
-    @property
-    def n(self) -> int:
-        return self.achieved + self.near + self.not_achieved
-
-    @property
-    def pct(self) -> float | None:
-        return 100.0 * self.achieved / self.n if self.n else None
-
-
-def gauge_counts(card: pd.DataFrame, pillar: str) -> GaugeCounts:
-    """đạt · gần đạt · chưa đạt among a pillar's indicators with data (the gauges everywhere)."""
-    s = card.status[card.pillar == pillar]
-    return GaugeCounts(int((s == "achieved").sum()), int((s == "near").sum()), int((s == "not_achieved").sum()))
-
-
-def gauge(card: pd.DataFrame, pillar: str, *, data_date: str | None, note: str | None):
-    """The pillar gauge of the overview, the wall and the meeting pack (one route)."""
-    from vlboard import charts
-
-    g = gauge_counts(card, pillar)
-    return charts.pillar_gauge(g.pct, g.achieved, g.n, n_near=g.near, pillar_label=PILLARS[pillar],
-                               data_date=data_date, note=note)
-
-
 def previous_period(periods: list[str], current: str | None) -> str | None:
     """The period before ``current`` of the same kind (quarter before quarter, year before year)."""
     if current is None:

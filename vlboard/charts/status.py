@@ -9,9 +9,9 @@ import plotly.graph_objects as go
 
 from vlboard.charts.theme import (BLUE, GREY, INDEX, NO_DATA_FILL, discrete_scale, empty, finish, label,
                                   legend_keys, nfc, short)
-from vlboard.domain import formatting, status
+from vlboard.domain import formatting, rollups, status
 from vlboard.domain.status import _num
-from vlboard.domain.vocab import STATUSES
+from vlboard.domain.vocab import PILLARS, STATUSES
 
 
 def pillar_gauge(pct: float | None, n_achieved: int, n_with_data: int, *, pillar_label: str,
@@ -42,6 +42,13 @@ def pillar_gauge(pct: float | None, n_achieved: int, n_with_data: int, *, pillar
                        number=dict(suffix="%", valueformat=".0f"), title=dict(text=f"{head}<br>{sub}"))
     fig = finish(go.Figure(ind), title="% chỉ tiêu đạt", data_date=data_date, note=note, height=330)
     return fig.update_layout(margin_l=40, margin_r=40)  # room for the 0% and 100% ticks on a phone
+
+
+def card_gauge(card: pd.DataFrame, pillar: str, *, data_date: str | None, note: str | None) -> go.Figure:
+    """The pillar gauge of a scorecard: the overview, the wall and the meeting pack (one route)."""
+    g = rollups.gauge_counts(card, pillar)
+    return pillar_gauge(g.pct, g.achieved, g.n, n_near=g.near, pillar_label=PILLARS[pillar],
+                        data_date=data_date, note=note)
 
 
 def status_bars(counts: pd.DataFrame, *, group_col: str, group_labels: dict[str, str] | None = None,

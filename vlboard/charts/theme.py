@@ -5,12 +5,12 @@ date), the label helpers, the status legend keys and :func:`darken` for the oper
 from __future__ import annotations
 
 import html
-import re
 import unicodedata
 
 import plotly.graph_objects as go
 
 from vlboard.domain import status
+from vlboard.domain.textnorm import slug
 from vlboard.domain.vocab import STATUSES
 
 FONT = "Noto Sans, DejaVu Sans, sans-serif"
@@ -35,13 +35,6 @@ def label(text) -> str:
 def short(text, n: int) -> str:
     text = nfc(text)
     return text if len(text) <= n else text[: n - 1].rstrip() + "…"
-
-
-def slug(text: str) -> str:
-    """'Tổng quan Quý III/2025' → 'tong-quan-quy-iii-2025' (ASCII, for file names)."""
-    text = nfc(text).replace("đ", "d").replace("Đ", "D")
-    text = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
 def plotly_config(filename: str) -> dict:

@@ -6,6 +6,8 @@ Inputs are the frames of the status queries (``status_indicators``, ``status_age
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from vlboard.domain.vocab import STATUSES, WITH_DATA
@@ -71,3 +73,24 @@ def completeness_summary(completeness: pd.DataFrame) -> pd.DataFrame:
     c["pct_on_time"] = 100 * c.on_time / c.expected
     return c
 
+
+@dataclass(frozen=True)
+class GaugeCounts:
+    """One pillar's indicators with data split by status; ``pct`` (% đạt) is the headline."""
+    achieved: int
+    near: int
+    not_achieved: int
+
+    @property
+    def n(self) -> int:
+        return self.achieved + self.near + self.not_achieved
+
+    @property
+    def pct(self) -> float | None:
+        return 100.0 * self.achieved / self.n if self.n else None
+
+
+def gauge_counts(card: pd.DataFrame, pillar: str) -> GaugeCounts:
+    """đạt · gần đạt · chưa đạt among a pillar's indicators with data (the gauges everywhere)."""
+    s = card.status[card.pillar == pillar]
+    return GaugeCounts(int((s == "achieved").sum()), int((s == "near").sum()), int((s == "not_achieved").sum()))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 # PDF extraction artefacts seen in the 2020 plan: the Latin "ƣ" (U+01A3) stands in for "ư".
@@ -45,3 +46,10 @@ def matches(query: str, text: str) -> bool:
     """``query`` occurs in ``text`` as a phrase, both folded: 'chu ky so' finds «chữ ký số» (and
     «Chữ ký số»), not «chủ trì … kỹ thuật … số»."""
     return fold(query) in fold(text)
+
+
+def slug(text: str) -> str:
+    """'Tổng quan Quý III/2025' → 'tong-quan-quy-iii-2025' (ASCII, for file names)."""
+    text = nfc(text).replace("đ", "d").replace("Đ", "D")
+    text = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")

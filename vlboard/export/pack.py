@@ -73,7 +73,7 @@ def build(src: Source, f: filters.Filters, options: filters.Options, *, snapshot
                        lines=["Số lớn: % chỉ tiêu đạt; vòng cung: đạt (xanh), gần đạt (cam), chưa đạt (đỏ) trong số "
                               f"chỉ tiêu có số liệu; vạch đen: mốc 80%. Màu kim: {rollups.SHARE_RULE}."])
         for p in MAIN_PILLARS:
-            summary.figures.append((overview.gauge(card, p, data_date=b.data_date, note=note), 600, 380))
+            summary.figures.append((charts.card_gauge(card, p, data_date=b.data_date, note=note), 600, 380))
         pages.append(summary)
         for p in MAIN_PILLARS:
             rows = card[card.pillar == p]

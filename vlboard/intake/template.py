@@ -19,9 +19,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from vlboard.domain import formatting
-from vlboard.charts import slug
 from vlboard.domain.periods import label_vi, parse_period, previous, recent
-from vlboard.domain.textnorm import fold, matches
+from vlboard.domain.textnorm import fold, matches, slug
 from vlboard.intake.upload import COLUMNS, DATA_SHEET, META_SHEET, TEMPLATE_VERSION
 
 HEADER_ROW = 5

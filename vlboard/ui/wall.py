@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -68,7 +67,7 @@ def wall_data(ref: SnapshotRef, plan: str | None, include_demo: bool) -> WallDat
     overdue = b.milestones[b.milestones["Tình trạng"] == "Quá hạn"]
     c = b.completeness
     missing = 0 if c.empty else int((c["Đã nhận"] < c["Phải báo cáo"]).sum())
-    pct = {p: overview.gauge_counts(card, p).pct for p in wall.MAIN_PILLARS} if card is not None else {}
+    pct = {p: rollups.gauge_counts(card, p).pct for p in wall.MAIN_PILLARS} if card is not None else {}
     facts = wall.Facts(
         n_offtrack=0 if card is None else int(card.status.isin(["not_achieved", "near"]).sum()),
         n_overdue=len(overdue), n_missing_reports=missing, pillar_pct=pct, n_agencies=len(b.league),
@@ -158,7 +157,7 @@ def draw(slide: wall.Slide, data: WallData) -> None:
     if slide.key == "summary":
         for col, p in zip(st.columns(3), wall.MAIN_PILLARS):
             with col:
-                _chart(overview.gauge(card, p, data_date=data.data_date, note=note), f"g-{p}")
+                _chart(charts.card_gauge(card, p, data_date=data.data_date, note=note), f"g-{p}")
         _rule("Số lớn: % chỉ tiêu đạt; vòng cung: đạt (xanh), gần đạt (cam), chưa đạt (đỏ) trong số chỉ tiêu có "
               "số liệu; vạch đen: mốc 80%.")
         _chart(charts.status_bars(overview.pillar_counts(card), group_col="pillar", group_labels=PILLARS,
