@@ -22,9 +22,9 @@ sys.path.insert(0, str(ROOT))
 
 from argon2 import PasswordHasher  # noqa: E402
 
-from tests.served import served_process  # noqa: E402
-from tests.test_guard import sidebar_errors, submit_login  # noqa: E402
-from tests.wsclient import Session  # noqa: E402
+from tests.support.guard import sidebar_errors, submit_login  # noqa: E402
+from tests.support.served import served_process  # noqa: E402
+from tests.support.wsclient import Session  # noqa: E402
 from vlboard.intake import auth
 from vlboard.store import snapshots  # noqa: E402
 

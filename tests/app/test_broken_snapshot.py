@@ -15,7 +15,7 @@ from vlboard import ui
 from vlboard.store import snapshots
 from vlboard.domain.formatting import md_escape
 
-from .conftest import ROOT, tiny_tables
+from tests.support.fixtures import ROOT, tiny_tables
 
 pytestmark = pytest.mark.usefixtures("clear_streamlit_caches")
 

@@ -36,7 +36,7 @@ from vlboard.store import snapshots
 from vlboard.store.schema import PILLARS
 from vlboard.domain.status import STATUSES
 
-from .conftest import ROOT
+from tests.support.fixtures import ROOT
 
 APP = str(ROOT / "app.py")
 TITLES = {  # page → the title it must still show (the wall has no st.title: its header line instead)

@@ -11,7 +11,6 @@ import types
 
 import pyarrow.parquet as pq
 import pytest
-from argon2 import PasswordHasher
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
@@ -23,24 +22,9 @@ from vlboard.store import snapshots
 from vlboard.domain.formatting import md_escape
 from vlboard.intake.workbook import DATA_SHEET, META_SHEET
 
-from .conftest import ROOT, tiny_tables
-
-APP = str(ROOT / "app.py")
-INTAKE, HISTORY, OVERVIEW = "views/intake.py", "views/history.py", "views/overview.py"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-FAST = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)  # tests only; production = defaults
-PASSWORD = {"boss": "quản-trị-2025!", "ed": "phường-một-2025", "vh": "văn-hóa-2025!", "xss": "tên-độc-hại!"}
-HOSTILE = "<img src=x onerror=alert(1)> **đậm** [x](javascript:alert(1))"
-ACCOUNTS = {
-    "boss": {"name": "Quản trị hệ thống", "role": "admin"},
-    "ed": {"name": "Cán bộ Phường 1", "role": "editor", "unit": "w1"},
-    "vh": {"name": "Phòng VH&TT", "role": "editor", "agency": "A-1"},
-    "xss": {"name": HOSTILE, "role": "editor", "unit": "w1"},
-}
-for _key, _acc in ACCOUNTS.items():
-    _acc["password_hash"] = auth.hash_password(PASSWORD[_key], _hasher=FAST)
-
+from tests.support.fixtures import tiny_tables
+from tests.support.pages import (ACCOUNTS, APP, HISTORY, HOSTILE, INTAKE, PASSWORD, XLSX,
+                                 filled_template, open_page, sign_in, submit_login)
 
 pytestmark = pytest.mark.usefixtures("clear_streamlit_caches", "frozen_today")
 
@@ -102,45 +86,6 @@ def empty_data(tmp_path) -> snapshots.DataDir:
     (data.root / "geo").mkdir()
     snapshots.write_snapshot(data, tiny_tables(results=[]), author="t", note="empty")
     return data
-
-
-@pytest.fixture
-def two_snapshots(tiny_data) -> tuple[snapshots.DataDir, str, str]:
-    """tiny_data plus a newer snapshot in which w1's 2025-Q3 value went from 61 to 65."""
-    older = snapshots.current_id(tiny_data)
-    base = tiny_tables()["results"].to_pylist()
-    changed = [dict(r, value=65.0, numerator=65.0) if r["result_id"] == "r2" else r for r in base]
-    newer = snapshots.write_snapshot(tiny_data, tiny_tables(results=changed), author="tests", note="sửa r2")
-    assert newer != older and snapshots.current_id(tiny_data) == newer
-    return tiny_data, older, newer
-
-
-def open_page(monkeypatch, data, page=None, *, allow_anonymous=True, accounts=ACCOUNTS) -> AppTest:
-    monkeypatch.setenv("VLBOARD_DATA", str(data.root))
-    monkeypatch.setenv("VLBOARD_SECRETS", str(data.root / "no-secrets.toml"))  # never the repo's file
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.secrets["vlboard"] = {"allow_anonymous": allow_anonymous, "accounts": accounts}
-    at.run()
-    if page:
-        at.switch_page(page).run()
-    assert not at.exception, at.exception
-    return at
-
-
-def submit_login(at: AppTest, username: str, password: str) -> AppTest:
-    at.sidebar.text_input(key="login_user").set_value(username)
-    at.sidebar.text_input(key="login_password").set_value(password)
-    [button] = [b for b in at.sidebar.button if b.label == "Đăng nhập"]
-    button.click().run()
-    assert not at.exception, at.exception
-    return at
-
-
-def sign_in(at: AppTest, username: str) -> AppTest:
-    submit_login(at, username, PASSWORD[username])
-    user = at.session_state["_user"]
-    assert user.username == username and user.via == "local"
-    return at
 
 
 def keys(at: AppTest, kind: str) -> set[str]:
@@ -299,19 +244,6 @@ def test_template_download_is_a_workbook_for_the_chosen_subject(monkeypatch, tin
 
 
 # ------------------------------------------------- upload → preview → write (AppTest supports it)
-
-def filled_template(data: snapshots.DataDir, subject: template.Subject, period: str, value: float) -> bytes:
-    src = screens.Snapshot.current(data)
-    raw = template.write(subject, period, template.rows(src, subject, period), snapshot_id=src.snapshot_id)
-    wb = load_workbook(io.BytesIO(raw))
-    ws = wb[DATA_SHEET]
-    row = template.HEADER_ROW + 1
-    assert ws.cell(row, 1).value == "C-01"
-    ws.cell(row, template.TEMPLATE_KEYS.index("value") + 1, value)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
-
 
 def test_upload_preview_and_write_a_new_snapshot(monkeypatch, tiny_data, downloads):
     before = snapshots.current_id(tiny_data)

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from vlboard.store import snapshots
 
-from .conftest import ROOT, tiny_tables
+from tests.support.fixtures import ROOT, tiny_tables
 
 APP = str(ROOT / "app.py")
 PAGES = ["views/overview.py", "views/pillar.py", "views/agencies.py", "views/units.py",

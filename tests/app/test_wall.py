@@ -11,7 +11,7 @@ from vlboard.board import wall
 
 from vlboard.store import snapshots
 
-from .conftest import ROOT
+from tests.support.fixtures import ROOT
 
 pytestmark = pytest.mark.usefixtures("clear_streamlit_caches")
 

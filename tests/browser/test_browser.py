@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from .served import ARTIFACTS, CHROMIUM, browser_page, served_app
+from tests.support.served import ARTIFACTS, CHROMIUM, browser_page, served_app
 
 # skipped only on a developer machine without Chromium; in CI (`make test` installs it) a missing
 # browser must fail, not hide behind a skip

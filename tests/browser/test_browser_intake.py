@@ -20,8 +20,8 @@ from vlboard.intake import auth, imports, template
 from vlboard.store import snapshots
 from vlboard.domain.periods import parse_period, recent
 
-from .served import ARTIFACTS, CHROMIUM, browser_page, served_process
-from .test_intake import FAST, fingerprint
+from tests.support.served import ARTIFACTS, CHROMIUM, browser_page, served_process
+from tests.support.intake import FAST, fingerprint
 
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM) and not os.environ.get("CI"),
                                 reason="Debian chromium not installed (make setup installs it)")
@@ -139,7 +139,7 @@ def test_clerk_imports_through_the_page(data, tmp_path):
 
 
 def test_clerk_of_another_ward_is_refused_in_the_page(data, tmp_path):
-    from .test_intake import make_template
+    from tests.support.intake import make_template
 
     content = make_template(data, ("unit", "x2025-29551", "Phường Long Châu"), closed_quarter())
     path = tmp_path / "long-chau.xlsx"

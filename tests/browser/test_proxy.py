@@ -23,10 +23,10 @@ import pytest
 from vlboard.intake import auth
 from vlboard.ui import guard
 
-from .conftest import ROOT
-from .served import CHROMIUM, free_port, served_process, stop
-from .test_guard import PASSWORD, framed, load_pages, secrets_env, sidebar_errors, submit_login  # noqa: F401
-from .wsclient import Session
+from tests.support.fixtures import ROOT
+from tests.support.guard import PASSWORD, framed, load_pages, sidebar_errors, submit_login
+from tests.support.served import CHROMIUM, free_port, served_process, stop
+from tests.support.wsclient import Session
 
 NGINX = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if os.path.exists(p)), None)
 pytestmark = [

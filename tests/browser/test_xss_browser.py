@@ -19,7 +19,7 @@ import pytest
 
 from vlboard.store import schema, snapshots
 
-from .served import ARTIFACTS, CHROMIUM, browser_page, served_process
+from tests.support.served import ARTIFACTS, CHROMIUM, browser_page, served_process
 
 # skipped only on a developer machine without Chromium; in CI a missing browser must fail
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM) and not os.environ.get("CI"),

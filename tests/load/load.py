@@ -40,9 +40,9 @@ from collections import Counter
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 
-from tests.procs import cpu_seconds, descendants, drain, proc_start
-from tests.served import ROOT, rss_mb, served_process
-from tests.wsclient import ProtocolError, Run, Session
+from tests.support.procs import cpu_seconds, descendants, drain, proc_start
+from tests.support.served import ROOT, rss_mb, served_process
+from tests.support.wsclient import ProtocolError, Run, Session
 
 SECTION = "## Load"
 ACTION_TIMEOUT = 30.0  # seconds: an action slower than this counts as an error

@@ -9,7 +9,7 @@ import argparse
 import time
 from pathlib import Path
 
-from tests.served import ROOT, browser_page, rss_mb, served_process
+from tests.support.served import ROOT, browser_page, rss_mb, served_process
 from vlboard.bench import replace_section
 
 SECTION = "## Wall soak"

@@ -3,7 +3,7 @@ websocket protocol (the long one, with a baseline, writes BENCHMARKS.md:
 python -m tests.load --sessions 20 --seconds 180)."""
 
 from .load import load, render
-from .procs import proc_start
+from tests.support.procs import proc_start
 
 
 def test_twenty_concurrent_sessions_without_errors_and_nothing_left_running(shipped_data):

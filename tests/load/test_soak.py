@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from .served import CHROMIUM
+from tests.support.served import CHROMIUM
 from vlboard.bench import other_sections, replace_section
 
 from .soak import soak

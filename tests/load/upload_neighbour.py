@@ -31,8 +31,8 @@ from vlboard.intake import auth
 
 from vlboard.store import snapshots
 
-from .served import ARTIFACTS, ROOT, browser_page, stop
-from .wsclient import Session
+from tests.support.served import ARTIFACTS, ROOT, browser_page, stop
+from tests.support.wsclient import Session
 
 PASSWORD = "mat-khau-thu-nghiem"
 NS = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'

@@ -3,7 +3,7 @@
 import subprocess
 import sys
 
-from .conftest import ROOT
+from tests.support.fixtures import ROOT
 
 PURE = ["vlboard.store.catalogue", "vlboard.store.demo", "vlboard.store.snapshots", "vlboard.store.db", "vlboard.store.queries",
         "vlboard.domain.formatting", "vlboard.board.overview", "vlboard.domain.periods", "vlboard.domain.targets_text",

@@ -6,9 +6,8 @@ import re
 import subprocess
 import tomllib
 
-from .conftest import ROOT
-from .test_intake_cli import cli, secrets  # noqa: F401  (fixtures)
-from .test_intake import data, filled  # noqa: F401
+from tests.support.fixtures import ROOT
+from tests.support.intake import cli, filled
 
 SECRET_PATTERNS = {
     "argon2 hash": re.compile(r"\$argon2(id|i|d)\$v=\d+\$m=\d+,t=\d+,p=\d+\$(?!REPLACE_ME)[A-Za-z0-9+/]{16,}"),
@@ -75,7 +74,7 @@ def test_raw_html_only_where_data_is_encoded():
 
 
 def test_password_never_in_output_or_logs(data, secrets, tmp_path):  # noqa: F811
-    from .test_intake_cli import PASSWORD
+    from tests.support.intake import PASSWORD
 
     f = tmp_path / "x.xlsx"
     f.write_bytes(filled(data, {"C-01": {"value": 64}}))

@@ -21,7 +21,7 @@ from vlboard import charts
 from vlboard.domain import rollups, status
 from vlboard.domain.status import STATUSES
 
-from .conftest import ROOT
+from tests.support.fixtures import ROOT
 
 DATE, NOTE = "30/09/2025", "Có số liệu minh họa"
 D = dt.date

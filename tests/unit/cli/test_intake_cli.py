@@ -3,49 +3,15 @@ moments (several seeds, and injected crashes between tables) never leave a broke
 
 from __future__ import annotations
 
-import os
 import random
 import signal
-import subprocess
-import sys
 import time
 
 import pytest
 
-from vlboard.intake import auth
-
 from vlboard.store import schema, snapshots
 
-from .conftest import ROOT
-from .test_intake import FAST, data, filled, fingerprint  # noqa: F401  (data is a fixture)
-
-PASSWORD = "mat-khau-thu-nghiem"
-
-
-@pytest.fixture
-def secrets(tmp_path):
-    h = auth.hash_password(PASSWORD, _hasher=FAST)
-    path = tmp_path / "secrets.toml"
-    path.write_text("[vlboard.accounts.admin]\nrole = \"admin\"\npassword_hash = \"" + h + "\"\n"
-                    "[vlboard.accounts.phuong2]\nrole = \"editor\"\nunit = \"w2\"\npassword_hash = \"" + h + "\"\n",
-                    encoding="utf-8")
-    return path
-
-
-def cli(data, secrets, *args, password=PASSWORD, env=None, wait=True, stdin=False):
-    e = {**os.environ, "VLBOARD_DATA": str(data.root), "VLBOARD_SECRETS": str(secrets),
-         "VLBOARD_PASSWORD": password, "VLBOARD_NO_PNG": "1", **(env or {})}
-    cmd = [sys.executable, "-m", "vlboard", *args]
-    if not wait:
-        return subprocess.Popen(cmd, cwd=ROOT, env=e, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                stdin=subprocess.PIPE if stdin else subprocess.DEVNULL)
-    return subprocess.run(cmd, cwd=ROOT, env=e, capture_output=True, text=True, timeout=120)
-
-
-def write(tmp_path, content, name="bao-cao.xlsx"):
-    path = tmp_path / name
-    path.write_bytes(content)
-    return path
+from tests.support.intake import cli, filled, fingerprint, write
 
 
 def test_dry_run_then_import(data, secrets, tmp_path):

@@ -10,7 +10,7 @@ from vlboard.domain import numbers
 
 from vlboard.intake import imports, validate
 
-from .test_intake import ADMIN, data, fingerprint, run  # noqa: F401  (data: fixture)
+from tests.support.intake import ADMIN, fingerprint, run
 
 ACCEPTED = [("1.234,5", 1234.5), ("1234", 1234.0), ("-0,25", -0.25), ("0", 0.0), ("-0", 0.0), (" 7 ", 7.0),
             ("1.234.567", 1234567.0), ("007", 7.0), ("1.000.000.000.000.000", 1e15), (88.5, 88.5), (12, 12.0),

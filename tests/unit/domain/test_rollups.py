@@ -13,7 +13,7 @@ from vlboard.domain import rollups, status
 
 from vlboard.store import db, queries, snapshots
 
-from .conftest import tiny_tables
+from tests.support.fixtures import tiny_tables
 
 Q3 = dict(year=2025, period_end=dt.date(2025, 9, 30), include_demo=True)
 

@@ -23,7 +23,7 @@ from vlboard.domain import filters
 
 from vlboard.export import downloads, pack, pdf, png, pptx
 
-from .conftest import ROOT
+from tests.support.fixtures import ROOT
 
 NEEDS_PNG = pytest.mark.skipif(not png.available()[0] and not __import__("os").environ.get("CI"),
                                reason="no chromium/kaleido here")

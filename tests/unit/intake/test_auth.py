@@ -13,7 +13,7 @@ from argon2 import PasswordHasher
 from vlboard.intake import auth
 from vlboard.intake.auth import ANONYMOUS, AccessDenied, AuthConfigError, User
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[3]
 FAST = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)  # tests only; production = defaults
 PLACEHOLDER = "$argon2id$v=19$m=65536,t=3,p=4$REPLACE_ME$REPLACE_ME"
 

@@ -24,9 +24,9 @@ from vlboard.domain import numbers
 
 from vlboard.intake import imports, template, workbook
 
-from .conftest import data_dir_with
-from .served import ARTIFACTS
-from .test_intake import ADMIN, fingerprint, intake_tables, make_template, run
+from tests.support.fixtures import data_dir_with
+from tests.support.served import ARTIFACTS
+from tests.support.intake import ADMIN, fingerprint, intake_tables, make_template, run
 
 OUTCOMES: dict[str, Counter] = defaultdict(Counter)
 VAL, NUM, DEN = "Giá trị", "Tử số", "Mẫu số"
@@ -470,8 +470,7 @@ CLI_CASES = {
 
 @pytest.mark.parametrize("case", list(CLI_CASES))
 def test_the_cli_refuses_the_same_way(data, tmp_path, case):
-    from .test_intake_cli import PASSWORD, cli  # noqa: F401
-    from .test_intake import FAST
+    from tests.support.intake import FAST, PASSWORD, cli
     from vlboard.intake import auth
 
     text, name, expected = CLI_CASES[case]

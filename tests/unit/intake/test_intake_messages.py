@@ -8,7 +8,7 @@ import pytest
 
 from vlboard.intake import auth, workbook
 
-from .test_intake import _meta, data, filled, refused  # noqa: F401  (data is a fixture)
+from tests.support.intake import _meta, filled, refused
 
 OTHER_WARD = auth.User("w2-clerk", "Cán bộ phường 2", "editor", unit="w2")
 

@@ -16,7 +16,7 @@ from vlboard.intake import auth, imports, template
 from vlboard.intake.auth import User
 from vlboard.intake.workbook import DATA_SHEET
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[3]
 TODAY = dt.date(2026, 12, 5)
 ADMIN = User("admin", "Quản trị", "admin")
 COL = {k: i for i, k in enumerate(template.TEMPLATE_KEYS, start=1)}

@@ -16,9 +16,7 @@ from vlboard.intake import auth, history, imports, restore
 
 from vlboard.store import snapshots
 
-from .test_intake import ADMIN, WARD1, data, filled, fingerprint, run  # noqa: F401  (data is a fixture)
-from .test_intake_cli import cli, secrets, write  # noqa: F401  (secrets is a fixture)
-from .test_intake_pages import two_snapshots  # noqa: F401  (a fixture)
+from tests.support.intake import ADMIN, WARD1, cli, filled, fingerprint, run, write
 
 
 def live_imports(d: snapshots.DataDir) -> set[str]:
@@ -138,7 +136,7 @@ def test_history_page_refuses_a_rollback_when_an_import_landed_after_the_admin_l
     shows goes through."""
     from vlboard.intake import template
 
-    from .test_intake_pages import HISTORY, filled_template, open_page, sign_in
+    from tests.support.pages import HISTORY, filled_template, open_page, sign_in
 
     data, older, _ = two_snapshots
     at = open_page(monkeypatch, data, HISTORY)

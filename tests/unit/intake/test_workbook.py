@@ -13,6 +13,8 @@ from vlboard.intake import isolation, workbook
 from vlboard.intake.workbook import (COLUMNS, DATA_SHEET, META_SHEET, REQUIRED_XLSX, TEMPLATE_VERSION, Problem,
                               header_labels, read_upload)
 
+from tests.support.intake import cp1258
+
 XLSX_KEYS = [k for k, _ in COLUMNS[:10]]
 META = {"template_version": TEMPLATE_VERSION, "scope_type": "agency", "scope_code": "SYT", "period": "2025-Q1"}
 GOOD_ROWS = [
@@ -60,17 +62,6 @@ def rezip(data: bytes, add: dict[str, bytes] = {}, replace=None) -> bytes:
 def only(problems: list[Problem]) -> Problem:
     assert len(problems) == 1, [str(p) for p in problems]
     return problems[0]
-
-
-def cp1258(text: str) -> bytes:
-    """Encode as Windows-1258 does: base letter (with its hat/horn/breve) then a combining tone mark."""
-    tones = {0x300, 0x301, 0x303, 0x309, 0x323}
-    out = ""
-    for ch in text:
-        d = unicodedata.normalize("NFD", ch)
-        out += unicodedata.normalize("NFC", "".join(c for c in d if ord(c) not in tones))
-        out += "".join(c for c in d if ord(c) in tones)
-    return out.encode("cp1258")
 
 
 # --- good files -------------------------------------------------------------------------------

@@ -19,9 +19,8 @@ from vlboard.intake import history, imports, restore
 
 from vlboard.store import schema, snapshots
 
-from .conftest import ROOT
-from .test_intake import ADMIN, data, filled, fingerprint, run  # noqa: F401  (data is a fixture)
-from .test_intake_cli import PASSWORD, cli, secrets, write  # noqa: F401  (secrets is a fixture)
+from tests.support.fixtures import ROOT
+from tests.support.intake import ADMIN, PASSWORD, cli, filled, fingerprint, run, write
 
 STEPS = ["mkdir", *[f"table:{t}" for t in schema.TABLES], "manifest", "history", "rename", "switch"]
 
@@ -233,7 +232,7 @@ def snapshots_tables(d: snapshots.DataDir) -> dict:
 # ------------------------------------------------------------------------------ the pages
 
 def test_import_page_on_a_full_disk_shows_a_vietnamese_message(monkeypatch, tiny_data):
-    from .test_intake_pages import INTAKE, XLSX, filled_template, open_page, sign_in
+    from tests.support.pages import INTAKE, XLSX, filled_template, open_page, sign_in
     from vlboard.intake import template
 
     before = state(tiny_data)
@@ -250,7 +249,7 @@ def test_import_page_on_a_full_disk_shows_a_vietnamese_message(monkeypatch, tiny
 
 
 def test_history_page_rollback_on_a_full_disk_shows_a_vietnamese_message(monkeypatch, tiny_data):
-    from .test_intake_pages import HISTORY, open_page, sign_in
+    from tests.support.pages import HISTORY, open_page, sign_in
 
     older = snapshots.current_id(tiny_data)
     snapshots.write_snapshot(tiny_data, snapshots_tables(tiny_data), author="tests", note="mới hơn")

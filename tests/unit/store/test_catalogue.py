@@ -8,7 +8,7 @@ import pytest
 from vlboard.store import catalogue
 from vlboard.domain.textnorm import collapse
 
-from .conftest import ROOT
+from tests.support.fixtures import ROOT
 
 SOURCE = ROOT / "data" / "source"
 

@@ -13,7 +13,7 @@ import pytest
 
 from vlboard.store import catalogue, schema, snapshots
 
-from .conftest import ROOT, tiny_tables
+from tests.support.fixtures import ROOT, tiny_tables
 
 
 def copy_sources(tmp_path, name="data") -> snapshots.DataDir:

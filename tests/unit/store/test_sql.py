@@ -68,7 +68,7 @@ def test_conflicting_figures_of_one_date_follow_precedence_not_record_order(tmp_
     """Two document figures for C-01, city, 2025, same date: the text's 40% comes first in record
     order (result_id "a…"), the plan's monitoring table says 90% (precedence 1). The status rows,
     the trend series, the template's previous value and the baseline all take 90%."""
-    from .conftest import data_dir_with, tiny_tables
+    from tests.support.fixtures import data_dir_with, tiny_tables
     d = dt.date
 
     def doc(rid, value, precedence):

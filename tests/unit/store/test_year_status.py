@@ -15,7 +15,7 @@ from vlboard.intake import history
 
 from vlboard.store import db, queries, schema, snapshots
 
-from .conftest import data_dir_with, tiny_tables
+from tests.support.fixtures import data_dir_with, tiny_tables
 
 D = dt.date
 
