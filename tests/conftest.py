@@ -4,6 +4,7 @@ from dicts, the intake data folder and CLI secrets. Helpers live in tests/suppor
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -12,6 +13,32 @@ from vlboard.store import snapshots
 
 from tests.support.fixtures import ROOT, data_dir_with, tiny_tables
 from tests.support.intake import FAST, PASSWORD, intake_tables
+
+TESTS = Path(__file__).resolve().parent
+
+# Tiers (design.md §5): `make test-fast` = -m "not browser and not load and not slow" (unit + app).
+# A test is "browser" or "load" by its folder; "slow" by the list below (over ~5 s on an idle 2-core
+# machine, measured with --durations): a path under tests/, optionally ::test_name (all its parameters).
+MARKERS = {
+    "browser": "the served app in headless Chromium or behind nginx (tests/browser)",
+    "load": "load, soak and upload-neighbour runs against the served app (tests/load)",
+    "slow": "a unit or app test over ~5 s; left out of make test-fast",
+}
+SLOW: set[str] = set()
+
+
+def pytest_configure(config):
+    for name, doc in MARKERS.items():
+        config.addinivalue_line("markers", f"{name}: {doc}")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        rel = Path(str(item.path)).resolve().relative_to(TESTS)
+        if rel.parts[0] in ("browser", "load"):
+            item.add_marker(getattr(pytest.mark, rel.parts[0]))
+        elif rel.as_posix() in SLOW or f"{rel.as_posix()}::{item.originalname}" in SLOW:
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(autouse=True)

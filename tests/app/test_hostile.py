@@ -288,7 +288,7 @@ def _composed(node: ast.AST) -> bool:
 def test_no_sql_text_is_built_from_strings():
     """Values reach DuckDB only as bound parameters ($name) of fixed .sql files or string constants:
     a URL value, file name or cell spliced into SQL text (f-string, %, +, .format) would be an
-    injection, whatever the validation in front of it. Complements tests/test_sql.py, which checks
+    injection, whatever the validation in front of it. Complements tests/unit/store/test_sql.py, which checks
     that the .sql files themselves hold only bound parameters.
 
     Two passes over vlboard/**/*.py: a grep for the classic shapes (``execute(f"``, ``.sql(f"``,

@@ -1,11 +1,11 @@
 """Bounded load test: N concurrent real Streamlit sessions of the served app, over Streamlit's own
-websocket protocol (tests/wsclient.py), one asyncio task per session.
+websocket protocol (tests/support/wsclient.py), one asyncio task per session.
 
 Every session is a real server-side session (its own websocket, script thread, session and widget
 state) and gets the deltas a browser would get. The protocol client costs almost nothing, so on the
 2 cores of the CI machine the figures are the server's: the first version of this test drove 20
 Chromium pages on the same 2 cores and measured mostly the browser (p95 29 s). Rendering is proven
-separately by the Chromium tests (tests/test_browser*.py, the wall soak).
+separately by the Chromium tests (tests/browser/, the wall soak).
 
 * wall viewers (25 % by default) open ``/ioc?rotate=3`` and then, like the frontend, re-run the
   wall's ``run_every`` fragment at the interval the server announced; slide changes are counted and
@@ -22,8 +22,8 @@ a run that ends otherwise, a failed check, a closed socket, or an action slower 
 server's RSS is sampled every 5 s. Everything stops by itself at the deadline and nothing is left
 running (checked: every process started under this one during the run is gone afterwards).
 
-``python -m tests.load --sessions 20 --seconds 180`` writes the "## Load" section of BENCHMARKS.md;
-tests/test_load.py runs a short variant in the suite.
+``python -m tests.load.load --sessions 20 --seconds 180`` writes the "## Load" section of BENCHMARKS.md;
+tests/load/test_load.py runs a short variant in the suite.
 """
 
 from __future__ import annotations
@@ -376,8 +376,8 @@ def render(runs: list[dict]) -> str:
     order = list(KIND_NAMES)
     lines = [
         SECTION, "",
-        f"`python -m tests.load --sessions {r['sessions']} --seconds {int(r['seconds'])}`: {r['sessions']} concurrent "
-        "sessions of the served app over Streamlit's websocket protocol (`tests/wsclient.py`: each one a real "
+        f"`python -m tests.load.load --sessions {r['sessions']} --seconds {int(r['seconds'])}`: {r['sessions']} concurrent "
+        "sessions of the served app over Streamlit's websocket protocol (`tests/support/wsclient.py`: each one a real "
         "server-side session receiving the deltas a browser gets; the client costs next to nothing, so the "
         f"figures are the server's) on a fresh build of the shipped data, for {r['seconds']:.0f} s after one warm-up "
         f"visitor, arrivals spread over {r['ramp_s']:g} s. {r['wall_sessions']} sessions watch `/ioc?rotate=3` "

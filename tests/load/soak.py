@@ -1,6 +1,6 @@
 """Bounded soak of the IOC wall: the served app rotates in Chromium for a fixed time while the
-server's memory is sampled. `python -m tests.soak --seconds 180` writes the figures to
-BENCHMARKS.md; tests/test_soak.py runs a short variant in the suite. It stops by itself and leaves
+server's memory is sampled. `python -m tests.load.soak --seconds 180` writes the figures to
+BENCHMARKS.md; tests/load/test_soak.py runs a short variant in the suite. It stops by itself and leaves
 nothing running."""
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ def soak(data_root: Path, seconds: float, rotate: float = 3.0, sample_every: flo
 def render(r: dict) -> str:
     return "\n".join([
         SECTION, "",
-        f"`python -m tests.soak --seconds {int(r['seconds'])}`: the served app shows `/ioc?rotate={r['rotate']:g}` in "
+        f"`python -m tests.load.soak --seconds {int(r['seconds'])}`: the served app shows `/ioc?rotate={r['rotate']:g}` in "
         "headless Chromium; the server's RSS is sampled every 5 s.", "",
         "| run s | slide changes | distinct slides | errors | RSS start MB | RSS end MB | RSS max MB | "
         "mean 1st half MB | mean 2nd half MB |",

@@ -1,6 +1,6 @@
 """A short load run in the suite: 20 concurrent real sessions of the served app over Streamlit's
 websocket protocol (the long one, with a baseline, writes BENCHMARKS.md:
-python -m tests.load --sessions 20 --seconds 180)."""
+python -m tests.load.load --sessions 20 --seconds 180)."""
 
 from .load import load, render
 from tests.support.procs import proc_start

@@ -1,4 +1,4 @@
-"""A short soak of the wall in the suite (the long one writes BENCHMARKS.md: python -m tests.soak)."""
+"""A short soak of the wall in the suite (the long one writes BENCHMARKS.md: python -m tests.load.soak)."""
 
 import os
 

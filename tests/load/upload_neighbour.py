@@ -1,9 +1,9 @@
-"""What the worst uploads do to another visitor: ``python -m tests.upload_neighbour`` (a few minutes).
+"""What the worst uploads do to another visitor: ``python -m tests.load.upload_neighbour`` (a few minutes).
 
 Serves the app on a free port 88xx over a fresh copy of the shipped data, signs a ward clerk in
 with headless Chromium and uploads, through the real page, the worst files of issue 17 (the
 sniffer-bait CSV, 1 M cells written ``<c\\n …>``, the largest xlsx that is read in full). Meanwhile a
-second client (``tests.wsclient``: Streamlit's own websocket protocol, what a browser sends) loads
+second client (``tests.support.wsclient``: Streamlit's own websocket protocol, what a browser sends) loads
 the overview page again and again as a new visitor: websocket connect + a full script run.
 Prints and writes ``artifacts/upload-neighbour.json``: the visitor's page-load times with no upload,
 and during each upload (median, max). Not part of ``make test``: the figure goes to SECURITY.md.
