@@ -24,7 +24,31 @@ MARKERS = {
     "load": "load, soak and upload-neighbour runs against the served app (tests/load)",
     "slow": "a unit or app test over ~5 s; left out of make test-fast",
 }
-SLOW: set[str] = set()
+SLOW = {
+    # over ~5 s each (measured on the shared 2-core machine under load, --durations)
+    "unit/intake/test_intake_sweep.py::test_every_duty_template_reads_back_through_the_import",
+    "unit/board/test_indicator.py::test_every_indicator_page_builds",
+    "unit/domain/test_path.py::test_sql_and_python_pick_the_same_target_for_every_indicator_and_date",
+    "app/test_hostile.py::test_hostile_query_parameters_on_every_page",
+    "app/test_wall.py::test_every_wall_slide_with_real_data_only",
+    "app/test_pages.py::test_meeting_pack_from_the_sidebar",
+    "unit/cli/test_intake_cli.py::test_import_killed_at_random_moments",
+    "unit/cli/test_intake_cli.py::test_import_crashing_between_tables_keeps_current",
+    "unit/cli/test_intake_cli.py::test_cli_history_and_rollback_admin_only",
+    "unit/cli/test_intake_cli.py::test_dry_run_then_import",
+    "unit/cli/test_intake_cli.py::test_cli_wrong_password_and_bad_file",
+    "unit/intake/test_rollback.py::test_concurrent_import_and_rollback_processes_never_undo_unseen",
+    "unit/intake/test_intake.py::test_a_large_file_is_checked_in_the_child_with_the_same_answer",
+    "unit/intake/test_intake.py::test_template_saved_by_libreoffice_imports_with_formula_results",
+    "unit/bench/test_bench.py::test_small_bench_agrees_with_pandas",
+    "unit/export/test_exports.py::test_pdf_pack_reads_back_with_vietnamese_and_filters",
+    "unit/export/test_exports.py::test_pack_without_chromium_still_has_tables",
+    "unit/export/test_exports.py::test_cli_export_and_unknown_filter",
+    # exhaustive sweeps of short cases that add up to minutes (12 SIGKILL seeds, 88 refused numbers)
+    "unit/intake/test_write_faults.py::test_sigkill_aimed_at_each_step_keeps_history_and_current_consistent",
+    "unit/intake/test_hostile_input.py::test_refused_number_text_in_a_csv_field",
+    "unit/intake/test_hostile_input.py::test_refused_number_text_in_an_xlsx_cell",
+}
 
 
 def pytest_configure(config):
