@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8501
 # Debian packages the product needs: chromium (headless browser tests, server-side PNG export),
 # fonts with every Vietnamese glyph, poppler (PDF checks), nginx + openssl (the reverse-proxy example of
-# SECURITY.md, started by tests/test_proxy.py on loopback with its own config; never as a service).
+# SECURITY.md, started by tests/browser/test_proxy.py on loopback with its own config; never as a service).
 DEB_PACKAGES := chromium fonts-noto-core fonts-dejavu-core poppler-utils nginx openssl
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

@@ -1,24 +1,63 @@
-"""Fixtures: the shipped catalogue built once per session, and tiny snapshots written from dicts."""
+"""Fixtures shared by every tier: the shipped catalogue built once per session, tiny snapshots written
+from dicts, the intake data folder and CLI secrets. Helpers live in tests/support/."""
 
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 from pathlib import Path
 
-import pyarrow as pa
 import pytest
 
-from vlboard.store import build, schema, snapshots
+from vlboard.intake import auth
+from vlboard.store import build, snapshots
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.support.fixtures import ROOT, data_dir_with, tiny_tables
+from tests.support.intake import FAST, PASSWORD, intake_tables
+
+TESTS = Path(__file__).resolve().parent
+
+# Tiers (design.md §5): `make test-fast` = -m "not browser and not load and not slow" (unit + app).
+# A test is "browser" or "load" by its folder; "slow" by the list below (over ~5 s on an idle 2-core
+# machine, measured with --durations): a path under tests/, optionally ::test_name (all its parameters).
+SLOW = {
+    # over ~5 s each (measured on the shared 2-core machine under load, --durations)
+    "unit/intake/test_intake_sweep.py::test_every_duty_template_reads_back_through_the_import",
+    "unit/board/test_indicator.py::test_every_indicator_page_builds",
+    "unit/domain/test_path.py::test_sql_and_python_pick_the_same_target_for_every_indicator_and_date",
+    "app/test_hostile.py::test_hostile_query_parameters_on_every_page",
+    "app/test_wall.py::test_every_wall_slide_with_real_data_only",
+    "app/test_pages.py::test_meeting_pack_from_the_sidebar",
+    "unit/cli/test_intake_cli.py::test_import_killed_at_random_moments",
+    "unit/cli/test_intake_cli.py::test_import_crashing_between_tables_keeps_current",
+    "unit/cli/test_intake_cli.py::test_cli_history_and_rollback_admin_only",
+    "unit/cli/test_intake_cli.py::test_dry_run_then_import",
+    "unit/cli/test_intake_cli.py::test_cli_wrong_password_and_bad_file",
+    "unit/intake/test_rollback.py::test_concurrent_import_and_rollback_processes_never_undo_unseen",
+    "unit/intake/test_intake.py::test_a_large_file_is_checked_in_the_child_with_the_same_answer",
+    "unit/intake/test_intake.py::test_template_saved_by_libreoffice_imports_with_formula_results",
+    "unit/bench/test_bench.py::test_small_bench_agrees_with_pandas",
+    "unit/export/test_exports.py::test_pdf_pack_reads_back_with_vietnamese_and_filters",
+    "unit/export/test_exports.py::test_pack_without_chromium_still_has_tables",
+    "unit/export/test_exports.py::test_cli_export_and_unknown_filter",
+    # exhaustive sweeps of short cases that add up to minutes (12 SIGKILL seeds, 88 refused numbers)
+    "unit/intake/test_write_faults.py::test_sigkill_aimed_at_each_step_keeps_history_and_current_consistent",
+    "unit/intake/test_hostile_input.py::test_refused_number_text_in_a_csv_field",
+    "unit/intake/test_hostile_input.py::test_refused_number_text_in_an_xlsx_cell",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        rel = Path(str(item.path)).resolve().relative_to(TESTS)
+        if rel.parts[0] in ("browser", "load"):
+            item.add_marker(getattr(pytest.mark, rel.parts[0]))
+        elif rel.as_posix() in SLOW or f"{rel.as_posix()}::{item.originalname}" in SLOW:
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(autouse=True)
 def _fresh_sign_in_throttle():
     """The sign-in throttle is process-wide (vlboard.intake.auth.THROTTLE): no test inherits another's locks."""
-    from vlboard.intake import auth
-
     auth.THROTTLE.reset()
     yield
     auth.THROTTLE.reset()
@@ -36,66 +75,37 @@ def shipped_data(tmp_path_factory) -> snapshots.DataDir:
     return data
 
 
-def tiny_tables(**overrides: list[dict]) -> dict[str, pa.Table]:
-    """A small, consistent snapshot: 2 plans, 3 indicators, targets, 2 wards, a few results."""
-    d = dt.date
-    rows: dict[str, list[dict]] = {
-        "plans": [dict(code="p-tinh", number="1/KH", date=d(2024, 1, 1), title="Kế hoạch tỉnh", level="tinh",
-                       period_start=2024, period_end=2025),
-                  dict(code="p-tp", number="2/QĐ", date=d(2023, 7, 1), title="Kế hoạch thành phố",
-                       level="thanh_pho", period_start=2023, period_end=2025)],
-        "indicators": [
-            dict(code="T-01", plan="p-tinh", pillar="chinh_quyen_so", name_vi="Tỷ lệ hồ sơ trực tuyến",
-                 kind="percent", unit="%", direction="higher", scope="province", quote="hồ sơ"),
-            dict(code="C-01", plan="p-tp", pillar="xa_hoi_so", name_vi="Tỷ lệ người dân có tài khoản",
-                 kind="percent", unit="%", direction="higher", scope="city+ward", quote="tài khoản"),
-            dict(code="C-02", plan="p-tp", pillar="kinh_te_so", name_vi="Triển khai nền tảng",
-                 kind="qualitative", unit=None, direction="higher", scope="city", quote="nền tảng")],
-        "targets": [dict(indicator_code="T-01", year=2025, comparator=">", value=80.0, raw=">80%"),
-                    dict(indicator_code="C-01", year=2024, comparator=">=", value=50.0, raw="50%"),
-                    dict(indicator_code="C-01", year=2025, comparator=">=", value=70.0, raw="70%"),
-                    dict(indicator_code="C-02", year=2025, comparator="done", value=None, raw="Triển khai năm 2025")],
-        "agencies": [dict(code="A-1", name_vi="Phòng Văn hóa và Thông tin", short_name="Phòng VH&TT",
-                          level="thanh_pho", kind="agency")],
-        "assignments": [dict(indicator_code="C-01", agency_code="A-1", role="lead", raw="Phòng VH&TT")],
-        "units": [dict(unit_code="tp", official_code="855", name_vi="Thành phố", type="thành phố", level="thanh_pho"),
-                  dict(unit_code="w1", official_code="1", name_vi="Phường 1", type="phường", level="phuong",
-                       parent_code="tp"),
-                  dict(unit_code="w2", official_code="2", name_vi="Phường 2", type="phường", level="phuong",
-                       parent_code="tp")],
-        "results": [
-            dict(result_id="r1", indicator_code="T-01", period="2024", period_type="year", year=2024,
-                 period_end=d(2024, 12, 31), unit_code="tp", value=72.5, as_of=d(2024, 12, 27),
-                 source="document", quote="72,5%"),
-            dict(result_id="r2", indicator_code="C-01", period="2025-Q3", period_type="quarter", year=2025,
-                 period_end=d(2025, 9, 30), unit_code="w1", value=61.0, numerator=61.0, denominator=100.0,
-                 as_of=d(2025, 9, 30), source="demo"),
-            dict(result_id="r3", indicator_code="C-01", period="2025-Q3", period_type="quarter", year=2025,
-                 period_end=d(2025, 9, 30), unit_code="w2", value=75.0, as_of=d(2025, 9, 30), source="demo")],
-        "reporting_rules": [dict(plan="p-tp", subject="ward", frequency="quarter"),
-                            dict(plan="p-tp", subject="lead_agency", frequency="quarter")],
-        "status_config": [dict(indicator_code=None, near_band=0.9, report_due_days=10)],
-    }
-    rows.update(overrides)
-    out = {}
-    for table in schema.TABLES:
-        cols = schema.columns(table)
-        full = [{c: r.get(c) for c in cols} for r in rows.get(table, [])]
-        out[table] = pa.Table.from_pylist(full, schema=schema.arrow_schema(table))
-    return out
-
-
-def data_dir_with(root, tables: dict[str, pa.Table], note: str) -> snapshots.DataDir:
-    """A data folder at ``root`` whose live snapshot holds ``tables``."""
-    data = snapshots.DataDir(root)
-    data.root.mkdir()
-    snapshots.write_snapshot(data, tables, author="tests", note=note)
-    return data
-
-
 @pytest.fixture
 def tiny_data(tmp_path) -> snapshots.DataDir:
     return data_dir_with(tmp_path / "data", tiny_tables(), "tiny")
+
+
+@pytest.fixture
+def data(tmp_path) -> snapshots.DataDir:
+    """The tiny snapshot plus a count indicator and a document figure (tests.support.intake.intake_tables)."""
+    return data_dir_with(tmp_path / "data", intake_tables(), "intake")
+
+
+@pytest.fixture
+def secrets(tmp_path):
+    """A secrets file for the CLI: an admin and a clerk of ward w2, both with tests.support.intake.PASSWORD."""
+    h = auth.hash_password(PASSWORD, _hasher=FAST)
+    path = tmp_path / "secrets.toml"
+    path.write_text("[vlboard.accounts.admin]\nrole = \"admin\"\npassword_hash = \"" + h + "\"\n"
+                    "[vlboard.accounts.phuong2]\nrole = \"editor\"\nunit = \"w2\"\npassword_hash = \"" + h + "\"\n",
+                    encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def two_snapshots(tiny_data) -> tuple[snapshots.DataDir, str, str]:
+    """tiny_data plus a newer snapshot in which w1's 2025-Q3 value went from 61 to 65."""
+    older = snapshots.current_id(tiny_data)
+    base = tiny_tables()["results"].to_pylist()
+    changed = [dict(r, value=65.0, numerator=65.0) if r["result_id"] == "r2" else r for r in base]
+    newer = snapshots.write_snapshot(tiny_data, tiny_tables(results=changed), author="tests", note="sửa r2")
+    assert newer != older and snapshots.current_id(tiny_data) == newer
+    return tiny_data, older, newer
 
 
 @pytest.fixture

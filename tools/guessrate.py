@@ -18,9 +18,9 @@ from pathlib import Path
 
 from argon2 import PasswordHasher
 
-from tests.served import served_process
-from tests.test_guard import sidebar_errors, submit_login
-from tests.wsclient import Session
+from tests.support.guard import sidebar_errors, submit_login
+from tests.support.served import served_process
+from tests.support.wsclient import Session
 from vlboard.intake import auth
 from vlboard.store import snapshots
 

@@ -42,7 +42,7 @@ def _inline_script_hashes() -> list[str]:
 
 
 def content_security_policy() -> str:
-    """The policy the app works under (tests/test_guard.py loads every page under it in Chromium)."""
+    """The policy the app works under (tests/browser/test_guard.py loads every page under it in Chromium)."""
     return "; ".join([
         "default-src 'self'",
         "script-src 'self' " + " ".join(_inline_script_hashes()),

@@ -1,0 +1,114 @@
+"""Every .sql file runs on a tiny fixture snapshot and returns its declared columns."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from vlboard.board import overview
+
+from vlboard.store import db, queries, snapshots
+
+PARAMS = {"include_demo": True, "code": "C-01", "year": 2025, "period": "2025-Q3", "period_type": "quarter",
+          "period_end": dt.date(2025, 9, 30), "n_units": 2, "n_rows": 100, "pillar": "xa_hoi_so",
+          "subject_type": "unit", "subject_code": "w1", "area_unit": "tp", "previous": "2025-Q2"}
+
+
+@pytest.fixture
+def con(tiny_data):
+    _, path, _ = snapshots.current(tiny_data)
+    return db.open_snapshot(path)
+
+
+@pytest.mark.parametrize("name", queries.names())
+def test_query_returns_declared_columns(con, name):
+    q = queries.load(name)
+    assert q.columns, f"{name}.sql has no '-- columns:' header"
+    assert re.search(r"^-- grain:", q.text, re.MULTILINE), f"{name}.sql has no grain header"
+    df = queries.run(con, name, **{p: PARAMS[p] for p in q.params})
+    assert list(df.columns) == list(q.columns)
+
+
+def test_sql_uses_only_bound_parameters():
+    for name in queries.names():
+        text = queries.load(name).text
+        assert "{" not in text and "%s" not in text, name
+
+
+def test_indicator_counts_respect_demo_filter(con):
+    with_demo = queries.run(con, "indicator_counts", include_demo=True)
+    real = queries.run(con, "indicator_counts", include_demo=False)
+    assert with_demo.n_with_results.sum() == 2 and real.n_with_results.sum() == 1
+    assert with_demo.n_indicators.sum() == 3
+
+
+def test_latest_period_counts_what_can_be_judged(con):
+    """T-01's 2024 document figure has only a 2025 target and nothing before it to draw a path
+    from: a value with a target, not yet judged; the 2025-Q3 demo values are judged."""
+    periods = queries.run(con, "latest_period", include_demo=True).set_index("period")
+    assert periods.index.tolist() == ["2025-Q3", "2024"]
+    assert periods.loc["2025-Q3", "n_judged"] == 2 and periods.loc["2024", "n_judged"] == 0
+    assert periods.loc["2024", "n_with_target"] == 1
+    real = queries.run(con, "latest_period", include_demo=False)
+    assert real.period.tolist() == ["2024"]
+    assert overview.default_period(real) == "2024"  # nothing judged: the latest value with a target
+    assert overview.default_period(periods.reset_index()) == "2025-Q3"
+
+
+def test_wrong_parameters_are_refused(con):
+    with pytest.raises(TypeError):
+        queries.run(con, "indicator_results")
+    with pytest.raises(ValueError):
+        queries.load("../etc/passwd")
+
+
+def test_conflicting_figures_of_one_date_follow_precedence_not_record_order(tmp_path):
+    """Two document figures for C-01, city, 2025, same date: the text's 40% comes first in record
+    order (result_id "a…"), the plan's monitoring table says 90% (precedence 1). The status rows,
+    the trend series, the template's previous value and the baseline all take 90%."""
+    from tests.support.fixtures import data_dir_with, tiny_tables
+    d = dt.date
+
+    def doc(rid, value, precedence):
+        return dict(result_id=rid, indicator_code="C-01", period="2025", period_type="year", year=2025,
+                    period_end=d(2025, 12, 31), unit_code="tp", value=value, as_of=d(2025, 8, 31),
+                    source="document", quote=f"{value:g}%", precedence=precedence)
+
+    conflict = [doc("a-text", 40.0, 2), doc("b-table", 90.0, 1)]
+    data = data_dir_with(tmp_path / "d", tiny_tables(results=conflict), "conflict")
+    con = db.open_snapshot(snapshots.current(data)[1])
+    try:
+        rows = con.execute("select value, n_distinct_values, status from vl_status_rows(2025, date '2025-12-31', true) "
+                           "where indicator_code = 'C-01' and unit_code = 'tp'").fetchall()
+        assert rows == [(90.0, 2, "achieved")]
+        series = con.execute("select value from vl_series(true) where indicator_code = 'C-01'").fetchall()
+        assert series == [(90.0,)]
+        base = queries.run(con, "baselines")
+        assert base.set_index("indicator_code").loc["C-01", "value"] == 90.0
+    finally:
+        con.close()
+    # the same figures with the precedences swapped: the pick follows precedence, not record order
+    swapped = [doc("a-text", 40.0, 1), doc("b-table", 90.0, 2)]
+    data = data_dir_with(tmp_path / "s", tiny_tables(results=swapped), "swapped")
+    con = db.open_snapshot(snapshots.current(data)[1])
+    try:
+        rows = con.execute("select value from vl_status_rows(2025, date '2025-12-31', true) "
+                           "where indicator_code = 'C-01' and unit_code = 'tp'").fetchall()
+        assert rows == [(40.0,)]
+    finally:
+        con.close()
+
+
+def test_shipped_fibre_households_2024_is_the_monitoring_tables_79(shipped_data):
+    """QĐ 2702 prints 71,43% (Phần II, mục I.8) and 79% (Phụ lục I) as of 27/12/2024 (and 74,1% as of
+    14/8/2024); record order picked 71,43%, the rule picks the plan's monitoring table."""
+    con = db.open_snapshot(snapshots.current(shipped_data)[1])
+    try:
+        for code in ("DA2702-2025-29", "KH67-2025-13"):
+            rows = con.execute("select value, n_distinct_values from vl_status_rows(2024, date '2024-12-31', false) "
+                               "where indicator_code = $c and value is not null", {"c": code}).fetchall()
+            assert rows == [(79.0, 3)], code
+    finally:
+        con.close()
