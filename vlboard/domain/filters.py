@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from vlboard.domain.vocab import PILLARS
-from vlboard.domain.vocab import STATUSES
+from vlboard.domain.periods import Period, parse_period
+from vlboard.domain.vocab import PILLARS, STATUSES
 
 KEYS = ("plan", "period", "pillar", "agency", "unit", "status", "source")
 SOURCE_CHOICES = {"all": "Gồm số liệu minh họa", "real": "Chỉ số liệu thật (văn bản, báo cáo)"}
@@ -116,18 +116,20 @@ def apply(card, f: Filters, assignments):
     return out
 
 
+def _period_of(f: Filters) -> Period:
+    if f.period is None:
+        raise ValueError("filters without a period have no query parameters")
+    return parse_period(f.period)
+
+
 def status_params(f: Filters) -> dict:
     """The parameters of the status queries (status_indicators, status_agencies, status_units) for
     the filters' period: the one place that spells them out. Needs a period."""
-    from vlboard.domain.periods import parse_period
-
-    p = parse_period(f.period)
+    p = _period_of(f)
     return {"year": p.year, "period_end": p.end, "include_demo": f.include_demo}
 
 
 def report_params(f: Filters) -> dict:
     """The parameters of the reporting query (completeness) for the filters' period."""
-    from vlboard.domain.periods import parse_period
-
-    p = parse_period(f.period)
+    p = _period_of(f)
     return {"period": f.period, "period_type": p.kind, "period_end": p.end, "include_demo": f.include_demo}
