@@ -21,11 +21,21 @@ st.set_page_config(page_title="Chuyển đổi số Vĩnh Long", page_icon="📈
 page_list = {
     # Streamlit serves the default page at "/" and ignores its url_path, so /tong-quan (the address in
     # the README and in every link to the overview) is its own entry, and "/" a hidden default one.
-    "": [st.Page("views/overview.py", title="Tổng quan", icon=":material/dashboard:", url_path="tong-quan"),
-         st.Page("views/overview.py", title="Tổng quan", icon=":material/dashboard:", default=True,
-                 url_path="trang-chu", visibility="hidden")],
+    "": [
+        st.Page("views/overview.py", title="Tổng quan", icon=":material/dashboard:", url_path="tong-quan"),
+        st.Page(
+            "views/overview.py",
+            title="Tổng quan",
+            icon=":material/dashboard:",
+            default=True,
+            url_path="trang-chu",
+            visibility="hidden",
+        ),
+    ],
     "Trụ cột": [
-        st.Page("views/pillar.py", title="Chính quyền số", icon=":material/account_balance:", url_path="chinh-quyen-so"),
+        st.Page(
+            "views/pillar.py", title="Chính quyền số", icon=":material/account_balance:", url_path="chinh-quyen-so"
+        ),
         st.Page("views/pillar.py", title="Kinh tế số", icon=":material/storefront:", url_path="kinh-te-so"),
         st.Page("views/pillar.py", title="Xã hội số", icon=":material/groups:", url_path="xa-hoi-so"),
     ],

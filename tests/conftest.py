@@ -8,11 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from vlboard.intake import auth
-from vlboard.store import build, snapshots
-
 from tests.support.fixtures import ROOT, data_dir_with, tiny_tables
 from tests.support.intake import FAST, PASSWORD, intake_tables
+from vlboard.intake import auth
+from vlboard.store import build, snapshots
 
 TESTS = Path(__file__).resolve().parent
 
@@ -91,9 +90,11 @@ def secrets(tmp_path):
     """A secrets file for the CLI: an admin and a clerk of ward w2, both with tests.support.intake.PASSWORD."""
     h = auth.hash_password(PASSWORD, _hasher=FAST)
     path = tmp_path / "secrets.toml"
-    path.write_text("[vlboard.accounts.admin]\nrole = \"admin\"\npassword_hash = \"" + h + "\"\n"
-                    "[vlboard.accounts.phuong2]\nrole = \"editor\"\nunit = \"w2\"\npassword_hash = \"" + h + "\"\n",
-                    encoding="utf-8")
+    path.write_text(
+        '[vlboard.accounts.admin]\nrole = "admin"\npassword_hash = "' + h + '"\n'
+        '[vlboard.accounts.phuong2]\nrole = "editor"\nunit = "w2"\npassword_hash = "' + h + '"\n',
+        encoding="utf-8",
+    )
     return path
 
 

@@ -29,20 +29,39 @@ def accepted() -> set[str]:
 def main() -> int:
     out = ROOT / "artifacts" / "pip-audit.json"
     out.parent.mkdir(exist_ok=True)
-    proc = subprocess.run([sys.executable, "-m", "pip_audit", "--local", "--progress-spinner", "off",
-                           "--format", "json", "--output", str(out)], capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip_audit",
+            "--local",
+            "--progress-spinner",
+            "off",
+            "--format",
+            "json",
+            "--output",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     if not out.exists() or not out.read_text(encoding="utf-8").strip():
         # no answer from the vulnerability service (network): say so loudly, do not fake a result
-        print(f"pip-audit could not reach its vulnerability service; nothing audited: "
-              f"{proc.stderr.strip()[-300:]}", file=sys.stderr)
+        print(
+            f"pip-audit could not reach its vulnerability service; nothing audited: {proc.stderr.strip()[-300:]}",
+            file=sys.stderr,
+        )
         return 0
     report = json.loads(out.read_text(encoding="utf-8"))
     deps = report.get("dependencies", [])
     skipped = [d for d in deps if d.get("skip_reason")]
     found = [(d["name"], d["version"], v["id"]) for d in deps for v in d.get("vulns", [])]
     unknown = [f for f in found if f[2] not in accepted()]
-    print(f"pip-audit: {len(deps) - len(skipped)} packages audited, {len(skipped)} not known to the "
-          f"vulnerability service, {len(found)} findings ({len(found) - len(unknown)} accepted in SECURITY.md).")
+    print(
+        f"pip-audit: {len(deps) - len(skipped)} packages audited, {len(skipped)} not known to the "
+        f"vulnerability service, {len(found)} findings ({len(found) - len(unknown)} accepted in SECURITY.md)."
+    )
     for name, version, vid in unknown:
         print(f"  NEW FINDING {vid}: {name} {version}", file=sys.stderr)
     return 1 if unknown else 0

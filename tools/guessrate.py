@@ -54,17 +54,21 @@ def main() -> None:
     h = auth.hash_password("mat-khau-do-thu", _hasher=PasswordHasher())  # production cost
     with tempfile.TemporaryDirectory() as tmp:
         secrets = Path(tmp) / "secrets.toml"
-        secrets.write_text('[vlboard]\ntrusted_proxies = ["127.0.0.1", "::1"]\n' + "".join(
-            f'[vlboard.accounts.{a}]\nrole = "viewer"\npassword_hash = "{h}"\n' for a in ("mot", "bon")),
-            encoding="utf-8")
+        secrets.write_text(
+            '[vlboard]\ntrusted_proxies = ["127.0.0.1", "::1"]\n'
+            + "".join(f'[vlboard.accounts.{a}]\nrole = "viewer"\npassword_hash = "{h}"\n' for a in ("mot", "bon")),
+            encoding="utf-8",
+        )
         data = snapshots.DataDir(ROOT / "data")
         with served_process(data.root, env={"VLBOARD_SECRETS": str(secrets)}) as (url, _):
             one = asyncio.run(scenario(url, "mot", 1, args.seconds))
             four = asyncio.run(scenario(url, "bon", 4, args.seconds))
     for name, r in (("one client", one), ("four clients", four)):
-        print(f"{name}: {r['verified']} guesses verified, {r['refused']} refused by the lockout in "
-              f"{args.seconds:.0f} s = {r['per_minute']:.1f} guesses/min per account "
-              f"(attempts {r['attempts_per_minute']:.0f}/min)")
+        print(
+            f"{name}: {r['verified']} guesses verified, {r['refused']} refused by the lockout in "
+            f"{args.seconds:.0f} s = {r['per_minute']:.1f} guesses/min per account "
+            f"(attempts {r['attempts_per_minute']:.0f}/min)"
+        )
 
 
 if __name__ == "__main__":

@@ -3,15 +3,16 @@
 import streamlit as st
 
 from vlboard.intake import history
-
 from vlboard.store import snapshots
 from vlboard.ui import account
 from vlboard.ui import intake as page
 
 st.title("Lịch sử dữ liệu")
 data = snapshots.default_data_dir()
-st.caption("Mỗi lần dựng hoặc nhập số liệu tạo một bản dữ liệu mới; không bản nào bị xóa. "
-           "Khôi phục chỉ chuyển bản hiện hành về một bản cũ và được ghi vào nhật ký.")
+st.caption(
+    "Mỗi lần dựng hoặc nhập số liệu tạo một bản dữ liệu mới; không bản nào bị xóa. "
+    "Khôi phục chỉ chuyển bản hiện hành về một bản cũ và được ghi vào nhật ký."
+)
 table = page.snapshots_section(data)
 page.compare_section(data, table)
 page.rollback_section(data, account.current_user(), table)
@@ -22,7 +23,18 @@ log = log.astype(object).where(log.notna(), "").astype(str)  # text only: no "Na
 if log.empty:
     st.caption("Chưa có lần dựng, nhập hay khôi phục nào được ghi vào nhật ký.")
 else:
-    st.dataframe(log.rename(columns={"at": "Thời gian", "action": "Thao tác", "user": "Người thực hiện",
-                                     "snapshot": "Bản dữ liệu", "from": "Từ bản", "file": "Tệp",
-                                     "summary": "Nội dung"}),
-                 hide_index=True, width="stretch")
+    st.dataframe(
+        log.rename(
+            columns={
+                "at": "Thời gian",
+                "action": "Thao tác",
+                "user": "Người thực hiện",
+                "snapshot": "Bản dữ liệu",
+                "from": "Từ bản",
+                "file": "Tệp",
+                "summary": "Nội dung",
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )

@@ -3,9 +3,7 @@
 import streamlit as st
 
 from vlboard import charts, ui
-
 from vlboard.board import indicator, overview
-
 from vlboard.domain import formatting
 
 page = ui.start("Chi tiết chỉ tiêu")
@@ -15,10 +13,10 @@ labels = {r["code"]: indicator.picker_label(r) for r in catalogue.to_dict("recor
 codes = list(labels)
 wanted = st.query_params.get("code")
 if wanted is not None and wanted not in labels:
-    st.warning(f"Không có chỉ tiêu «{formatting.md_escape(wanted[:60])}» trong danh mục; "
-               "đang hiển thị chỉ tiêu đầu tiên.")
-code = st.selectbox("Chỉ tiêu", codes, index=codes.index(wanted) if wanted in labels else 0,
-                    format_func=labels.get)
+    st.warning(
+        f"Không có chỉ tiêu «{formatting.md_escape(wanted[:60])}» trong danh mục; đang hiển thị chỉ tiêu đầu tiên."
+    )
+code = st.selectbox("Chỉ tiêu", codes, index=codes.index(wanted) if wanted in labels else 0, format_func=labels.get)
 st.query_params["code"] = code
 
 meta = live.q("indicator_meta", code=code).iloc[0].to_dict()
@@ -38,9 +36,18 @@ if period is not None:
 series = live.q("indicator_series", code=code, include_demo=f.include_demo)
 date = page.date
 pace = indicator.pace_frame(targets, live.q("baselines"), code)
-ui.chart(charts.trend(series, targets, title=f"{code}: thực hiện, mục tiêu và lộ trình", unit=meta["unit"],
-                      data_date=date, note="Có số liệu minh họa" if "demo" in set(series.source) else None,
-                      pace=pace), f"{code} xu huong")
+ui.chart(
+    charts.trend(
+        series,
+        targets,
+        title=f"{code}: thực hiện, mục tiêu và lộ trình",
+        unit=meta["unit"],
+        data_date=date,
+        note="Có số liệu minh họa" if "demo" in set(series.source) else None,
+        pace=pace,
+    ),
+    f"{code} xu huong",
+)
 yearly = indicator.yearly_values(series)
 trend = indicator.long_term(yearly, targets, meta["direction"])
 st.markdown(f"**Xu hướng dài hạn** (phương pháp Open SDG): {indicator.long_term_text(trend, len(yearly))}")
@@ -49,7 +56,11 @@ st.markdown("**Mục tiêu theo năm**")
 ui.table(indicator.targets_table(targets, meta["unit"]), "muc tieu theo nam")
 st.markdown(f"**Số liệu thực hiện** ({len(results)} giá trị, kèm nguồn)")
 newest = results.sort_values("period_end", ascending=False, kind="stable")
-ui.table(indicator.results_table(newest.head(2000), meta["unit"], targets), "so lieu thuc hien", total=len(newest),
-         full=lambda: indicator.results_table(newest, meta["unit"], targets))
+ui.table(
+    indicator.results_table(newest.head(2000), meta["unit"], targets),
+    "so lieu thuc hien",
+    total=len(newest),
+    full=lambda: indicator.results_table(newest, meta["unit"], targets),
+)
 st.markdown("**Thông tin chỉ tiêu**")
 ui.table(indicator.metadata_table(meta, live.q("indicator_assignments", code=code)), "thong tin chi tieu")

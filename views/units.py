@@ -3,9 +3,7 @@
 import streamlit as st
 
 from vlboard import charts, ui
-
 from vlboard.board import breakdowns, screens
-
 from vlboard.domain import formatting, links, rollups
 
 page = ui.start("Theo phường, xã")
@@ -16,30 +14,48 @@ if card is None:
 units = screens.unit_rows(live, f, card)
 if f.unit:
     name = page.options.units.get(f.unit, f.unit)
-    st.markdown(f"Đang xem **{formatting.md_escape(name)}** · [Xem tất cả phường, xã]"
-                f"({links.href(links.UNITS, f, unit=None)})")
+    st.markdown(
+        f"Đang xem **{formatting.md_escape(name)}** · [Xem tất cả phường, xã]({links.href(links.UNITS, f, unit=None)})"
+    )
 if units.status.isin(("achieved", "near", "not_achieved")).any():
-    fig = ui.unit_map(live, f, f"Tỷ lệ chỉ tiêu đạt theo phường, xã (đơn vị 2025) — {page.period}",
-                      page.date, page.note)
+    fig = ui.unit_map(
+        live, f, f"Tỷ lệ chỉ tiêu đạt theo phường, xã (đơn vị 2025) — {page.period}", page.date, page.note
+    )
     if fig is None:
         st.warning("Không đọc được ranh giới hành chính: hiển thị dạng bảng.")
         ui.table(breakdowns.unit_ranking(units), "xep hang phuong xa bang", links=ui.unit_links(f))
     else:
-        ui.chart(fig, f"ban do phuong xa {page.period}", on_click=lambda d: ui.set_filter("unit", d),
-                 caption=f"Màu mỗi phường, xã: {rollups.SHARE_RULE} (cùng quy tắc với đồng hồ Tổng quan). "
-                         "11 phường của TP Vĩnh Long (2023) không có ranh giới riêng: trên bản đồ chúng hiện qua "
-                         "phường năm 2025 mà chúng sáp nhập vào. Bấm vào một phường, xã để xem riêng.")
-    ui.chart(charts.status_matrix(screens.unit_heat(live, f, card), row_col="row", col_col="col",
-                                  title=f"Chỉ tiêu × phường/xã — {page.period}", data_date=page.date, note=page.note,
-                                  clickable=True),
-             f"chi tieu phuong xa {page.period}", on_click=lambda d: ui.open_indicator(d, f),
-             caption=rollups.INDICATOR_RULE.capitalize() + ". Bấm vào một ô để xem chi tiết chỉ tiêu.")
+        ui.chart(
+            fig,
+            f"ban do phuong xa {page.period}",
+            on_click=lambda d: ui.set_filter("unit", d),
+            caption=f"Màu mỗi phường, xã: {rollups.SHARE_RULE} (cùng quy tắc với đồng hồ Tổng quan). "
+            "11 phường của TP Vĩnh Long (2023) không có ranh giới riêng: trên bản đồ chúng hiện qua "
+            "phường năm 2025 mà chúng sáp nhập vào. Bấm vào một phường, xã để xem riêng.",
+        )
+    ui.chart(
+        charts.status_matrix(
+            screens.unit_heat(live, f, card),
+            row_col="row",
+            col_col="col",
+            title=f"Chỉ tiêu × phường/xã — {page.period}",
+            data_date=page.date,
+            note=page.note,
+            clickable=True,
+        ),
+        f"chi tieu phuong xa {page.period}",
+        on_click=lambda d: ui.open_indicator(d, f),
+        caption=rollups.INDICATOR_RULE.capitalize() + ". Bấm vào một ô để xem chi tiết chỉ tiêu.",
+    )
     st.subheader(f"Xếp hạng phường, xã — {page.period}")
     ui.table(breakdowns.unit_ranking(units), "xep hang phuong xa", links=ui.unit_links(f))
 else:
     page.no_data("phường, xã nào có chỉ tiêu có số liệu để so với mục tiêu", judged=screens.units_judged(live, f))
 st.subheader(f"Tình hình báo cáo — {page.period}")
-ui.table(screens.completeness(live, f, "unit"), "tinh hinh bao cao phuong xa",
-         empty="Không phường, xã nào phải báo cáo kỳ này theo quy định báo cáo của các kế hoạch.")
+ui.table(
+    screens.completeness(live, f, "unit"),
+    "tinh hinh bao cao phuong xa",
+    empty="Không phường, xã nào phải báo cáo kỳ này theo quy định báo cáo của các kế hoạch.",
+)
 with st.expander("Phường cũ → phường mới (sắp xếp 2024, 2025)"):
     ui.table(live.q("unit_crosswalk"), "phuong cu phuong moi")

@@ -23,25 +23,38 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("VLBOARD_DATA", "data",
-            "the data folder (sources, documents, snapshots, CURRENT) of the app and the CLI; tests point it "
-            "at a temporary copy"),
-    Setting("VLBOARD_SECRETS", ".streamlit/secrets.toml",
-            "the accounts file (TOML) of sign-in and of the intake CLI"),
-    Setting("VLBOARD_PASSWORD", None,
-            "the password the intake CLI uses instead of asking (`import`, `rollback`, `hash-password`)"),
+    Setting(
+        "VLBOARD_DATA",
+        "data",
+        "the data folder (sources, documents, snapshots, CURRENT) of the app and the CLI; tests point it "
+        "at a temporary copy",
+    ),
+    Setting("VLBOARD_SECRETS", ".streamlit/secrets.toml", "the accounts file (TOML) of sign-in and of the intake CLI"),
+    Setting(
+        "VLBOARD_PASSWORD",
+        None,
+        "the password the intake CLI uses instead of asking (`import`, `rollback`, `hash-password`)",
+    ),
     Setting("VLBOARD_NO_PNG", None, "any non-empty value turns server-side PNG export off (packs keep tables)"),
-    Setting("BROWSER_PATH", None,
-            "the Chromium that draws PNG charts, when not /usr/bin/chromium or chromium on PATH"),
-    Setting("VLBOARD_FAULT_AT", None,
-            "crash drill (tests only): the write step (`mkdir`, `table:<t>`, `manifest`, `history`, `rename`, "
-            "`switch`, `switched`) at which the writer dies"),
+    Setting("BROWSER_PATH", None, "the Chromium that draws PNG charts, when not /usr/bin/chromium or chromium on PATH"),
+    Setting(
+        "VLBOARD_FAULT_AT",
+        None,
+        "crash drill (tests only): the write step (`mkdir`, `table:<t>`, `manifest`, `history`, `rename`, "
+        "`switch`, `switched`) at which the writer dies",
+    ),
     Setting("VLBOARD_ENOSPC_AT", None, "fault drill (tests only): the write step that fails as a full disk would"),
-    Setting("VLBOARD_PAUSE_AT", None,
-            "kill drill (tests only): the write step at which the writer prints «PAUSED <step>» and waits"),
+    Setting(
+        "VLBOARD_PAUSE_AT",
+        None,
+        "kill drill (tests only): the write step at which the writer prints «PAUSED <step>» and waits",
+    ),
     Setting("VLBOARD_PAUSE_SECONDS", "60", "kill drill (tests only): how long the writer waits there"),
-    Setting("VLBOARD_FAULT_AFTER_TABLES", "-1",
-            "crash drill (tests only): the writer dies before writing table number N (from 0); -1: never"),
+    Setting(
+        "VLBOARD_FAULT_AFTER_TABLES",
+        "-1",
+        "crash drill (tests only): the writer dies before writing table number N (from 0); -1: never",
+    ),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
 

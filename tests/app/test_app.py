@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from vlboard.store import snapshots
-
 from tests.support.fixtures import ROOT, tiny_tables
+from vlboard.store import snapshots
 
 APP = str(ROOT / "app.py")
 
@@ -82,6 +81,7 @@ def test_indicator_trend_from_yearly_demo_series(monkeypatch, shipped_data):
     at = open_indicator(monkeypatch, shipped_data, "TPVL-003")
     assert not at.exception
     import json
+
     trend = json.loads(at.get("plotly_chart")[0].proto.spec)
     assert {"Minh họa", "Mục tiêu", "Lộ trình"} <= {t.get("name") for t in trend["data"]}
     assert "≥ 100%" in set(table(at, "Mục tiêu áp dụng")["Mục tiêu áp dụng"])

@@ -10,12 +10,10 @@ import pyarrow.parquet as pq
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from vlboard import ui
-
-from vlboard.store import snapshots
-from vlboard.domain.formatting import md_escape
-
 from tests.support.fixtures import ROOT, tiny_tables
+from vlboard import ui
+from vlboard.domain.formatting import md_escape
+from vlboard.store import snapshots
 
 pytestmark = pytest.mark.usefixtures("clear_streamlit_caches")
 
@@ -44,10 +42,12 @@ def _checksum(path):
     (path / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
 
 
-DAMAGE = {"missing table": (_missing_table, "thiếu bảng «targets»"),
-          "truncated parquet": (_truncated, "bảng «results» bị hỏng"),
-          "wrong column types": (_wrong_types, "bảng «units» sai cấu trúc cột"),
-          "checksum mismatch": (_checksum, "bảng «plans» bị hỏng (sai mã kiểm tra)")}
+DAMAGE = {
+    "missing table": (_missing_table, "thiếu bảng «targets»"),
+    "truncated parquet": (_truncated, "bảng «results» bị hỏng"),
+    "wrong column types": (_wrong_types, "bảng «units» sai cấu trúc cột"),
+    "checksum mismatch": (_checksum, "bảng «plans» bị hỏng (sai mã kiểm tra)"),
+}
 
 
 @pytest.fixture

@@ -28,57 +28,112 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from vlboard.board import wall
-
-from vlboard.domain import filters
-
-from vlboard.store import snapshots
-from vlboard.domain.vocab import PILLARS
-from vlboard.domain.status import STATUSES
-
 from tests.support.fixtures import ROOT
+from vlboard.board import wall
+from vlboard.domain import filters
+from vlboard.domain.status import STATUSES
+from vlboard.domain.vocab import PILLARS
+from vlboard.store import snapshots
 
 APP = str(ROOT / "app.py")
 TITLES = {  # page → the title it must still show (the wall has no st.title: its header line instead)
-    "views/overview.py": "Tổng quan chuyển đổi số", "views/pillar.py": "Trụ cột chính quyền số",
-    "views/agencies.py": "Theo cơ quan", "views/units.py": "Theo phường, xã",
-    "views/indicator.py": "Chi tiết chỉ tiêu", "views/budget.py": "Kinh phí",
-    "views/milestones.py": "Nhiệm vụ và thời hạn", "views/ioc.py": "Chuyển đổi số tỉnh Vĩnh Long",
-    "views/intake.py": "Nhập số liệu", "views/history.py": "Lịch sử dữ liệu",
+    "views/overview.py": "Tổng quan chuyển đổi số",
+    "views/pillar.py": "Trụ cột chính quyền số",
+    "views/agencies.py": "Theo cơ quan",
+    "views/units.py": "Theo phường, xã",
+    "views/indicator.py": "Chi tiết chỉ tiêu",
+    "views/budget.py": "Kinh phí",
+    "views/milestones.py": "Nhiệm vụ và thời hạn",
+    "views/ioc.py": "Chuyển đổi số tỉnh Vĩnh Long",
+    "views/intake.py": "Nhập số liệu",
+    "views/history.py": "Lịch sử dữ liệu",
 }
 PAGES = list(TITLES)
 PARAM_KEYS = (*filters.KEYS, "code", "rotate", "slides")  # every parameter any page reads
 
 NASTY = [
-    "../../etc/passwd", "%2e%2e/%2e%2e/etc/passwd", "..%2f..%2f..%2fetc%2fshadow", "/etc/passwd",
-    "' OR 1=1 --", '"; DROP TABLE results; --', "1; select * from read_csv('/etc/passwd')",
-    "<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "[x](javascript:alert(1))",
-    ":red[x] :material/warning: **đậm** `mã` $x^2$", "a\x00b\x00", "\u202eevil\u202c.exe", "\x1b[31m\r\n\t\x7f",
-    "1e309", "-1e309", "NaN", "{{7*7}} ${7*7} %s%n", "Phường 1 ﷽ 🎉 \u0301", "x" * 10_000,
+    "../../etc/passwd",
+    "%2e%2e/%2e%2e/etc/passwd",
+    "..%2f..%2f..%2fetc%2fshadow",
+    "/etc/passwd",
+    "' OR 1=1 --",
+    '"; DROP TABLE results; --',
+    "1; select * from read_csv('/etc/passwd')",
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "[x](javascript:alert(1))",
+    ":red[x] :material/warning: **đậm** `mã` $x^2$",
+    "a\x00b\x00",
+    "\u202eevil\u202c.exe",
+    "\x1b[31m\r\n\t\x7f",
+    "1e309",
+    "-1e309",
+    "NaN",
+    "{{7*7}} ${7*7} %s%n",
+    "Phường 1 ﷽ 🎉 \u0301",
+    "x" * 10_000,
 ]
 
 
 def _first_column(name: str, n: int) -> list[str]:
     with (ROOT / "data" / "source" / name).open(encoding="utf-8") as fh:
-        return [row[0] for row in list(csv.reader(fh))[1:n + 1]]
+        return [row[0] for row in list(csv.reader(fh))[1 : n + 1]]
 
 
 # values that exist, so that some examples narrow the pages for real next to the hostile ones
-VALID = [*PILLARS, *STATUSES, *filters.SOURCE_CHOICES, "2025-Q4", "2025-Q2", "2024", "summary,units,offtrack",
-         "5", *_first_column("plans.csv", 5), *_first_column("agencies.csv", 3), *_first_column("units.csv", 3),
-         *_first_column("indicators.csv", 2)]
+VALID = [
+    *PILLARS,
+    *STATUSES,
+    *filters.SOURCE_CHOICES,
+    "2025-Q4",
+    "2025-Q2",
+    "2024",
+    "summary,units,offtrack",
+    "5",
+    *_first_column("plans.csv", 5),
+    *_first_column("agencies.csv", 3),
+    *_first_column("units.csv", 3),
+    *_first_column("indicators.csv", 2),
+]
 
 _TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40)  # any unicode but surrogates
 _CONTROL = st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=0x1F), min_size=1, max_size=6)
 _LONG = st.sampled_from(["A", "<", "é", "../", "\u202e"]).map(lambda s: s * (10_000 // len(s)))
-_NUMBER = st.sampled_from(["1e309", "-1e309", "NaN", "-nan", "inf", "-0", "0x1F", "1_000", "٣", "1e-400",
-                           "9" * 400, "3.0000000000000001", "-5"])
-VALUE = st.one_of(st.sampled_from(NASTY), _TEXT, _CONTROL, _LONG, _NUMBER, st.sampled_from(VALID),
-                  st.tuples(st.sampled_from(NASTY), _TEXT, _CONTROL).map("".join))
+_NUMBER = st.sampled_from(
+    [
+        "1e309",
+        "-1e309",
+        "NaN",
+        "-nan",
+        "inf",
+        "-0",
+        "0x1F",
+        "1_000",
+        "٣",
+        "1e-400",
+        "9" * 400,
+        "3.0000000000000001",
+        "-5",
+    ]
+)
+VALUE = st.one_of(
+    st.sampled_from(NASTY),
+    _TEXT,
+    _CONTROL,
+    _LONG,
+    _NUMBER,
+    st.sampled_from(VALID),
+    st.tuples(st.sampled_from(NASTY), _TEXT, _CONTROL).map("".join),
+)
 PARAMS = st.dictionaries(
-    keys=st.one_of(st.sampled_from(PARAM_KEYS), st.text(alphabet=st.characters(blacklist_categories=("Cs",)),
-                                                        min_size=1, max_size=12)),
-    values=st.one_of(VALUE, st.lists(VALUE, min_size=2, max_size=3)), min_size=1, max_size=6)
+    keys=st.one_of(
+        st.sampled_from(PARAM_KEYS),
+        st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=12),
+    ),
+    values=st.one_of(VALUE, st.lists(VALUE, min_size=2, max_size=3)),
+    min_size=1,
+    max_size=6,
+)
 
 
 # ------------------------------------------------------------------------- files opened by a run
@@ -96,11 +151,28 @@ sys.addaudithook(_audit)  # once per module (audit hooks cannot be removed): rec
 
 def _allowed_roots(data_root: Path) -> list[str]:
     home = Path.home()
-    roots = [ROOT, data_root, sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix, "/usr",
-             "/etc/ssl", "/etc/fonts", "/etc/localtime", "/etc/mime.types", "/etc/timezone", "/proc", "/sys",
-             "/dev", tempfile.gettempdir(), home / ".fonts", home / ".local" / "share" / "fonts",
-             home / ".cache" / "fontconfig",
-             home / ".streamlit"]  # Streamlit's own config.toml / secrets.toml / credentials.toml
+    roots = [
+        ROOT,
+        data_root,
+        sys.prefix,
+        sys.base_prefix,
+        sys.exec_prefix,
+        sys.base_exec_prefix,
+        "/usr",
+        "/etc/ssl",
+        "/etc/fonts",
+        "/etc/localtime",
+        "/etc/mime.types",
+        "/etc/timezone",
+        "/proc",
+        "/sys",
+        "/dev",
+        tempfile.gettempdir(),
+        home / ".fonts",
+        home / ".local" / "share" / "fonts",
+        home / ".cache" / "fontconfig",
+        home / ".streamlit",
+    ]  # Streamlit's own config.toml / secrets.toml / credentials.toml
     return [os.path.realpath(r) for r in roots]
 
 
@@ -140,8 +212,18 @@ def _unescaped(text: str) -> str:
 def _rendered(at: AppTest) -> list[str]:
     """Every text Streamlit renders as Markdown (or, with unsafe_allow_html, as HTML)."""
     out = []
-    for kind in ("markdown", "caption", "title", "header", "subheader", "warning", "info", "error", "success",
-                 "exception"):
+    for kind in (
+        "markdown",
+        "caption",
+        "title",
+        "header",
+        "subheader",
+        "warning",
+        "info",
+        "error",
+        "success",
+        "exception",
+    ):
         out.extend(str(getattr(e, "value", getattr(e, "message", ""))) for e in at.get(kind))
     out.extend(e.label for e in at.get("expander"))
     out.extend(e.label for e in at.get("metric"))
@@ -206,8 +288,17 @@ def _fixed_cases(page_index: int) -> list[dict]:
     cases = []
     for i in range(4):
         cases.append({k: NASTY[(page_index + i * len(PARAM_KEYS) + j) % n] for j, k in enumerate(PARAM_KEYS)})
-    cases.append({"<script>alert(1)</script>": "x", "../../etc/passwd": "1", "code\x00": "a", "x" * 10_000: "y",
-                  "plan": ["../x", "' OR 1=1 --"], "embed": "true", "Code": "KH67-2025-01"})
+    cases.append(
+        {
+            "<script>alert(1)</script>": "x",
+            "../../etc/passwd": "1",
+            "code\x00": "a",
+            "x" * 10_000: "y",
+            "plan": ["../x", "' OR 1=1 --"],
+            "embed": "true",
+            "Code": "KH67-2025-01",
+        }
+    )
     return cases
 
 
@@ -221,9 +312,11 @@ def test_hostile_query_parameters_on_every_page(monkeypatch, shipped_data, page)
     for case in _fixed_cases(PAGES.index(page)):
         session.check(case)
 
-    @settings(max_examples=6, deadline=None,
-              suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                     HealthCheck.data_too_large])
+    @settings(
+        max_examples=6,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
     @given(params=PARAMS)
     def random_urls(params):
         session.check(params)
@@ -234,8 +327,13 @@ def test_hostile_query_parameters_on_every_page(monkeypatch, shipped_data, page)
 # --------------------------------------------------------------------- the pure URL validators
 
 
-FAKE_OPTIONS = filters.Options(plans={"kh67-2020": "KH 67"}, periods={"2025-Q4": "Quý IV/2025", "2024": "Năm 2024"},
-                               agencies={"A-1": "Phòng A"}, units={"w1": "Phường 1"}, default_period="2025-Q4")
+FAKE_OPTIONS = filters.Options(
+    plans={"kh67-2020": "KH 67"},
+    periods={"2025-Q4": "Quý IV/2025", "2024": "Năm 2024"},
+    agencies={"A-1": "Phòng A"},
+    units={"w1": "Phường 1"},
+    default_period="2025-Q4",
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -243,9 +341,15 @@ FAKE_OPTIONS = filters.Options(plans={"kh67-2020": "KH 67"}, periods={"2025-Q4":
 def test_filters_accept_only_known_values_and_echo_a_bounded_note(params):
     flat = {k: (v[-1] if isinstance(v, list) else v) for k, v in params.items()}
     f, notes = filters.parse(flat, FAKE_OPTIONS)
-    allowed = {"plan": FAKE_OPTIONS.plans, "period": FAKE_OPTIONS.periods, "pillar": PILLARS,
-               "agency": FAKE_OPTIONS.agencies, "unit": FAKE_OPTIONS.units, "status": STATUSES,
-               "source": filters.SOURCE_CHOICES}
+    allowed = {
+        "plan": FAKE_OPTIONS.plans,
+        "period": FAKE_OPTIONS.periods,
+        "pillar": PILLARS,
+        "agency": FAKE_OPTIONS.agencies,
+        "unit": FAKE_OPTIONS.units,
+        "status": STATUSES,
+        "source": filters.SOURCE_CHOICES,
+    }
     for key, choices in allowed.items():
         value = getattr(f, key)
         assert value is None or value in choices
@@ -265,13 +369,24 @@ def test_wall_dwell_and_slides_from_the_url_stay_in_range(value):
 
 # ------------------------------------------------------------------------ SQL built from strings
 
-SQL_TEXT = re.compile(r"\b(select\b[\s\S]*\bfrom|insert\s+into|delete\s+from|update\s+\w+\s+set|"
-                      r"create\s+(or\s+replace\s+)?(temp\s+|temporary\s+)?(view|table|macro)|drop\s+(table|view)|"
-                      r"copy\s+\w+\s+(to|from)|attach\s|pragma\s)", re.I)
+SQL_TEXT = re.compile(
+    r"\b(select\b[\s\S]*\bfrom|insert\s+into|delete\s+from|update\s+\w+\s+set|"
+    r"create\s+(or\s+replace\s+)?(temp\s+|temporary\s+)?(view|table|macro)|drop\s+(table|view)|"
+    r"copy\s+\w+\s+(to|from)|attach\s|pragma\s)",
+    re.I,
+)
 SQL_CALLS = {"execute", "executemany", "sql", "query", "from_query", "read_sql"}
-GREP = [re.compile(p) for p in (r"""execute(many)?\(\s*f["']""", r"""\.sql\(\s*f["']""", r"""\.query\(\s*f["']""",
-                                r"""execute(many)?\(\s*["'][^"']*["']\s*%""", r"""execute(many)?\(\s*["'][^"']*["']\s*\+""",
-                                r"""\.sql\(\s*["'][^"']*["']\s*[%+]""")]
+GREP = [
+    re.compile(p)
+    for p in (
+        r"""execute(many)?\(\s*f["']""",
+        r"""\.sql\(\s*f["']""",
+        r"""\.query\(\s*f["']""",
+        r"""execute(many)?\(\s*["'][^"']*["']\s*%""",
+        r"""execute(many)?\(\s*["'][^"']*["']\s*\+""",
+        r"""\.sql\(\s*["'][^"']*["']\s*[%+]""",
+    )
+]
 
 
 def _literal(node: ast.AST) -> str:
@@ -280,9 +395,15 @@ def _literal(node: ast.AST) -> str:
 
 
 def _composed(node: ast.AST) -> bool:
-    return (isinstance(node, ast.JoinedStr) or (isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Mod, ast.Add)))
-            or (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                and node.func.attr in {"format", "format_map", "replace", "join"}))
+    return (
+        isinstance(node, ast.JoinedStr)
+        or (isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Mod, ast.Add)))
+        or (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in {"format", "format_map", "replace", "join"}
+        )
+    )
 
 
 def test_no_sql_text_is_built_from_strings():
@@ -302,8 +423,13 @@ def test_no_sql_text_is_built_from_strings():
             if any(g.search(line) for g in GREP):
                 problems.append(f"{rel}:{n}: {line.strip()}")
         for node in ast.walk(ast.parse(text)):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in SQL_CALLS
-                    and node.args and _composed(node.args[0])):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in SQL_CALLS
+                and node.args
+                and _composed(node.args[0])
+            ):
                 problems.append(f"{rel}:{node.lineno}: SQL call with a composed string")
             elif _composed(node) and SQL_TEXT.search(_literal(node)):
                 problems.append(f"{rel}:{node.lineno}: SQL text composed from strings")
@@ -311,29 +437,38 @@ def test_no_sql_text_is_built_from_strings():
 
 
 def test_the_sql_scan_catches_what_it_should():
-    bad = ['con.execute(f"select * from results where code = {code}")', 'con.sql("select %s from t" % col)',
-           'q = "delete from results where id = {}".format(x)\ncon.execute(q)',
-           'con.execute("select * from " + table)']
+    bad = [
+        'con.execute(f"select * from results where code = {code}")',
+        'con.sql("select %s from t" % col)',
+        'q = "delete from results where id = {}".format(x)\ncon.execute(q)',
+        'con.execute("select * from " + table)',
+    ]
     for src in bad:
         tree = ast.parse(src)
         assert any(g.search(src) for g in GREP) or any(
-            (_composed(n) and SQL_TEXT.search(_literal(n))) for n in ast.walk(tree)), src
+            (_composed(n) and SQL_TEXT.search(_literal(n))) for n in ast.walk(tree)
+        ), src
 
 
 # --------------------------------------------------------------------------- snapshot ids from outside
 
-@pytest.mark.parametrize("bad", ["../x", "/abs", ".hidden", "", ".", "..", "a/b", "x/", "../../etc/passwd",
-                                 "/etc/passwd", "./x", ".tmp-123"])
+
+@pytest.mark.parametrize(
+    "bad", ["../x", "/abs", ".hidden", "", ".", "..", "a/b", "x/", "../../etc/passwd", "/etc/passwd", "./x", ".tmp-123"]
+)
 def test_outside_snapshot_ids_are_refused(tiny_data, bad):
     with pytest.raises(snapshots.SnapshotError):
         snapshots.snapshot_dir(tiny_data, bad)
 
 
-@pytest.mark.parametrize("bad", [
-    "a\x00b",
-    "\x00" * 8,
-    "x" * 300,
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "a\x00b",
+        "\x00" * 8,
+        "x" * 300,
+    ],
+)
 def test_unusable_snapshot_ids_are_refused(tiny_data, bad):
     with pytest.raises(snapshots.SnapshotError):
         snapshots.snapshot_dir(tiny_data, bad)

@@ -14,22 +14,31 @@ import pytest
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
-from vlboard.store.source import Snapshot
-
-from vlboard.intake import auth, template
-
-from vlboard.store import snapshots
-from vlboard.domain.formatting import md_escape
-from vlboard.intake.workbook import DATA_SHEET, META_SHEET
-
 from tests.support.fixtures import tiny_tables
-from tests.support.pages import (ACCOUNTS, APP, HISTORY, HOSTILE, INTAKE, PASSWORD, XLSX,
-                                 filled_template, open_page, sign_in, submit_login)
+from tests.support.pages import (
+    ACCOUNTS,
+    APP,
+    HISTORY,
+    HOSTILE,
+    INTAKE,
+    PASSWORD,
+    XLSX,
+    filled_template,
+    open_page,
+    sign_in,
+    submit_login,
+)
+from vlboard.domain.formatting import md_escape
+from vlboard.intake import auth, template
+from vlboard.intake.workbook import DATA_SHEET, META_SHEET
+from vlboard.store import snapshots
+from vlboard.store.source import Snapshot
 
 pytestmark = pytest.mark.usefixtures("clear_streamlit_caches", "frozen_today")
 
 
 # ------------------------------------------------------------------------------------ helpers
+
 
 @pytest.fixture
 def frozen_today(monkeypatch):
@@ -124,6 +133,7 @@ def markdown_texts(at: AppTest) -> list[str]:
 
 # ------------------------------------------------------------------- 1. anonymous rendering
 
+
 @pytest.mark.parametrize("which", ["shipped", "empty"])
 def test_intake_page_anonymous_asks_to_sign_in(monkeypatch, request, which):
     data = request.getfixturevalue("shipped_copy" if which == "shipped" else "empty_data")
@@ -165,6 +175,7 @@ def test_both_pages_without_any_snapshot(monkeypatch, tmp_path):
 
 
 # ---------------------------------------------------------------------------------- 2. sign-in
+
 
 def test_wrong_password_is_refused_and_stays_anonymous(monkeypatch, tiny_data):
     at = open_page(monkeypatch, tiny_data, INTAKE)
@@ -229,6 +240,7 @@ def test_sign_out_drops_the_user(monkeypatch, tiny_data):
 
 # ------------------------------------------------------------------------ 3. template download
 
+
 def test_template_download_is_a_workbook_for_the_chosen_subject(monkeypatch, tiny_data, downloads):
     at = open_page(monkeypatch, tiny_data, INTAKE)
     sign_in(at, "ed")
@@ -244,6 +256,7 @@ def test_template_download_is_a_workbook_for_the_chosen_subject(monkeypatch, tin
 
 
 # ------------------------------------------------- upload → preview → write (AppTest supports it)
+
 
 def test_upload_preview_and_write_a_new_snapshot(monkeypatch, tiny_data, downloads):
     before = snapshots.current_id(tiny_data)
@@ -300,6 +313,7 @@ def test_upload_for_another_ward_is_refused(monkeypatch, tiny_data):
 
 # ------------------------------------------------------------------------------- 4. history
 
+
 def test_admin_compares_and_rolls_back(monkeypatch, two_snapshots):
     data, older, newer = two_snapshots
     at = open_page(monkeypatch, data, HISTORY)
@@ -320,16 +334,21 @@ def test_admin_compares_and_rolls_back(monkeypatch, two_snapshots):
     assert snapshots.current_id(data) == older
     rollbacks = [e for e in snapshots.events(data) if e.get("action") == "rollback"]
     assert [(e["user"], e["snapshot"], e["from"], e["summary"]) for e in rollbacks] == [
-        ("boss", older, newer, "số liệu nhập nhầm")]
+        ("boss", older, newer, "số liệu nhập nhầm")
+    ]
     listing = [d.value for d in at.dataframe if "Bản dữ liệu" in d.value.columns][0]
     assert listing.loc[listing[""] == "● hiện hành", "Bản dữ liệu"].tolist() == [older]
     assert at.selectbox(key="rb_target").options == [newer], "the rollback can itself be undone"
-    log = [d.value for d in at.dataframe if "Thao tác" in d.value.columns and "Người thực hiện" in d.value.columns
-           and "Từ bản" in d.value.columns][0]
+    log = [
+        d.value
+        for d in at.dataframe
+        if "Thao tác" in d.value.columns and "Người thực hiện" in d.value.columns and "Từ bản" in d.value.columns
+    ][0]
     assert log.iloc[0]["Thao tác"] == "Khôi phục" and log.iloc[0]["Người thực hiện"] == "boss"
     assert [s.value for s in at.success] == [f"Đã khôi phục bản {older}; các trang dùng bản này ngay."]
-    assert at.checkbox(key="rb_sure").value is False and at.button(key="rb_go").disabled, \
+    assert at.checkbox(key="rb_sure").value is False and at.button(key="rb_go").disabled, (
         "the next rollback asks for confirmation again"
+    )
 
 
 @pytest.mark.parametrize("who", ["ed", "vh"])
@@ -344,6 +363,7 @@ def test_editors_cannot_roll_back(monkeypatch, two_snapshots, who):
 
 
 # ------------------------------------------------------------------- 5. allow_anonymous = false
+
 
 @pytest.mark.parametrize("page", [None, INTAKE, HISTORY])
 def test_closed_deployment_shows_nothing_to_anonymous_users(monkeypatch, tiny_data, page):
@@ -388,6 +408,7 @@ def test_closed_deployment_signs_in_from_the_sign_in_screen(monkeypatch, tiny_da
 
 # ----------------------------------------------------------------------- 6. hostile names
 
+
 def test_hostile_display_name_is_shown_literally(monkeypatch, tiny_data):
     at = open_page(monkeypatch, tiny_data, INTAKE)
     sign_in(at, "xss")
@@ -411,6 +432,7 @@ def test_hostile_display_name_in_the_nothing_to_report_note(monkeypatch, tiny_da
 
 
 # ------------------------------------------------------------- the clerk's path, in Vietnamese
+
 
 def test_search_without_diacritics_filters_the_subjects(monkeypatch, shipped_copy):
     at = open_page(monkeypatch, shipped_copy, INTAKE)
@@ -459,7 +481,9 @@ def test_problem_table_names_the_indicator_and_preview_says_computed(monkeypatch
     at.file_uploader(key="upload_file").set_value(("sai.xlsx", buf.getvalue(), XLSX)).run()
     [table] = at.table
     problems = table.value.reset_index()
-    assert problems[["Dòng", "Mã chỉ tiêu", "Chỉ tiêu"]].values.tolist() == [["6", md_escape("C-01"), md_escape("Tỷ lệ người dân có tài khoản")]]
+    assert problems[["Dòng", "Mã chỉ tiêu", "Chỉ tiêu"]].values.tolist() == [
+        ["6", md_escape("C-01"), md_escape("Tỷ lệ người dân có tài khoản")]
+    ]
     ws.cell(template.HEADER_ROW + 1, template.TEMPLATE_KEYS.index("value") + 1).value = None
     ws.cell(template.HEADER_ROW + 1, template.TEMPLATE_KEYS.index("numerator") + 1, 45)
     ws.cell(template.HEADER_ROW + 1, template.TEMPLATE_KEYS.index("denominator") + 1, 60)
@@ -502,5 +526,5 @@ def test_history_after_an_import_matches_the_preview(monkeypatch, shipped_copy):
 
 def test_login_form_has_no_english_enter_hint(monkeypatch, tiny_data):
     at = open_page(monkeypatch, tiny_data, INTAKE)
-    [form] = [f for f in at.sidebar.get("form")]
+    [form] = list(at.sidebar.get("form"))
     assert form.proto.form.enter_to_submit is False

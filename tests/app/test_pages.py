@@ -9,14 +9,20 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.support.fixtures import ROOT, tiny_tables
 from vlboard.store import snapshots
 from vlboard.store.source import Snapshot
 
-from tests.support.fixtures import ROOT, tiny_tables
-
 APP = str(ROOT / "app.py")
-PAGES = ["views/overview.py", "views/pillar.py", "views/agencies.py", "views/units.py",
-         "views/indicator.py", "views/budget.py", "views/milestones.py"]
+PAGES = [
+    "views/overview.py",
+    "views/pillar.py",
+    "views/agencies.py",
+    "views/units.py",
+    "views/indicator.py",
+    "views/budget.py",
+    "views/milestones.py",
+]
 
 
 pytestmark = pytest.mark.usefixtures("clear_streamlit_caches")
@@ -142,6 +148,7 @@ def test_milestones_page_flags_overdue(monkeypatch, shipped_data):
 
 def test_units_page_without_boundaries_falls_back_to_a_table(monkeypatch, tmp_path, shipped_data):
     import shutil
+
     shutil.copytree(shipped_data.root, tmp_path / "d", ignore=shutil.ignore_patterns("geo"))
     at = open_page(monkeypatch, snapshots.DataDir(tmp_path / "d"), "views/units.py")
     assert not at.exception
@@ -177,8 +184,10 @@ def shown_text(at: AppTest) -> str:
     for d in at.dataframe:
         df = d.value
         parts += [str(c) for c in df.columns]
-        parts += ["None" if v is None or (isinstance(v, float) and v != v) else str(v)
-                  for v in df.astype(object).to_numpy().ravel()]
+        parts += [
+            "None" if v is None or (isinstance(v, float) and v != v) else str(v)
+            for v in df.astype(object).to_numpy().ravel()
+        ]
         if df.empty:
             parts.append("empty")
     for fig in figures(at):
@@ -254,12 +263,12 @@ def test_agency_league_is_the_one_the_wall_and_the_pack_show(monkeypatch, shippe
     src = Snapshot.current(shipped_data)
     f, _ = filters.parse({"period": "2025-Q2"}, screens.filter_options(src, True))
     import datetime as dt
+
     brief = screens.briefing(src, f, dt.date(2025, 10, 1))
     assert list(brief.league.name.head(len(on_page))) == on_page
     # collective leads printed in the plans are ranked as themselves on every screen: most
     # indicators they lead have no other lead, leaving them out would hide those indicators
-    collective = {"UBND 11 phường", "Ban, ngành TPVL và UBND 11 phường", "DN viễn thông",
-                  "Khối đảng, đoàn thể TPVL"}
+    collective = {"UBND 11 phường", "Ban, ngành TPVL và UBND 11 phường", "DN viễn thông", "Khối đảng, đoàn thể TPVL"}
     assert collective <= set(brief.league.name) and collective <= set(on_page)
 
 

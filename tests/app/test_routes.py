@@ -15,13 +15,12 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.support.fixtures import ROOT
 from vlboard import charts
 from vlboard.board import overview, screens
 from vlboard.domain import filters
 from vlboard.export import pack
 from vlboard.store.source import Snapshot
-
-from tests.support.fixtures import ROOT
 
 TODAY = dt.date(2025, 10, 1)
 FILTER_SETS = {  # URL parameters, as a leader would open them
@@ -62,8 +61,9 @@ def test_briefing_frames_are_the_page_routes(src, name):
     same(b.completeness, screens.completeness(src, f))
     pages = pd.concat([screens.completeness(src, f, "agency"), screens.completeness(src, f, "unit")])
     key = ["Đơn vị/cơ quan", "Phải báo cáo", "Đã nhận", "Đúng hạn"]
-    assert sorted(map(tuple, pages[key].astype(str).to_numpy())) == \
-        sorted(map(tuple, b.completeness[key].astype(str).to_numpy()))  # agencies page + units page
+    assert sorted(map(tuple, pages[key].astype(str).to_numpy())) == sorted(
+        map(tuple, b.completeness[key].astype(str).to_numpy())
+    )  # agencies page + units page
 
 
 @pytest.mark.parametrize("name", list(FILTER_SETS))
@@ -86,13 +86,21 @@ def test_pack_pages_show_the_page_frames(src, name):
             assert "Chỉ tiêu × phường, xã" not in by_title
         else:
             fig = by_title["Chỉ tiêu × phường, xã"].figures[0][0]
-            drawn = charts.status_matrix(b.heat, row_col="row", col_col="col", title=fig.layout.title.text,
-                                         data_date=b.data_date, note="Có số liệu minh họa" if f.include_demo else None)
+            drawn = charts.status_matrix(
+                b.heat,
+                row_col="row",
+                col_col="col",
+                title=fig.layout.title.text,
+                data_date=b.data_date,
+                note="Có số liệu minh họa" if f.include_demo else None,
+            )
             assert fig.to_dict()["data"] == drawn.to_dict()["data"]
     if not b.completeness.empty:
         missing = b.completeness[b.completeness["Đã nhận"] < b.completeness["Phải báo cáo"]]
-        same(by_title["Đơn vị chưa gửi đủ báo cáo"].table, missing[["Đơn vị/cơ quan", "Phải báo cáo", "Đã nhận",
-                                                                    "Đúng hạn"]])
+        same(
+            by_title["Đơn vị chưa gửi đủ báo cáo"].table,
+            missing[["Đơn vị/cơ quan", "Phải báo cáo", "Đã nhận", "Đúng hạn"]],
+        )
 
 
 @pytest.mark.parametrize("plan, source", [(None, "all"), (None, "real"), ("qd3100-2023-tpvl", "all")])
@@ -148,12 +156,15 @@ def calls(monkeypatch):
     return seen
 
 
-@pytest.mark.parametrize("page, routes", [
-    ("views/overview.py", {"off_track"}),
-    ("views/agencies.py", {"agency_league", "completeness"}),
-    ("views/units.py", {"unit_heat", "completeness"}),
-    ("views/ioc.py", {"briefing"}),
-])
+@pytest.mark.parametrize(
+    "page, routes",
+    [
+        ("views/overview.py", {"off_track"}),
+        ("views/agencies.py", {"agency_league", "completeness"}),
+        ("views/units.py", {"unit_heat", "completeness"}),
+        ("views/ioc.py", {"briefing"}),
+    ],
+)
 def test_pages_and_wall_call_the_routes(monkeypatch, shipped_data, calls, page, routes):
     from vlboard.ui import wall as ui_wall
 
@@ -210,9 +221,13 @@ def test_board_never_opens_the_database():
     """board/ takes a Source; only store/ and ui/ open DuckDB."""
     for path in sorted((ROOT / "vlboard" / "board").glob("*.py")):
         text = path.read_text(encoding="utf-8")
-        assert not re.search(r"^\s*(import duckdb|from vlboard\.store import .*\bdb\b|import streamlit)", text, re.M), path
-    code = ("import sys, pkgutil, importlib, vlboard.board as b\n"
-            "for m in pkgutil.iter_modules(b.__path__): importlib.import_module('vlboard.board.' + m.name)\n"
-            "assert not {'duckdb', 'vlboard.store.db', 'streamlit'} & set(sys.modules), sys.modules.keys()\n")
+        assert not re.search(r"^\s*(import duckdb|from vlboard\.store import .*\bdb\b|import streamlit)", text, re.M), (
+            path
+        )
+    code = (
+        "import sys, pkgutil, importlib, vlboard.board as b\n"
+        "for m in pkgutil.iter_modules(b.__path__): importlib.import_module('vlboard.board.' + m.name)\n"
+        "assert not {'duckdb', 'vlboard.store.db', 'streamlit'} & set(sys.modules), sys.modules.keys()\n"
+    )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr

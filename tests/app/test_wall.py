@@ -7,18 +7,22 @@ import time
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.support.fixtures import ROOT
 from vlboard.board import wall
-
 from vlboard.store import snapshots
 from vlboard.store.source import Snapshot
 
-from tests.support.fixtures import ROOT
-
 pytestmark = pytest.mark.usefixtures("clear_streamlit_caches")
 
-FACTS = wall.Facts(n_offtrack=12, n_overdue=3, n_missing_reports=5,
-                   pillar_pct={"chinh_quyen_so": 40.0, "kinh_te_so": 85.0, "xa_hoi_so": None},
-                   n_agencies=8, n_units=124, n_changes=0)
+FACTS = wall.Facts(
+    n_offtrack=12,
+    n_overdue=3,
+    n_missing_reports=5,
+    pillar_pct={"chinh_quyen_so": 40.0, "kinh_te_so": 85.0, "xa_hoi_so": None},
+    n_agencies=8,
+    n_units=124,
+    n_changes=0,
+)
 
 
 def test_attention_first_and_longer_green_pillars_brief():
@@ -102,6 +106,7 @@ def test_wall_real_only_hides_the_demo_mark(monkeypatch, shipped_data):
 
 def test_wall_keeps_last_good_data_when_the_snapshot_breaks(monkeypatch, tmp_path, shipped_data):
     import shutil
+
     shutil.copytree(shipped_data.root, tmp_path / "d")
     data = snapshots.DataDir(tmp_path / "d")
     at = open_wall(monkeypatch, data, slides="summary")
@@ -180,7 +185,6 @@ def test_wall_shows_gauges_and_the_one_league_once_real_figures_are_judged(monke
     import pyarrow.parquet as pq
 
     from vlboard.board import screens
-
     from vlboard.store import schema
 
     data = snapshots.DataDir(tmp_path / "d")
@@ -189,11 +193,22 @@ def test_wall_shows_gauges_and_the_one_league_once_real_figures_are_judged(monke
     tables = {t: pq.read_table(path / f"{t}.parquet") for t in schema.TABLES}
     stored = schema.arrow_schema("results", derived=False)
     report = dict.fromkeys(stored.names)
-    report.update(result_id="rep-1", indicator_code="KH67-2025-04", period="2026", period_type="year", year=2026,
-                  period_end=__import__("datetime").date(2026, 12, 31), unit_code="tinh-86", value=95.0,
-                  as_of=__import__("datetime").date(2026, 12, 1), source="report", reported_by="test")
-    tables["results"] = pa.concat_tables([tables["results"].select(stored.names).cast(stored),
-                                          pa.Table.from_pylist([report], schema=stored)])
+    report.update(
+        result_id="rep-1",
+        indicator_code="KH67-2025-04",
+        period="2026",
+        period_type="year",
+        year=2026,
+        period_end=__import__("datetime").date(2026, 12, 31),
+        unit_code="tinh-86",
+        value=95.0,
+        as_of=__import__("datetime").date(2026, 12, 1),
+        source="report",
+        reported_by="test",
+    )
+    tables["results"] = pa.concat_tables(
+        [tables["results"].select(stored.names).cast(stored), pa.Table.from_pylist([report], schema=stored)]
+    )
     snapshots.write_snapshot(data, tables, author="test", note="a judged real figure")
     src = Snapshot.current(data)
     period = screens.shown_period(src, include_demo=False)

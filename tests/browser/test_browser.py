@@ -11,8 +11,9 @@ from tests.support.served import ARTIFACTS, CHROMIUM, browser_page, served_app
 
 # skipped only on a developer machine without Chromium; in CI (`make test` installs it) a missing
 # browser must fail, not hide behind a skip
-pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM) and not os.environ.get("CI"),
-                                reason="Debian chromium missing: run `make setup`")
+pytestmark = pytest.mark.skipif(
+    not os.path.exists(CHROMIUM) and not os.environ.get("CI"), reason="Debian chromium missing: run `make setup`"
+)
 
 
 def test_overview_in_chromium(shipped_data):

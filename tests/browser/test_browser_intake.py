@@ -13,18 +13,17 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
+from tests.support.intake import FAST, fingerprint
+from tests.support.served import ARTIFACTS, CHROMIUM, browser_page, served_process
+from vlboard.domain.periods import parse_period, recent
+from vlboard.intake import auth, imports, template
+from vlboard.store import build, snapshots
 from vlboard.store.source import Snapshot
 
-from vlboard.intake import auth, imports, template
-
-from vlboard.store import build, snapshots
-from vlboard.domain.periods import parse_period, recent
-
-from tests.support.served import ARTIFACTS, CHROMIUM, browser_page, served_process
-from tests.support.intake import FAST, fingerprint
-
-pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM) and not os.environ.get("CI"),
-                                reason="Debian chromium not installed (make setup installs it)")
+pytestmark = pytest.mark.skipif(
+    not os.path.exists(CHROMIUM) and not os.environ.get("CI"),
+    reason="Debian chromium not installed (make setup installs it)",
+)
 PASSWORD = "mat-khau-thu-nghiem"
 
 
@@ -39,7 +38,8 @@ def data(shipped_data, tmp_path, monkeypatch):
     secrets.write_text(
         f'[vlboard.accounts.lc]\nname = "Phường Long Châu"\nrole = "editor"\nunit = "x2025-29551"\npassword_hash = "{h}"\n'
         f'[vlboard.accounts.ph]\nname = "Phường Phước Hậu"\nrole = "editor"\nunit = "x2025-29557"\npassword_hash = "{h}"\n',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     monkeypatch.setenv("VLBOARD_SECRETS", str(secrets))
     return d
 
@@ -133,8 +133,14 @@ def test_clerk_imports_through_the_page(data, tmp_path):
     assert manifest["action"] == "import" and manifest["author"] == "lc"
     import duckdb
 
-    got = duckdb.connect().execute("select indicator_code, value, source from read_parquet(?) where source = 'report' "
-                                   "order by 1", [str(path / "results.parquet")]).fetchall()
+    got = (
+        duckdb.connect()
+        .execute(
+            "select indicator_code, value, source from read_parquet(?) where source = 'report' order by 1",
+            [str(path / "results.parquet")],
+        )
+        .fetchall()
+    )
     assert [(v, s) for _, v, s in got] == [(95.0, "report"), (88.5, "report")]
 
 

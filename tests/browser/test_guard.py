@@ -9,21 +9,20 @@ editor, the ``clear_cache`` back message, framing (clickjacking), the tables' ow
 from __future__ import annotations
 
 import asyncio
-from http.cookiejar import CookieJar
 import os
 import urllib.error
 import urllib.request
 import uuid
+from http.cookiejar import CookieJar
 
 import pytest
 from streamlit.proto.BackMsg_pb2 import BackMsg
 
-from vlboard.intake import auth
-from vlboard.ui import guard
-
 from tests.support.guard import PASSWORD, framed, load_pages, sidebar_errors, submit_login
 from tests.support.served import CHROMIUM, browser_page, served_process
 from tests.support.wsclient import Run, Session
+from vlboard.intake import auth
+from vlboard.ui import guard
 
 EDITOR = "Cán bộ Long Châu (Cán bộ nhập liệu, địa bàn x2025-29551)"
 needs_chromium = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium not installed (make setup)")
@@ -44,6 +43,7 @@ def unguarded(shipped_data, secrets_env):
 
 
 # --- protocol helpers ------------------------------------------------------------------------
+
 
 def run(coro):
     return asyncio.run(coro)
@@ -71,15 +71,26 @@ def put_file(url: str, session_id: str, size: int = 1024, name: str = "x.xlsx") 
     request("GET", f"{url}/_stcore/health", opener=opener)
     token = next((c.value for c in jar if c.name == "_streamlit_xsrf"), "")
     boundary = uuid.uuid4().hex
-    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n"
-            f"Content-Type: application/octet-stream\r\n\r\n").encode() + b"\0" * size + f"\r\n--{boundary}--\r\n".encode()
-    status, _, _ = request("PUT", f"{url}/_stcore/upload_file/{session_id}/{uuid.uuid4().hex}", body,
-                        {"Content-Type": f"multipart/form-data; boundary={boundary}", "X-Xsrftoken": token},
-                        opener=opener)
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+            f"Content-Type: application/octet-stream\r\n\r\n"
+        ).encode()
+        + b"\0" * size
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    status, _, _ = request(
+        "PUT",
+        f"{url}/_stcore/upload_file/{session_id}/{uuid.uuid4().hex}",
+        body,
+        {"Content-Type": f"multipart/form-data; boundary={boundary}", "X-Xsrftoken": token},
+        opener=opener,
+    )
     return status
 
 
 # --- metrics, headers ------------------------------------------------------------------------
+
 
 def test_metrics_are_not_public(guarded, unguarded):
     assert request("GET", f"{unguarded}/_stcore/metrics")[0] == 200  # the probe is real
@@ -106,6 +117,7 @@ def test_csp_allows_exactly_the_inline_script_of_streamlits_index():
 
 
 # --- uploads ----------------------------------------------------------------------------------
+
 
 def test_uploads_only_for_a_signed_in_editor(guarded, unguarded):
     async def attack(url: str) -> tuple[int, int, int]:
@@ -138,6 +150,7 @@ def test_an_editor_session_holds_at_most_a_few_files():
 
 # --- clear_cache ------------------------------------------------------------------------------
 
+
 def test_clear_cache_message_has_no_effect(guarded, unguarded):
     async def attack(url: str) -> str:
         async with Session(url) as s:
@@ -157,6 +170,7 @@ def test_clear_cache_message_has_no_effect(guarded, unguarded):
 
 # --- password guessing ------------------------------------------------------------------------
 
+
 def test_lockout_spans_sessions_and_proxied_addresses(guarded):
     async def guess(i: int, password: str) -> list[str]:
         async with Session(guarded, headers={"X-Forwarded-For": f"198.51.100.{i}"}) as s:
@@ -171,6 +185,7 @@ def test_lockout_spans_sessions_and_proxied_addresses(guarded):
 
 
 # --- Chromium: CSP, framing, the tables' export -----------------------------------------------
+
 
 def table_download_buttons(url: str) -> tuple[int, int]:
     """(toolbar buttons, of which "Download as CSV") over the first table of the history page."""

@@ -20,21 +20,27 @@ import time
 
 import pytest
 
-from vlboard.intake import auth
-from vlboard.ui import guard
-
 from tests.support.fixtures import ROOT
 from tests.support.guard import PASSWORD, framed, load_pages, sidebar_errors, submit_login
 from tests.support.served import CHROMIUM, free_port, served_process, stop
 from tests.support.wsclient import Session
+from vlboard.intake import auth
+from vlboard.ui import guard
 
 NGINX = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if os.path.exists(p)), None)
 pytestmark = [
-    pytest.mark.skipif(NGINX is None, reason="Debian nginx not installed (make setup installs it: Makefile DEB_PACKAGES)"),
+    pytest.mark.skipif(
+        NGINX is None, reason="Debian nginx not installed (make setup installs it: Makefile DEB_PACKAGES)"
+    ),
     pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl not installed (make setup)"),
 ]
-HEADERS = ["Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy",
-           "Strict-Transport-Security"]
+HEADERS = [
+    "Content-Security-Policy",
+    "X-Frame-Options",
+    "X-Content-Type-Options",
+    "Referrer-Policy",
+    "Strict-Transport-Security",
+]
 
 
 def example() -> str:
@@ -46,20 +52,41 @@ def example() -> str:
 
 def site(port: int, upstream: str, cert, key) -> str:
     conf = example()
-    for old, new in [("listen 443 ssl http2;", f"listen 127.0.0.1:{port} ssl http2;"),
-                     ("/etc/ssl/vlboard/fullchain.pem", str(cert)), ("/etc/ssl/vlboard/privkey.pem", str(key)),
-                     ("http://127.0.0.1:8501", upstream)]:
+    for old, new in [
+        ("listen 443 ssl http2;", f"listen 127.0.0.1:{port} ssl http2;"),
+        ("/etc/ssl/vlboard/fullchain.pem", str(cert)),
+        ("/etc/ssl/vlboard/privkey.pem", str(key)),
+        ("http://127.0.0.1:8501", upstream),
+    ]:
         assert old in conf, old
         conf = conf.replace(old, new)
     return conf
 
 
 @pytest.fixture(scope="module")
-def proxied(shipped_data, secrets_env, tmp_path_factory):  # noqa: F811
+def proxied(shipped_data, secrets_env, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("nginx")
     cert, key = tmp / "cert.pem", tmp / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
-                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=localhost",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )
     port = free_port()
     with served_process(shipped_data.root, env=secrets_env) as (app_url, _):
         temps = "\n".join(f"    {d}_temp_path {tmp / d};" for d in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
@@ -68,7 +95,10 @@ def proxied(shipped_data, secrets_env, tmp_path_factory):  # noqa: F811
             ("user root root;\n" if os.geteuid() == 0 else "")  # workers must reach the 0700 temp folders
             + f"daemon off;\nworker_processes 1;\npid {tmp / 'nginx.pid'};\nerror_log {tmp / 'error.log'} warn;\n"
             f"events {{ worker_connections 512; }}\nhttp {{\n    access_log {tmp / 'access.log'};\n{temps}\n"
-            + site(port, app_url, cert, key) + "}\n", encoding="utf-8")
+            + site(port, app_url, cert, key)
+            + "}\n",
+            encoding="utf-8",
+        )
         args = [NGINX, "-p", str(tmp), "-c", str(conf), "-e", str(tmp / "error.log")]
         check = subprocess.run([*args, "-t"], capture_output=True, text=True)
         assert check.returncode == 0, check.stderr
@@ -136,6 +166,7 @@ def test_framing_refused_through_the_proxy(proxied):
 
 def test_a_forged_forwarded_for_does_not_escape_the_address_lock(proxied):
     """nginx replaces X-Forwarded-For, so guesses with forged addresses all count for the real one."""
+
     async def attack() -> list[str]:
         failures = 0
         for i in range(auth.ADDRESS_FAILURES // 4):  # a few sessions, four wrong guesses each, other names

@@ -17,13 +17,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from tests.support.served import ARTIFACTS, CHROMIUM, browser_page, served_process
 from vlboard.store import build, schema, snapshots
 
-from tests.support.served import ARTIFACTS, CHROMIUM, browser_page, served_process
-
 # skipped only on a developer machine without Chromium; in CI a missing browser must fail
-pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM) and not os.environ.get("CI"),
-                                reason="Debian chromium missing: run `make setup`")
+pytestmark = pytest.mark.skipif(
+    not os.path.exists(CHROMIUM) and not os.environ.get("CI"), reason="Debian chromium missing: run `make setup`"
+)
 
 SCRIPT = "<script>window.__xss=1</script>"
 IMG = '<img src=x onerror="window.__xss=2">'
@@ -46,8 +46,10 @@ def _prefixed(table: pa.Table, column: str, first: str | None = None, key: str |
     equals ``first`` gets all of them."""
     keys = table.column(key).to_pylist() if key else [None] * table.num_rows
     old = table.column(column).to_pylist()
-    new = [f"{ALL} {v or ''}" if (first is not None and k == first)
-           else f"{PAYLOADS[i % len(PAYLOADS)]} {v or ''}" for i, (k, v) in enumerate(zip(keys, old))]
+    new = [
+        f"{ALL} {v or ''}" if (first is not None and k == first) else f"{PAYLOADS[i % len(PAYLOADS)]} {v or ''}"
+        for i, (k, v) in enumerate(zip(keys, old))
+    ]
     return _with(table, column, new)
 
 
@@ -61,18 +63,36 @@ def plant(shipped: snapshots.DataDir, root: Path) -> snapshots.DataDir:
     t["indicators"] = _prefixed(t["indicators"], "name_vi", PLANTED, "code")
     t["agencies"] = _prefixed(_prefixed(t["agencies"], "name_vi"), "short_name")
     t["units"] = _prefixed(t["units"], "name_vi")
-    t["plans"] = _with(t["plans"], "short_name", [f"{ALL} {NFC_NAME} {v}" for v in t["plans"].column("short_name")
-                                                  .to_pylist()])
+    t["plans"] = _with(
+        t["plans"], "short_name", [f"{ALL} {NFC_NAME} {v}" for v in t["plans"].column("short_name").to_pylist()]
+    )
     codes = t["results"].column("indicator_code").to_pylist()
     for col in ("note", "quote"):
-        t["results"] = _with(t["results"], col, [ALL if c == PLANTED else v
-                                                 for c, v in zip(codes, t["results"].column(col).to_pylist())])
+        t["results"] = _with(
+            t["results"], col, [ALL if c == PLANTED else v for c, v in zip(codes, t["results"].column(col).to_pylist())]
+        )
     t["milestones"] = _prefixed(t["milestones"], "task_vi")
-    t["imports"] = pa.Table.from_pylist([{
-        "import_id": "imp-xss", "imported_at": dt.datetime(2026, 1, 5, 3, 0), "username": f"{SCRIPT}{NFC_NAME}",
-        "role": "editor", "scope_type": "unit", "scope_code": t["units"].column("unit_code")[0].as_py(),
-        "period": "2025-Q3", "file_name": f"{IMG}{MD_LINK}.xlsx", "file_sha256": "0" * 64, "file_bytes": 1,
-        "base_snapshot": base, "n_new": 1, "n_changed": 0, "n_unchanged": 0}], schema=schema.arrow_schema("imports"))
+    t["imports"] = pa.Table.from_pylist(
+        [
+            {
+                "import_id": "imp-xss",
+                "imported_at": dt.datetime(2026, 1, 5, 3, 0),
+                "username": f"{SCRIPT}{NFC_NAME}",
+                "role": "editor",
+                "scope_type": "unit",
+                "scope_code": t["units"].column("unit_code")[0].as_py(),
+                "period": "2025-Q3",
+                "file_name": f"{IMG}{MD_LINK}.xlsx",
+                "file_sha256": "0" * 64,
+                "file_bytes": 1,
+                "base_snapshot": base,
+                "n_new": 1,
+                "n_changed": 0,
+                "n_unchanged": 0,
+            }
+        ],
+        schema=schema.arrow_schema("imports"),
+    )
     snapshots.write_snapshot(data, t, author=A_LINK, note=f"{ALL} {NFC_NAME}")
     return data
 
@@ -100,17 +120,17 @@ SCRIPT_ATTRIBUTES = """() => Array.from(document.querySelectorAll('*')).flatMap(
 # the payloads' markup that must not have taken effect inside Streamlit's text elements (Streamlit
 # itself turns a javascript: link into href="#", so the link would not run, but it must not exist)
 TEXT = "[data-testid=stMarkdownContainer], [data-testid=stCaptionContainer]"
-MARKUP_TAKEN = """() => { const out = [];
-    for (const c of document.querySelectorAll('%s')) {
+MARKUP_TAKEN = f"""() => {{ const out = [];
+    for (const c of document.querySelectorAll('{TEXT}')) {{
         for (const a of c.querySelectorAll('a')) if (['bấm', 'x'].includes(a.textContent.trim())) out.push(a.outerHTML);
         for (const s of c.querySelectorAll('.stMarkdownColoredText')) if (s.textContent.includes('ĐỎ')) out.push(s.outerHTML);
         for (const s of c.querySelectorAll('strong, b')) if (s.textContent.trim() === 'đậm') out.push(s.outerHTML);
         for (const s of c.querySelectorAll('span[role=img]')) if (s.textContent.trim() === 'warning') out.push(s.outerHTML);
         for (const s of c.querySelectorAll('img, script')) out.push(s.outerHTML);
-    }
+    }}
     // Plotly reads <a href>, <b>, <span style> in labels: a data label must never become an element
     for (const a of document.querySelectorAll('.js-plotly-plot svg a')) out.push('chart ' + a.outerHTML);
-    return out; }""" % TEXT
+    return out; }}"""
 CHART_TEXT = ".js-plotly-plot svg text"
 
 

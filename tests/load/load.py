@@ -50,15 +50,28 @@ WALL_STALL = 30.0  # seconds without a slide change on a rotate=3 wall counts as
 SAMPLE_EVERY = 5.0
 MAX_MESSAGES = 5
 CYCLE = ("overview", "agency", "filter", "indicator", "pick")
-TITLES = {"open": "Tổng quan", "overview": "Tổng quan", "agency": "Theo cơ quan", "filter": "Theo cơ quan",
-          "deep_link": "Chi tiết chỉ tiêu", "indicator": "Chi tiết chỉ tiêu", "pick": "Chi tiết chỉ tiêu"}
+TITLES = {
+    "open": "Tổng quan",
+    "overview": "Tổng quan",
+    "agency": "Theo cơ quan",
+    "filter": "Theo cơ quan",
+    "deep_link": "Chi tiết chỉ tiêu",
+    "indicator": "Chi tiết chỉ tiêu",
+    "pick": "Chi tiết chỉ tiêu",
+}
 PATHS = {"overview": "", "agency": "co-quan", "indicator": "chi-tiet"}
 CONTENT = {"plotly_chart", "arrow_data_frame", "dataframe", "alert"}
-KIND_NAMES = {"open": "open the overview (page load)", "deep_link": "open an indicator deep link (page load)",
-              "overview": "overview (sidebar link)", "agency": "agency page (sidebar link)",
-              "filter": "change a sidebar filter (selectbox)", "indicator": "indicator page (sidebar link)",
-              "pick": "pick an indicator (selectbox)", "wall_open": "open the wall (page load)",
-              "wall_tick": "wall fragment rerun (every second)"}
+KIND_NAMES = {
+    "open": "open the overview (page load)",
+    "deep_link": "open an indicator deep link (page load)",
+    "overview": "overview (sidebar link)",
+    "agency": "agency page (sidebar link)",
+    "filter": "change a sidebar filter (selectbox)",
+    "indicator": "indicator page (sidebar link)",
+    "pick": "pick an indicator (selectbox)",
+    "wall_open": "open the wall (page load)",
+    "wall_tick": "wall fragment rerun (every second)",
+}
 
 
 class CheckFailed(Exception):
@@ -113,8 +126,9 @@ def _other(box, rng: random.Random) -> str:
     return rng.choice([o for o in options[:12] if o not in (current, "Tất cả")])
 
 
-async def _viewer(sid: int, url: str, codes: list[str], deadline: float, stats: Stats,
-                  think: tuple[float, float]) -> None:
+async def _viewer(
+    sid: int, url: str, codes: list[str], deadline: float, stats: Stats, think: tuple[float, float]
+) -> None:
     """Opens the overview (even sessions) or an indicator's deep link (odd ones), then cycles through
     the app: overview → agency page → a filter → indicator page → another indicator."""
     rng = random.Random(sid)
@@ -154,7 +168,7 @@ async def _viewer(sid: int, url: str, codes: list[str], deadline: float, stats: 
                     check(run, kind, expect)
                     stats.action(sid, kind, run)
                     step += 1
-        except (ProtocolError, CheckFailed, OSError, asyncio.TimeoutError, StopIteration, AttributeError) as exc:
+        except (TimeoutError, ProtocolError, CheckFailed, OSError, StopIteration, AttributeError) as exc:
             stats.error(sid, f"{type(exc).__name__}", f"{kind}: {exc}")
             await asyncio.sleep(rng.uniform(*think))
 
@@ -182,7 +196,7 @@ async def _wall(sid: int, url: str, deadline: float, stats: Stats) -> None:
                 elif now - changed_at > WALL_STALL:
                     stats.error(sid, "wall stalled", f"no slide change for {WALL_STALL:.0f} s (on {title!r})")
                     changed_at = now
-    except (ProtocolError, CheckFailed, OSError, asyncio.TimeoutError) as exc:
+    except (TimeoutError, ProtocolError, CheckFailed, OSError) as exc:
         stats.error(sid, f"wall {type(exc).__name__}", str(exc))
 
 
@@ -219,8 +233,16 @@ async def _sampling(pid: int, samples: list, start: float):
         await asyncio.gather(task, return_exceptions=True)
 
 
-async def _drive(url: str, pid: int, sessions: int, seconds: float, codes: list[str], wall_share: float,
-                 think: tuple[float, float], ramp: float) -> dict:
+async def _drive(
+    url: str,
+    pid: int,
+    sessions: int,
+    seconds: float,
+    codes: list[str],
+    wall_share: float,
+    think: tuple[float, float],
+    ramp: float,
+) -> dict:
     stats = Stats()
     samples: list[tuple[float, float]] = []
     walls = _wall_ids(sessions, wall_share)
@@ -251,8 +273,15 @@ async def _drive(url: str, pid: int, sessions: int, seconds: float, codes: list[
         stats.error(-1, "not stopped", f"{len(pending)} sessions cancelled after the deadline")
     elapsed = time.monotonic() - start
     samples.append((round(elapsed, 1), rss_mb(pid)))
-    return {"stats": stats, "samples": samples, "elapsed": elapsed, "server_cpu_s": cpu_seconds(pid) - cpu0,
-            "walls": sorted(walls), "cold_s": cold, "rss_warm_mb": rss_warm}
+    return {
+        "stats": stats,
+        "samples": samples,
+        "elapsed": elapsed,
+        "server_cpu_s": cpu_seconds(pid) - cpu0,
+        "walls": sorted(walls),
+        "cold_s": cold,
+        "rss_warm_mb": rss_warm,
+    }
 
 
 def _pct(values: list[float], q: int) -> float:
@@ -274,23 +303,25 @@ def streamlit_settings(env: dict[str, str] | None = None) -> dict[str, str]:
     except (OSError, ValueError):
         conf = {}
     out = {}
-    for section, key, var, default in (("runner", "postScriptGC", "STREAMLIT_RUNNER_POST_SCRIPT_GC", True),
-                                       ("server", "fileWatcherType", "STREAMLIT_SERVER_FILE_WATCHER_TYPE", "auto")):
+    for section, key, var, default in (
+        ("runner", "postScriptGC", "STREAMLIT_RUNNER_POST_SCRIPT_GC", True),
+        ("server", "fileWatcherType", "STREAMLIT_SERVER_FILE_WATCHER_TYPE", "auto"),
+    ):
         out[f"{section}.{key}"] = str(env.get(var, conf.get(section, {}).get(key, default))).lower()
     return out
 
 
 def indicator_codes(data_root: Path, n: int = 12) -> list[str]:
     """TPVL-001 and a spread of the catalogue's codes: the scenario's deep links."""
-    from vlboard.store.source import Snapshot
     from vlboard.store import snapshots
+    from vlboard.store.source import Snapshot
 
     snap = Snapshot.current(snapshots.DataDir(data_root))
     try:
         codes = snap.q("indicator_list").code.tolist()
     finally:
         snap.con.close()
-    picked = codes[::max(1, len(codes) // n)][:n]
+    picked = codes[:: max(1, len(codes) // n)][:n]
     return (["TPVL-001"] if "TPVL-001" in codes else []) + [c for c in picked if c != "TPVL-001"]
 
 
@@ -303,9 +334,16 @@ def _leftovers(during: dict[int, str]) -> list[int]:
         time.sleep(0.2)
 
 
-def load(data_root: Path, sessions: int = 20, seconds: float = 180, *, wall_share: float = 0.25,
-         think: tuple[float, float] = (5.0, 10.0), ramp: float | None = None,
-         env: dict[str, str] | None = None) -> dict:
+def load(
+    data_root: Path,
+    sessions: int = 20,
+    seconds: float = 180,
+    *,
+    wall_share: float = 0.25,
+    think: tuple[float, float] = (5.0, 10.0),
+    ramp: float | None = None,
+    env: dict[str, str] | None = None,
+) -> dict:
     """Serve the app on ``data_root`` (``env``: extra variables for the server, e.g. a Streamlit
     option), drive ``sessions`` sessions for ``seconds`` (arrivals spread over ``ramp`` seconds, a
     pause of ``think`` seconds between actions), stop everything and return the figures."""
@@ -321,25 +359,49 @@ def load(data_root: Path, sessions: int = 20, seconds: float = 180, *, wall_shar
     stats: Stats = run["stats"]
     viewer_kinds = [k for k in stats.times if not k.startswith("wall")]
     timed = [t for k in viewer_kinds for t in stats.times[k]]
-    kinds = {k: {"count": stats.counts[k], "p50_s": _pct(stats.times.get(k, []), 50),
-                 "p95_s": _pct(stats.times.get(k, []), 95), "max_s": max(stats.times.get(k, []), default=float("nan"))}
-             for k in sorted(stats.counts)}
+    kinds = {
+        k: {
+            "count": stats.counts[k],
+            "p50_s": _pct(stats.times.get(k, []), 50),
+            "p95_s": _pct(stats.times.get(k, []), 95),
+            "max_s": max(stats.times.get(k, []), default=float("nan")),
+        }
+        for k in sorted(stats.counts)
+    }
     mb = [m for _, m in run["samples"]]
     tracebacks = sum(1 for line in log if line.startswith("Traceback"))
     return {
-        "sessions": sessions, "wall_sessions": len(run["walls"]), "wall_ids": run["walls"], "seconds": seconds,
-        "elapsed_s": run["elapsed"], "think_s": think, "ramp_s": ramp,
-        "actions": sum(stats.counts.values()), "viewer_actions": len(timed), "per_kind": kinds,
-        "p50_s": _pct(timed, 50), "p95_s": _pct(timed, 95), "max_s": max(timed, default=float("nan")),
-        "per_session_actions": [stats.per_session[i] for i in range(sessions)], "slide_changes": stats.slides,
+        "sessions": sessions,
+        "wall_sessions": len(run["walls"]),
+        "wall_ids": run["walls"],
+        "seconds": seconds,
+        "elapsed_s": run["elapsed"],
+        "think_s": think,
+        "ramp_s": ramp,
+        "actions": sum(stats.counts.values()),
+        "viewer_actions": len(timed),
+        "per_kind": kinds,
+        "p50_s": _pct(timed, 50),
+        "p95_s": _pct(timed, 95),
+        "max_s": max(timed, default=float("nan")),
+        "per_session_actions": [stats.per_session[i] for i in range(sessions)],
+        "slide_changes": stats.slides,
         "mb_sent": stats.bytes / 1e6,
-        "errors": sum(stats.error_kinds.values()) + tracebacks, "error_kinds": dict(stats.error_kinds),
-        "error_messages": stats.errors, "server_tracebacks": tracebacks,
+        "errors": sum(stats.error_kinds.values()) + tracebacks,
+        "error_kinds": dict(stats.error_kinds),
+        "error_messages": stats.errors,
+        "server_tracebacks": tracebacks,
         "server_log_tail": log[-12:] if tracebacks else [],
-        "cold_first_page_s": run["cold_s"], "rss_warm_mb": run["rss_warm_mb"],
-        "rss_start_mb": mb[0], "rss_end_mb": mb[-1], "rss_max_mb": max(mb), "samples": run["samples"],
+        "cold_first_page_s": run["cold_s"],
+        "rss_warm_mb": run["rss_warm_mb"],
+        "rss_start_mb": mb[0],
+        "rss_end_mb": mb[-1],
+        "rss_max_mb": max(mb),
+        "samples": run["samples"],
         "server_cpu_pct": 100 * run["server_cpu_s"] / max(1e-9, run["elapsed"]),
-        "server_pid": server_pid, "server_returncode": server_rc, "leftover_processes": leftover,
+        "server_pid": server_pid,
+        "server_returncode": server_rc,
+        "leftover_processes": leftover,
         "streamlit": streamlit_settings(env),
     }
 
@@ -369,13 +431,15 @@ def _settings(r: dict) -> str:
 def render(runs: list[dict]) -> str:
     """The BENCHMARKS.md section: one row per run (a baseline first, the app's settings last) and the
     per-action times of the last run next to the first's."""
+
     def s(x: float) -> str:
         return "–" if x != x else f"{x:.3f}"
 
     r, base = runs[-1], runs[0]
     order = list(KIND_NAMES)
     lines = [
-        SECTION, "",
+        SECTION,
+        "",
         f"`python -m tests.load.load --sessions {r['sessions']} --seconds {int(r['seconds'])}`: {r['sessions']} concurrent "
         "sessions of the served app over Streamlit's websocket protocol (`tests/support/wsclient.py`: each one a real "
         "server-side session receiving the deltas a browser gets; the client costs next to nothing, so the "
@@ -387,30 +451,47 @@ def render(runs: list[dict]) -> str:
         "timed from the message sent to `script_finished` and then checked (title, content, the chosen value "
         "shown); an error is an exception, a data-read error, a failed check, a server traceback or an action over "
         "30 s. Server RSS sampled every 5 s. Viewer p50/p95 are over the viewers' actions (page loads, links, "
-        "filters, picks); the wall's one-second fragment reruns are listed apart.", "",
+        "filters, picks); the wall's one-second fragment reruns are listed apart.",
+        "",
         "| Streamlit settings | sessions | run s | actions | viewer actions | p50 s | p95 s | max s | errors | "
         "slide changes | server CPU % | MB sent | RSS start MB | RSS end MB | RSS max MB |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for x in runs:
         lines.append(
             f"| {_settings(x)} | {x['sessions']} | {x['seconds']:.0f} | {x['actions']} | {x['viewer_actions']} | "
             f"{s(x['p50_s'])} | {s(x['p95_s'])} | {s(x['max_s'])} | {x['errors']} | {x['slide_changes']} | "
             f"{x['server_cpu_pct']:.0f} | {x['mb_sent']:.0f} | {x['rss_start_mb']:.0f} | {x['rss_end_mb']:.0f} | "
-            f"{x['rss_max_mb']:.0f} |")
-    lines += ["", f"Per action, {_settings(r)}" + (f" (in brackets: {_settings(base)})" if len(runs) > 1 else "")
-              + ":", "", "| action | count | p50 s | p95 s | max s |", "|---|---:|---:|---:|---:|"]
+            f"{x['rss_max_mb']:.0f} |"
+        )
+    lines += [
+        "",
+        f"Per action, {_settings(r)}" + (f" (in brackets: {_settings(base)})" if len(runs) > 1 else "") + ":",
+        "",
+        "| action | count | p50 s | p95 s | max s |",
+        "|---|---:|---:|---:|---:|",
+    ]
     for k in sorted(r["per_kind"], key=lambda k: order.index(k) if k in order else len(order)):
         v, b = r["per_kind"][k], base["per_kind"].get(k)
-        cell = (lambda key: f"{s(v[key])} ({s(b[key])})") if b is not None and len(runs) > 1 else (
-            lambda key: s(v[key]))
+        cell = (
+            (lambda key, v=v, b=b: f"{s(v[key])} ({s(b[key])})")
+            if b is not None and len(runs) > 1
+            else (lambda key, v=v: s(v[key]))
+        )
         count = f"{v['count']} ({b['count']})" if b is not None and len(runs) > 1 else str(v["count"])
         lines.append(f"| {KIND_NAMES.get(k, k)} | {count} | {cell('p50_s')} | {cell('p95_s')} | {cell('max_s')} |")
     lines.append("")
     for x in runs:
         if x["errors"]:
-            first = " / ".join("`" + m.replace("`", "'").replace("\n", " ")[:200] + "`" for m in x["error_messages"][:3])
-            lines += [f"Errors with {_settings(x)}: " + ", ".join(f"{k} {n}" for k, n in x["error_kinds"].items())
-                      + f". First: {first}", ""]
+            first = " / ".join(
+                "`" + m.replace("`", "'").replace("\n", " ")[:200] + "`" for m in x["error_messages"][:3]
+            )
+            lines += [
+                f"Errors with {_settings(x)}: "
+                + ", ".join(f"{k} {n}" for k, n in x["error_kinds"].items())
+                + f". First: {first}",
+                "",
+            ]
     return "\n".join(lines)
 
 
@@ -419,8 +500,11 @@ def main() -> None:
     ap.add_argument("--sessions", type=int, default=20)
     ap.add_argument("--seconds", type=float, default=180)
     ap.add_argument("--wall-share", type=float, default=0.25)
-    ap.add_argument("--no-baseline", action="store_true",
-                    help="skip the run with Streamlit's default postScriptGC = true before the app's settings")
+    ap.add_argument(
+        "--no-baseline",
+        action="store_true",
+        help="skip the run with Streamlit's default postScriptGC = true before the app's settings",
+    )
     ap.add_argument("--out", default=str(ROOT / "BENCHMARKS.md"), help="'-' prints only")
     args = ap.parse_args()
     from vlboard.bench import replace_section
@@ -432,13 +516,25 @@ def main() -> None:
     text = render(runs)
     if args.out != "-":
         out = Path(args.out)
-        out.write_text(replace_section(out.read_text(encoding="utf-8") if out.exists() else "", text),
-                       encoding="utf-8")
+        out.write_text(replace_section(out.read_text(encoding="utf-8") if out.exists() else "", text), encoding="utf-8")
     print(text)
     for r in runs:
-        print({k: r[k] for k in ("per_session_actions", "error_messages", "server_tracebacks", "server_log_tail",
-                                 "cold_first_page_s", "rss_warm_mb", "leftover_processes", "server_returncode",
-                                 "samples")})
+        print(
+            {
+                k: r[k]
+                for k in (
+                    "per_session_actions",
+                    "error_messages",
+                    "server_tracebacks",
+                    "server_log_tail",
+                    "cold_first_page_s",
+                    "rss_warm_mb",
+                    "leftover_processes",
+                    "server_returncode",
+                    "samples",
+                )
+            }
+        )
 
 
 if __name__ == "__main__":

@@ -39,22 +39,38 @@ def soak(data_root: Path, seconds: float, rotate: float = 3.0, sample_every: flo
     half = len(samples) // 2
     early = sum(m for _, m in samples[:half]) / max(1, half)
     late = sum(m for _, m in samples[half:]) / max(1, len(samples) - half)
-    return {"seconds": seconds, "rotate": rotate, "slide_changes": changes, "distinct_slides": len(titles),
-            "errors": errors, "rss_start_mb": first, "rss_end_mb": last, "rss_max_mb": max(m for _, m in samples),
-            "rss_early_mean_mb": early, "rss_late_mean_mb": late, "samples": samples}
+    return {
+        "seconds": seconds,
+        "rotate": rotate,
+        "slide_changes": changes,
+        "distinct_slides": len(titles),
+        "errors": errors,
+        "rss_start_mb": first,
+        "rss_end_mb": last,
+        "rss_max_mb": max(m for _, m in samples),
+        "rss_early_mean_mb": early,
+        "rss_late_mean_mb": late,
+        "samples": samples,
+    }
 
 
 def render(r: dict) -> str:
-    return "\n".join([
-        SECTION, "",
-        f"`python -m tests.load.soak --seconds {int(r['seconds'])}`: the served app shows `/ioc?rotate={r['rotate']:g}` in "
-        "headless Chromium; the server's RSS is sampled every 5 s.", "",
-        "| run s | slide changes | distinct slides | errors | RSS start MB | RSS end MB | RSS max MB | "
-        "mean 1st half MB | mean 2nd half MB |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-        f"| {r['seconds']:.0f} | {r['slide_changes']} | {r['distinct_slides']} | {r['errors']} | "
-        f"{r['rss_start_mb']:.0f} | {r['rss_end_mb']:.0f} | {r['rss_max_mb']:.0f} | "
-        f"{r['rss_early_mean_mb']:.0f} | {r['rss_late_mean_mb']:.0f} |", ""])
+    return "\n".join(
+        [
+            SECTION,
+            "",
+            f"`python -m tests.load.soak --seconds {int(r['seconds'])}`: the served app shows `/ioc?rotate={r['rotate']:g}` in "
+            "headless Chromium; the server's RSS is sampled every 5 s.",
+            "",
+            "| run s | slide changes | distinct slides | errors | RSS start MB | RSS end MB | RSS max MB | "
+            "mean 1st half MB | mean 2nd half MB |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+            f"| {r['seconds']:.0f} | {r['slide_changes']} | {r['distinct_slides']} | {r['errors']} | "
+            f"{r['rss_start_mb']:.0f} | {r['rss_end_mb']:.0f} | {r['rss_max_mb']:.0f} | "
+            f"{r['rss_early_mean_mb']:.0f} | {r['rss_late_mean_mb']:.0f} |",
+            "",
+        ]
+    )
 
 
 def main() -> None:
@@ -66,8 +82,9 @@ def main() -> None:
 
     r = soak(snapshots.default_data_dir().root, args.seconds)
     out = Path(args.out)
-    out.write_text(replace_section(out.read_text(encoding="utf-8") if out.exists() else "", render(r)),
-                   encoding="utf-8")
+    out.write_text(
+        replace_section(out.read_text(encoding="utf-8") if out.exists() else "", render(r)), encoding="utf-8"
+    )
     print(render(r))
 
 

@@ -2,8 +2,9 @@
 websocket protocol (the long one, with a baseline, writes BENCHMARKS.md:
 python -m tests.load.load --sessions 20 --seconds 180)."""
 
-from .load import load, render
 from tests.support.procs import proc_start
+
+from .load import load, render
 
 
 def test_twenty_concurrent_sessions_without_errors_and_nothing_left_running(shipped_data):

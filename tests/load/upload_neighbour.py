@@ -12,6 +12,7 @@ and during each upload (median, max). Not part of ``make test``: the figure goes
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import json
 import os
@@ -27,12 +28,10 @@ import urllib.request
 import zipfile
 from pathlib import Path
 
-from vlboard.intake import auth
-
-from vlboard.store import build, snapshots
-
 from tests.support.served import ARTIFACTS, ROOT, browser_page, stop
 from tests.support.wsclient import Session
+from vlboard.intake import auth
+from vlboard.store import build, snapshots
 
 PASSWORD = "mat-khau-thu-nghiem"
 NS = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
@@ -64,19 +63,27 @@ def xlsx_with_sheet(body: bytes) -> bytes:
 
 
 def sheet(cells: int, cell: bytes) -> bytes:
-    rows = (b'<row r="%d">' % r + b"".join(cell % (r, 10 * r + i) for i in range(10)) + b"</row>"
-            for r in range(1, cells // 10 + 1))
+    rows = (
+        b'<row r="%d">' % r + b"".join(cell % (r, 10 * r + i) for i in range(10)) + b"</row>"
+        for r in range(1, cells // 10 + 1)
+    )
     return b"<worksheet " + NS + b"><sheetData>" + b"".join(rows) + b"</sheetData></worksheet>"
 
 
 WORST = {  # file name → (bytes, text the page shows when it has refused it)
-    "largest-csv-5000-rows-4.4MB.csv": (("Mã chỉ tiêu,Kỳ báo cáo,Mã phường/xã,Giá trị,Ghi chú\n" + "".join(
-        f"X-{i:04d},2025-Q3,x2025-29551,\"1.234,5\",{'ghi chú dài ' * 60}\n" for i in range(5000))).encode(),
-        "lỗi; chưa ghi gì"),
+    "largest-csv-5000-rows-4.4MB.csv": (
+        (
+            "Mã chỉ tiêu,Kỳ báo cáo,Mã phường/xã,Giá trị,Ghi chú\n"
+            + "".join(f'X-{i:04d},2025-Q3,x2025-29551,"1.234,5",{"ghi chú dài " * 60}\n' for i in range(5000))
+        ).encode(),
+        "lỗi; chưa ghi gì",
+    ),
     "sniffer-bait-200KB.csv": ((',"' * 100_000 + "\n").encode(), "dòng tiêu đề dài quá"),
     "one-million-cells.xlsx": (xlsx_with_sheet(sheet(1_000_000, b'<c\n r="A%d"><v>%d</v></c>')), "quá nhiều ô"),
-    "largest-read-in-full-290k-cells.xlsx": (xlsx_with_sheet(sheet(290_000, b'<c r="A%d"><v>%d</v></c>')),
-                                             "không tìm thấy dòng tiêu đề"),
+    "largest-read-in-full-290k-cells.xlsx": (
+        xlsx_with_sheet(sheet(290_000, b'<c r="A%d"><v>%d</v></c>')),
+        "không tìm thấy dòng tiêu đề",
+    ),
 }
 
 
@@ -89,8 +96,11 @@ def prepare(tmp: Path) -> tuple[snapshots.DataDir, Path]:
 
     h = auth.hash_password(PASSWORD, _hasher=PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
     secrets = tmp / "secrets.toml"
-    secrets.write_text(f'[vlboard.accounts.lc]\nname = "Phường Long Châu"\nrole = "editor"\nunit = "x2025-29551"\n'
-                       f'password_hash = "{h}"\n', encoding="utf-8")
+    secrets.write_text(
+        f'[vlboard.accounts.lc]\nname = "Phường Long Châu"\nrole = "editor"\nunit = "x2025-29551"\n'
+        f'password_hash = "{h}"\n',
+        encoding="utf-8",
+    )
     return d, secrets
 
 
@@ -142,16 +152,17 @@ def renice_browser(server_pid: int) -> int:
     is the server's own behaviour. Returns how many processes were reniced."""
     mine = descendants(os.getpid()) - descendants(server_pid) - {server_pid}
     for pid in mine:
-        try:
+        with contextlib.suppress(OSError):
             os.setpriority(os.PRIO_PROCESS, pid, 19)
-        except OSError:
-            pass
     return len(mine)
 
 
 def summary(xs: list[float]) -> dict:
-    return {"loads": len(xs), "median_s": round(statistics.median(xs), 3) if xs else None,
-            "max_s": round(max(xs), 3) if xs else None}
+    return {
+        "loads": len(xs),
+        "median_s": round(statistics.median(xs), 3) if xs else None,
+        "max_s": round(max(xs), 3) if xs else None,
+    }
 
 
 def main() -> int:
@@ -160,10 +171,27 @@ def main() -> int:
     port = port_88xx()
     url = f"http://127.0.0.1:{port}"
     env = {**os.environ, "VLBOARD_DATA": str(data.root), "VLBOARD_SECRETS": str(secrets)}
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless",
-                             "true", "--server.port", str(port), "--server.address", "127.0.0.1",
-                             "--browser.gatherUsageStats", "false"], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "app.py"),
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     result: dict = {"port": port}
     try:
         for _ in range(200):

@@ -14,8 +14,18 @@ from tests.support.served import browser_page
 from tests.support.wsclient import ProtocolError, Run, Session
 
 PASSWORD = "mat-khau-thu-nghiem"
-PAGES = ["", "chinh-quyen-so", "co-quan", "phuong-xa", "chi-tiet", "kinh-phi", "nhiem-vu", "ioc",
-         "nhap-so-lieu", "lich-su-du-lieu"]
+PAGES = [
+    "",
+    "chinh-quyen-so",
+    "co-quan",
+    "phuong-xa",
+    "chi-tiet",
+    "kinh-phi",
+    "nhiem-vu",
+    "ioc",
+    "nhap-so-lieu",
+    "lich-su-du-lieu",
+]
 
 
 async def finish(s: Session) -> Run:
@@ -56,8 +66,12 @@ def load_pages(url: str, pages=PAGES, refused: list | None = None) -> list[str]:
         page.on("response", lambda r: refused.append(r.url) if refused is not None and r.status in (429, 503) else None)
         for p in pages:
             page.goto(f"{url}/{p}")
-            page.wait_for_selector("[data-testid=stMain] :is([data-testid=stHeading], [data-testid=stMarkdown],"
-                                   " [data-testid=stPlotlyChart])", timeout=60_000, state="attached")
+            page.wait_for_selector(
+                "[data-testid=stMain] :is([data-testid=stHeading], [data-testid=stMarkdown],"
+                " [data-testid=stPlotlyChart])",
+                timeout=60_000,
+                state="attached",
+            )
             page.wait_for_timeout(1500)
             assert page.locator("[data-testid=stException]").count() == 0, p
         return [m for m in msgs if "Content Security Policy" in m]

@@ -15,11 +15,10 @@ import pytest
 from argon2 import PasswordHasher
 from openpyxl import load_workbook
 
-from vlboard.store.source import Snapshot
+from tests.support.fixtures import ROOT, tiny_tables
 from vlboard.intake import auth, imports, template, workbook
 from vlboard.store import snapshots
-
-from tests.support.fixtures import ROOT, tiny_tables
+from vlboard.store.source import Snapshot
 
 D = dt.date
 TODAY = D(2025, 11, 20)
@@ -33,12 +32,35 @@ def intake_tables():
     """tiny_tables plus a count indicator and a document figure for ward w1 in 2025-Q2."""
     base = tiny_tables()
     rows = {t: base[t].to_pylist() for t in ("indicators", "targets", "results", "assignments")}
-    rows["indicators"].append(dict(code="C-03", plan="p-tp", pillar="xa_hoi_so", name_vi="Số điểm phát Wi-Fi",
-                                   kind="count", unit="điểm", direction="higher", scope="city+ward", quote="wifi"))
+    rows["indicators"].append(
+        dict(
+            code="C-03",
+            plan="p-tp",
+            pillar="xa_hoi_so",
+            name_vi="Số điểm phát Wi-Fi",
+            kind="count",
+            unit="điểm",
+            direction="higher",
+            scope="city+ward",
+            quote="wifi",
+        )
+    )
     rows["targets"].append(dict(indicator_code="C-03", year=2025, comparator=">=", value=10.0, raw="10 điểm"))
-    rows["results"].append(dict(result_id="doc-w1", indicator_code="C-01", period="2025-Q2", period_type="quarter",
-                                year=2025, period_end=D(2025, 6, 30), unit_code="w1", value=55.0,
-                                as_of=D(2025, 6, 30), source="document", quote="55%"))
+    rows["results"].append(
+        dict(
+            result_id="doc-w1",
+            indicator_code="C-01",
+            period="2025-Q2",
+            period_type="quarter",
+            year=2025,
+            period_end=D(2025, 6, 30),
+            unit_code="w1",
+            value=55.0,
+            as_of=D(2025, 6, 30),
+            source="document",
+            quote="55%",
+        )
+    )
     return tiny_tables(**rows)
 
 
@@ -94,6 +116,7 @@ def _meta(key, value):
         for row in wb[workbook.META_SHEET].iter_rows():
             if row[0].value == key:
                 row[1].value = value
+
     return edit
 
 
@@ -112,12 +135,24 @@ PASSWORD = "mat-khau-thu-nghiem"
 
 
 def cli(data, secrets, *args, password=PASSWORD, env=None, wait=True, stdin=False):
-    e = {**os.environ, "VLBOARD_DATA": str(data.root), "VLBOARD_SECRETS": str(secrets),
-         "VLBOARD_PASSWORD": password, "VLBOARD_NO_PNG": "1", **(env or {})}
+    e = {
+        **os.environ,
+        "VLBOARD_DATA": str(data.root),
+        "VLBOARD_SECRETS": str(secrets),
+        "VLBOARD_PASSWORD": password,
+        "VLBOARD_NO_PNG": "1",
+        **(env or {}),
+    }
     cmd = [sys.executable, "-m", "vlboard", *args]
     if not wait:
-        return subprocess.Popen(cmd, cwd=ROOT, env=e, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                stdin=subprocess.PIPE if stdin else subprocess.DEVNULL)
+        return subprocess.Popen(
+            cmd,
+            cwd=ROOT,
+            env=e,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
+        )
     return subprocess.run(cmd, cwd=ROOT, env=e, capture_output=True, text=True, timeout=120)
 
 

@@ -9,12 +9,11 @@ from argon2 import PasswordHasher
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
-from vlboard.store.source import Snapshot
+from tests.support.fixtures import ROOT
 from vlboard.intake import auth, template
 from vlboard.intake.workbook import DATA_SHEET
 from vlboard.store import snapshots
-
-from tests.support.fixtures import ROOT
+from vlboard.store.source import Snapshot
 
 APP = str(ROOT / "app.py")
 INTAKE, HISTORY, OVERVIEW = "views/intake.py", "views/history.py", "views/overview.py"

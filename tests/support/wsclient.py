@@ -75,8 +75,7 @@ class Run:
 class Session:
     """One browser tab's worth of protocol. Use as ``async with Session(url) as s: await s.open(...)``."""
 
-    def __init__(self, url: str, timeout: float = 30.0, headers: dict[str, str] | None = None,
-                 ssl=None) -> None:
+    def __init__(self, url: str, timeout: float = 30.0, headers: dict[str, str] | None = None, ssl=None) -> None:
         self.url, self.timeout, self.headers, self.ssl = url, timeout, headers or {}, ssl
         self.ws = None
         self.session_id = ""  # the server's id of this session (upload URLs carry it)
@@ -85,12 +84,20 @@ class Session:
         self.query = ""
         self.widgets: dict[str, WidgetState] = {}  # values this client set (the frontend sends them back)
 
-    async def __aenter__(self) -> "Session":
+    async def __aenter__(self) -> Session:
         ws_url = self.url.replace("http", "ws", 1) + "/_stcore/stream"  # http→ws, https→wss
         self.ws = await asyncio.wait_for(
-            websockets.connect(ws_url, subprotocols=["streamlit"], origin=self.url, max_size=None,
-                               open_timeout=self.timeout, additional_headers=self.headers,
-                               **({"ssl": self.ssl} if self.ssl else {})), self.timeout)
+            websockets.connect(
+                ws_url,
+                subprotocols=["streamlit"],
+                origin=self.url,
+                max_size=None,
+                open_timeout=self.timeout,
+                additional_headers=self.headers,
+                **({"ssl": self.ssl} if self.ssl else {}),
+            ),
+            self.timeout,
+        )
         return self
 
     async def __aexit__(self, *exc) -> None:
@@ -133,7 +140,7 @@ class Session:
         await self.ws.send(msg.SerializeToString())
         try:
             return await asyncio.wait_for(self._collect(t0, full=not fragment_id), self.timeout)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             raise ProtocolError(f"no script_finished after {self.timeout:.0f} s") from None
         except websockets.ConnectionClosed as exc:
             raise ProtocolError(f"websocket closed: {exc}") from None
@@ -163,7 +170,9 @@ class Session:
             elif kind == "script_finished":
                 run.seconds, run.status = time.monotonic() - t0, fwd.script_finished
                 if run.status not in FINISHED:
-                    raise ProtocolError(f"script finished with status {ForwardMsg.ScriptFinishedStatus.Name(run.status)}")
+                    raise ProtocolError(
+                        f"script finished with status {ForwardMsg.ScriptFinishedStatus.Name(run.status)}"
+                    )
                 if full:  # the frontend forgets the states of widgets that are no longer drawn
                     ids = {getattr(e.proto, "id", None) for e in run.elements}
                     self.widgets = {k: v for k, v in self.widgets.items() if k in ids}

@@ -7,18 +7,40 @@ from pathlib import Path
 
 from tests.support.fixtures import ROOT
 
-PURE = ["vlboard.store.catalogue", "vlboard.store.checks", "vlboard.store.demo", "vlboard.store.snapshots",
-        "vlboard.store.datadir", "vlboard.store.changelog", "vlboard.store.build", "vlboard.store.db",
-        "vlboard.store.queries", "vlboard.domain.formatting", "vlboard.board.overview", "vlboard.domain.periods",
-        "vlboard.domain.targets_text", "vlboard.domain.textnorm", "vlboard.domain.vocab", "vlboard.domain.status",
-        "vlboard.domain.roadmap", "vlboard.store.schema", "vlboard.settings", "vlboard.cli"]
+PURE = [
+    "vlboard.store.catalogue",
+    "vlboard.store.checks",
+    "vlboard.store.demo",
+    "vlboard.store.snapshots",
+    "vlboard.store.datadir",
+    "vlboard.store.changelog",
+    "vlboard.store.build",
+    "vlboard.store.db",
+    "vlboard.store.queries",
+    "vlboard.domain.formatting",
+    "vlboard.board.overview",
+    "vlboard.domain.periods",
+    "vlboard.domain.targets_text",
+    "vlboard.domain.textnorm",
+    "vlboard.domain.vocab",
+    "vlboard.domain.status",
+    "vlboard.domain.roadmap",
+    "vlboard.store.schema",
+    "vlboard.settings",
+    "vlboard.cli",
+]
 
 
 def test_layer_contracts_hold():
     """.importlinter: the layers, streamlit only in vlboard.ui, a pure domain, no duckdb in board or
     charts, nothing in the product imports the benchmark."""
-    out = subprocess.run([str(Path(sys.executable).with_name("lint-imports")), "--no-cache"], cwd=ROOT,
-                         capture_output=True, text=True, timeout=300)
+    out = subprocess.run(
+        [str(Path(sys.executable).with_name("lint-imports")), "--no-cache"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert out.returncode == 0, out.stdout[-4000:] + out.stderr[-2000:]
 
 
@@ -44,9 +66,19 @@ def test_pages_stay_thin():
 
 def test_the_vocabulary_is_defined_once():
     """Pillar labels, source labels, subject labels and Vietnam time live in vlboard/domain/vocab.py."""
-    words = ['"chinh_quyen_so": "Chính quyền số"', '"document": "Văn bản"', '{"agency": "cơ quan", "unit": "phường/xã"}',
-             "timedelta(hours=7)", 'ZoneInfo("Asia/Ho_Chi_Minh")']
+    words = [
+        '"chinh_quyen_so": "Chính quyền số"',
+        '"document": "Văn bản"',
+        '{"agency": "cơ quan", "unit": "phường/xã"}',
+        "timedelta(hours=7)",
+        'ZoneInfo("Asia/Ho_Chi_Minh")',
+    ]
     product = [*(ROOT / "vlboard").rglob("*.py"), ROOT / "app.py", ROOT / "serve.py", *(ROOT / "views").glob("*.py")]
-    found = [f"{p.relative_to(ROOT)}: {w}" for p in product if p.name != "vocab.py"
-             for w in words if w in p.read_text(encoding="utf-8")]
+    found = [
+        f"{p.relative_to(ROOT)}: {w}"
+        for p in product
+        if p.name != "vocab.py"
+        for w in words
+        if w in p.read_text(encoding="utf-8")
+    ]
     assert not found, found

@@ -45,8 +45,12 @@ def test_the_patterns_catch_real_secrets():
 
 
 def test_real_secrets_file_is_ignored_by_git():
-    out = subprocess.run(["git", "check-ignore", ".streamlit/secrets.toml", "data/history.jsonl"], cwd=ROOT,
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        ["git", "check-ignore", ".streamlit/secrets.toml", "data/history.jsonl"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert out.stdout.split() == [".streamlit/secrets.toml", "data/history.jsonl"]
 
 
@@ -62,24 +66,30 @@ def test_server_settings():
     assert cfg["client"]["showErrorDetails"] == "none"  # no stack trace with server paths in the browser
     from vlboard.intake import workbook
 
-    assert workbook.MAX_BYTES == server["maxUploadSize"] * 1024 * 1024
+    assert server["maxUploadSize"] * 1024 * 1024 == workbook.MAX_BYTES
 
 
 def test_raw_html_only_where_data_is_encoded():
     """unsafe_allow_html appears only in the wall (whose data goes through _html) and its static CSS."""
-    users = sorted(str(p.relative_to(ROOT)) for p in tracked_files()
-                   if p.suffix == ".py" and "unsafe_allow_html=True" in p.read_text(encoding="utf-8")
-                   and not p.name.startswith("test_"))
+    users = sorted(
+        str(p.relative_to(ROOT))
+        for p in tracked_files()
+        if p.suffix == ".py"
+        and "unsafe_allow_html=True" in p.read_text(encoding="utf-8")
+        and not p.name.startswith("test_")
+    )
     assert users == ["views/ioc.py", "vlboard/ui/wall.py"]
 
 
-def test_password_never_in_output_or_logs(data, secrets, tmp_path):  # noqa: F811
+def test_password_never_in_output_or_logs(data, secrets, tmp_path):
     from tests.support.intake import PASSWORD
 
     f = tmp_path / "x.xlsx"
     f.write_bytes(filled(data, {"C-01": {"value": 64}}))
-    outputs = [cli(data, secrets, "import", str(f), "--user", "admin"),
-               cli(data, secrets, "import", str(f), "--user", "admin", password="sai-" + PASSWORD)]
+    outputs = [
+        cli(data, secrets, "import", str(f), "--user", "admin"),
+        cli(data, secrets, "import", str(f), "--user", "admin", password="sai-" + PASSWORD),
+    ]
     assert outputs[0].returncode == 0 and outputs[1].returncode == 3
     for out in outputs:
         assert PASSWORD not in out.stdout + out.stderr

@@ -4,12 +4,15 @@ import re
 
 import pytest
 
+from tests.support.fixtures import ROOT
 from vlboard import settings
 
-from tests.support.fixtures import ROOT
-
-PRODUCT = [*sorted((ROOT / "vlboard").rglob("*.py")), ROOT / "app.py", ROOT / "serve.py",
-           *sorted((ROOT / "views").glob("*.py"))]
+PRODUCT = [
+    *sorted((ROOT / "vlboard").rglob("*.py")),
+    ROOT / "app.py",
+    ROOT / "serve.py",
+    *sorted((ROOT / "views").glob("*.py")),
+]
 # a read of the environment: os.environ.get(…), os.getenv(…), os.environ[…] not followed by an assignment
 READ = re.compile(r"environ\.get\(|getenv\(|environ\[[^\]]*\](?!\s*=[^=])|environ\.setdefault\(")
 

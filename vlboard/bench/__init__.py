@@ -10,5 +10,13 @@ from vlboard.bench.report import other_sections, render, render_goals, replace_s
 from vlboard.bench.run import export_times, main, one_size
 from vlboard.bench.synthetic import synthetic_data_dir
 
-__all__ = ["export_times", "main", "one_size", "other_sections", "render", "render_goals", "replace_section",
-           "synthetic_data_dir"]
+__all__ = [
+    "export_times",
+    "main",
+    "one_size",
+    "other_sections",
+    "render",
+    "render_goals",
+    "replace_section",
+    "synthetic_data_dir",
+]

@@ -12,9 +12,16 @@ from pathlib import Path
 
 from vlboard.bench.timing import timed
 
-PAGES = {"Tổng quan": "views/overview.py", "Trụ cột": "views/pillar.py", "Theo cơ quan": "views/agencies.py",
-         "Theo phường, xã": "views/units.py", "Chi tiết chỉ tiêu": "views/indicator.py",
-         "Kinh phí": "views/budget.py", "Nhiệm vụ": "views/milestones.py", "Màn hình IOC (1 trang)": "views/ioc.py"}
+PAGES = {
+    "Tổng quan": "views/overview.py",
+    "Trụ cột": "views/pillar.py",
+    "Theo cơ quan": "views/agencies.py",
+    "Theo phường, xã": "views/units.py",
+    "Chi tiết chỉ tiêu": "views/indicator.py",
+    "Kinh phí": "views/budget.py",
+    "Nhiệm vụ": "views/milestones.py",
+    "Màn hình IOC (1 trang)": "views/ioc.py",
+}
 
 
 def page_times(data_root: Path, repeat: int) -> dict:
@@ -37,8 +44,7 @@ def page_times(data_root: Path, repeat: int) -> dict:
         cold = time.perf_counter() - t0
         if at.exception:
             raise RuntimeError(f"{name}: {at.exception}")
-        warm = timed(lambda: at.run(), repeat)
+        warm = timed(at.run, repeat)
         out.append({"page": name, "cold": cold, "warm": warm})
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {"start": start, "pages": out, "peak_rss_mb": rss}
-

@@ -36,31 +36,45 @@ def _versus_table(results: list[dict], key: str, count: str, label: str) -> str:
     for r in results:
         if f"{key}_duckdb" in r:
             ours, theirs = r[f"{key}_duckdb"], r[f"{key}_pandas"]
-            lines.append(f"| {r['rows']:,} | {r[count]:,} | {fmt(ours)} | {fmt(theirs)} | "
-                         f"{theirs['median'] / ours['median']:.1f}× |")
+            lines.append(
+                f"| {r['rows']:,} | {r[count]:,} | {fmt(ours)} | {fmt(theirs)} | "
+                f"{theirs['median'] / ours['median']:.1f}× |"
+            )
     return "\n".join(lines)
 
 
 def render(results: list[dict]) -> str:
     """The roll-up section (and the file's head): one row per size of the synthetic data."""
-    lines = ["| rows | vlboard (DuckDB) s | pandas baseline s | speed-up | bare scan s | vlboard / bare | "
-             "rule at read s | judge at write s | per-unit roll-up: vlboard s | per-unit: pandas s | speed-up | "
-             "scorecard s | peak RSS MB |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = [
+        "| rows | vlboard (DuckDB) s | pandas baseline s | speed-up | bare scan s | vlboard / bare | "
+        "rule at read s | judge at write s | per-unit roll-up: vlboard s | per-unit: pandas s | speed-up | "
+        "scorecard s | peak RSS MB |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for r in results:
         ratio = r["pandas"]["median"] / r["duckdb"]["median"]
         floor = r["duckdb"]["median"] / r["bare_scan"]["median"]
         units = r["units_pandas"]["median"] / r["units_duckdb"]["median"]
-        lines.append(f"| {r['rows']:,} | {fmt(r['duckdb'])} | {fmt(r['pandas'])} | {ratio:.1f}× | "
-                     f"{fmt(r['bare_scan'])} | {floor:.1f}× | {fmt(r['on_read'])} | {fmt(r['judge_write'])} | "
-                     f"{fmt(r['units_duckdb'])} | {fmt(r['units_pandas'])} | "
-                     f"{units:.1f}× | {fmt(r['scorecard'])} | {r['peak_rss_mb']:.0f} |")
+        lines.append(
+            f"| {r['rows']:,} | {fmt(r['duckdb'])} | {fmt(r['pandas'])} | {ratio:.1f}× | "
+            f"{fmt(r['bare_scan'])} | {floor:.1f}× | {fmt(r['on_read'])} | {fmt(r['judge_write'])} | "
+            f"{fmt(r['units_duckdb'])} | {fmt(r['units_pandas'])} | "
+            f"{units:.1f}× | {fmt(r['scorecard'])} | {r['peak_rss_mb']:.0f} |"
+        )
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return _fill("rollups", cores=os.cpu_count(), memory_gib=f"{memory:.0f}", platform=platform.platform(),
-                 python=platform.python_version(), duckdb=duckdb.__version__, pandas=pd.__version__,
-                 numpy=np.__version__, rollup_table="\n".join(lines),
-                 completeness_table=_versus_table(results, "completeness", "n_subjects", "subjects"),
-                 agency_table=_versus_table(results, "agencies", "n_agencies", "agencies"))
+    return _fill(
+        "rollups",
+        cores=os.cpu_count(),
+        memory_gib=f"{memory:.0f}",
+        platform=platform.platform(),
+        python=platform.python_version(),
+        duckdb=duckdb.__version__,
+        pandas=pd.__version__,
+        numpy=np.__version__,
+        rollup_table="\n".join(lines),
+        completeness_table=_versus_table(results, "completeness", "n_subjects", "subjects"),
+        agency_table=_versus_table(results, "agencies", "n_agencies", "agencies"),
+    )
 
 
 def render_goals(results: list[dict], pages: dict, large: dict | None) -> str:
@@ -74,25 +88,34 @@ def render_goals(results: list[dict], pages: dict, large: dict | None) -> str:
     if big:
         n = f"{big['rows']:,}"
         ratio = big["pandas"]["median"] / big["duckdb"]["median"]
-        others = {name: big[f"{key}_pandas"]["median"] / big[f"{key}_duckdb"]["median"]
-                  for name, key in (("per unit", "units"), ("per agency", "agencies"), ("completeness", "completeness"))
-                  if f"{key}_duckdb" in big}
-        add(f"roll-ups ≥ 5× the pandas baseline at {n} rows",
+        others = {
+            name: big[f"{key}_pandas"]["median"] / big[f"{key}_duckdb"]["median"]
+            for name, key in (("per unit", "units"), ("per agency", "agencies"), ("completeness", "completeness"))
+            if f"{key}_duckdb" in big
+        }
+        add(
+            f"roll-ups ≥ 5× the pandas baseline at {n} rows",
             f"{ratio:.1f}× ({'; '.join(f'{k} {v:.1f}×' for k, v in others.items())})",
-            min([ratio, *others.values()]) >= 5)
+            min([ratio, *others.values()]) >= 5,
+        )
         floor = big["duckdb"]["median"] / big["bare_scan"]["median"]
         read = big["on_read"]["median"] / big["bare_scan"]["median"]
-        add(f"roll-ups within 3× a bare DuckDB scan at {n} rows",
+        add(
+            f"roll-ups within 3× a bare DuckDB scan at {n} rows",
             f"{floor:.1f}× (status stored at write, {big['judge_write']['median']:.2f} s once; "
-            f"rule at read would be {read:.1f}×)", floor <= 3)
+            f"rule at read would be {read:.1f}×)",
+            floor <= 3,
+        )
     worst = max(r["warm"]["median"] for r in pages["pages"])
     add("every page < 300 ms on the shipped data (warm rerun)", f"slowest {worst * 1000:.0f} ms", worst < 0.3)
     if large:
         worst_big = max(max(r["warm"]["median"], r["cold"]) for r in large["pages"])
-        add("every page < 1 s at the largest size (first visit and rerun)", f"slowest {worst_big:.2f} s",
-            worst_big < 1)
-        add("page process RSS < 1.5 GB at the largest size", f"{large['peak_rss_mb']:.0f} MB",
-            large["peak_rss_mb"] < 1536)
+        add("every page < 1 s at the largest size (first visit and rerun)", f"slowest {worst_big:.2f} s", worst_big < 1)
+        add(
+            "page process RSS < 1.5 GB at the largest size",
+            f"{large['peak_rss_mb']:.0f} MB",
+            large["peak_rss_mb"] < 1536,
+        )
     return _fill("goals", goal_table="\n".join(rows))
 
 
@@ -112,20 +135,25 @@ def render_pages(shipped: dict, large: dict | None = None, large_rows: int | Non
             row += f" {b['cold']:.3f} | {fmt(b['warm'])} |"
         lines.append(row)
     start = f"shipped {shipped['start']:.2f} s" + (f", {large_rows:,} rows {large['start']:.2f} s" if large else "")
-    rss = (f"shipped {shipped['peak_rss_mb']:.0f} MB"
-           + (f", {large_rows:,} rows {large['peak_rss_mb']:.0f} MB" if large else ""))
+    rss = f"shipped {shipped['peak_rss_mb']:.0f} MB" + (
+        f", {large_rows:,} rows {large['peak_rss_mb']:.0f} MB" if large else ""
+    )
     return _fill("pages", page_table="\n".join(lines), start=start, peak_rss=rss)
 
 
 def render_exports(e: dict) -> str:
     lines = ["| what | seconds |", "|---|---:|"]
     if e["png_ok"]:
-        lines += [f"| chart PNG, first call (starts Chromium) | {e['png_cold']:.2f} |",
-                  f"| chart PNG, warm (median, min–max) | {fmt(e['png_warm'])} |"]
+        lines += [
+            f"| chart PNG, first call (starts Chromium) | {e['png_cold']:.2f} |",
+            f"| chart PNG, warm (median, min–max) | {fmt(e['png_warm'])} |",
+        ]
     else:
         lines += [f"| chart PNG | not measured: {e['png_reason']} |"]
-    lines += [f"| full pack PDF (build + render) | {fmt(e['pack_pdf'])} |",
-              f"| full pack PPTX (build + render) | {fmt(e['pack_pptx'])} |"]
+    lines += [
+        f"| full pack PDF (build + render) | {fmt(e['pack_pdf'])} |",
+        f"| full pack PPTX (build + render) | {fmt(e['pack_pptx'])} |",
+    ]
     return _fill("exports", export_table="\n".join(lines))
 
 
@@ -144,12 +172,20 @@ def other_sections(text: str, own: tuple[str, ...]) -> list[str]:
     return [p for p in parts if p.startswith("## ") and not p.startswith(own)]
 
 
-def write(out: Path, results: list[dict], pages: dict, large: dict | None, large_rows: int | None,
-          exports: dict) -> None:
+def write(
+    out: Path, results: list[dict], pages: dict, large: dict | None, large_rows: int | None, exports: dict
+) -> None:
     """(Re)write BENCHMARKS.md: this benchmark's sections, other tools' sections kept."""
     old = out.read_text(encoding="utf-8") if out.exists() else ""
-    text = render(results) + "\n" + render_goals(results, pages, large) + "\n" \
-        + render_pages(pages, large, large_rows) + "\n" + render_exports(exports)
+    text = (
+        render(results)
+        + "\n"
+        + render_goals(results, pages, large)
+        + "\n"
+        + render_pages(pages, large, large_rows)
+        + "\n"
+        + render_exports(exports)
+    )
     for section in other_sections(old, OWN_SECTIONS):
         text = replace_section(text, section)
     out.write_text(text, encoding="utf-8")

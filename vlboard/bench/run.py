@@ -17,8 +17,13 @@ import pyarrow.parquet as pq
 
 from vlboard.bench import report
 from vlboard.bench.baselines import agency_rollup_pandas, completeness_pandas, pandas_baseline, unit_rollup_pandas
-from vlboard.bench.project import (agency_rollup_project, bare_scan, completeness_project, project_path,
-                                   unit_rollup_project)
+from vlboard.bench.project import (
+    agency_rollup_project,
+    bare_scan,
+    completeness_project,
+    project_path,
+    unit_rollup_project,
+)
 from vlboard.bench.synthetic import synthetic_data_dir
 from vlboard.bench.timing import timed
 from vlboard.store import db, queries, snapshots
@@ -42,8 +47,9 @@ def one_size(base: snapshots.DataDir, n_rows: int, repeat: int) -> dict:
             raise AssertionError(f"DuckDB and pandas disagree:\n{merged}")
         if not project_path(on_read).equals(ours):
             raise AssertionError("the stored year_status and the rule at read time disagree")
-        inputs = {t: pq.read_table(snapshot / f"{t}.parquet") for t in ("results", "indicators", "targets",
-                                                                         "status_config")}
+        inputs = {
+            t: pq.read_table(snapshot / f"{t}.parquet") for t in ("results", "indicators", "targets", "status_config")
+        }
         a, b = unit_rollup_project(con, 2025, end), unit_rollup_pandas(snapshot, 2025, end)
         if not a.astype(int).to_numpy().tolist() == b.astype(int).to_numpy().tolist() or list(a.index) != list(b.index):
             raise AssertionError("per-unit roll-ups disagree between DuckDB and pandas")
@@ -53,24 +59,34 @@ def one_size(base: snapshots.DataDir, n_rows: int, repeat: int) -> dict:
         c, d = completeness_project(con, "2025"), completeness_pandas(snapshot, "2025")
         if c.astype(str).to_numpy().tolist() != d.astype(str).to_numpy().tolist():
             raise AssertionError(f"completeness disagrees between DuckDB and pandas:\n{c.compare(d)}")
-        out = {"rows": n_rows, "generate_s": gen, "checked_equal": True, "n_units": len(a),
-               "duckdb": timed(lambda: project_path(con), repeat),
-               "pandas": timed(lambda: pandas_baseline(snapshot, results), repeat),
-               "bare_scan": timed(lambda: bare_scan(con), repeat),
-               "on_read": timed(lambda: project_path(on_read), repeat),
-               "judge_write": timed(lambda: db.judge_results(inputs), repeat),
-               "units_duckdb": timed(lambda: unit_rollup_project(con, 2025, end), repeat),
-               "units_pandas": timed(lambda: unit_rollup_pandas(snapshot, 2025, end), repeat),
-               "agencies_duckdb": timed(lambda: agency_rollup_project(con, 2025, end), repeat),
-               "agencies_pandas": timed(lambda: agency_rollup_pandas(snapshot, 2025, end), repeat),
-               "n_agencies": len(e), "agency_rows_counted": int(e.to_numpy().sum()),
-               "completeness_duckdb": timed(lambda: completeness_project(con, "2025"), repeat),
-               "completeness_pandas": timed(lambda: completeness_pandas(snapshot, "2025"), repeat),
-               "n_subjects": len(c),
-               "scorecard": timed(lambda: (db.forget_status(con),
-                                           queries.run(con, "status_indicators", year=2025, period_end=end,
-                                                       include_demo=True)), repeat),
-               "rows_counted": int(ours.n.sum())}
+        out = {
+            "rows": n_rows,
+            "generate_s": gen,
+            "checked_equal": True,
+            "n_units": len(a),
+            "duckdb": timed(lambda: project_path(con), repeat),
+            "pandas": timed(lambda: pandas_baseline(snapshot, results), repeat),
+            "bare_scan": timed(lambda: bare_scan(con), repeat),
+            "on_read": timed(lambda: project_path(on_read), repeat),
+            "judge_write": timed(lambda: db.judge_results(inputs), repeat),
+            "units_duckdb": timed(lambda: unit_rollup_project(con, 2025, end), repeat),
+            "units_pandas": timed(lambda: unit_rollup_pandas(snapshot, 2025, end), repeat),
+            "agencies_duckdb": timed(lambda: agency_rollup_project(con, 2025, end), repeat),
+            "agencies_pandas": timed(lambda: agency_rollup_pandas(snapshot, 2025, end), repeat),
+            "n_agencies": len(e),
+            "agency_rows_counted": int(e.to_numpy().sum()),
+            "completeness_duckdb": timed(lambda: completeness_project(con, "2025"), repeat),
+            "completeness_pandas": timed(lambda: completeness_pandas(snapshot, "2025"), repeat),
+            "n_subjects": len(c),
+            "scorecard": timed(
+                lambda: (
+                    db.forget_status(con),
+                    queries.run(con, "status_indicators", year=2025, period_end=end, include_demo=True),
+                ),
+                repeat,
+            ),
+            "rows_counted": int(ours.n.sum()),
+        }
     out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return out
 
@@ -79,9 +95,9 @@ def export_times(data: snapshots.DataDir, repeat: int) -> dict:
     """Server-side PNG of one chart (first call starts Chromium: cold; then warm) and full packs."""
     from vlboard import charts
     from vlboard.board import screens
-    from vlboard.store.source import Snapshot
     from vlboard.domain import filters
     from vlboard.export import pack, pdf, png, pptx
+    from vlboard.store.source import Snapshot
 
     ok, reason = png.available()
     src = Snapshot.current(data)
@@ -95,15 +111,18 @@ def export_times(data: snapshots.DataDir, repeat: int) -> dict:
         out["png_cold"] = time.perf_counter() - t0
         out["png_warm"] = timed(lambda: png.figure_png(fig, width=700, height=420), max(repeat, 5))
     out["pack_pdf"] = timed(lambda: pdf.render(pack.build(src, f, options, snapshot_id=src.snapshot_id)), repeat)
-    out["pack_pptx"] = timed(lambda: pptx.render(pack.build(src, f, options, snapshot_id=src.snapshot_id)),
-                             repeat)
+    out["pack_pptx"] = timed(lambda: pptx.render(pack.build(src, f, options, snapshot_id=src.snapshot_id)), repeat)
     return out
 
 
 def _json_run(data_root: Path, *args: str):
     """Run one benchmark step in its own process (clean memory figures) and read its JSON line."""
-    proc = subprocess.run([sys.executable, "-m", "vlboard", "--data", str(data_root), "bench", *args],
-                          capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "vlboard", "--data", str(data_root), "bench", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if proc.returncode != 0:
         raise RuntimeError(f"bench {' '.join(args)} failed:\n{proc.stderr[-3000:]}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -121,8 +140,11 @@ def main(rows: list[int], out: Path | None, repeat: int, data: snapshots.DataDir
     results = []
     for n in rows:
         results.append(_json_run(data.root, "--one", str(n), "--repeat", str(repeat)))
-        print(f"{n:>12,} rows: duckdb {results[-1]['duckdb']['median']:.3f}s, "
-              f"pandas {results[-1]['pandas']['median']:.3f}s", file=sys.stderr)
+        print(
+            f"{n:>12,} rows: duckdb {results[-1]['duckdb']['median']:.3f}s, "
+            f"pandas {results[-1]['pandas']['median']:.3f}s",
+            file=sys.stderr,
+        )
     if out is not None:
         report.write(out, results, pages, large, max(rows) if rows else None, exports)
     return results

@@ -17,8 +17,9 @@ def make_synthetic(snapshot: Path, out_dir: Path, n_rows: int) -> Path:
     """Synthetic results with the real catalogue's shape: numeric indicators × units × months."""
     con = db.open_snapshot(snapshot)
     n_ind = con.execute("""select count(*) from indicators where kind in ('percent', 'count') and code in
-                           (select indicator_code from targets where comparator in ('>=','>','<=','<','range'))"""
-                        ).fetchall()[0][0]
+                           (select indicator_code from targets where comparator in ('>=','>','<=','<','range'))""").fetchall()[
+        0
+    ][0]
     n_units = max(1, math.ceil(n_rows / (n_ind * MONTHS)))
     table = queries.load("bench_synthetic_results")
     arrow = con.sql(table.text, params={"n_units": n_units, "n_rows": n_rows}).to_arrow_table()
@@ -42,13 +43,28 @@ def synthetic_data_dir(base: snapshots.DataDir, root: Path, n_rows: int) -> snap
     stored = schema.arrow_schema("results", derived=False)  # year_status is judged by write_snapshot
     synthetic = pq.read_table(results_file).cast(stored)
     codes = sorted(set(synthetic.column("unit_code").to_pylist()))
-    units = [dict(unit_code=c, official_code=None, name_vi=f"Xã mô phỏng {c[4:]}", type="xã", level="xa",
-                  parent_code="tinh-86", valid_from=None, valid_to=None, former_province=None,
-                  note="đơn vị mô phỏng cho phép đo") for c in codes]
-    tables["units"] = pa.concat_tables([tables["units"], pa.Table.from_pylist(units, schema=schema.arrow_schema("units"))])
+    units = [
+        dict(
+            unit_code=c,
+            official_code=None,
+            name_vi=f"Xã mô phỏng {c[4:]}",
+            type="xã",
+            level="xa",
+            parent_code="tinh-86",
+            valid_from=None,
+            valid_to=None,
+            former_province=None,
+            note="đơn vị mô phỏng cho phép đo",
+        )
+        for c in codes
+    ]
+    tables["units"] = pa.concat_tables(
+        [tables["units"], pa.Table.from_pylist(units, schema=schema.arrow_schema("units"))]
+    )
     merged = pa.concat_tables([tables["results"].select(stored.names).cast(stored), synthetic])
-    tables["results"] = merged.sort_by([("year", "ascending"), ("indicator_code", "ascending"),
-                                        ("period_end", "ascending")])
+    tables["results"] = merged.sort_by(
+        [("year", "ascending"), ("indicator_code", "ascending"), ("period_end", "ascending")]
+    )
     results_file.unlink()
     data = snapshots.DataDir(root)
     snapshots.write_snapshot(data, tables, author="bench", note=f"{n_rows} synthetic results")

@@ -13,8 +13,9 @@ def league_frame(agencies: pd.DataFrame, role: str) -> pd.DataFrame:
     indicators has data are left out of the ranking)."""
     counts = rollups.by_agency(agencies, role=role)
     counts = counts[counts.n_with_data > 0]
-    return counts.rename(columns={"agency_short": "name"})[["agency_code", "name", "pct_achieved", "n_of",
-                                                            *status.STATUSES, "n_total"]]
+    return counts.rename(columns={"agency_short": "name"})[
+        ["agency_code", "name", "pct_achieved", "n_of", *status.STATUSES, "n_total"]
+    ]
 
 
 def heat_counts(league: pd.DataFrame) -> pd.DataFrame:
@@ -27,26 +28,36 @@ def drill_down(agencies: pd.DataFrame, card: pd.DataFrame, agency: str, role: st
     rows = mine.merge(card[["indicator_code", "name_vi", "explanation"]], on="indicator_code", how="inner")
     rank = {c: i for i, c in enumerate(status.STATUSES)}
     rows = rows.assign(rank=rows.status.map(rank)).sort_values(["rank", "indicator_code"])
-    return pd.DataFrame({"Mã": rows.indicator_code, "Tình trạng": rows.status.map(status.label),
-                         "Số liệu riêng của cơ quan": rows.own_figure.map({True: "có", False: "không"}),
-                         "Chỉ tiêu": rows.name_vi, "Vì sao": rows.explanation})
+    return pd.DataFrame(
+        {
+            "Mã": rows.indicator_code,
+            "Tình trạng": rows.status.map(status.label),
+            "Số liệu riêng của cơ quan": rows.own_figure.map({True: "có", False: "không"}),
+            "Chỉ tiêu": rows.name_vi,
+            "Vì sao": rows.explanation,
+        }
+    )
 
 
 def completeness_table(c: pd.DataFrame) -> pd.DataFrame:
     """Who has not reported for the period: lowest received share first."""
     s = rollups.completeness_summary(c).sort_values(["pct_received", "subject_name"])
-    out = pd.DataFrame({
-        "Đơn vị/cơ quan": s.subject_name,
-        "Phải báo cáo": s.expected, "Đã nhận": s.received, "Đúng hạn": s.on_time,
-        "% đã nhận": s.pct_received.map(lambda v: formatting.percent(v, 0)),
-        "Chỉ tiêu chưa báo cáo": s.missing.fillna("")})
+    out = pd.DataFrame(
+        {
+            "Đơn vị/cơ quan": s.subject_name,
+            "Phải báo cáo": s.expected,
+            "Đã nhận": s.received,
+            "Đúng hạn": s.on_time,
+            "% đã nhận": s.pct_received.map(lambda v: formatting.percent(v, 0)),
+            "Chỉ tiêu chưa báo cáo": s.missing.fillna(""),
+        }
+    )
     if "received_demo" in s and s.received_demo.gt(0).any():  # demo values counted on request: say so
         out.insert(3, "Trong đó minh họa", s.received_demo)
     return out
 
 
-def unit_matrix(units: pd.DataFrame, card: pd.DataFrame, max_indicators: int = 25,
-                max_units: int = 30) -> pd.DataFrame:
+def unit_matrix(units: pd.DataFrame, card: pd.DataFrame, max_indicators: int = 25, max_units: int = 30) -> pd.DataFrame:
     """indicator × unit statuses for the heat table: the slowest indicators of the scorecard and,
     at national size, the units with the fewest indicators achieved (a readable table)."""
     keep = card.sort_values("attainment").indicator_code.head(max_indicators)
@@ -55,17 +66,27 @@ def unit_matrix(units: pd.DataFrame, card: pd.DataFrame, max_indicators: int = 2
         share = u.assign(ok=u.status == "achieved").groupby("unit_code").ok.mean().sort_values(kind="stable")
         u = u[u.unit_code.isin(share.index[:max_units])]
     unit_of = dict(zip(card.indicator_code, card.measure_unit))
-    return pd.DataFrame({"row": u.indicator_code, "col": u.unit_name, "status": u.status,
-                         "value_text": [status.value_text(v, unit_of.get(c)) for v, c in zip(u.value, u.indicator_code)]})
+    return pd.DataFrame(
+        {
+            "row": u.indicator_code,
+            "col": u.unit_name,
+            "status": u.status,
+            "value_text": [status.value_text(v, unit_of.get(c)) for v, c in zip(u.value, u.indicator_code)],
+        }
+    )
 
 
 def unit_ranking(units: pd.DataFrame) -> pd.DataFrame:
     r = rollups.by_unit(units)
-    return pd.DataFrame({"Phường/xã": r.unit_name, "Mã đơn vị": r.unit_code,
-                         "% đạt (có số liệu)": [formatting.percent(p, 0) if not pd.isna(p) else "–"
-                                                for p in r.pct_achieved],
-                         "n/N": r.n_of, **{status.label(c): r[c] for c in ("achieved", "near", "not_achieved",
-                                                                           "no_data")}})
+    return pd.DataFrame(
+        {
+            "Phường/xã": r.unit_name,
+            "Mã đơn vị": r.unit_code,
+            "% đạt (có số liệu)": [formatting.percent(p, 0) if not pd.isna(p) else "–" for p in r.pct_achieved],
+            "n/N": r.n_of,
+            **{status.label(c): r[c] for c in ("achieved", "near", "not_achieved", "no_data")},
+        }
+    )
 
 
 def map_frame(units: pd.DataFrame, unit_list: pd.DataFrame, crosswalk: pd.DataFrame) -> pd.DataFrame:
@@ -82,9 +103,18 @@ def map_frame(units: pd.DataFrame, unit_list: pd.DataFrame, crosswalk: pd.DataFr
     agg = agg.reindex(sorted(u.target.unique()))
     n, k = agg.n.fillna(0).astype(int), agg.k.fillna(0).astype(int)
     pct = (100 * k / n.where(n > 0)).to_numpy(float)
-    text = [f"{formatting.percent(p, 0)} chỉ tiêu đạt ({kk}/{nn})" if nn else "chưa có chỉ tiêu có số liệu"
-            for p, kk, nn in zip(pct, k, n)]
+    text = [
+        f"{formatting.percent(p, 0)} chỉ tiêu đạt ({kk}/{nn})" if nn else "chưa có chỉ tiêu có số liệu"
+        for p, kk, nn in zip(pct, k, n)
+    ]
     meta = unit_list.set_index("unit_code").reindex(agg.index)
-    return pd.DataFrame({"official_code": meta.official_code.to_numpy(), "unit_code": agg.index.to_numpy(),
-                         "name": meta.name_vi.to_numpy(), "status": [rollups.share_band(p) for p in pct],
-                         "value_text": text, "pct_achieved": pct})
+    return pd.DataFrame(
+        {
+            "official_code": meta.official_code.to_numpy(),
+            "unit_code": agg.index.to_numpy(),
+            "name": meta.name_vi.to_numpy(),
+            "status": [rollups.share_band(p) for p in pct],
+            "value_text": text,
+            "pct_achieved": pct,
+        }
+    )

@@ -10,10 +10,21 @@ from vlboard.domain.periods import parse_period
 from vlboard.domain.progress import ProgressMeasure, progress_measure
 from vlboard.domain.vocab import SOURCES
 
-KIND_VI = {"percent": "Tỷ lệ (%)", "count": "Số lượng", "ratio": "Tỷ số", "qualitative": "Định tính",
-           "referenced": "Dẫn chiếu (không có trong văn bản)"}
-SCOPE_VI = {"province": "Tỉnh", "province+commune": "Tỉnh và cấp xã", "city": "Thành phố", "ward": "Phường",
-            "city+ward": "Thành phố và phường", "agency": "Cơ quan"}
+KIND_VI = {
+    "percent": "Tỷ lệ (%)",
+    "count": "Số lượng",
+    "ratio": "Tỷ số",
+    "qualitative": "Định tính",
+    "referenced": "Dẫn chiếu (không có trong văn bản)",
+}
+SCOPE_VI = {
+    "province": "Tỉnh",
+    "province+commune": "Tỉnh và cấp xã",
+    "city": "Thành phố",
+    "ward": "Phường",
+    "city+ward": "Thành phố và phường",
+    "agency": "Cơ quan",
+}
 
 
 def picker_label(row: dict) -> str:
@@ -46,12 +57,16 @@ NO_YEAR = "Không nêu năm"  # a goal printed for the whole programme
 
 
 def targets_table(targets: pd.DataFrame, unit: str | None) -> pd.DataFrame:
-    return pd.DataFrame({
-        "Năm": [NO_YEAR if pd.isna(y) else str(int(y)) for y in targets.year],
-        "Mục tiêu": [status.target_text(c, v, h, unit) if c not in (None, "done") and not pd.isna(v) else "–"
-                     for c, v, h in zip(targets.comparator, targets.value, targets.value_high)],
-        "Ô in trong văn bản": targets.raw.fillna(""),
-    })
+    return pd.DataFrame(
+        {
+            "Năm": [NO_YEAR if pd.isna(y) else str(int(y)) for y in targets.year],
+            "Mục tiêu": [
+                status.target_text(c, v, h, unit) if c not in (None, "done") and not pd.isna(v) else "–"
+                for c, v, h in zip(targets.comparator, targets.value, targets.value_high)
+            ],
+            "Ô in trong văn bản": targets.raw.fillna(""),
+        }
+    )
 
 
 def explanation(row, targets: pd.DataFrame) -> str:
@@ -97,9 +112,12 @@ def applicable_text(points: list, when, unit: str | None) -> str:
     if a is None:
         return "–"
     text = status.target_text(a.comparator, a.target, a.target_high, unit)
-    return {"same": text, "path": f"lộ trình {a.target_year}: {text}",
-            "next": f"mục tiêu {a.target_year} (chưa đến kỳ): {text}",
-            "previous": f"mục tiêu {a.target_year} (đã qua): {text}"}[a.basis]
+    return {
+        "same": text,
+        "path": f"lộ trình {a.target_year}: {text}",
+        "next": f"mục tiêu {a.target_year} (chưa đến kỳ): {text}",
+        "previous": f"mục tiêu {a.target_year} (đã qua): {text}",
+    }[a.basis]
 
 
 def results_table(results: pd.DataFrame, unit: str | None, targets: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -112,21 +130,27 @@ def results_table(results: pd.DataFrame, unit: str | None, targets: pd.DataFrame
     shown = {d: applicable_text(points, d, unit) for d in results.period_end.drop_duplicates()}
     where = results.unit_name.fillna("")
     where = where.where(results.agency_name.isna(), results.agency_name.fillna("") + " (cơ quan)")
-    return pd.DataFrame({
-        "Kỳ": results.period,
-        "Đơn vị/cơ quan": where.replace("", "–"),
-        "Giá trị": [status.value_text(v, unit) if not pd.isna(v) else (t or "–")
-                    for v, t in zip(results.value, results.value_text)],
-        "Mục tiêu áp dụng": results.period_end.map(shown),
-        "Đánh giá": [status.label(s) if s in status.WITH_DATA else (status.label(s) if s == "not_due" else "–")
-                     for s in results.year_status],
-        "Nguồn": results.source.map(lambda s: SOURCES.get(s, s)),
-        "Thời điểm số liệu": results.as_of.map(formatting.date),
-        "Mục": results.section.fillna(""),
-        "Trích dẫn / ghi chú": results.quote.fillna(results.note).fillna(""),
-        "Người báo cáo": results.reported_by.where(results.source == "report").fillna(""),
-        "Minh chứng": results.evidence_url.fillna(""),
-    })
+    return pd.DataFrame(
+        {
+            "Kỳ": results.period,
+            "Đơn vị/cơ quan": where.replace("", "–"),
+            "Giá trị": [
+                status.value_text(v, unit) if not pd.isna(v) else (t or "–")
+                for v, t in zip(results.value, results.value_text)
+            ],
+            "Mục tiêu áp dụng": results.period_end.map(shown),
+            "Đánh giá": [
+                status.label(s) if s in status.WITH_DATA else (status.label(s) if s == "not_due" else "–")
+                for s in results.year_status
+            ],
+            "Nguồn": results.source.map(lambda s: SOURCES.get(s, s)),
+            "Thời điểm số liệu": results.as_of.map(formatting.date),
+            "Mục": results.section.fillna(""),
+            "Trích dẫn / ghi chú": results.quote.fillna(results.note).fillna(""),
+            "Người báo cáo": results.reported_by.where(results.source == "report").fillna(""),
+            "Minh chứng": results.evidence_url.fillna(""),
+        }
+    )
 
 
 def judgement_period(default: str | None, results: pd.DataFrame) -> str | None:
@@ -147,7 +171,8 @@ def yearly_values(series: pd.DataFrame) -> dict[int, float]:
     if series.empty:
         return {}
     s = series.dropna(subset=["value"]).assign(
-        year=lambda d: pd.to_datetime(d.period_end).dt.year, demo=lambda d: d.source == "demo")
+        year=lambda d: pd.to_datetime(d.period_end).dt.year, demo=lambda d: d.source == "demo"
+    )
     s = s.sort_values(["year", "period_end", "demo"], ascending=[True, False, True])
     return {int(y): float(g.value.iloc[0]) for y, g in s.groupby("year")}
 
@@ -159,19 +184,24 @@ def long_term(yearly: dict[int, float], targets: pd.DataFrame, direction: str) -
     final = numeric.sort_values("year").iloc[-1] if not numeric.empty else None
     years = sorted(yearly)
     return progress_measure(
-        yearly, target=None if final is None else float(final.value),
+        yearly,
+        target=None if final is None else float(final.value),
         target_year=2030 if final is None else int(final.year),
         base_year=years[0] if years else 2015,
-        direction="negative" if status.lower_is_better(direction, None if final is None else final.comparator)
-        else "positive")
+        direction="negative"
+        if status.lower_is_better(direction, None if final is None else final.comparator)
+        else "positive",
+    )
 
 
 def long_term_text(m: ProgressMeasure, n_years: int) -> str:
     if m.status == "not_available":
         return f"Chưa đủ dữ liệu để đánh giá xu hướng ({n_years} năm có số liệu; cần ít nhất 2)."
     score = "" if m.score is None else f" · điểm {formatting.number(m.score, 2)} trên thang −5…5"
-    return (f"{m.label_vi}{score} · từ {m.base_year} ({formatting.number(m.base_value)}) "
-            f"đến {m.current_year} ({formatting.number(m.current_value)})")
+    return (
+        f"{m.label_vi}{score} · từ {m.base_year} ({formatting.number(m.base_value)}) "
+        f"đến {m.current_year} ({formatting.number(m.current_value)})"
+    )
 
 
 def multiples_titles(card: pd.DataFrame, series: pd.DataFrame, limit: int = 9) -> dict[str, str]:

@@ -3,11 +3,10 @@ builds the figure the overview, the wall and the pack draw)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
-
-import datetime as dt
 
 from vlboard.domain import formatting, roadmap, rollups, status
 from vlboard.domain.periods import label_vi, parse_period
@@ -26,8 +25,9 @@ def pivot_counts(counts: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=["Kế hoạch", *PILLARS.values(), "Tổng"])
     order = list(dict.fromkeys(counts.plan))
     counts = counts.assign(plan_name=counts.plan_name.fillna(counts.plan))
-    table = counts.pivot_table(index=["plan", "plan_name"], columns="pillar", values="n_indicators",
-                               aggfunc="sum", fill_value=0)
+    table = counts.pivot_table(
+        index=["plan", "plan_name"], columns="pillar", values="n_indicators", aggfunc="sum", fill_value=0
+    )
     table = table.reindex(columns=list(PILLARS), fill_value=0)
     table.columns = [PILLARS[c] for c in table.columns]
     table["Tổng"] = table.sum(axis=1)
@@ -37,14 +37,16 @@ def pivot_counts(counts: pd.DataFrame) -> pd.DataFrame:
     table = table.drop(columns=["plan", "plan_name"])
     total = {"Kế hoạch": "Tổng cộng", **{c: int(table[c].sum()) for c in table.columns[1:]}}
     return pd.concat([table, pd.DataFrame([total])], ignore_index=True).astype(
-        {c: "int64" for c in table.columns[1:]})
+        dict.fromkeys(table.columns[1:], "int64")
+    )
 
 
 def data_dates(by_source: pd.DataFrame) -> DataDates:
     real = by_source[by_source.source != "demo"]["last_as_of"].dropna()
     demo = by_source[by_source.source == "demo"]["last_as_of"].dropna()
-    return DataDates(formatting.date(real.max()) if len(real) else "–",
-                     formatting.date(demo.max()) if len(demo) else None)
+    return DataDates(
+        formatting.date(real.max()) if len(real) else "–", formatting.date(demo.max()) if len(demo) else None
+    )
 
 
 def default_period(periods: pd.DataFrame) -> str | None:
@@ -68,35 +70,57 @@ def plans_table(plans: pd.DataFrame) -> pd.DataFrame:
     """The source documents as shown to users: Vietnamese headers, dates as printed when unknown."""
     shown = plans.assign(
         date=[formatting.date(d) if not pd.isna(d) else (raw or "–") for d, raw in zip(plans.date, plans.date_raw)],
-        number=plans.number.fillna("(không ghi số)"), short_name=plans.short_name.fillna(plans.code),
-        issuer=plans.issuer.fillna("–"))
-    return shown.rename(columns={"short_name": "Văn bản", "number": "Số hiệu", "date": "Ngày ban hành",
-                                 "issuer": "Cơ quan ban hành", "title": "Tên văn bản", "period_start": "Từ năm",
-                                 "period_end": "Đến năm"})[
-        ["Văn bản", "Số hiệu", "Ngày ban hành", "Cơ quan ban hành", "Tên văn bản", "Từ năm", "Đến năm"]]
+        number=plans.number.fillna("(không ghi số)"),
+        short_name=plans.short_name.fillna(plans.code),
+        issuer=plans.issuer.fillna("–"),
+    )
+    return shown.rename(
+        columns={
+            "short_name": "Văn bản",
+            "number": "Số hiệu",
+            "date": "Ngày ban hành",
+            "issuer": "Cơ quan ban hành",
+            "title": "Tên văn bản",
+            "period_start": "Từ năm",
+            "period_end": "Đến năm",
+        }
+    )[["Văn bản", "Số hiệu", "Ngày ban hành", "Cơ quan ban hành", "Tên văn bản", "Từ năm", "Đến năm"]]
 
 
 def no_lead_table(df: pd.DataFrame) -> pd.DataFrame:
-    return df.assign(pillar=df.pillar.map(formatting.pillar)).rename(columns={
-        "code": "Mã", "plan_name": "Kế hoạch", "pillar": "Trụ cột", "kind": "Loại", "name_vi": "Chỉ tiêu"})[
-        ["Mã", "Kế hoạch", "Trụ cột", "Chỉ tiêu"]]
+    return df.assign(pillar=df.pillar.map(formatting.pillar)).rename(
+        columns={"code": "Mã", "plan_name": "Kế hoạch", "pillar": "Trụ cột", "kind": "Loại", "name_vi": "Chỉ tiêu"}
+    )[["Mã", "Kế hoạch", "Trụ cột", "Chỉ tiêu"]]
 
 
 def figures_table(df: pd.DataFrame) -> pd.DataFrame:
     """Document figures with their provenance; status sentences show '–' as value."""
-    return df.assign(value=df.value.map(formatting.number), as_of=df.as_of.map(formatting.date),
-                     indicator_codes=df.indicator_codes.fillna("–")).rename(columns={
-        "plan_name": "Văn bản", "name_vi": "Nội dung", "value": "Giá trị", "unit": "Đơn vị", "as_of": "Thời điểm",
-        "section": "Mục", "quote": "Trích dẫn", "indicator_codes": "Chỉ tiêu liên quan"})[
-        ["Văn bản", "Mục", "Nội dung", "Giá trị", "Đơn vị", "Thời điểm", "Trích dẫn", "Chỉ tiêu liên quan"]]
+    return df.assign(
+        value=df.value.map(formatting.number),
+        as_of=df.as_of.map(formatting.date),
+        indicator_codes=df.indicator_codes.fillna("–"),
+    ).rename(
+        columns={
+            "plan_name": "Văn bản",
+            "name_vi": "Nội dung",
+            "value": "Giá trị",
+            "unit": "Đơn vị",
+            "as_of": "Thời điểm",
+            "section": "Mục",
+            "quote": "Trích dẫn",
+            "indicator_codes": "Chỉ tiêu liên quan",
+        }
+    )[["Văn bản", "Mục", "Nội dung", "Giá trị", "Đơn vị", "Thời điểm", "Trích dẫn", "Chỉ tiêu liên quan"]]
 
 
-def scorecard(indicators: pd.DataFrame, targets: pd.DataFrame, baselines: pd.DataFrame,
-              period_end: dt.date) -> pd.DataFrame:
+def scorecard(
+    indicators: pd.DataFrame, targets: pd.DataFrame, baselines: pd.DataFrame, period_end: dt.date
+) -> pd.DataFrame:
     """status_indicators + pace + the explanation line and the labelled status of every row."""
     out = roadmap.add_pace(indicators, targets, baselines, period_end)
-    return out.assign(status_label=out.status.map(status.label),
-                      explanation=[status.explain(r) for r in out.to_dict("records")])
+    return out.assign(
+        status_label=out.status.map(status.label), explanation=[status.explain(r) for r in out.to_dict("records")]
+    )
 
 
 def pillar_counts(card: pd.DataFrame) -> pd.DataFrame:
@@ -114,8 +138,10 @@ def pillar_status_table(card: pd.DataFrame) -> pd.DataFrame:
     shown = counts[["pillar"]].assign(pillar=counts.pillar.map(formatting.pillar).astype(str))
     for code in ("achieved", "near", "not_achieved", "no_data", "not_due", "qualitative"):
         shown[status.label(code)] = counts[code].astype(int)
-    shown["% đạt (có số liệu)"] = [f"{formatting.percent(p, 0)} ({n})" if not pd.isna(p) else f"– ({n})"
-                                   for p, n in zip(counts.pct_achieved, counts.n_of)]
+    shown["% đạt (có số liệu)"] = [
+        f"{formatting.percent(p, 0)} ({n})" if not pd.isna(p) else f"– ({n})"
+        for p, n in zip(counts.pct_achieved, counts.n_of)
+    ]
     return shown.rename(columns={"pillar": "Trụ cột"})
 
 
@@ -125,10 +151,9 @@ def off_track(card: pd.DataFrame, limit: int = 10) -> pd.DataFrame:
     rows = card[card.status.isin(["not_achieved", "near"])]
     rows = rows.assign(rank=rows.status.map(rank))  # from rows: on an empty frame a longer Series would add rows
     rows = rows.sort_values(["rank", "attainment", "indicator_code"]).head(limit)
-    return rows.rename(columns={"indicator_code": "Mã", "name_vi": "Chỉ tiêu", "status_label": "Tình trạng",
-                                "explanation": "Vì sao"})[["Mã", "Tình trạng", "Chỉ tiêu", "Vì sao"]]
-
-
+    return rows.rename(
+        columns={"indicator_code": "Mã", "name_vi": "Chỉ tiêu", "status_label": "Tình trạng", "explanation": "Vì sao"}
+    )[["Mã", "Tình trạng", "Chỉ tiêu", "Vì sao"]]
 
 
 def previous_period(periods: list[str], current: str | None) -> str | None:
@@ -147,25 +172,37 @@ def movers(now: pd.DataFrame, before: pd.DataFrame, limit: int = 8) -> pd.DataFr
     m = now[cols].merge(before[["indicator_code", "value"]], on="indicator_code", suffixes=("", "_before"))
     m = m.dropna(subset=["value", "value_before"]).assign(delta=lambda d: d.value - d.value_before)
     m = m[m.delta != 0].reindex(m.delta.abs().sort_values(ascending=False).index).head(limit)
-    return pd.DataFrame({
-        "Mã": m.indicator_code, "Chỉ tiêu": m.name_vi,
-        "Kỳ trước": [status.value_text(v, u) for v, u in zip(m.value_before, m.measure_unit)],
-        "Kỳ này": [status.value_text(v, u) for v, u in zip(m.value, m.measure_unit)],
-        "Thay đổi": [("▲ +" if d > 0 else "▼ −") + formatting.number(abs(d)) for d in m.delta],
-        "Tình trạng": m.status_label})
+    return pd.DataFrame(
+        {
+            "Mã": m.indicator_code,
+            "Chỉ tiêu": m.name_vi,
+            "Kỳ trước": [status.value_text(v, u) for v, u in zip(m.value_before, m.measure_unit)],
+            "Kỳ này": [status.value_text(v, u) for v, u in zip(m.value, m.measure_unit)],
+            "Thay đổi": [("▲ +" if d > 0 else "▼ −") + formatting.number(abs(d)) for d in m.delta],
+            "Tình trạng": m.status_label,
+        }
+    )
 
 
 def status_list(card: pd.DataFrame) -> pd.DataFrame:
     """Every indicator of a scorecard, worst first, with value, target and the explanation line."""
     rank = {code: i for i, code in enumerate(status.STATUSES)}
     rows = card.assign(rank=card.status.map(rank)).sort_values(["rank", "attainment", "indicator_code"])
-    return pd.DataFrame({
-        "Mã": rows.indicator_code, "Tình trạng": rows.status_label, "Chỉ tiêu": rows.name_vi,
-        "Thực hiện": [status.value_text(v, u) for v, u in zip(rows.value, rows.measure_unit)],
-        "Mục tiêu": [status.judged_against(b, y, c, t, h, u) for b, y, c, t, h, u in
-                     zip(rows.basis, rows.target_year, rows.comparator, rows.target, rows.target_high,
-                         rows.measure_unit)],
-        "Vì sao": rows.explanation})
+    return pd.DataFrame(
+        {
+            "Mã": rows.indicator_code,
+            "Tình trạng": rows.status_label,
+            "Chỉ tiêu": rows.name_vi,
+            "Thực hiện": [status.value_text(v, u) for v, u in zip(rows.value, rows.measure_unit)],
+            "Mục tiêu": [
+                status.judged_against(b, y, c, t, h, u)
+                for b, y, c, t, h, u in zip(
+                    rows.basis, rows.target_year, rows.comparator, rows.target, rows.target_high, rows.measure_unit
+                )
+            ],
+            "Vì sao": rows.explanation,
+        }
+    )
 
 
 def status_changes(now: pd.DataFrame, before: pd.DataFrame) -> pd.DataFrame:
@@ -173,13 +210,21 @@ def status_changes(now: pd.DataFrame, before: pd.DataFrame) -> pd.DataFrame:
     snapshot and its parent): worsened first."""
     rank = {code: i for i, code in enumerate(status.STATUSES)}
     m = now[["indicator_code", "name_vi", "status"]].merge(
-        before[["indicator_code", "status"]], on="indicator_code", suffixes=("", "_before"))
+        before[["indicator_code", "status"]], on="indicator_code", suffixes=("", "_before")
+    )
     m = m[m.status != m.status_before]
-    m = m.assign(worse=m.status.map(rank) < m.status_before.map(rank)).sort_values(["worse", "indicator_code"],
-                                                                                    ascending=[False, True])
-    return pd.DataFrame({"Mã": m.indicator_code, "Chỉ tiêu": m.name_vi,
-                         "Trước": m.status_before.map(status.label), "Nay": m.status.map(status.label),
-                         "Chiều": ["▼ xấu đi" if w else "▲ tốt lên" for w in m.worse]})
+    m = m.assign(worse=m.status.map(rank) < m.status_before.map(rank)).sort_values(
+        ["worse", "indicator_code"], ascending=[False, True]
+    )
+    return pd.DataFrame(
+        {
+            "Mã": m.indicator_code,
+            "Chỉ tiêu": m.name_vi,
+            "Trước": m.status_before.map(status.label),
+            "Nay": m.status.map(status.label),
+            "Chiều": ["▼ xấu đi" if w else "▲ tốt lên" for w in m.worse],
+        }
+    )
 
 
 def unjudged_reason(card: pd.DataFrame | None) -> str:
@@ -192,8 +237,10 @@ def unjudged_reason(card: pd.DataFrame | None) -> str:
     n_no_data = int((card.status == "no_data").sum())
     parts = []
     if n_not_due:
-        parts.append(f"{n_not_due} chỉ tiêu có số liệu nhưng chưa đến kỳ đánh giá (mục tiêu ở năm sau, "
-                     "chưa có số liệu trước đó để vẽ lộ trình)")
+        parts.append(
+            f"{n_not_due} chỉ tiêu có số liệu nhưng chưa đến kỳ đánh giá (mục tiêu ở năm sau, "
+            "chưa có số liệu trước đó để vẽ lộ trình)"
+        )
     if n_no_data:
         parts.append(f"{n_no_data} chỉ tiêu đã đến kỳ nhưng chưa có số liệu")
     return "; ".join(parts)
@@ -208,4 +255,3 @@ def unjudged_figures(card: pd.DataFrame) -> pd.DataFrame:
 
 def period_label(code: str | None) -> str:
     return label_vi(code) if code else "–"
-

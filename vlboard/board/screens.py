@@ -5,8 +5,9 @@ wall and the meeting pack call the same function for the same frame (tests/test_
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -37,16 +38,23 @@ def filter_options(src: Source, include_demo: bool) -> filters.Options:
         plans=dict(zip(plans.code, plans.short_name)),
         periods={p: label_vi(p) for p in periods_df.period},
         agencies=agency_names,
-        units={c: f"{n} ({'2025' if lvl == 'xa' else 'TP Vĩnh Long'})"
-               for c, n, lvl in zip(units.unit_code, units.name_vi, units.level)},
-        default_period=default)
+        units={
+            c: f"{n} ({'2025' if lvl == 'xa' else 'TP Vĩnh Long'})"
+            for c, n, lvl in zip(units.unit_code, units.name_vi, units.level)
+        },
+        default_period=default,
+    )
 
 
 def full_card(src: Source, period: str, include_demo: bool) -> pd.DataFrame:
     """Every indicator's status, pace and explanation for a period (before narrowing by filters)."""
     f = filters.Filters(period=period, source="all" if include_demo else "real")
-    return overview.scorecard(src.q("status_indicators", **filters.status_params(f)),
-                              src.q("targets_numeric"), src.q("baselines"), parse_period(period).end)
+    return overview.scorecard(
+        src.q("status_indicators", **filters.status_params(f)),
+        src.q("targets_numeric"),
+        src.q("baselines"),
+        parse_period(period).end,
+    )
 
 
 def narrow(card: pd.DataFrame, src: Source, f: filters.Filters) -> pd.DataFrame:
@@ -59,8 +67,12 @@ def has_judgement(card: pd.DataFrame | None) -> bool:
     return card is not None and bool(card.status.isin(WITH_DATA).any())
 
 
-def latest_with_data(periods, card_of: Callable[[str], pd.DataFrame | None], skip: str | None = None,
-                     judged: Callable[[str, pd.DataFrame], bool] | None = None) -> str | None:
+def latest_with_data(
+    periods,
+    card_of: Callable[[str], pd.DataFrame | None],
+    skip: str | None = None,
+    judged: Callable[[str, pd.DataFrame], bool] | None = None,
+) -> str | None:
     """The newest period (``periods`` newest first, as ``Options.periods``) whose card, narrowed
     by the same filters (``card_of``), has an indicator judged against its target; None if none.
     ``judged(period, card)`` replaces the test for panels that need more (a ward's or an agency's
@@ -76,15 +88,19 @@ def latest_with_data(periods, card_of: Callable[[str], pd.DataFrame | None], ski
 
 def units_judged(src: Source, f: filters.Filters) -> Callable[[str, pd.DataFrame], bool]:
     """``judged=`` for the ward/commune panels: a unit has a figure judged in that period."""
+
     def test(period: str, card: pd.DataFrame) -> bool:
         return bool(unit_rows(src, f.with_(period=period), card).status.isin(WITH_DATA).any())
+
     return test
 
 
 def agencies_judged(src: Source, f: filters.Filters, role: str) -> Callable[[str, pd.DataFrame], bool]:
     """``judged=`` for the agency ranking: an agency in that role has an indicator judged."""
+
     def test(period: str, card: pd.DataFrame) -> bool:
         return not agency_league(src, f.with_(period=period), card, role).empty
+
     return test
 
 
@@ -138,6 +154,7 @@ def scorecard(src: Source, f: filters.Filters, period: str | None = None) -> pd.
 @dataclass(frozen=True)
 class Briefing:
     """What the wall screen and the meeting pack show for one filter state."""
+
     period: str | None
     card: pd.DataFrame | None  # narrowed scorecard, None without a period
     league: pd.DataFrame  # lead agencies ranked (agency_league)
@@ -174,8 +191,9 @@ def briefing(src: Source, f: filters.Filters, today) -> Briefing:
     if not has_judgement(card):
         periods = src.q("periods_available", include_demo=f.include_demo).period
         latest = latest_with_data(periods, lambda per: scorecard(src, f, per), skip=f.period)
-    return Briefing(f.period, card, league, unit_map, heat, report, table,
-                    overview.data_dates(src.q("data_date")).real, latest)
+    return Briefing(
+        f.period, card, league, unit_map, heat, report, table, overview.data_dates(src.q("data_date")).real, latest
+    )
 
 
 def shown_period(src: Source, include_demo: bool, plan: str | None = None) -> str | None:

@@ -11,12 +11,28 @@ from dataclasses import dataclass
 
 from vlboard.domain.vocab import MAIN_PILLARS, PILLARS
 
-SLIDE_KEYS = ("offtrack", "overdue", "reports", "summary", *(f"pillar:{p}" for p in MAIN_PILLARS),
-              "agencies", "units", "heat", "changes")
-TITLES = {"offtrack": "Chỉ tiêu chậm tiến độ", "overdue": "Nhiệm vụ quá hạn", "reports": "Đơn vị chưa báo cáo",
-          "summary": "Toàn cảnh ba trụ cột", "agencies": "Xếp hạng cơ quan", "units": "Bản đồ phường, xã", "heat": "Chỉ tiêu × phường, xã",
-          "changes": "Thay đổi so với bản dữ liệu trước",
-          **{f"pillar:{p}": f"Trụ cột {PILLARS[p].lower()}" for p in MAIN_PILLARS}}
+SLIDE_KEYS = (
+    "offtrack",
+    "overdue",
+    "reports",
+    "summary",
+    *(f"pillar:{p}" for p in MAIN_PILLARS),
+    "agencies",
+    "units",
+    "heat",
+    "changes",
+)
+TITLES = {
+    "offtrack": "Chỉ tiêu chậm tiến độ",
+    "overdue": "Nhiệm vụ quá hạn",
+    "reports": "Đơn vị chưa báo cáo",
+    "summary": "Toàn cảnh ba trụ cột",
+    "agencies": "Xếp hạng cơ quan",
+    "units": "Bản đồ phường, xã",
+    "heat": "Chỉ tiêu × phường, xã",
+    "changes": "Thay đổi so với bản dữ liệu trước",
+    **{f"pillar:{p}": f"Trụ cột {PILLARS[p].lower()}" for p in MAIN_PILLARS},
+}
 DEFAULT_DWELL = 20.0
 MIN_DWELL, MAX_DWELL = 3.0, 600.0
 GREEN = 80.0  # a pillar at or above this % đạt is "on track" and passes quickly
@@ -25,6 +41,7 @@ GREEN = 80.0  # a pillar at or above this % đạt is "on track" and passes quic
 @dataclass(frozen=True)
 class Facts:
     """What the current data says, in counts (ui.wall.wall_data counts them in screens.briefing)."""
+
     n_offtrack: int = 0
     n_overdue: int = 0
     n_missing_reports: int = 0

@@ -7,12 +7,40 @@ Status colours come from :data:`vlboard.domain.vocab.STATUSES`.
 
 from vlboard.charts.budget import budget_bars
 from vlboard.charts.maps import ATTRIBUTION, choropleth
-from vlboard.charts.status import (card_gauge, count_heatmap, league, pillar_gauge, progress_bullets, status_bars,
-                                   status_matrix)
-from vlboard.charts.theme import (BLUE, FONT, GREY, NO_DATA_FILL, WALL_BG, darken, finish, plotly_config, short,
-                                  slug)
+from vlboard.charts.status import (
+    card_gauge,
+    count_heatmap,
+    league,
+    pillar_gauge,
+    progress_bullets,
+    status_bars,
+    status_matrix,
+)
+from vlboard.charts.theme import BLUE, FONT, GREY, NO_DATA_FILL, WALL_BG, darken, finish, plotly_config, short, slug
 from vlboard.charts.trends import SOURCE_STYLE, small_multiples, trend
 
-__all__ = ["ATTRIBUTION", "BLUE", "FONT", "GREY", "NO_DATA_FILL", "SOURCE_STYLE", "WALL_BG", "budget_bars",
-           "card_gauge", "choropleth", "count_heatmap", "darken", "finish", "league", "pillar_gauge", "plotly_config",
-           "progress_bullets", "short", "slug", "small_multiples", "status_bars", "status_matrix", "trend"]
+__all__ = [
+    "ATTRIBUTION",
+    "BLUE",
+    "FONT",
+    "GREY",
+    "NO_DATA_FILL",
+    "SOURCE_STYLE",
+    "WALL_BG",
+    "budget_bars",
+    "card_gauge",
+    "choropleth",
+    "count_heatmap",
+    "darken",
+    "finish",
+    "league",
+    "pillar_gauge",
+    "plotly_config",
+    "progress_bullets",
+    "short",
+    "slug",
+    "small_multiples",
+    "status_bars",
+    "status_matrix",
+    "trend",
+]

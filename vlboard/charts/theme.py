@@ -39,10 +39,12 @@ def short(text, n: int) -> str:
 
 def plotly_config(filename: str) -> dict:
     """``config`` for ``st.plotly_chart``: PNG download named after ``filename``, no logo."""
-    return {"displaylogo": False,
-            "toImageButtonOptions": {"format": "png", "filename": slug(filename) or "bieu-do", "scale": 2},
-            "locale": "vi",
-            "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+    return {
+        "displaylogo": False,
+        "toImageButtonOptions": {"format": "png", "filename": slug(filename) or "bieu-do", "scale": 2},
+        "locale": "vi",
+        "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+    }
 
 
 def set_footer(fig: go.Figure, lines: list[str]) -> None:
@@ -53,24 +55,58 @@ def set_footer(fig: go.Figure, lines: list[str]) -> None:
     fig.layout.annotations = others
     fig.update_layout(margin_b=bottom)
     if lines:
-        fig.add_annotation(name="footer", text="<br>".join(nfc(x) for x in lines), showarrow=False,
-                           xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="bottom",
-                           yshift=-(bottom - 6), align="left", font=dict(size=11, color=GREY))
+        fig.add_annotation(
+            name="footer",
+            text="<br>".join(nfc(x) for x in lines),
+            showarrow=False,
+            xref="paper",
+            yref="paper",
+            x=0,
+            y=0,
+            xanchor="left",
+            yanchor="bottom",
+            yshift=-(bottom - 6),
+            align="left",
+            font=dict(size=11, color=GREY),
+        )
 
 
-def finish(fig: go.Figure, *, title: str, data_date: str | None = None, note: str | None = None,
-           height: int | None = None) -> go.Figure:
+def finish(
+    fig: go.Figure, *, title: str, data_date: str | None = None, note: str | None = None, height: int | None = None
+) -> go.Figure:
     """Common theme: title, font, white template, ',.' separators, margins, footer."""
     legend = any(getattr(t, "showlegend", None) for t in fig.data)
     fig.update_layout(
-        template="plotly_white", separators=",.", paper_bgcolor="white", plot_bgcolor="white",
-        font=dict(family=FONT, size=13, color="#222222"), hoverlabel=dict(font_family=FONT),
-        title=dict(text=nfc(title), x=0.01, xanchor="left", xref="container", y=1, yanchor="top",
-                   yref="container", pad=dict(t=14), font=dict(size=18)),
+        template="plotly_white",
+        separators=",.",
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        font=dict(family=FONT, size=13, color="#222222"),
+        hoverlabel=dict(font_family=FONT),
+        title=dict(
+            text=nfc(title),
+            x=0.01,
+            xanchor="left",
+            xref="container",
+            y=1,
+            yanchor="top",
+            yref="container",
+            pad=dict(t=14),
+            font=dict(size=18),
+        ),
         margin=dict(l=20, r=20, t=95 if legend else 60),
-        legend=dict(orientation="h", x=0, xanchor="left", title_text="",
-                    **(dict(yref="container", y=1 - 46 / height, yanchor="top") if height
-                       else dict(yref="paper", y=1.02, yanchor="bottom"))))
+        legend=dict(
+            orientation="h",
+            x=0,
+            xanchor="left",
+            title_text="",
+            **(
+                dict(yref="container", y=1 - 46 / height, yanchor="top")
+                if height
+                else dict(yref="paper", y=1.02, yanchor="bottom")
+            ),
+        ),
+    )
     if any(t.type in _CARTESIAN for t in fig.data):
         fig.update_xaxes(automargin=True)
         fig.update_yaxes(automargin=True)
@@ -82,8 +118,9 @@ def finish(fig: go.Figure, *, title: str, data_date: str | None = None, note: st
 
 
 def empty(fig: go.Figure, text: str = "Chưa có số liệu") -> go.Figure:
-    fig.add_annotation(text=text, showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5,
-                       font=dict(size=15, color=GREY))
+    fig.add_annotation(
+        text=text, showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5, font=dict(size=15, color=GREY)
+    )
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     return fig
@@ -95,18 +132,28 @@ def discrete_scale() -> list[list]:
     return [[(i + j) / n, s.colour] for i, s in enumerate(STATUSES.values()) for j in (0, 1)]
 
 
-def legend_keys(fig: go.Figure, codes, *, geo: bool = False, extra: dict[str, str] | None = None,
-                 labels: dict[str, str] | None = None) -> None:
+def legend_keys(
+    fig: go.Figure,
+    codes,
+    *,
+    geo: bool = False,
+    extra: dict[str, str] | None = None,
+    labels: dict[str, str] | None = None,
+) -> None:
     """Invisible traces naming each status present (icon + label) and ``extra`` name → colour
     in the legend, so that colour is never the only carrier of the status."""
     extra = extra or {}
     keys = {(labels or {}).get(c) or status.label(c): s.colour for c, s in STATUSES.items() if c in set(codes)} | extra
     for name, colour in keys.items():
         outline = dict(color="#BBBBBB", width=1 if name in extra else 0)
-        kw = dict(name=name, mode="markers", showlegend=True, hoverinfo="skip",
-                  marker=dict(color=colour, size=12, symbol="square", line=outline))
-        fig.add_trace(go.Scattergeo(lat=[None], lon=[None], **kw) if geo
-                      else go.Scatter(x=[None], y=[None], **kw))
+        kw = dict(
+            name=name,
+            mode="markers",
+            showlegend=True,
+            hoverinfo="skip",
+            marker=dict(color=colour, size=12, symbol="square", line=outline),
+        )
+        fig.add_trace(go.Scattergeo(lat=[None], lon=[None], **kw) if geo else go.Scatter(x=[None], y=[None], **kw))
 
 
 def darken(fig: go.Figure, *, scale: float = 1.5, height: int | None = None, keep_footer: bool = False) -> go.Figure:
@@ -114,10 +161,14 @@ def darken(fig: go.Figure, *, scale: float = 1.5, height: int | None = None, kee
     (read from 3–5 m). The wall shows the data date in its own header, so the chart footer goes,
     unless ``keep_footer`` (the map keeps its boundary attribution)."""
     size = round(14 * scale)
-    fig.update_layout(template="plotly_dark", paper_bgcolor=WALL_BG, plot_bgcolor=WALL_BG,
-                      font=dict(family=FONT, size=size, color="#E8EEF7"),
-                      title_font=dict(size=round(size * 1.25), color="#FFFFFF"),
-                      legend_font=dict(size=size))
+    fig.update_layout(
+        template="plotly_dark",
+        paper_bgcolor=WALL_BG,
+        plot_bgcolor=WALL_BG,
+        font=dict(family=FONT, size=size, color="#E8EEF7"),
+        title_font=dict(size=round(size * 1.25), color="#FFFFFF"),
+        legend_font=dict(size=size),
+    )
     if height:
         fig.update_layout(height=height)
     fig.update_xaxes(gridcolor="#24324A", zerolinecolor="#24324A")

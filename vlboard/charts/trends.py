@@ -28,12 +28,25 @@ def _date_axes(fig: go.Figure, dates, *, small: bool = False) -> None:
         return
     lo, hi = d.min() - pd.DateOffset(months=3), d.max() + pd.DateOffset(months=3)
     years = (hi - lo).days / 365.25 * (2 if small else 1)
-    fig.update_xaxes(type="date", range=[lo, hi], tickformat="%Y" if years > 3 else "%m/%Y", tickangle=0,
-                     dtick="M12" if years > 3 else "M6" if years > 1.5 else "M3")
+    fig.update_xaxes(
+        type="date",
+        range=[lo, hi],
+        tickformat="%Y" if years > 3 else "%m/%Y",
+        tickangle=0,
+        dtick="M12" if years > 3 else "M6" if years > 1.5 else "M3",
+    )
 
 
-def trend(series: pd.DataFrame, targets: pd.DataFrame, *, title: str, unit: str | None,
-          data_date: str | None = None, note: str | None = None, pace: pd.DataFrame | None = None) -> go.Figure:
+def trend(
+    series: pd.DataFrame,
+    targets: pd.DataFrame,
+    *,
+    title: str,
+    unit: str | None,
+    data_date: str | None = None,
+    note: str | None = None,
+    pace: pd.DataFrame | None = None,
+) -> go.Figure:
     """One indicator over time: a line per source (demo dashed), the numeric targets as diamonds and,
     when given, the path (``pace``: period_end, value; lộ trình) from the baseline through every target,
     the line a year without a printed target is judged against."""
@@ -42,29 +55,58 @@ def trend(series: pd.DataFrame, targets: pd.DataFrame, *, title: str, unit: str 
     for source in [s for s in SOURCES if s in set(series.source)]:
         part = series[series.source == source]
         colour, dash = SOURCE_STYLE[source]
-        fig.add_trace(go.Scatter(x=pd.to_datetime(part.period_end).tolist(), y=part.value.tolist(),
-                                 mode="lines+markers", name=SOURCES[source], showlegend=True,
-                                 line=dict(color=colour, dash=dash), marker=dict(size=7),
-                                 hovertemplate="%{x|%d/%m/%Y}: %{y:,.1f}<extra>" + SOURCES[source] + "</extra>"))
+        fig.add_trace(
+            go.Scatter(
+                x=pd.to_datetime(part.period_end).tolist(),
+                y=part.value.tolist(),
+                mode="lines+markers",
+                name=SOURCES[source],
+                showlegend=True,
+                line=dict(color=colour, dash=dash),
+                marker=dict(size=7),
+                hovertemplate="%{x|%d/%m/%Y}: %{y:,.1f}<extra>" + SOURCES[source] + "</extra>",
+            )
+        )
     numeric, undated = roadmap.dated_and_undated(targets)
     numeric = numeric.sort_values("year")
     for value, raw in zip(undated.value, undated.raw.fillna("")):
         # a goal printed without a year (for the whole programme): a level, not a point in time
-        fig.add_hline(y=float(value), line=dict(color="#333333", dash="dot", width=1.5),
-                      annotation=dict(text=label(f"Mục tiêu chung, không nêu năm: {raw}"[:90]), showarrow=False,
-                                      font=dict(size=11, color="#333333")), annotation_position="top left")
+        fig.add_hline(
+            y=float(value),
+            line=dict(color="#333333", dash="dot", width=1.5),
+            annotation=dict(
+                text=label(f"Mục tiêu chung, không nêu năm: {raw}"[:90]),
+                showarrow=False,
+                font=dict(size=11, color="#333333"),
+            ),
+            annotation_position="top left",
+        )
     if not numeric.empty:
-        fig.add_trace(go.Scatter(x=[pd.Timestamp(_year_end(y)) for y in numeric.year], y=numeric.value.tolist(),
-                                 mode="markers" if pace is not None else "markers+lines", name="Mục tiêu",
-                                 showlegend=True,
-                                 line=dict(color="#333333", dash="dot", width=1.5),
-                                 marker=dict(symbol="diamond", size=11, color="#333333"),
-                                 hovertext=[label(r) for r in numeric.raw.fillna("")],
-                                 hovertemplate="Mục tiêu %{x|%Y}: %{hovertext}<extra></extra>"))
+        fig.add_trace(
+            go.Scatter(
+                x=[pd.Timestamp(_year_end(y)) for y in numeric.year],
+                y=numeric.value.tolist(),
+                mode="markers" if pace is not None else "markers+lines",
+                name="Mục tiêu",
+                showlegend=True,
+                line=dict(color="#333333", dash="dot", width=1.5),
+                marker=dict(symbol="diamond", size=11, color="#333333"),
+                hovertext=[label(r) for r in numeric.raw.fillna("")],
+                hovertemplate="Mục tiêu %{x|%Y}: %{hovertext}<extra></extra>",
+            )
+        )
     if pace is not None and len(pace) >= 2:
-        fig.add_trace(go.Scatter(x=pd.to_datetime(pace.period_end).tolist(), y=pace.value.tolist(), mode="lines",
-                                 name="Lộ trình", showlegend=True, line=dict(color="#0072B2", width=1, dash="dash"),
-                                 hovertemplate="Lộ trình %{x|%d/%m/%Y}: %{y:,.1f}<extra></extra>"))
+        fig.add_trace(
+            go.Scatter(
+                x=pd.to_datetime(pace.period_end).tolist(),
+                y=pace.value.tolist(),
+                mode="lines",
+                name="Lộ trình",
+                showlegend=True,
+                line=dict(color="#0072B2", width=1, dash="dash"),
+                hovertemplate="Lộ trình %{x|%d/%m/%Y}: %{y:,.1f}<extra></extra>",
+            )
+        )
     unit = unit if isinstance(unit, str) else None
     _date_axes(fig, [x for t in fig.data for x in t.x])
     fig.update_yaxes(title_text=unit or "")
@@ -76,32 +118,69 @@ def trend(series: pd.DataFrame, targets: pd.DataFrame, *, title: str, unit: str 
     return finish(fig, title=title, data_date=data_date, note=note, height=420)
 
 
-def small_multiples(series: pd.DataFrame, targets: pd.DataFrame, *, titles: dict[str, str], title: str,
-                    ncols: int = 3, data_date: str | None = None, note: str | None = None) -> go.Figure:
+def small_multiples(
+    series: pd.DataFrame,
+    targets: pd.DataFrame,
+    *,
+    titles: dict[str, str],
+    title: str,
+    ncols: int = 3,
+    data_date: str | None = None,
+    note: str | None = None,
+) -> go.Figure:
     """A grid of small trend charts, one per indicator (keys of ``titles``), targets as diamonds."""
     codes = list(titles)
     ncols = max(1, min(ncols, len(codes) or 1))
     nrows = max(1, math.ceil(len(codes) / ncols))
-    fig = make_subplots(rows=nrows, cols=ncols, subplot_titles=[label(short(titles[c], 40)) for c in codes],
-                        horizontal_spacing=0.07, vertical_spacing=min(0.3 / nrows + 0.05, 0.25))
+    fig = make_subplots(
+        rows=nrows,
+        cols=ncols,
+        subplot_titles=[label(short(titles[c], 40)) for c in codes],
+        horizontal_spacing=0.07,
+        vertical_spacing=min(0.3 / nrows + 0.05, 0.25),
+    )
     for i, code in enumerate(codes):
         cell = dict(row=i // ncols + 1, col=i % ncols + 1)
         s = series[series.indicator_code == code].sort_values("period_end")
         t = targets[(targets.indicator_code == code) & targets.value.notna()].sort_values("year")
-        fig.add_trace(go.Scatter(x=pd.to_datetime(s.period_end).tolist(), y=s.value.tolist(), name=code,
-                                 mode="lines+markers", showlegend=False, line=dict(color=BLUE),
-                                 marker=dict(size=5), hovertemplate="%{x|%d/%m/%Y}: %{y:,.1f}<extra></extra>"),
-                      **cell)
+        fig.add_trace(
+            go.Scatter(
+                x=pd.to_datetime(s.period_end).tolist(),
+                y=s.value.tolist(),
+                name=code,
+                mode="lines+markers",
+                showlegend=False,
+                line=dict(color=BLUE),
+                marker=dict(size=5),
+                hovertemplate="%{x|%d/%m/%Y}: %{y:,.1f}<extra></extra>",
+            ),
+            **cell,
+        )
         if s.empty and t.empty:
             axis = "" if i == 0 else str(i + 1)
-            fig.add_annotation(text="Chưa có số liệu", showarrow=False, x=0.5, y=0.5, xref=f"x{axis} domain",
-                               yref=f"y{axis} domain", font=dict(size=11, color=GREY))
+            fig.add_annotation(
+                text="Chưa có số liệu",
+                showarrow=False,
+                x=0.5,
+                y=0.5,
+                xref=f"x{axis} domain",
+                yref=f"y{axis} domain",
+                font=dict(size=11, color=GREY),
+            )
             fig.update_yaxes(showticklabels=False, **cell)
         if not t.empty:
-            fig.add_trace(go.Scatter(x=[pd.Timestamp(_year_end(y)) for y in t.year], y=t.value.tolist(),
-                                     name="Mục tiêu", mode="markers", showlegend=False,
-                                     marker=dict(symbol="diamond", size=9, color="#333333"),
-                                     hovertemplate="Mục tiêu %{x|%Y}: %{y:,.1f}<extra></extra>"), **cell)
+            fig.add_trace(
+                go.Scatter(
+                    x=[pd.Timestamp(_year_end(y)) for y in t.year],
+                    y=t.value.tolist(),
+                    name="Mục tiêu",
+                    mode="markers",
+                    showlegend=False,
+                    marker=dict(symbol="diamond", size=9, color="#333333"),
+                    hovertemplate="Mục tiêu %{x|%Y}: %{y:,.1f}<extra></extra>",
+                ),
+                **cell,
+            )
     fig.update_annotations(font_size=12)
     _date_axes(fig, [x for t in fig.data for x in t.x], small=True)
     return finish(fig, title=title, data_date=data_date, note=note, height=120 + 220 * nrows)

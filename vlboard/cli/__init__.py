@@ -86,15 +86,19 @@ def cmd_bench(args) -> int:
 
 def _progress_bar(i: int, n: int, label: str) -> None:
     done = int(30 * i / max(1, n))
-    print(f"\r[{'#' * done}{' ' * (30 - done)}] {i}/{n} {label[:50]:<50}", end="" if i < n else "\n",
-          file=sys.stderr, flush=True)
+    print(
+        f"\r[{'#' * done}{' ' * (30 - done)}] {i}/{n} {label[:50]:<50}",
+        end="" if i < n else "\n",
+        file=sys.stderr,
+        flush=True,
+    )
 
 
 def cmd_export(args) -> int:
     from vlboard.board import screens
-    from vlboard.store.source import Snapshot
     from vlboard.domain import filters
     from vlboard.export import pack
+    from vlboard.store.source import Snapshot
 
     data = _data(args)
     try:
@@ -102,9 +106,19 @@ def cmd_export(args) -> int:
     except snapshots.SnapshotError as exc:
         print(exc, file=sys.stderr)
         return 1
-    params = {k: v for k, v in {"plan": args.plan, "pillar": args.pillar, "agency": args.agency, "unit": args.unit,
-                                "period": args.period, "status": args.status, "source": args.source}.items()
-              if v is not None}
+    params = {
+        k: v
+        for k, v in {
+            "plan": args.plan,
+            "pillar": args.pillar,
+            "agency": args.agency,
+            "unit": args.unit,
+            "period": args.period,
+            "status": args.status,
+            "source": args.source,
+        }.items()
+        if v is not None
+    }
     options = screens.filter_options(src, params.get("source") != "real")
     f, notes = filters.parse(params, options)
     if notes:

@@ -15,14 +15,11 @@ from pathlib import Path
 import pandas as pd
 
 from vlboard import settings as environment
-from vlboard.store.source import Snapshot
-
 from vlboard.domain import formatting, vocab
-
-from vlboard.intake import auth, history, imports, restore, template
-
-from vlboard.store import snapshots
 from vlboard.domain.periods import label_vi
+from vlboard.intake import auth, history, imports, restore, template
+from vlboard.store import snapshots
+from vlboard.store.source import Snapshot
 
 
 def _user(args) -> auth.User | None:
@@ -54,17 +51,27 @@ def cmd_template(args, data: snapshots.DataDir) -> int:
     match = subjects[(subjects.subject_type == args.kind) & (subjects.subject_code == args.code)]
     if match.empty:
         periods, _ = template.offered(src, dt.datetime.now(imports.VN).date(), lambda t, c: True)
-        due = [p for p in periods if ((s := template.subjects(src, p)).subject_type.eq(args.kind)
-                                      & s.subject_code.eq(args.code)).any()]
-        where = ("; các kỳ phải báo cáo: " + ", ".join(f"{label_vi(p)} ({p})" for p in due)) if due else \
-            "; không có kỳ nào phải báo cáo trong các kỳ đang nhận báo cáo"
-        print(f"{template.SUBJECT_KINDS[args.kind].capitalize()} «{args.code}» không phải báo cáo kỳ {args.period}"
-              f"{where}.", file=sys.stderr)
+        due = [
+            p
+            for p in periods
+            if ((s := template.subjects(src, p)).subject_type.eq(args.kind) & s.subject_code.eq(args.code)).any()
+        ]
+        where = (
+            ("; các kỳ phải báo cáo: " + ", ".join(f"{label_vi(p)} ({p})" for p in due))
+            if due
+            else "; không có kỳ nào phải báo cáo trong các kỳ đang nhận báo cáo"
+        )
+        print(
+            f"{template.SUBJECT_KINDS[args.kind].capitalize()} «{args.code}» không phải báo cáo kỳ {args.period}"
+            f"{where}.",
+            file=sys.stderr,
+        )
         return 2
     subject = template.Subject(args.kind, args.code, match.subject_name.iloc[0])
     out = Path(args.out or template.file_name(subject, args.period))
-    out.write_bytes(template.write(subject, args.period, template.rows(src, subject, args.period),
-                                   snapshot_id=src.snapshot_id))
+    out.write_bytes(
+        template.write(subject, args.period, template.rows(src, subject, args.period), snapshot_id=src.snapshot_id)
+    )
     print(f"Đã ghi mẫu {out} ({int(match.n_indicators.iloc[0])} chỉ tiêu)")
     return 0
 
@@ -81,8 +88,11 @@ def cmd_import(args, data: snapshots.DataDir) -> int:
         return 2
     pv = imports.preview(data, user, path.name, content)
     for p, r in zip(pv.problems, pv.problem_rows().itertuples(index=False)):
-        which = f" [{r.indicator_code} – {r.indicator_name}]" if r.indicator_name else \
-            (f" [{r.indicator_code}]" if r.indicator_code else "")
+        which = (
+            f" [{r.indicator_code} – {r.indicator_name}]"
+            if r.indicator_name
+            else (f" [{r.indicator_code}]" if r.indicator_code else "")
+        )
         print(f"- {p}{which}", file=sys.stderr)
     if pv.problems:
         print(f"Tệp có {len(pv.problems)} lỗi; chưa ghi gì.", file=sys.stderr)
@@ -104,8 +114,11 @@ def cmd_import(args, data: snapshots.DataDir) -> int:
 
 def change_line(r) -> str:
     """One previewed value: state, indicator, subject, period, old → new in Vietnamese numbers."""
-    old = "" if r.old_value is None or pd.isna(r.old_value) else \
-        f"{formatting.number(r.old_value, 2)} ({vocab.SOURCES.get(r.old_source, r.old_source)}) → "
+    old = (
+        ""
+        if r.old_value is None or pd.isna(r.old_value)
+        else f"{formatting.number(r.old_value, 2)} ({vocab.SOURCES.get(r.old_source, r.old_source)}) → "
+    )
     new = formatting.number(r.new_value, 2) + (" (tính từ tử số / mẫu số)" if r.computed else "")
     return f"{imports.STATES[r.state]:<10} {r.indicator_code:<18} {r.scope_code} {r.period}: {old}{new}"
 
@@ -113,8 +126,10 @@ def change_line(r) -> str:
 def cmd_history(args, data: snapshots.DataDir) -> int:
     for r in history.table(data).itertuples(index=False):
         mark = "*" if r.live else " "
-        print(f"{mark} {r.snapshot_id}  {ui_time(r.created_at)}  {r.action:<22} {r.author or '':<12} "
-              f"{formatting.number(r.results, 0)} kết quả  {r.note or ''}")
+        print(
+            f"{mark} {r.snapshot_id}  {ui_time(r.created_at)}  {r.action:<22} {r.author or '':<12} "
+            f"{formatting.number(r.results, 0)} kết quả  {r.note or ''}"
+        )
     return 0
 
 
@@ -138,8 +153,10 @@ def cmd_rollback(args, data: snapshots.DataDir) -> int:
     if not args.yes:
         print("Khôi phục? Gõ «co» để xác nhận: ", end="", flush=True)
         if sys.stdin.readline().strip().lower() not in ("co", "có"):
-            print("\nChưa xác nhận (gõ «co», hoặc chạy với --yes sau khi đã đọc những gì sẽ bị gỡ); "
-                  "chưa thay đổi gì.", file=sys.stderr)
+            print(
+                "\nChưa xác nhận (gõ «co», hoặc chạy với --yes sau khi đã đọc những gì sẽ bị gỡ); chưa thay đổi gì.",
+                file=sys.stderr,
+            )
             return 1
     try:
         restore.run(data, user, args.snapshot, base=plan.base, reason=args.reason or "")
@@ -154,8 +171,11 @@ def cmd_hash_password(args, data: snapshots.DataDir) -> int:
     password = environment.get("VLBOARD_PASSWORD") or getpass.getpass("Mật khẩu mới: ")
     try:
         hashed = auth.hash_password(password)
-        print(auth.account_snippet(args.username, args.role, hashed, name=args.name or "",
-                                   agency=args.agency, unit=args.unit))
+        print(
+            auth.account_snippet(
+                args.username, args.role, hashed, name=args.name or "", agency=args.agency, unit=args.unit
+            )
+        )
     except auth.AuthConfigError as exc:
         print(exc, file=sys.stderr)
         return 2

@@ -21,6 +21,7 @@ MAX_SHOWN = 40  # characters of a rejected value repeated in a note
 @dataclass(frozen=True)
 class Options:
     """What exists in the snapshot: code → Vietnamese label, in display order."""
+
     plans: dict[str, str]
     periods: dict[str, str]
     agencies: dict[str, str]
@@ -51,7 +52,7 @@ class Filters:
             out.pop("source")
         return out
 
-    def with_(self, **changes) -> "Filters":
+    def with_(self, **changes) -> Filters:
         return replace(self, **changes)
 
 
@@ -63,11 +64,24 @@ def _shown(value: str) -> str:
 def parse(params: Mapping[str, str], options: Options) -> tuple[Filters, list[str]]:
     """Validated filters and the notes to show for every value that was not accepted."""
     notes: list[str] = []
-    choices = {"plan": options.plans, "period": options.periods, "pillar": options.pillars,
-               "agency": options.agencies, "unit": options.units, "status": options.statuses,
-               "source": SOURCE_CHOICES}
-    names = {"plan": "kế hoạch", "period": "kỳ", "pillar": "trụ cột", "agency": "cơ quan", "unit": "đơn vị",
-             "status": "tình trạng", "source": "nguồn số liệu"}
+    choices = {
+        "plan": options.plans,
+        "period": options.periods,
+        "pillar": options.pillars,
+        "agency": options.agencies,
+        "unit": options.units,
+        "status": options.statuses,
+        "source": SOURCE_CHOICES,
+    }
+    names = {
+        "plan": "kế hoạch",
+        "period": "kỳ",
+        "pillar": "trụ cột",
+        "agency": "cơ quan",
+        "unit": "đơn vị",
+        "status": "tình trạng",
+        "source": "nguồn số liệu",
+    }
     values: dict[str, str | None] = {}
     for key in KEYS:
         raw = params.get(key)
@@ -84,15 +98,27 @@ def parse(params: Mapping[str, str], options: Options) -> tuple[Filters, list[st
     if unknown:
         notes.append("Bỏ qua tham số không dùng: " + ", ".join(_shown(k) for k in unknown[:5]))
     period = values["period"] or options.default_period
-    return Filters(plan=values["plan"], period=period, pillar=values["pillar"], agency=values["agency"],
-                   unit=values["unit"], status=values["status"], source=values["source"] or "all"), notes
+    return Filters(
+        plan=values["plan"],
+        period=period,
+        pillar=values["pillar"],
+        agency=values["agency"],
+        unit=values["unit"],
+        status=values["status"],
+        source=values["source"] or "all",
+    ), notes
 
 
 def describe(f: Filters, options: Options) -> str:
     """A one-line Vietnamese summary of the active filters (for captions and export covers)."""
     parts = [options.periods.get(f.period, "chưa có kỳ") if f.period else "chưa có kỳ"]
-    for key, opts in (("plan", options.plans), ("pillar", options.pillars), ("agency", options.agencies),
-                      ("unit", options.units), ("status", options.statuses)):
+    for key, opts in (
+        ("plan", options.plans),
+        ("pillar", options.pillars),
+        ("agency", options.agencies),
+        ("unit", options.units),
+        ("status", options.statuses),
+    ):
         value = getattr(f, key)
         if value:
             parts.append(opts.get(value, value))

@@ -35,7 +35,7 @@ import re
 import unicodedata
 from decimal import Decimal
 
-LIMIT = 10 ** 15
+LIMIT = 10**15
 MAX_TEXT = 40
 EXAMPLE = "viết kiểu Việt Nam, ví dụ 1.234,5"
 _FORMAT = re.compile(r"-?(?:[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+)(?:,[0-9]+)?", re.ASCII)
@@ -85,7 +85,8 @@ def parse(v: object, *, percent: bool = False) -> float | None:
     if _NON_FINITE.fullmatch(s):
         raise NotANumber("không phải là số hữu hạn (không nhận vô cực hay NaN)")
     if any(c.isdigit() and not "0" <= c <= "9" for c in s) or any(
-            unicodedata.category(c) == "Nd" and not "0" <= c <= "9" for c in s):
+        unicodedata.category(c) == "Nd" and not "0" <= c <= "9" for c in s
+    ):
         raise NotANumber("chỉ nhận chữ số 0–9 (không nhận chữ số toàn khổ, chữ số Ả Rập hay chữ số khác)")
     if "_" in s:
         raise NotANumber(f"không nhận dấu gạch dưới trong số; {EXAMPLE}")
@@ -107,8 +108,10 @@ def parse(v: object, *, percent: bool = False) -> float | None:
         if "," in s and ("." in s.partition(",")[2] or not re.search(r"[0-9],[0-9]", s)):
             raise NotANumber(f"dấu phẩy thập phân đặt sai chỗ; {EXAMPLE}")
         if "." in s:
-            raise NotANumber("dấu chấm là dấu phân cách hàng nghìn và phải đứng trước đúng 3 chữ số "
-                             "(ví dụ 1.234.567); số thập phân dùng dấu phẩy (ví dụ 1234,5)")
+            raise NotANumber(
+                "dấu chấm là dấu phân cách hàng nghìn và phải đứng trước đúng 3 chữ số "
+                "(ví dụ 1.234.567); số thập phân dùng dấu phẩy (ví dụ 1234,5)"
+            )
     raise NotANumber(f"không phải là số ({EXAMPLE})")
 
 

@@ -102,15 +102,21 @@ def _score(method: int, value: float | None, th: dict[str, float], achieved: boo
     return max(4.1667 * value - 2.5, -5.0)
 
 
-def progress_measure(series: dict[int, float], target: float | None = None, target_year: int = 2030,
-                     base_year: int = 2015, direction: str = "negative",
-                     limit: float | None = None) -> ProgressMeasure:
+def progress_measure(
+    series: dict[int, float],
+    target: float | None = None,
+    target_year: int = 2030,
+    base_year: int = 2015,
+    direction: str = "negative",
+    limit: float | None = None,
+) -> ProgressMeasure:
     """Progress of a yearly series {year: value} towards ``target`` by ``target_year``.
 
     ``direction`` is 'positive' (higher is better) or anything else for negative, as sdg-build.
     """
-    points = {int(y): float(v) for y, v in series.items()
-              if v is not None and not (isinstance(v, float) and math.isnan(v))}
+    points = {
+        int(y): float(v) for y, v in series.items() if v is not None and not (isinstance(v, float) and math.isnan(v))
+    }
     method = 1 if target is None else 2
     if target == 0:
         target = 0.001
@@ -128,8 +134,7 @@ def progress_measure(series: dict[int, float], target: float | None = None, targ
     base = points[base_year]
     sign = -1 if base < 0 else 1
     th = _thresholds(method, base, sign_dir, limit)
-    achieved = target is not None and ((sign_dir == -1 and current <= target) or
-                                       (sign_dir == 1 and current >= target))
+    achieved = target is not None and ((sign_dir == -1 and current <= target) or (sign_dir == 1 and current >= target))
     value = None
     b = 0.001 if base == 0 else base
     if not ((b > 0 and current < 0) or (b < 0 and current > 0)) and current_year - base_year >= 1:
@@ -142,5 +147,14 @@ def progress_measure(series: dict[int, float], target: float | None = None, targ
             value = sign * sign_dir * cagr_o / abs(cagr_r) if cagr_r != 0 else None
         if isinstance(value, complex):
             value = None
-    return ProgressMeasure(_score(method, value, th, achieved), _status(value, th, achieved), value,
-                           base_year, base, current_year, current, achieved, method)
+    return ProgressMeasure(
+        _score(method, value, th, achieved),
+        _status(value, th, achieved),
+        value,
+        base_year,
+        base,
+        current_year,
+        current,
+        achieved,
+        method,
+    )

@@ -59,11 +59,24 @@ def path_points(targets: pd.DataFrame, baseline: tuple[dt.date, float] | None) -
     year and, before the first of them, the baseline (its earliest real value). The rule of
     ``vl_path_segments`` in ``sql/macros/12_path.sql``."""
     dated, _ = dated_and_undated(targets)
-    points = [PathPoint(_year_end(r.year), float(r.value), _num(getattr(r, "value_high", None)),
-                        r.comparator, int(r.year), getattr(r, "raw", None))
-              for r in _rows(dated.sort_values("year"))]
-    if points and baseline is not None and _num(baseline[1]) is not None \
-            and math.isfinite(float(baseline[1])) and baseline[0] < points[0].when:
+    points = [
+        PathPoint(
+            _year_end(r.year),
+            float(r.value),
+            _num(getattr(r, "value_high", None)),
+            r.comparator,
+            int(r.year),
+            getattr(r, "raw", None),
+        )
+        for r in _rows(dated.sort_values("year"))
+    ]
+    if (
+        points
+        and baseline is not None
+        and _num(baseline[1]) is not None
+        and math.isfinite(float(baseline[1]))
+        and baseline[0] < points[0].when
+    ):
         points.insert(0, PathPoint(baseline[0], float(baseline[1]), None, None, None, None))
     return points
 
@@ -75,6 +88,7 @@ def _along(a: float, b: float, t0: dt.date, t1: dt.date, when: dt.date) -> float
 @dataclass(frozen=True)
 class Applicable:
     """The target a figure of a given date is judged against (see ``sql/macros/12_path.sql``)."""
+
     basis: str  # same | path | next | previous
     target_year: int
     comparator: str
@@ -83,8 +97,9 @@ class Applicable:
     raw: str | None
 
 
-def applicable_target(targets: pd.DataFrame, baseline: tuple[dt.date, float] | None,
-                      when: dt.date) -> Applicable | None:
+def applicable_target(
+    targets: pd.DataFrame, baseline: tuple[dt.date, float] | None, when: dt.date
+) -> Applicable | None:
     """The year's printed target; else the straight path between the points around ``when``; else
     the next target (no path: not due); else the last one. None without a dated numeric target.
     The rule of ``vl_targets_at``; a test checks both on every shipped indicator."""
@@ -114,8 +129,9 @@ def _applicable(basis: str, point: PathPoint, target: float, target_high: float 
     return Applicable(basis, point.year, point.comparator, target, target_high, point.raw)
 
 
-def pace_path(targets: pd.DataFrame, baseline: tuple[dt.date, float] | None,
-              when: dt.date) -> tuple[tuple[dt.date, float], tuple[dt.date, float]] | None:
+def pace_path(
+    targets: pd.DataFrame, baseline: tuple[dt.date, float] | None, when: dt.date
+) -> tuple[tuple[dt.date, float], tuple[dt.date, float]] | None:
     """The segment of the path a figure at ``when`` is measured against for pace: the two points
     around it (start exclusive, end inclusive); None before the first point or after the last."""
     points = path_points(targets, baseline)
@@ -125,8 +141,14 @@ def pace_path(targets: pd.DataFrame, baseline: tuple[dt.date, float] | None,
     return None
 
 
-def pace(targets: pd.DataFrame, baseline: tuple[dt.date, float] | None, when: dt.date, value: float,
-         direction: str = "higher", comparator: str = ">=") -> tuple[float | None, float | None, int | None]:
+def pace(
+    targets: pd.DataFrame,
+    baseline: tuple[dt.date, float] | None,
+    when: dt.date,
+    value: float,
+    direction: str = "higher",
+    comparator: str = ">=",
+) -> tuple[float | None, float | None, int | None]:
     """(expected value at ``when`` on the path, value − expected (mirrored when lower is better),
     the year of the target the path leads to)."""
     v = _num(value)
@@ -141,8 +163,9 @@ def pace(targets: pd.DataFrame, baseline: tuple[dt.date, float] | None, when: dt
     return expected, gap, end.year
 
 
-def add_pace(indicators: pd.DataFrame, targets: pd.DataFrame, baselines: pd.DataFrame,
-             period_end: dt.date) -> pd.DataFrame:
+def add_pace(
+    indicators: pd.DataFrame, targets: pd.DataFrame, baselines: pd.DataFrame, period_end: dt.date
+) -> pd.DataFrame:
     """Add expected, pace_gap and final_year to a status_indicators frame (one row per indicator).
 
     ``targets``: all targets; ``baselines``: indicator_code, period_end, value of the earliest real

@@ -12,15 +12,22 @@ import pandas as pd
 
 from vlboard.domain.vocab import STATUSES, WITH_DATA
 
-
 SHARE_GREEN, SHARE_NEAR = 80.0, 60.0  # % đạt of a group (pillar, unit): the gauges' and the map's bands
-SHARE_RULE = ("tỷ lệ chỉ tiêu đạt trong số chỉ tiêu có số liệu (đạt, gần đạt, chưa đạt): từ 80% là đạt, "
-              "từ 60% đến dưới 80% là gần đạt, dưới 60% là chưa đạt")
-SHARE_LABELS = {"achieved": "✔ từ 80% chỉ tiêu đạt", "near": "◐ 60–80% chỉ tiêu đạt",
-                "not_achieved": "✖ dưới 60% chỉ tiêu đạt", "no_data": "? chưa có chỉ tiêu có số liệu"}
-INDICATOR_RULE = ("mỗi ô là tình trạng của một chỉ tiêu: đạt khi bằng hoặc vượt mục tiêu của năm (năm không có mục "
-                  "tiêu: lộ trình thẳng giữa hai mục tiêu liền kề), gần đạt khi trong "
-                  "ngưỡng gần đạt (mặc định 90% mục tiêu), chưa đạt khi thấp hơn")
+SHARE_RULE = (
+    "tỷ lệ chỉ tiêu đạt trong số chỉ tiêu có số liệu (đạt, gần đạt, chưa đạt): từ 80% là đạt, "
+    "từ 60% đến dưới 80% là gần đạt, dưới 60% là chưa đạt"
+)
+SHARE_LABELS = {
+    "achieved": "✔ từ 80% chỉ tiêu đạt",
+    "near": "◐ 60–80% chỉ tiêu đạt",
+    "not_achieved": "✖ dưới 60% chỉ tiêu đạt",
+    "no_data": "? chưa có chỉ tiêu có số liệu",
+}
+INDICATOR_RULE = (
+    "mỗi ô là tình trạng của một chỉ tiêu: đạt khi bằng hoặc vượt mục tiêu của năm (năm không có mục "
+    "tiêu: lộ trình thẳng giữa hai mục tiêu liền kề), gần đạt khi trong "
+    "ngưỡng gần đạt (mặc định 90% mục tiêu), chưa đạt khi thấp hơn"
+)
 
 
 def share_band(pct) -> str:
@@ -39,12 +46,16 @@ def status_counts(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     if frame.empty:
         out = pd.DataFrame(columns=[*by, *columns, "n_total", "n_with_data", "n_achieved", "pct_achieved", "n_of"])
         return out
-    counts = (frame.groupby([*by, "status"], dropna=False).size().unstack("status", fill_value=0)
-              .reindex(columns=columns, fill_value=0))
+    counts = (
+        frame.groupby([*by, "status"], dropna=False)
+        .size()
+        .unstack("status", fill_value=0)
+        .reindex(columns=columns, fill_value=0)
+    )
     counts["n_total"] = counts[columns].sum(axis=1)
     counts["n_with_data"] = counts[list(WITH_DATA)].sum(axis=1)
     counts["n_achieved"] = counts["achieved"]
-    counts["pct_achieved"] = (100 * counts["achieved"] / counts["n_with_data"].where(counts["n_with_data"] > 0))
+    counts["pct_achieved"] = 100 * counts["achieved"] / counts["n_with_data"].where(counts["n_with_data"] > 0)
     counts["n_of"] = counts["n_achieved"].astype(str) + "/" + counts["n_with_data"].astype(str)
     return counts.reset_index()
 
@@ -77,6 +88,7 @@ def completeness_summary(completeness: pd.DataFrame) -> pd.DataFrame:
 @dataclass(frozen=True)
 class GaugeCounts:
     """One pillar's indicators with data split by status; ``pct`` (% đạt) is the headline."""
+
     achieved: int
     near: int
     not_achieved: int

@@ -15,7 +15,6 @@ from vlboard.domain import formatting
 from vlboard.domain.periods import label_vi, parse_period
 from vlboard.domain.vocab import SOURCES, STATUSES, WITH_DATA
 
-
 COMPARATOR_TEXT = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
 
 
@@ -82,8 +81,7 @@ def target_gap(value, comparator, target, target_high=None, direction="higher") 
     return target - value
 
 
-def classify(kind, value, comparator, target, target_high=None, direction="higher", basis="same",
-             near=0.9) -> str:
+def classify(kind, value, comparator, target, target_high=None, direction="higher", basis="same", near=0.9) -> str:
     """The status rule of the SQL macro ``vl_status``, for one value."""
     value, target = _num(value), _num(target)
     if kind in ("qualitative", "referenced") or comparator == "done":
@@ -109,6 +107,7 @@ def target_phrase(basis: str | None, year) -> str:
 
 # ---------------------------------------------------------------------------------- explanation
 
+
 def value_text(value, unit: str | None) -> str:
     unit = unit if isinstance(unit, str) else None
     if _num(value) is None:
@@ -127,7 +126,11 @@ def target_text(comparator, target, target_high, unit) -> str:
 def judged_against(basis, year, comparator, target, target_high, unit) -> str:
     """'mục tiêu 2025 ≥ 80%' or 'lộ trình 2030 ≥ 83%': what a figure is judged against, named;
     '–' without a numeric target."""
-    if _num(target) is None or comparator in (None, "done") or (isinstance(comparator, float) and math.isnan(comparator)):
+    if (
+        _num(target) is None
+        or comparator in (None, "done")
+        or (isinstance(comparator, float) and math.isnan(comparator))
+    ):
         return "–"
     return f"{target_phrase(basis, year)} {target_text(comparator, target, target_high, unit)}"
 
@@ -155,14 +158,19 @@ def explain(row: dict) -> str:
         parts.append("Văn bản không ghi mục tiêu số")
     else:
         phrase = target_phrase(row.get("basis"), row.get("target_year"))
-        parts.append(f"{phrase[0].upper()}{phrase[1:]} "
-                     f"{target_text(row.get('comparator'), row.get('target'), row.get('target_high'), unit)}"
-                     + (" (đến kỳ này)" if row.get("basis") == "path" else ""))
+        parts.append(
+            f"{phrase[0].upper()}{phrase[1:]} "
+            f"{target_text(row.get('comparator'), row.get('target'), row.get('target_high'), unit)}"
+            + (" (đến kỳ này)" if row.get("basis") == "path" else "")
+        )
     if _num(row.get("value")) is not None:
         src = ", ".join(SOURCES.get(s, s) for s in str(row["source"]).split(",")) if row.get("source") else ""
         when = _period_text(row.get("period"))
-        how = {"median": "trung vị các đơn vị", "ratio_of_sums": "tính lại từ tử số/mẫu số",
-               "sum": "tổng các đơn vị"}.get(row.get("aggregation") or "", "")
+        how = {
+            "median": "trung vị các đơn vị",
+            "ratio_of_sums": "tính lại từ tử số/mẫu số",
+            "sum": "tổng các đơn vị",
+        }.get(row.get("aggregation") or "", "")
         detail = ", ".join(x for x in (when, how, src.lower()) if x)
         parts.append(f"Thực hiện {value_text(row.get('value'), unit)}" + (f" ({detail})" if detail else ""))
         if row.get("aggregation") == "median" and _num(row.get("value_min")) is not None:
@@ -172,16 +180,25 @@ def explain(row: dict) -> str:
     a = _num(row.get("attainment"))
     style = STATUSES.get(status or "")
     if status in WITH_DATA and a is not None and style is not None:
-        parts.append(f"{style.label} {formatting.percent(a * 100)} mục tiêu" if status != "achieved"
-                     else f"Đạt ({formatting.percent(a * 100)} mục tiêu)")
+        parts.append(
+            f"{style.label} {formatting.percent(a * 100)} mục tiêu"
+            if status != "achieved"
+            else f"Đạt ({formatting.percent(a * 100)} mục tiêu)"
+        )
     elif style and status not in ("qualitative", "no_target", "no_data"):
         parts.append(style.label)
     value, target = _num(row.get("value")), _num(row.get("target"))
-    if status == "not_due" and value is not None and row.get("comparator") in COMPARATOR_TEXT \
-            and target is not None and met(value, row["comparator"], target, None, row.get("direction")):
+    if (
+        status == "not_due"
+        and value is not None
+        and row.get("comparator") in COMPARATOR_TEXT
+        and target is not None
+        and met(value, row["comparator"], target, None, row.get("direction"))
+    ):
         parts.append(f"đã đạt mức mục tiêu {row.get('target_year')} trước hạn")
-    short = target_gap(row.get("value"), row.get("comparator"), row.get("target"), row.get("target_high"),
-                       row.get("direction"))
+    short = target_gap(
+        row.get("value"), row.get("comparator"), row.get("target"), row.get("target_high"), row.get("direction")
+    )
     if status in ("near", "not_achieved", "not_due") and short is not None and short > 0:
         pts = "điểm %" if unit and unit.startswith("%") else (unit or "")
         parts.append(f"còn thiếu {formatting.number(short)} {pts}".strip())

@@ -49,7 +49,7 @@ def parse_raw(raw: str | None) -> ParsedTarget:
     for pattern, comp in ((_GT, ">"), (_LT, "<"), (_LE, "<="), (_GE, ">=")):
         m = pattern.match(text)
         if m:
-            comparator, text = comp, text[m.end():]
+            comparator, text = comp, text[m.end() :]
             break
     num = _FIRST_NUM.search(text)
     if not num:
@@ -61,7 +61,7 @@ def format_number_vi(value: float) -> str:
     """80.0 → '80', 0.5 → '0,5' (as the documents print numbers)."""
     if float(value).is_integer():
         return str(int(value))
-    return ("%g" % value).replace(".", ",")
+    return (f"{value:g}").replace(".", ",")
 
 
 def find_raw_in_text(text: str, value: float) -> str | None:

@@ -7,8 +7,12 @@ import datetime as dt
 from dataclasses import dataclass
 
 # trụ cột; the three main pillars first (gauges, wall slides, pack pages), then the foundations
-PILLARS = {"chinh_quyen_so": "Chính quyền số", "kinh_te_so": "Kinh tế số", "xa_hoi_so": "Xã hội số",
-           "nen_tang": "Nền tảng"}
+PILLARS = {
+    "chinh_quyen_so": "Chính quyền số",
+    "kinh_te_so": "Kinh tế số",
+    "xa_hoi_so": "Xã hội số",
+    "nen_tang": "Nền tảng",
+}
 MAIN_PILLARS = ("chinh_quyen_so", "kinh_te_so", "xa_hoi_so")
 
 # what kind of number an indicator is

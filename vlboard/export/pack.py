@@ -15,16 +15,13 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from vlboard import charts
-
 from vlboard.board import overview, screens
-
 from vlboard.domain import filters, links, rollups
-
-from vlboard.export import png
 from vlboard.domain.vocab import MAIN_PILLARS, PILLARS
+from vlboard.domain.vocab import VN_TZ as TZ
+from vlboard.export import png
 from vlboard.store.source import Source
 
-from vlboard.domain.vocab import VN_TZ as TZ
 TITLE = "Bộ tài liệu họp — Chuyển đổi số tỉnh Vĩnh Long"
 
 
@@ -49,29 +46,45 @@ def _status_table(card: pd.DataFrame) -> pd.DataFrame:
     return overview.status_list(card)[["Mã", "Tình trạng", "Chỉ tiêu", "Thực hiện", "Mục tiêu"]]
 
 
-def build(src: Source, f: filters.Filters, options: filters.Options, *, snapshot_id: str,
-          now: dt.datetime | None = None) -> Pack:
+def build(
+    src: Source, f: filters.Filters, options: filters.Options, *, snapshot_id: str, now: dt.datetime | None = None
+) -> Pack:
     """The pages of the pack for one filter state (figures not yet rendered)."""
     now = now or dt.datetime.now(TZ)
     b = screens.briefing(src, f, now.date())
     note = "Có số liệu minh họa" if f.include_demo else None
     period = overview.period_label(f.period)
     ok, reason = png.available()
-    cover = {"Tiêu đề": TITLE, "Bộ lọc": filters.describe(f, options),
-             "Kế hoạch": options.plans.get(f.plan, "Tất cả kế hoạch") if f.plan else "Tất cả kế hoạch",
-             "Kỳ báo cáo": period, "Số liệu đến ngày": b.data_date, "Bản dữ liệu": snapshot_id,
-             "Tạo lúc": now.strftime("%H:%M %d/%m/%Y")}
+    cover = {
+        "Tiêu đề": TITLE,
+        "Bộ lọc": filters.describe(f, options),
+        "Kế hoạch": options.plans.get(f.plan, "Tất cả kế hoạch") if f.plan else "Tất cả kế hoạch",
+        "Kỳ báo cáo": period,
+        "Số liệu đến ngày": b.data_date,
+        "Bản dữ liệu": snapshot_id,
+        "Tạo lúc": now.strftime("%H:%M %d/%m/%Y"),
+    }
     if f.include_demo:
         cover["Lưu ý"] = "Có số liệu minh họa (demo) theo phường và cơ quan, không phải số liệu báo cáo thật."
     pages: list[Page] = []
     card = b.card
     if card is None or not b.judged:
-        pages.append(Page(f"Tổng quan — {period}", lines=[no_data_line(f, b)],
-                          table=None if card is None else overview.pillar_status_table(card)))
+        pages.append(
+            Page(
+                f"Tổng quan — {period}",
+                lines=[no_data_line(f, b)],
+                table=None if card is None else overview.pillar_status_table(card),
+            )
+        )
     else:
-        summary = Page(f"Tổng quan — {period}", table=overview.pillar_status_table(card),
-                       lines=["Số lớn: % chỉ tiêu đạt; vòng cung: đạt (xanh), gần đạt (cam), chưa đạt (đỏ) trong số "
-                              f"chỉ tiêu có số liệu; vạch đen: mốc 80%. Màu kim: {rollups.SHARE_RULE}."])
+        summary = Page(
+            f"Tổng quan — {period}",
+            table=overview.pillar_status_table(card),
+            lines=[
+                "Số lớn: % chỉ tiêu đạt; vòng cung: đạt (xanh), gần đạt (cam), chưa đạt (đỏ) trong số "
+                f"chỉ tiêu có số liệu; vạch đen: mốc 80%. Màu kim: {rollups.SHARE_RULE}."
+            ],
+        )
         for p in MAIN_PILLARS:
             summary.figures.append((charts.card_gauge(card, p, data_date=b.data_date, note=note), 600, 380))
         pages.append(summary)
@@ -80,38 +93,96 @@ def build(src: Source, f: filters.Filters, options: filters.Options, *, snapshot
             if rows.empty:
                 continue
             drawn = min(15, int(rows.attainment.notna().sum()))
-            page = Page(f"Trụ cột {PILLARS[p].lower()} — {period}", table=_status_table(rows), max_rows=14,
-                        lines=[f"Biểu đồ: {drawn} chỉ tiêu chậm nhất có số liệu trong {len(rows)} chỉ tiêu của trụ "
-                               "cột; đủ các chỉ tiêu ở phụ lục."])
-            page.figures.append((charts.progress_bullets(rows, title=f"{PILLARS[p]}: % so với mục tiêu",
-                                                         data_date=b.data_date, note=note, max_rows=15), 1200, 620))
+            page = Page(
+                f"Trụ cột {PILLARS[p].lower()} — {period}",
+                table=_status_table(rows),
+                max_rows=14,
+                lines=[
+                    f"Biểu đồ: {drawn} chỉ tiêu chậm nhất có số liệu trong {len(rows)} chỉ tiêu của trụ "
+                    "cột; đủ các chỉ tiêu ở phụ lục."
+                ],
+            )
+            page.figures.append(
+                (
+                    charts.progress_bullets(
+                        rows, title=f"{PILLARS[p]}: % so với mục tiêu", data_date=b.data_date, note=note, max_rows=15
+                    ),
+                    1200,
+                    620,
+                )
+            )
             pages.append(page)
         if not b.league.empty:
             league = b.league.head(15)
-            pages.append(Page(f"Xếp hạng cơ quan chủ trì — {period}",
-                              figures=[(charts.league(league, title="Cơ quan chủ trì: % chỉ tiêu đạt",
-                                                      data_date=b.data_date, note=note), 1200, 600)],
-                              table=pd.DataFrame({"Cơ quan": league.name, "% đạt (n/N)": league.n_of}),
-                              lines=[f"{len(league)}/{len(b.league)} cơ quan chủ trì có chỉ tiêu có số liệu (như "
-                                     "trang Theo cơ quan); % chỉ tiêu đạt trong số chỉ tiêu có số liệu."]))
+            pages.append(
+                Page(
+                    f"Xếp hạng cơ quan chủ trì — {period}",
+                    figures=[
+                        (
+                            charts.league(
+                                league, title="Cơ quan chủ trì: % chỉ tiêu đạt", data_date=b.data_date, note=note
+                            ),
+                            1200,
+                            600,
+                        )
+                    ],
+                    table=pd.DataFrame({"Cơ quan": league.name, "% đạt (n/N)": league.n_of}),
+                    lines=[
+                        f"{len(league)}/{len(b.league)} cơ quan chủ trì có chỉ tiêu có số liệu (như "
+                        "trang Theo cơ quan); % chỉ tiêu đạt trong số chỉ tiêu có số liệu."
+                    ],
+                )
+            )
         if not b.heat.empty:
-            pages.append(Page(f"Chỉ tiêu × phường, xã — {period}",
-                              figures=[(charts.status_matrix(b.heat, row_col="row", col_col="col",
-                                                             title="Chỉ tiêu chậm nhất theo phường, xã",
-                                                             data_date=b.data_date, note=note), 1400, 760)],
-                              lines=["Như bảng ở trang Theo phường, xã. " + rollups.INDICATOR_RULE.capitalize() + "."]))
+            pages.append(
+                Page(
+                    f"Chỉ tiêu × phường, xã — {period}",
+                    figures=[
+                        (
+                            charts.status_matrix(
+                                b.heat,
+                                row_col="row",
+                                col_col="col",
+                                title="Chỉ tiêu chậm nhất theo phường, xã",
+                                data_date=b.data_date,
+                                note=note,
+                            ),
+                            1400,
+                            760,
+                        )
+                    ],
+                    lines=["Như bảng ở trang Theo phường, xã. " + rollups.INDICATOR_RULE.capitalize() + "."],
+                )
+            )
         worst = b.off_track(15)
-        pages.append(Page(f"Chỉ tiêu chậm tiến độ — {period}", table=worst[["Mã", "Tình trạng", "Vì sao"]],
-                          max_rows=15, lines=[] if len(worst) else ["Không có chỉ tiêu chưa đạt hoặc gần đạt."]))
+        pages.append(
+            Page(
+                f"Chỉ tiêu chậm tiến độ — {period}",
+                table=worst[["Mã", "Tình trạng", "Vì sao"]],
+                max_rows=15,
+                lines=[] if len(worst) else ["Không có chỉ tiêu chưa đạt hoặc gần đạt."],
+            )
+        )
     overdue = b.milestones[b.milestones["Tình trạng"] == "Quá hạn"]
     today = now.strftime("%d/%m/%Y")
-    pages.append(Page(f"Nhiệm vụ quá hạn — so với ngày {today}", table=overdue[["Mã", "Nhiệm vụ", "Chủ trì", "Hạn cuối"]],
-                      max_rows=15, lines=[] if len(overdue) else ["Không có nhiệm vụ quá hạn."]))
+    pages.append(
+        Page(
+            f"Nhiệm vụ quá hạn — so với ngày {today}",
+            table=overdue[["Mã", "Nhiệm vụ", "Chủ trì", "Hạn cuối"]],
+            max_rows=15,
+            lines=[] if len(overdue) else ["Không có nhiệm vụ quá hạn."],
+        )
+    )
     if not b.completeness.empty:
         c = b.completeness[b.completeness["Đã nhận"] < b.completeness["Phải báo cáo"]]
-        pages.append(Page(f"Đơn vị chưa gửi đủ báo cáo — {period}",
-                          table=c[["Đơn vị/cơ quan", "Phải báo cáo", "Đã nhận", "Đúng hạn"]], max_rows=18,
-                          lines=[] if len(c) else ["Mọi đơn vị đã gửi đủ báo cáo kỳ này."]))
+        pages.append(
+            Page(
+                f"Đơn vị chưa gửi đủ báo cáo — {period}",
+                table=c[["Đơn vị/cơ quan", "Phải báo cáo", "Đã nhận", "Đúng hạn"]],
+                max_rows=18,
+                lines=[] if len(c) else ["Mọi đơn vị đã gửi đủ báo cáo kỳ này."],
+            )
+        )
     if card is not None and not card.empty:
         pages.append(Page("Phụ lục: tất cả chỉ tiêu trong bộ lọc", table=_status_table(card), max_rows=10_000))
     return Pack(pages, cover, ok, reason)
@@ -122,11 +193,14 @@ def no_data_line(f: filters.Filters, b: screens.Briefing) -> str:
     with the address that opens it."""
     period = overview.period_label(f.period)
     why = overview.unjudged_reason(b.card)
-    line = (f"{period}: chưa có chỉ tiêu nào đủ điều kiện so với mục tiêu với bộ lọc này"
-            + (f" ({why})." if why else "."))
+    line = f"{period}: chưa có chỉ tiêu nào đủ điều kiện so với mục tiêu với bộ lọc này" + (
+        f" ({why})." if why else "."
+    )
     if b.latest:
-        line += (f" Kỳ gần nhất có số liệu: {overview.period_label(b.latest)} "
-                 f"(mở /{links.period(links.OVERVIEW, b.latest, f)} hoặc tạo lại bộ tài liệu với kỳ đó).")
+        line += (
+            f" Kỳ gần nhất có số liệu: {overview.period_label(b.latest)} "
+            f"(mở /{links.period(links.OVERVIEW, b.latest, f)} hoặc tạo lại bộ tài liệu với kỳ đó)."
+        )
     return line
 
 
@@ -138,8 +212,18 @@ def source_line(p: Pack) -> str:
 def render_png(fig: go.Figure, width: int, height: int, source_line: str) -> bytes:
     """The figure as a PNG with the source line under it (the data date is already on it)."""
     fig = go.Figure(fig)
-    fig.add_annotation(text=source_line, xref="paper", yref="paper", x=1, y=0, xanchor="right", yanchor="top",
-                       yshift=-28, showarrow=False, font=dict(size=10, color="#666666"))
+    fig.add_annotation(
+        text=source_line,
+        xref="paper",
+        yref="paper",
+        x=1,
+        y=0,
+        xanchor="right",
+        yanchor="top",
+        yshift=-28,
+        showarrow=False,
+        font=dict(size=10, color="#666666"),
+    )
     fig.update_layout(margin=dict(b=max(70, (fig.layout.margin.b or 0))))
     return png.figure_png(fig, width=width, height=height, scale=2)
 

@@ -95,8 +95,7 @@ def _table(pdf: FPDF, page: pack.Page) -> None:
     df = page.table.head(page.max_rows)
     pdf.set_font("Noto", "", 9)
     widths = _widths(df)
-    with pdf.table(col_widths=widths, text_align="LEFT", line_height=5.5,
-                   headings_style=_heading_style()) as t:
+    with pdf.table(col_widths=widths, text_align="LEFT", line_height=5.5, headings_style=_heading_style()) as t:
         row = t.row()
         for c in df.columns:
             row.cell(_t(c))

@@ -64,5 +64,4 @@ def figure_png(fig: go.Figure, *, width: int = 1280, height: int | None = None, 
         raise RuntimeError(reason)
     with _LOCK:  # REQUIRED: kaleido's sync server mixes up concurrent results
         _start()
-        return pio.to_image(fig, format="png", width=width, height=height or fig.layout.height or 600,
-                            scale=scale)
+        return pio.to_image(fig, format="png", width=width, height=height or fig.layout.height or 600, scale=scale)

@@ -55,7 +55,7 @@ def render(p: pack.Pack, *, progress: Callable[[int, int, str], None] | None = N
             top += Inches(0.7)
         if page.table is not None and not page.table.empty:
             df = page.table.head(page.max_rows)
-            chunks = [df.iloc[k:k + ROWS_PER_SLIDE] for k in range(0, len(df), ROWS_PER_SLIDE)]
+            chunks = [df.iloc[k : k + ROWS_PER_SLIDE] for k in range(0, len(df), ROWS_PER_SLIDE)]
             first = True
             for chunk in chunks:
                 target = slide
@@ -91,8 +91,9 @@ def _pictures(slide, prs, page: pack.Page, source: str, top) -> Emu:
 
 def _add_table(slide, prs, header: list[str], rows, *, top) -> None:
     rows = [list(r) for r in rows]
-    shape = slide.shapes.add_table(len(rows) + 1, len(header), Inches(0.4), top, prs.slide_width - Inches(0.8),
-                                   Inches(0.3) * (len(rows) + 1))
+    shape = slide.shapes.add_table(
+        len(rows) + 1, len(header), Inches(0.4), top, prs.slide_width - Inches(0.8), Inches(0.3) * (len(rows) + 1)
+    )
     table = shape.table
     for j, h in enumerate(header):
         table.cell(0, j).text = _t(h)

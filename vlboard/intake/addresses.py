@@ -33,8 +33,11 @@ def client_address(peer: str | None, headers: Mapping[str, str] | None, trusted_
     X-Forwarded-For entry that is not itself a trusted proxy is the client, else X-Real-IP. Anyone
     else could write those headers, so they are ignored and the connection's address is used.
     """
-    nets = trusted_proxies if all(isinstance(n, (ipaddress.IPv4Network, ipaddress.IPv6Network))
-                                  for n in trusted_proxies) else networks(trusted_proxies)
+    nets = (
+        trusted_proxies
+        if all(isinstance(n, (ipaddress.IPv4Network, ipaddress.IPv6Network)) for n in trusted_proxies)
+        else networks(trusted_proxies)
+    )
     peer_ip = _ip(peer)
     if peer_ip is None:
         return (peer or "?").strip() or "?"

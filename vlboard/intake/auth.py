@@ -21,20 +21,54 @@ from vlboard.intake.addresses import client_address, networks
 from vlboard.intake.passwords import HASH_PREFIX, MIN_PASSWORD, dummy_hash, hash_password
 from vlboard.intake.passwords import verify as _verify  # a name of this module: tests count the calls
 from vlboard.intake.throttle import ACCOUNT_FAILURES, ADDRESS_FAILURES, LOCKOUT_SECONDS, THROTTLE, Throttle
-from vlboard.intake.users import (ANONYMOUS, ROLES, SCOPES, AccessDenied, AuthConfigError, User, normalise_username,
-                                  require_admin, require_import)
+from vlboard.intake.users import (
+    ANONYMOUS,
+    ROLES,
+    SCOPES,
+    AccessDenied,
+    AuthConfigError,
+    User,
+    normalise_username,
+    require_admin,
+    require_import,
+)
 
-__all__ = ["ACCOUNT_FAILURES", "ADDRESS_FAILURES", "ANONYMOUS", "HASH_PREFIX", "LOCKOUT_SECONDS", "MIN_PASSWORD",
-           "ROLES", "SCOPES", "THROTTLE", "AccessDenied", "Account", "AuthConfigError", "Settings", "Throttle", "User",
-           "account_snippet", "authenticate", "client_address", "default_secrets_path", "hash_password",
-           "load_secrets_file", "normalise_username", "oidc_user", "require_admin", "require_import", "settings",
-           "sign_in"]
+__all__ = [
+    "ACCOUNT_FAILURES",
+    "ADDRESS_FAILURES",
+    "ANONYMOUS",
+    "HASH_PREFIX",
+    "LOCKOUT_SECONDS",
+    "MIN_PASSWORD",
+    "ROLES",
+    "SCOPES",
+    "THROTTLE",
+    "AccessDenied",
+    "Account",
+    "AuthConfigError",
+    "Settings",
+    "Throttle",
+    "User",
+    "account_snippet",
+    "authenticate",
+    "client_address",
+    "default_secrets_path",
+    "hash_password",
+    "load_secrets_file",
+    "normalise_username",
+    "oidc_user",
+    "require_admin",
+    "require_import",
+    "settings",
+    "sign_in",
+]
 _FIELDS = ("name", "role", "agency", "unit")  # of an account (besides password_hash) or an OIDC entry
 
 
 @dataclass(frozen=True)
 class Account:
     """A local account: the user it signs in as, and its argon2id hash."""
+
     user: User
     password_hash: str = field(repr=False)
 
@@ -66,9 +100,13 @@ def _user(where: str, key: str, table, via: str) -> User:
     if role not in ROLES:
         raise AuthConfigError(f"{where}: trường «role» = «{role}» không hợp lệ; chỉ nhận viewer, editor hoặc admin.")
     if role == "editor" and not (agency or unit):
-        raise AuthConfigError(f"{where}: vai trò editor cần một phạm vi — trường «agency» (mã cơ quan) hoặc «unit» (mã địa bàn).")
+        raise AuthConfigError(
+            f"{where}: vai trò editor cần một phạm vi — trường «agency» (mã cơ quan) hoặc «unit» (mã địa bàn)."
+        )
     if role == "editor" and agency and unit:
-        raise AuthConfigError(f"{where}: vai trò editor chỉ có một phạm vi, không được có cả trường «agency» lẫn «unit».")
+        raise AuthConfigError(
+            f"{where}: vai trò editor chỉ có một phạm vi, không được có cả trường «agency» lẫn «unit»."
+        )
     if role != "editor" and (agency or unit):
         extra = "agency" if agency else "unit"
         raise AuthConfigError(f"{where}: vai trò {role} không có phạm vi; hãy bỏ trường «{extra}».")
@@ -85,19 +123,27 @@ def settings(secrets: Mapping) -> Settings:
     for key, table in (section.get("accounts") or {}).items():
         name, where = normalise_username(key), f"Tài khoản «{key}» ([vlboard.accounts])"
         if not name or name in accounts:
-            raise AuthConfigError(f"{where}: tên đăng nhập rỗng hoặc trùng (không phân biệt hoa thường) với tài khoản khác.")
+            raise AuthConfigError(
+                f"{where}: tên đăng nhập rỗng hoặc trùng (không phân biệt hoa thường) với tài khoản khác."
+            )
         if not isinstance(table, Mapping) or not isinstance(table.get("password_hash"), str):
-            raise AuthConfigError(f"{where}: thiếu trường «password_hash» — tạo bằng lệnh: python -m vlboard hash-password.")
+            raise AuthConfigError(
+                f"{where}: thiếu trường «password_hash» — tạo bằng lệnh: python -m vlboard hash-password."
+            )
         pw_hash = table["password_hash"].strip()
         if not pw_hash.startswith(HASH_PREFIX):
-            raise AuthConfigError(f"{where}: trường «password_hash» không phải mã băm argon2id (phải bắt đầu bằng «{HASH_PREFIX}») — tạo bằng lệnh: python -m vlboard hash-password.")
+            raise AuthConfigError(
+                f"{where}: trường «password_hash» không phải mã băm argon2id (phải bắt đầu bằng «{HASH_PREFIX}») — tạo bằng lệnh: python -m vlboard hash-password."
+            )
         rest = {k: v for k, v in table.items() if k != "password_hash"}
         accounts[name] = Account(_user(where, name, rest, "local"), pw_hash)
-    oidc_roles = {_email(e): _user(f"Địa chỉ «{e}» ([vlboard.oidc_roles])", _email(e), table, "oidc")
-                  for e, table in (section.get("oidc_roles") or {}).items()}
+    oidc_roles = {
+        _email(e): _user(f"Địa chỉ «{e}» ([vlboard.oidc_roles])", _email(e), table, "oidc")
+        for e, table in (section.get("oidc_roles") or {}).items()
+    }
     proxies = section.get("trusted_proxies", [])
     if not isinstance(proxies, list) or not all(isinstance(p, str) for p in proxies):
-        raise AuthConfigError("[vlboard]: trường «trusted_proxies» phải là danh sách địa chỉ, ví dụ [\"127.0.0.1\"].")
+        raise AuthConfigError('[vlboard]: trường «trusted_proxies» phải là danh sách địa chỉ, ví dụ ["127.0.0.1"].')
     auth = secrets.get("auth") or {}
     configured = isinstance(auth, Mapping) and all(auth.get(k) for k in ("client_id", "server_metadata_url"))
     return Settings(allow, accounts, configured, oidc_roles, networks(proxies))
@@ -148,8 +194,9 @@ def _toml(value: str) -> str:
     return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
 
 
-def account_snippet(username: str, role: str, password_hash: str, *, name: str = "",
-                    agency: str | None = None, unit: str | None = None) -> str:
+def account_snippet(
+    username: str, role: str, password_hash: str, *, name: str = "", agency: str | None = None, unit: str | None = None
+) -> str:
     """TOML for one [vlboard.accounts.<username>] table, checked by :func:`settings`."""
     key = normalise_username(username)
     head = key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else _toml(key)
@@ -160,8 +207,9 @@ def account_snippet(username: str, role: str, password_hash: str, *, name: str =
     return text
 
 
-def sign_in(s: Settings, username: str, password: str, address: str,
-            throttle: Throttle = THROTTLE) -> User | float | None:
+def sign_in(
+    s: Settings, username: str, password: str, address: str, throttle: Throttle = THROTTLE
+) -> User | float | None:
     """:func:`authenticate` behind the throttle: the User, None (wrong), or the seconds to wait."""
     wait = throttle.begin(username, address)
     if wait:

@@ -10,8 +10,7 @@ import io
 import re
 
 from vlboard.domain.textnorm import nfc
-from vlboard.intake.upload import (BY_NAME, LABEL, REQUIRED_CSV, UTF16_BOMS, Problem, collect_rows, header_map,
-                                   norm, vn)
+from vlboard.intake.upload import BY_NAME, LABEL, REQUIRED_CSV, UTF16_BOMS, Problem, collect_rows, header_map, norm, vn
 
 MAX_HEADER_CHARS = 4096  # a CSV header line (13 labels at most) is far shorter
 MAX_STRUCTURE_PROBLEMS = 50  # CSV lines of the wrong shape listed before giving up
@@ -29,9 +28,15 @@ def _decode(data: bytes) -> tuple[str | None, list[Problem]]:
         return nfc(data.decode("utf-8-sig")), []
     except UnicodeDecodeError as exc:
         if data.startswith(UTF16_BOMS):
-            line = data[:exc.start].decode("utf-16", errors="replace").count("\n") + 1
-            return None, [Problem("CSV", line, None, "không đọc được mã hoá UTF-16 (tệp bị hỏng từ dòng này); "
-                                                     "hãy lưu lại tệp với mã hoá UTF-8")]
+            line = data[: exc.start].decode("utf-16", errors="replace").count("\n") + 1
+            return None, [
+                Problem(
+                    "CSV",
+                    line,
+                    None,
+                    "không đọc được mã hoá UTF-16 (tệp bị hỏng từ dòng này); hãy lưu lại tệp với mã hoá UTF-8",
+                )
+            ]
     lines = []
     for i, raw in enumerate(data.removeprefix(codecs.BOM_UTF8).split(b"\n"), 1):
         try:
@@ -40,8 +45,14 @@ def _decode(data: bytes) -> tuple[str | None, list[Problem]]:
         except UnicodeDecodeError:
             pass
         if _UTF8_SEQ.search(raw):
-            return None, [Problem("CSV", i, None, "mã hoá ký tự bị hỏng: dòng có chỗ là UTF-8, có chỗ không; "
-                                                  "hãy mở tệp và lưu lại với mã hoá UTF-8")]
+            return None, [
+                Problem(
+                    "CSV",
+                    i,
+                    None,
+                    "mã hoá ký tự bị hỏng: dòng có chỗ là UTF-8, có chỗ không; hãy mở tệp và lưu lại với mã hoá UTF-8",
+                )
+            ]
         try:
             lines.append(raw.decode("cp1258"))  # tone marks come as combining characters: NFC below
         except UnicodeDecodeError:
@@ -86,32 +97,69 @@ def _records(text: str, delimiter: str) -> tuple[list[tuple[int, list[str]]], li
             break
         except csv.Error as exc:
             if "unexpected end of data" in str(exc) or reader.line_num > start and "field larger" not in str(exc):
-                problems.append(Problem("CSV", start, None, 'có dấu ngoặc kép (") mở ở dòng này mà không được đóng; '
-                                                            "mọi dòng sau bị gộp vào một ô. Hãy đóng dấu ngoặc kép"))
+                problems.append(
+                    Problem(
+                        "CSV",
+                        start,
+                        None,
+                        'có dấu ngoặc kép (") mở ở dòng này mà không được đóng; '
+                        "mọi dòng sau bị gộp vào một ô. Hãy đóng dấu ngoặc kép",
+                    )
+                )
             elif "field larger" in str(exc):
-                problems.append(Problem("CSV", start, None, f"có ô quá dài (hơn {vn(csv.field_size_limit())} ký tự), "
-                                                            'thường do dấu ngoặc kép (") mở ở dòng này mà không '
-                                                            "được đóng; hãy đóng dấu ngoặc kép"))
+                problems.append(
+                    Problem(
+                        "CSV",
+                        start,
+                        None,
+                        f"có ô quá dài (hơn {vn(csv.field_size_limit())} ký tự), "
+                        'thường do dấu ngoặc kép (") mở ở dòng này mà không '
+                        "được đóng; hãy đóng dấu ngoặc kép",
+                    )
+                )
             else:
-                problems.append(Problem("CSV", start, None, 'sai dấu ngoặc kép ("): trong ô đặt trong ngoặc kép, '
-                                                            'dấu ngoặc kép bên trong phải viết đôi ("") và ô phải kết '
-                                                            "thúc ngay sau dấu ngoặc kép đóng"))
+                problems.append(
+                    Problem(
+                        "CSV",
+                        start,
+                        None,
+                        'sai dấu ngoặc kép ("): trong ô đặt trong ngoặc kép, '
+                        'dấu ngoặc kép bên trong phải viết đôi ("") và ô phải kết '
+                        "thúc ngay sau dấu ngoặc kép đóng",
+                    )
+                )
             break
         end = reader.line_num
         if end > start and rec:
-            problems.append(Problem("CSV", start, None, f'dấu ngoặc kép (") mở ở dòng {start} đến dòng {end} mới '
-                                                        "đóng, nên các dòng giữa bị gộp vào một ô; hãy đóng dấu ngoặc "
-                                                        "kép trên cùng dòng (ô nhiều dòng hãy dùng mẫu Excel)"))
+            problems.append(
+                Problem(
+                    "CSV",
+                    start,
+                    None,
+                    f'dấu ngoặc kép (") mở ở dòng {start} đến dòng {end} mới '
+                    "đóng, nên các dòng giữa bị gộp vào một ô; hãy đóng dấu ngoặc "
+                    "kép trên cùng dòng (ô nhiều dòng hãy dùng mẫu Excel)",
+                )
+            )
         elif width is None:
             width = len(rec)
             out.append((start, rec))
         elif rec and any(f.strip() for f in rec):
             if len(rec) != width:
-                hint = (' Số thập phân có dấu phẩy phải đặt trong ngoặc kép (ví dụ "77,5") hoặc dùng dấu chấm phẩy '
-                        "(;) để phân cách cột" if len(rec) > width and delimiter == "," else "")
-                problems.append(Problem("CSV", start, None,
-                                        f"dòng có {len(rec)} ô nhưng dòng tiêu đề có {width} ô; "
-                                        f"không đoán ô nào thừa hay thiếu.{hint}"))
+                hint = (
+                    ' Số thập phân có dấu phẩy phải đặt trong ngoặc kép (ví dụ "77,5") hoặc dùng dấu chấm phẩy '
+                    "(;) để phân cách cột"
+                    if len(rec) > width and delimiter == ","
+                    else ""
+                )
+                problems.append(
+                    Problem(
+                        "CSV",
+                        start,
+                        None,
+                        f"dòng có {len(rec)} ô nhưng dòng tiêu đề có {width} ô; không đoán ô nào thừa hay thiếu.{hint}",
+                    )
+                )
             else:
                 out.append((start, rec))
         start = end + 1
@@ -124,8 +172,11 @@ def read_csv(data: bytes):
         return None, problems
     delimiter = _delimiter(text)
     if delimiter is None:
-        return None, [Problem("CSV", 1, None, f"dòng tiêu đề dài quá {vn(MAX_HEADER_CHARS)} ký tự; "
-                                              "không phải dòng tiêu đề của mẫu")]
+        return None, [
+            Problem(
+                "CSV", 1, None, f"dòng tiêu đề dài quá {vn(MAX_HEADER_CHARS)} ký tự; không phải dòng tiêu đề của mẫu"
+            )
+        ]
     records, problems = _records(text, delimiter)
     if problems:
         return None, problems
@@ -152,13 +203,22 @@ def _split_decimals(records: list[tuple[int, list[str]]], colmap: dict[int, str]
     the header has a text column right after the number column, the count of cells still matches.
     A number cell followed by a text cell holding only digits is therefore refused, not guessed."""
     out = []
-    pairs = [(c, colmap[c], colmap[c + 1]) for c in colmap if colmap[c] in _NUMBER_KEYS
-             and colmap.get(c + 1) in _TEXT_KEYS]
+    pairs = [
+        (c, colmap[c], colmap[c + 1]) for c in colmap if colmap[c] in _NUMBER_KEYS and colmap.get(c + 1) in _TEXT_KEYS
+    ]
     for line, rec in records:
         for c, key, nxt in pairs:
             a, b = rec[c].strip(), rec[c + 1].strip()
             if _DIGITS.fullmatch(a.lstrip("-")) and _DIGITS.fullmatch(b):
-                out.append(Problem("CSV", line, LABEL[key], (
-                    f"«{a}» rồi «{b}» ở cột «{LABEL[nxt]}»: có thể là số thập phân {a},{b} bị dấu phẩy tách làm "
-                    f'hai ô; hãy đặt số trong ngoặc kép ("{a},{b}") hoặc dùng dấu chấm phẩy (;) để phân cách cột')))
+                out.append(
+                    Problem(
+                        "CSV",
+                        line,
+                        LABEL[key],
+                        (
+                            f"«{a}» rồi «{b}» ở cột «{LABEL[nxt]}»: có thể là số thập phân {a},{b} bị dấu phẩy tách làm "
+                            f'hai ô; hãy đặt số trong ngoặc kép ("{a},{b}") hoặc dùng dấu chấm phẩy (;) để phân cách cột'
+                        ),
+                    )
+                )
     return out

@@ -12,14 +12,22 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from vlboard.domain import vocab
+from vlboard.domain.vocab import VN_TZ
 from vlboard.intake import auth, restore
-
 from vlboard.store import snapshots
 
 ACTIONS = {"build": "Dựng từ dữ liệu nguồn", "import": "Nhập số liệu", "rollback": "Khôi phục"}
-COMPARE_LABELS = {"change": "Thay đổi", "indicator_code": "Mã chỉ tiêu", "period": "Kỳ", "unit_code": "Địa bàn",
-                  "agency_code": "Cơ quan", "source": "Nguồn", "value_old": "Giá trị cũ", "value_new": "Giá trị mới",
-                  "reported_by_new": "Người báo cáo"}
+COMPARE_LABELS = {
+    "change": "Thay đổi",
+    "indicator_code": "Mã chỉ tiêu",
+    "period": "Kỳ",
+    "unit_code": "Địa bàn",
+    "agency_code": "Cơ quan",
+    "source": "Nguồn",
+    "value_old": "Giá trị cũ",
+    "value_new": "Giá trị mới",
+    "reported_by_new": "Người báo cáo",
+}
 COLS = ["result_id", "indicator_code", "period", "unit_code", "agency_code", "source", "value", "reported_by"]
 
 
@@ -29,19 +37,40 @@ def table(data: snapshots.DataDir) -> pd.DataFrame:
     rows = []
     for m in snapshots.list_snapshots(data):
         tables = m.get("tables", {})
-        rows.append(dict(snapshot_id=m["id"], created_at=m.get("created_at"), author=m.get("author"),
-                         action=ACTIONS.get(m.get("action") or ("build" if m.get("author") == "build" else ""),
-                                            m.get("action") or "Dựng"),
-                         note=m.get("note"), parent=m.get("parent"),
-                         results=tables.get("results", {}).get("rows"),
-                         imports=tables.get("imports", {}).get("rows", 0), live=m["id"] == live,
-                         usable=m.get("format") in snapshots.READABLE_FORMATS))
-    return pd.DataFrame(rows).sort_values("snapshot_id", ascending=False, ignore_index=True) if rows else \
-        pd.DataFrame(columns=["snapshot_id", "created_at", "author", "action", "note", "parent", "results",
-                              "imports", "live", "usable"])
-
-
-from vlboard.domain.vocab import VN_TZ
+        rows.append(
+            dict(
+                snapshot_id=m["id"],
+                created_at=m.get("created_at"),
+                author=m.get("author"),
+                action=ACTIONS.get(
+                    m.get("action") or ("build" if m.get("author") == "build" else ""), m.get("action") or "Dựng"
+                ),
+                note=m.get("note"),
+                parent=m.get("parent"),
+                results=tables.get("results", {}).get("rows"),
+                imports=tables.get("imports", {}).get("rows", 0),
+                live=m["id"] == live,
+                usable=m.get("format") in snapshots.READABLE_FORMATS,
+            )
+        )
+    return (
+        pd.DataFrame(rows).sort_values("snapshot_id", ascending=False, ignore_index=True)
+        if rows
+        else pd.DataFrame(
+            columns=[
+                "snapshot_id",
+                "created_at",
+                "author",
+                "action",
+                "note",
+                "parent",
+                "results",
+                "imports",
+                "live",
+                "usable",
+            ]
+        )
+    )
 
 
 def local_time(iso) -> str:
@@ -49,7 +78,7 @@ def local_time(iso) -> str:
     if iso is None or (not isinstance(iso, str) and pd.isna(iso)) or not str(iso):
         return ""
     t = dt.datetime.fromisoformat(str(iso))
-    t = (t if t.tzinfo else t.replace(tzinfo=dt.timezone.utc)).astimezone(VN_TZ)
+    t = (t if t.tzinfo else t.replace(tzinfo=dt.UTC)).astimezone(VN_TZ)
     return f"{t:%d/%m/%Y %H:%M}"
 
 
@@ -72,8 +101,15 @@ def _identity(df: pd.DataFrame) -> pd.Series:
     """The key a value is compared on: an import's report replaces the demo row (or the earlier
     report) of the same indicator, subject and period, so those share one key; document figures
     and any ambiguous row keep their result_id."""
-    subject = (df.indicator_code.astype(str) + "|" + df.period.astype(str) + "|" + df.unit_code.fillna("").astype(str)
-               + "|" + df.agency_code.fillna("").astype(str))
+    subject = (
+        df.indicator_code.astype(str)
+        + "|"
+        + df.period.astype(str)
+        + "|"
+        + df.unit_code.fillna("").astype(str)
+        + "|"
+        + df.agency_code.fillna("").astype(str)
+    )
     key = subject.where(df.source.isin(["demo", "report"]), df.result_id)
     return key.where(~key.duplicated(keep=False), df.result_id)
 
@@ -87,18 +123,32 @@ def compare(data: snapshots.DataDir, old: str, new: str) -> pd.DataFrame:
     m = a.merge(b, on="key", how="outer", suffixes=("_old", "_new"), indicator=True)
     for c in COLS[1:5]:  # identity columns: from whichever side has the row
         m[c] = m[f"{c}_new"].fillna(m[f"{c}_old"])
-    same = (m._merge == "both") & (m.source_old == m.source_new) & (
-        (m.value_old == m.value_new) | (m.value_old.isna() & m.value_new.isna()))
+    same = (
+        (m._merge == "both")
+        & (m.source_old == m.source_new)
+        & ((m.value_old == m.value_new) | (m.value_old.isna() & m.value_new.isna()))
+    )
     m = m[~same].copy()
     m["change"] = m._merge.map({"left_only": "Bỏ", "right_only": "Thêm", "both": "Đổi"}).astype(str)
 
     def label(s):
         return "" if s is None or (not isinstance(s, str) and pd.isna(s)) else vocab.SOURCES.get(s, s)
 
-    m["source"] = [label(n) if o == n or not label(o) else (label(o) if not label(n) else f"{label(o)} → {label(n)}")
-                   for o, n in zip(m.source_old, m.source_new)]
-    cols = ["change", "indicator_code", "period", "unit_code", "agency_code", "source", "value_old", "value_new",
-            "reported_by_new"]
+    m["source"] = [
+        label(n) if o == n or not label(o) else (label(o) if not label(n) else f"{label(o)} → {label(n)}")
+        for o, n in zip(m.source_old, m.source_new)
+    ]
+    cols = [
+        "change",
+        "indicator_code",
+        "period",
+        "unit_code",
+        "agency_code",
+        "source",
+        "value_old",
+        "value_new",
+        "reported_by_new",
+    ]
     return m[cols].sort_values(["change", "indicator_code", "period"], ignore_index=True)
 
 

@@ -20,18 +20,27 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from vlboard.store.source import Snapshot
 from vlboard.domain import formatting
 from vlboard.domain.periods import parse_period
 from vlboard.domain.vocab import VN_TZ as VN
 from vlboard.intake import auth, isolation, validate, workbook
 from vlboard.intake.upload import Problem
 from vlboard.store import build, schema, snapshots
+from vlboard.store.source import Snapshot
 
 STATES = {"new": "Mới", "changed": "Thay đổi", "unchanged": "Không đổi"}
 ISOLATE_ROWS = 500  # a file with more rows is checked in a child process (see _check)
-FIELDS = ["indicator_code", "scope_type", "scope_code", "period", "value", "numerator", "denominator", "note",
-          "evidence_url"]
+FIELDS = [
+    "indicator_code",
+    "scope_type",
+    "scope_code",
+    "period",
+    "value",
+    "numerator",
+    "denominator",
+    "note",
+    "evidence_url",
+]
 
 
 class ImportRefused(Exception):
@@ -59,20 +68,35 @@ class Preview:
 
     def problem_rows(self) -> pd.DataFrame:
         """One row per problem with the indicator (code and name) of the spreadsheet row it names."""
-        codes = {} if self.upload is None else {
-            r.number: str(r.values.get("indicator_code")) for r in self.upload.rows
-            if r.values.get("indicator_code") is not None}
+        codes = (
+            {}
+            if self.upload is None
+            else {
+                r.number: str(r.values.get("indicator_code"))
+                for r in self.upload.rows
+                if r.values.get("indicator_code") is not None
+            }
+        )
         out = []
         for p in self.problems:
             code = codes.get(p.row, "") if p.row is not None else ""
-            out.append(dict(sheet=p.sheet or "", row=p.row, column=p.column or "", indicator_code=code,
-                            indicator_name=self.names.get(code, ""), message=p.message))
+            out.append(
+                dict(
+                    sheet=p.sheet or "",
+                    row=p.row,
+                    column=p.column or "",
+                    indicator_code=code,
+                    indicator_name=self.names.get(code, ""),
+                    message=p.message,
+                )
+            )
         return pd.DataFrame(out, columns=["sheet", "row", "column", "indicator_code", "indicator_name", "message"])
 
     def summary(self) -> str:
         c = self.counts()
-        return (f"{c['new']} giá trị mới, {c['changed']} thay đổi, {c['unchanged']} không đổi"
-                + (f"; {self.skipped} dòng để trống" if self.skipped else ""))
+        return f"{c['new']} giá trị mới, {c['changed']} thay đổi, {c['unchanged']} không đổi" + (
+            f"; {self.skipped} dòng để trống" if self.skipped else ""
+        )
 
 
 def stored_note(computed: bool, numerator, denominator, note) -> str | None:
@@ -81,8 +105,7 @@ def stored_note(computed: bool, numerator, denominator, note) -> str | None:
     own = None if note is None or (not isinstance(note, str) and pd.isna(note)) else str(note)
     if not computed:
         return own
-    how = (f"Giá trị tính từ tử số / mẫu số ({formatting.number(numerator, 2)} / "
-           f"{formatting.number(denominator, 2)})")
+    how = f"Giá trị tính từ tử số / mẫu số ({formatting.number(numerator, 2)} / {formatting.number(denominator, 2)})"
     return f"{how}. {own}" if own else how
 
 
@@ -93,18 +116,50 @@ def _frame(upload: workbook.Upload) -> tuple[pd.DataFrame, int, list[Problem]]:
     if upload.kind == "xlsx":
         version = meta.get("template_version")
         if version is None:
-            return pd.DataFrame(), 0, [Problem(None, None, None, (
-                f"Tệp không phải mẫu báo cáo của vlboard (thiếu trang ẩn «{workbook.META_SHEET}»); "
-                "hãy tải mẫu mới trên trang Nhập số liệu"))]
+            return (
+                pd.DataFrame(),
+                0,
+                [
+                    Problem(
+                        None,
+                        None,
+                        None,
+                        (
+                            f"Tệp không phải mẫu báo cáo của vlboard (thiếu trang ẩn «{workbook.META_SHEET}»); "
+                            "hãy tải mẫu mới trên trang Nhập số liệu"
+                        ),
+                    )
+                ],
+            )
         if version != workbook.TEMPLATE_VERSION:
             newer = version.isdigit() and int(version) > int(workbook.TEMPLATE_VERSION)
-            return pd.DataFrame(), 0, [Problem(workbook.META_SHEET, None, "template_version", (
-                f"mẫu báo cáo phiên bản {version} mới hơn phiên bản vlboard này đọc được ({workbook.TEMPLATE_VERSION});"
-                " hãy cập nhật vlboard, hoặc tải mẫu trên trang Nhập số liệu của hệ thống này" if newer else
-                f"mẫu báo cáo phiên bản {version} đã cũ; hãy tải mẫu mới (phiên bản {workbook.TEMPLATE_VERSION})"))]
+            return (
+                pd.DataFrame(),
+                0,
+                [
+                    Problem(
+                        workbook.META_SHEET,
+                        None,
+                        "template_version",
+                        (
+                            f"mẫu báo cáo phiên bản {version} mới hơn phiên bản vlboard này đọc được ({workbook.TEMPLATE_VERSION});"
+                            " hãy cập nhật vlboard, hoặc tải mẫu trên trang Nhập số liệu của hệ thống này"
+                            if newer
+                            else f"mẫu báo cáo phiên bản {version} đã cũ; hãy tải mẫu mới (phiên bản {workbook.TEMPLATE_VERSION})"
+                        ),
+                    )
+                ],
+            )
         if meta.get("scope_type") not in validate.SUBJECT or not meta.get("scope_code") or not meta.get("period"):
-            return pd.DataFrame(), 0, [Problem(workbook.META_SHEET, None, None,
-                                               "trang ẩn của mẫu bị sửa hoặc thiếu thông tin; hãy tải mẫu mới")]
+            return (
+                pd.DataFrame(),
+                0,
+                [
+                    Problem(
+                        workbook.META_SHEET, None, None, "trang ẩn của mẫu bị sửa hoặc thiếu thông tin; hãy tải mẫu mới"
+                    )
+                ],
+            )
     records, skipped = {}, 0
     for row in upload.rows:
         v = dict(row.values)
@@ -116,17 +171,30 @@ def _frame(upload: workbook.Upload) -> tuple[pd.DataFrame, int, list[Problem]]:
         else:
             agency, unit = v.get("agency_code"), v.get("unit_code")
             if bool(agency) == bool(unit):
-                problems.append(Problem(upload.sheet, row.number, dict(workbook.COLUMNS)["unit_code"],
-                                        "điền đúng một trong hai cột «Mã cơ quan» hoặc «Mã phường/xã»"))
+                problems.append(
+                    Problem(
+                        upload.sheet,
+                        row.number,
+                        dict(workbook.COLUMNS)["unit_code"],
+                        "điền đúng một trong hai cột «Mã cơ quan» hoặc «Mã phường/xã»",
+                    )
+                )
                 continue
             scope = ("agency", str(agency), v.get("period")) if agency else ("unit", str(unit), v.get("period"))
         code = v.get("indicator_code")
-        records[row.number] = dict(indicator_code=None if code is None else str(code), scope_type=scope[0],
-                                   scope_code=scope[1], period=None if scope[2] is None else str(scope[2]),
-                                   **{k: v.get(k) for k in FIELDS[4:]})
+        records[row.number] = dict(
+            indicator_code=None if code is None else str(code),
+            scope_type=scope[0],
+            scope_code=scope[1],
+            period=None if scope[2] is None else str(scope[2]),
+            **{k: v.get(k) for k in FIELDS[4:]},
+        )
     if not records and not problems:
-        problems.append(Problem(None, None, None, "Tệp chưa có giá trị nào được điền (cột «Giá trị» hoặc "
-                                                  "«Tử số»/«Mẫu số» đều trống)"))
+        problems.append(
+            Problem(
+                None, None, None, "Tệp chưa có giá trị nào được điền (cột «Giá trị» hoặc «Tử số»/«Mẫu số» đều trống)"
+            )
+        )
     df = pd.DataFrame.from_dict(records, orient="index", columns=FIELDS, dtype=object)
     return df, skipped, problems
 
@@ -147,8 +215,7 @@ def _context(src, df: pd.DataFrame, today: dt.date) -> tuple[validate.Context, d
             expected.add((r.indicator_code, r.subject_type, r.subject_code, period))
             area.setdefault((r.subject_type, r.subject_code), r.unit_code)
         for st, sc in {(t, c) for t, c, q in zip(df.scope_type, df.scope_code, df.period) if q == period}:
-            have = src.q("scope_results", period=period, subject_type=st, subject_code=sc,
-                         area_unit=area.get((st, sc)))
+            have = src.q("scope_results", period=period, subject_type=st, subject_code=sc, area_unit=area.get((st, sc)))
             for r in have[have.source == "document"].itertuples(index=False):
                 documents[(r.indicator_code, st, sc, period)] = r.value
     known = {"agency": set(agencies.code), "unit": set(units.unit_code)}
@@ -163,20 +230,33 @@ def _diff(src, rows: pd.DataFrame, area: dict) -> pd.DataFrame:
     out = []
     for (st, sc, period), group in rows.groupby(["scope_type", "scope_code", "period"], sort=True):
         # the same query as the validation context's (answered from the source's cache)
-        have = src.q("scope_results", period=period, subject_type=st, subject_code=sc,
-                     area_unit=area.get((st, sc)))
+        have = src.q("scope_results", period=period, subject_type=st, subject_code=sc, area_unit=area.get((st, sc)))
         have = have[have.source != "document"].drop_duplicates("indicator_code").set_index("indicator_code")
         for number, r in group.iterrows():
             old = have.loc[r.indicator_code] if r.indicator_code in have.index else None
-            same = (old is not None and old.source == "report" and _eq(old.value, r.value)
-                    and _eq(old.numerator, r.numerator) and _eq(old.denominator, r.denominator))
-            out.append(dict(row=number, indicator_code=r.indicator_code, name_vi=names.get(r.indicator_code),
-                            scope_type=st, scope_code=sc, period=period,
-                            old_value=None if old is None else old.value,
-                            old_source=None if old is None else old.source, new_value=r.value,
-                            computed=bool(r.get("computed", False)),
-                            note=stored_note(bool(r.get("computed", False)), r.numerator, r.denominator, r.note),
-                            state="new" if old is None else "unchanged" if same else "changed"))
+            same = (
+                old is not None
+                and old.source == "report"
+                and _eq(old.value, r.value)
+                and _eq(old.numerator, r.numerator)
+                and _eq(old.denominator, r.denominator)
+            )
+            out.append(
+                dict(
+                    row=number,
+                    indicator_code=r.indicator_code,
+                    name_vi=names.get(r.indicator_code),
+                    scope_type=st,
+                    scope_code=sc,
+                    period=period,
+                    old_value=None if old is None else old.value,
+                    old_source=None if old is None else old.source,
+                    new_value=r.value,
+                    computed=bool(r.get("computed", False)),
+                    note=stored_note(bool(r.get("computed", False)), r.numerator, r.denominator, r.note),
+                    state="new" if old is None else "unchanged" if same else "changed",
+                )
+            )
     return pd.DataFrame(out)
 
 
@@ -186,8 +266,16 @@ def _eq(a, b) -> bool:
     return not (pd.isna(a) or pd.isna(b)) and abs(float(a) - float(b)) < 1e-9
 
 
-def preview(data: snapshots.DataDir, user: auth.User, file_name: str, content: bytes, *,
-            today: dt.date | None = None, max_bytes: int = workbook.MAX_BYTES, src=None) -> Preview:
+def preview(
+    data: snapshots.DataDir,
+    user: auth.User,
+    file_name: str,
+    content: bytes,
+    *,
+    today: dt.date | None = None,
+    max_bytes: int = workbook.MAX_BYTES,
+    src=None,
+) -> Preview:
     """Everything short of writing: read, check scope, validate, diff against the live snapshot.
     ``src``: the live snapshot already open (the page's cached one); else it is opened here."""
     today = today or dt.datetime.now(VN).date()
@@ -210,10 +298,12 @@ def preview(data: snapshots.DataDir, user: auth.User, file_name: str, content: b
     ctx, area = _context(src, df, today)
     rows, problems = _check(df, ctx, upload.sheet, file_name)
     if problems:
-        return Preview(file_name, problems, base_snapshot=src.snapshot_id, upload=upload, skipped=skipped,
-                     names=_names(data, src))
-    rows = rows.assign(unit_code=[sc if st == "unit" else area.get((st, sc)) for st, sc in
-                                  zip(rows.scope_type, rows.scope_code)])
+        return Preview(
+            file_name, problems, base_snapshot=src.snapshot_id, upload=upload, skipped=skipped, names=_names(data, src)
+        )
+    rows = rows.assign(
+        unit_code=[sc if st == "unit" else area.get((st, sc)) for st, sc in zip(rows.scope_type, rows.scope_code)]
+    )
     return Preview(file_name, [], src.snapshot_id, upload, rows, _diff(src, rows, area), skipped)
 
 
@@ -223,8 +313,9 @@ def _check(df: pd.DataFrame, ctx: validate.Context, sheet: str, file_name: str):
     other visitor would wait for; a file of a few hundred rows is checked at once."""
     if len(df) <= ISOLATE_ROWS:
         return validate.check(df, ctx, sheet)
-    status, answer = isolation.run("check", (df, ctx, sheet), {}, seconds=workbook.WORKER_SECONDS,
-                                   mb=workbook.WORKER_MB, label=file_name)
+    status, answer = isolation.run(
+        "check", (df, ctx, sheet), {}, seconds=workbook.WORKER_SECONDS, mb=workbook.WORKER_MB, label=file_name
+    )
     if status != "ok":
         return df.iloc[0:0], [Problem(None, None, None, workbook.refusal(status, file_name, "kiểm tra"))]
     return answer
@@ -247,16 +338,31 @@ def _result_rows(pv: Preview, user: auth.User, plans: dict, import_id: str, now:
         if number not in changed:
             continue
         p = parse_period(r.period)
-        out.append(dict(
-            result_id=f"report:{r.indicator_code}:{r.scope_code}:{r.period}", indicator_code=r.indicator_code,
-            period=p.code, period_type=p.kind, year=p.year, period_end=p.end, unit_code=r.unit_code,
-            agency_code=r.scope_code if r.scope_type == "agency" else None, value=r.value, value_text=None,
-            numerator=None if pd.isna(r.numerator) else r.numerator,
-            denominator=None if pd.isna(r.denominator) else r.denominator, as_of=p.end, source="report",
-            reported_by=user.display_name or user.username, reported_at=now.replace(tzinfo=None),
-            plan=plans.get(r.indicator_code), source_ref=import_id, quote=None,
-            note=stored_note(bool(r.get("computed", False)), r.numerator, r.denominator, r.note),
-            evidence_url=r.evidence_url))
+        out.append(
+            dict(
+                result_id=f"report:{r.indicator_code}:{r.scope_code}:{r.period}",
+                indicator_code=r.indicator_code,
+                period=p.code,
+                period_type=p.kind,
+                year=p.year,
+                period_end=p.end,
+                unit_code=r.unit_code,
+                agency_code=r.scope_code if r.scope_type == "agency" else None,
+                value=r.value,
+                value_text=None,
+                numerator=None if pd.isna(r.numerator) else r.numerator,
+                denominator=None if pd.isna(r.denominator) else r.denominator,
+                as_of=p.end,
+                source="report",
+                reported_by=user.display_name or user.username,
+                reported_at=now.replace(tzinfo=None),
+                plan=plans.get(r.indicator_code),
+                source_ref=import_id,
+                quote=None,
+                note=stored_note(bool(r.get("computed", False)), r.numerator, r.denominator, r.note),
+                evidence_url=r.evidence_url,
+            )
+        )
     return out
 
 
@@ -280,27 +386,50 @@ def commit(data: snapshots.DataDir, user: auth.User, pv: Preview, *, now: dt.dat
         snapshots.clean_temp(data)  # leftovers of a write that was killed
         live = snapshots.current_id(data)
         if live != pv.base_snapshot:
-            raise ImportRefused(f"Dữ liệu đã được cập nhật bởi một lần ghi khác (bản {pv.base_snapshot} → {live}) "
-                                "trong lúc xem trước; hãy tải tệp lên lại để xem trước trên dữ liệu mới. Chưa ghi gì.")
+            raise ImportRefused(
+                f"Dữ liệu đã được cập nhật bởi một lần ghi khác (bản {pv.base_snapshot} → {live}) "
+                "trong lúc xem trước; hãy tải tệp lên lại để xem trước trên dữ liệu mới. Chưa ghi gì."
+            )
         _, path, _ = snapshots.current(data)
         tables = {t: pq.read_table(path / f"{t}.parquet") for t in schema.TABLES}
-        plans = dict(zip(tables["indicators"].column("code").to_pylist(),
-                         tables["indicators"].column("plan").to_pylist()))
+        plans = dict(
+            zip(tables["indicators"].column("code").to_pylist(), tables["indicators"].column("plan").to_pylist())
+        )
         new = _result_rows(pv, user, plans, import_id, now)
         tables["results"] = build.with_reports(tables["results"].to_pylist(), new)
         c = pv.counts()
         scopes = sorted({(t, s) for t, s in zip(pv.rows.scope_type, pv.rows.scope_code)})
-        audit = dict(import_id=import_id, imported_at=now.replace(tzinfo=None), username=user.username,
-                     role=user.role, scope_type=";".join(t for t, _ in scopes),
-                     scope_code=";".join(s for _, s in scopes), period=";".join(sorted(set(pv.rows.period))),
-                     file_name=pv.file_name, file_sha256=pv.upload.sha256, file_bytes=pv.upload.size,
-                     base_snapshot=pv.base_snapshot, n_new=c["new"], n_changed=c["changed"],
-                     n_unchanged=c["unchanged"])
-        tables["imports"] = pa.concat_tables([tables["imports"],
-                                              pa.Table.from_pylist([audit], schema=schema.arrow_schema("imports"))])
-        sid = snapshots.write_snapshot(data, tables, author=user.username, note=f"Nhập {pv.file_name}: {pv.summary()}",
-                                       extra={"action": "import", "import_id": import_id,
-                                              "file_sha256": pv.upload.sha256},
-                                       event={"action": "import", "user": user.username, "file": pv.file_name,
-                                              "import_id": import_id, "summary": pv.summary()})
+        audit = dict(
+            import_id=import_id,
+            imported_at=now.replace(tzinfo=None),
+            username=user.username,
+            role=user.role,
+            scope_type=";".join(t for t, _ in scopes),
+            scope_code=";".join(s for _, s in scopes),
+            period=";".join(sorted(set(pv.rows.period))),
+            file_name=pv.file_name,
+            file_sha256=pv.upload.sha256,
+            file_bytes=pv.upload.size,
+            base_snapshot=pv.base_snapshot,
+            n_new=c["new"],
+            n_changed=c["changed"],
+            n_unchanged=c["unchanged"],
+        )
+        tables["imports"] = pa.concat_tables(
+            [tables["imports"], pa.Table.from_pylist([audit], schema=schema.arrow_schema("imports"))]
+        )
+        sid = snapshots.write_snapshot(
+            data,
+            tables,
+            author=user.username,
+            note=f"Nhập {pv.file_name}: {pv.summary()}",
+            extra={"action": "import", "import_id": import_id, "file_sha256": pv.upload.sha256},
+            event={
+                "action": "import",
+                "user": user.username,
+                "file": pv.file_name,
+                "import_id": import_id,
+                "summary": pv.summary(),
+            },
+        )
     return sid

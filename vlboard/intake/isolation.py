@@ -32,8 +32,13 @@ def run(task: str, args: tuple, kwargs: dict, *, seconds: float, mb: int, label:
     if not _SLOTS.acquire(timeout=seconds):
         return "busy", None
     try:
-        proc = subprocess.run([sys.executable, "-m", "vlboard.intake.upload_worker"], cwd=_ROOT, capture_output=True,
-                              input=pickle.dumps((task, args, kwargs, mb, math.ceil(seconds))), timeout=seconds)
+        proc = subprocess.run(
+            [sys.executable, "-m", "vlboard.intake.upload_worker"],
+            cwd=_ROOT,
+            capture_output=True,
+            input=pickle.dumps((task, args, kwargs, mb, math.ceil(seconds))),
+            timeout=seconds,
+        )
     except subprocess.TimeoutExpired:  # run() has killed the child
         return "timeout", None
     finally:
@@ -44,6 +49,11 @@ def run(task: str, args: tuple, kwargs: dict, *, seconds: float, mb: int, label:
             return status, answer
     if proc.returncode in (_MEMORY_EXIT, *range(-64, 0)):  # over memory, or killed (SIGXCPU …)
         return "memory", None
-    _log.error("upload %s failed on %r (exit %s): %s", task, label, proc.returncode,
-               proc.stderr.decode(errors="replace")[-4000:])
+    _log.error(
+        "upload %s failed on %r (exit %s): %s",
+        task,
+        label,
+        proc.returncode,
+        proc.stderr.decode(errors="replace")[-4000:],
+    )
     return "failed", None

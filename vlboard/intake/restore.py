@@ -16,11 +16,9 @@ from dataclasses import dataclass, field
 
 import pyarrow.parquet as pq
 
-from vlboard.intake import auth
-
-from vlboard.store import snapshots
-
 from vlboard.domain.vocab import SUBJECTS as SUBJECT
+from vlboard.intake import auth
+from vlboard.store import snapshots
 
 
 class StaleRollback(snapshots.SnapshotError):
@@ -30,6 +28,7 @@ class StaleRollback(snapshots.SnapshotError):
 @dataclass(frozen=True)
 class Import:
     """One import of the imports audit table, as a rollback names it."""
+
     import_id: str
     username: str
     imported_at: dt.datetime | None
@@ -41,10 +40,13 @@ class Import:
 
     def text(self) -> str:
         when = f"{self.imported_at:%d/%m/%Y %H:%M}" if self.imported_at else "không rõ lúc nào"
-        subject = " ".join(f"{SUBJECT.get(t, t)} {c}" for t, c in
-                           zip(self.scope_type.split(";"), self.scope_code.split(";")))
-        return (f"{self.username} nhập lúc {when}: {subject}, kỳ {self.period}, {self.n_values} giá trị "
-                f"(tệp «{self.file_name}», mã {self.import_id})")
+        subject = " ".join(
+            f"{SUBJECT.get(t, t)} {c}" for t, c in zip(self.scope_type.split(";"), self.scope_code.split(";"))
+        )
+        return (
+            f"{self.username} nhập lúc {when}: {subject}, kỳ {self.period}, {self.n_values} giá trị "
+            f"(tệp «{self.file_name}», mã {self.import_id})"
+        )
 
 
 @dataclass(frozen=True)
@@ -73,13 +75,29 @@ class Plan:
 
 
 def _imports(path) -> dict[str, Import]:
-    cols = ["import_id", "username", "imported_at", "scope_type", "scope_code", "period", "n_new", "n_changed",
-            "file_name"]
+    cols = [
+        "import_id",
+        "username",
+        "imported_at",
+        "scope_type",
+        "scope_code",
+        "period",
+        "n_new",
+        "n_changed",
+        "file_name",
+    ]
     out = {}
     for r in pq.read_table(path / "imports.parquet", columns=cols).to_pylist():
-        out[r["import_id"]] = Import(r["import_id"], r["username"] or "", r["imported_at"], r["scope_type"] or "",
-                                     r["scope_code"] or "", r["period"] or "",
-                                     int(r["n_new"] or 0) + int(r["n_changed"] or 0), r["file_name"] or "")
+        out[r["import_id"]] = Import(
+            r["import_id"],
+            r["username"] or "",
+            r["imported_at"],
+            r["scope_type"] or "",
+            r["scope_code"] or "",
+            r["period"] or "",
+            int(r["n_new"] or 0) + int(r["n_changed"] or 0),
+            r["file_name"] or "",
+        )
     return out
 
 
@@ -98,8 +116,12 @@ def _plan(data: snapshots.DataDir, target: str, live: str | None) -> Plan:
         except (OSError, snapshots.SnapshotError):
             now = {}  # a damaged live snapshot: nothing can be named, the rollback is the cure
     order = sorted(set(now) | set(then), key=lambda k: ((now.get(k) or then[k]).imported_at or dt.datetime.min, k))
-    return Plan(target, live, [now[k] for k in order if k in now and k not in then],
-                [then[k] for k in order if k in then and k not in now])
+    return Plan(
+        target,
+        live,
+        [now[k] for k in order if k in now and k not in then],
+        [then[k] for k in order if k in then and k not in now],
+    )
 
 
 def plan(data: snapshots.DataDir, target: str) -> Plan:
@@ -117,20 +139,30 @@ def run(data: snapshots.DataDir, user: auth.User, target: str, *, base: str | No
         if live != base:
             raise StaleRollback(
                 f"Dữ liệu hiện hành đã thay đổi (bản {base} → {live}) từ lúc xem nội dung khôi phục, có thể do "
-                "một lần nhập số liệu vừa được ghi; hãy xem lại những gì sẽ bị gỡ rồi khôi phục lại. Chưa thay đổi gì.")
+                "một lần nhập số liệu vừa được ghi; hãy xem lại những gì sẽ bị gỡ rồi khôi phục lại. Chưa thay đổi gì."
+            )
         p = _plan(data, target, live)
-        txn = snapshots.begin(data, {
-            "action": "rollback", "snapshot": target, "from": live, "user": user.username,
-            "summary": reason or f"Khôi phục bản {target}",
-            "at_local": dt.datetime.now().isoformat(timespec="seconds"),
-            "undone": [i.import_id for i in p.undone], "restored": [i.import_id for i in p.restored]})
+        txn = snapshots.begin(
+            data,
+            {
+                "action": "rollback",
+                "snapshot": target,
+                "from": live,
+                "user": user.username,
+                "summary": reason or f"Khôi phục bản {target}",
+                "at_local": dt.datetime.now().isoformat(timespec="seconds"),
+                "undone": [i.import_id for i in p.undone],
+                "restored": [i.import_id for i in p.restored],
+            },
+        )
         try:
             snapshots.switch_current(data, target)
         except OSError as exc:
             if snapshots.current_id(data) != target:
                 snapshots.abort(data, txn)
                 raise snapshots.WriteFault(
-                    snapshots.fault_message(exc, "bản dữ liệu hiện hành (tệp CURRENT)", data)) from exc
+                    snapshots.fault_message(exc, "bản dữ liệu hiện hành (tệp CURRENT)", data)
+                ) from exc
         snapshots.drill("switched")
         snapshots.finish(data, txn)
     return p

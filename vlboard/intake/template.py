@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import pandas as pd
 from openpyxl import Workbook
@@ -21,16 +21,38 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from vlboard.domain import formatting
 from vlboard.domain.periods import label_vi, parse_period, previous, recent
 from vlboard.domain.textnorm import fold, matches, slug
+from vlboard.domain.vocab import SUBJECTS as SUBJECT_KINDS
+from vlboard.domain.vocab import VN_TZ  # every time a clerk reads is Vietnam time
 from vlboard.intake.upload import COLUMNS, DATA_SHEET, META_SHEET, TEMPLATE_VERSION
 
 HEADER_ROW = 5
-from vlboard.domain.vocab import VN_TZ  # every time a clerk reads is Vietnam time
+
 ASSUMED = "giả định của bảng điều hành"
-TEMPLATE_KEYS = ["indicator_code", "indicator_name", "unit_of_measure", "target", "previous", "value",
-                 "numerator", "denominator", "note", "evidence_url"]
-WIDTHS = {"indicator_code": 16, "indicator_name": 60, "unit_of_measure": 12, "target": 16, "previous": 14,
-          "value": 12, "numerator": 12, "denominator": 12, "note": 30, "evidence_url": 30}
-from vlboard.domain.vocab import SUBJECTS as SUBJECT_KINDS
+TEMPLATE_KEYS = [
+    "indicator_code",
+    "indicator_name",
+    "unit_of_measure",
+    "target",
+    "previous",
+    "value",
+    "numerator",
+    "denominator",
+    "note",
+    "evidence_url",
+]
+WIDTHS = {
+    "indicator_code": 16,
+    "indicator_name": 60,
+    "unit_of_measure": 12,
+    "target": 16,
+    "previous": 14,
+    "value": 12,
+    "numerator": 12,
+    "denominator": 12,
+    "note": 30,
+    "evidence_url": 30,
+}
+
 _GIVEN = PatternFill("solid", fgColor="EEEEEE")
 _FILL = PatternFill("solid", fgColor="FFF7D6")
 _HEAD = PatternFill("solid", fgColor="1F4E79")
@@ -53,8 +75,15 @@ def subjects(src, period: str) -> pd.DataFrame:
 def rows(src, subject: Subject, period: str) -> pd.DataFrame:
     """The indicators ``subject`` must report for ``period``, with target and previous value."""
     p = parse_period(period)
-    return src.q("template_rows", subject_type=subject.type, subject_code=subject.code, period_type=p.kind,
-                 period_end=p.end, year=p.year, previous=previous(period))
+    return src.q(
+        "template_rows",
+        subject_type=subject.type,
+        subject_code=subject.code,
+        period_type=p.kind,
+        period_end=p.end,
+        year=p.year,
+        previous=previous(period),
+    )
 
 
 def due_date(period: str, due_days) -> dt.date:
@@ -132,15 +161,17 @@ def _previous_text(value, source) -> str | None:
     if _blank(value):
         return None
     text = formatting.number(value, 2)
-    return f"{text} ({ {'demo': 'minh họa', 'document': 'văn bản'}[source]})" if source in ("demo", "document") \
-        else text
+    return (
+        f"{text} ({ {'demo': 'minh họa', 'document': 'văn bản'}[source] })" if source in ("demo", "document") else text
+    )
 
 
-def write(subject: Subject, period: str, table: pd.DataFrame, *, snapshot_id: str,
-          now: dt.datetime | None = None) -> bytes:
+def write(
+    subject: Subject, period: str, table: pd.DataFrame, *, snapshot_id: str, now: dt.datetime | None = None
+) -> bytes:
     """The template as .xlsx bytes; ``now`` is shown in Vietnam time (a naive ``now`` is taken as UTC)."""
-    now = now or dt.datetime.now(dt.timezone.utc)
-    now = (now if now.tzinfo else now.replace(tzinfo=dt.timezone.utc)).astimezone(VN_TZ)
+    now = now or dt.datetime.now(dt.UTC)
+    now = (now if now.tzinfo else now.replace(tzinfo=dt.UTC)).astimezone(VN_TZ)
     labels = dict(COLUMNS)
     wb = Workbook()
     ws = wb.active
@@ -148,12 +179,16 @@ def write(subject: Subject, period: str, table: pd.DataFrame, *, snapshot_id: st
     kind = SUBJECT_KINDS[subject.type]
     ws["A1"] = f"Báo cáo kết quả chuyển đổi số – {subject.name}"
     ws["A1"].font = Font(bold=True, size=14)
-    ws["A2"] = (f"Kỳ báo cáo: {label_vi(period)} ({period}) · {kind} {subject.code} · mẫu tải lúc "
-                f"{formatting.date(now)} {now:%H:%M} · bản dữ liệu {snapshot_id}")
+    ws["A2"] = (
+        f"Kỳ báo cáo: {label_vi(period)} ({period}) · {kind} {subject.code} · mẫu tải lúc "
+        f"{formatting.date(now)} {now:%H:%M} · bản dữ liệu {snapshot_id}"
+    )
     ws["A3"] = basis_text(table, period)
     ws["A3"].alignment = Alignment(wrap_text=False)
-    ws["A4"] = ("Điền cột «Giá trị» (chỉ tiêu tỷ lệ %: có thể điền «Tử số» và «Mẫu số» thay cho giá trị). "
-                "Không sửa cột mã chỉ tiêu, không gộp ô, không dùng công thức; để trống chỉ tiêu chưa có số liệu.")
+    ws["A4"] = (
+        "Điền cột «Giá trị» (chỉ tiêu tỷ lệ %: có thể điền «Tử số» và «Mẫu số» thay cho giá trị). "
+        "Không sửa cột mã chỉ tiêu, không gộp ô, không dùng công thức; để trống chỉ tiêu chưa có số liệu."
+    )
     ws["A4"].alignment = Alignment(wrap_text=False)
     for c, key in enumerate(TEMPLATE_KEYS, start=1):
         cell = ws.cell(HEADER_ROW, c, labels[key])
@@ -164,10 +199,13 @@ def write(subject: Subject, period: str, table: pd.DataFrame, *, snapshot_id: st
     col = {key: i for i, key in enumerate(TEMPLATE_KEYS, start=1)}
     first = HEADER_ROW + 1
     for r, row in enumerate(table.itertuples(index=False), start=first):
-        given = {"indicator_code": row.indicator_code, "indicator_name": row.name_vi,
-                 "unit_of_measure": row.unit,
-                 "target": _target_text(row.target_raw, row.target_year, parse_period(period).year),
-                 "previous": _previous_text(row.previous_value, row.previous_source)}
+        given = {
+            "indicator_code": row.indicator_code,
+            "indicator_name": row.name_vi,
+            "unit_of_measure": row.unit,
+            "target": _target_text(row.target_raw, row.target_year, parse_period(period).year),
+            "previous": _previous_text(row.previous_value, row.previous_source),
+        }
         for key, value in given.items():
             cell = ws.cell(r, col[key], value)
             cell.fill = _GIVEN
@@ -186,18 +224,38 @@ def write(subject: Subject, period: str, table: pd.DataFrame, *, snapshot_id: st
 def _validations(ws, table: pd.DataFrame, col: dict, first: int) -> None:
     """Excel refuses wrong numbers as they are typed (the import checks again: Excel's rules can be
     pasted over)."""
+
     def letter(key: str) -> str:
         return ws.cell(1, col[key]).column_letter
 
-    percent = DataValidation(type="decimal", operator="between", formula1="0", formula2="100", allow_blank=True,
-                             showErrorMessage=True, errorTitle="Giá trị không hợp lệ",
-                             error="Tỷ lệ phải là số từ 0 đến 100.")
-    count = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
-                           showErrorMessage=True, errorTitle="Giá trị không hợp lệ",
-                           error="Giá trị phải là số không âm.")
-    parts = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
-                           showErrorMessage=True, errorTitle="Giá trị không hợp lệ",
-                           error="Tử số và mẫu số phải là số không âm.")
+    percent = DataValidation(
+        type="decimal",
+        operator="between",
+        formula1="0",
+        formula2="100",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Giá trị không hợp lệ",
+        error="Tỷ lệ phải là số từ 0 đến 100.",
+    )
+    count = DataValidation(
+        type="decimal",
+        operator="greaterThanOrEqual",
+        formula1="0",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Giá trị không hợp lệ",
+        error="Giá trị phải là số không âm.",
+    )
+    parts = DataValidation(
+        type="decimal",
+        operator="greaterThanOrEqual",
+        formula1="0",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Giá trị không hợp lệ",
+        error="Tử số và mẫu số phải là số không âm.",
+    )
     for dv in (percent, count, parts):
         ws.add_data_validation(dv)
     for r, kind in enumerate(table.kind, start=first):
@@ -207,11 +265,19 @@ def _validations(ws, table: pd.DataFrame, col: dict, first: int) -> None:
 
 def _meta(wb: Workbook, subject: Subject, period: str, snapshot_id: str, now: dt.datetime, last: int) -> None:
     meta = wb.create_sheet(META_SHEET)
-    for r, (key, value) in enumerate([("template_version", TEMPLATE_VERSION), ("scope_type", subject.type),
-                                      ("scope_code", subject.code), ("scope_name", subject.name),
-                                      ("period", period), ("snapshot_id", snapshot_id),
-                                      ("created_at", now.isoformat(timespec="seconds")),
-                                      ("last_row", str(last))], start=1):
+    for r, (key, value) in enumerate(
+        [
+            ("template_version", TEMPLATE_VERSION),
+            ("scope_type", subject.type),
+            ("scope_code", subject.code),
+            ("scope_name", subject.name),
+            ("period", period),
+            ("snapshot_id", snapshot_id),
+            ("created_at", now.isoformat(timespec="seconds")),
+            ("last_row", str(last)),
+        ],
+        start=1,
+    ):
         meta.cell(r, 1, key)
         meta.cell(r, 2, value)
     meta.sheet_state = "hidden"
@@ -230,7 +296,6 @@ def basis_text(table: pd.DataFrame, period: str) -> str:
         quote = "" if _blank(r.rule_quote) else f" mục {r.rule_section}: «{r.rule_quote}»"
         text = f"{plan}{quote}; hạn nộp {due}"
         if assumed:
-            text += (f" ({ASSUMED})" if assumed == len(g) else
-                     f" ({assumed}/{len(g)} chỉ tiêu là {ASSUMED})")
+            text += f" ({ASSUMED})" if assumed == len(g) else f" ({assumed}/{len(g)} chỉ tiêu là {ASSUMED})"
         parts.append(text)
     return "Căn cứ: " + " · ".join(parts)

@@ -30,8 +30,14 @@ class Throttle:
     ``lockout`` are forgotten. Thread-safe: every Streamlit session runs in its own thread.
     """
 
-    def __init__(self, account_limit: int = ACCOUNT_FAILURES, address_limit: int = ADDRESS_FAILURES,
-                 lockout: float = LOCKOUT_SECONDS, clock=time.monotonic, max_keys: int = 100_000) -> None:
+    def __init__(
+        self,
+        account_limit: int = ACCOUNT_FAILURES,
+        address_limit: int = ADDRESS_FAILURES,
+        lockout: float = LOCKOUT_SECONDS,
+        clock=time.monotonic,
+        max_keys: int = 100_000,
+    ) -> None:
         self.limits = {"account": account_limit, "address": address_limit}
         self.lockout, self.clock, self.max_keys = lockout, clock, max_keys
         self._entries: dict[tuple[str, str], _Entry] = {}
@@ -57,8 +63,11 @@ class Throttle:
         return e
 
     def _prune(self, now: float) -> None:
-        idle = [k for k, e in self._entries.items()
-                if e.pending == 0 and now >= e.locked_until and now - e.last >= self.lockout]
+        idle = [
+            k
+            for k, e in self._entries.items()
+            if e.pending == 0 and now >= e.locked_until and now - e.last >= self.lockout
+        ]
         for k in idle:
             del self._entries[k]
 

@@ -78,10 +78,12 @@ class Upload:
 
 def ods_message(name: str) -> str:
     """Why an OpenDocument spreadsheet is refused, and how to save it as .xlsx in LibreOffice Calc."""
-    return (f"Tệp «{name}» là bảng tính OpenDocument (.ods); hệ thống chỉ nhận Excel (.xlsx) hoặc CSV. "
-            "Cách lưu lại bằng LibreOffice Calc: 1) mở tệp; 2) nhấn Ctrl+Shift+S (lưu thành tệp khác); "
-            "3) ở ô kiểu tệp chọn «Excel 2007-365 (.xlsx)», giữ nguyên tên, bấm nút lưu; "
-            "4) khi được hỏi định dạng, chọn giữ định dạng Excel 2007-365; 5) tải tệp .xlsx vừa lưu lên")
+    return (
+        f"Tệp «{name}» là bảng tính OpenDocument (.ods); hệ thống chỉ nhận Excel (.xlsx) hoặc CSV. "
+        "Cách lưu lại bằng LibreOffice Calc: 1) mở tệp; 2) nhấn Ctrl+Shift+S (lưu thành tệp khác); "
+        "3) ở ô kiểu tệp chọn «Excel 2007-365 (.xlsx)», giữ nguyên tên, bấm nút lưu; "
+        "4) khi được hỏi định dạng, chọn giữ định dạng Excel 2007-365; 5) tải tệp .xlsx vừa lưu lên"
+    )
 
 
 def header_labels(keys: list[str]) -> list[str]:
@@ -142,7 +144,9 @@ def collect_rows(sheet: str, numbered, colmap: dict[int, str], problems: list[Pr
             rows.append(Row(number, values))
             if len(rows) > MAX_ROWS:
                 limit = vn(MAX_ROWS)
-                return None, [file_problem(f"Tệp có hơn {limit} dòng số liệu (giới hạn {limit} dòng); hãy chia thành nhiều tệp")]
+                return None, [
+                    file_problem(f"Tệp có hơn {limit} dòng số liệu (giới hạn {limit} dòng); hãy chia thành nhiều tệp")
+                ]
     if not rows:
         return None, [file_problem("Tệp không có dòng số liệu nào (chỉ có dòng tiêu đề)")]
     return rows, problems

@@ -59,7 +59,11 @@ class User:
 
     def _who(self) -> str:
         """Subject of an AccessDenied message."""
-        return f"Tài khoản «{self.username}» ({self._rank()})" if self.username else f"Khách chưa đăng nhập ({self._rank()})"
+        return (
+            f"Tài khoản «{self.username}» ({self._rank()})"
+            if self.username
+            else f"Khách chưa đăng nhập ({self._rank()})"
+        )
 
 
 ANONYMOUS = User("", "Khách", "viewer", via="anonymous")

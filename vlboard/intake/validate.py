@@ -19,11 +19,12 @@ import pandera.pandas as pa
 
 from vlboard.domain import formatting, numbers
 from vlboard.domain.periods import label_vi, parse_period, start
+from vlboard.domain.vocab import SUBJECTS as SUBJECT
 from vlboard.intake.upload import COLUMNS, Problem
 
 LABEL = {**dict(COLUMNS), "scope_code": "Mã cơ quan / phường, xã"}  # scope: a CSV column or the template's hidden sheet
 NUMBERS = ("value", "numerator", "denominator")
-from vlboard.domain.vocab import SUBJECTS as SUBJECT
+
 TOLERANCE = 0.05  # percentage points between a value and 100 × numerator / denominator
 _URL = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
 
@@ -31,6 +32,7 @@ _URL = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
 @dataclass(frozen=True)
 class Context:
     """What the snapshot knows, for one import."""
+
     today: dt.date
     kinds: dict[str, str]  # indicator code → kind (percent, count, ratio, …)
     subjects: dict[str, set[str]]  # 'agency' / 'unit' → known codes
@@ -70,6 +72,7 @@ def _parses(fn):
             return True
         except ValueError:
             return False
+
     return ok
 
 
@@ -79,22 +82,51 @@ def _key(df: pd.DataFrame) -> list[tuple]:
 
 def _raw_schema(ctx: Context) -> pa.DataFrameSchema:
     num = {c: pa.Column(object, nullable=True) for c in NUMBERS}  # checked by _number_problems
-    return pa.DataFrameSchema({
-        "indicator_code": pa.Column(object, [pa.Check(lambda v: v in ctx.kinds, element_wise=True,
-                                                      error="indicator_code|mã chỉ tiêu không có trong danh mục")],
-                                    nullable=False),
-        "period": pa.Column(object, pa.Check(_parses(parse_period), element_wise=True,
-                                             error="period|kỳ báo cáo không hợp lệ (dùng dạng 2025, 2025-Q3)")),
-        "scope_code": pa.Column(object, nullable=False),
-        **num,
-        "evidence_url": pa.Column(object, pa.Check(lambda v: bool(_URL.match(str(v))), element_wise=True,
-                                                   ignore_na=True,
-                                                   error="evidence_url|đường dẫn minh chứng phải bắt đầu bằng http:// hoặc https://"),
-                                  nullable=True),
-    }, checks=[pa.Check(lambda df: pd.Series([c in ctx.subjects.get(t, set()) for t, c in
-                                             zip(df.scope_type, df.scope_code)], index=df.index),
-                        error="*scope_code|không có trong danh mục cơ quan / phường, xã")],
-        unique=["indicator_code", "scope_type", "scope_code", "period"], report_duplicates="all")
+    return pa.DataFrameSchema(
+        {
+            "indicator_code": pa.Column(
+                object,
+                [
+                    pa.Check(
+                        lambda v: v in ctx.kinds,
+                        element_wise=True,
+                        error="indicator_code|mã chỉ tiêu không có trong danh mục",
+                    )
+                ],
+                nullable=False,
+            ),
+            "period": pa.Column(
+                object,
+                pa.Check(
+                    _parses(parse_period),
+                    element_wise=True,
+                    error="period|kỳ báo cáo không hợp lệ (dùng dạng 2025, 2025-Q3)",
+                ),
+            ),
+            "scope_code": pa.Column(object, nullable=False),
+            **num,
+            "evidence_url": pa.Column(
+                object,
+                pa.Check(
+                    lambda v: bool(_URL.match(str(v))),
+                    element_wise=True,
+                    ignore_na=True,
+                    error="evidence_url|đường dẫn minh chứng phải bắt đầu bằng http:// hoặc https://",
+                ),
+                nullable=True,
+            ),
+        },
+        checks=[
+            pa.Check(
+                lambda df: pd.Series(
+                    [c in ctx.subjects.get(t, set()) for t, c in zip(df.scope_type, df.scope_code)], index=df.index
+                ),
+                error="*scope_code|không có trong danh mục cơ quan / phường, xã",
+            )
+        ],
+        unique=["indicator_code", "scope_type", "scope_code", "period"],
+        report_duplicates="all",
+    )
 
 
 def _typed_schema(ctx: Context) -> pa.DataFrameSchema:
@@ -104,26 +136,46 @@ def _typed_schema(ctx: Context) -> pa.DataFrameSchema:
     def fine(mask: pd.Series) -> pd.Series:
         return ~mask.fillna(False).astype(bool)
 
-    return pa.DataFrameSchema(checks=[
-        pa.Check(lambda df: fine(kind(df, "percent") & ((df.value < 0) | (df.value > 100))),
-                 error="*value|tỷ lệ phải từ 0 đến 100"),
-        pa.Check(lambda df: fine(df.value < 0), error="*value|giá trị không được âm"),
-        pa.Check(lambda df: fine(df.numerator < 0), error="*numerator|tử số không được âm"),
-        pa.Check(lambda df: fine(df.denominator <= 0), error="*denominator|mẫu số phải lớn hơn 0"),
-        pa.Check(lambda df: fine(kind(df, "percent") & (df.numerator > df.denominator)),
-                 error="*numerator|tử số lớn hơn mẫu số"),
-        pa.Check(lambda df: fine(df.numerator.notna() ^ df.denominator.notna()),
-                 error="*denominator|cần điền cả tử số và mẫu số"),
-        pa.Check(lambda df: fine(kind(df, "percent") & df.value.notna() & df.denominator.gt(0)
-                                 & ((df.value - 100 * df.numerator / df.denominator).abs() > TOLERANCE)),
-                 error="*value|không khớp với tử số / mẫu số"),
-        pa.Check(lambda df: pd.Series([start(p) <= ctx.today for p in df.period], index=df.index),
-                 error="*period|kỳ báo cáo chưa bắt đầu"),
-        pa.Check(lambda df: pd.Series([k in ctx.expected for k in _key(df)], index=df.index),
-                 error="*indicator_code|chỉ tiêu không thuộc danh sách phải báo cáo"),
-        pa.Check(lambda df: pd.Series([k not in ctx.documents for k in _key(df)], index=df.index),
-                 error="*value|đã có số liệu trong văn bản"),
-    ])
+    return pa.DataFrameSchema(
+        checks=[
+            pa.Check(
+                lambda df: fine(kind(df, "percent") & ((df.value < 0) | (df.value > 100))),
+                error="*value|tỷ lệ phải từ 0 đến 100",
+            ),
+            pa.Check(lambda df: fine(df.value < 0), error="*value|giá trị không được âm"),
+            pa.Check(lambda df: fine(df.numerator < 0), error="*numerator|tử số không được âm"),
+            pa.Check(lambda df: fine(df.denominator <= 0), error="*denominator|mẫu số phải lớn hơn 0"),
+            pa.Check(
+                lambda df: fine(kind(df, "percent") & (df.numerator > df.denominator)),
+                error="*numerator|tử số lớn hơn mẫu số",
+            ),
+            pa.Check(
+                lambda df: fine(df.numerator.notna() ^ df.denominator.notna()),
+                error="*denominator|cần điền cả tử số và mẫu số",
+            ),
+            pa.Check(
+                lambda df: fine(
+                    kind(df, "percent")
+                    & df.value.notna()
+                    & df.denominator.gt(0)
+                    & ((df.value - 100 * df.numerator / df.denominator).abs() > TOLERANCE)
+                ),
+                error="*value|không khớp với tử số / mẫu số",
+            ),
+            pa.Check(
+                lambda df: pd.Series([start(p) <= ctx.today for p in df.period], index=df.index),
+                error="*period|kỳ báo cáo chưa bắt đầu",
+            ),
+            pa.Check(
+                lambda df: pd.Series([k in ctx.expected for k in _key(df)], index=df.index),
+                error="*indicator_code|chỉ tiêu không thuộc danh sách phải báo cáo",
+            ),
+            pa.Check(
+                lambda df: pd.Series([k not in ctx.documents for k in _key(df)], index=df.index),
+                error="*value|đã có số liệu trong văn bản",
+            ),
+        ]
+    )
 
 
 def _explain(tag: str, row: pd.Series | None, failure) -> str:
@@ -136,18 +188,24 @@ def _explain(tag: str, row: pd.Series | None, failure) -> str:
     if "tử số lớn hơn" in message:
         return f"tử số {formatting.number(row.numerator, 2)} lớn hơn mẫu số {formatting.number(row.denominator, 2)}"
     if "không khớp" in message:
-        return (f"giá trị {formatting.number(row.value, 2)} không khớp với tử số / mẫu số "
-                f"({formatting.number(100 * row.numerator / row.denominator, 2)})")
+        return (
+            f"giá trị {formatting.number(row.value, 2)} không khớp với tử số / mẫu số "
+            f"({formatting.number(100 * row.numerator / row.denominator, 2)})"
+        )
     if "chưa bắt đầu" in message:
         return f"kỳ {label_vi(row.period)} ({row.period}) chưa bắt đầu, chưa thể báo cáo"
     if "phải báo cáo" in message:
-        return (f"chỉ tiêu {row.indicator_code} không thuộc danh sách {SUBJECT.get(row.scope_type, '')} "
-                f"{row.scope_code} phải báo cáo cho kỳ {label_vi(row.period)}")
+        return (
+            f"chỉ tiêu {row.indicator_code} không thuộc danh sách {SUBJECT.get(row.scope_type, '')} "
+            f"{row.scope_code} phải báo cáo cho kỳ {label_vi(row.period)}"
+        )
     if column == "scope_code":
         return f"{SUBJECT.get(row.scope_type, '')} «{row.scope_code}» không có trong danh mục"
     if "văn bản" in message:
-        return (f"chỉ tiêu {row.indicator_code} kỳ {row.period} đã có số liệu trong văn bản của kế hoạch; "
-                "không ghi đè số liệu văn bản")
+        return (
+            f"chỉ tiêu {row.indicator_code} kỳ {row.period} đã có số liệu trong văn bản của kế hoạch; "
+            "không ghi đè số liệu văn bản"
+        )
     return message
 
 
@@ -160,8 +218,14 @@ def _problems(exc: pa.errors.SchemaErrors, df: pd.DataFrame, sheet: str) -> list
             key = (idx, "dup")
             if idx is not None and key not in seen:
                 seen.add(key)
-                out.append(Problem(sheet, int(idx), LABEL["indicator_code"],
-                                   f"chỉ tiêu {df.at[idx, 'indicator_code']} lặp lại trong tệp (kỳ {df.at[idx, 'period']})"))
+                out.append(
+                    Problem(
+                        sheet,
+                        int(idx),
+                        LABEL["indicator_code"],
+                        f"chỉ tiêu {df.at[idx, 'indicator_code']} lặp lại trong tệp (kỳ {df.at[idx, 'period']})",
+                    )
+                )
             continue
         if "|" not in check:
             continue
@@ -184,8 +248,7 @@ def check(df: pd.DataFrame, ctx: Context, sheet: str) -> tuple[pd.DataFrame, lis
     period, value, numerator, denominator, note, evidence_url). Returns the typed rows (value
     completed from numerator / denominator) and the problems; rows are usable only without problems.
     Rows failing the first stage skip the second, so one pass reports every kind of mistake."""
-    df = df.assign(**{c: pd.Series([_empty_to_none(v) for v in df[c]], index=df.index, dtype=object)
-                      for c in NUMBERS})
+    df = df.assign(**{c: pd.Series([_empty_to_none(v) for v in df[c]], index=df.index, dtype=object) for c in NUMBERS})
     problems: list[Problem] = _number_problems(df, ctx, sheet)
     try:
         _raw_schema(ctx).validate(df, lazy=True)

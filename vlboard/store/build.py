@@ -12,6 +12,7 @@ from vlboard.domain.periods import parse_period
 from vlboard.store import catalogue, checks, demo, schema
 from vlboard.store.snapshots import DataDir, SnapshotError, clean_temp, last_good, write_lock, write_snapshot
 
+
 def load_build_config(data: DataDir) -> demo.DemoConfig:
     path = data.source / "build.toml"
     if not path.exists():
@@ -30,8 +31,13 @@ def status_config(data: DataDir) -> pa.Table:
         raise SnapshotError(f"{schema.STATUS_CONFIG_FILE}: near_band phải trong khoảng (0; 1], đang là {near}")
     rows = [dict(indicator_code=None, near_band=near, report_due_days=due)]
     for code, o in sorted(cfg.get("overrides", {}).items()):
-        rows.append(dict(indicator_code=code, near_band=float(o.get("near_band", near)),
-                         report_due_days=int(o.get("report_due_days", due))))
+        rows.append(
+            dict(
+                indicator_code=code,
+                near_band=float(o.get("near_band", near)),
+                report_due_days=int(o.get("report_due_days", due)),
+            )
+        )
     return pa.Table.from_pylist(rows, schema=schema.arrow_schema("status_config"))
 
 
@@ -54,14 +60,30 @@ def document_results(rows: list[dict], kinds: dict[str, str]) -> list[dict]:
         for code in codes:
             if r["value"] is not None and not comparable(kinds[code], r["unit"]):
                 continue
-            out.append(dict(
-                result_id=f"{r['result_id']}:{code}", indicator_code=code, period=p.code,
-                period_type=p.kind, year=p.year, period_end=p.end, unit_code=r["unit_code"],
-                agency_code=r["agency_code"], value=r["value"],
-                value_text=None if r["value"] is not None else r["quote"],
-                numerator=r["numerator"], denominator=r["denominator"], as_of=r["as_of"],
-                source="document", reported_by=r["plan"], reported_at=None, plan=r["plan"],
-                source_ref=r["result_id"], quote=r["quote"], precedence=r["precedence"]))
+            out.append(
+                dict(
+                    result_id=f"{r['result_id']}:{code}",
+                    indicator_code=code,
+                    period=p.code,
+                    period_type=p.kind,
+                    year=p.year,
+                    period_end=p.end,
+                    unit_code=r["unit_code"],
+                    agency_code=r["agency_code"],
+                    value=r["value"],
+                    value_text=None if r["value"] is not None else r["quote"],
+                    numerator=r["numerator"],
+                    denominator=r["denominator"],
+                    as_of=r["as_of"],
+                    source="document",
+                    reported_by=r["plan"],
+                    reported_at=None,
+                    plan=r["plan"],
+                    source_ref=r["result_id"],
+                    quote=r["quote"],
+                    precedence=r["precedence"],
+                )
+            )
     return out
 
 
@@ -74,8 +96,10 @@ def build_tables(data: DataDir) -> dict[str, pa.Table]:
     if problems:
         raise catalogue.CatalogueError(problems)
     config = load_build_config(data)
-    rows = {t: tables[t].to_pylist() for t in ("indicators", "targets", "units", "unit_crosswalk",
-                                                  "agencies", "assignments", "results_documents")}
+    rows = {
+        t: tables[t].to_pylist()
+        for t in ("indicators", "targets", "units", "unit_crosswalk", "agencies", "assignments", "results_documents")
+    }
     doc_rows = document_results(rows["results_documents"], {i["code"]: i["kind"] for i in rows["indicators"]})
     skip = {(r["indicator_code"], r["unit_code"] or r["agency_code"], r["period"]) for r in doc_rows}
     all_rows = doc_rows + demo.generate(rows, config, skip)
@@ -114,8 +138,11 @@ def carry_reports(data: DataDir, tables: dict[str, pa.Table]) -> dict[str, pa.Ta
     imports = pq.read_table(path / "imports.parquet")
     if reports.num_rows == 0 and imports.num_rows == 0:
         return tables
-    return {**tables, "results": with_reports(tables["results"].to_pylist(), reports.to_pylist()),
-            "imports": imports.cast(schema.arrow_schema("imports"))}
+    return {
+        **tables,
+        "results": with_reports(tables["results"].to_pylist(), reports.to_pylist()),
+        "imports": imports.cast(schema.arrow_schema("imports")),
+    }
 
 
 def build(data: DataDir, *, author: str = "build") -> str:
@@ -125,7 +152,12 @@ def build(data: DataDir, *, author: str = "build") -> str:
     with write_lock(data):
         clean_temp(data)
         tables = carry_reports(data, tables)
-        sid = write_snapshot(data, tables, author=author, note="Dựng từ data/source",
-                             extra={"demo_last_quarter": config.last_quarter, "action": "build"},
-                             event={"action": "build", "user": author})
+        sid = write_snapshot(
+            data,
+            tables,
+            author=author,
+            note="Dựng từ data/source",
+            extra={"demo_last_quarter": config.last_quarter, "action": "build"},
+            event={"action": "build", "user": author},
+        )
     return sid

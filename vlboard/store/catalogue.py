@@ -14,9 +14,9 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
+from vlboard.domain.textnorm import nfc
 from vlboard.store import schema
 from vlboard.store.doctext import Document
-from vlboard.domain.textnorm import nfc
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,9 @@ def read_source_csv(path: Path, table: str) -> tuple[pd.DataFrame, list[Problem]
     try:
         df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        return pd.DataFrame(columns=schema.columns(table)), [Problem(name, None, None, f"không đọc được tệp CSV ({exc})")]
+        return pd.DataFrame(columns=schema.columns(table)), [
+            Problem(name, None, None, f"không đọc được tệp CSV ({exc})")
+        ]
     expected = schema.columns(table)
     missing = [c for c in expected if c not in df.columns]
     extra = [c for c in df.columns if c not in expected]
@@ -87,7 +89,9 @@ def cast(df: pd.DataFrame, table: str, file: str) -> tuple[pa.Table, list[Proble
                 else:
                     out.append(v)
             except ValueError:
-                kind = {pa.float64(): "số", pa.int32(): "số nguyên", pa.date32(): "ngày (yyyy-mm-dd)"}.get(typ, "giá trị")
+                kind = {pa.float64(): "số", pa.int32(): "số nguyên", pa.date32(): "ngày (yyyy-mm-dd)"}.get(
+                    typ, "giá trị"
+                )
                 problems.append(Problem(file, i + 2, col, f"«{v}» không phải {kind}"))
                 out.append(None)
         arrays.append(pa.array(out, type=typ))

@@ -14,8 +14,17 @@ import json
 import os
 import uuid
 
-from vlboard.store.datadir import (DataDir, SnapshotError, WriteFault, current_id, drill, fault_message,
-                                   read_manifest, snapshot_dir)
+from vlboard.store.datadir import (
+    DataDir,
+    SnapshotError,
+    WriteFault,
+    current_id,
+    drill,
+    fault_message,
+    read_manifest,
+    snapshot_dir,
+)
+
 
 def _append(data: DataDir, obj: dict) -> None:
     """Append one JSON line to data/history.jsonl with fsync. A line torn by an earlier failure is
@@ -40,7 +49,7 @@ def _append(data: DataDir, obj: dict) -> None:
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 def begin(data: DataDir, event: dict) -> str:
@@ -93,8 +102,11 @@ def _settle(data: DataDir) -> tuple[list[dict], dict[str | None, str | None], st
     done when the next action line starts from its snapshot, or when it is the last one and
     CURRENT is its snapshot; aborted otherwise (the writer died before its switch)."""
     lines = _lines(data)
-    marks: dict[str | None, str | None] = {e["txn"]: "inferred" if e.get("reconciled") and e.get("state") == "done" else e.get("state")
-             for e in lines if "action" not in e and "txn" in e}
+    marks: dict[str | None, str | None] = {
+        e["txn"]: "inferred" if e.get("reconciled") and e.get("state") == "done" else e.get("state")
+        for e in lines
+        if "action" not in e and "txn" in e
+    }
     actions = [e for e in lines if "action" in e]
     try:
         live = current_id(data)
@@ -149,8 +161,12 @@ def _rebuilt(data: DataDir, live: str, before: str | None) -> dict:
     except SnapshotError:
         m = {}
     made = m.get("parent") == before or before is None
-    return {"at": m.get("created_at"), "action": (m.get("action") or "build") if made else "rollback",
-            "snapshot": live, "from": m.get("parent") if made else before,
-            "user": m.get("author") if made else None,
-            "summary": (m.get("note") if made else f"Khôi phục bản {live}") or "",
-            "rebuilt": True}
+    return {
+        "at": m.get("created_at"),
+        "action": (m.get("action") or "build") if made else "rollback",
+        "snapshot": live,
+        "from": m.get("parent") if made else before,
+        "user": m.get("author") if made else None,
+        "summary": (m.get("note") if made else f"Khôi phục bản {live}") or "",
+        "rebuilt": True,
+    }

@@ -97,15 +97,24 @@ def check(tables: dict[str, pa.Table], documents: dict[str, Document] | None = N
             continue
         parsed = parse_raw(r["raw"])
         if parsed.comparator is not None and (parsed.comparator, parsed.value, parsed.value_high) != (
-                comp, r["value"], r["value_high"]):
+            comp,
+            r["value"],
+            r["value_high"],
+        ):
             problems.append(Problem(f, i + 2, "raw", f"ô in «{r['raw']}» không khớp {comp} {r['value']}"))
 
     kinds = {r["code"]: r["kind"] for r in _rows(tables["indicators"])}
     directions = {r["code"]: r["direction"] for r in _rows(tables["indicators"])}
     for i, r in enumerate(_rows(tables["targets"])):
         if directions.get(r["indicator_code"]) == "lower" and r["comparator"] in (">=", ">"):
-            problems.append(Problem("targets.csv", i + 2, "comparator",
-                                    "chỉ tiêu «càng thấp càng tốt» không thể có mục tiêu dạng ≥ hoặc >"))
+            problems.append(
+                Problem(
+                    "targets.csv",
+                    i + 2,
+                    "comparator",
+                    "chỉ tiêu «càng thấp càng tốt» không thể có mục tiêu dạng ≥ hoặc >",
+                )
+            )
     milestone_codes = {r["indicator_code"] for r in _rows(tables["milestones"]) if r["indicator_code"]}
     for i, r in enumerate(_rows(tables["indicators"])):
         if r["code"] not in with_target and r["code"] not in milestone_codes and kinds[r["code"]] != "referenced":
@@ -119,14 +128,19 @@ def check(tables: dict[str, pa.Table], documents: dict[str, Document] | None = N
             problems.append(Problem(f, i + 2, "agency_code", f"cơ quan không có: {r['agency_code']}"))
         if r["role"] not in ("lead", "partner"):
             problems.append(Problem(f, i + 2, "role", "chỉ nhận lead hoặc partner"))
-    for table, col in (("agency_aliases", "agency_code"), ("agency_members", "collective_code"),
-                       ("agency_members", "member_code")):
+    for table, col in (
+        ("agency_aliases", "agency_code"),
+        ("agency_members", "collective_code"),
+        ("agency_members", "member_code"),
+    ):
         for i, r in enumerate(_rows(tables[table])):
             if r[col] not in agencies:
                 problems.append(Problem(f"{table}.csv", i + 2, col, f"cơ quan không có: {r[col]}"))
     for i, r in enumerate(_rows(tables["agencies"])):
         if r["successor_code"] and r["successor_code"] not in agencies:
-            problems.append(Problem("agencies.csv", i + 2, "successor_code", f"cơ quan không có: {r['successor_code']}"))
+            problems.append(
+                Problem("agencies.csv", i + 2, "successor_code", f"cơ quan không có: {r['successor_code']}")
+            )
     for i, r in enumerate(_rows(tables["units"])):
         if r["parent_code"] and r["parent_code"] not in units:
             problems.append(Problem("units.csv", i + 2, "parent_code", f"đơn vị không có: {r['parent_code']}"))
@@ -137,12 +151,20 @@ def check(tables: dict[str, pa.Table], documents: dict[str, Document] | None = N
     for i, r in enumerate(_rows(tables["results_documents"])):
         for c in [x.strip() for x in (r["indicator_codes"] or "").split(";") if x.strip()]:
             if c not in codes:
-                problems.append(Problem("results_documents.csv", i + 2, "indicator_codes", f"mã chỉ tiêu không có: {c}"))
+                problems.append(
+                    Problem("results_documents.csv", i + 2, "indicator_codes", f"mã chỉ tiêu không có: {c}")
+                )
     for i, r in enumerate(_rows(tables["results_documents"])):
         problems += _dated_at_window_end(r, i + 2)
         if r["precedence"] is None or r["precedence"] < 1:
-            problems.append(Problem("results_documents.csv", i + 2, "precedence",
-                                    "cần thứ tự ưu tiên (1 = bảng theo dõi của kế hoạch, 2 = phần lời văn)"))
+            problems.append(
+                Problem(
+                    "results_documents.csv",
+                    i + 2,
+                    "precedence",
+                    "cần thứ tự ưu tiên (1 = bảng theo dõi của kế hoạch, 2 = phần lời văn)",
+                )
+            )
     for i, r in enumerate(_rows(tables["reporting_rules"])):
         if r["subject"] not in ("ward", "commune", "lead_agency"):
             problems.append(Problem("reporting_rules.csv", i + 2, "subject", "chỉ nhận ward, commune hoặc lead_agency"))
@@ -155,8 +177,11 @@ def check(tables: dict[str, pa.Table], documents: dict[str, Document] | None = N
     return problems
 
 
-_WINDOW = re.compile(r"(?<![\d/])(\d{1,2}/\d{1,2}/\d{4}|\d{4})\s*[-–]\s*(\d{1,2}/\d{1,2}/\d{4}|\d{4})(?![\d/])"
-                     r"|\btừ\b.*\bđến\b", re.IGNORECASE)
+_WINDOW = re.compile(
+    r"(?<![\d/])(\d{1,2}/\d{1,2}/\d{4}|\d{4})\s*[-–]\s*(\d{1,2}/\d{1,2}/\d{4}|\d{4})(?![\d/])"
+    r"|\btừ\b.*\bđến\b",
+    re.IGNORECASE,
+)
 
 
 def window_end(as_of_raw: str | None) -> tuple[dt.date, dt.date] | None:
@@ -187,16 +212,28 @@ def _dated_at_window_end(r: dict, row: int) -> list[Problem]:
     out = []
     lo, hi = end
     if not lo <= r["as_of"] <= hi:
-        out.append(Problem("results_documents.csv", row, "as_of",
-                           f"số liệu cho cả khoảng «{r['as_of_raw']}» phải ghi ngày cuối khoảng "
-                           f"({lo:%d/%m/%Y}{'' if lo == hi else f'–{hi:%d/%m/%Y}'}), không phải {r['as_of']:%d/%m/%Y}"))
+        out.append(
+            Problem(
+                "results_documents.csv",
+                row,
+                "as_of",
+                f"số liệu cho cả khoảng «{r['as_of_raw']}» phải ghi ngày cuối khoảng "
+                f"({lo:%d/%m/%Y}{'' if lo == hi else f'–{hi:%d/%m/%Y}'}), không phải {r['as_of']:%d/%m/%Y}",
+            )
+        )
     try:
         period = parse_period(r["period"] or "")
     except ValueError:
         return out + [Problem("results_documents.csv", row, "period", f"kỳ không hợp lệ: «{r['period']}»")]
     if period.year != r["as_of"].year or period.end < r["as_of"]:
-        out.append(Problem("results_documents.csv", row, "period",
-                           f"kỳ «{r['period']}» không chứa ngày cuối khoảng {r['as_of']:%d/%m/%Y}"))
+        out.append(
+            Problem(
+                "results_documents.csv",
+                row,
+                "period",
+                f"kỳ «{r['period']}» không chứa ngày cuối khoảng {r['as_of']:%d/%m/%Y}",
+            )
+        )
     return out
 
 

@@ -17,6 +17,7 @@ MANIFEST = "manifest.json"
 HISTORY = "history.jsonl"
 LOCK = ".write.lock"
 
+
 class SnapshotError(Exception):
     """A snapshot cannot be used; the message is Vietnamese and names the table or file."""
 
@@ -26,10 +27,16 @@ class WriteFault(SnapshotError):
     temporary files are gone and the live data is as it was. The message is Vietnamese."""
 
 
-_FAULTS = {errno.ENOSPC: "ổ đĩa đầy", errno.EDQUOT: "vượt hạn mức dung lượng đĩa",
-           errno.EROFS: "thư mục dữ liệu chỉ đọc", errno.EACCES: "không có quyền ghi vào thư mục dữ liệu",
-           errno.EPERM: "không có quyền ghi vào thư mục dữ liệu", errno.EIO: "lỗi đọc/ghi của ổ đĩa",
-           errno.EMFILE: "mở quá nhiều tệp cùng lúc", errno.ENAMETOOLONG: "đường dẫn quá dài"}
+_FAULTS = {
+    errno.ENOSPC: "ổ đĩa đầy",
+    errno.EDQUOT: "vượt hạn mức dung lượng đĩa",
+    errno.EROFS: "thư mục dữ liệu chỉ đọc",
+    errno.EACCES: "không có quyền ghi vào thư mục dữ liệu",
+    errno.EPERM: "không có quyền ghi vào thư mục dữ liệu",
+    errno.EIO: "lỗi đọc/ghi của ổ đĩa",
+    errno.EMFILE: "mở quá nhiều tệp cùng lúc",
+    errno.ENAMETOOLONG: "đường dẫn quá dài",
+}
 
 
 def fault_message(exc: OSError, what: str = "bản dữ liệu", data: DataDir | None = None) -> str:
@@ -41,10 +48,13 @@ def fault_message(exc: OSError, what: str = "bản dữ liệu", data: DataDir |
     if exc.filename:
         path = Path(os.fsdecode(exc.filename))
         root = data.root if data is not None else None
-        where = f"data/{path.relative_to(root)}: " if root is not None and path.is_relative_to(root) \
-            else f"{path.name}: "
-    return (f"Không ghi được {what}: {reason} ({where}mã lỗi {errno.errorcode.get(code, code) if code is not None else None}). "
-            "Dữ liệu hiện hành không đổi; chưa ghi gì.")
+        where = (
+            f"data/{path.relative_to(root)}: " if root is not None and path.is_relative_to(root) else f"{path.name}: "
+        )
+    return (
+        f"Không ghi được {what}: {reason} ({where}mã lỗi {errno.errorcode.get(code, code) if code is not None else None}). "
+        "Dữ liệu hiện hành không đổi; chưa ghi gì."
+    )
 
 
 def drill(step: str) -> None:
@@ -91,6 +101,7 @@ def default_data_dir() -> DataDir:
 
 # ---------------------------------------------------------------------------------- reading
 
+
 def current_id(data: DataDir) -> str | None:
     try:
         text = data.current_file.read_text(encoding="utf-8").strip()
@@ -99,7 +110,6 @@ def current_id(data: DataDir) -> str | None:
     except UnicodeDecodeError as exc:  # garbled by a crash of the disk, not by vlboard (atomic writes)
         raise SnapshotError(f"Tệp CURRENT bị hỏng (không phải văn bản UTF-8: {exc.reason})") from exc
     return text or None
-
 
 
 _SNAPSHOT_ID = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]{0,127}")

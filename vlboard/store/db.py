@@ -29,8 +29,10 @@ JUDGED_MACRO = "15_year_status.sql"  # defined by prepare_judging, once its tabl
 
 
 def _connect(threads: int, memory_limit: str) -> duckdb.DuckDBPyConnection:
-    return duckdb.connect(database=":memory:", config={"threads": threads, "memory_limit": memory_limit,
-                                                      "preserve_insertion_order": False})
+    return duckdb.connect(
+        database=":memory:",
+        config={"threads": threads, "memory_limit": memory_limit, "preserve_insertion_order": False},
+    )
 
 
 def _macros(con: duckdb.DuckDBPyConnection, judge: bool) -> None:
@@ -49,6 +51,7 @@ def _format(path: Path) -> int:
     except (OSError, ValueError, TypeError, AttributeError):
         return 0
 
+
 _DUCK_TYPES = {pa.string(): "VARCHAR", pa.int32(): "INTEGER", pa.float64(): "DOUBLE", pa.date32(): "DATE"}
 
 
@@ -60,21 +63,25 @@ def _read(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> duckdb.Duck
     missing = [f for f in schema.arrow_schema(table) if f.name not in have and (table, f.name) in schema.ADDED_IN]
     if not missing:
         return rel
-    return rel.select(*[duckdb.ColumnExpression(c) for c in rel.columns],
-                      *[duckdb.ConstantExpression(None).cast(duckdb.sqltype(_DUCK_TYPES[f.type])).alias(f.name)
-                        for f in missing])
+    return rel.select(
+        *[duckdb.ColumnExpression(c) for c in rel.columns],
+        *[duckdb.ConstantExpression(None).cast(duckdb.sqltype(_DUCK_TYPES[f.type])).alias(f.name) for f in missing],
+    )
 
 
 def prepare_judging(con: duckdb.DuckDBPyConnection) -> None:
     """The applicable target at every period end of results_stored, as the (in-memory) table
     vl_judged() joins, then vl_judged() itself (see sql/macros/15_year_status.sql)."""
-    con.execute("create or replace table judge_targets as "  # in-memory database: every cursor sees it
-                "select * from vl_targets_at(date '1900-01-01', date '9999-12-31')")
+    con.execute(
+        "create or replace table judge_targets as "  # in-memory database: every cursor sees it
+        "select * from vl_targets_at(date '1900-01-01', date '9999-12-31')"
+    )
     con.execute((MACROS_DIR / JUDGED_MACRO).read_text(encoding="utf-8"))
 
 
-def open_snapshot(path: Path, *, threads: int = 2, memory_limit: str = "1GB",
-                  judge_on_read: bool = False) -> duckdb.DuckDBPyConnection:
+def open_snapshot(
+    path: Path, *, threads: int = 2, memory_limit: str = "1GB", judge_on_read: bool = False
+) -> duckdb.DuckDBPyConnection:
     """A connection whose views (plans, indicators, targets, …, results) read ``path``'s parquet.
 
     A snapshot written before the current status rule (format 2 has no ``results.year_status``,
@@ -86,8 +93,9 @@ def open_snapshot(path: Path, *, threads: int = 2, memory_limit: str = "1GB",
     con = _connect(threads, memory_limit)
     for table in schema.TABLES:
         _read(con, path, table).create_view(table, replace=True)
-    _read(con, path, "results").select(
-        *schema.arrow_schema("results", derived=False).names).create_view("results_stored")
+    _read(con, path, "results").select(*schema.arrow_schema("results", derived=False).names).create_view(
+        "results_stored"
+    )
     _macros(con, judge=True)
     if judge_on_read or _format(path) < JUDGED_FORMAT:
         prepare_judging(con)
@@ -102,9 +110,9 @@ def judge_results(tables: dict[str, pa.Table]) -> pa.Table:
     snapshot written; the row order is kept."""
     want = schema.arrow_schema("results", derived=False)
     stored = tables["results"].select(want.names).cast(want)
-    keys = stored.select(["indicator_code", "year", "period_end", "value", "source", "as_of", "precedence",
-                          "result_id"]).append_column(
-        "row_index", pa.array(np.arange(stored.num_rows, dtype=np.int64)))
+    keys = stored.select(
+        ["indicator_code", "year", "period_end", "value", "source", "as_of", "precedence", "result_id"]
+    ).append_column("row_index", pa.array(np.arange(stored.num_rows, dtype=np.int64)))
     con = _connect(threads=2, memory_limit="2GB")
     try:
         for name in ("indicators", "targets", "status_config"):
@@ -122,7 +130,7 @@ def judge_results(tables: dict[str, pa.Table]) -> pa.Table:
 
 # which periods a connection's status_rows_cache holds; keyed by the connection itself (weakly), so
 # a closed connection's entry goes with it and a new one never inherits it
-_PREPARED: "weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, set]" = weakref.WeakKeyDictionary()
+_PREPARED: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, set] = weakref.WeakKeyDictionary()
 _LOCK = threading.Lock()
 
 
@@ -145,8 +153,10 @@ def prepare_status(con: duckdb.DuckDBPyConnection, year: int, period_end, includ
             return
         cur = con.cursor()
         try:
-            cur.execute("insert into status_rows_cache select $y, $e, $d, * from vl_status_rows($y, $e, $d)",
-                        {"y": int(year), "e": period_end, "d": bool(include_demo)})
+            cur.execute(
+                "insert into status_rows_cache select $y, $e, $d, * from vl_status_rows($y, $e, $d)",
+                {"y": int(year), "e": period_end, "d": bool(include_demo)},
+            )
         finally:
             cur.close()
         done.add(key)

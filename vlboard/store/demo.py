@@ -41,7 +41,8 @@ def _rng(config: DemoConfig, *key: str) -> np.random.Generator:
 
 def _valid(unit: dict, day: dt.date) -> bool:
     return (unit["valid_from"] is None or unit["valid_from"] <= day) and (
-        unit["valid_to"] is None or day <= unit["valid_to"])
+        unit["valid_to"] is None or day <= unit["valid_to"]
+    )
 
 
 def _target_path(targets: dict[int, float]) -> Callable[[dt.date], float]:
@@ -86,9 +87,16 @@ def _series(config, key, path, periods, *, kind, lagging, out, base_row, skip):
             row.update(numerator=None, denominator=None)
         late = rng.random() < config.late_rate
         delay = int(rng.integers(12, 40)) if late else int(rng.integers(2, 10))
-        row.update(result_id=f"demo-{key[0]}-{key[1]}-{p.code}", period=p.code, period_type=p.kind,
-                   year=p.year, period_end=p.end, value=value, as_of=p.end,
-                   reported_at=dt.datetime.combine(p.end + dt.timedelta(days=delay), dt.time(9, 0)))
+        row.update(
+            result_id=f"demo-{key[0]}-{key[1]}-{p.code}",
+            period=p.code,
+            period_type=p.kind,
+            year=p.year,
+            period_end=p.end,
+            value=value,
+            as_of=p.end,
+            reported_at=dt.datetime.combine(p.end + dt.timedelta(days=delay), dt.time(9, 0)),
+        )
         out.append(row)
 
 
@@ -128,14 +136,32 @@ def generate(tables: dict[str, list[dict]], config: DemoConfig, skip: set[tuple[
         def path(day: dt.date, plan_path=plan_path, momentum=momentum) -> float:
             return plan_path(day) * momentum
 
-        base = dict(indicator_code=code, value_text=None, source="demo", reported_by=DEMO_REPORTER,
-                    plan=ind["plan"], source_ref=None, quote=None)
+        base = dict(
+            indicator_code=code,
+            value_text=None,
+            source="demo",
+            reported_by=DEMO_REPORTER,
+            plan=ind["plan"],
+            source_ref=None,
+            quote=None,
+        )
         scope = ind["scope"].split("+")
 
-        def emit(subject: str, periods: list, unit_code: str, agency_code: str | None) -> None:
+        def emit(
+            subject: str, periods: list, unit_code: str, agency_code: str | None, code=code, ind=ind, base=base
+        ) -> None:  # this indicator's code, row and base (bound now, called in this pass)
             lag = _rng(config, "lag", subject).random() < config.lagging_share
-            _series(config, (code, subject), path, periods, kind=ind["kind"], lagging=lag, out=out,
-                    base_row=dict(base, unit_code=unit_code, agency_code=agency_code), skip=skip)
+            _series(
+                config,
+                (code, subject),
+                path,
+                periods,
+                kind=ind["kind"],
+                lagging=lag,
+                out=out,
+                base_row=dict(base, unit_code=unit_code, agency_code=agency_code),
+                skip=skip,
+            )
 
         if ind["plan"] == CITY_PLAN:
             if "ward" in scope:
@@ -144,9 +170,7 @@ def generate(tables: dict[str, list[dict]], config: DemoConfig, skip: set[tuple[
             for agency in sorted(set(leads.get(code, []))):
                 emit(agency, [p for p in qs if _valid(agencies[agency], p.end)], CITY_UNIT, agency)
         elif "commune" in scope:
-            years = [parse_period(str(y)) for y in range(2025, last.year + 1)
-                     if parse_period(str(y)).end <= last.end]
+            years = [parse_period(str(y)) for y in range(2025, last.year + 1) if parse_period(str(y)).end <= last.end]
             for u in communes:
                 emit(u["unit_code"], [p for p in years if _valid(u, p.end)], u["unit_code"], None)
     return out
-

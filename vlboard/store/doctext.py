@@ -30,9 +30,10 @@ def _cells(line: str) -> list[str]:
 @dataclass
 class TableRow:
     """One numbered row of a table, continuation rows merged in."""
+
     tt: int
-    cells: list[str]            # every cell, the TT cell first
-    line: int                   # 0-based index of the row's first line in the document
+    cells: list[str]  # every cell, the TT cell first
+    line: int  # 0-based index of the row's first line in the document
     continued: list[int] = field(default_factory=list)  # lines of continuation rows merged in
 
 
@@ -42,7 +43,7 @@ def _scan(raw: str) -> tuple[list[str], list[TableRow], set[int]]:
     rows: list[TableRow] = []
     drop: set[int] = set()
     seen_header = False
-    page_break: list[int] = []   # lines of a repeated header (+ separator) not yet resolved
+    page_break: list[int] = []  # lines of a repeated header (+ separator) not yet resolved
     for i, line in enumerate(lines):
         s = line.strip()
         if not (s.startswith("|") and s.endswith("|")):
@@ -98,9 +99,11 @@ def page_break_starts(raw: str) -> list[str]:
 
 # --- where a quote stands ------------------------------------------------------------------------
 
+
 def segments(quote: str) -> list[str]:
     """The verbatim pieces of a quote ('…' or '[…]' marks left-out text), collapsed."""
     from vlboard.domain.textnorm import collapse
+
     return [p for p in (collapse(x) for x in (quote or "").replace("[…]", "…").split("…")) if p]
 
 
@@ -167,6 +170,7 @@ class Document(str):
 
     def __new__(cls, raw: str):
         from vlboard.domain.textnorm import collapse
+
         joined = join_page_breaks(raw)
         self = super().__new__(cls, collapse(joined))
         heads, lines, pos = [], [], 0

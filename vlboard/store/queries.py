@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import duckdb
@@ -38,7 +38,7 @@ def _header(text: str, key: str) -> str:
     return m.group(1).strip() if m else ""
 
 
-@lru_cache(maxsize=None)
+@cache
 def load(name: str) -> Query:
     if not re.fullmatch(r"[a-z0-9_]+", name):
         raise ValueError(f"tên truy vấn không hợp lệ: {name!r}")

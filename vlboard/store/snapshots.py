@@ -31,14 +31,49 @@ import pyarrow.parquet as pq
 from vlboard import settings
 from vlboard.store import db, schema
 from vlboard.store.changelog import abort, begin, events, finish, reconcile, record_event
-from vlboard.store.datadir import (LOCK, MANIFEST, DataDir, SnapshotError, WriteFault, current_id, default_data_dir,
-                                   drill, fault_message, read_manifest, snapshot_dir)
+from vlboard.store.datadir import (
+    LOCK,
+    MANIFEST,
+    DataDir,
+    SnapshotError,
+    WriteFault,
+    current_id,
+    default_data_dir,
+    drill,
+    fault_message,
+    read_manifest,
+    snapshot_dir,
+)
 
 # the public names of the other store modules that callers reach as ``snapshots.<name>``
-__all__ = ["DataDir", "SnapshotError", "WriteFault", "MANIFEST", "current_id", "default_data_dir", "drill",
-           "fault_message", "read_manifest", "snapshot_dir", "abort", "begin", "events", "finish", "record_event",
-           "FORMAT_VERSION", "READABLE_FORMATS", "verify", "current", "list_snapshots", "last_good", "content_hash",
-           "switch_current", "write_snapshot", "clean_temp", "write_lock"]
+__all__ = [
+    "DataDir",
+    "SnapshotError",
+    "WriteFault",
+    "MANIFEST",
+    "current_id",
+    "default_data_dir",
+    "drill",
+    "fault_message",
+    "read_manifest",
+    "snapshot_dir",
+    "abort",
+    "begin",
+    "events",
+    "finish",
+    "record_event",
+    "FORMAT_VERSION",
+    "READABLE_FORMATS",
+    "verify",
+    "current",
+    "list_snapshots",
+    "last_good",
+    "content_hash",
+    "switch_current",
+    "write_snapshot",
+    "clean_temp",
+    "write_lock",
+]
 
 # 2: results.note/evidence_url and the imports audit table; 3: results.year_status; 4: year_status
 # judged against the path between targets for years without one (sql/macros/12_path.sql), and
@@ -64,8 +99,10 @@ def verify(path: Path) -> dict:
     """
     manifest = read_manifest(path)
     if manifest.get("format") not in READABLE_FORMATS:
-        raise SnapshotError(f"Bản dữ liệu {path.name}: định dạng {manifest.get('format')} quá cũ, cần dựng lại "
-                            "(«python -m vlboard build»)")
+        raise SnapshotError(
+            f"Bản dữ liệu {path.name}: định dạng {manifest.get('format')} quá cũ, cần dựng lại "
+            "(«python -m vlboard build»)"
+        )
     for table in schema.TABLES:
         info = manifest.get("tables", {}).get(table)
         file = path / f"{table}.parquet"
@@ -113,8 +150,9 @@ def last_good(data: DataDir) -> Path | None:
     if sid:
         candidates.append(sid)
     if data.snapshots.is_dir():
-        candidates += sorted((p.name for p in data.snapshots.iterdir()
-                              if p.is_dir() and not p.name.startswith(".")), reverse=True)
+        candidates += sorted(
+            (p.name for p in data.snapshots.iterdir() if p.is_dir() and not p.name.startswith(".")), reverse=True
+        )
     for cand in candidates:
         try:
             path = snapshot_dir(data, cand)
@@ -126,6 +164,7 @@ def last_good(data: DataDir) -> Path | None:
 
 
 # ---------------------------------------------------------------------------------- writing
+
 
 def content_hash(table: pa.Table) -> str:
     """Hash of a table's contents, independent of the parquet writer."""
@@ -160,8 +199,15 @@ def switch_current(data: DataDir, snapshot_id: str) -> None:
     _fsync_dir(data.root)
 
 
-def write_snapshot(data: DataDir, tables: dict[str, pa.Table], *, author: str, note: str,
-                   extra: dict | None = None, event: dict | None = None) -> str:
+def write_snapshot(
+    data: DataDir,
+    tables: dict[str, pa.Table],
+    *,
+    author: str,
+    note: str,
+    extra: dict | None = None,
+    event: dict | None = None,
+) -> str:
     """Write a new snapshot next to the others and make it CURRENT. Returns its id.
 
     ``event``: the history line of this change (action, user, …; ``snapshot`` and ``from`` are
@@ -175,7 +221,7 @@ def write_snapshot(data: DataDir, tables: dict[str, pa.Table], *, author: str, n
     parent = current_id(data)
     hashes = {t: content_hash(tables[t]) for t in schema.TABLES}
     digest = hashlib.sha256(json.dumps(hashes, sort_keys=True).encode()).hexdigest()[:10]
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     sid = f"{now:%Y%m%dT%H%M%S}{now.microsecond // 1000:03d}Z-{digest}"
     tmp = data.snapshots / f".tmp-{sid}-{os.getpid()}"
     final = data.snapshots / sid
@@ -194,11 +240,22 @@ def write_snapshot(data: DataDir, tables: dict[str, pa.Table], *, author: str, n
             pq.write_table(tables[table].cast(schema.arrow_schema(table)), file, compression="zstd")
             with file.open("rb") as fh:
                 os.fsync(fh.fileno())
-            manifest_tables[table] = {"rows": tables[table].num_rows, "sha256": _sha256(file),
-                                      "content_sha256": hashes[table]}
-        manifest = {"id": sid, "format": FORMAT_VERSION, "created_at": now.isoformat(timespec="seconds"),
-                    "parent": parent, "author": author, "note": note, "content_sha256": digest,
-                    "tables": manifest_tables, **(extra or {})}
+            manifest_tables[table] = {
+                "rows": tables[table].num_rows,
+                "sha256": _sha256(file),
+                "content_sha256": hashes[table],
+            }
+        manifest = {
+            "id": sid,
+            "format": FORMAT_VERSION,
+            "created_at": now.isoformat(timespec="seconds"),
+            "parent": parent,
+            "author": author,
+            "note": note,
+            "content_sha256": digest,
+            "tables": manifest_tables,
+            **(extra or {}),
+        }
         with (tmp / MANIFEST).open("w", encoding="utf-8") as fh:
             drill("manifest")
             json.dump(manifest, fh, ensure_ascii=False, indent=2, sort_keys=True)
@@ -272,8 +329,10 @@ def write_lock(data: DataDir, timeout: float = 30.0):
                 break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
-                    raise SnapshotError("Đang có một lần ghi dữ liệu khác (nhập số liệu, dựng lại hoặc "
-                                        "khôi phục); hãy thử lại sau ít phút.") from None
+                    raise SnapshotError(
+                        "Đang có một lần ghi dữ liệu khác (nhập số liệu, dựng lại hoặc "
+                        "khôi phục); hãy thử lại sau ít phút."
+                    ) from None
                 time.sleep(0.05)
         reconcile(data)
         clean_temp(data)

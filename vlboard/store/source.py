@@ -23,6 +23,7 @@ class Source(Protocol):
 @dataclass
 class Snapshot:
     """A snapshot opened without Streamlit: queries memoised per object."""
+
     snapshot_id: str
     path: Path
     manifest: dict
@@ -30,7 +31,7 @@ class Snapshot:
     _memo: dict = field(default_factory=dict, repr=False)
 
     @classmethod
-    def current(cls, data: snapshots.DataDir) -> "Snapshot":
+    def current(cls, data: snapshots.DataDir) -> Snapshot:
         sid, path, manifest = snapshots.current(data)
         return cls(sid, path, manifest, db.open_snapshot(path))
 

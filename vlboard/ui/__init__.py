@@ -11,5 +11,19 @@ from vlboard.ui.frame import PageContext, not_applied, start
 from vlboard.ui.sidebar import current_pillar, open_indicator, open_pillar, set_filter
 from vlboard.ui.widgets import chart, indicator_links, table, unit_links
 
-__all__ = ["PageContext", "chart", "current_pillar", "full_scorecard", "indicator_links", "live_snapshot",
-           "not_applied", "open_indicator", "open_pillar", "set_filter", "start", "table", "unit_links", "unit_map"]
+__all__ = [
+    "PageContext",
+    "chart",
+    "current_pillar",
+    "full_scorecard",
+    "indicator_links",
+    "live_snapshot",
+    "not_applied",
+    "open_indicator",
+    "open_pillar",
+    "set_filter",
+    "start",
+    "table",
+    "unit_links",
+    "unit_map",
+]

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from vlboard.intake import auth
 from vlboard.domain.formatting import md_escape
+from vlboard.intake import auth
 
 
 def settings() -> auth.Settings:
@@ -41,12 +41,14 @@ def current_user(s: auth.Settings | None = None) -> auth.User:
 def _sign_in(s: auth.Settings, username: str, password: str) -> None:
     """Through the process-wide throttle of vlboard.intake.auth: per account and per client address,
     so neither a new browser session nor several clients get more guesses."""
-    address = auth.client_address(st.context.ip_address or "127.0.0.1",  # None means loopback
-                                  dict(st.context.headers or {}), s.trusted_proxies)
+    address = auth.client_address(
+        st.context.ip_address or "127.0.0.1",  # None means loopback
+        dict(st.context.headers or {}),
+        s.trusted_proxies,
+    )
     user = auth.sign_in(s, username, password, address)
     if isinstance(user, float):
-        st.session_state["_login_error"] = (f"Đăng nhập sai quá nhiều lần; hãy thử lại sau "
-                                            f"{max(1, round(user))} giây.")
+        st.session_state["_login_error"] = f"Đăng nhập sai quá nhiều lần; hãy thử lại sau {max(1, round(user))} giây."
         return
     if user is None:
         st.session_state["_login_error"] = "Sai tên đăng nhập hoặc mật khẩu."
@@ -65,8 +67,9 @@ def sidebar(s: auth.Settings, show_form: bool = True) -> auth.User:
     sign-in screen of a closed deployment already shows the form (one form per page)."""
     user = current_user(s)
     label = "Khách (chỉ xem)" if user.via == "anonymous" else user.display_name
-    box = st.sidebar.expander(f"Tài khoản: {md_escape(label)}", icon=":material/person:",
-                              expanded=bool(st.session_state.get("_login_error")))
+    box = st.sidebar.expander(
+        f"Tài khoản: {md_escape(label)}", icon=":material/person:", expanded=bool(st.session_state.get("_login_error"))
+    )
     if error := st.session_state.pop("_auth_error", None):
         box.error(f"Cấu hình tài khoản lỗi: {error}", icon=":material/warning:")
     if user.via != "anonymous":

@@ -20,6 +20,7 @@ from vlboard.store import db, queries, snapshots
 @dataclass(frozen=True)
 class SnapshotRef:
     """A snapshot on disk by id and folder (a ``store.source.Source``: named queries, cached)."""
+
     snapshot_id: str
     path: str
 
@@ -101,8 +102,11 @@ def live_snapshot() -> SnapshotRef | None:
     if reading.ref is None:
         st.error(f"Không đọc được dữ liệu. {formatting.md_escape(reading.problem)}", icon=":material/warning:")
     elif reading.problem:
-        st.warning(f"Bản dữ liệu hiện hành không dùng được ({formatting.md_escape(reading.problem)}); đang hiển thị "
-                   f"bản tốt gần nhất `{reading.ref.snapshot_id}`.", icon=":material/warning:")
+        st.warning(
+            f"Bản dữ liệu hiện hành không dùng được ({formatting.md_escape(reading.problem)}); đang hiển thị "
+            f"bản tốt gần nhất `{reading.ref.snapshot_id}`.",
+            icon=":material/warning:",
+        )
     return reading.ref
 
 

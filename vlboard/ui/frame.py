@@ -14,8 +14,9 @@ from vlboard.ui import data, sidebar
 from vlboard.ui.data import SnapshotRef
 
 
-def header(live: SnapshotRef, f: filters.Filters, options: filters.Options, title: str, *,
-           uses_results: bool = True) -> None:
+def header(
+    live: SnapshotRef, f: filters.Filters, options: filters.Options, title: str, *, uses_results: bool = True
+) -> None:
     """Page title, the active filters and data date, and the demo mark when demo values show
     (pages that show no results, such as budgets and milestones, carry no demo mark)."""
     st.title(title)
@@ -25,13 +26,16 @@ def header(live: SnapshotRef, f: filters.Filters, options: filters.Options, titl
         line += f" · minh họa đến {dates.demo}"
     st.caption(formatting.md_escape(line) + f" · bản dữ liệu `{live.snapshot_id}`")
     if f.include_demo and uses_results:
-        st.info("Có số liệu **minh họa** (demo) theo phường và cơ quan: không phải số liệu báo cáo thật.",
-                icon=":material/info:")
+        st.info(
+            "Có số liệu **minh họa** (demo) theo phường và cơ quan: không phải số liệu báo cáo thật.",
+            icon=":material/info:",
+        )
 
 
 @dataclass(frozen=True)
 class PageContext:
     """What every page starts from: the live snapshot, the validated filters and the captions."""
+
     live: SnapshotRef
     f: filters.Filters
     options: filters.Options
@@ -58,27 +62,44 @@ class PageContext:
 
         latest = self.latest_with_data(judged)
         why = overview.unjudged_reason(self.card()) if judged is None else ""
-        text = (f"{formatting.md_escape(self.period)}: chưa có {formatting.md_escape(what)} với bộ lọc này"
-                + (f" ({formatting.md_escape(why)})." if why else "."))
+        text = f"{formatting.md_escape(self.period)}: chưa có {formatting.md_escape(what)} với bộ lọc này" + (
+            f" ({formatting.md_escape(why)})." if why else "."
+        )
         if latest:
             url = links.period(st.session_state.get("_page_url") or links.OVERVIEW, latest, self.f)
-            text += (f" Kỳ gần nhất có số liệu: **[{formatting.md_escape(overview.period_label(latest))}]({url})** "
-                     "(chọn ở «Kỳ báo cáo» bên trái hoặc mở liên kết).")
+            text += (
+                f" Kỳ gần nhất có số liệu: **[{formatting.md_escape(overview.period_label(latest))}]({url})** "
+                "(chọn ở «Kỳ báo cáo» bên trái hoặc mở liên kết)."
+            )
         else:
             text += " Chưa kỳ nào có số liệu như vậy."
         st.info(text, icon=":material/event_busy:")
 
 
-FILTER_NAMES = {"period": "kỳ báo cáo", "plan": "kế hoạch", "pillar": "trụ cột", "agency": "cơ quan",
-                "unit": "phường/xã", "status": "tình trạng"}
+FILTER_NAMES = {
+    "period": "kỳ báo cáo",
+    "plan": "kế hoạch",
+    "pillar": "trụ cột",
+    "agency": "cơ quan",
+    "unit": "phường/xã",
+    "status": "tình trạng",
+}
 
 
 def not_applied(f: filters.Filters, options: filters.Options, applies: tuple[str, ...], why: str) -> str | None:
     """A note naming the active filters that this page cannot apply (None when all apply)."""
-    names = {"plan": options.plans, "pillar": options.pillars, "agency": options.agencies, "unit": options.units,
-             "status": options.statuses}
-    unused = [f"{FILTER_NAMES[k]} «{names[k].get(getattr(f, k), getattr(f, k))}»" for k in names
-              if getattr(f, k) and k not in applies]
+    names = {
+        "plan": options.plans,
+        "pillar": options.pillars,
+        "agency": options.agencies,
+        "unit": options.units,
+        "status": options.statuses,
+    }
+    unused = [
+        f"{FILTER_NAMES[k]} «{names[k].get(getattr(f, k), getattr(f, k))}»"
+        for k in names
+        if getattr(f, k) and k not in applies
+    ]
     if not unused:
         return None
     return f"Bộ lọc {', '.join(unused)} không áp dụng cho trang này: {why}"
@@ -96,6 +117,11 @@ def start(title: str, *, uses_results: bool = True, pillar: str | None = None) -
     header(live, f, options, title, uses_results=uses_results)
     st.session_state["_snapshot_id"] = live.snapshot_id
     sidebar.export_panel(live, f, options)
-    return PageContext(live, f, options, overview.data_dates(live.q("data_date")).real,
-                       "Có số liệu minh họa" if f.include_demo and uses_results else None,
-                       overview.period_label(f.period))
+    return PageContext(
+        live,
+        f,
+        options,
+        overview.data_dates(live.q("data_date")).real,
+        "Có số liệu minh họa" if f.include_demo and uses_results else None,
+        overview.period_label(f.period),
+    )

@@ -43,20 +43,22 @@ def _inline_script_hashes() -> list[str]:
 
 def content_security_policy() -> str:
     """The policy the app works under (tests/browser/test_guard.py loads every page under it in Chromium)."""
-    return "; ".join([
-        "default-src 'self'",
-        "script-src 'self' " + " ".join(_inline_script_hashes()),
-        "style-src 'self' 'unsafe-inline'",  # emotion (Streamlit's CSS-in-JS) and Plotly write inline styles
-        "img-src 'self' data: blob:",
-        "font-src 'self' data:",
-        "connect-src 'self'",  # includes the same-origin websocket (ws:/wss:)
-        "worker-src 'self' blob:",
-        "frame-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",  # the rollback page cannot be framed (clickjacking)
-    ])
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self' " + " ".join(_inline_script_hashes()),
+            "style-src 'self' 'unsafe-inline'",  # emotion (Streamlit's CSS-in-JS) and Plotly write inline styles
+            "img-src 'self' data: blob:",
+            "font-src 'self' data:",
+            "connect-src 'self'",  # includes the same-origin websocket (ws:/wss:)
+            "worker-src 'self' blob:",
+            "frame-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",  # the rollback page cannot be framed (clickjacking)
+        ]
+    )
 
 
 def headers() -> dict[str, str]:
@@ -116,11 +118,12 @@ def _make_room(session_id: str, file_id: str, mgr=None) -> None:
     if stored is None:
         return
     held = [f for f in list(stored.get(session_id, {})) if f != file_id]
-    for old in held[:max(0, len(held) - FILES_PER_SESSION + 1)]:
+    for old in held[: max(0, len(held) - FILES_PER_SESSION + 1)]:
         mgr.remove_file(session_id, old)
 
 
 # --- the ASGI middleware ----------------------------------------------------------------------
+
 
 def _is_clear_cache(frame: bytes) -> bool:
     from streamlit.proto.BackMsg_pb2 import BackMsg
@@ -146,7 +149,7 @@ class Guard:
 
         base = "/" + (config.get_option("server.baseUrlPath") or "").strip("/")
         path = scope.get("path", "")
-        return path[len(base):] if base != "/" and path.startswith(base) else path
+        return path[len(base) :] if base != "/" and path.startswith(base) else path
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] == "http":
@@ -162,8 +165,10 @@ class Guard:
         async def send_with_headers(message) -> None:
             if message["type"] == "http.response.start":
                 names = {k.lower() for k, _ in message.get("headers", [])}
-                message = {**message, "headers": [*message.get("headers", []),
-                                                  *[h for h in self.headers if h[0] not in names]]}
+                message = {
+                    **message,
+                    "headers": [*message.get("headers", []), *[h for h in self.headers if h[0] not in names]],
+                }
             await send(message)
 
         if path.rstrip("/") == "/_stcore/metrics":
@@ -180,9 +185,16 @@ class Guard:
     @staticmethod
     async def _refuse(send, why: str) -> None:
         body = f"403 Forbidden: {why}\n".encode()
-        await send({"type": "http.response.start", "status": 403,
-                    "headers": [(b"content-type", b"text/plain; charset=utf-8"),
-                                (b"content-length", str(len(body)).encode())]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 403,
+                "headers": [
+                    (b"content-type", b"text/plain; charset=utf-8"),
+                    (b"content-length", str(len(body)).encode()),
+                ],
+            }
+        )
         await send({"type": "http.response.body", "body": body})
 
     @staticmethod
@@ -195,4 +207,5 @@ class Guard:
                     _LOG.warning("clear_cache message dropped")
                     continue
                 return message
+
         return guarded

@@ -10,11 +10,9 @@ import pandas as pd
 import streamlit as st
 
 from vlboard.domain import formatting
-
-from vlboard.intake import auth, history, imports, template
-
-from vlboard.store import snapshots
 from vlboard.domain.periods import label_vi
+from vlboard.intake import auth, history, imports, template
+from vlboard.store import snapshots
 from vlboard.ui.data import SnapshotRef
 
 
@@ -29,43 +27,71 @@ def template_section(live: SnapshotRef, user: auth.User) -> None:
     left, right = st.columns(2)
     today = dt.datetime.now(imports.VN).date()
     periods, default = template.offered(live, today, user.may_import)
-    period = left.selectbox("Kỳ báo cáo", periods, index=periods.index(default), filter_mode=None,
-                            format_func=lambda p: f"{label_vi(p)} ({p})", key="tpl_period",
-                            help="Mặc định: kỳ đang đến hạn báo cáo của tài khoản.")
+    period = left.selectbox(
+        "Kỳ báo cáo",
+        periods,
+        index=periods.index(default),
+        filter_mode=None,
+        format_func=lambda p: f"{label_vi(p)} ({p})",
+        key="tpl_period",
+        help="Mặc định: kỳ đang đến hạn báo cáo của tài khoản.",
+    )
     options = _subject_options(live, user, period)
     if not options:
-        st.info(f"Không có chỉ tiêu nào {('của ' + formatting.md_escape(user.describe())) if not user.is_admin else ''} phải báo cáo "
-                f"cho {label_vi(period)}.")
+        st.info(
+            f"Không có chỉ tiêu nào {('của ' + formatting.md_escape(user.describe())) if not user.is_admin else ''} phải báo cáo "
+            f"cho {label_vi(period)}."
+        )
         return
     if len(options) > 1:
-        query = right.text_input("Tìm cơ quan, phường/xã hoặc chỉ tiêu (gõ có dấu hay không dấu đều được)",
-                                 key="tpl_search", live=True, max_chars=100,
-                                 placeholder="ví dụ: vinh long, chu ky so")
+        query = right.text_input(
+            "Tìm cơ quan, phường/xã hoặc chỉ tiêu (gõ có dấu hay không dấu đều được)",
+            key="tpl_search",
+            live=True,
+            max_chars=100,
+            placeholder="ví dụ: vinh long, chu ky so",
+        )
         shown = template.search(live, options, period, query or "")
         if not shown:
-            right.warning(f"Không có cơ quan, phường/xã hay chỉ tiêu nào khớp «{formatting.md_escape(query)}» "
-                          f"trong {len(options)} nơi phải báo cáo {label_vi(period)}.", icon=":material/search_off:")
+            right.warning(
+                f"Không có cơ quan, phường/xã hay chỉ tiêu nào khớp «{formatting.md_escape(query)}» "
+                f"trong {len(options)} nơi phải báo cáo {label_vi(period)}.",
+                icon=":material/search_off:",
+            )
             return
     else:
         shown = options
-    subject = right.selectbox(f"Cơ quan / phường, xã ({len(shown)}/{len(options)})", shown, key="tpl_subject",
-                              filter_mode=None,
-                              format_func=lambda s: f"{s.name} ({template.SUBJECT_KINDS[s.type]} {s.code})")
+    subject = right.selectbox(
+        f"Cơ quan / phường, xã ({len(shown)}/{len(options)})",
+        shown,
+        key="tpl_subject",
+        filter_mode=None,
+        format_func=lambda s: f"{s.name} ({template.SUBJECT_KINDS[s.type]} {s.code})",
+    )
     rows = template.rows(live, subject, period)
     basis = template.basis_text(rows, period)
     if rows.assumption.fillna(False).astype(bool).any():
-        st.info(f"{formatting.md_escape(basis)}. Phần ghi «{template.ASSUMED}» không do văn bản quy định: bảng điều "
-                "hành tạm áp dụng để theo dõi, cần cơ quan giao nhiệm vụ xác nhận.", icon=":material/info:")
+        st.info(
+            f"{formatting.md_escape(basis)}. Phần ghi «{template.ASSUMED}» không do văn bản quy định: bảng điều "
+            "hành tạm áp dụng để theo dõi, cần cơ quan giao nhiệm vụ xác nhận.",
+            icon=":material/info:",
+        )
     else:
         st.caption(formatting.md_escape(basis))
-    st.download_button(f"Tải mẫu Excel ({len(rows)} chỉ tiêu)", icon=":material/download:", key="tpl_download",
-                       data=lambda: template.write(subject, period, rows, snapshot_id=live.snapshot_id),
-                       file_name=template.file_name(subject, period),
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    st.download_button(
+        f"Tải mẫu Excel ({len(rows)} chỉ tiêu)",
+        icon=":material/download:",
+        key="tpl_download",
+        data=lambda: template.write(subject, period, rows, snapshot_id=live.snapshot_id),
+        file_name=template.file_name(subject, period),
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
     with st.expander("Nhập bằng tệp CSV thay cho mẫu Excel"):
-        st.markdown("Dòng đầu là tiêu đề: `Mã chỉ tiêu`, `Kỳ báo cáo` (ví dụ `2026-Q3` hoặc `2025`), "
-                    "`Mã cơ quan` **hoặc** `Mã phường/xã`, `Giá trị`; tùy chọn `Tử số`, `Mẫu số`, `Ghi chú`, "
-                    "`Đường dẫn minh chứng`. Số viết kiểu Việt Nam (`1.234,5`); mã hóa UTF-8 hoặc Windows-1258.")
+        st.markdown(
+            "Dòng đầu là tiêu đề: `Mã chỉ tiêu`, `Kỳ báo cáo` (ví dụ `2026-Q3` hoặc `2025`), "
+            "`Mã cơ quan` **hoặc** `Mã phường/xã`, `Giá trị`; tùy chọn `Tử số`, `Mẫu số`, `Ghi chú`, "
+            "`Đường dẫn minh chứng`. Số viết kiểu Việt Nam (`1.234,5`); mã hóa UTF-8 hoặc Windows-1258."
+        )
 
 
 MAX_PROBLEMS = 200
@@ -77,21 +103,41 @@ def _problems_frame(pv: imports.Preview) -> pd.DataFrame:
     outside strings."""
     esc = formatting.md_escape
     p = pv.problem_rows().head(MAX_PROBLEMS)
-    return pd.DataFrame({"Trang": p.sheet.map(esc), "Dòng": p.row.map(lambda r: "" if pd.isna(r) else str(int(r))),
-                         "Cột": p.column.map(esc), "Mã chỉ tiêu": p.indicator_code.map(esc),
-                         "Chỉ tiêu": p.indicator_name.map(esc), "Lỗi": p.message.map(esc)})
+    return pd.DataFrame(
+        {
+            "Trang": p.sheet.map(esc),
+            "Dòng": p.row.map(lambda r: "" if pd.isna(r) else str(int(r))),
+            "Cột": p.column.map(esc),
+            "Mã chỉ tiêu": p.indicator_code.map(esc),
+            "Chỉ tiêu": p.indicator_name.map(esc),
+            "Lỗi": p.message.map(esc),
+        }
+    )
 
 
 def _changes_frame(pv: imports.Preview) -> pd.DataFrame:
     c = pv.changes
-    old = [("–" if pd.isna(v) else f"{formatting.number(v, 2)}" + (" (minh họa)" if s == "demo" else ""))
-           for v, s in zip(c.old_value, c.old_source)]
-    new = [formatting.number(v, 2) + (" (tính từ tử số / mẫu số)" if computed else "")
-           for v, computed in zip(c.new_value, c.computed)]
-    return pd.DataFrame({"Dòng": c.row.map(str), "Trạng thái": c.state.map(imports.STATES),
-                         "Mã chỉ tiêu": c.indicator_code, "Chỉ tiêu": c.name_vi, "Cơ quan / địa bàn": c.scope_code,
-                         "Kỳ": c.period, "Giá trị cũ": old, "Giá trị mới": new,
-                         "Ghi chú lưu": c.note.map(lambda n: "" if n is None or pd.isna(n) else str(n))})
+    old = [
+        ("–" if pd.isna(v) else f"{formatting.number(v, 2)}" + (" (minh họa)" if s == "demo" else ""))
+        for v, s in zip(c.old_value, c.old_source)
+    ]
+    new = [
+        formatting.number(v, 2) + (" (tính từ tử số / mẫu số)" if computed else "")
+        for v, computed in zip(c.new_value, c.computed)
+    ]
+    return pd.DataFrame(
+        {
+            "Dòng": c.row.map(str),
+            "Trạng thái": c.state.map(imports.STATES),
+            "Mã chỉ tiêu": c.indicator_code,
+            "Chỉ tiêu": c.name_vi,
+            "Cơ quan / địa bàn": c.scope_code,
+            "Kỳ": c.period,
+            "Giá trị cũ": old,
+            "Giá trị mới": new,
+            "Ghi chú lưu": c.note.map(lambda n: "" if n is None or pd.isna(n) else str(n)),
+        }
+    )
 
 
 # The uploader's own texts are English in Streamlit 1.67 and cannot be set: the button label, the
@@ -114,10 +160,12 @@ def upload_section(data: snapshots.DataDir, live: SnapshotRef, user: auth.User) 
         st.success(done, icon=":material/check_circle:")
     gen = st.session_state.get("_upload_gen", 0)  # a new key empties the uploader after a write
     st.html(UPLOADER_CSS)
-    file = st.file_uploader("Tệp báo cáo (.xlsx theo mẫu, hoặc .csv; tối đa 5 MB)",
-                            key="upload_file" + (f"_{gen}" if gen else ""),
-                            help="Kéo thả tệp vào khung hoặc bấm «Chọn tệp». Bảng tính LibreOffice (.ods): "
-                                 "lưu lại thành .xlsx trước khi tải lên.")
+    file = st.file_uploader(
+        "Tệp báo cáo (.xlsx theo mẫu, hoặc .csv; tối đa 5 MB)",
+        key="upload_file" + (f"_{gen}" if gen else ""),
+        help="Kéo thả tệp vào khung hoặc bấm «Chọn tệp». Bảng tính LibreOffice (.ods): "
+        "lưu lại thành .xlsx trước khi tải lên.",
+    )
     if file is None:
         st.session_state.pop("_preview", None)
         return
@@ -130,8 +178,9 @@ def upload_section(data: snapshots.DataDir, live: SnapshotRef, user: auth.User) 
         st.session_state["_preview"] = cached
     pv: imports.Preview = cached[1]
     if pv.problems:
-        st.error(f"Tệp có {len(pv.problems)} lỗi; chưa ghi gì. Sửa các ô dưới đây rồi tải lên lại.",
-                 icon=":material/block:")
+        st.error(
+            f"Tệp có {len(pv.problems)} lỗi; chưa ghi gì. Sửa các ô dưới đây rồi tải lên lại.", icon=":material/block:"
+        )
         st.table(_problems_frame(pv).set_index("Trang"))
         if len(pv.problems) > MAX_PROBLEMS:
             st.caption(f"Hiển thị {MAX_PROBLEMS}/{len(pv.problems)} lỗi đầu tiên.")
@@ -153,9 +202,11 @@ def upload_section(data: snapshots.DataDir, live: SnapshotRef, user: auth.User) 
             return
         st.session_state.pop("_preview", None)
         st.session_state["_upload_gen"] = gen + 1
-        st.session_state["_import_done"] = (f"Đã ghi tệp «{formatting.md_escape(pv.file_name)}»: {pv.summary()}. "
-                                            f"Bản dữ liệu mới {sid}; "
-                                            "mọi trang đã dùng số liệu mới.")
+        st.session_state["_import_done"] = (
+            f"Đã ghi tệp «{formatting.md_escape(pv.file_name)}»: {pv.summary()}. "
+            f"Bản dữ liệu mới {sid}; "
+            "mọi trang đã dùng số liệu mới."
+        )
         st.rerun()
 
 
@@ -166,22 +217,48 @@ def recent_imports(live: SnapshotRef) -> None:
         st.caption("Chưa có lần nhập nào.")
         return
     df = df.assign(imported_at=df.imported_at.map(lambda t: f"{formatting.date(t)} {t:%H:%M}"))
-    st.dataframe(df.rename(columns={"imported_at": "Thời gian", "username": "Tài khoản", "scope_code": "Phạm vi",
-                                    "period": "Kỳ", "file_name": "Tệp", "n_new": "Mới", "n_changed": "Thay đổi",
-                                    "n_unchanged": "Không đổi"}), hide_index=True, width="stretch")
+    st.dataframe(
+        df.rename(
+            columns={
+                "imported_at": "Thời gian",
+                "username": "Tài khoản",
+                "scope_code": "Phạm vi",
+                "period": "Kỳ",
+                "file_name": "Tệp",
+                "n_new": "Mới",
+                "n_changed": "Thay đổi",
+                "n_unchanged": "Không đổi",
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
 
 
 def snapshots_section(data: snapshots.DataDir) -> pd.DataFrame:
     t = history.table(data)
-    shown = t.assign(live=t.live.map({True: "● hiện hành", False: ""}),
-                     created_at=t.created_at.map(when),
-                     results=t.results.map(lambda n: "" if pd.isna(n) else formatting.number(n, 0)),
-                     imports=t.imports.map(lambda n: "" if pd.isna(n) else formatting.number(n, 0)))
-    st.dataframe(shown[["live", "snapshot_id", "created_at", "action", "author", "note", "results", "imports"]]
-                 .rename(columns={"live": "", "snapshot_id": "Bản dữ liệu", "created_at": "Thời gian",
-                                  "action": "Thao tác", "author": "Người thực hiện", "note": "Nội dung",
-                                  "results": "Số kết quả", "imports": "Số lần nhập"}),
-                 hide_index=True, width="stretch")
+    shown = t.assign(
+        live=t.live.map({True: "● hiện hành", False: ""}),
+        created_at=t.created_at.map(when),
+        results=t.results.map(lambda n: "" if pd.isna(n) else formatting.number(n, 0)),
+        imports=t.imports.map(lambda n: "" if pd.isna(n) else formatting.number(n, 0)),
+    )
+    st.dataframe(
+        shown[["live", "snapshot_id", "created_at", "action", "author", "note", "results", "imports"]].rename(
+            columns={
+                "live": "",
+                "snapshot_id": "Bản dữ liệu",
+                "created_at": "Thời gian",
+                "action": "Thao tác",
+                "author": "Người thực hiện",
+                "note": "Nội dung",
+                "results": "Số kết quả",
+                "imports": "Số lần nhập",
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
     return t
 
 
@@ -218,6 +295,7 @@ def compare_section(data: snapshots.DataDir, t: pd.DataFrame) -> None:
 def compare_frame(diff: pd.DataFrame) -> pd.DataFrame:
     """The differences as text only (Vietnamese numbers, blanks for missing values): one type per
     column, so the table never falls back on a failed Arrow conversion."""
+
     def text(v) -> str:
         return "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
 
@@ -253,8 +331,14 @@ def rollback_section(data: snapshots.DataDir, user: auth.User, t: pd.DataFrame) 
     st.text_input("Lý do", key="rb_reason", max_chars=300, live=True)
     sure = st.checkbox("Tôi hiểu: các trang sẽ dùng bản này ngay; không bản nào bị xóa.", key="rb_sure")
     # base: the live version the plan above was drawn from; the rollback is refused if it changed
-    st.button("Khôi phục", disabled=not sure, key="rb_go", icon=":material/restore:",
-              on_click=_rollback, args=(data, user, target, plan.base))
+    st.button(
+        "Khôi phục",
+        disabled=not sure,
+        key="rb_go",
+        icon=":material/restore:",
+        on_click=_rollback,
+        args=(data, user, target, plan.base),
+    )
 
 
 def _rollback(data: snapshots.DataDir, user: auth.User, target: str, base: str | None) -> None:

@@ -41,22 +41,47 @@ def filter_bar(live: SnapshotRef) -> tuple[filters.Filters, filters.Options]:
     st.session_state["_filters"] = f
     sb = st.sidebar
     sb.header("Bộ lọc")
-    choices = {"period": options.periods, "plan": options.plans, "pillar": options.pillars,
-               "agency": options.agencies, "unit": options.units, "status": options.statuses}
-    labels = {"plan": "Kế hoạch", "period": "Kỳ báo cáo", "pillar": "Trụ cột", "agency": "Cơ quan",
-              "unit": "Phường/xã", "status": "Tình trạng"}
+    choices = {
+        "period": options.periods,
+        "plan": options.plans,
+        "pillar": options.pillars,
+        "agency": options.agencies,
+        "unit": options.units,
+        "status": options.statuses,
+    }
+    labels = {
+        "plan": "Kế hoạch",
+        "period": "Kỳ báo cáo",
+        "pillar": "Trụ cột",
+        "agency": "Cơ quan",
+        "unit": "Phường/xã",
+        "status": "Tình trạng",
+    }
     for key, opts in choices.items():
         if key == "period" and not opts:
             sb.caption("Kỳ báo cáo: chưa có số liệu")
             continue
         keys = ([] if key == "period" else [""]) + list(opts)
         current = getattr(f, key) or ""
-        sb.selectbox(labels[key], keys, index=keys.index(current) if current in keys else 0,
-                     key=_widget(key), on_change=_on_change, args=(key,),
-                     format_func=lambda v, o=opts: str(o.get(v) or v) if v else "Tất cả")
+        sb.selectbox(
+            labels[key],
+            keys,
+            index=keys.index(current) if current in keys else 0,
+            key=_widget(key),
+            on_change=_on_change,
+            args=(key,),
+            format_func=lambda v, o=opts: str(o.get(v) or v) if v else "Tất cả",
+        )
     sources = list(filters.SOURCE_CHOICES)
-    sb.radio("Nguồn số liệu", sources, index=sources.index(f.source), key=_widget("source"),
-             on_change=_on_change, args=("source",), format_func=filters.SOURCE_CHOICES.get)
+    sb.radio(
+        "Nguồn số liệu",
+        sources,
+        index=sources.index(f.source),
+        key=_widget("source"),
+        on_change=_on_change,
+        args=("source",),
+        format_func=filters.SOURCE_CHOICES.get,
+    )
     keep = {k: st.query_params.get(k) for k in st.query_params if k not in filters.KEYS}
     wanted = {**keep, **f.to_params()}
     if {k: st.query_params.get(k) for k in st.query_params} != wanted:
@@ -71,8 +96,13 @@ def export_panel(live: SnapshotRef, f: filters.Filters, options: filters.Options
 
     sb = st.sidebar
     sb.subheader("Xuất bộ tài liệu họp")
-    fmt = sb.radio("Định dạng", ["pdf", "pptx"], horizontal=True, key="pack_format",
-                   format_func={"pdf": "PDF", "pptx": "PowerPoint"}.get)
+    fmt = sb.radio(
+        "Định dạng",
+        ["pdf", "pptx"],
+        horizontal=True,
+        key="pack_format",
+        format_func={"pdf": "PDF", "pptx": "PowerPoint"}.get,
+    )
     if sb.button("Tạo bộ tài liệu", key="pack_build", icon=":material/picture_as_pdf:"):
         bar = sb.progress(0.0, text="Đang chuẩn bị…")
         content = pack.build(live, f, options, snapshot_id=live.snapshot_id)
@@ -84,10 +114,14 @@ def export_panel(live: SnapshotRef, f: filters.Filters, options: filters.Options
         st.session_state["pack_file"] = (data, f"{name}.{fmt}", fmt)
     if "pack_file" in st.session_state:
         data, name, fmt_done = st.session_state["pack_file"]
-        mime = "application/pdf" if fmt_done == "pdf" else \
-            "application/vnd.openxmlformats-officedocument.presentationml.presentation"
-        sb.download_button(f"Tải {name}", data=data, file_name=name, mime=mime, key="pack_download",
-                           icon=":material/download:")
+        mime = (
+            "application/pdf"
+            if fmt_done == "pdf"
+            else "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+        )
+        sb.download_button(
+            f"Tải {name}", data=data, file_name=name, mime=mime, key="pack_download", icon=":material/download:"
+        )
 
 
 def set_filter(key: str, value) -> None:

@@ -3,24 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 from vlboard import charts
-
 from vlboard.board import overview, screens, wall
-
 from vlboard.domain import filters, formatting, rollups
-
-from vlboard.store import snapshots
 from vlboard.domain.vocab import PILLARS
+from vlboard.domain.vocab import VN_TZ as TZ
+from vlboard.store import snapshots
 from vlboard.ui import data as ui_data
 from vlboard.ui.data import SnapshotRef
 
-from vlboard.domain.vocab import VN_TZ as TZ
 CSS = """
 <style>
 [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stSidebar"],
@@ -70,8 +67,14 @@ def wall_data(ref: SnapshotRef, plan: str | None, include_demo: bool) -> WallDat
     pct = {p: rollups.gauge_counts(card, p).pct for p in wall.MAIN_PILLARS} if card is not None else {}
     facts = wall.Facts(
         n_offtrack=0 if card is None else int(card.status.isin(["not_achieved", "near"]).sum()),
-        n_overdue=len(overdue), n_missing_reports=missing, pillar_pct=pct, n_agencies=len(b.league),
-        n_units=len(b.unit_map), n_heat=len(b.heat), n_changes=len(changes))
+        n_overdue=len(overdue),
+        n_missing_reports=missing,
+        pillar_pct=pct,
+        n_agencies=len(b.league),
+        n_units=len(b.unit_map),
+        n_heat=len(b.heat),
+        n_changes=len(changes),
+    )
     demo = include_demo and card is not None and card.source.fillna("").str.contains("demo").any()
     return WallData(ref.snapshot_id, b, bool(demo), overdue, changes, facts)
 
@@ -94,22 +97,31 @@ def read_live() -> tuple[SnapshotRef | None, str | None]:
     if reading.problem is None or reading.ref is None:
         return reading.ref, reading.problem
     age = int(reading.age)
-    return reading.ref, (f"Dữ liệu chưa cập nhật (lần đọc được gần nhất {age // 60} phút {age % 60} giây trước): "
-                         f"{reading.problem}")
+    return reading.ref, (
+        f"Dữ liệu chưa cập nhật (lần đọc được gần nhất {age // 60} phút {age % 60} giây trước): {reading.problem}"
+    )
 
 
 def header(data: WallData, plan_label: str, slide: wall.Slide, index: int, total: int, warning: str | None) -> None:
     now = dt.datetime.now(TZ)
     left, right = st.columns([3, 1])
-    left.markdown(f"<div class='wall-big'><b>Chuyển đổi số tỉnh Vĩnh Long</b> · "
-                  f"{_html(plan_label)}</div>", unsafe_allow_html=True)
-    right.markdown(f"<div class='wall-big' style='text-align:right'>{now:%H:%M:%S}<br>"
-                   f"<span style='font-size:1.4rem'>{now:%d/%m/%Y}</span></div>", unsafe_allow_html=True)
-    when = (f"hôm nay {now:%d/%m/%Y}" if slide.key == "overdue"
-            else overview.period_label(data.period) if data.period else "chưa có kỳ báo cáo")
+    left.markdown(
+        f"<div class='wall-big'><b>Chuyển đổi số tỉnh Vĩnh Long</b> · {_html(plan_label)}</div>", unsafe_allow_html=True
+    )
+    right.markdown(
+        f"<div class='wall-big' style='text-align:right'>{now:%H:%M:%S}<br>"
+        f"<span style='font-size:1.4rem'>{now:%d/%m/%Y}</span></div>",
+        unsafe_allow_html=True,
+    )
+    when = (
+        f"hôm nay {now:%d/%m/%Y}"
+        if slide.key == "overdue"
+        else overview.period_label(data.period)
+        if data.period
+        else "chưa có kỳ báo cáo"
+    )
     st.markdown(f"## {slide.title} — {when}")
-    footer = (f"Số liệu đến ngày {data.data_date} · bản dữ liệu {_html(data.snapshot_id)} · "
-              f"trang {index + 1}/{total}")
+    footer = f"Số liệu đến ngày {data.data_date} · bản dữ liệu {_html(data.snapshot_id)} · trang {index + 1}/{total}"
     if data.demo_on_screen and slide.key != "overdue":  # the task list holds no demo values
         footer += " · <span class='wall-demo'>⚠ CÓ DỮ LIỆU MINH HỌA (demo)</span>"
     st.markdown(f"<div class='wall-foot'>{footer}</div>", unsafe_allow_html=True)
@@ -118,9 +130,13 @@ def header(data: WallData, plan_label: str, slide: wall.Slide, index: int, total
 
 
 def _chart(fig, key: str, *, height: int | None = None, keep_footer: bool = False) -> None:
-    st.plotly_chart(charts.darken(fig, height=height, keep_footer=keep_footer), theme=None, width="stretch",
-                    key=key, config={"displayModeBar": False, "staticPlot": True})
-
+    st.plotly_chart(
+        charts.darken(fig, height=height, keep_footer=keep_footer),
+        theme=None,
+        width="stretch",
+        key=key,
+        config={"displayModeBar": False, "staticPlot": True},
+    )
 
 
 def draw(slide: wall.Slide, data: WallData) -> None:
@@ -131,80 +147,153 @@ def draw(slide: wall.Slide, data: WallData) -> None:
     if slide.key == "overdue":
         _big(len(data.overdue), "nhiệm vụ đã quá thời hạn ghi trong kế hoạch")
         for r in data.overdue.head(6).to_dict("records"):
-            st.markdown(formatting.md_escape(f"{r['Mã']} · {charts.short(r['Nhiệm vụ'], 90)} · hạn {r['Hạn cuối']} · "
-                                             f"{r['Chủ trì'] or 'chưa ghi cơ quan chủ trì'}"))
+            st.markdown(
+                formatting.md_escape(
+                    f"{r['Mã']} · {charts.short(r['Nhiệm vụ'], 90)} · hạn {r['Hạn cuối']} · "
+                    f"{r['Chủ trì'] or 'chưa ghi cơ quan chủ trì'}"
+                )
+            )
         return
     if slide.key == "reports":
         c = data.brief.completeness
         missing = c[c["Đã nhận"] < c["Phải báo cáo"]] if not c.empty else c
         _big(len(missing), "đơn vị, cơ quan chưa gửi đủ báo cáo kỳ này")
         for r in missing.head(8).to_dict("records"):
-            st.markdown(formatting.md_escape(f"{r['Đơn vị/cơ quan']}: đã nhận {r['Đã nhận']}/{r['Phải báo cáo']} "
-                                             f"báo cáo, đúng hạn {r['Đúng hạn']}"))
+            st.markdown(
+                formatting.md_escape(
+                    f"{r['Đơn vị/cơ quan']}: đã nhận {r['Đã nhận']}/{r['Phải báo cáo']} "
+                    f"báo cáo, đúng hạn {r['Đúng hạn']}"
+                )
+            )
         return
     if card is None or not data.brief.judged:
         what = overview.period_label(data.period) if data.period else "Chưa có kỳ báo cáo"
         why = overview.unjudged_reason(card)
-        st.markdown(f"<div class='wall-big'>{_html(what)}: chưa có chỉ tiêu nào đủ điều kiện so với mục tiêu"
-                    f"{_html(': ' + why) if why else ''}. "
-                    "Các trang nhiệm vụ quá hạn và tình hình báo cáo vẫn được trình chiếu.</div>",
-                    unsafe_allow_html=True)
+        st.markdown(
+            f"<div class='wall-big'>{_html(what)}: chưa có chỉ tiêu nào đủ điều kiện so với mục tiêu"
+            f"{_html(': ' + why) if why else ''}. "
+            "Các trang nhiệm vụ quá hạn và tình hình báo cáo vẫn được trình chiếu.</div>",
+            unsafe_allow_html=True,
+        )
         if card is not None and slide.key == "summary":
-            _chart(charts.status_bars(overview.pillar_counts(card), group_col="pillar", group_labels=PILLARS,
-                                      title="Số chỉ tiêu theo tình trạng", data_date=data.data_date, note=note),
-                   "bars", height=430)
+            _chart(
+                charts.status_bars(
+                    overview.pillar_counts(card),
+                    group_col="pillar",
+                    group_labels=PILLARS,
+                    title="Số chỉ tiêu theo tình trạng",
+                    data_date=data.data_date,
+                    note=note,
+                ),
+                "bars",
+                height=430,
+            )
         return
     if slide.key == "summary":
         for col, p in zip(st.columns(3), wall.MAIN_PILLARS):
             with col:
                 _chart(charts.card_gauge(card, p, data_date=data.data_date, note=note), f"g-{p}")
-        _rule("Số lớn: % chỉ tiêu đạt; vòng cung: đạt (xanh), gần đạt (cam), chưa đạt (đỏ) trong số chỉ tiêu có "
-              "số liệu; vạch đen: mốc 80%.")
-        _chart(charts.status_bars(overview.pillar_counts(card), group_col="pillar", group_labels=PILLARS,
-                                  title="Số chỉ tiêu theo tình trạng", data_date=data.data_date, note=note), "bars",
-               height=400)
+        _rule(
+            "Số lớn: % chỉ tiêu đạt; vòng cung: đạt (xanh), gần đạt (cam), chưa đạt (đỏ) trong số chỉ tiêu có "
+            "số liệu; vạch đen: mốc 80%."
+        )
+        _chart(
+            charts.status_bars(
+                overview.pillar_counts(card),
+                group_col="pillar",
+                group_labels=PILLARS,
+                title="Số chỉ tiêu theo tình trạng",
+                data_date=data.data_date,
+                note=note,
+            ),
+            "bars",
+            height=400,
+        )
     elif slide.key.startswith("pillar:"):
         p = slide.key.split(":", 1)[1]
         rows = card[card.pillar == p]
         drawn = min(12, int(rows.attainment.notna().sum()))
-        _chart(charts.progress_bullets(rows, title=f"{PILLARS[p]}: % so với mục tiêu", data_date=data.data_date,
-                                       note=note, max_rows=12), f"p-{p}", height=780)
+        _chart(
+            charts.progress_bullets(
+                rows, title=f"{PILLARS[p]}: % so với mục tiêu", data_date=data.data_date, note=note, max_rows=12
+            ),
+            f"p-{p}",
+            height=780,
+        )
         _rule(f"{drawn} chỉ tiêu chậm nhất trong {len(rows)} chỉ tiêu của trụ cột (xem đủ ở trang Trụ cột).")
     elif slide.key == "offtrack":
         worst = data.brief.off_track(6)
         if worst.empty:
-            st.markdown("<div class='wall-big'>Không có chỉ tiêu chưa đạt hoặc gần đạt trong kỳ này.</div>",
-                        unsafe_allow_html=True)
+            st.markdown(
+                "<div class='wall-big'>Không có chỉ tiêu chưa đạt hoặc gần đạt trong kỳ này.</div>",
+                unsafe_allow_html=True,
+            )
         for r in worst.to_dict("records"):
-            st.markdown(f"<div class='wall-big'>{_html(r['Tình trạng'])} <b>{_html(r['Mã'])}</b> "
-                        f"{_html(charts.short(r['Chỉ tiêu'], 70))}</div>", unsafe_allow_html=True)
+            st.markdown(
+                f"<div class='wall-big'>{_html(r['Tình trạng'])} <b>{_html(r['Mã'])}</b> "
+                f"{_html(charts.short(r['Chỉ tiêu'], 70))}</div>",
+                unsafe_allow_html=True,
+            )
             st.markdown(formatting.md_escape(r["Vì sao"]))
     elif slide.key == "agencies":
         league = data.brief.league.head(10)
-        _chart(charts.league(league, title="Cơ quan chủ trì: % chỉ tiêu đạt",
-                             data_date=data.data_date, note=note), "league", height=780)
-        _rule(f"{len(league)}/{len(data.brief.league)} cơ quan chủ trì có số liệu, cao nhất trước; % chỉ tiêu đạt "
-              "trong số chỉ tiêu có số liệu (như đồng hồ).")
+        _chart(
+            charts.league(league, title="Cơ quan chủ trì: % chỉ tiêu đạt", data_date=data.data_date, note=note),
+            "league",
+            height=780,
+        )
+        _rule(
+            f"{len(league)}/{len(data.brief.league)} cơ quan chủ trì có số liệu, cao nhất trước; % chỉ tiêu đạt "
+            "trong số chỉ tiêu có số liệu (như đồng hồ)."
+        )
     elif slide.key == "units":
         geo = ui_data.geojson()
         if geo is not None and not data.brief.unit_map.empty:
-            _chart(charts.choropleth(geo, data.brief.unit_map, title="Tỷ lệ chỉ tiêu đạt theo phường, xã (đơn vị 2025)",
-                                     data_date=data.data_date, note=note, labels=rollups.SHARE_LABELS),
-                   "map", height=780, keep_footer=True)
+            _chart(
+                charts.choropleth(
+                    geo,
+                    data.brief.unit_map,
+                    title="Tỷ lệ chỉ tiêu đạt theo phường, xã (đơn vị 2025)",
+                    data_date=data.data_date,
+                    note=note,
+                    labels=rollups.SHARE_LABELS,
+                ),
+                "map",
+                height=780,
+                keep_footer=True,
+            )
             _rule(f"Màu: {rollups.SHARE_RULE}.")
     elif slide.key == "heat":
         heat = screens.slowest_rows(data.brief.heat, card, 12)  # the units page's table, its slowest rows
-        _chart(charts.status_matrix(heat, row_col="row", col_col="col", title="Chỉ tiêu chậm nhất theo phường, xã",
-                                    data_date=data.data_date, note=note), "heat", height=780)
-        _rule(f"{heat.row.nunique()} chỉ tiêu chậm nhất của bảng ở trang Theo phường, xã. "
-              + rollups.INDICATOR_RULE.capitalize() + ".")
+        _chart(
+            charts.status_matrix(
+                heat,
+                row_col="row",
+                col_col="col",
+                title="Chỉ tiêu chậm nhất theo phường, xã",
+                data_date=data.data_date,
+                note=note,
+            ),
+            "heat",
+            height=780,
+        )
+        _rule(
+            f"{heat.row.nunique()} chỉ tiêu chậm nhất của bảng ở trang Theo phường, xã. "
+            + rollups.INDICATOR_RULE.capitalize()
+            + "."
+        )
     elif slide.key == "changes":
         if data.changes.empty:
-            st.markdown("<div class='wall-big'>Không chỉ tiêu nào đổi tình trạng so với bản dữ liệu trước.</div>",
-                        unsafe_allow_html=True)
+            st.markdown(
+                "<div class='wall-big'>Không chỉ tiêu nào đổi tình trạng so với bản dữ liệu trước.</div>",
+                unsafe_allow_html=True,
+            )
         for r in data.changes.head(8).to_dict("records"):
-            st.markdown(formatting.md_escape(f"{r['Chiều']} {r['Mã']}: {r['Trước']} → {r['Nay']} · "
-                                             f"{charts.short(r['Chỉ tiêu'], 70)}"))
+            st.markdown(
+                formatting.md_escape(
+                    f"{r['Chiều']} {r['Mã']}: {r['Trước']} → {r['Nay']} · {charts.short(r['Chỉ tiêu'], 70)}"
+                )
+            )
 
 
 def _rule(text: str) -> None:
@@ -213,8 +302,10 @@ def _rule(text: str) -> None:
 
 
 def _big(number: int, label: str) -> None:
-    st.markdown(f"<div class='wall-num'>{formatting.number(number)}</div><div class='wall-big'>{_html(label)}</div>",
-                unsafe_allow_html=True)
+    st.markdown(
+        f"<div class='wall-num'>{formatting.number(number)}</div><div class='wall-big'>{_html(label)}</div>",
+        unsafe_allow_html=True,
+    )
 
 
 def _html(text) -> str:

@@ -21,8 +21,15 @@ def chart(fig, filename: str, *, on_click=None, caption: str | None = None) -> N
     if on_click is None:
         st.plotly_chart(fig, theme=None, config=config, width="stretch")
     else:
-        event = st.plotly_chart(fig, theme=None, config=config, width="stretch", on_select="rerun",
-                                selection_mode="points", key=f"sel-{charts.slug(filename)}")
+        event = st.plotly_chart(
+            fig,
+            theme=None,
+            config=config,
+            width="stretch",
+            on_select="rerun",
+            selection_mode="points",
+            key=f"sel-{charts.slug(filename)}",
+        )
         points = (event or {}).get("selection", {}).get("points", []) if event else []
         data = [p.get("customdata") for p in points if p.get("customdata") is not None]
         if data:
@@ -34,13 +41,26 @@ def chart(fig, filename: str, *, on_click=None, caption: str | None = None) -> N
         source = f"Nguồn: vlboard · bản dữ liệu {st.session_state.get('_snapshot_id', '')}"
         width = int(fig.layout.width or 1200)
         height = int(fig.layout.height or 500)
-        st.download_button("Tải ảnh PNG", data=lambda: pack.render_png(fig, width, height, source),
-                           file_name=f"{charts.slug(filename)}.png", mime="image/png", icon=":material/image:",
-                           key=f"png-{charts.slug(filename)}")
+        st.download_button(
+            "Tải ảnh PNG",
+            data=lambda: pack.render_png(fig, width, height, source),
+            file_name=f"{charts.slug(filename)}.png",
+            mime="image/png",
+            icon=":material/image:",
+            key=f"png-{charts.slug(filename)}",
+        )
 
 
-def table(df: pd.DataFrame, name: str, max_rows: int = 2000, *, total: int | None = None, full=None,
-          links: dict | None = None, empty: str = "Không có dòng nào với bộ lọc này.") -> None:
+def table(
+    df: pd.DataFrame,
+    name: str,
+    max_rows: int = 2000,
+    *,
+    total: int | None = None,
+    full=None,
+    links: dict | None = None,
+    empty: str = "Không có dòng nào với bộ lọc này.",
+) -> None:
     """A table with CSV and XLSX downloads (Vietnamese headers, formula injection neutralised).
     Long tables show their first ``max_rows`` rows; the downloads hold every row (``full``: a
     zero-argument callable building the whole table, run only when a download is clicked).
@@ -62,15 +82,28 @@ def table(df: pd.DataFrame, name: str, max_rows: int = 2000, *, total: int | Non
     st.dataframe(shown, hide_index=True, width="stretch", column_config=config or None)
     n = total if total is not None else len(df)
     if n > max_rows:
-        st.caption(f"Hiển thị {formatting.number(max_rows)}/{formatting.number(n)} dòng (mới nhất trước); "
-                   "tải CSV hoặc XLSX để có đủ.")
+        st.caption(
+            f"Hiển thị {formatting.number(max_rows)}/{formatting.number(n)} dòng (mới nhất trước); "
+            "tải CSV hoặc XLSX để có đủ."
+        )
     slug = charts.slug(name)
     left, right, _ = st.columns([1, 1, 8])
-    left.download_button("CSV", data=lambda: downloads.to_csv(whole()), file_name=f"{slug}.csv", mime="text/csv",
-                         key=f"csv-{slug}", icon=":material/download:")
-    right.download_button("XLSX", data=lambda: downloads.to_xlsx(whole(), name), file_name=f"{slug}.xlsx",
-                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                          key=f"xlsx-{slug}", icon=":material/download:")
+    left.download_button(
+        "CSV",
+        data=lambda: downloads.to_csv(whole()),
+        file_name=f"{slug}.csv",
+        mime="text/csv",
+        key=f"csv-{slug}",
+        icon=":material/download:",
+    )
+    right.download_button(
+        "XLSX",
+        data=lambda: downloads.to_xlsx(whole(), name),
+        file_name=f"{slug}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"xlsx-{slug}",
+        icon=":material/download:",
+    )
 
 
 def shown_cells(df: pd.DataFrame) -> pd.DataFrame:

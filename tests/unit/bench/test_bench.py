@@ -4,7 +4,6 @@ import datetime as dt
 
 from vlboard import bench
 from vlboard.bench import baselines, project
-
 from vlboard.store import db, snapshots
 
 

@@ -7,11 +7,9 @@ import pandas as pd
 import pytest
 
 from vlboard import charts
-
 from vlboard.board import indicator
-from vlboard.store.source import Snapshot
-
 from vlboard.domain import roadmap, status
+from vlboard.store.source import Snapshot
 
 
 @pytest.fixture(scope="module")
@@ -44,8 +42,15 @@ def test_every_indicator_page_builds(snap):
 
 
 def test_goal_without_a_year_in_the_page_tables():
-    targets = pd.DataFrame({"year": pd.array([None, 2025], dtype="Int32"), "comparator": [">=", ">="],
-                            "value": [2.0, 1.5], "value_high": [None, None], "raw": ["ít nhất 2", "1,5"]})
+    targets = pd.DataFrame(
+        {
+            "year": pd.array([None, 2025], dtype="Int32"),
+            "comparator": [">=", ">="],
+            "value": [2.0, 1.5],
+            "value_high": [None, None],
+            "raw": ["ít nhất 2", "1,5"],
+        }
+    )
     table = indicator.targets_table(targets, "nền tảng")
     assert table["Năm"].tolist() == [indicator.NO_YEAR, "2025"]
     m = indicator.long_term({2024: 1.0, 2025: 1.4}, targets, "higher")
@@ -56,8 +61,15 @@ def test_goal_without_a_year_in_the_page_tables():
 
 
 def test_why_line_names_a_goal_without_a_year():
-    targets = pd.DataFrame({"year": pd.array([None], dtype="Int32"), "comparator": [">="], "value": [2.0],
-                            "value_high": [None], "raw": ["ít nhất 2"]})
+    targets = pd.DataFrame(
+        {
+            "year": pd.array([None], dtype="Int32"),
+            "comparator": [">="],
+            "value": [2.0],
+            "value_high": [None],
+            "raw": ["ít nhất 2"],
+        }
+    )
     row = {"status": "no_target", "explanation": "Văn bản không ghi mục tiêu số"}
     assert indicator.explanation(row, targets) == "Mục tiêu không ghi năm (ít nhất 2): không đánh giá theo từng kỳ"
     dated = targets.assign(year=pd.array([2025], dtype="Int32"))
@@ -68,8 +80,9 @@ def test_why_line_names_a_goal_without_a_year():
 def test_results_table_says_how_each_value_stands_against_its_years_target(snap):
     """Every judged row carries its status label and the target it is judged against next to it
     (its year's, or the path's for a year without one)."""
-    code = snap.con.execute("select indicator_code from results where year_status = 'near' "
-                            "group by all order by count(*) desc limit 1").fetchone()[0]
+    code = snap.con.execute(
+        "select indicator_code from results where year_status = 'near' group by all order by count(*) desc limit 1"
+    ).fetchone()[0]
     results = snap.q("indicator_results", code=code)
     table = indicator.results_table(results, "%", snap.q("indicator_targets", code=code))
     judged = table["Đánh giá"] != "–"
@@ -77,11 +90,13 @@ def test_results_table_says_how_each_value_stands_against_its_years_target(snap)
     assert (table.loc[judged, "Mục tiêu áp dụng"] != "–").all()
     assert list(judged) == [s in status.WITH_DATA or s == "not_due" for s in results.year_status]
     # a year without a printed target (2026, between 2025 and 2030): judged on the path, shown as such
-    code = snap.con.execute("select indicator_code from results r where year = 2026 and year_status = 'near' "
-                            "and not exists (select 1 from targets t where t.indicator_code = r.indicator_code "
-                            "and t.year = 2026) and exists (select 1 from targets t where t.indicator_code = r.indicator_code "
-                            "and t.year = 2030 and t.comparator is not null) "
-                            "group by all order by count(*) desc limit 1").fetchone()[0]
+    code = snap.con.execute(
+        "select indicator_code from results r where year = 2026 and year_status = 'near' "
+        "and not exists (select 1 from targets t where t.indicator_code = r.indicator_code "
+        "and t.year = 2026) and exists (select 1 from targets t where t.indicator_code = r.indicator_code "
+        "and t.year = 2030 and t.comparator is not null) "
+        "group by all order by count(*) desc limit 1"
+    ).fetchone()[0]
     results = snap.q("indicator_results", code=code)
     table = indicator.results_table(results, "%", snap.q("indicator_targets", code=code))
     on_path = table[table["Mục tiêu áp dụng"].str.startswith("lộ trình 2030")]

@@ -16,12 +16,10 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
 
+from tests.support.fixtures import ROOT
 from vlboard import charts
-
 from vlboard.domain import rollups, status
 from vlboard.domain.status import STATUSES
-
-from tests.support.fixtures import ROOT
 
 DATE, NOTE = "30/09/2025", "Có số liệu minh họa"
 D = dt.date
@@ -48,24 +46,41 @@ def legend_names(fig: go.Figure) -> list[str]:
 
 # ------------------------------------------------------------------------------------ fixtures
 
+
 @pytest.fixture
 def counts() -> pd.DataFrame:
-    row = {code: 0 for code in STATUSES}
-    return pd.DataFrame([{**row, "pillar": "chinh_quyen_so", "achieved": 3, "near": 1, "not_achieved": 2},
-                         {**row, "pillar": "kinh_te_so", "achieved": 0, "near": 2, "qualitative": 4}])
+    row = dict.fromkeys(STATUSES, 0)
+    return pd.DataFrame(
+        [
+            {**row, "pillar": "chinh_quyen_so", "achieved": 3, "near": 1, "not_achieved": 2},
+            {**row, "pillar": "kinh_te_so", "achieved": 0, "near": 2, "qualitative": 4},
+        ]
+    )
 
 
 @pytest.fixture
 def card() -> pd.DataFrame:
-    rows = [("A-1", "Tỷ lệ hồ sơ thủ tục hành chính được xử lý trực tuyến toàn trình trên cổng",
-             72.5, 80.0, ">", "%", 0.90625, "near"),
-            ("A-2", "Số doanh nghiệp số", 150.0, 100.0, ">=", "doanh nghiệp", 1.5, "achieved"),
-            ("A-3", "Tỷ lệ người dân có tài khoản", 40.0, 80.0, ">=", "%", 0.5, "not_achieved"),
-            ("A-4", "Tỷ lệ chữ ký số", 20.0, 80.0, ">=", "%", 0.25, "not_achieved"),
-            ("A-5", "Chỉ tiêu vượt xa", 300.0, 100.0, ">=", "%", 3.0, "achieved"),
-            ("A-6", "Chưa có số liệu", None, 50.0, ">=", "%", np.nan, "no_data")]
-    df = pd.DataFrame(rows, columns=["indicator_code", "name_vi", "value", "target", "comparator",
-                                     "measure_unit", "attainment", "status"])
+    rows = [
+        (
+            "A-1",
+            "Tỷ lệ hồ sơ thủ tục hành chính được xử lý trực tuyến toàn trình trên cổng",
+            72.5,
+            80.0,
+            ">",
+            "%",
+            0.90625,
+            "near",
+        ),
+        ("A-2", "Số doanh nghiệp số", 150.0, 100.0, ">=", "doanh nghiệp", 1.5, "achieved"),
+        ("A-3", "Tỷ lệ người dân có tài khoản", 40.0, 80.0, ">=", "%", 0.5, "not_achieved"),
+        ("A-4", "Tỷ lệ chữ ký số", 20.0, 80.0, ">=", "%", 0.25, "not_achieved"),
+        ("A-5", "Chỉ tiêu vượt xa", 300.0, 100.0, ">=", "%", 3.0, "achieved"),
+        ("A-6", "Chưa có số liệu", None, 50.0, ">=", "%", np.nan, "no_data"),
+    ]
+    df = pd.DataFrame(
+        rows,
+        columns=["indicator_code", "name_vi", "value", "target", "comparator", "measure_unit", "attainment", "status"],
+    )
     return df.assign(target_high=np.nan, status_label=df.status.map(status.label))
 
 
@@ -73,19 +88,26 @@ def card() -> pd.DataFrame:
 def geojson() -> dict:
     def square(code: str, name: str, x: float) -> dict:
         ring = [[x, 10.0], [x, 10.1], [x + 0.1, 10.1], [x + 0.1, 10.0], [x, 10.0]]
-        return {"type": "Feature", "properties": {"code": code, "fullName": name},
-                "geometry": {"type": "Polygon", "coordinates": [ring]}}
-    return {"type": "FeatureCollection",
-            "features": [square("001", "Phường Một", 106.0), square("002", "Xã Hai", 106.1),
-                         square("003", "Xã Ba", 106.2)]}
+        return {
+            "type": "Feature",
+            "properties": {"code": code, "fullName": name},
+            "geometry": {"type": "Polygon", "coordinates": [ring]},
+        }
+
+    return {
+        "type": "FeatureCollection",
+        "features": [square("001", "Phường Một", 106.0), square("002", "Xã Hai", 106.1), square("003", "Xã Ba", 106.2)],
+    }
 
 
 def all_figures(counts, card, geojson) -> dict[str, go.Figure]:
     kw = dict(data_date=DATE, note=NOTE)
-    series = pd.DataFrame({"period_end": [D(2024, 12, 31), D(2025, 9, 30)], "value": [60.0, 72.5],
-                           "source": ["document", "demo"]})
-    targets = pd.DataFrame({"year": [2025], "comparator": [">"], "value": [80.0], "value_high": [np.nan],
-                            "raw": [">80%"]})
+    series = pd.DataFrame(
+        {"period_end": [D(2024, 12, 31), D(2025, 9, 30)], "value": [60.0, 72.5], "source": ["document", "demo"]}
+    )
+    targets = pd.DataFrame(
+        {"year": [2025], "comparator": [">"], "value": [80.0], "value_high": [np.nan], "raw": [">80%"]}
+    )
     multi = pd.DataFrame({"indicator_code": ["A-1"], "period_end": [D(2025, 6, 30)], "value": [1.0]})
     matrix = pd.DataFrame({"unit": ["P1"], "period": ["Q3/2025"], "status": ["near"], "value_text": ["75%"]})
     return {
@@ -93,21 +115,30 @@ def all_figures(counts, card, geojson) -> dict[str, go.Figure]:
         "status_bars": charts.status_bars(counts, group_col="pillar", title="Trạng thái", **kw),
         "bullets": charts.progress_bullets(card, title="Tiến độ", **kw),
         "trend": charts.trend(series, targets, title="Xu hướng", unit="%", **kw),
-        "multiples": charts.small_multiples(multi, multi.assign(year=2025).drop(columns="period_end"),
-                                            titles={"A-1": "Một"}, title="Nhiều", **kw),
+        "multiples": charts.small_multiples(
+            multi, multi.assign(year=2025).drop(columns="period_end"), titles={"A-1": "Một"}, title="Nhiều", **kw
+        ),
         "heatmap": charts.count_heatmap(counts, row_col="pillar", title="Đếm", **kw),
         "matrix": charts.status_matrix(matrix, row_col="unit", col_col="period", title="Ma trận", **kw),
-        "league": charts.league(pd.DataFrame({"name": ["P1"], "pct_achieved": [50.0], "n_of": ["1/2"]}),
-                                title="Xếp hạng", **kw),
-        "map": charts.choropleth(geojson, pd.DataFrame({"official_code": ["001"], "name": ["Phường Một"],
-                                                        "status": ["achieved"], "value_text": ["90%"]}),
-                                 title="Bản đồ", **kw),
-        "budget": charts.budget_bars(pd.DataFrame({"agency": ["Sở A"], "y2025": [1.0], "y2026_2030": [2.0]}),
-                                     title="Kinh phí", **kw),
+        "league": charts.league(
+            pd.DataFrame({"name": ["P1"], "pct_achieved": [50.0], "n_of": ["1/2"]}), title="Xếp hạng", **kw
+        ),
+        "map": charts.choropleth(
+            geojson,
+            pd.DataFrame(
+                {"official_code": ["001"], "name": ["Phường Một"], "status": ["achieved"], "value_text": ["90%"]}
+            ),
+            title="Bản đồ",
+            **kw,
+        ),
+        "budget": charts.budget_bars(
+            pd.DataFrame({"agency": ["Sở A"], "y2025": [1.0], "y2026_2030": [2.0]}), title="Kinh phí", **kw
+        ),
     }
 
 
 # ------------------------------------------------------------------------------- theme, export
+
 
 def test_slug_strips_vietnamese_diacritics():
     assert charts.slug("Tổng quan Quý III/2025") == "tong-quan-quy-iii-2025"
@@ -121,12 +152,18 @@ def test_plotly_config():
         "displaylogo": False,
         "toImageButtonOptions": {"format": "png", "filename": "tong-quan-quy-iii-2025", "scale": 2},
         "locale": "vi",
-        "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+        "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+    }
 
 
 def test_finish_theme_and_footer():
-    fig = charts.finish(go.Figure(go.Bar(x=[1], y=["a"])), title=unicodedata.normalize("NFD", "Kinh tế số"),
-                        data_date=DATE, note=NOTE, height=333)
+    fig = charts.finish(
+        go.Figure(go.Bar(x=[1], y=["a"])),
+        title=unicodedata.normalize("NFD", "Kinh tế số"),
+        data_date=DATE,
+        note=NOTE,
+        height=333,
+    )
     assert fig.layout.title.text == "Kinh tế số"  # NFC
     assert fig.layout.font.family == charts.FONT == "Noto Sans, DejaVu Sans, sans-serif"
     assert fig.layout.separators == ",."
@@ -159,19 +196,31 @@ def test_every_figure_is_themed_and_serialisable(counts, card, geojson):
 
 
 def test_pure_module_imports_no_streamlit_or_duckdb_and_opens_no_data():
-    code = ("import builtins, sys\nopened = []\nreal = builtins.open\n"
-            "builtins.open = lambda f, *a, **k: (opened.append(str(f)), real(f, *a, **k))[1]\n"
-            "import vlboard.charts\n"
-            "assert 'streamlit' not in sys.modules and 'duckdb' not in sys.modules, 'forbidden import'\n"
-            "assert not [f for f in opened if '/data/' in f], opened\n")
+    code = (
+        "import builtins, sys\nopened = []\nreal = builtins.open\n"
+        "builtins.open = lambda f, *a, **k: (opened.append(str(f)), real(f, *a, **k))[1]\n"
+        "import vlboard.charts\n"
+        "assert 'streamlit' not in sys.modules and 'duckdb' not in sys.modules, 'forbidden import'\n"
+        "assert not [f for f in opened if '/data/' in f], opened\n"
+    )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
 
 
 # ------------------------------------------------------------------------------------- gauges
 
-@pytest.mark.parametrize("pct, code", [(85.0, "achieved"), (80.0, "achieved"), (65.0, "near"),
-                                       (60.0, "near"), (59.9, "not_achieved"), (0.0, "not_achieved")])
+
+@pytest.mark.parametrize(
+    "pct, code",
+    [
+        (85.0, "achieved"),
+        (80.0, "achieved"),
+        (65.0, "near"),
+        (60.0, "near"),
+        (59.9, "not_achieved"),
+        (0.0, "not_achieved"),
+    ],
+)
 def test_pillar_gauge(pct, code):
     fig = charts.pillar_gauge(pct, 3, 8, pillar_label="Chính quyền số", n_near=1)
     (ind,) = fig.data
@@ -181,8 +230,9 @@ def test_pillar_gauge(pct, code):
     assert ind.gauge.bar.color == STATUSES[code].colour
     assert rollups.share_band(pct) == code  # the map's units use the same rule as the gauge
     assert ind.gauge.threshold.value == 80
-    assert ind.title.text == ("Chính quyền số<br><sub>3/8 chỉ tiêu có số liệu đạt</sub><br>"
-                              "<sub>◐ 1 gần đạt · ✖ 4 chưa đạt</sub>")
+    assert ind.title.text == (
+        "Chính quyền số<br><sub>3/8 chỉ tiêu có số liệu đạt</sub><br><sub>◐ 1 gần đạt · ✖ 4 chưa đạt</sub>"
+    )
     assert fig.layout.title.text == "% chỉ tiêu đạt"
     assert fig.layout.font.family == charts.FONT
 
@@ -191,7 +241,10 @@ def test_pillar_gauge_arc_is_the_distribution():
     """3 đạt, 1 gần đạt, 4 chưa đạt of 8: green to 37,5%, orange to 50%, red to 100%."""
     ind = charts.pillar_gauge(37.5, 3, 8, pillar_label="X", n_near=1).data[0]
     assert [(tuple(s.range), s.color) for s in ind.gauge.steps] == [
-        ((0, 37.5), "#CDEBDD"), ((37.5, 50.0), "#F9E3B8"), ((50.0, 100), "#F6D5C6")]
+        ((0, 37.5), "#CDEBDD"),
+        ((37.5, 50.0), "#F9E3B8"),
+        ((50.0, 100), "#F6D5C6"),
+    ]
     everything = charts.pillar_gauge(100.0, 2, 2, pillar_label="X").data[0]
     assert [tuple(s.range) for s in everything.gauge.steps] == [(0, 100.0)]
 
@@ -211,21 +264,40 @@ def test_pillar_gauge_custom_band_and_missing_value():
 
 
 def test_heat_cells_carry_their_row_for_the_click_through():
-    frame = pd.DataFrame({"row": ["A-1", "A-1", "B-2"], "col": ["P1", "P2", "P1"],
-                          "status": ["achieved", "near", "not_achieved"], "value_text": ["1", "2", "3"]})
+    frame = pd.DataFrame(
+        {
+            "row": ["A-1", "A-1", "B-2"],
+            "col": ["P1", "P2", "P1"],
+            "status": ["achieved", "near", "not_achieved"],
+            "value_text": ["1", "2", "3"],
+        }
+    )
     fig = charts.status_matrix(frame, row_col="row", col_col="col", title="M", clickable=True)
     overlay = [t for t in fig.data if t.type == "scatter" and t.customdata is not None]
     assert len(overlay) == 1 and overlay[0].marker.opacity == 0
     assert sorted(c[0] for c in overlay[0].customdata) == ["A-1", "A-1", "B-2"]
     assert fig.data[0].hoverinfo == "skip"  # the overlay carries the hover text instead
-    assert not [t for t in charts.status_matrix(frame, row_col="row", col_col="col", title="M").data
-                if t.type == "scatter" and t.customdata is not None]
+    assert not [
+        t
+        for t in charts.status_matrix(frame, row_col="row", col_col="col", title="M").data
+        if t.type == "scatter" and t.customdata is not None
+    ]
 
 
 def test_bars_carry_codes_for_the_click_through():
-    card = pd.DataFrame({"indicator_code": ["A-1"], "name_vi": ["Một"], "attainment": [0.5], "status": ["not_achieved"],
-                         "value": [5.0], "measure_unit": ["%"], "comparator": [">="], "target": [10.0],
-                         "target_high": [None]})
+    card = pd.DataFrame(
+        {
+            "indicator_code": ["A-1"],
+            "name_vi": ["Một"],
+            "attainment": [0.5],
+            "status": ["not_achieved"],
+            "value": [5.0],
+            "measure_unit": ["%"],
+            "comparator": [">="],
+            "target": [10.0],
+            "target_high": [None],
+        }
+    )
     bar = charts.progress_bullets(card, title="T").data[0]
     assert bar.customdata[0][0] == "A-1"
     league = pd.DataFrame({"agency_code": ["g1"], "name": ["Sở A"], "pct_achieved": [50.0], "n_of": ["1/2"]})
@@ -234,10 +306,10 @@ def test_bars_carry_codes_for_the_click_through():
 
 # ----------------------------------------------------------------------------------- bar charts
 
+
 def test_status_bars(counts):
     labels = {"chinh_quyen_so": "Chính quyền số", "kinh_te_so": "Kinh tế số"}
-    fig = charts.status_bars(counts, group_col="pillar", group_labels=labels, title="Theo trụ cột",
-                             data_date=DATE)
+    fig = charts.status_bars(counts, group_col="pillar", group_labels=labels, title="Theo trụ cột", data_date=DATE)
     assert fig.layout.barmode == "stack" and fig.layout.title.text == "Theo trụ cột"
     codes = ["not_achieved", "near", "achieved", "qualitative"]  # STATUSES order, all-zero skipped
     assert [t.name for t in fig.data] == [status.label(c) for c in codes]
@@ -282,8 +354,13 @@ def test_progress_bullets_max_rows_and_empty(card):
 
 
 def test_league_sorted_with_missing_last():
-    frame = pd.DataFrame({"name": ["Phường 1", "Phường 3", "Phường 4"], "pct_achieved": [50.0, np.nan, 87.5],
-                          "n_of": ["1/2", "0/0", "7/8"]})
+    frame = pd.DataFrame(
+        {
+            "name": ["Phường 1", "Phường 3", "Phường 4"],
+            "pct_achieved": [50.0, np.nan, 87.5],
+            "n_of": ["1/2", "0/0", "7/8"],
+        }
+    )
     fig = charts.league(frame, title="Xếp hạng")
     (bar,) = fig.data
     assert bar.type == "bar" and bar.orientation == "h"
@@ -295,8 +372,9 @@ def test_league_sorted_with_missing_last():
 
 
 def test_budget_bars():
-    frame = pd.DataFrame({"agency": ["Sở A", "Sở B", "Sở C"], "y2025": [1234.5, 100.0, np.nan],
-                          "y2026_2030": [0.0, 5000.0, 10.0]})
+    frame = pd.DataFrame(
+        {"agency": ["Sở A", "Sở B", "Sở C"], "y2025": [1234.5, 100.0, np.nan], "y2026_2030": [0.0, 5000.0, 10.0]}
+    )
     fig = charts.budget_bars(frame, title="Kinh phí")
     assert fig.layout.barmode == "group"
     assert [t.name for t in fig.data] == ["Năm 2025", "Giai đoạn 2026–2030"]
@@ -309,12 +387,24 @@ def test_budget_bars():
 
 # --------------------------------------------------------------------------------------- lines
 
+
 def test_trend_sources_and_targets():
-    series = pd.DataFrame({"period_end": [D(2025, 9, 30), D(2023, 12, 31), D(2024, 12, 31), D(2025, 3, 31)],
-                           "value": [72.5, 50.0, 60.0, 66.0], "source": ["demo", "document", "document", "report"]})
-    targets = pd.DataFrame({"year": [2030, 2025, 2025], "comparator": [">=", ">", "done"],
-                            "value": [95.0, 80.0, np.nan], "value_high": [np.nan] * 3,
-                            "raw": ["95%", "> 80%", "Hoàn thành"]})
+    series = pd.DataFrame(
+        {
+            "period_end": [D(2025, 9, 30), D(2023, 12, 31), D(2024, 12, 31), D(2025, 3, 31)],
+            "value": [72.5, 50.0, 60.0, 66.0],
+            "source": ["demo", "document", "document", "report"],
+        }
+    )
+    targets = pd.DataFrame(
+        {
+            "year": [2030, 2025, 2025],
+            "comparator": [">=", ">", "done"],
+            "value": [95.0, 80.0, np.nan],
+            "value_high": [np.nan] * 3,
+            "raw": ["95%", "> 80%", "Hoàn thành"],
+        }
+    )
     fig = charts.trend(series, targets, title="Tỷ lệ hồ sơ", unit="%", data_date=DATE)
     assert [t.name for t in fig.data] == ["Văn bản", "Báo cáo", "Minh họa", "Mục tiêu"]
     doc, report, demo, target = fig.data
@@ -334,8 +424,15 @@ def test_trend_sources_and_targets():
 def test_trend_draws_a_goal_without_a_year_as_a_level():
     """KH67-NV-04 prints '≥ 2' for the whole programme, with no year: a labelled level, not a point."""
     series = pd.DataFrame({"period_end": [D(2025, 12, 31)], "value": [1.0], "source": ["document"]})
-    targets = pd.DataFrame({"year": pd.array([None, 2025], dtype="Int32"), "comparator": [">=", ">="],
-                            "value": [2.0, 1.5], "value_high": [np.nan] * 2, "raw": ["ít nhất 2 <nền tảng>", "1,5"]})
+    targets = pd.DataFrame(
+        {
+            "year": pd.array([None, 2025], dtype="Int32"),
+            "comparator": [">=", ">="],
+            "value": [2.0, 1.5],
+            "value_high": [np.nan] * 2,
+            "raw": ["ít nhất 2 <nền tảng>", "1,5"],
+        }
+    )
     fig = charts.trend(series, targets, title="T", unit="nền tảng")
     assert [t.name for t in fig.data] == ["Văn bản", "Mục tiêu"] and fig.data[1].y == (1.5,)
     (level,) = [s for s in fig.layout.shapes if s.y0 == s.y1]
@@ -348,20 +445,29 @@ def test_trend_draws_a_goal_without_a_year_as_a_level():
 
 def test_trend_non_percent_unit_and_no_numeric_target():
     series = pd.DataFrame({"period_end": [D(2025, 6, 30)], "value": [1500.0], "source": ["report"]})
-    targets = pd.DataFrame({"year": [2025], "comparator": ["done"], "value": [np.nan], "value_high": [np.nan],
-                            "raw": ["Hoàn thành"]})
+    targets = pd.DataFrame(
+        {"year": [2025], "comparator": ["done"], "value": [np.nan], "value_high": [np.nan], "raw": ["Hoàn thành"]}
+    )
     fig = charts.trend(series, targets, title="Số hồ sơ", unit="hồ sơ")
     assert [t.name for t in fig.data] == ["Báo cáo"]
     assert fig.layout.yaxis.title.text == "hồ sơ" and fig.layout.yaxis.range is None
 
 
 def test_small_multiples_grid():
-    series = pd.DataFrame({"indicator_code": ["B", "A", "A"],
-                           "period_end": [D(2025, 6, 30), D(2024, 12, 31), D(2025, 6, 30)],
-                           "value": [3.0, 1.0, 2.0]})
+    series = pd.DataFrame(
+        {
+            "indicator_code": ["B", "A", "A"],
+            "period_end": [D(2025, 6, 30), D(2024, 12, 31), D(2025, 6, 30)],
+            "value": [3.0, 1.0, 2.0],
+        }
+    )
     targets = pd.DataFrame({"indicator_code": ["A", "B"], "year": [2025, 2030], "value": [5.0, 9.0]})
-    titles = {"A": "Tỷ lệ doanh nghiệp sử dụng hợp đồng điện tử trong giao dịch", "B": "Số người dùng",
-              "C": "Ba", "D": "Bốn"}
+    titles = {
+        "A": "Tỷ lệ doanh nghiệp sử dụng hợp đồng điện tử trong giao dịch",
+        "B": "Số người dùng",
+        "C": "Ba",
+        "D": "Bốn",
+    }
     fig = charts.small_multiples(series, targets, titles=titles, title="Xu hướng", ncols=3)
     subtitles = [a.text for a in fig.layout.annotations if a.name != "footer"]
     assert subtitles[:4] == [titles["A"][:39] + "…", "Số người dùng", "Ba", "Bốn"]
@@ -379,6 +485,7 @@ def test_small_multiples_grid():
 
 # ------------------------------------------------------------------------------------ heatmaps
 
+
 def test_count_heatmap(counts):
     frame = counts[["pillar", "achieved", "near"]]
     fig = charts.count_heatmap(frame, row_col="pillar", title="Đếm")
@@ -393,8 +500,14 @@ def test_count_heatmap(counts):
 
 
 def test_status_matrix():
-    frame = pd.DataFrame({"unit": ["Phường 3", "Phường 3", "Phường 1"], "period": ["Q2", "Q1", "Q2"],
-                          "status": ["achieved", "not_achieved", "near"], "value_text": ["81%", "40%", "75%"]})
+    frame = pd.DataFrame(
+        {
+            "unit": ["Phường 3", "Phường 3", "Phường 1"],
+            "period": ["Q2", "Q1", "Q2"],
+            "status": ["achieved", "not_achieved", "near"],
+            "value_text": ["81%", "40%", "75%"],
+        }
+    )
     fig = charts.status_matrix(frame, row_col="unit", col_col="period", title="Ma trận", data_date=DATE)
     hm = fig.data[0]
     assert hm.type == "heatmap" and hm.showscale is False
@@ -415,8 +528,14 @@ def test_status_matrix():
 
 
 def test_choropleth_offline_status_map(geojson):
-    frame = pd.DataFrame({"official_code": ["002", "001"], "name": ["Xã Hai", "Phường Một"],
-                          "status": ["near", "achieved"], "value_text": ["75%", "90%"]})
+    frame = pd.DataFrame(
+        {
+            "official_code": ["002", "001"],
+            "name": ["Xã Hai", "Phường Một"],
+            "status": ["near", "achieved"],
+            "value_text": ["75%", "90%"],
+        }
+    )
     fig = charts.choropleth(geojson, frame, title="Bản đồ", data_date=DATE, note=NOTE)
     # first trace: a Scattergeo without locations, so plotly.js never fetches its CDN world map
     assert fig.data[0].type == "scattergeo" and fig.data[0].locations is None
@@ -444,8 +563,14 @@ def test_choropleth_offline_status_map(geojson):
 
 
 def test_choropleth_all_units_present_has_no_grey_layer(geojson):
-    frame = pd.DataFrame({"official_code": ["001", "002", "003"], "name": ["a", "b", "c"],
-                          "status": ["no_data", "not_due", "achieved"], "value_text": ["–", "1", "2"]})
+    frame = pd.DataFrame(
+        {
+            "official_code": ["001", "002", "003"],
+            "name": ["a", "b", "c"],
+            "status": ["no_data", "not_due", "achieved"],
+            "value_text": ["–", "1", "2"],
+        }
+    )
     fig = charts.choropleth(geojson, frame, title="B")
     assert [t.name for t in fig.data if t.type == "choropleth"] == ["Trạng thái"]
     assert "Không có số liệu" not in legend_names(fig)
@@ -454,11 +579,21 @@ def test_choropleth_all_units_present_has_no_grey_layer(geojson):
 
 def test_trend_draws_the_pace_line_when_given():
     import datetime as dt
+
     import pandas as pd
+
     from vlboard import charts
-    series = pd.DataFrame({"period_end": [dt.date(2024, 12, 31), dt.date(2025, 6, 30)], "value": [70.0, 80.0],
-                           "source": ["document", "demo"]})
-    targets = pd.DataFrame({"year": [2025], "comparator": [">="], "value": [90.0], "value_high": [None], "raw": ["90%"]})
+
+    series = pd.DataFrame(
+        {
+            "period_end": [dt.date(2024, 12, 31), dt.date(2025, 6, 30)],
+            "value": [70.0, 80.0],
+            "source": ["document", "demo"],
+        }
+    )
+    targets = pd.DataFrame(
+        {"year": [2025], "comparator": [">="], "value": [90.0], "value_high": [None], "raw": ["90%"]}
+    )
     pace = pd.DataFrame({"period_end": [dt.date(2024, 12, 31), dt.date(2025, 12, 31)], "value": [70.0, 90.0]})
     fig = charts.trend(series, targets, title="t", unit="%", pace=pace)
     names = [t.name for t in fig.data]
@@ -468,8 +603,15 @@ def test_trend_draws_the_pace_line_when_given():
 
 
 def test_choropleth_legend_names_the_share_rule(geojson):
-    frame = pd.DataFrame({"official_code": ["001", "002"], "name": ["a", "b"], "unit_code": ["x2025-a", "x2025-b"],
-                          "status": ["achieved", "not_achieved"], "value_text": ["80% chỉ tiêu đạt (4/5)", "0/1"]})
+    frame = pd.DataFrame(
+        {
+            "official_code": ["001", "002"],
+            "name": ["a", "b"],
+            "unit_code": ["x2025-a", "x2025-b"],
+            "status": ["achieved", "not_achieved"],
+            "value_text": ["80% chỉ tiêu đạt (4/5)", "0/1"],
+        }
+    )
     fig = charts.choropleth(geojson, frame, title="B", labels=rollups.SHARE_LABELS)
     assert legend_names(fig)[:2] == [rollups.SHARE_LABELS["not_achieved"], rollups.SHARE_LABELS["achieved"]]
     main = [t for t in fig.data if t.type == "choropleth" and t.name == "Trạng thái"][0]
@@ -477,8 +619,7 @@ def test_choropleth_legend_names_the_share_rule(geojson):
 
 
 def test_count_heat_cells_and_status_bars_carry_what_a_click_opens():
-    counts = pd.DataFrame({"name": ["Sở A", "Sở B"], "agency_code": ["g1", "g2"], "achieved": [1, 0],
-                           "near": [0, 2]})
+    counts = pd.DataFrame({"name": ["Sở A", "Sở B"], "agency_code": ["g1", "g2"], "achieved": [1, 0], "near": [0, 2]})
     fig = charts.count_heatmap(counts, row_col="name", title="H", code_col="agency_code")
     overlay = fig.data[1]
     assert overlay.marker.opacity == 0 and len(overlay.customdata) == 4  # 2 agencies × 2 statuses

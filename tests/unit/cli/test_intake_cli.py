@@ -9,9 +9,8 @@ import time
 
 import pytest
 
-from vlboard.store import schema, snapshots
-
 from tests.support.intake import cli, filled, fingerprint, write
+from vlboard.store import schema, snapshots
 
 
 def test_dry_run_then_import(data, secrets, tmp_path):
@@ -36,8 +35,19 @@ def test_cli_preview_prints_vietnamese_numbers_never_nan(data, secrets, tmp_path
 
 
 def test_cli_template_names_the_periods_a_subject_reports(data, secrets, tmp_path):
-    out = cli(data, secrets, "template", "--kind", "unit", "--code", "w1", "--period", "2024",
-              "--out", str(tmp_path / "x.xlsx"))
+    out = cli(
+        data,
+        secrets,
+        "template",
+        "--kind",
+        "unit",
+        "--code",
+        "w1",
+        "--period",
+        "2024",
+        "--out",
+        str(tmp_path / "x.xlsx"),
+    )
     assert out.returncode == 2 and not (tmp_path / "x.xlsx").exists()
     assert "Phường/xã «w1» không phải báo cáo kỳ 2024; các kỳ phải báo cáo: " in out.stderr
     assert "Quý III/2025 (2025-Q3)" in out.stderr  # the tiny plans run until 2025

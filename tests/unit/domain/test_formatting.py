@@ -1,10 +1,10 @@
 import datetime as dt
 
-from vlboard.board import overview
-
-from vlboard.domain import formatting, periods
 import pandas as pd
 import pytest
+
+from vlboard.board import overview
+from vlboard.domain import formatting, periods
 
 
 def test_vietnamese_numbers_and_dates():
@@ -16,11 +16,14 @@ def test_vietnamese_numbers_and_dates():
     assert formatting.date("2024-12-27") == "27/12/2024"
 
 
-@pytest.mark.parametrize("code, end, label", [
-    ("2025", dt.date(2025, 12, 31), "Năm 2025"),
-    ("2025-Q3", dt.date(2025, 9, 30), "Quý III/2025"),
-    ("2024-02", dt.date(2024, 2, 29), "Tháng 02/2024"),
-])
+@pytest.mark.parametrize(
+    "code, end, label",
+    [
+        ("2025", dt.date(2025, 12, 31), "Năm 2025"),
+        ("2025-Q3", dt.date(2025, 9, 30), "Quý III/2025"),
+        ("2024-02", dt.date(2024, 2, 29), "Tháng 02/2024"),
+    ],
+)
 def test_periods(code, end, label):
     assert periods.parse_period(code).end == end
     assert periods.label_vi(code) == label
@@ -38,8 +41,13 @@ def test_quarters_range():
 
 
 def test_default_period_prefers_newest_then_quarter():
-    df = pd.DataFrame({"period": ["2025", "2025-Q4", "2024"], "period_type": ["year", "quarter", "year"],
-                       "period_end": [dt.date(2025, 12, 31)] * 2 + [dt.date(2024, 12, 31)]})
+    df = pd.DataFrame(
+        {
+            "period": ["2025", "2025-Q4", "2024"],
+            "period_type": ["year", "quarter", "year"],
+            "period_end": [dt.date(2025, 12, 31)] * 2 + [dt.date(2024, 12, 31)],
+        }
+    )
     assert overview.default_period(df) == "2025-Q4"
     assert overview.default_period(df.iloc[:0]) is None
     # the newest period whose values can be judged wins over a newer one that holds only values
@@ -51,10 +59,19 @@ def test_default_period_prefers_newest_then_quarter():
 
 
 def test_figures_table_formats_values_and_keeps_quotes():
-    df = pd.DataFrame({"result_id": ["a", "b"], "plan_name": ["QĐ 2702"] * 2, "name_vi": ["x", "y"],
-                       "value": [1043728.0, None], "unit": ["hồ sơ", "trạng thái"],
-                       "as_of": [dt.date(2024, 12, 27), None], "section": ["Phụ lục I", "mục I.2"],
-                       "quote": ["1.043.728 hồ sơ", "Đã hoàn thành"], "indicator_codes": ["A", None]})
+    df = pd.DataFrame(
+        {
+            "result_id": ["a", "b"],
+            "plan_name": ["QĐ 2702"] * 2,
+            "name_vi": ["x", "y"],
+            "value": [1043728.0, None],
+            "unit": ["hồ sơ", "trạng thái"],
+            "as_of": [dt.date(2024, 12, 27), None],
+            "section": ["Phụ lục I", "mục I.2"],
+            "quote": ["1.043.728 hồ sơ", "Đã hoàn thành"],
+            "indicator_codes": ["A", None],
+        }
+    )
     out = overview.figures_table(df)
     assert out["Giá trị"].tolist() == ["1.043.728", "–"]
     assert out["Thời điểm"].tolist() == ["27/12/2024", "–"]
@@ -63,6 +80,7 @@ def test_figures_table_formats_values_and_keeps_quotes():
 
 def test_indicator_is_judged_in_its_latest_year_with_data():
     from vlboard.board import indicator
+
     res = pd.DataFrame({"value": [7.0, None], "period_end": [dt.date(2024, 12, 31), dt.date(2025, 12, 31)]})
     assert indicator.judgement_period("2025-Q4", res) == "2024"
     assert indicator.judgement_period("2024-Q2", res) == "2024-Q2"

@@ -9,7 +9,6 @@ import pandas as pd
 import pytest
 
 from vlboard.domain import roadmap
-
 from vlboard.store import db, queries, snapshots
 
 DATES = [dt.date(y, m, d) for y in range(2022, 2033) for m, d in ((6, 30), (12, 31))]
@@ -44,8 +43,9 @@ def test_sql_and_python_pick_the_same_target_for_every_indicator_and_date(shippe
             assert got.basis == want.basis and int(got.target_year) == want.target_year, (code, when)
             assert got.comparator == want.comparator, (code, when)
             assert got.target == pytest.approx(want.target), (code, when)
-            assert (pd.isna(got.target_high) and want.target_high is None) or \
-                got.target_high == pytest.approx(want.target_high), (code, when)
+            assert (pd.isna(got.target_high) and want.target_high is None) or got.target_high == pytest.approx(
+                want.target_high
+            ), (code, when)
             checked[want.basis] += 1
     assert min(checked.values()) > 50, checked  # every branch of the rule is exercised
 
@@ -54,8 +54,14 @@ def test_the_pace_line_is_the_path_the_status_uses(shipped):
     """For a year without a printed target, the value the indicator page's pace line passes through
     at the period end is the target the status is judged against."""
     targets = shipped.execute("select * from targets").df()
-    row = shipped.execute("select * from vl_targets_at(date '2027-12-31', date '2027-12-31') "
-                          "where basis = 'path' order by indicator_code limit 1").df().iloc[0]
+    row = (
+        shipped.execute(
+            "select * from vl_targets_at(date '2027-12-31', date '2027-12-31') "
+            "where basis = 'path' order by indicator_code limit 1"
+        )
+        .df()
+        .iloc[0]
+    )
     t = targets[targets.indicator_code == row.indicator_code]
     expected, _, final = roadmap.pace(t, baselines(shipped).get(row.indicator_code), dt.date(2027, 12, 31), 0.0)
     assert expected == pytest.approx(row.target) and final == row.target_year

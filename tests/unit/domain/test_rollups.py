@@ -9,11 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vlboard.domain import rollups, status
-
-from vlboard.store import db, queries, snapshots
-
 from tests.support.fixtures import tiny_tables
+from vlboard.domain import rollups, status
+from vlboard.store import db, queries, snapshots
 
 Q3 = dict(year=2025, period_end=dt.date(2025, 9, 30), include_demo=True)
 
@@ -25,9 +23,20 @@ def connect(tmp_path, **overrides):
 
 
 def ward(rid, value, num=None, den=None, unit="w1", period="2025-Q3", source="demo"):
-    return dict(result_id=rid, indicator_code="C-01", period=period, period_type="quarter", year=2025,
-                period_end=dt.date(2025, 9, 30), unit_code=unit, value=value, numerator=num, denominator=den,
-                as_of=dt.date(2025, 9, 30), source=source)
+    return dict(
+        result_id=rid,
+        indicator_code="C-01",
+        period=period,
+        period_type="quarter",
+        year=2025,
+        period_end=dt.date(2025, 9, 30),
+        unit_code=unit,
+        value=value,
+        numerator=num,
+        denominator=den,
+        as_of=dt.date(2025, 9, 30),
+        source=source,
+    )
 
 
 def headline(con, code="C-01", **params):
@@ -44,8 +53,11 @@ def test_rates_with_parts_are_recomputed_from_summed_parts(tmp_path):
 
 
 def test_percentages_without_parts_are_not_averaged(tmp_path):
-    con = connect(tmp_path, results=[ward("a", 90.0), ward("b", 50.0, unit="w2"), ward("c", 61.0, 61, 100, unit="w3")],
-                  units=tiny_tables()["units"].to_pylist() + [dict(unit_code="w3", name_vi="Phường 3", level="phuong")])
+    con = connect(
+        tmp_path,
+        results=[ward("a", 90.0), ward("b", 50.0, unit="w2"), ward("c", 61.0, 61, 100, unit="w3")],
+        units=tiny_tables()["units"].to_pylist() + [dict(unit_code="w3", name_vi="Phường 3", level="phuong")],
+    )
     row = headline(con)
     assert row.aggregation == "median" and row.value == 61.0
     assert (row.value_min, row.value_max) == (50.0, 90.0)
@@ -69,8 +81,9 @@ def test_no_data_and_not_due(tmp_path):
     df = queries.run(con, "status_indicators", **Q3).set_index("indicator_code")
     assert df.loc["C-01", "status"] == "no_data"
     assert df.loc["C-02", "status"] == "qualitative"
-    early = queries.run(con, "status_indicators", year=2024, period_end=dt.date(2024, 6, 30),
-                        include_demo=True).set_index("indicator_code")
+    early = queries.run(
+        con, "status_indicators", year=2024, period_end=dt.date(2024, 6, 30), include_demo=True
+    ).set_index("indicator_code")
     assert early.loc["T-01", "status"] == "not_due"  # first target is 2025
 
 
@@ -90,7 +103,9 @@ def test_demo_filter_hides_demo(tmp_path):
 
 
 def test_status_counts_print_n_of_with_data():
-    frame = pd.DataFrame({"pillar": ["a", "a", "a", "b"], "status": ["achieved", "not_achieved", "no_data", "qualitative"]})
+    frame = pd.DataFrame(
+        {"pillar": ["a", "a", "a", "b"], "status": ["achieved", "not_achieved", "no_data", "qualitative"]}
+    )
     out = rollups.by_pillar(frame).set_index("pillar")
     assert out.loc["a", "n_of"] == "1/2" and out.loc["a", "pct_achieved"] == 50
     assert out.loc["a", "n_total"] == 3 and out.loc["a", "no_data"] == 1
@@ -98,8 +113,11 @@ def test_status_counts_print_n_of_with_data():
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.tuples(st.sampled_from(["cq", "kt", "xh"]), st.sampled_from(list(status.STATUSES))),
-                min_size=1, max_size=60))
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["cq", "kt", "xh"]), st.sampled_from(list(status.STATUSES))), min_size=1, max_size=60
+    )
+)
 def test_rollup_counts_sum_to_the_number_of_indicators(pairs):
     frame = pd.DataFrame(pairs, columns=["pillar", "status"])
     out = rollups.by_pillar(frame)
@@ -117,17 +135,21 @@ def test_agency_rollup_keeps_lead_and_partner_apart(tmp_path):
 
 
 def test_completeness_expected_received_on_time(tmp_path):
-    reported = [dict(ward("a", 90.0, 9, 10), reported_at=dt.datetime(2025, 10, 5)),
-                dict(ward("b", 70.0, unit="w2"), reported_at=dt.datetime(2025, 11, 20))]
+    reported = [
+        dict(ward("a", 90.0, 9, 10), reported_at=dt.datetime(2025, 10, 5)),
+        dict(ward("b", 70.0, unit="w2"), reported_at=dt.datetime(2025, 11, 20)),
+    ]
     con = connect(tmp_path, results=reported)
-    c = queries.run(con, "completeness", period="2025-Q3", period_type="quarter",
-                    period_end=dt.date(2025, 9, 30), include_demo=True).set_index("subject_code")
+    c = queries.run(
+        con, "completeness", period="2025-Q3", period_type="quarter", period_end=dt.date(2025, 9, 30), include_demo=True
+    ).set_index("subject_code")
     assert (c.loc["w1", "expected"], c.loc["w1", "received"], c.loc["w1", "on_time"]) == (1, 1, 1)
     assert (c.loc["w2", "received"], c.loc["w2", "on_time"]) == (1, 0)  # 51 days late
     assert c.loc["A-1", "expected"] == 1 and c.loc["A-1", "missing"] == "C-01"
 
 
 # ------------------------------------------------------------------------------ shipped data
+
 
 @pytest.fixture(scope="module")
 def shipped_con(shipped_data):
@@ -143,8 +165,9 @@ def test_shipped_headline_statuses_cover_every_indicator(shipped_con):
 
 
 def test_shipped_real_figures_are_judged(shipped_con):
-    df = queries.run(shipped_con, "status_indicators", year=2024, period_end=dt.date(2024, 12, 31),
-                     include_demo=False).set_index("indicator_code")
+    df = queries.run(
+        shipped_con, "status_indicators", year=2024, period_end=dt.date(2024, 12, 31), include_demo=False
+    ).set_index("indicator_code")
     # QĐ 2702 Phụ lục I: digital economy 7% of GRDP against 10% in 2025 → not due yet, 3 points short
     kts = df.loc["DA2702-2025-23"]
     assert (kts.value, kts.status, kts.basis) == (7.0, "not_due", "next")
@@ -157,8 +180,14 @@ def test_shipped_real_figures_are_judged(shipped_con):
 
 
 def test_shipped_completeness_names_who_has_not_reported(shipped_con):
-    c = queries.run(shipped_con, "completeness", period="2025-Q2", period_type="quarter",
-                    period_end=dt.date(2025, 6, 30), include_demo=True)
+    c = queries.run(
+        shipped_con,
+        "completeness",
+        period="2025-Q2",
+        period_type="quarter",
+        period_end=dt.date(2025, 6, 30),
+        include_demo=True,
+    )
     summary = rollups.completeness_summary(c)
     assert (summary.received <= summary.expected).all() and (summary.on_time <= summary.received).all()
     assert (summary.received < summary.expected).any()  # demo has gaps
@@ -170,16 +199,32 @@ def test_off_track_of_a_period_with_nothing_off_track_is_empty():
     whole card was assigned to the empty selection and pandas added its rows."""
     from vlboard.board import overview
 
-    card = pd.DataFrame({"indicator_code": [f"I-{i}" for i in range(12)], "status": ["achieved"] * 6 + ["not_due"] * 6,
-                         "attainment": [1.0] * 12, "name_vi": ["x"] * 12, "status_label": ["✔ Đạt"] * 12,
-                         "explanation": ["y"] * 12})
+    card = pd.DataFrame(
+        {
+            "indicator_code": [f"I-{i}" for i in range(12)],
+            "status": ["achieved"] * 6 + ["not_due"] * 6,
+            "attainment": [1.0] * 12,
+            "name_vi": ["x"] * 12,
+            "status_label": ["✔ Đạt"] * 12,
+            "explanation": ["y"] * 12,
+        }
+    )
     assert overview.off_track(card).empty
     card.loc[3, "status"] = "near"
     assert list(overview.off_track(card)["Mã"]) == ["I-3"]
 
 
-@pytest.mark.parametrize("pct, code", [(None, "no_data"), (float("nan"), "no_data"), (80.0, "achieved"),
-                                       (79.9, "near"), (60.0, "near"), (59.9, "not_achieved")])
+@pytest.mark.parametrize(
+    "pct, code",
+    [
+        (None, "no_data"),
+        (float("nan"), "no_data"),
+        (80.0, "achieved"),
+        (79.9, "near"),
+        (60.0, "near"),
+        (59.9, "not_achieved"),
+    ],
+)
 def test_share_band_is_the_gauge_and_map_rule(pct, code):
     assert rollups.share_band(pct) == code
 
@@ -187,16 +232,27 @@ def test_share_band_is_the_gauge_and_map_rule(pct, code):
 def test_map_colours_a_unit_by_its_share_of_indicators_achieved():
     from vlboard.board import breakdowns
 
-    units = pd.DataFrame({"unit_code": ["x2025-a"] * 5 + ["x2025-b"] * 2 + ["old-1"],
-                          "indicator_code": list("abcde") + list("ab") + ["a"],
-                          # a: 4 đạt of 5 → 80% (đạt) although its median attainment is below 100%
-                          "status": ["achieved"] * 4 + ["not_achieved"] + ["not_due", "qualitative"] + ["near"],
-                          "attainment": [1.0, 1.0, 1.0, 1.0, 0.1, None, None, 0.95]})
-    unit_list = pd.DataFrame({"unit_code": ["x2025-a", "x2025-b", "x2025-c"], "official_code": ["1", "2", "3"],
-                              "name_vi": ["Phường A", "Xã B", "Xã C"]})
+    units = pd.DataFrame(
+        {
+            "unit_code": ["x2025-a"] * 5 + ["x2025-b"] * 2 + ["old-1"],
+            "indicator_code": list("abcde") + list("ab") + ["a"],
+            # a: 4 đạt of 5 → 80% (đạt) although its median attainment is below 100%
+            "status": ["achieved"] * 4 + ["not_achieved"] + ["not_due", "qualitative"] + ["near"],
+            "attainment": [1.0, 1.0, 1.0, 1.0, 0.1, None, None, 0.95],
+        }
+    )
+    unit_list = pd.DataFrame(
+        {
+            "unit_code": ["x2025-a", "x2025-b", "x2025-c"],
+            "official_code": ["1", "2", "3"],
+            "name_vi": ["Phường A", "Xã B", "Xã C"],
+        }
+    )
     crosswalk = pd.DataFrame({"old_unit_code": ["old-1"], "new_unit_code": ["x2025-c"]})
     frame = breakdowns.map_frame(units, unit_list, crosswalk).set_index("unit_code")
-    assert frame.loc["x2025-a", "status"] == "achieved" and frame.loc["x2025-a", "value_text"] == "80% chỉ tiêu đạt (4/5)"
+    assert (
+        frame.loc["x2025-a", "status"] == "achieved" and frame.loc["x2025-a", "value_text"] == "80% chỉ tiêu đạt (4/5)"
+    )
     assert frame.loc["x2025-b", "status"] == "no_data" and "chưa có" in frame.loc["x2025-b", "value_text"]
     assert frame.loc["x2025-c", "status"] == "not_achieved"  # an old ward counts for its 2025 unit: 0/1
     assert frame.loc["x2025-c", "official_code"] == "3"
@@ -205,10 +261,12 @@ def test_map_colours_a_unit_by_its_share_of_indicators_achieved():
 def test_latest_with_data_skips_periods_without_a_judged_indicator():
     from vlboard.board import screens
 
-    cards = {"2025-Q4": pd.DataFrame({"status": ["not_due", "qualitative"]}),
-             "2025": pd.DataFrame({"status": ["no_data"]}),
-             "2025-Q3": pd.DataFrame({"status": ["near", "not_due"]}),
-             "2024": pd.DataFrame({"status": ["achieved"]})}
+    cards = {
+        "2025-Q4": pd.DataFrame({"status": ["not_due", "qualitative"]}),
+        "2025": pd.DataFrame({"status": ["no_data"]}),
+        "2025-Q3": pd.DataFrame({"status": ["near", "not_due"]}),
+        "2024": pd.DataFrame({"status": ["achieved"]}),
+    }
     periods = list(cards)
     assert screens.latest_with_data(periods, cards.get) == "2025-Q3"
     assert screens.latest_with_data(periods, cards.get, skip="2025-Q3") == "2024"

@@ -15,19 +15,16 @@ from PIL import Image, ImageStat
 from pptx import Presentation
 from pypdf import PdfReader
 
+from tests.support.fixtures import ROOT
 from vlboard import charts
-
 from vlboard.board import screens
+from vlboard.domain import filters
+from vlboard.export import downloads, pack, pdf, png, pptx
 from vlboard.store.source import Snapshot
 
-from vlboard.domain import filters
-
-from vlboard.export import downloads, pack, pdf, png, pptx
-
-from tests.support.fixtures import ROOT
-
-NEEDS_PNG = pytest.mark.skipif(not png.available()[0] and not __import__("os").environ.get("CI"),
-                               reason="no chromium/kaleido here")
+NEEDS_PNG = pytest.mark.skipif(
+    not png.available()[0] and not __import__("os").environ.get("CI"), reason="no chromium/kaleido here"
+)
 
 
 @pytest.fixture(scope="module")
@@ -73,8 +70,7 @@ def test_pptx_pack_reads_back_with_titles_tables_and_pictures(content):
     titles = [s.shapes.title.text for s in prs.slides]
     assert titles[0] == pack.TITLE and "Tổng quan — Quý III/2025" in titles
     assert any(t.startswith("Trụ cột xã hội số") for t in titles)
-    cover_cells = [c.text for sh in prs.slides[0].shapes if sh.has_table for row in sh.table.rows
-                   for c in row.cells]
+    cover_cells = [c.text for sh in prs.slides[0].shapes if sh.has_table for row in sh.table.rows for c in row.cells]
     assert sid in cover_cells and any("Xã hội số" in c for c in cover_cells)
     assert all(unicodedata.is_normalized("NFC", c) for c in cover_cells)
     pictures = [sh for s in prs.slides for sh in s.shapes if sh.shape_type == 13]
@@ -108,6 +104,7 @@ def test_pack_without_chromium_still_has_tables(shipped_data, monkeypatch):
 
 def test_same_snapshot_and_filters_give_the_same_pack(shipped_data):
     import datetime as dt
+
     src = Snapshot.current(shipped_data)
     options = screens.filter_options(src, True)
     f, _ = filters.parse({"plan": "qd3100-2023-tpvl"}, options)
@@ -118,10 +115,11 @@ def test_same_snapshot_and_filters_give_the_same_pack(shipped_data):
         assert (pa.table is None and pb.table is None) or pa.table.equals(pb.table)
 
 
-@pytest.mark.parametrize("evil", ["=HYPERLINK(\"http://x\")", "+1+2", "-2+3", "@SUM(A1)", "\t=1", "\r=1"])
+@pytest.mark.parametrize("evil", ['=HYPERLINK("http://x")', "+1+2", "-2+3", "@SUM(A1)", "\t=1", "\r=1"])
 def test_formula_injection_is_neutralised_in_csv_and_xlsx(evil):
     df = pd.DataFrame({"Tên": [evil, "Phường 1"], "Giá trị": [1.5, 2.0]})
     import csv
+
     rows = list(csv.reader(io.StringIO(downloads.to_csv(df).decode("utf-8-sig"), newline="")))
     assert rows[1][0] == "'" + evil and rows[2][0] == "Phường 1" and rows[0] == ["Tên", "Giá trị"]
     ws = load_workbook(io.BytesIO(downloads.to_xlsx(df, "Dữ liệu"))).active
@@ -132,14 +130,50 @@ def test_formula_injection_is_neutralised_in_csv_and_xlsx(evil):
 def test_cli_export_and_unknown_filter(shipped_data, tmp_path):
     out = tmp_path / "hop.pptx"
     env = {**__import__("os").environ, "VLBOARD_NO_PNG": "1"}
-    ok = subprocess.run([sys.executable, "-m", "vlboard", "--data", str(shipped_data.root), "export", "--format",
-                         "pptx", "--out", str(out), "--plan", "qd2702-2024"], cwd=ROOT, capture_output=True,
-                        text=True, env=env, timeout=300)
+    ok = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "vlboard",
+            "--data",
+            str(shipped_data.root),
+            "export",
+            "--format",
+            "pptx",
+            "--out",
+            str(out),
+            "--plan",
+            "qd2702-2024",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
     assert ok.returncode == 0, ok.stderr
     assert out.exists() and "Đã ghi" in ok.stdout and "[##############################]" in ok.stderr
-    bad = subprocess.run([sys.executable, "-m", "vlboard", "--data", str(shipped_data.root), "export", "--format",
-                          "pdf", "--out", str(tmp_path / "x.pdf"), "--pillar", "kinh_te"], cwd=ROOT,
-                         capture_output=True, text=True, env=env, timeout=300)
+    bad = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "vlboard",
+            "--data",
+            str(shipped_data.root),
+            "export",
+            "--format",
+            "pdf",
+            "--out",
+            str(tmp_path / "x.pdf"),
+            "--pillar",
+            "kinh_te",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
     assert bad.returncode == 2 and "Lỗi: Bộ lọc trụ cột 'kinh_te' không có trong dữ liệu." in bad.stderr
     assert not (tmp_path / "x.pdf").exists()
 

@@ -28,15 +28,30 @@ def secrets_with(**accounts: dict) -> dict:
 
 @pytest.fixture(scope="module")
 def conf() -> auth.Settings:
-    return auth.settings({"vlboard": {"accounts": {
-        "admin": {"name": "Quản trị hệ thống", "role": "admin", "password_hash": fast_hash("mật khẩu quản trị")},
-        "Quản Trị": {"role": "viewer", "password_hash": fast_hash("xem-thôi-nhé")},
-        "vhtt": {"name": "Phòng Văn hóa và Thông tin", "role": "editor", "agency": "TPVL-PVHTT",
-                 "password_hash": fast_hash("vhtt-2025!")},
-    }}})
+    return auth.settings(
+        {
+            "vlboard": {
+                "accounts": {
+                    "admin": {
+                        "name": "Quản trị hệ thống",
+                        "role": "admin",
+                        "password_hash": fast_hash("mật khẩu quản trị"),
+                    },
+                    "Quản Trị": {"role": "viewer", "password_hash": fast_hash("xem-thôi-nhé")},
+                    "vhtt": {
+                        "name": "Phòng Văn hóa và Thông tin",
+                        "role": "editor",
+                        "agency": "TPVL-PVHTT",
+                        "password_hash": fast_hash("vhtt-2025!"),
+                    },
+                }
+            }
+        }
+    )
 
 
 # --- local accounts ----------------------------------------------------------------------------
+
 
 def test_hash_and_authenticate_round_trip(conf):
     user = auth.authenticate(conf, "vhtt", "vhtt-2025!")
@@ -94,20 +109,51 @@ def test_short_password_refused():
 H = "$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo"
 
 BAD = [
-    ({"role": "superuser", "password_hash": H}, "Tài khoản «x» ([vlboard.accounts]): trường «role» = «superuser» không hợp lệ"),
-    ({"role": "editor", "password_hash": H}, "Tài khoản «x» ([vlboard.accounts]): vai trò editor cần một phạm vi — trường «agency»"),
-    ({"role": "editor", "agency": "A", "unit": "u", "password_hash": H},
-     "Tài khoản «x» ([vlboard.accounts]): vai trò editor chỉ có một phạm vi, không được có cả trường «agency» lẫn «unit»"),
-    ({"role": "viewer", "agency": "A", "password_hash": H}, "Tài khoản «x» ([vlboard.accounts]): vai trò viewer không có phạm vi; hãy bỏ trường «agency»"),
-    ({"role": "admin", "unit": "u", "password_hash": H}, "Tài khoản «x» ([vlboard.accounts]): vai trò admin không có phạm vi; hãy bỏ trường «unit»"),
-    ({"role": "admin"}, "Tài khoản «x» ([vlboard.accounts]): thiếu trường «password_hash» — tạo bằng lệnh: python -m vlboard hash-password"),
+    (
+        {"role": "superuser", "password_hash": H},
+        "Tài khoản «x» ([vlboard.accounts]): trường «role» = «superuser» không hợp lệ",
+    ),
+    (
+        {"role": "editor", "password_hash": H},
+        "Tài khoản «x» ([vlboard.accounts]): vai trò editor cần một phạm vi — trường «agency»",
+    ),
+    (
+        {"role": "editor", "agency": "A", "unit": "u", "password_hash": H},
+        "Tài khoản «x» ([vlboard.accounts]): vai trò editor chỉ có một phạm vi, không được có cả trường «agency» lẫn «unit»",
+    ),
+    (
+        {"role": "viewer", "agency": "A", "password_hash": H},
+        "Tài khoản «x» ([vlboard.accounts]): vai trò viewer không có phạm vi; hãy bỏ trường «agency»",
+    ),
+    (
+        {"role": "admin", "unit": "u", "password_hash": H},
+        "Tài khoản «x» ([vlboard.accounts]): vai trò admin không có phạm vi; hãy bỏ trường «unit»",
+    ),
+    (
+        {"role": "admin"},
+        "Tài khoản «x» ([vlboard.accounts]): thiếu trường «password_hash» — tạo bằng lệnh: python -m vlboard hash-password",
+    ),
     ({"role": "admin", "password_hash": 1}, "Tài khoản «x» ([vlboard.accounts]): thiếu trường «password_hash»"),
-    ({"role": "admin", "password_hash": "$2b$12$abcdefghijklmnopqrstuv"},
-     "Tài khoản «x» ([vlboard.accounts]): trường «password_hash» không phải mã băm argon2id"),
-    ({"role": "admin", "password_hash": "hunter22"}, "Tài khoản «x» ([vlboard.accounts]): trường «password_hash» không phải mã băm argon2id"),
-    ({"role": "editor", "agnecy": "A", "password_hash": H}, "Tài khoản «x» ([vlboard.accounts]): trường «agnecy» không được hỗ trợ"),
-    ({"role": "editor", "agency": "", "password_hash": H}, "Tài khoản «x» ([vlboard.accounts]): trường «agency» phải là chuỗi không rỗng"),
-    ({"role": "editor", "agency": 7, "password_hash": H}, "Tài khoản «x» ([vlboard.accounts]): trường «agency» phải là chuỗi không rỗng"),
+    (
+        {"role": "admin", "password_hash": "$2b$12$abcdefghijklmnopqrstuv"},
+        "Tài khoản «x» ([vlboard.accounts]): trường «password_hash» không phải mã băm argon2id",
+    ),
+    (
+        {"role": "admin", "password_hash": "hunter22"},
+        "Tài khoản «x» ([vlboard.accounts]): trường «password_hash» không phải mã băm argon2id",
+    ),
+    (
+        {"role": "editor", "agnecy": "A", "password_hash": H},
+        "Tài khoản «x» ([vlboard.accounts]): trường «agnecy» không được hỗ trợ",
+    ),
+    (
+        {"role": "editor", "agency": "", "password_hash": H},
+        "Tài khoản «x» ([vlboard.accounts]): trường «agency» phải là chuỗi không rỗng",
+    ),
+    (
+        {"role": "editor", "agency": 7, "password_hash": H},
+        "Tài khoản «x» ([vlboard.accounts]): trường «agency» phải là chuỗi không rỗng",
+    ),
     ("admin", "Tài khoản «x» ([vlboard.accounts]): thiếu trường «password_hash»"),
 ]
 
@@ -119,16 +165,23 @@ def test_bad_account_names_key_and_field(entry, message):
 
 
 def test_duplicate_username_after_normalisation():
-    with pytest.raises(AuthConfigError, match=re.escape("Tài khoản «Admin» ([vlboard.accounts]): tên đăng nhập rỗng hoặc trùng")):
-        auth.settings(secrets_with(admin={"role": "admin", "password_hash": H}, Admin={"role": "admin", "password_hash": H}))
+    with pytest.raises(
+        AuthConfigError, match=re.escape("Tài khoản «Admin» ([vlboard.accounts]): tên đăng nhập rỗng hoặc trùng")
+    ):
+        auth.settings(
+            secrets_with(admin={"role": "admin", "password_hash": H}, Admin={"role": "admin", "password_hash": H})
+        )
 
 
-@pytest.mark.parametrize(("entry", "message"), [
-    ({"role": "owner"}, "trường «role» = «owner» không hợp lệ"),
-    ({"role": "editor"}, "vai trò editor cần một phạm vi"),
-    ({"role": "admin", "agency": "A"}, "vai trò admin không có phạm vi"),
-    ("admin", "phải là một bảng"),
-])
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ({"role": "owner"}, "trường «role» = «owner» không hợp lệ"),
+        ({"role": "editor"}, "vai trò editor cần một phạm vi"),
+        ({"role": "admin", "agency": "A"}, "vai trò admin không có phạm vi"),
+        ("admin", "phải là một bảng"),
+    ],
+)
 def test_bad_oidc_entry_names_address(entry, message):
     with pytest.raises(AuthConfigError, match=re.escape(f"Địa chỉ «Ai@X.vn» ([vlboard.oidc_roles]): {message}")):
         auth.settings({"vlboard": {"oidc_roles": {"Ai@X.vn": entry}}})
@@ -195,12 +248,15 @@ def test_unknown_scope_type_or_role_is_a_bug():
 
 
 def test_anonymous():
-    assert ANONYMOUS == User("", "Khách", "viewer", via="anonymous")
+    assert User("", "Khách", "viewer", via="anonymous") == ANONYMOUS
     assert ANONYMOUS.describe() == "Khách (Người xem)"
 
 
 def test_describe():
-    assert User("a", "Nguyễn Văn A", "editor", agency="SO-TTTT").describe() == "Nguyễn Văn A (Cán bộ nhập liệu, cơ quan SO-TTTT)"
+    assert (
+        User("a", "Nguyễn Văn A", "editor", agency="SO-TTTT").describe()
+        == "Nguyễn Văn A (Cán bộ nhập liệu, cơ quan SO-TTTT)"
+    )
     assert UNIT_EDITOR.describe() == "Phường 1 (Cán bộ nhập liệu, địa bàn p2023-01)"
     assert ADMIN.describe() == "Quản trị hệ thống (Quản trị)"
 
@@ -213,7 +269,10 @@ def test_require_import_messages():
     assert str(e.value) == "Tài khoản «vhtt» (Cán bộ nhập liệu, cơ quan A) không được nhập số liệu của cơ quan B."
     with pytest.raises(AccessDenied) as e:
         auth.require_import(UNIT_EDITOR, "unit", "p2023-02")
-    assert str(e.value) == "Tài khoản «p1» (Cán bộ nhập liệu, địa bàn p2023-01) không được nhập số liệu của địa bàn p2023-02."
+    assert (
+        str(e.value)
+        == "Tài khoản «p1» (Cán bộ nhập liệu, địa bàn p2023-01) không được nhập số liệu của địa bàn p2023-02."
+    )
     with pytest.raises(AccessDenied) as e:
         auth.require_import(VIEWER, "agency", "A")
     assert str(e.value) == "Tài khoản «xem» (Người xem) không được nhập số liệu của cơ quan A (chỉ có quyền xem)."
@@ -226,17 +285,26 @@ def test_require_admin_messages():
     auth.require_admin(ADMIN, "khôi phục bản dữ liệu")
     with pytest.raises(AccessDenied) as e:
         auth.require_admin(AGENCY_EDITOR, "khôi phục bản dữ liệu")
-    assert str(e.value) == ("Chỉ quản trị viên được khôi phục bản dữ liệu. "
-                            "Tài khoản «vhtt» (Cán bộ nhập liệu, cơ quan A) không có quyền này.")
+    assert str(e.value) == (
+        "Chỉ quản trị viên được khôi phục bản dữ liệu. "
+        "Tài khoản «vhtt» (Cán bộ nhập liệu, cơ quan A) không có quyền này."
+    )
 
 
 # --- OIDC -----------------------------------------------------------------------------------------
 
+
 def test_oidc_mapping_case_insensitive_and_unmapped_viewer():
-    s = auth.settings({"vlboard": {"oidc_roles": {
-        "Can.Bo@VinhLong.gov.vn": {"role": "editor", "unit": "p2023-01"},
-        "lanh.dao@vinhlong.gov.vn": {"role": "admin", "name": "Lãnh đạo Sở"},
-    }}})
+    s = auth.settings(
+        {
+            "vlboard": {
+                "oidc_roles": {
+                    "Can.Bo@VinhLong.gov.vn": {"role": "editor", "unit": "p2023-01"},
+                    "lanh.dao@vinhlong.gov.vn": {"role": "admin", "name": "Lãnh đạo Sở"},
+                }
+            }
+        }
+    )
     user = auth.oidc_user(s, " can.bo@vinhlong.GOV.vn", "Trần Thị B")
     assert user == User("can.bo@vinhlong.gov.vn", "Trần Thị B", "editor", unit="p2023-01", via="oidc")
     assert auth.oidc_user(s, "lanh.dao@vinhlong.gov.vn", None).display_name == "Lãnh đạo Sở"
@@ -247,6 +315,7 @@ def test_oidc_mapping_case_insensitive_and_unmapped_viewer():
 
 
 # --- TOML: snippet, files, example ---------------------------------------------------------------
+
 
 def test_account_snippet_round_trip():
     h = fast_hash("mật khẩu mới 2025")
@@ -271,7 +340,7 @@ def test_account_snippet_refuses_bad_entry():
 def test_load_secrets_file(tmp_path):
     assert auth.load_secrets_file(tmp_path / "missing.toml") == {}
     good = tmp_path / "good.toml"
-    good.write_text('[vlboard]\nallow_anonymous = false\n', encoding="utf-8")
+    good.write_text("[vlboard]\nallow_anonymous = false\n", encoding="utf-8")
     assert auth.settings(auth.load_secrets_file(good)).allow_anonymous is False
     broken = tmp_path / "broken.toml"
     broken.write_text('[vlboard]\nallow_anonymous = true\n[vlboard.accounts.x\nrole = "admin"\n', encoding="utf-8")
@@ -307,6 +376,7 @@ def test_shipped_example_parses_and_placeholders_never_verify():
 
 
 # --------------------------------------------------------------------- sign-in throttle (issue 17)
+
 
 class Clock:
     def __init__(self) -> None:
@@ -355,12 +425,15 @@ def test_success_clears_the_account_count_and_old_failures_expire():
     clock = Clock()
     t = auth.Throttle(clock=clock)
     for _ in range(4):
-        t.begin("ed", "a"); t.end("ed", "a", False)  # noqa: E702
-    t.begin("ed", "a"); t.end("ed", "a", True)  # noqa: E702
+        t.begin("ed", "a")
+        t.end("ed", "a", False)
+    t.begin("ed", "a")
+    t.end("ed", "a", True)
     assert guesses_until_locked(t, "ed", "b", clock) == 5
     clock.t += auth.LOCKOUT_SECONDS
     for _ in range(4):
-        t.begin("vh", "c"); t.end("vh", "c", False)  # noqa: E702
+        t.begin("vh", "c")
+        t.end("vh", "c", False)
     clock.t += auth.LOCKOUT_SECONDS + 1  # failures older than the window are forgotten
     assert guesses_until_locked(t, "vh", "c", clock) == 5
 
@@ -401,23 +474,30 @@ def test_many_distinct_names_do_not_grow_memory_without_bound():
     clock = Clock()
     t = auth.Throttle(clock=clock, max_keys=50)
     for i in range(200):
-        t.begin(f"n{i}", "10.0.0.1"); t.end(f"n{i}", "10.0.0.1", False)  # noqa: E702
+        t.begin(f"n{i}", "10.0.0.1")
+        t.end(f"n{i}", "10.0.0.1", False)
         clock.t += auth.LOCKOUT_SECONDS  # each entry idle by the next
     assert len(t._entries) <= 51
 
 
-@pytest.mark.parametrize("peer, headers, trusted, expected", [
-    ("203.0.113.5", {"X-Forwarded-For": "1.2.3.4"}, [], "203.0.113.5"),  # no trusted proxy: headers ignored
-    ("203.0.113.5", {"X-Forwarded-For": "1.2.3.4"}, ["127.0.0.1"], "203.0.113.5"),  # peer is not the proxy
-    ("127.0.0.1", {"X-Forwarded-For": "1.2.3.4"}, ["127.0.0.1"], "1.2.3.4"),
-    ("127.0.0.1", {"x-forwarded-for": "6.6.6.6, 1.2.3.4"}, ["127.0.0.1"], "1.2.3.4"),  # left part is forged
-    ("127.0.0.1", {"X-Forwarded-For": "1.2.3.4, 10.2.0.7"}, ["127.0.0.1", "10.0.0.0/8"], "1.2.3.4"),
-    ("127.0.0.1", {"X-Real-IP": "9.9.9.9"}, ["127.0.0.1"], "9.9.9.9"),
-    ("127.0.0.1", {"X-Forwarded-For": "không-phải-IP"}, ["127.0.0.1"], "127.0.0.1"),
-    ("::1", {"X-Forwarded-For": "2001:db8::1"}, ["::1"], "2001:db8::1"),
-])
+@pytest.mark.parametrize(
+    "peer, headers, trusted, expected",
+    [
+        ("203.0.113.5", {"X-Forwarded-For": "1.2.3.4"}, [], "203.0.113.5"),  # no trusted proxy: headers ignored
+        ("203.0.113.5", {"X-Forwarded-For": "1.2.3.4"}, ["127.0.0.1"], "203.0.113.5"),  # peer is not the proxy
+        ("127.0.0.1", {"X-Forwarded-For": "1.2.3.4"}, ["127.0.0.1"], "1.2.3.4"),
+        ("127.0.0.1", {"x-forwarded-for": "6.6.6.6, 1.2.3.4"}, ["127.0.0.1"], "1.2.3.4"),  # left part is forged
+        ("127.0.0.1", {"X-Forwarded-For": "1.2.3.4, 10.2.0.7"}, ["127.0.0.1", "10.0.0.0/8"], "1.2.3.4"),
+        ("127.0.0.1", {"X-Real-IP": "9.9.9.9"}, ["127.0.0.1"], "9.9.9.9"),
+        ("127.0.0.1", {"X-Forwarded-For": "không-phải-IP"}, ["127.0.0.1"], "127.0.0.1"),
+        ("::1", {"X-Forwarded-For": "2001:db8::1"}, ["::1"], "2001:db8::1"),
+    ],
+)
 def test_client_address_trusts_headers_only_from_a_trusted_proxy(peer, headers, trusted, expected):
-    assert auth.client_address(peer, headers, auth.settings({"vlboard": {"trusted_proxies": trusted}}).trusted_proxies) == expected
+    assert (
+        auth.client_address(peer, headers, auth.settings({"vlboard": {"trusted_proxies": trusted}}).trusted_proxies)
+        == expected
+    )
 
 
 def test_trusted_proxies_setting_is_checked():

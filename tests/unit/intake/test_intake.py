@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import os
 import shutil
 import subprocess
-import io
 import threading
 import unicodedata
 import zipfile
@@ -17,17 +17,25 @@ import zipfile
 import pytest
 from openpyxl import load_workbook
 
+from tests.support.intake import (
+    ADMIN,
+    AGENCY,
+    WARD1,
+    D,
+    _meta,
+    cp1258,
+    filled,
+    fingerprint,
+    make_template,
+    refused,
+    run,
+)
+from vlboard.intake import auth, history, imports, template, workbook
+from vlboard.store import build, queries, snapshots
 from vlboard.store.source import Snapshot
 
-from vlboard.intake import auth, history, imports, template, workbook
-
-from vlboard.store import build, queries, snapshots
-
-from tests.support.intake import (ADMIN, AGENCY, D, WARD1, _meta, cp1258, filled, fingerprint,
-                                  make_template, refused, run)
-
-
 # ------------------------------------------------------------------------------------ good input
+
 
 def test_template_lists_what_the_subject_reports(data):
     wb = load_workbook(io.BytesIO(make_template(data)))
@@ -38,8 +46,12 @@ def test_template_lists_what_the_subject_reports(data):
     assert ws.cell(template.HEADER_ROW + 1, 5).value == "55 (văn bản)"  # w1's Q2 value, with its source
     meta = {r[0].value: r[1].value for r in wb[workbook.META_SHEET].iter_rows()}
     assert wb[workbook.META_SHEET].sheet_state == "hidden"
-    assert (meta["template_version"], meta["scope_type"], meta["scope_code"], meta["period"]) == \
-        (workbook.TEMPLATE_VERSION, "unit", "w1", "2025-Q3")
+    assert (meta["template_version"], meta["scope_type"], meta["scope_code"], meta["period"]) == (
+        workbook.TEMPLATE_VERSION,
+        "unit",
+        "w1",
+        "2025-Q3",
+    )
     rules = {str(dv.sqref): (dv.type, dv.formula1, dv.formula2) for dv in ws.data_validations.dataValidation}
     assert ("decimal", "0", "100") in rules.values()  # percent value cells
 
@@ -58,8 +70,10 @@ def test_template_prints_a_yearless_target_as_such(shipped_data):
 
 def test_round_trip_import_query_rollback(data):
     before = snapshots.current_id(data)
-    content = filled(data, {"C-01": {"value": 66.5, "note": "Theo báo cáo quý", "evidence_url": "https://x.vn/1"},
-                            "C-03": {"value": 12}})
+    content = filled(
+        data,
+        {"C-01": {"value": 66.5, "note": "Theo báo cáo quý", "evidence_url": "https://x.vn/1"}, "C-03": {"value": 12}},
+    )
     pv = run(data, content, WARD1)
     assert pv.ok, pv.problems
     states = dict(zip(pv.changes.indicator_code, pv.changes.state))
@@ -73,10 +87,13 @@ def test_round_trip_import_query_rollback(data):
     assert row.note.tolist() == ["Theo báo cáo quý"] and row.evidence_url.tolist() == ["https://x.vn/1"]
     series = queries.run(src.con, "status_units", year=2025, period_end=D(2025, 9, 30), include_demo=False)
     assert 66.5 in series[series.unit_code == "w1"].value.tolist()  # reports count as real data
-    audit = src.con.execute("select username, scope_code, period, n_new, n_changed, file_sha256 from imports").fetchall()
+    audit = src.con.execute(
+        "select username, scope_code, period, n_new, n_changed, file_sha256 from imports"
+    ).fetchall()
     assert audit == [("w1-clerk", "w1", "2025-Q3", 1, 1, hashlib.sha256(content).hexdigest())]
-    note = src.con.execute("select note, evidence_url, reported_by from results where source = 'report' "
-                           "and indicator_code = 'C-01'").fetchall()
+    note = src.con.execute(
+        "select note, evidence_url, reported_by from results where source = 'report' and indicator_code = 'C-01'"
+    ).fetchall()
     assert note == [("Theo báo cáo quý", "https://x.vn/1", "Cán bộ phường 1")]
     assert [e["action"] for e in snapshots.events(data)] == ["import"]
     # the same file again changes nothing
@@ -99,18 +116,24 @@ def test_numerator_and_denominator_give_the_value(data):
 
 
 def test_computed_value_is_said_in_the_preview_and_the_stored_note(data):
-    pv = run(data, filled(data, {"C-01": {"numerator": 30, "denominator": 40, "note": "Theo sổ theo dõi"},
-                                 "C-03": {"value": 12}}))
+    pv = run(
+        data,
+        filled(data, {"C-01": {"numerator": 30, "denominator": 40, "note": "Theo sổ theo dõi"}, "C-03": {"value": 12}}),
+    )
     assert pv.changes.set_index("indicator_code").computed.to_dict() == {"C-01": True, "C-03": False}
     sid = imports.commit(data, ADMIN, pv)
-    results = Snapshot.current(data).con.sql(
-        "select indicator_code, note from results where source = 'report' order by 1").fetchall()
+    results = (
+        Snapshot.current(data)
+        .con.sql("select indicator_code, note from results where source = 'report' order by 1")
+        .fetchall()
+    )
     assert snapshots.current_id(data) == sid
     assert results == [("C-01", "Giá trị tính từ tử số / mẫu số (30 / 40). Theo sổ theo dõi"), ("C-03", None)]
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed (apt-get install "
-                    "libreoffice-calc-nogui)")
+@pytest.mark.skipif(
+    shutil.which("soffice") is None, reason="LibreOffice not installed (apt-get install libreoffice-calc-nogui)"
+)
 def test_template_saved_by_libreoffice_imports_with_formula_results(data, tmp_path):
     """A clerk fills the template, types a formula, and saves it in LibreOffice Calc: the hidden
     sheet survives, the formula's stored result is read, an .ods copy is refused with the steps."""
@@ -118,9 +141,13 @@ def test_template_saved_by_libreoffice_imports_with_formula_results(data, tmp_pa
     src = tmp_path / "mau.xlsx"
     src.write_bytes(content)
     for fmt in ("xlsx:Calc MS Excel 2007 XML", "ods"):
-        subprocess.run(["soffice", "--headless", "--calc", "--convert-to", fmt, "--outdir", str(tmp_path / "lo"),
-                        str(src)], env={**os.environ, "HOME": str(tmp_path)}, capture_output=True, timeout=180,
-                       check=True)
+        subprocess.run(
+            ["soffice", "--headless", "--calc", "--convert-to", fmt, "--outdir", str(tmp_path / "lo"), str(src)],
+            env={**os.environ, "HOME": str(tmp_path)},
+            capture_output=True,
+            timeout=180,
+            check=True,
+        )
     pv = run(data, (tmp_path / "lo" / "mau.xlsx").read_bytes())
     assert pv.ok, [str(p) for p in pv.problems]
     assert pv.rows.set_index("indicator_code").value.to_dict() == {"C-01": 64.5, "C-03": 12.0}
@@ -131,8 +158,13 @@ def test_template_saved_by_libreoffice_imports_with_formula_results(data, tmp_pa
 def test_template_time_is_vietnam_time(data):
     src = Snapshot.current(data)
     s = template.Subject("unit", "w1", "Phường 1")
-    raw = template.write(s, "2025-Q3", template.rows(src, s, "2025-Q3"), snapshot_id=src.snapshot_id,
-                         now=dt.datetime(2026, 12, 4, 20, 30, tzinfo=dt.timezone.utc))
+    raw = template.write(
+        s,
+        "2025-Q3",
+        template.rows(src, s, "2025-Q3"),
+        snapshot_id=src.snapshot_id,
+        now=dt.datetime(2026, 12, 4, 20, 30, tzinfo=dt.UTC),
+    )
     wb = load_workbook(io.BytesIO(raw))
     assert "mẫu tải lúc 05/12/2026 03:30" in wb[workbook.DATA_SHEET]["A2"].value  # UTC+7: the next morning
     meta = {r[0]: r[1] for r in wb[workbook.META_SHEET].iter_rows(values_only=True)}
@@ -150,8 +182,9 @@ def test_completeness_counts_real_reports_and_documents_demo_only_apart(data):
     con = Snapshot.current(data).con
     real = queries.run(con, "completeness", **args, include_demo=False).set_index("subject_code")
     assert real.loc["w1", ["received", "received_demo", "on_time"]].tolist() == [1, 0, 1]
-    q2 = queries.run(con, "completeness", period="2025-Q2", period_type="quarter", period_end=D(2025, 6, 30),
-                     include_demo=False).set_index("subject_code")
+    q2 = queries.run(
+        con, "completeness", period="2025-Q2", period_type="quarter", period_end=D(2025, 6, 30), include_demo=False
+    ).set_index("subject_code")
     assert q2.loc["w1", "received"] == 1  # the figure printed in the plan counts as received
 
 
@@ -171,8 +204,9 @@ def test_agency_report_carries_its_plan_area(data):
     assert pv.ok, pv.problems
     imports.commit(data, AGENCY, pv)
     src = Snapshot.current(data)
-    assert src.con.execute("select unit_code, agency_code from results where source = 'report'").fetchall() == \
-        [("tp", "A-1")]
+    assert src.con.execute("select unit_code, agency_code from results where source = 'report'").fetchall() == [
+        ("tp", "A-1")
+    ]
 
 
 def test_csv_import_nfd_and_windows_1258_lines_are_normalised(data):
@@ -212,11 +246,14 @@ def test_a_check_over_its_time_limit_is_refused_in_vietnamese(data, monkeypatch)
     monkeypatch.setattr(workbook, "read_upload_isolated", lambda n, c, **k: workbook.read_upload(n, c, **k))
     content = "Mã chỉ tiêu;Kỳ báo cáo;Mã phường/xã;Giá trị\nC-01;2025-Q3;w1;62,5\n".encode()
     messages = refused(data, content, "cần hơn 0,05 giây để kiểm tra", name="a.csv")
-    assert messages == ["Tệp «a.csv» cần hơn 0,05 giây để kiểm tra; hệ thống dừng kiểm tra để không làm chậm "
-                        "người dùng khác. Hãy chia tệp thành nhiều tệp nhỏ hơn rồi tải lên lại"]
+    assert messages == [
+        "Tệp «a.csv» cần hơn 0,05 giây để kiểm tra; hệ thống dừng kiểm tra để không làm chậm "
+        "người dùng khác. Hãy chia tệp thành nhiều tệp nhỏ hơn rồi tải lên lại"
+    ]
 
 
 # ------------------------------------------------------------------------------------ bad input
+
 
 def _pdf(d):
     return b"%PDF-1.7\n" + b"\x00" * 100
@@ -262,43 +299,68 @@ def _duplicate(wb):
 CASES = {
     "not excel or csv": (lambda d: _pdf(d), "không phải Excel (.xlsx) hoặc CSV"),
     "empty file": (lambda d: b"", "trống"),
-    "old template version": (lambda d: filled(d, {"C-01": {"value": 61}}, edit=_meta("template_version", "0")),
-                             "phiên bản 0 đã cũ"),
-    "not a vlboard template": (lambda d: filled(d, {"C-01": {"value": 61}},
-                                                edit=lambda wb: wb.remove(wb[workbook.META_SHEET])),
-                               "không phải mẫu báo cáo của vlboard"),
-    "missing column": (lambda d: filled(d, {"C-01": {"value": 61}}, edit=_drop_value_header),
-                       "dòng 5, cột «Giá trị»: thiếu cột «Giá trị»"),
-    "unknown indicator": (lambda d: filled(d, {"C-01": {"value": 61, "indicator_code": "X-99"}}),
-                          "dòng 6, cột «Mã chỉ tiêu»: «X-99»: mã chỉ tiêu không có trong danh mục"),
-    "indicator not assigned": (lambda d: filled(d, {"C-01": {"value": 61, "indicator_code": "T-01"}}),
-                               "chỉ tiêu T-01 không thuộc danh sách phường/xã w1 phải báo cáo cho kỳ Quý III/2025"),
-    "unknown ward": (lambda d: filled(d, {"C-01": {"value": 61}}, edit=_meta("scope_code", "w9")),
-                     "phường/xã «w9» không có trong danh mục"),
-    "wrong period": (lambda d: filled(d, {"C-01": {"value": 61}}, edit=_meta("period", "2025-Q5")),
-                     "«2025-Q5»: kỳ báo cáo không hợp lệ"),
-    "future period": (lambda d: filled(d, {"C-01": {"value": 61}}, edit=_meta("period", "2026-Q1")),
-                      "kỳ Quý I/2026 (2026-Q1) chưa bắt đầu"),
-    "text in a number cell": (lambda d: filled(d, {"C-01": {"value": "khoảng 60"}}),
-                              "dòng 6, cột «Giá trị»: «khoảng 60»: không phải là số"),
-    "percent above 100": (lambda d: filled(d, {"C-01": {"value": 140}}),
-                          "dòng 6, cột «Giá trị»: 140 nằm ngoài 0–100"),
-    "negative count": (lambda d: filled(d, {"C-03": {"value": -5}}),
-                       "dòng 7, cột «Giá trị»: giá trị không được âm"),
-    "numerator above denominator": (lambda d: filled(d, {"C-01": {"numerator": 50, "denominator": 40}}),
-                                    "cột «Tử số»: tử số 50 lớn hơn mẫu số 40"),
-    "value against its parts": (lambda d: filled(d, {"C-01": {"value": 50, "numerator": 1, "denominator": 4}}),
-                                "giá trị 50 không khớp với tử số / mẫu số (25)"),
-    "duplicate rows": (lambda d: filled(d, {"C-01": {"value": 61}}, edit=_duplicate),
-                       "chỉ tiêu C-01 lặp lại trong tệp"),
+    "old template version": (
+        lambda d: filled(d, {"C-01": {"value": 61}}, edit=_meta("template_version", "0")),
+        "phiên bản 0 đã cũ",
+    ),
+    "not a vlboard template": (
+        lambda d: filled(d, {"C-01": {"value": 61}}, edit=lambda wb: wb.remove(wb[workbook.META_SHEET])),
+        "không phải mẫu báo cáo của vlboard",
+    ),
+    "missing column": (
+        lambda d: filled(d, {"C-01": {"value": 61}}, edit=_drop_value_header),
+        "dòng 5, cột «Giá trị»: thiếu cột «Giá trị»",
+    ),
+    "unknown indicator": (
+        lambda d: filled(d, {"C-01": {"value": 61, "indicator_code": "X-99"}}),
+        "dòng 6, cột «Mã chỉ tiêu»: «X-99»: mã chỉ tiêu không có trong danh mục",
+    ),
+    "indicator not assigned": (
+        lambda d: filled(d, {"C-01": {"value": 61, "indicator_code": "T-01"}}),
+        "chỉ tiêu T-01 không thuộc danh sách phường/xã w1 phải báo cáo cho kỳ Quý III/2025",
+    ),
+    "unknown ward": (
+        lambda d: filled(d, {"C-01": {"value": 61}}, edit=_meta("scope_code", "w9")),
+        "phường/xã «w9» không có trong danh mục",
+    ),
+    "wrong period": (
+        lambda d: filled(d, {"C-01": {"value": 61}}, edit=_meta("period", "2025-Q5")),
+        "«2025-Q5»: kỳ báo cáo không hợp lệ",
+    ),
+    "future period": (
+        lambda d: filled(d, {"C-01": {"value": 61}}, edit=_meta("period", "2026-Q1")),
+        "kỳ Quý I/2026 (2026-Q1) chưa bắt đầu",
+    ),
+    "text in a number cell": (
+        lambda d: filled(d, {"C-01": {"value": "khoảng 60"}}),
+        "dòng 6, cột «Giá trị»: «khoảng 60»: không phải là số",
+    ),
+    "percent above 100": (lambda d: filled(d, {"C-01": {"value": 140}}), "dòng 6, cột «Giá trị»: 140 nằm ngoài 0–100"),
+    "negative count": (lambda d: filled(d, {"C-03": {"value": -5}}), "dòng 7, cột «Giá trị»: giá trị không được âm"),
+    "numerator above denominator": (
+        lambda d: filled(d, {"C-01": {"numerator": 50, "denominator": 40}}),
+        "cột «Tử số»: tử số 50 lớn hơn mẫu số 40",
+    ),
+    "value against its parts": (
+        lambda d: filled(d, {"C-01": {"value": 50, "numerator": 1, "denominator": 4}}),
+        "giá trị 50 không khớp với tử số / mẫu số (25)",
+    ),
+    "duplicate rows": (
+        lambda d: filled(d, {"C-01": {"value": 61}}, edit=_duplicate),
+        "chỉ tiêu C-01 lặp lại trong tệp",
+    ),
     "formula": (lambda d: filled(d, {"C-01": {"value": "=60+1"}}), "chứa công thức"),
     "macro": (_macro, "macro"),
     "merged cells": (lambda d: filled(d, {"C-01": {"value": 61}}, edit=_merge), "ô gộp F6:G6"),
     "zip bomb": (_bomb, "quá lớn khi giải nén"),
-    "document figure": (lambda d: filled(d, {"C-01": {"value": 61}}, period="2025-Q2"),
-                        "đã có số liệu trong văn bản của kế hoạch; không ghi đè"),
-    "javascript link": (lambda d: filled(d, {"C-01": {"value": 61, "evidence_url": "javascript:alert(1)"}}),
-                        "đường dẫn minh chứng phải bắt đầu bằng http:// hoặc https://"),
+    "document figure": (
+        lambda d: filled(d, {"C-01": {"value": 61}}, period="2025-Q2"),
+        "đã có số liệu trong văn bản của kế hoạch; không ghi đè",
+    ),
+    "javascript link": (
+        lambda d: filled(d, {"C-01": {"value": 61, "evidence_url": "javascript:alert(1)"}}),
+        "đường dẫn minh chứng phải bắt đầu bằng http:// hoặc https://",
+    ),
     "nothing filled in": (lambda d: make_template(d), "chưa có giá trị nào được điền"),
 }
 
@@ -322,6 +384,7 @@ def test_every_problem_names_sheet_row_and_column(data):
 
 
 # ------------------------------------------------------------------------------------ scope
+
 
 def test_editor_of_another_ward_cannot_import(data):
     other = auth.User("w2-clerk", "Cán bộ phường 2", "editor", unit="w2")
@@ -356,6 +419,7 @@ def test_commit_checks_the_scope_again(data):
 
 
 # ------------------------------------------------------------------------------------ races and kills
+
 
 def test_two_imports_racing_for_the_same_snapshot(data):
     a = run(data, filled(data, {"C-01": {"value": 61.5}}))
@@ -406,7 +470,10 @@ def test_rebuild_from_source_keeps_imported_reports(shipped_data, tmp_path):
     imports.commit(d, ADMIN, pv)
     build.build(d)
     src = Snapshot.current(d)
-    rows = src.con.execute("select value, source from results where unit_code = 'x2025-29551' and period = '2026-Q3' "
-                           "and indicator_code = ?", [t.indicator_code.iloc[0]]).fetchall()
+    rows = src.con.execute(
+        "select value, source from results where unit_code = 'x2025-29551' and period = '2026-Q3' "
+        "and indicator_code = ?",
+        [t.indicator_code.iloc[0]],
+    ).fetchall()
     assert rows == [(97.5, "report")]  # kept, and the demo row it replaced stays replaced
     assert src.con.execute("select count(*) from imports").fetchone()[0] == 1

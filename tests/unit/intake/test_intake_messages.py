@@ -6,17 +6,19 @@ from __future__ import annotations
 
 import pytest
 
-from vlboard.intake import auth, workbook
-
 from tests.support.intake import _meta, filled, refused
+from vlboard.intake import auth, workbook
 
 OTHER_WARD = auth.User("w2-clerk", "Cán bộ phường 2", "editor", unit="w2")
 
 
 def test_a_newer_template_asks_to_update_vlboard(data):
     newer = str(int(workbook.TEMPLATE_VERSION) + 1)
-    [m] = refused(data, filled(data, {"C-01": {"value": 61}}, edit=_meta("template_version", newer)),
-                  f"mẫu báo cáo phiên bản {newer} mới hơn")
+    [m] = refused(
+        data,
+        filled(data, {"C-01": {"value": 61}}, edit=_meta("template_version", newer)),
+        f"mẫu báo cáo phiên bản {newer} mới hơn",
+    )
     assert "hãy cập nhật vlboard" in m and "đã cũ" not in m, m
 
 
@@ -37,14 +39,17 @@ def test_an_unknown_subject_is_named_as_the_clerk_sees_it(data, scope_type, code
 
 
 def test_another_wards_template_names_sheet_and_row(data):
-    [m] = refused(data, filled(data, {"C-01": {"value": 61}, "C-03": {"value": 4}}),
-                  "không được nhập số liệu của địa bàn w1", user=OTHER_WARD)
+    [m] = refused(
+        data,
+        filled(data, {"C-01": {"value": 61}, "C-03": {"value": 4}}),
+        "không được nhập số liệu của địa bàn w1",
+        user=OTHER_WARD,
+    )
     assert m.startswith(f"Trang «{workbook.DATA_SHEET}», dòng 6: ") and "(2 dòng)" in m, m
 
 
 def test_another_wards_csv_names_its_first_row(data):
-    csv = ("Mã chỉ tiêu,Kỳ báo cáo,Mã phường/xã,Giá trị\n"
-           "C-01,2025-Q3,w2,61\nC-01,2025-Q3,w1,62\n").encode()
+    csv = ("Mã chỉ tiêu,Kỳ báo cáo,Mã phường/xã,Giá trị\nC-01,2025-Q3,w2,61\nC-01,2025-Q3,w1,62\n").encode()
     [m] = refused(data, csv, "không được nhập số liệu của địa bàn w1", user=OTHER_WARD, name="b.csv")
     assert m.startswith("Tệp CSV, dòng 3: ") and "(1 dòng)" in m, m
 

@@ -10,11 +10,10 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from vlboard.store.source import Snapshot
-
 from vlboard.intake import auth, imports, template
 from vlboard.intake.auth import User
 from vlboard.intake.workbook import DATA_SHEET
+from vlboard.store.source import Snapshot
 
 ROOT = Path(__file__).resolve().parents[3]
 TODAY = dt.date(2026, 12, 5)

@@ -12,11 +12,9 @@ import re
 import pyarrow.parquet as pq
 import pytest
 
-from vlboard.intake import auth, history, imports, restore
-
-from vlboard.store import snapshots
-
 from tests.support.intake import ADMIN, WARD1, cli, filled, fingerprint, run, write
+from vlboard.intake import auth, history, imports, restore
+from vlboard.store import snapshots
 
 
 def live_imports(d: snapshots.DataDir) -> set[str]:
@@ -26,17 +24,28 @@ def live_imports(d: snapshots.DataDir) -> set[str]:
 
 def test_plan_names_who_when_what_and_how_many(data):
     first = snapshots.current_id(data)
-    sid = imports.commit(data, WARD1, run(data, filled(data, {"C-01": {"value": 66}, "C-03": {"value": 12}}), WARD1,
-                                         name="phuong1-q3.xlsx"))
+    sid = imports.commit(
+        data,
+        WARD1,
+        run(data, filled(data, {"C-01": {"value": 66}, "C-03": {"value": 12}}), WARD1, name="phuong1-q3.xlsx"),
+    )
     p = history.rollback_plan(data, first)
     assert (p.target, p.base) == (first, sid)
     [undone] = p.undone
     assert (undone.username, undone.scope_code, undone.period, undone.n_values, undone.file_name) == (
-        "w1-clerk", "w1", "2025-Q3", 2, "phuong1-q3.xlsx")
+        "w1-clerk",
+        "w1",
+        "2025-Q3",
+        2,
+        "phuong1-q3.xlsx",
+    )
     text = p.text()
     assert "Sẽ gỡ khỏi dữ liệu hiện hành 1 lần nhập" in text
-    assert re.search(r"w1-clerk nhập lúc \d\d/\d\d/\d{4} \d\d:\d\d: phường/xã w1, kỳ 2025-Q3, 2 giá trị "
-                     r"\(tệp «phuong1-q3.xlsx»", text), text
+    assert re.search(
+        r"w1-clerk nhập lúc \d\d/\d\d/\d{4} \d\d:\d\d: phường/xã w1, kỳ 2025-Q3, 2 giá trị "
+        r"\(tệp «phuong1-q3.xlsx»",
+        text,
+    ), text
     history.rollback(data, ADMIN, first, base=p.base, reason="nhập nhầm")
     event = snapshots.events(data)[-1]
     assert (event["action"], event["from"], event["summary"]) == ("rollback", sid, "nhập nhầm")
@@ -90,7 +99,7 @@ def test_cli_rollback_confirmed_after_an_import_landed_is_refused(data, secrets,
         shown += chunk
     assert "a.xlsx" in shown.decode() and "b.xlsx" not in shown.decode()
     confirmed = imports.commit(data, WARD1, run(data, filled(data, {"C-01": {"value": 65}}), WARD1, name="b.xlsx"))
-    out, err = proc.communicate("co\n".encode(), timeout=60)
+    out, err = proc.communicate(b"co\n", timeout=60)
     assert proc.returncode == 2, (out, err)
     assert "Dữ liệu hiện hành đã thay đổi" in err.decode() and "Traceback" not in err.decode()
     assert snapshots.current_id(data) == confirmed and "b.xlsx" in live_imports(data)
@@ -108,8 +117,17 @@ def test_concurrent_import_and_rollback_processes_never_undo_unseen(data, secret
     confirmed, shown_by_done_rollbacks, refused = [], "", 0
     for i in range(3):
         g = write(tmp_path, filled(data, {"C-01": {"value": 61 + i}}), f"r{seed}-{i}.xlsx")
-        rb = cli(data, secrets, "rollback", first, "--user", "admin", "--yes", wait=False,
-                 env={"VLBOARD_PAUSE_AT": "confirm", "VLBOARD_PAUSE_SECONDS": f"{rng.uniform(0.5, 3):.2f}"})
+        rb = cli(
+            data,
+            secrets,
+            "rollback",
+            first,
+            "--user",
+            "admin",
+            "--yes",
+            wait=False,
+            env={"VLBOARD_PAUSE_AT": "confirm", "VLBOARD_PAUSE_SECONDS": f"{rng.uniform(0.5, 3):.2f}"},
+        )
         imp = cli(data, secrets, "import", str(g), "--user", "admin", wait=False)
         i_out, _ = imp.communicate(timeout=120)
         r_out, r_err = rb.communicate(timeout=120)
@@ -134,9 +152,8 @@ def test_history_page_refuses_a_rollback_when_an_import_landed_after_the_admin_l
     """The page passes the live version its plan was drawn from: an import that lands between the
     admin's look and the click stays live, the page says why, and a second click after the new plan
     shows goes through."""
-    from vlboard.intake import template
-
     from tests.support.pages import HISTORY, filled_template, open_page, sign_in
+    from vlboard.intake import template
 
     data, older, _ = two_snapshots
     at = open_page(monkeypatch, data, HISTORY)
@@ -145,8 +162,9 @@ def test_history_page_refuses_a_rollback_when_an_import_landed_after_the_admin_l
     at.text_input(key="rb_reason").set_value("nhầm")
     at.checkbox(key="rb_sure").check().run()
     editor = auth.User("ed", "E", "editor", unit="w1")
-    pv = imports.preview(data, editor, "x.xlsx",
-                        filled_template(data, template.Subject("unit", "w1", "Phường 1"), "2025-Q3", 80))
+    pv = imports.preview(
+        data, editor, "x.xlsx", filled_template(data, template.Subject("unit", "w1", "Phường 1"), "2025-Q3", 80)
+    )
     assert pv.ok, pv.problems
     landed = imports.commit(data, editor, pv)
     at.button(key="rb_go").click().run()

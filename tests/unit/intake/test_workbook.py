@@ -9,11 +9,18 @@ import zipfile
 import pytest
 from openpyxl import Workbook
 
-from vlboard.intake import csvfile, isolation, upload, workbook, xlsxfile
-from vlboard.intake.workbook import (COLUMNS, DATA_SHEET, META_SHEET, REQUIRED_XLSX, TEMPLATE_VERSION, Problem,
-                              header_labels, read_upload)
-
 from tests.support.intake import cp1258
+from vlboard.intake import csvfile, isolation, upload, workbook, xlsxfile
+from vlboard.intake.workbook import (
+    COLUMNS,
+    DATA_SHEET,
+    META_SHEET,
+    REQUIRED_XLSX,
+    TEMPLATE_VERSION,
+    Problem,
+    header_labels,
+    read_upload,
+)
 
 XLSX_KEYS = [k for k, _ in COLUMNS[:10]]
 META = {"template_version": TEMPLATE_VERSION, "scope_type": "agency", "scope_code": "SYT", "period": "2025-Q1"}
@@ -47,8 +54,9 @@ def make_xlsx(rows=GOOD_ROWS, *, header=None, sheet=DATA_SHEET, meta=META, edit=
     return buf.getvalue()
 
 
-def rezip(data: bytes, add: dict[str, bytes] = {}, replace=None) -> bytes:
+def rezip(data: bytes, add: dict[str, bytes] | None = None, replace=None) -> bytes:
     """Copy an xlsx zip, adding entries and optionally rewriting entry contents."""
+    add = add or {}
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
@@ -95,7 +103,9 @@ def test_header_matching_is_lenient_and_unknown_headers_are_listed():
 def test_nfd_strings_become_nfc():
     nfd = unicodedata.normalize("NFD", "Phường Tân Ngãi đạt chỉ tiêu")
     row = ["CT01", nfd, "%", 1, 1, 1, None, None, nfd + " " + "Đạt", None]
-    up, problems = read_upload("a.xlsx", make_xlsx(rows=[row], meta={"scope_code": unicodedata.normalize("NFD", "Tân")}))
+    up, problems = read_upload(
+        "a.xlsx", make_xlsx(rows=[row], meta={"scope_code": unicodedata.normalize("NFD", "Tân")})
+    )
     assert problems == []
     assert up.rows[0].values["indicator_name"] == "Phường Tân Ngãi đạt chỉ tiêu"
     assert up.rows[0].values["note"] == "Phường Tân Ngãi đạt chỉ tiêu Đạt"
@@ -197,8 +207,10 @@ def test_merged_cells_in_data_and_header():
     _, problems = read_upload("a.xlsx", make_xlsx(edit=edit))
     # the header merge also hides the "Đường dẫn minh chứng" label under I4
     assert [(p.row, p.column, p.message[:18]) for p in problems] == [
-        (4, "Đường dẫn minh chứng", "thiếu cột «Đường d"), (4, "Ghi chú", "ô gộp I4:J4; hãy b"),
-        (5, "Giá trị", "ô gộp F5:G5; hãy b")]
+        (4, "Đường dẫn minh chứng", "thiếu cột «Đường d"),
+        (4, "Ghi chú", "ô gộp I4:J4; hãy b"),
+        (5, "Giá trị", "ô gộp F5:G5; hãy b"),
+    ]
 
 
 def test_missing_and_duplicate_columns():
@@ -259,12 +271,15 @@ def test_empty_file():
     assert up is None and "không có dòng số liệu nào" in only(problems).message
 
 
-@pytest.mark.parametrize("name,data", [
-    ("x.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj"),
-    ("x.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"),
-    ("x.bin", b"Ma chi tieu\x00\x01\x02"),
-    ("x.xlsx", "Mã chỉ tiêu,Giá trị\nCT01,1\n".encode()),  # not a zip though named .xlsx
-])
+@pytest.mark.parametrize(
+    "name,data",
+    [
+        ("x.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj"),
+        ("x.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"),
+        ("x.bin", b"Ma chi tieu\x00\x01\x02"),
+        ("x.xlsx", "Mã chỉ tiêu,Giá trị\nCT01,1\n".encode()),  # not a zip though named .xlsx
+    ],
+)
 def test_not_excel_or_csv(name, data):
     up, problems = read_upload(name, data)
     assert up is None and only(problems).message == f"Tệp «{name}» không phải Excel (.xlsx) hoặc CSV"
@@ -288,7 +303,9 @@ def test_macros_refused():
     assert "Tệp có macro (VBA)" in only(read_upload("a.xlsx", with_vba)[1]).message
 
     def macro_type(name, body):
-        return body.replace(b"sheet.main+xml", b"sheet.macroEnabled.main+xml") if name == "[Content_Types].xml" else body
+        return (
+            body.replace(b"sheet.main+xml", b"sheet.macroEnabled.main+xml") if name == "[Content_Types].xml" else body
+        )
 
     xlsm = rezip(good, replace=macro_type)
     assert b"macroEnabled" in zipfile.ZipFile(io.BytesIO(xlsm)).read("[Content_Types].xml")
@@ -345,13 +362,18 @@ def test_corrupt_xlsx(cut):
 
 
 def test_csv_comma_utf8_with_bom():
-    data = "\ufeffMã chỉ tiêu,Kỳ báo cáo,Giá trị,Mã phường/xã,Ghi chú\r\nCT01,2025-Q1,\"1.234,5\",P01,\"a, b\"\r\n".encode()
+    data = '\ufeffMã chỉ tiêu,Kỳ báo cáo,Giá trị,Mã phường/xã,Ghi chú\r\nCT01,2025-Q1,"1.234,5",P01,"a, b"\r\n'.encode()
     up, problems = read_upload("a.csv", data)
     assert problems == [] and (up.kind, up.sheet, up.meta) == ("csv", "CSV", {})
     assert up.columns == ["indicator_code", "period", "value", "unit_code", "note"]
     assert up.rows[0].number == 2
-    assert up.rows[0].values == {"indicator_code": "CT01", "period": "2025-Q1", "value": "1.234,5",
-                                 "unit_code": "P01", "note": "a, b"}
+    assert up.rows[0].values == {
+        "indicator_code": "CT01",
+        "period": "2025-Q1",
+        "value": "1.234,5",
+        "unit_code": "P01",
+        "note": "a, b",
+    }
 
 
 def test_csv_semicolon_and_tab_and_keys_as_headers():
@@ -360,8 +382,12 @@ def test_csv_semicolon_and_tab_and_keys_as_headers():
     assert problems == [] and up.rows[0].values["value"] == "12,5" and up.rows[0].values["agency_code"] == "SYT"
     tab = "indicator_code\tperiod\tvalue\tunit_code\nCT01\t2025-Q1\t7\tP01\n".encode("utf-16")
     up, problems = read_upload("a.txt", tab)
-    assert problems == [] and up.rows[0].values == {"indicator_code": "CT01", "period": "2025-Q1", "value": "7",
-                                                    "unit_code": "P01"}
+    assert problems == [] and up.rows[0].values == {
+        "indicator_code": "CT01",
+        "period": "2025-Q1",
+        "value": "7",
+        "unit_code": "P01",
+    }
 
 
 def test_csv_mixed_utf8_and_cp1258_lines():
@@ -376,8 +402,10 @@ def test_csv_mixed_utf8_and_cp1258_lines():
 
 
 def test_csv_blank_rows_skipped_and_controls_removed():
-    data = ("Mã chỉ tiêu,Kỳ báo cáo,Giá trị,Mã cơ quan,Ghi chú\n\n,,,,\nCT01,2025-Q1,1,SYT,\"=cmd|' /C calc'!A0\"\n"
-            "CT02,2025-Q1,2,SYT,<script>x</script>\u202e\x07\n").encode()
+    data = (
+        "Mã chỉ tiêu,Kỳ báo cáo,Giá trị,Mã cơ quan,Ghi chú\n\n,,,,\nCT01,2025-Q1,1,SYT,\"=cmd|' /C calc'!A0\"\n"
+        "CT02,2025-Q1,2,SYT,<script>x</script>\u202e\x07\n"
+    ).encode()
     up, problems = read_upload("a.csv", data)
     assert problems == []
     assert [r.number for r in up.rows] == [4, 5]
@@ -396,7 +424,7 @@ def test_csv_problems():
 
 
 def test_csv_unclosed_quote():
-    data = ("Mã chỉ tiêu,Kỳ báo cáo,Giá trị,Mã cơ quan\nCT01,2025-Q1,1,SYT\nCT02,2025-Q1,\"2" + "x" * 200_000).encode()
+    data = ('Mã chỉ tiêu,Kỳ báo cáo,Giá trị,Mã cơ quan\nCT01,2025-Q1,1,SYT\nCT02,2025-Q1,"2' + "x" * 200_000).encode()
     up, problems = read_upload("a.csv", data)
     assert up is None and only(problems).row == 3 and "ngoặc kép" in problems[0].message
 
@@ -433,7 +461,7 @@ def test_csv_unquoted_decimal_is_refused_not_cut():
 
 def test_csv_quote_never_closed_swallows_nothing_silently():
     """A 3-row file whose note opens a quote imported 1 row, "1 giá trị mới", no message."""
-    data = (H4.rstrip("\n") + ",Ghi chú\n" + 'C-01,2025-Q3,w1,1,"ghi chú\nC-02,2025-Q3,w1,2,x\nC-03,2025-Q3,w1,3,y\n')
+    data = H4.rstrip("\n") + ",Ghi chú\n" + 'C-01,2025-Q3,w1,1,"ghi chú\nC-02,2025-Q3,w1,2,x\nC-03,2025-Q3,w1,3,y\n'
     up, problems = read_upload("a.csv", data.encode())
     assert up is None and only(problems).row == 2 and "không được đóng" in problems[0].message
 
@@ -441,8 +469,10 @@ def test_csv_quote_never_closed_swallows_nothing_silently():
 def test_csv_field_count_must_match_the_header_both_ways():
     up, problems = read_upload("a.csv", (H4 + "C-01,2025-Q3,w1\nC-01,2025-Q3,w1,1,2\nC-01,2025-Q4,w1,1\n").encode())
     assert up is None and [p.row for p in problems] == [2, 3]
-    assert [p.message.split(";")[0] for p in problems] == ["dòng có 3 ô nhưng dòng tiêu đề có 4 ô",
-                                                           "dòng có 5 ô nhưng dòng tiêu đề có 4 ô"]
+    assert [p.message.split(";")[0] for p in problems] == [
+        "dòng có 3 ô nhưng dòng tiêu đề có 4 ô",
+        "dòng có 5 ô nhưng dòng tiêu đề có 4 ô",
+    ]
 
 
 def test_csv_multiline_quoted_cell_is_refused_with_both_lines():
@@ -475,7 +505,7 @@ def test_csv_damaged_utf8_line_is_refused_not_read_as_windows_1258():
 
 def _sheet_cells(cell: bytes, n: int) -> bytes:
     ns = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
-    return (b"<worksheet " + ns + b"><sheetData>" + b'<row r="1">' + cell * n + b"</row></sheetData></worksheet>")
+    return b"<worksheet " + ns + b"><sheetData>" + b'<row r="1">' + cell * n + b"</row></sheetData></worksheet>"
 
 
 @pytest.mark.parametrize("cell", [b'<c\n r="A1"><v>1</v></c>', b"<c\t><v>1</v></c>", b"<c/>", b"<c><v>1</v></c>"])
@@ -495,14 +525,20 @@ def test_cell_count_stops_at_its_time_budget(monkeypatch):
 
 def test_doctype_in_a_sheet_is_refused():
     bomb = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
-    data = rezip(make_xlsx(), replace=lambda n, b: bomb + b.split(b"?>", 1)[-1] if n == "xl/worksheets/sheet1.xml" else b)
+    data = rezip(
+        make_xlsx(), replace=lambda n, b: bomb + b.split(b"?>", 1)[-1] if n == "xl/worksheets/sheet1.xml" else b
+    )
     up, problems = read_upload("a.xlsx", data)
     assert up is None and "bị hỏng" in only(problems).message
 
 
 def test_isolated_reader_answers_like_the_inline_one():
-    for name, data in [("a.xlsx", make_xlsx()), ("a.csv", (H4 + "C-01,2025-Q3,w1,1\n").encode()),
-                       ("a.csv", b""), ("a.csv", b"x" * (workbook.MAX_BYTES + 1))]:
+    for name, data in [
+        ("a.xlsx", make_xlsx()),
+        ("a.csv", (H4 + "C-01,2025-Q3,w1,1\n").encode()),
+        ("a.csv", b""),
+        ("a.csv", b"x" * (workbook.MAX_BYTES + 1)),
+    ]:
         assert workbook.read_upload_isolated(name, data) == read_upload(name, data)
 
 
@@ -515,8 +551,11 @@ def test_isolated_reader_refuses_past_its_time_limit(monkeypatch):
 def test_isolated_reader_failure_is_a_vietnamese_message_and_logged(monkeypatch, caplog):
     import subprocess
 
-    monkeypatch.setattr(isolation.subprocess, "run", lambda *a, **k: subprocess.CompletedProcess(
-        a[0], 1, b"", b"Traceback ...\nKeyError: 'x'\n"))
+    monkeypatch.setattr(
+        isolation.subprocess,
+        "run",
+        lambda *a, **k: subprocess.CompletedProcess(a[0], 1, b"", b"Traceback ...\nKeyError: 'x'\n"),
+    )
     up, problems = workbook.read_upload_isolated("a.xlsx", make_xlsx())
     assert up is None and "do lỗi của hệ thống" in only(problems).message
     assert "KeyError" in caplog.text
@@ -546,6 +585,7 @@ def test_parts_that_may_be_binary_or_vml_are_skipped_when_not_xml():
 def test_percent_formatted_number_is_handed_on_as_the_text_shown():
     def fmt(ws):
         ws["F5"].number_format = "0.0%"
+
     rows = [["CT01", "Tỷ lệ", "%", 95, 90, 0.625, None, None, None, None]]
     up, problems = read_upload("a.xlsx", make_xlsx(rows, edit=fmt))
     assert problems == [] and up.rows[0].values["value"] == "62,5%"

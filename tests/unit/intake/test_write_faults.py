@@ -15,12 +15,10 @@ import sys
 
 import pytest
 
-from vlboard.intake import history, imports, restore
-
-from vlboard.store import schema, snapshots
-
 from tests.support.fixtures import ROOT
 from tests.support.intake import ADMIN, PASSWORD, cli, filled, fingerprint, run, write
+from vlboard.intake import history, imports, restore
+from vlboard.store import schema, snapshots
 
 STEPS = ["mkdir", *[f"table:{t}" for t in schema.TABLES], "manifest", "history", "rename", "switch"]
 
@@ -79,6 +77,7 @@ def test_a_torn_history_line_does_not_swallow_the_next(tmp_path):
 
 # ------------------------------------------------------------------ real full and read-only disks
 
+
 def in_private_mounts(script: str) -> subprocess.CompletedProcess:
     """Run a shell script in a private mount namespace (mounts vanish with it; tests run as root)."""
     if shutil.which("unshare") is None:
@@ -86,12 +85,13 @@ def in_private_mounts(script: str) -> subprocess.CompletedProcess:
     probe = subprocess.run(["unshare", "-m", "--propagation", "private", "true"], capture_output=True)
     if probe.returncode != 0:
         pytest.skip(f"no private mount namespace here (unshare -m: {probe.stderr.decode().strip()})")
-    return subprocess.run(["unshare", "-m", "--propagation", "private", "sh", "-euc", script],
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        ["unshare", "-m", "--propagation", "private", "sh", "-euc", script], capture_output=True, text=True, timeout=300
+    )
 
 
 def cli_line(data, secrets, *args) -> str:
-    env = (f"VLBOARD_DATA={data.root} VLBOARD_SECRETS={secrets} VLBOARD_PASSWORD={PASSWORD} VLBOARD_NO_PNG=1")
+    env = f"VLBOARD_DATA={data.root} VLBOARD_SECRETS={secrets} VLBOARD_PASSWORD={PASSWORD} VLBOARD_NO_PNG=1"
     return f"env {env} {sys.executable} -m vlboard " + " ".join(str(a) for a in args)
 
 
@@ -141,11 +141,12 @@ def test_full_disk_import_on_a_small_tmpfs(data, secrets, tmp_path):
     assert "Không ghi được bản dữ liệu: ổ đĩa đầy" in out.stderr and "Traceback" not in out.stderr, out.stderr
     assert f"CURRENT={snapshots.current_id(data)}" in out.stdout
     assert "LEFT=0" in out.stdout and "SNAPSHOTS=1" in out.stdout, out.stdout
-    lines = [json.loads(x[len("HISTORY "):]) for x in out.stdout.splitlines() if x.startswith("HISTORY ")]
+    lines = [json.loads(x[len("HISTORY ") :]) for x in out.stdout.splitlines() if x.startswith("HISTORY ")]
     assert [e["action"] for e in lines if "action" in e] == ["import"], lines  # only the one that worked
 
 
 # ------------------------------------------------------------------------------ aimed kills
+
 
 def test_killed_between_the_switch_and_its_history_line(data, secrets, tmp_path):
     f = write(tmp_path, filled(data, {"C-01": {"value": 64}}))
@@ -158,8 +159,10 @@ def test_killed_between_the_switch_and_its_history_line(data, secrets, tmp_path)
     g = write(tmp_path, filled(data, {"C-01": {"value": 66}}), "b.xlsx")
     assert cli(data, secrets, "import", str(g), "--user", "admin").returncode == 0
     ev = snapshots.events(data)
-    assert [(e["action"], e["file"]) for e in ev if e["action"] == "import"] == [("import", "bao-cao.xlsx"),
-                                                                                  ("import", "b.xlsx")]
+    assert [(e["action"], e["file"]) for e in ev if e["action"] == "import"] == [
+        ("import", "bao-cao.xlsx"),
+        ("import", "b.xlsx"),
+    ]
     marks = [json.loads(x) for x in data.history_file.read_text(encoding="utf-8").splitlines()]
     assert any(m.get("reconciled") and m.get("state") == "done" for m in marks), "the next writer settled it"
 
@@ -230,6 +233,7 @@ def snapshots_tables(d: snapshots.DataDir) -> dict:
 
 
 # ------------------------------------------------------------------------------ the pages
+
 
 def test_import_page_on_a_full_disk_shows_a_vietnamese_message(monkeypatch, tiny_data):
     from tests.support.pages import INTAKE, XLSX, filled_template, open_page, sign_in

@@ -5,10 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from vlboard.store import catalogue, checks
-from vlboard.domain.textnorm import collapse
-
 from tests.support.fixtures import ROOT
+from vlboard.domain.textnorm import collapse
+from vlboard.store import catalogue, checks
 
 SOURCE = ROOT / "data" / "source"
 
@@ -80,19 +79,22 @@ def target(frames, code, year):
     return row.iloc[0]
 
 
-@pytest.mark.parametrize("code, year, comparator, value, high, raw", [
-    # checked by hand against the documents
-    ("TPVL-003", 2023, ">=", 50, None, "50%"),       # QĐ 3100 TT 3: 50% / 80% / 100%
-    ("TPVL-003", 2025, ">=", 100, None, "100%"),
-    ("TPVL-005", 2025, ">", 80, None, ">80%"),        # 80% | 80% | >80%
-    ("TPVL-005", 2024, ">=", 80, None, "80%"),
-    ("TPVL-038", 2024, ">=", 7, None, "07 phường"),   # a count of wards
-    ("TPVL-002", 2030, ">=", 100, None, "100%"),      # body II.2 continues the appendix row
-    ("KH67-2030-09", 2030, "range", 15, 20, "15% đến 20%"),
-    ("KH67-2025-13", 2025, ">", 80, None, "trên 80%"),
-    ("DA2702-2030-14", 2030, ">=", 40, None, "ít nhất 40"),
-    ("VP-2026-02", 2026, ">", 80, None, ">80%"),      # 003 Phụ lục 2 row 2
-])
+@pytest.mark.parametrize(
+    "code, year, comparator, value, high, raw",
+    [
+        # checked by hand against the documents
+        ("TPVL-003", 2023, ">=", 50, None, "50%"),  # QĐ 3100 TT 3: 50% / 80% / 100%
+        ("TPVL-003", 2025, ">=", 100, None, "100%"),
+        ("TPVL-005", 2025, ">", 80, None, ">80%"),  # 80% | 80% | >80%
+        ("TPVL-005", 2024, ">=", 80, None, "80%"),
+        ("TPVL-038", 2024, ">=", 7, None, "07 phường"),  # a count of wards
+        ("TPVL-002", 2030, ">=", 100, None, "100%"),  # body II.2 continues the appendix row
+        ("KH67-2030-09", 2030, "range", 15, 20, "15% đến 20%"),
+        ("KH67-2025-13", 2025, ">", 80, None, "trên 80%"),
+        ("DA2702-2030-14", 2030, ">=", 40, None, "ít nhất 40"),
+        ("VP-2026-02", 2026, ">", 80, None, ">80%"),  # 003 Phụ lục 2 row 2
+    ],
+)
 def test_sample_targets_match_documents(frames, code, year, comparator, value, high, raw):
     row = target(frames, code, year)
     assert row.comparator == comparator and row.value == value and row.raw == raw
@@ -150,7 +152,11 @@ def test_units_2023_wards_and_2025_communes(frames):
     assert len(direct) == 11 and direct.new_unit_code.isin(communes.unit_code).all()
     # Long Châu (29551) is formed from Phường 1, 2, 9 and Trường An
     assert set(direct[direct.new_unit_code == "x2025-29551"].old_unit_code) == {
-        "p2023-29548", "p2023-29551", "p2023-29542", "p2023-29572"}
+        "p2023-29548",
+        "p2023-29551",
+        "p2023-29542",
+        "p2023-29572",
+    }
     assert set(cw[cw.new_unit_code == "p2024-29551"].old_unit_code) == {"p2023-29548", "p2023-29551"}
 
 
@@ -179,6 +185,7 @@ def test_indicators_without_lead_stay_visible(frames):
 
 def test_all_text_is_nfc(tables):
     import unicodedata
+
     for name, t in tables.items():
         for col in t.column_names:
             if t.schema.field(col).type == "string":
@@ -200,6 +207,7 @@ def test_figures_for_a_window_are_dated_at_its_end(frames):
     import datetime as dt
 
     from vlboard.domain.periods import parse_period
+
     res = frames["results_documents"]
     windows = 0
     for r in res.itertuples():
@@ -216,20 +224,24 @@ def test_figures_for_a_window_are_dated_at_its_end(frames):
     assert len(hoso) == 2 and (hoso.as_of.map(lambda d: pd.Timestamp(d).date()) == dt.date(2025, 6, 30)).all()
 
 
-@pytest.mark.parametrize("raw, as_of, period, ok", [
-    ("14/8/2023 - 30/6/2025", "2023-08-14", "2023", False),   # dated at the window's start
-    ("14/8/2023 - 30/6/2025", "2025-06-30", "2025", True),
-    ("14/8/2023 - 30/6/2025", "2025-06-30", "2023", False),   # period of the start year
-    ("2021-2025 (giai đoạn)", "2025-08-31", "2025", True),     # a year-precise end
-    ("2021-2025 (giai đoạn)", "2021-12-31", "2021", False),
-    ("từ năm 2024 đến nay (tháng 8/2025)", "2025-08-31", "2025", True),
-    ("từ năm 2024 đến nay (tháng 8/2025)", "2024-12-31", "2024", False),
-    ("2024-12-27", "2024-12-27", "2024", True),                # a single date, no window
-])
+@pytest.mark.parametrize(
+    "raw, as_of, period, ok",
+    [
+        ("14/8/2023 - 30/6/2025", "2023-08-14", "2023", False),  # dated at the window's start
+        ("14/8/2023 - 30/6/2025", "2025-06-30", "2025", True),
+        ("14/8/2023 - 30/6/2025", "2025-06-30", "2023", False),  # period of the start year
+        ("2021-2025 (giai đoạn)", "2025-08-31", "2025", True),  # a year-precise end
+        ("2021-2025 (giai đoạn)", "2021-12-31", "2021", False),
+        ("từ năm 2024 đến nay (tháng 8/2025)", "2025-08-31", "2025", True),
+        ("từ năm 2024 đến nay (tháng 8/2025)", "2024-12-31", "2024", False),
+        ("2024-12-27", "2024-12-27", "2024", True),  # a single date, no window
+    ],
+)
 def test_check_flags_a_window_dated_before_its_end(tables, raw, as_of, period, ok):
     import datetime as dt
 
     import pyarrow as pa
+
     rd = tables["results_documents"].slice(0, 1).to_pylist()
     rd[0].update(as_of_raw=raw, as_of=dt.date.fromisoformat(as_of), period=period)
     t = dict(tables, results_documents=pa.Table.from_pylist(rd, schema=tables["results_documents"].schema))
@@ -239,21 +251,28 @@ def test_check_flags_a_window_dated_before_its_end(tables, raw, as_of, period, o
 
 @pytest.fixture(scope="module")
 def raw_documents(tables):
-    return {r["code"]: (ROOT / "data" / "documents" / r["document_file"]).read_text(encoding="utf-8")
-            for r in tables["plans"].to_pylist() if r["document_file"]}
+    return {
+        r["code"]: (ROOT / "data" / "documents" / r["document_file"]).read_text(encoding="utf-8")
+        for r in tables["plans"].to_pylist()
+        if r["document_file"]
+    }
 
 
 def test_joining_page_breaks_merges_a_split_row_cell_by_cell():
     from vlboard.store import doctext
-    raw = ("| TT | Nhiệm vụ | Năm 2023 | Chủ trì |\n|---|---|---|---|\n"
-           "| 1. | Tỷ lệ hồ sơ được xử lý, khai | 50% | Phòng |\n\n"
-           "| TT | Nhiệm vụ | Năm 2023 | Chủ trì |\n|---|---|---|---|\n"
-           "| | thác trên môi trường mạng | | Nội vụ |\n"
-           "| 2. | Một dòng khác | 60% | UBND |\n")
+
+    raw = (
+        "| TT | Nhiệm vụ | Năm 2023 | Chủ trì |\n|---|---|---|---|\n"
+        "| 1. | Tỷ lệ hồ sơ được xử lý, khai | 50% | Phòng |\n\n"
+        "| TT | Nhiệm vụ | Năm 2023 | Chủ trì |\n|---|---|---|---|\n"
+        "| | thác trên môi trường mạng | | Nội vụ |\n"
+        "| 2. | Một dòng khác | 60% | UBND |\n"
+    )
     rows = doctext.table_rows(raw)
     assert [(r.tt, r.cells) for r in rows] == [
         (1, ["1.", "Tỷ lệ hồ sơ được xử lý, khai thác trên môi trường mạng", "50%", "Phòng Nội vụ"]),
-        (2, ["2.", "Một dòng khác", "60%", "UBND"])]
+        (2, ["2.", "Một dòng khác", "60%", "UBND"]),
+    ]
     joined = doctext.join_page_breaks(raw)
     assert "khai thác trên môi trường mạng" in collapse(joined) and joined.count("| TT |") == 1
     assert doctext.page_break_starts(raw) == ["thác trên môi trường mạng", "Nội vụ"]
@@ -264,6 +283,7 @@ def test_qd3100_appendix_quotes_are_their_own_whole_row(frames, raw_documents):
     the text after the break, not a body sentence), and that row's year cells are the indicator's
     printed targets: the quote is the row the targets were read from."""
     from vlboard.store import doctext
+
     rows = {r.tt: r for r in doctext.table_rows(raw_documents["qd3100-2023-tpvl"])}
     ind = frames["indicators"].set_index("code")
     t = frames["targets"]
@@ -283,6 +303,7 @@ def test_qd3100_appendix_quotes_are_their_own_whole_row(frames, raw_documents):
 def test_no_quote_starts_where_a_page_break_split_a_cell(frames, raw_documents):
     """A quote that begins with the text after a page break has lost the row's beginning."""
     from vlboard.store import doctext
+
     starts = {plan: [collapse(s) for s in doctext.page_break_starts(raw)] for plan, raw in raw_documents.items()}
     for table in ("indicators", "results_documents", "milestones", "reporting_rules"):
         for r in frames[table].itertuples():
@@ -304,8 +325,9 @@ def test_every_numeric_target_of_qd3100_section_iii_is_in_the_catalogue(frames, 
     above): the 1%, 10%, 02/01 staff, 100% computers, 70% schools, 100% software, 01 pilot ward and
     100% telemedicine units were missing."""
     import re
+
     raw = raw_documents["qd3100-2023-tpvl"]
-    body = collapse(raw[raw.index("III. NHIỆM VỤ VÀ GIẢI PHÁP"):raw.index("IV. KINH PHÍ THỰC HIỆN")])
+    body = collapse(raw[raw.index("III. NHIỆM VỤ VÀ GIẢI PHÁP") : raw.index("IV. KINH PHÍ THỰC HIỆN")])
     ind = frames["indicators"]
     ind = ind[ind.plan == "qd3100-2023-tpvl"]
     t = frames["targets"]
@@ -316,24 +338,35 @@ def test_every_numeric_target_of_qd3100_section_iii_is_in_the_catalogue(frames, 
         if m.group(0) in QD3100_III_NOT_TARGETS:
             continue
         # the indicators whose quote, where it stands in section III, covers the figure
-        quoting = {code: q for code, q in quotes
-                   for at in [body.find(q)] if at >= 0 and at <= m.start() and m.end() <= at + len(q)}
+        quoting = {
+            code: q
+            for code, q in quotes
+            for at in [body.find(q)]
+            if at >= 0 and at <= m.start() and m.end() <= at + len(q)
+        }
         number = re.match(r"\d+(?:,\d+)?", m.group(0)).group(0)
-        hits = [(c, r) for c, r in zip(t.indicator_code, t.raw) if c in quoting and isinstance(r, str)
-                and collapse(r) in quoting[c] and re.search(rf"(?<![\d,]){number}(?![\d,])", r)]
-        assert hits, (m.group(0), body[max(0, m.start() - 80):m.end()])
+        hits = [
+            (c, r)
+            for c, r in zip(t.indicator_code, t.raw)
+            if c in quoting
+            and isinstance(r, str)
+            and collapse(r) in quoting[c]
+            and re.search(rf"(?<![\d,]){number}(?![\d,])", r)
+        ]
+        assert hits, (m.group(0), body[max(0, m.start() - 80) : m.end()])
     assert figures >= 9
     new = ind[ind.code.str.startswith("TPVL-NV-")]
     assert len(new) == 9 and new.section.str.startswith("III.").all()
     a = frames["assignments"]
     leads = a[a.role == "lead"].groupby("indicator_code").agency_code.apply(set).to_dict()
-    assert leads["TPVL-NV-03"] == leads["TPVL-NV-04"] == {"TPVL-PNV"}      # V.3 Phòng Nội vụ
-    assert leads["TPVL-NV-06"] == leads["TPVL-NV-07"] == {"TPVL-PTCKH"}    # V.4 Tài chính - Kế hoạch
+    assert leads["TPVL-NV-03"] == leads["TPVL-NV-04"] == {"TPVL-PNV"}  # V.3 Phòng Nội vụ
+    assert leads["TPVL-NV-06"] == leads["TPVL-NV-07"] == {"TPVL-PTCKH"}  # V.4 Tài chính - Kế hoạch
 
 
 def _agrees(recorded: str, found: str) -> bool:
     """An indicator's section (its first place, written by hand) and the headings at its quote."""
     import re
+
     first = recorded.split(";")[0].strip()
     m = re.match(r"Mục ([IVX]+) / (\d+)", first)
     if m:
@@ -348,6 +381,7 @@ def test_every_quote_printed_more_than_once_is_located_where_its_section_says(fr
     Phụ lục I figures were given the section of the first bare "70%" / "100%"), an indicator's
     section names it first."""
     from vlboard.store import doctext
+
     anchored = 0
     for table in ("indicators", "results_documents", "milestones", "reporting_rules"):
         for r in frames[table].itertuples():
@@ -370,18 +404,23 @@ def test_every_quote_printed_more_than_once_is_located_where_its_section_says(fr
     assert res.loc["qd2702-2024-R166", "quote_anchor"].endswith("sử dụng chữ ký số theo quy định.")
 
 
-@pytest.mark.parametrize("change, column", [
-    (dict(quote_anchor=None), "quote"),                                  # a bare "100%", printed many times
-    (dict(section="Phần II, mục I.2"), "section"),                       # the first "100%"'s section
-    (dict(quote_anchor="không có trong văn bản"), "quote_anchor"),       # an anchor not in the document
-    (dict(quote_anchor="theo quy định."), "quote_anchor"),               # an anchor printed many times
-])
+@pytest.mark.parametrize(
+    "change, column",
+    [
+        (dict(quote_anchor=None), "quote"),  # a bare "100%", printed many times
+        (dict(section="Phần II, mục I.2"), "section"),  # the first "100%"'s section
+        (dict(quote_anchor="không có trong văn bản"), "quote_anchor"),  # an anchor not in the document
+        (dict(quote_anchor="theo quy định."), "quote_anchor"),  # an anchor printed many times
+    ],
+)
 def test_check_flags_a_figure_not_located_where_it_was_read(tables, documents, change, column):
     import pyarrow as pa
+
     rd = tables["results_documents"].to_pylist()
     i = next(i for i, r in enumerate(rd) if r["result_id"] == "qd2702-2024-R166")
-    assert checks._located(rd[i], "results_documents.csv", i + 2, documents["qd2702-2024"],
-                              section_is_derived=True) == []
+    assert (
+        checks._located(rd[i], "results_documents.csv", i + 2, documents["qd2702-2024"], section_is_derived=True) == []
+    )
     rd[i].update(change)
     t = dict(tables, results_documents=pa.Table.from_pylist(rd, schema=tables["results_documents"].schema))
     found = [p for p in checks.check(t, documents) if p.file == "results_documents.csv"]

@@ -7,7 +7,6 @@ from concurrent.futures import ThreadPoolExecutor
 import pandas as pd
 
 from vlboard.domain import periods
-
 from vlboard.store import db, queries, snapshots
 
 
@@ -32,8 +31,9 @@ def test_concurrent_first_use_of_a_shared_connection_matches_serial(shipped_data
     assert db._PREPARED[shared] == keys  # 2025 and 2025-Q4 end on the same day: one entry
     for year, end, demo in keys:  # each computed once, not once per racing thread
         args = {"y": year, "e": end, "d": demo}
-        cached = shared.execute("select count(*) from status_rows_cache where k_year = $y and k_end = $e::date "
-                                "and k_demo = $d", args).fetchone()[0]
+        cached = shared.execute(
+            "select count(*) from status_rows_cache where k_year = $y and k_end = $e::date and k_demo = $d", args
+        ).fetchone()[0]
         assert cached == shared.execute("select count(*) from vl_status_rows($y, $e::date, $d)", args).fetchone()[0]
     shared.close()
 

@@ -11,9 +11,8 @@ import time
 
 import pytest
 
-from vlboard.store import build, catalogue, schema, snapshots
-
 from tests.support.fixtures import ROOT, tiny_tables
+from vlboard.store import build, catalogue, schema, snapshots
 
 
 def copy_sources(tmp_path, name="data") -> snapshots.DataDir:
@@ -45,9 +44,13 @@ def test_second_build_switches_current_and_keeps_the_first(tmp_path):
 
 
 def run_build(data: snapshots.DataDir, **env) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "vlboard", "--data", str(data.root), "build"],
-                            cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [sys.executable, "-m", "vlboard", "--data", str(data.root), "build"],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
 
 
 @pytest.mark.parametrize("fault_after", [0, 5, len(schema.TABLES) - 1])
@@ -123,23 +126,35 @@ def test_bad_source_cell_names_file_row_and_column(tmp_path):
 
 def test_cli_build_and_status(tmp_path):
     data = copy_sources(tmp_path)
-    out = subprocess.run([sys.executable, "-m", "vlboard", "--data", str(data.root), "build"], cwd=ROOT,
-                         capture_output=True, text=True, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-m", "vlboard", "--data", str(data.root), "build"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert out.returncode == 0, out.stderr
     assert "Bản dữ liệu mới" in out.stdout
-    status = subprocess.run([sys.executable, "-m", "vlboard", "--data", str(data.root), "status"], cwd=ROOT,
-                            capture_output=True, text=True, timeout=60)
+    status = subprocess.run(
+        [sys.executable, "-m", "vlboard", "--data", str(data.root), "status"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert snapshots.current_id(data) in status.stdout
 
 
 def test_nfd_source_text_is_stored_as_nfc(tmp_path):
     import unicodedata
+
     data = copy_sources(tmp_path)
     path = data.source / "plans.csv"
     path.write_text(unicodedata.normalize("NFD", path.read_text(encoding="utf-8")), encoding="utf-8")
     build.build(data)
     _, snap, _ = snapshots.current(data)
     import pyarrow.parquet as pq
+
     titles = pq.read_table(snap / "plans.parquet").column("title").to_pylist()
     assert all(unicodedata.is_normalized("NFC", t) for t in titles)
     assert "Đề án chuyển đổi số tỉnh Vĩnh Long năm 2025 và định hướng đến năm 2030" in titles

@@ -8,12 +8,23 @@ import re
 import pytest
 
 from vlboard.board import overview
-
 from vlboard.store import db, queries, snapshots
 
-PARAMS = {"include_demo": True, "code": "C-01", "year": 2025, "period": "2025-Q3", "period_type": "quarter",
-          "period_end": dt.date(2025, 9, 30), "n_units": 2, "n_rows": 100, "pillar": "xa_hoi_so",
-          "subject_type": "unit", "subject_code": "w1", "area_unit": "tp", "previous": "2025-Q2"}
+PARAMS = {
+    "include_demo": True,
+    "code": "C-01",
+    "year": 2025,
+    "period": "2025-Q3",
+    "period_type": "quarter",
+    "period_end": dt.date(2025, 9, 30),
+    "n_units": 2,
+    "n_rows": 100,
+    "pillar": "xa_hoi_so",
+    "subject_type": "unit",
+    "subject_code": "w1",
+    "area_unit": "tp",
+    "previous": "2025-Q2",
+}
 
 
 @pytest.fixture
@@ -69,19 +80,33 @@ def test_conflicting_figures_of_one_date_follow_precedence_not_record_order(tmp_
     order (result_id "a…"), the plan's monitoring table says 90% (precedence 1). The status rows,
     the trend series, the template's previous value and the baseline all take 90%."""
     from tests.support.fixtures import data_dir_with, tiny_tables
+
     d = dt.date
 
     def doc(rid, value, precedence):
-        return dict(result_id=rid, indicator_code="C-01", period="2025", period_type="year", year=2025,
-                    period_end=d(2025, 12, 31), unit_code="tp", value=value, as_of=d(2025, 8, 31),
-                    source="document", quote=f"{value:g}%", precedence=precedence)
+        return dict(
+            result_id=rid,
+            indicator_code="C-01",
+            period="2025",
+            period_type="year",
+            year=2025,
+            period_end=d(2025, 12, 31),
+            unit_code="tp",
+            value=value,
+            as_of=d(2025, 8, 31),
+            source="document",
+            quote=f"{value:g}%",
+            precedence=precedence,
+        )
 
     conflict = [doc("a-text", 40.0, 2), doc("b-table", 90.0, 1)]
     data = data_dir_with(tmp_path / "d", tiny_tables(results=conflict), "conflict")
     con = db.open_snapshot(snapshots.current(data)[1])
     try:
-        rows = con.execute("select value, n_distinct_values, status from vl_status_rows(2025, date '2025-12-31', true) "
-                           "where indicator_code = 'C-01' and unit_code = 'tp'").fetchall()
+        rows = con.execute(
+            "select value, n_distinct_values, status from vl_status_rows(2025, date '2025-12-31', true) "
+            "where indicator_code = 'C-01' and unit_code = 'tp'"
+        ).fetchall()
         assert rows == [(90.0, 2, "achieved")]
         series = con.execute("select value from vl_series(true) where indicator_code = 'C-01'").fetchall()
         assert series == [(90.0,)]
@@ -94,8 +119,10 @@ def test_conflicting_figures_of_one_date_follow_precedence_not_record_order(tmp_
     data = data_dir_with(tmp_path / "s", tiny_tables(results=swapped), "swapped")
     con = db.open_snapshot(snapshots.current(data)[1])
     try:
-        rows = con.execute("select value from vl_status_rows(2025, date '2025-12-31', true) "
-                           "where indicator_code = 'C-01' and unit_code = 'tp'").fetchall()
+        rows = con.execute(
+            "select value from vl_status_rows(2025, date '2025-12-31', true) "
+            "where indicator_code = 'C-01' and unit_code = 'tp'"
+        ).fetchall()
         assert rows == [(40.0,)]
     finally:
         con.close()
@@ -107,8 +134,11 @@ def test_shipped_fibre_households_2024_is_the_monitoring_tables_79(shipped_data)
     con = db.open_snapshot(snapshots.current(shipped_data)[1])
     try:
         for code in ("DA2702-2025-29", "KH67-2025-13"):
-            rows = con.execute("select value, n_distinct_values from vl_status_rows(2024, date '2024-12-31', false) "
-                               "where indicator_code = $c and value is not null", {"c": code}).fetchall()
+            rows = con.execute(
+                "select value, n_distinct_values from vl_status_rows(2024, date '2024-12-31', false) "
+                "where indicator_code = $c and value is not null",
+                {"c": code},
+            ).fetchall()
             assert rows == [(79.0, 3)], code
     finally:
         con.close()

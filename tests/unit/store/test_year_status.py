@@ -11,18 +11,26 @@ import shutil
 import pyarrow.parquet as pq
 import pytest
 
-from vlboard.intake import history
-
-from vlboard.store import build, db, queries, schema, snapshots
-
 from tests.support.fixtures import data_dir_with, tiny_tables
+from vlboard.intake import history
+from vlboard.store import build, db, queries, schema, snapshots
 
 D = dt.date
 
 
 def _row(rid, code, year, value, source="report"):
-    return dict(result_id=rid, indicator_code=code, period=str(year), period_type="year", year=year,
-                period_end=D(year, 12, 31), unit_code="tp", value=value, as_of=D(year, 12, 31), source=source)
+    return dict(
+        result_id=rid,
+        indicator_code=code,
+        period=str(year),
+        period_type="year",
+        year=year,
+        period_end=D(year, 12, 31),
+        unit_code="tp",
+        value=value,
+        as_of=D(year, 12, 31),
+        source=source,
+    )
 
 
 def stored(path) -> dict[str, str]:
@@ -32,28 +40,37 @@ def stored(path) -> dict[str, str]:
 
 def test_each_result_is_judged_against_its_own_years_target(tmp_path):
     # C-01: 2024 ≥ 50, 2025 ≥ 70; T-01: 2025 > 80 only; C-02 qualitative; near band 0.9
-    results = [_row("a", "C-01", 2024, 60.0), _row("b", "C-01", 2025, 60.0), _row("c", "C-01", 2025, 64.0),
-               _row("d", "C-01", 2025, None), _row("e", "T-01", 2024, 99.0), _row("f", "T-01", 2025, 80.0),
-               _row("g", "C-02", 2025, None), _row("h", "C-01", 2025, 70.0, "demo")]
+    results = [
+        _row("a", "C-01", 2024, 60.0),
+        _row("b", "C-01", 2025, 60.0),
+        _row("c", "C-01", 2025, 64.0),
+        _row("d", "C-01", 2025, None),
+        _row("e", "T-01", 2024, 99.0),
+        _row("f", "T-01", 2025, 80.0),
+        _row("g", "C-02", 2025, None),
+        _row("h", "C-01", 2025, 70.0, "demo"),
+    ]
     data = data_dir_with(tmp_path / "d", tiny_tables(results=results), "judged")
     _, path, manifest = snapshots.current(data)
     assert manifest["format"] == snapshots.FORMAT_VERSION == db.JUDGED_FORMAT == 4
     assert stored(path) == {
-        "a": "achieved",      # 60 ≥ 2024's 50, though it would miss 2025's 70
+        "a": "achieved",  # 60 ≥ 2024's 50, though it would miss 2025's 70
         "b": "not_achieved",  # 60 / 70 = 0.86 < 0.9
-        "c": "near",          # 64 / 70 = 0.91
+        "c": "near",  # 64 / 70 = 0.91
         "d": "no_data",
-        "e": "not_due",       # T-01 has no 2024 target and nothing earlier to draw a path from (e is
-                              # its own baseline): not due, however far above 2025's 80 it is
-        "f": "near",          # strict: 80 is not > 80
+        "e": "not_due",  # T-01 has no 2024 target and nothing earlier to draw a path from (e is
+        # its own baseline): not due, however far above 2025's 80 it is
+        "f": "near",  # strict: 80 is not > 80
         "g": "qualitative",
-        "h": "achieved"}
+        "h": "achieved",
+    }
 
 
 def test_a_status_given_by_the_writer_is_replaced_not_trusted(tmp_path):
     tables = tiny_tables()
-    forged = tables["results"].set_column(schema.columns("results").index("year_status"), "year_status",
-                                          [["achieved"] * tables["results"].num_rows])
+    forged = tables["results"].set_column(
+        schema.columns("results").index("year_status"), "year_status", [["achieved"] * tables["results"].num_rows]
+    )
     data = data_dir_with(tmp_path / "d", {**tables, "results": forged}, "forged")
     assert stored(snapshots.current(data)[1]) == {"r1": "not_due", "r2": "not_achieved", "r3": "achieved"}
 
@@ -61,18 +78,32 @@ def test_a_status_given_by_the_writer_is_replaced_not_trusted(tmp_path):
 def test_a_year_without_a_printed_target_is_judged_on_the_path(tmp_path):
     """Between 2025 (≥ 70) and 2030 (≥ 100) the path for 31/12/2027 is 70 + 30·730/1826 ≈ 81,99:
     behind it counts as much as ahead of it."""
-    targets = [dict(indicator_code="C-01", year=2025, comparator=">=", value=70.0, raw="70%"),
-               dict(indicator_code="C-01", year=2030, comparator=">=", value=100.0, raw="100%"),
-               dict(indicator_code="T-01", year=2025, comparator=">", value=80.0, raw=">80%")]
-    results = [_row("ahead", "C-01", 2027, 83.0), _row("near", "C-01", 2027, 75.0),
-               _row("behind", "C-01", 2027, 60.0), _row("missing", "C-01", 2027, None),
-               _row("base", "T-01", 2023, 40.0, "document"),  # T-01's baseline starts a path to 2025
-               _row("t24", "T-01", 2024, 55.0), _row("t24demo", "T-01", 2024, 70.0, "demo")]
+    targets = [
+        dict(indicator_code="C-01", year=2025, comparator=">=", value=70.0, raw="70%"),
+        dict(indicator_code="C-01", year=2030, comparator=">=", value=100.0, raw="100%"),
+        dict(indicator_code="T-01", year=2025, comparator=">", value=80.0, raw=">80%"),
+    ]
+    results = [
+        _row("ahead", "C-01", 2027, 83.0),
+        _row("near", "C-01", 2027, 75.0),
+        _row("behind", "C-01", 2027, 60.0),
+        _row("missing", "C-01", 2027, None),
+        _row("base", "T-01", 2023, 40.0, "document"),  # T-01's baseline starts a path to 2025
+        _row("t24", "T-01", 2024, 55.0),
+        _row("t24demo", "T-01", 2024, 70.0, "demo"),
+    ]
     data = data_dir_with(tmp_path / "d", tiny_tables(targets=targets, results=results), "path")
     got = stored(snapshots.current(data)[1])
     # T-01 on 31/12/2024: 40 + 40·366/731 ≈ 60,03 → 55 is 91,6 % of it, the demo 70 is above it
-    assert got == {"ahead": "achieved", "near": "near", "behind": "not_achieved", "missing": "no_data",
-                   "base": "not_due", "t24": "near", "t24demo": "achieved"}
+    assert got == {
+        "ahead": "achieved",
+        "near": "near",
+        "behind": "not_achieved",
+        "missing": "no_data",
+        "base": "not_due",
+        "t24": "near",
+        "t24demo": "achieved",
+    }
 
 
 def test_a_format_3_snapshot_is_judged_again_on_read(shipped_data, tmp_path):
@@ -83,8 +114,9 @@ def test_a_format_3_snapshot_is_judged_again_on_read(shipped_data, tmp_path):
     as_older_format(data, 3)
     _, path, manifest = snapshots.current(data)
     table = pq.read_table(path / "results.parquet")
-    table = table.set_column(table.schema.get_field_index("year_status"), "year_status",
-                             [["achieved"] * table.num_rows])
+    table = table.set_column(
+        table.schema.get_field_index("year_status"), "year_status", [["achieved"] * table.num_rows]
+    )
     pq.write_table(table, path / "results.parquet")
     manifest["tables"]["results"]["sha256"] = snapshots._sha256(path / "results.parquet")
     (path / snapshots.MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
@@ -109,7 +141,8 @@ def test_stored_status_equals_the_rule_at_read_time_on_the_shipped_data(shipped_
         assert {s for _, s in a} >= {"achieved", "near", "not_achieved", "not_due"}
         for demo in (True, False):
             assert queries.run(fast, "status_all_results", include_demo=demo).equals(
-                queries.run(slow, "status_all_results", include_demo=demo))
+                queries.run(slow, "status_all_results", include_demo=demo)
+            )
     finally:
         fast.close()
         slow.close()
@@ -150,8 +183,10 @@ def test_a_format_2_snapshot_still_reads_with_the_same_answers(shipped_data, tmp
     assert "year_status" not in pq.read_schema(old_path / "results.parquet").names
     new, legacy = db.open_snapshot(new_path), db.open_snapshot(old_path)
     try:
-        for name, params in (("status_all_results", dict(include_demo=True)),
-                             ("status_indicators", dict(year=2025, period_end=D(2025, 12, 31), include_demo=True))):
+        for name, params in (
+            ("status_all_results", dict(include_demo=True)),
+            ("status_indicators", dict(year=2025, period_end=D(2025, 12, 31), include_demo=True)),
+        ):
             assert queries.run(new, name, **params).equals(queries.run(legacy, name, **params)), name
     finally:
         new.close()
