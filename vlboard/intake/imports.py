@@ -6,7 +6,7 @@ validates every row against the live snapshot (vlboard.intake.validate) and diff
 the live snapshot is still the one the preview was made against, with ``source = 'report'`` rows
 and one row in the ``imports`` audit table. Nothing is written when anything is wrong.
 
-About 300 lines on purpose: preview and commit are one pipeline over one :class:`Preview`, and the
+Over 300 lines: preview and commit are one pipeline over one :class:`Preview`, and the
 commit re-checks what the preview decided; the reading, the rules and the isolation already live in
 their own modules (workbook, validate, isolation).
 """

@@ -4,6 +4,8 @@ The visible sheet lists what the subject must report (code, name, unit, the year
 previous value) with empty columns to fill and Excel data validation on the number columns; a
 hidden sheet carries the template version, the subject and the period, which the import reads
 back (vlboard.intake.workbook). Pure: a source with ``q(name, **params)`` in, bytes out.
+
+Over 300 lines: the formatter writes its column tables one item per line.
 """
 
 from __future__ import annotations

@@ -11,6 +11,9 @@ write that fails on the disk (full, read-only, no permission) raises ``WriteFaul
 Vietnamese message, removes its temporary files at once and leaves the live data as it was.
 The data folder's layout and errors: ``vlboard.store.datadir``; building from data/source:
 ``vlboard.store.build``. Callers reach the names of datadir and changelog as ``snapshots.<name>``.
+
+Over 300 lines: write, verify, switch and lock are one protocol over one folder layout (datadir.py
+and changelog.py hold the rest).
 """
 
 from __future__ import annotations

@@ -1,5 +1,9 @@
 """Streamlit parts of the pages Nhập số liệu and Lịch sử dữ liệu (the logic is in vlboard.intake.imports,
-vlboard.intake.template and vlboard.intake.history; this module only draws and calls them)."""
+vlboard.intake.template and vlboard.intake.history; this module only draws and calls them).
+
+Over 300 lines: the clerk's one journey (template, upload, preview, commit, history) drawn in one
+place; split, its session state would travel between modules.
+"""
 
 from __future__ import annotations
 

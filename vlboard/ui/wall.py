@@ -1,4 +1,7 @@
-"""The IOC wall screen (streamlit side): data for the slides, cached per snapshot, and drawing."""
+"""The IOC wall screen (streamlit side): data for the slides, cached per snapshot, and drawing.
+
+Over 300 lines: the wall's stylesheet and its slide drawers, which change together.
+"""
 
 from __future__ import annotations
 
