@@ -246,8 +246,12 @@ def draw(slide: wall.Slide, data: WallData) -> None:
             height=780,
         )
         _rule(
-            f"{len(league)}/{len(data.brief.league)} cơ quan chủ trì có số liệu, cao nhất trước; % chỉ tiêu đạt "
-            "trong số chỉ tiêu có số liệu (như đồng hồ)."
+            (
+                f"{len(league)} cơ quan cao nhất trong {len(data.brief.league)} cơ quan chủ trì có số liệu"
+                if len(league) < len(data.brief.league)
+                else f"{len(league)} cơ quan chủ trì có số liệu, cao nhất trước"
+            )
+            + "; % chỉ tiêu đạt trong số chỉ tiêu có số liệu (như đồng hồ)."
         )
     elif slide.key == "units":
         geo = ui_data.geojson()
