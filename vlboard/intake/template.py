@@ -223,6 +223,20 @@ def write(
     return buf.getvalue()
 
 
+def _number_rule(operator: str, error: str, **formulas: str) -> DataValidation:
+    """Excel data validation of a number column: ≥ 0 (or between 0 and formula2), blank allowed."""
+    return DataValidation(
+        type="decimal",
+        operator=operator,
+        formula1="0",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Giá trị không hợp lệ",
+        error=error,
+        **formulas,
+    )
+
+
 def _validations(ws, table: pd.DataFrame, col: dict, first: int) -> None:
     """Excel refuses wrong numbers as they are typed (the import checks again: Excel's rules can be
     pasted over)."""
@@ -230,34 +244,9 @@ def _validations(ws, table: pd.DataFrame, col: dict, first: int) -> None:
     def letter(key: str) -> str:
         return ws.cell(1, col[key]).column_letter
 
-    percent = DataValidation(
-        type="decimal",
-        operator="between",
-        formula1="0",
-        formula2="100",
-        allow_blank=True,
-        showErrorMessage=True,
-        errorTitle="Giá trị không hợp lệ",
-        error="Tỷ lệ phải là số từ 0 đến 100.",
-    )
-    count = DataValidation(
-        type="decimal",
-        operator="greaterThanOrEqual",
-        formula1="0",
-        allow_blank=True,
-        showErrorMessage=True,
-        errorTitle="Giá trị không hợp lệ",
-        error="Giá trị phải là số không âm.",
-    )
-    parts = DataValidation(
-        type="decimal",
-        operator="greaterThanOrEqual",
-        formula1="0",
-        allow_blank=True,
-        showErrorMessage=True,
-        errorTitle="Giá trị không hợp lệ",
-        error="Tử số và mẫu số phải là số không âm.",
-    )
+    percent = _number_rule("between", "Tỷ lệ phải là số từ 0 đến 100.", formula2="100")
+    count = _number_rule("greaterThanOrEqual", "Giá trị phải là số không âm.")
+    parts = _number_rule("greaterThanOrEqual", "Tử số và mẫu số phải là số không âm.")
     for dv in (percent, count, parts):
         ws.add_data_validation(dv)
     for r, kind in enumerate(table.kind, start=first):

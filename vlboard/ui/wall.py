@@ -142,6 +142,22 @@ def _chart(fig, key: str, *, height: int | None = None, keep_footer: bool = Fals
     )
 
 
+def _pillar_bars(card: pd.DataFrame, data: WallData, note: str | None, *, height: int) -> None:
+    """Indicators by status per pillar, under the gauges or alone when nothing is judged."""
+    _chart(
+        charts.status_bars(
+            overview.pillar_counts(card),
+            group_col="pillar",
+            group_labels=PILLARS,
+            title="Số chỉ tiêu theo tình trạng",
+            data_date=data.data_date,
+            note=note,
+        ),
+        "bars",
+        height=height,
+    )
+
+
 def draw(slide: wall.Slide, data: WallData) -> None:
     """One slide: at most a few large tiles, readable from 3–5 m. Slides about tasks and reports
     always draw; slides about results say so when no period has an indicator judged."""
@@ -179,18 +195,7 @@ def draw(slide: wall.Slide, data: WallData) -> None:
             unsafe_allow_html=True,
         )
         if card is not None and slide.key == "summary":
-            _chart(
-                charts.status_bars(
-                    overview.pillar_counts(card),
-                    group_col="pillar",
-                    group_labels=PILLARS,
-                    title="Số chỉ tiêu theo tình trạng",
-                    data_date=data.data_date,
-                    note=note,
-                ),
-                "bars",
-                height=430,
-            )
+            _pillar_bars(card, data, note, height=430)
         return
     if slide.key == "summary":
         for col, p in zip(st.columns(3), wall.MAIN_PILLARS):
@@ -200,18 +205,7 @@ def draw(slide: wall.Slide, data: WallData) -> None:
             "Số lớn: % chỉ tiêu đạt; vòng cung: đạt (xanh), gần đạt (cam), chưa đạt (đỏ) trong số chỉ tiêu có "
             "số liệu; vạch đen: mốc 80%."
         )
-        _chart(
-            charts.status_bars(
-                overview.pillar_counts(card),
-                group_col="pillar",
-                group_labels=PILLARS,
-                title="Số chỉ tiêu theo tình trạng",
-                data_date=data.data_date,
-                note=note,
-            ),
-            "bars",
-            height=400,
-        )
+        _pillar_bars(card, data, note, height=400)
     elif slide.key.startswith("pillar:"):
         p = slide.key.split(":", 1)[1]
         rows = card[card.pillar == p]
