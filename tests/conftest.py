@@ -35,6 +35,7 @@ SLOW = {
     "unit/intake/test_intake.py::test_a_large_file_is_checked_in_the_child_with_the_same_answer",
     "unit/intake/test_intake.py::test_template_saved_by_libreoffice_imports_with_formula_results",
     "unit/bench/test_bench.py::test_small_bench_agrees_with_pandas",
+    "unit/store/test_backup.py::test_backups_in_a_loop_while_imports_run_in_other_processes",
     "unit/export/test_exports.py::test_pdf_pack_reads_back_with_vietnamese_and_filters",
     "unit/export/test_exports.py::test_pack_without_chromium_still_has_tables",
     "unit/export/test_exports.py::test_cli_export_and_unknown_filter",

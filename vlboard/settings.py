@@ -41,7 +41,7 @@ SETTINGS: tuple[Setting, ...] = (
         "VLBOARD_FAULT_AT",
         None,
         "crash drill (tests only): the write step (`mkdir`, `table:<t>`, `manifest`, `history`, `rename`, "
-        "`switch`, `switched`) at which the writer dies",
+        "`switch`, `switched`) at which the writer dies; `backup`, `restore`: midway through an archive",
     ),
     Setting("VLBOARD_ENOSPC_AT", None, "fault drill (tests only): the write step that fails as a full disk would"),
     Setting(

@@ -1,5 +1,5 @@
-"""Command line: ``python -m vlboard build | check | status | export | bench`` and the intake
-commands of vlboard.cli.intake (template, import, history, rollback, hash-password)."""
+"""Command line: ``python -m vlboard build | check | status | export | bench | backup | restore`` and
+the intake commands of vlboard.cli.intake (template, import, history, rollback, hash-password)."""
 
 from __future__ import annotations
 
@@ -138,6 +138,40 @@ def cmd_export(args) -> int:
     return 0
 
 
+def cmd_backup(args) -> int:
+    from vlboard.domain import formatting
+    from vlboard.store import backup
+
+    try:
+        made = backup.backup(_data(args), Path(args.out))
+    except snapshots.SnapshotError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    for _, why in made.skipped:
+        print(f"Lưu ý: không đưa vào bản sao lưu vì không kiểm tra được: {why}", file=sys.stderr)
+    print(
+        f"Đã ghi bản sao lưu {made.path} ({formatting.number(made.size / 2**20, 1)} MB, "
+        f"{len(made.snapshots)} bản dữ liệu, {made.files} tệp, mã kiểm tra đều đúng); bản hiện hành {made.current}"
+    )
+    return 0
+
+
+def cmd_restore(args) -> int:
+    from vlboard.store import backup
+
+    data = _data(args)
+    try:
+        done = backup.restore(Path(args.file), data)
+    except snapshots.SnapshotError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    print(
+        f"Đã khôi phục {args.file} vào {done.root}: {len(done.snapshots)} bản dữ liệu đều kiểm tra đúng, "
+        f"bản hiện hành {done.current}. Chạy ứng dụng với VLBOARD_DATA={done.root}"
+    )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m vlboard", description="vlboard: dữ liệu chuyển đổi số Vĩnh Long")
     ap.add_argument("--data", help="thư mục dữ liệu (mặc định: data/ hoặc $VLBOARD_DATA)")
@@ -165,6 +199,15 @@ def main(argv: list[str] | None = None) -> int:
     bp.add_argument("--make-data", type=int, help=argparse.SUPPRESS)
     bp.add_argument("--into", help=argparse.SUPPRESS)
     bp.set_defaults(func=cmd_bench)
+    data_help = "thư mục dữ liệu (như --data đặt trước lệnh)"
+    kp = sub.add_parser("backup", help="sao lưu thư mục dữ liệu vào một tệp .tar.gz (chạy được khi ứng dụng đang chạy)")
+    kp.add_argument("--out", required=True, help="tệp sao lưu, ví dụ vlboard-2026-01-31.tar.gz")
+    kp.add_argument("--data", default=argparse.SUPPRESS, help=data_help)
+    kp.set_defaults(func=cmd_backup)
+    rp = sub.add_parser("restore", help="khôi phục một tệp sao lưu vào thư mục dữ liệu trống (--data)")
+    rp.add_argument("file", help="tệp sao lưu do «python -m vlboard backup» ghi")
+    rp.add_argument("--data", default=argparse.SUPPRESS, help=data_help)
+    rp.set_defaults(func=cmd_restore)
     from vlboard.cli import intake as cli_intake
 
     cli_intake.add_commands(sub, lambda fn: lambda args: fn(args, _data(args)))
