@@ -1,9 +1,11 @@
-"""The nginx example of SECURITY.md, run as written by Debian's nginx in front of the served app.
+"""deploy/: the nginx site run by Debian's nginx in front of the served app, the systemd units, the
+env file and the backup wrapper.
 
-The ```nginx block is taken from SECURITY.md itself; only the listen address, the certificate (a
-throwaway self-signed one made here with openssl) and the upstream port are replaced. nginx runs
-in the foreground on a free loopback port with its own config, logs, pid and temp folders, and is
-stopped by the test. `make setup` installs nginx (Makefile DEB_PACKAGES).
+deploy/nginx/vlboard.conf is the one nginx config (SECURITY.md points to it); only the listen
+addresses (free loopback ports), the certificate (a throwaway self-signed one made here with
+openssl), the log folder and the upstream port are replaced. nginx runs in the foreground with its
+own config, logs, pid and temp folders, and is stopped by the test. `make setup` installs nginx
+(Makefile DEB_PACKAGES).
 """
 
 from __future__ import annotations
@@ -16,24 +18,24 @@ import shutil
 import socket
 import ssl
 import subprocess
+import sys
 import time
+import tomllib
+from dataclasses import dataclass
 
 import pytest
 
 from tests.support.fixtures import ROOT
-from tests.support.guard import PASSWORD, framed, load_pages, sidebar_errors, submit_login
-from tests.support.served import CHROMIUM, free_port, served_process, stop
+from tests.support.guard import PASSWORD, framed, sidebar_errors, submit_login
+from tests.support.served import CHROMIUM, browser_page, free_port, served_process, stop
 from tests.support.wsclient import Session
+from vlboard import settings
 from vlboard.intake import auth
 from vlboard.ui import guard
 
+DEPLOY = ROOT / "deploy"
 NGINX = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if os.path.exists(p)), None)
-pytestmark = [
-    pytest.mark.skipif(
-        NGINX is None, reason="Debian nginx not installed (make setup installs it: Makefile DEB_PACKAGES)"
-    ),
-    pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl not installed (make setup)"),
-]
+SYSTEMD_ANALYZE = shutil.which("systemd-analyze")
 HEADERS = [
     "Content-Security-Policy",
     "X-Frame-Options",
@@ -41,21 +43,21 @@ HEADERS = [
     "Referrer-Policy",
     "Strict-Transport-Security",
 ]
+MB = 1024 * 1024
 
 
 def example() -> str:
-    text = (ROOT / "SECURITY.md").read_text(encoding="utf-8")
-    blocks = re.findall(r"```nginx\n(.*?)```", text, re.S)
-    assert len(blocks) == 1, "SECURITY.md has exactly one nginx example"
-    return blocks[0]
+    return (DEPLOY / "nginx" / "vlboard.conf").read_text(encoding="utf-8")
 
 
-def site(port: int, upstream: str, cert, key) -> str:
+def site(port: int, http_port: int, upstream: str, cert, key, logs) -> str:
     conf = example()
     for old, new in [
         ("listen 443 ssl http2;", f"listen 127.0.0.1:{port} ssl http2;"),
+        ("listen 80;", f"listen 127.0.0.1:{http_port};"),
         ("/etc/ssl/vlboard/fullchain.pem", str(cert)),
         ("/etc/ssl/vlboard/privkey.pem", str(key)),
+        ("/var/log/vlboard/", f"{logs}/"),
         ("http://127.0.0.1:8501", upstream),
     ]:
         assert old in conf, old
@@ -63,8 +65,19 @@ def site(port: int, upstream: str, cert, key) -> str:
     return conf
 
 
+@dataclass
+class Proxy:
+    url: str  # https://127.0.0.1:<port>
+    http_port: int  # the plain HTTP server (redirects)
+    check: str  # what `nginx -t` printed
+
+
 @pytest.fixture(scope="module")
-def proxied(shipped_data, secrets_env, tmp_path_factory):
+def proxy(shipped_data, secrets_env, tmp_path_factory):
+    if NGINX is None:
+        pytest.skip("Debian nginx not installed (make setup installs it: Makefile DEB_PACKAGES)")
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl not installed (make setup)")
     tmp = tmp_path_factory.mktemp("nginx")
     cert, key = tmp / "cert.pem", tmp / "key.pem"
     subprocess.run(
@@ -87,7 +100,7 @@ def proxied(shipped_data, secrets_env, tmp_path_factory):
         check=True,
         capture_output=True,
     )
-    port = free_port()
+    port, http_port = free_port(), free_port()
     with served_process(shipped_data.root, env=secrets_env) as (app_url, _):
         temps = "\n".join(f"    {d}_temp_path {tmp / d};" for d in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
         conf = tmp / "nginx.conf"
@@ -95,7 +108,7 @@ def proxied(shipped_data, secrets_env, tmp_path_factory):
             ("user root root;\n" if os.geteuid() == 0 else "")  # workers must reach the 0700 temp folders
             + f"daemon off;\nworker_processes 1;\npid {tmp / 'nginx.pid'};\nerror_log {tmp / 'error.log'} warn;\n"
             f"events {{ worker_connections 512; }}\nhttp {{\n    access_log {tmp / 'access.log'};\n{temps}\n"
-            + site(port, app_url, cert, key)
+            + site(port, http_port, app_url, cert, key, tmp)
             + "}\n",
             encoding="utf-8",
         )
@@ -112,9 +125,14 @@ def proxied(shipped_data, secrets_env, tmp_path_factory):
                 except OSError:
                     assert proc.poll() is None and time.monotonic() < deadline, (tmp / "error.log").read_text()
                     time.sleep(0.2)
-            yield f"https://127.0.0.1:{port}"
+            yield Proxy(f"https://127.0.0.1:{port}", http_port, check.stderr)
         finally:
             stop(proc)
+
+
+@pytest.fixture(scope="module")
+def proxied(proxy) -> str:
+    return proxy.url
 
 
 def unverified() -> ssl.SSLContext:
@@ -123,20 +141,94 @@ def unverified() -> ssl.SSLContext:
     return ctx
 
 
-def get(url: str, path: str):
+def connect(url: str) -> http.client.HTTPSConnection:
     host, port = url.removeprefix("https://").split(":")
-    conn = http.client.HTTPSConnection(host, int(port), context=unverified(), timeout=30)
+    return http.client.HTTPSConnection(host, int(port), context=unverified(), timeout=30)
+
+
+def get(url: str, path: str, headers: dict[str, str] | None = None):
+    conn = connect(url)
     try:
-        conn.request("GET", path)
+        conn.request("GET", path, headers=headers or {})
         resp = conn.getresponse()
         return resp.status, resp.headers, resp.read()
     finally:
         conn.close()
 
 
-def test_the_example_sends_the_csp_of_the_installed_streamlit():
+def directives() -> str:
+    """The config without its comments."""
+    return "\n".join(line.split("#")[0] for line in example().splitlines())
+
+
+def test_the_config_sends_the_csp_of_the_installed_streamlit():
     assert f'add_header Content-Security-Policy "{guard.content_security_policy()}" always;' in example()
-    assert "limit_req " not in example().split("location")[0]  # no limit at server level (static files)
+    https = directives().split("listen 443")[1]
+    assert "limit_req " not in https.split("location")[0]  # no limit at server level (static files)
+    limited = [b.split("{")[0].strip() for b in https.split("location")[1:] if "limit_req " in b.split("}")[0]]
+    assert limited == ["= /_stcore/stream", "/_stcore/upload_file/"]  # websocket connects and uploads only
+
+
+def test_security_md_points_to_the_config_instead_of_repeating_it():
+    text = (ROOT / "SECURITY.md").read_text(encoding="utf-8")
+    assert "```nginx" not in text and "deploy/nginx/vlboard.conf" in text
+
+
+def app_upload_limit_mb() -> int:
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    return config["server"]["maxUploadSize"]
+
+
+def test_the_body_limit_is_the_apps_upload_limit_plus_the_multipart_envelope():
+    (limit,) = re.findall(r"client_max_body_size (\d+)m;", directives())
+    assert int(limit) == app_upload_limit_mb() + 1
+
+
+def test_nginx_accepts_the_config(proxy):
+    assert "syntax is ok" in proxy.check and "test is successful" in proxy.check
+
+
+def put_upload(url: str, size: int, send_body: bool) -> int:
+    """An upload of ``size`` bytes to Streamlit's upload route; without the body, only its headers."""
+    conn = connect(url)
+    try:
+        conn.putrequest("PUT", "/_stcore/upload_file/nosession/nofile")  # as Streamlit uploads
+        conn.putheader("Content-Type", "application/octet-stream")
+        conn.putheader("Content-Length", str(size))
+        conn.endheaders()
+        if send_body:
+            conn.send(b"x" * size)
+        return conn.getresponse().status
+    finally:
+        conn.close()
+
+
+def test_an_upload_over_the_limit_is_refused_by_nginx(proxied):
+    limit = app_upload_limit_mb() + 1
+    assert put_upload(proxied, limit * MB + 1, send_body=False) == 413
+    # A file of the app's own limit passes nginx to the app, whose guard refuses an anonymous upload
+    # (403) before reading the body: nginx, still sending the body, gets a reset and answers 502.
+    assert put_upload(proxied, app_upload_limit_mb() * MB, send_body=True) in (403, 502)
+
+
+@pytest.mark.parametrize("path", ["/", "/lich-su-du-lieu?ky=2026"])
+def test_plain_http_redirects_to_https(proxy, path):
+    conn = http.client.HTTPConnection("127.0.0.1", proxy.http_port, timeout=30)
+    try:
+        conn.request("GET", path)
+        resp = conn.getresponse()
+        assert resp.status in (301, 308)
+        assert resp.headers["Location"] == f"https://127.0.0.1{path}"  # the templated config: 443
+    finally:
+        conn.close()
+
+
+def test_text_files_are_gzipped(proxied):
+    _, _, page = get(proxied, "/")
+    script = re.search(rb'src="\.?(/static/js/[^"]+\.js)"', page)
+    assert script, page[:500]
+    status, headers, _ = get(proxied, script.group(1).decode(), {"Accept-Encoding": "gzip"})
+    assert status == 200 and headers["Content-Encoding"] == "gzip"
 
 
 @pytest.mark.parametrize("path", ["/", "/lich-su-du-lieu", "/_stcore/health", "/favicon.png"])
@@ -153,9 +245,42 @@ def test_metrics_refused_by_the_proxy(proxied):
 
 
 @pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium not installed (make setup)")
-def test_pages_load_through_the_proxy_unthrottled_and_without_csp_errors(proxied):
+def test_pages_load_through_the_proxy_unthrottled_and_without_console_errors(proxied):
+    errors: list[str] = []
+    failed: list[str] = []
     refused: list[str] = []
-    assert load_pages(proxied, ["", "lich-su-du-lieu", "phuong-xa", "ioc"], refused) == []  # websocket: pages rendered
+
+    def answered(r) -> None:
+        if r.status in (429, 503):
+            refused.append(r.url)
+        # Streamlit's own probe on a deep link: it tries <page>/_stcore/health and host-config first
+        # (404, served directly too), then the root; any other failed request counts.
+        elif r.status >= 400 and not (r.status == 404 and re.search(r"/[^/]+/_stcore/(health|host-config)$", r.url)):
+            failed.append(f"{r.status} {r.url}")
+
+    with browser_page(ignore_https_errors=True) as page:  # the throwaway self-signed certificate
+        # failed loads are console errors too: they are judged by their response above
+        page.on(
+            "console",
+            lambda m: (
+                errors.append(m.text)
+                if m.type == "error" and not m.text.startswith("Failed to load resource")
+                else None
+            ),
+        )
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("response", answered)
+        for p in ["", "lich-su-du-lieu", "phuong-xa", "ioc"]:
+            page.goto(f"{proxied}/{p}")
+            page.wait_for_selector(  # drawn from the server's messages: the websocket works
+                "[data-testid=stMain] :is([data-testid=stHeading], [data-testid=stMarkdown],"
+                " [data-testid=stPlotlyChart])",
+                timeout=60_000,
+                state="attached",
+            )
+            page.wait_for_timeout(1500)
+            assert page.locator("[data-testid=stException]").count() == 0, p
+    assert errors == [] and failed == []  # CSP violations included
     assert refused == []  # the first visit's ~75 static files are not rate-limited
 
 
@@ -182,3 +307,49 @@ def test_a_forged_forwarded_for_does_not_escape_the_address_lock(proxied):
 
     answer = asyncio.run(attack())
     assert len(answer) == 1 and answer[0].startswith("Đăng nhập sai quá nhiều lần")
+
+
+def test_env_example_lists_every_setting():
+    text = (DEPLOY / "vlboard.env.example").read_text(encoding="utf-8")
+    named = set(re.findall(r"^#?([A-Z_]+)=", text, re.M))
+    assert {s.name for s in settings.SETTINGS} <= named
+
+
+def test_systemd_units_verify(tmp_path):
+    if SYSTEMD_ANALYZE is None:
+        pytest.skip("systemd-analyze not installed (Debian package systemd)")
+    env = tmp_path / "vlboard.env"
+    env.write_text("VLBOARD_DATA=/tmp\n", encoding="utf-8")
+    units = []
+    for unit in sorted((DEPLOY / "systemd").iterdir()):  # paths of the install folder -> this clone
+        text = unit.read_text(encoding="utf-8")
+        text = text.replace("/etc/vlboard/vlboard.env", str(env)).replace("/opt/vlboard", str(ROOT))
+        (tmp_path / unit.name).write_text(text, encoding="utf-8")
+        units.append(str(tmp_path / unit.name))
+    assert len(units) == 3
+    result = subprocess.run([SYSTEMD_ANALYZE, "verify", *units], capture_output=True, text=True)
+    assert result.returncode == 0 and result.stderr == "", result.stderr  # a bad line is only a warning
+
+
+def test_backup_wrapper_keeps_the_newest_archives(shipped_data, tmp_path):
+    out = tmp_path / "backups"
+    out.mkdir()
+    old = ["vlboard-20260101-023000.tar.gz", "vlboard-20260102-023000.tar.gz", "vlboard-20260103-023000.tar.gz"]
+    for name in [*old, "notes.txt"]:
+        (out / name).write_bytes(b"")
+    env = {
+        **os.environ,
+        "VLBOARD_DATA": str(shipped_data.root),
+        "VLBOARD_BACKUP_DIR": str(out),
+        "VLBOARD_BACKUP_KEEP": "2",
+        "VLBOARD_PYTHON": sys.executable,
+    }
+    result = subprocess.run([str(DEPLOY / "bin" / "backup")], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    left = sorted(p.name for p in out.iterdir())
+    new = [n for n in left if n not in old and n != "notes.txt"]
+    assert len(new) == 1 and re.fullmatch(r"vlboard-\d{8}-\d{6}\.tar\.gz", new[0])
+    assert left == sorted([old[-1], new[0], "notes.txt"])  # two kept, other files untouched
+    assert (out / new[0]).stat().st_size > 0
+    bad = subprocess.run([str(DEPLOY / "bin" / "backup")], cwd=ROOT, env={**env, "VLBOARD_BACKUP_KEEP": "0"})
+    assert bad.returncode == 2 and len(list(out.iterdir())) == 3
