@@ -353,3 +353,20 @@ def test_backup_wrapper_keeps_the_newest_archives(shipped_data, tmp_path):
     assert (out / new[0]).stat().st_size > 0
     bad = subprocess.run([str(DEPLOY / "bin" / "backup")], cwd=ROOT, env={**env, "VLBOARD_BACKUP_KEEP": "0"})
     assert bad.returncode == 2 and len(list(out.iterdir())) == 3
+
+
+def test_comments_only_on_lines_of_their_own():
+    """systemd, EnvironmentFile and logrotate read a '#' after a value as part of the value."""
+    files = [*(DEPLOY / "systemd").iterdir(), DEPLOY / "vlboard.env.example", DEPLOY / "logrotate" / "vlboard"]
+    lines = [(f.name, line.strip()) for f in files for line in f.read_text(encoding="utf-8").splitlines()]
+    assert [(name, line) for name, line in lines if "#" in line and not line.startswith("#")] == []
+
+
+@pytest.mark.parametrize("version", [ssl.TLSVersion.TLSv1_2, ssl.TLSVersion.TLSv1_3])
+def test_modern_tls_only(proxied, version):
+    assert "ssl_protocols TLSv1.2 TLSv1.3;" in directives()  # no SSLv3, TLS 1.0, TLS 1.1
+    ctx = unverified()
+    ctx.minimum_version = ctx.maximum_version = version
+    host, port = proxied.removeprefix("https://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as raw, ctx.wrap_socket(raw) as tls:
+        assert tls.version() == {ssl.TLSVersion.TLSv1_2: "TLSv1.2", ssl.TLSVersion.TLSv1_3: "TLSv1.3"}[version]
