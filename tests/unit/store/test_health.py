@@ -104,3 +104,32 @@ def test_the_cli_exit_code_follows_the_verdict(tiny_data, capsys):
     damage(tiny_data)
     assert main(["--data", root, "health"]) == 1
     assert capsys.readouterr().out.startswith("LỖI:")
+
+
+def test_the_server_counts_errors_and_only_loopback_clients_read_the_metrics(tiny_data):
+    import logging
+
+    from starlette.requests import Request
+
+    from vlboard.ui import ops
+
+    ops.install()
+    ops.install()  # once only: a second call adds no second handler
+    before = ops.COUNTS["errors"]
+    logging.getLogger("vlboard.tests").error("hỏng")
+    logging.getLogger("vlboard.tests").warning("chỉ cảnh báo")
+    assert ops.COUNTS["errors"] == before + 1
+
+    def request(peer: str, **headers: str) -> Request:
+        raw = [(k.replace("_", "-").encode(), v.encode()) for k, v in headers.items()]
+        return Request({"type": "http", "client": (peer, 1234), "headers": raw})
+
+    assert ops.is_loopback(request("127.0.0.1")) and ops.is_loopback(request("::1"))
+    assert not ops.is_loopback(request("192.0.2.5"))
+    assert not ops.is_loopback(request("127.0.0.1", x_forwarded_for="203.0.113.7, 127.0.0.1"))
+    assert not ops.is_loopback(request("127.0.0.1", x_real_ip="203.0.113.7"))
+    assert ops.is_loopback(request("127.0.0.1", x_forwarded_for="127.0.0.1"))
+
+    text = ops.metrics_text(health.check(tiny_data), sessions=3)
+    assert "vlboard_sessions 3\n" in text and f"vlboard_errors_total {ops.COUNTS['errors']}\n" in text
+    assert all(LINE.match(line) for line in text.splitlines())
