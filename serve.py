@@ -2,13 +2,18 @@
 
 It serves app.py (the pages; AppTest still opens app.py directly) through Streamlit's own
 ``st.App`` with vlboard's server guard (vlboard/ui/guard.py): security headers on every response,
-no public metrics, uploads only for signed-in editors, no ``clear_cache`` from clients.
-``streamlit run app.py`` still works for development, without that guard.
+no public metrics, uploads only for signed-in editors, no ``clear_cache`` from clients; and the
+operator's routes of vlboard/ui/ops.py: ``/_vlboard/health`` (JSON, 200 or 503) and
+``/_vlboard/metrics`` (Prometheus text, loopback clients only).
+``streamlit run app.py`` still works for development, without that guard or those routes.
 """
 
 import streamlit as st
 from starlette.middleware import Middleware
+from streamlit import config
 
+from vlboard.ui import ops
 from vlboard.ui.guard import Guard
 
-app = st.App("app.py", middleware=[Middleware(Guard)])
+ops.install()
+app = st.App("app.py", routes=ops.routes(config.get_option("server.baseUrlPath") or ""), middleware=[Middleware(Guard)])

@@ -1,4 +1,4 @@
-"""Command line: ``python -m vlboard build | check | status | export | bench | backup | restore`` and
+"""Command line: ``python -m vlboard build | check | status | health | export | bench | backup | restore`` and
 the intake commands of vlboard.cli.intake (template, import, history, rollback, hash-password)."""
 
 from __future__ import annotations
@@ -56,6 +56,16 @@ def cmd_status(args) -> int:
     for t, v in manifest["tables"].items():
         print(f"  {t:<18} {v['rows']:>7} dòng")
     return 0
+
+
+def cmd_health(args) -> int:
+    import json
+
+    from vlboard.store import health
+
+    h = health.check(_data(args), max_age_days=args.max_age_days)
+    print(json.dumps(h.as_json(), ensure_ascii=False) if args.json else h.summary())
+    return 0 if h.healthy else 1
 
 
 def cmd_bench(args) -> int:
@@ -182,6 +192,10 @@ def main(argv: list[str] | None = None) -> int:
     b.set_defaults(func=cmd_build)
     sub.add_parser("check", help="kiểm tra dữ liệu nguồn").set_defaults(func=cmd_check)
     sub.add_parser("status", help="bản dữ liệu hiện tại").set_defaults(func=cmd_status)
+    hp = sub.add_parser("health", help="kiểm tra sức khỏe cho giám sát: bản dữ liệu hiện hành và độ cũ (mã thoát 0/1)")
+    hp.add_argument("--json", action="store_true", help="in JSON cho máy đọc")
+    hp.add_argument("--max-age-days", type=int, help="coi là lỗi khi số liệu cũ hơn chừng ấy ngày")
+    hp.set_defaults(func=cmd_health)
     ep = sub.add_parser("export", help="xuất bộ tài liệu họp (PDF hoặc PPTX) theo bộ lọc")
     ep.add_argument("--format", choices=["pdf", "pptx"], required=True)
     ep.add_argument("--out", required=True)

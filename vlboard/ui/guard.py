@@ -11,7 +11,8 @@ Installed by ``serve.py`` (the entry point: ``streamlit run serve.py``) through 
 - drops the ``clear_cache`` back message of the websocket: it empties ``st.cache_data`` and
   ``st.cache_resource`` for every user, and the hidden menu item is the only thing that hides it;
 - adds the security headers of :data:`HEADERS` (CSP, frame refusal, nosniff, referrer policy)
-  to every HTTP response, the same as the nginx example of SECURITY.md.
+  to every HTTP response, the same as the nginx example of SECURITY.md;
+- counts what it refuses or drops for ``/_vlboard/metrics`` (vlboard/ui/ops.py, routes of serve.py).
 
 Error details (``client.showErrorDetails``) and the tables' own CSV export
 (``client.disableDataExport``) are switched off in ``.streamlit/config.toml``, where options exist.
@@ -29,6 +30,7 @@ from pathlib import Path
 import streamlit as st
 
 from vlboard.intake import auth
+from vlboard.ui import ops
 
 FILES_PER_SESSION = 3  # the intake page holds one file; a re-upload replaces it
 _LOG = logging.getLogger("vlboard.guard")
@@ -85,6 +87,7 @@ def _session_id() -> str | None:
 
 def record(user: auth.User) -> None:
     """Remember whether this run's session may upload (called by app.py after the sign-in gate)."""
+    ops.count("page_runs")
     sid = _session_id()
     if not sid:
         return
@@ -172,12 +175,14 @@ class Guard:
             await send(message)
 
         if path.rstrip("/") == "/_stcore/metrics":
+            ops.count("stcore_metrics_refusals")
             return await self._refuse(send_with_headers, "metrics are not public")
         parts = path.split("/")
         if path.startswith("/_stcore/upload_file/") and scope.get("method") == "PUT" and len(parts) >= 5:
             session_id, file_id = parts[3], parts[4]
             if not may_upload(session_id):
                 _LOG.warning("upload refused: session is not signed in as an editor")
+                ops.count("upload_refusals")
                 return await self._refuse(send_with_headers, "uploads need a signed-in editor")
             _make_room(session_id, file_id)
         await self.app(scope, receive, send_with_headers)
@@ -205,6 +210,7 @@ class Guard:
                 frame = message.get("bytes") if message.get("type") == "websocket.receive" else None
                 if frame and _is_clear_cache(frame):
                     _LOG.warning("clear_cache message dropped")
+                    ops.count("clear_cache_dropped")
                     continue
                 return message
 
