@@ -18,11 +18,14 @@ def networks(values) -> tuple:
     return tuple(nets)
 
 
-def _ip(text: str | None):
+def ip_of(text: str | None):
+    """An address, with an IPv4 client seen through a dual-stack socket (``::ffff:1.2.3.4``) as
+    the IPv4 address it is, so that it meets the same lock and the same trusted proxies."""
     try:
-        return ipaddress.ip_address((text or "").strip())
+        ip = ipaddress.ip_address((text or "").strip().strip("[]"))
     except ValueError:
         return None
+    return getattr(ip, "ipv4_mapped", None) or ip
 
 
 def client_address(peer: str | None, headers: Mapping[str, str] | None, trusted_proxies=()) -> str:
@@ -38,7 +41,7 @@ def client_address(peer: str | None, headers: Mapping[str, str] | None, trusted_
         if all(isinstance(n, (ipaddress.IPv4Network, ipaddress.IPv6Network)) for n in trusted_proxies)
         else networks(trusted_proxies)
     )
-    peer_ip = _ip(peer)
+    peer_ip = ip_of(peer)
     if peer_ip is None:
         return (peer or "?").strip() or "?"
 
@@ -50,12 +53,12 @@ def client_address(peer: str | None, headers: Mapping[str, str] | None, trusted_
     h = {k.lower(): v for k, v in (headers or {}).items()}
     hops = [x.strip() for x in h.get("x-forwarded-for", "").split(",") if x.strip()]
     for hop in reversed(hops):
-        ip = _ip(hop)
+        ip = ip_of(hop)
         if ip is None:
             break  # a malformed entry: nothing to its left can be trusted
         if not trusted(ip):
             return str(ip)
-    real = _ip(h.get("x-real-ip"))
+    real = ip_of(h.get("x-real-ip"))
     if real is not None:
         return str(real)
     return str(peer_ip)

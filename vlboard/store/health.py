@@ -19,6 +19,7 @@ import math
 import time
 from dataclasses import asdict, dataclass
 
+from vlboard.domain import formatting
 from vlboard.domain.vocab import VN_TZ
 from vlboard.store import changelog, snapshots
 from vlboard.store.datadir import DataDir, SnapshotError
@@ -53,7 +54,7 @@ class Health:
         """One Vietnamese line for a person (systemd journal, a terminal)."""
         if not self.verifies:
             return f"LỖI: {self.reason}"
-        age = "chưa có số liệu" if self.data_age_days is None else f"số liệu đến ngày {self.data_date}"
+        age = "chưa có số liệu" if self.data_age_days is None else f"số liệu đến ngày {formatting.date(self.data_date)}"
         if self.data_age_days is not None:
             age += f" ({self.data_age_days} ngày trước{', số liệu minh họa' if self.data_date_demo else ''})"
         since = (

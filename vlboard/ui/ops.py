@@ -19,7 +19,6 @@ requests reads the data folder once.
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import logging
 import threading
@@ -31,6 +30,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from vlboard.intake.addresses import ip_of
 from vlboard.store import health, snapshots
 
 CACHE_SECONDS = 5.0
@@ -105,10 +105,8 @@ def is_loopback(request: Request) -> bool:
     """The peer is on loopback and no forwarding header names a client elsewhere."""
 
     def loop(addr: str) -> bool:
-        try:
-            return ipaddress.ip_address(addr.strip().strip("[]")).is_loopback
-        except ValueError:
-            return False
+        ip = ip_of(addr)  # a server listening on :: sees an IPv4 client as ::ffff:127.0.0.1
+        return ip is not None and ip.is_loopback
 
     peer = request.client.host if request.client else ""
     if not loop(peer):

@@ -491,6 +491,9 @@ def test_many_distinct_names_do_not_grow_memory_without_bound():
         ("127.0.0.1", {"X-Real-IP": "9.9.9.9"}, ["127.0.0.1"], "9.9.9.9"),
         ("127.0.0.1", {"X-Forwarded-For": "không-phải-IP"}, ["127.0.0.1"], "127.0.0.1"),
         ("::1", {"X-Forwarded-For": "2001:db8::1"}, ["::1"], "2001:db8::1"),
+        # a server listening on :: sees IPv4 peers as ::ffff:a.b.c.d: the same lock, the same proxy
+        ("::ffff:203.0.113.5", {"X-Forwarded-For": "1.2.3.4"}, ["127.0.0.1"], "203.0.113.5"),
+        ("::ffff:127.0.0.1", {"X-Forwarded-For": "1.2.3.4"}, ["127.0.0.1"], "1.2.3.4"),
     ],
 )
 def test_client_address_trusts_headers_only_from_a_trusted_proxy(peer, headers, trusted, expected):

@@ -10,6 +10,7 @@ import re
 
 from tests.support.intake import ADMIN, filled, run
 from vlboard.cli import main
+from vlboard.domain import formatting
 from vlboard.domain.vocab import VN_TZ
 from vlboard.intake import imports
 from vlboard.store import health, snapshots
@@ -39,7 +40,9 @@ def test_a_good_folder_is_healthy_with_its_data_age(tiny_data):
     later = health.check(tiny_data, now=at((day + dt.timedelta(days=10)).isoformat()))
     assert later.data_age_days == 10
     assert later.last_write == tiny_data.current_file.stat().st_mtime
-    assert h.summary().startswith(f"TỐT: bản dữ liệu {sid} kiểm tra đúng, số liệu đến ngày {h.data_date}")
+    assert h.summary().startswith(
+        f"TỐT: bản dữ liệu {sid} kiểm tra đúng, số liệu đến ngày {formatting.date(h.data_date)}"
+    )
     assert json.loads(json.dumps(h.as_json()))["healthy"] is True
 
 
@@ -125,7 +128,8 @@ def test_the_server_counts_errors_and_only_loopback_clients_read_the_metrics(tin
         return Request({"type": "http", "client": (peer, 1234), "headers": raw})
 
     assert ops.is_loopback(request("127.0.0.1")) and ops.is_loopback(request("::1"))
-    assert not ops.is_loopback(request("192.0.2.5"))
+    assert ops.is_loopback(request("::ffff:127.0.0.1"))  # an IPv4 client of a server listening on ::
+    assert not ops.is_loopback(request("192.0.2.5")) and not ops.is_loopback(request("::ffff:192.0.2.5"))
     assert not ops.is_loopback(request("127.0.0.1", x_forwarded_for="203.0.113.7, 127.0.0.1"))
     assert not ops.is_loopback(request("127.0.0.1", x_real_ip="203.0.113.7"))
     assert ops.is_loopback(request("127.0.0.1", x_forwarded_for="127.0.0.1"))
