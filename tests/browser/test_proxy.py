@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import pytest
 
 from tests.support.fixtures import ROOT
-from tests.support.guard import PASSWORD, framed, sidebar_errors, submit_login
+from tests.support.guard import PASSWORD, framed, open_drawn, sidebar_errors, submit_login
 from tests.support.served import CHROMIUM, browser_page, free_port, served_process, stop
 from tests.support.wsclient import Session
 from vlboard import settings
@@ -271,15 +271,7 @@ def test_pages_load_through_the_proxy_unthrottled_and_without_console_errors(pro
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.on("response", answered)
         for p in ["", "lich-su-du-lieu", "phuong-xa", "ioc"]:
-            page.goto(f"{proxied}/{p}")
-            page.wait_for_selector(  # drawn from the server's messages: the websocket works
-                "[data-testid=stMain] :is([data-testid=stHeading], [data-testid=stMarkdown],"
-                " [data-testid=stPlotlyChart])",
-                timeout=60_000,
-                state="attached",
-            )
-            page.wait_for_timeout(1500)
-            assert page.locator("[data-testid=stException]").count() == 0, p
+            open_drawn(page, f"{proxied}/{p}")  # drawn from the server's messages: the websocket works
     assert errors == [] and failed == []  # CSP violations included
     assert refused == []  # the first visit's ~75 static files are not rate-limited
 

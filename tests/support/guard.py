@@ -57,6 +57,19 @@ def sidebar_errors(r: Run) -> list[str]:
     return [e.proto.body for e in r.of("alert") if e.sidebar]
 
 
+def open_drawn(page, url: str) -> None:
+    """Open a page and wait until it is drawn from the server's messages (so the websocket works),
+    then assert that no exception box is shown."""
+    page.goto(url)
+    page.wait_for_selector(
+        "[data-testid=stMain] :is([data-testid=stHeading], [data-testid=stMarkdown], [data-testid=stPlotlyChart])",
+        timeout=60_000,
+        state="attached",
+    )
+    page.wait_for_timeout(1500)
+    assert page.locator("[data-testid=stException]").count() == 0, url
+
+
 def load_pages(url: str, pages=PAGES, refused: list | None = None) -> list[str]:
     """Every page in Chromium; returns the console messages about a Content Security Policy.
     ``refused`` collects the URLs answered 429/503 (a proxy's rate limit)."""
@@ -65,15 +78,7 @@ def load_pages(url: str, pages=PAGES, refused: list | None = None) -> list[str]:
         page.on("console", lambda m: msgs.append(m.text))
         page.on("response", lambda r: refused.append(r.url) if refused is not None and r.status in (429, 503) else None)
         for p in pages:
-            page.goto(f"{url}/{p}")
-            page.wait_for_selector(
-                "[data-testid=stMain] :is([data-testid=stHeading], [data-testid=stMarkdown],"
-                " [data-testid=stPlotlyChart])",
-                timeout=60_000,
-                state="attached",
-            )
-            page.wait_for_timeout(1500)
-            assert page.locator("[data-testid=stException]").count() == 0, p
+            open_drawn(page, f"{url}/{p}")
         return [m for m in msgs if "Content Security Policy" in m]
 
 
