@@ -132,7 +132,7 @@ def test_computed_value_is_said_in_the_preview_and_the_stored_note(data):
 
 
 @pytest.mark.skipif(
-    shutil.which("soffice") is None, reason="LibreOffice not installed (apt-get install libreoffice-calc-nogui)"
+    shutil.which("soffice") is None, reason="LibreOffice not installed (make setup installs it)"
 )
 def test_template_saved_by_libreoffice_imports_with_formula_results(data, tmp_path):
     """A clerk fills the template, types a formula, and saves it in LibreOffice Calc: the hidden
