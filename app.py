@@ -5,6 +5,7 @@ the entry script as a v1 multipage app, so a deep link such as /chi-tiet?code=�
 "Page not found" dialog (or with the v1 sidebar when url_path equals the file name).
 """
 
+from pathlib import Path
 from urllib.parse import urlparse
 
 import streamlit as st
@@ -17,7 +18,10 @@ def _on_wall() -> bool:
     return urlparse(st.context.url or "").path.rstrip("/").endswith("/ioc")
 
 
-st.set_page_config(page_title="Chuyển đổi số Vĩnh Long", page_icon="📈", layout="wide")
+# A local icon: an emoji icon makes the browser fetch its image from a public CDN, which an offline
+# government network does not reach (and the CSP refuses).
+ICON = Path(__file__).parent / "vlboard" / "ui" / "favicon.png"
+st.set_page_config(page_title="Chuyển đổi số Vĩnh Long", page_icon=str(ICON), layout="wide")
 page_list = {
     # Streamlit serves the default page at "/" and ignores its url_path, so /tong-quan (the address in
     # the README and in every link to the overview) is its own entry, and "/" a hidden default one.

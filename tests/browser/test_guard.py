@@ -218,3 +218,33 @@ def test_tables_offer_no_csv_export_of_their_own(guarded, unguarded):
     assert downloads >= 1  # the probe finds Streamlit's "Download as CSV" when it is on
     shown, downloads = table_download_buttons(guarded)
     assert shown >= 1 and downloads == 0  # the toolbar is there (search, fullscreen), its export is not
+
+
+@needs_chromium
+def test_pages_declare_vietnamese_and_load_nothing_from_outside(guarded, unguarded):
+    """lang="vi" for screen readers (Streamlit's index says "en"); the icon is served by the app itself,
+    since an emoji icon is fetched from a public CDN that an offline government network cannot reach."""
+
+    def visit(url: str) -> tuple[str, list[str], list[str]]:
+        with browser_page() as page:
+            requests: list[str] = []
+            page.on("request", lambda r: requests.append(r.url))
+            page.goto(url + "/tong-quan?source=real")
+            page.wait_for_selector("[data-testid='stMainBlockContainer'] h1, [data-testid='stHeading']")
+            lang = page.evaluate("document.documentElement.lang")
+            icons = page.evaluate("[...document.querySelectorAll('link[rel*=icon]')].map(l => l.href)")
+            return lang, icons, [u for u in requests if not u.startswith(url)]
+
+    assert visit(unguarded)[0] == "en"  # the probe is real: Streamlit alone declares English
+    lang, icons, outside = visit(guarded)
+    assert lang == "vi"
+    assert icons and all(i.startswith(guarded) for i in icons)
+    assert outside == []
+
+
+def test_only_the_html_tag_changes_and_the_length_is_kept():
+    page = b'<!doctype html><html lang="en"><head><title>x</title></head><body lang="en"></body></html>'
+    out = guard.vietnamese_html(page)
+    assert out.startswith(b'<!doctype html><html lang="vi">') and b'<body lang="en">' in out
+    assert len(out) == len(page)
+    assert guard.vietnamese_html(b"\x1f\x8b compressed") == b"\x1f\x8b compressed"

@@ -12,6 +12,9 @@ Installed by ``serve.py`` (the entry point: ``streamlit run serve.py``) through 
   ``st.cache_resource`` for every user, and the hidden menu item is the only thing that hides it;
 - adds the security headers of :data:`HEADERS` (CSP, frame refusal, nosniff, referrer policy)
   to every HTTP response, the same as the nginx example of SECURITY.md;
+- declares the page's language: Streamlit's index.html says ``lang="en"`` on what is Vietnamese
+  content (screen readers pick their voice from it); HTML responses say ``lang="vi"`` (same length,
+  so no header changes; a page request is served uncompressed for this, 8 kB);
 - counts what it refuses or drops for ``/_vlboard/metrics`` (vlboard/ui/ops.py, routes of serve.py).
 
 Error details (``client.showErrorDetails``) and the tables' own CSV export
@@ -125,6 +128,14 @@ def _make_room(session_id: str, file_id: str, mgr=None) -> None:
         mgr.remove_file(session_id, old)
 
 
+_LANG_EN, _LANG_VI = b'<html lang="en">', b'<html lang="vi">'
+
+
+def vietnamese_html(body: bytes) -> bytes:
+    """The page declared Vietnamese: only the opening tag changes, byte length kept (Content-Length holds)."""
+    return body.replace(_LANG_EN, _LANG_VI, 1) if _LANG_EN in body[:4096] else body
+
+
 # --- the ASGI middleware ----------------------------------------------------------------------
 
 
@@ -164,10 +175,21 @@ class Guard:
 
     async def _http(self, scope, receive, send) -> None:
         path = self._path(scope)
+        html = False
+        headers = scope.get("headers", [])
+        if any(k == b"accept" and b"text/html" in v for k, v in headers):
+            # a page request: its small HTML travels uncompressed so its language can be declared
+            scope = {**scope, "headers": [(k, v) for k, v in headers if k != b"accept-encoding"]}
 
         async def send_with_headers(message) -> None:
+            nonlocal html
+            if message["type"] == "http.response.body" and html:
+                message = {**message, "body": vietnamese_html(message.get("body", b""))}
             if message["type"] == "http.response.start":
                 names = {k.lower() for k, _ in message.get("headers", [])}
+                html = any(
+                    k.lower() == b"content-type" and v.startswith(b"text/html") for k, v in message.get("headers", [])
+                )
                 message = {
                     **message,
                     "headers": [*message.get("headers", []), *[h for h in self.headers if h[0] not in names]],
