@@ -3,8 +3,8 @@
 import streamlit as st
 
 from vlboard import charts, ui
-from vlboard.board import overview
-from vlboard.domain import rollups
+from vlboard.board import narrative, overview, screens
+from vlboard.domain import formatting, rollups, sentences
 from vlboard.domain.vocab import MAIN_PILLARS, PILLARS
 
 page = ui.start("Tổng quan chuyển đổi số")
@@ -14,12 +14,18 @@ if card is None:
     st.info("Chưa có kỳ nào có số liệu để đánh giá với bộ lọc này.")
 else:
     judged = page.judged(card)
+    before = overview.previous_period(list(page.options.periods), f.period)
+    before_card = page.card(before) if judged and before else None
+    summary = narrative.overview_summary(card, f.period, screens.completeness(live, f), before_card, before)
+    if summary:  # generated from the frames below (board/narrative.py); nothing when there is no data
+        st.markdown(formatting.md_escape(sentences.paragraph(summary)))
     if judged:
         for col, pillar in zip(st.columns(3), MAIN_PILLARS):
             with col:
                 ui.chart(
                     charts.card_gauge(card, pillar, data_date=page.date, note=page.note),
                     f"{PILLARS[pillar]} {page.period}",
+                    alt=narrative.alt_gauge(card, pillar),
                 )
         st.caption(
             f"{page.period}. Số lớn: % chỉ tiêu đạt; vòng cung: đạt (xanh), gần đạt (cam), chưa đạt (đỏ) "
@@ -43,6 +49,7 @@ else:
         f"tinh trang theo tru cot {page.period}",
         on_click=lambda d: ui.open_pillar(d, f),
         caption="Bấm vào một đoạn để xem các chỉ tiêu của trụ cột ở tình trạng đó.",
+        alt=narrative.alt_status_bars(overview.pillar_counts(card)),
     )
     if judged:
         st.subheader(f"Chỉ tiêu chậm nhất — {page.period}")
@@ -52,11 +59,10 @@ else:
             links=ui.indicator_links(f),
             empty="Không có chỉ tiêu chưa đạt hoặc gần đạt trong kỳ này.",
         )
-        before = overview.previous_period(list(page.options.periods), f.period)
         if before:
             st.subheader(f"Thay đổi lớn nhất so với {overview.period_label(before)}")
             ui.table(
-                overview.movers(card, page.card(before)),
+                overview.movers(card, before_card),
                 "thay doi lon nhat",
                 links=ui.indicator_links(f),
                 empty="Không chỉ tiêu nào có số liệu ở cả hai kỳ với giá trị thay đổi.",

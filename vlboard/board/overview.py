@@ -166,12 +166,20 @@ def previous_period(periods: list[str], current: str | None) -> str | None:
     return earlier[0].code if earlier else None
 
 
-def movers(now: pd.DataFrame, before: pd.DataFrame, limit: int = 8) -> pd.DataFrame:
-    """Indicators whose headline value moved most since the previous period (in their own unit)."""
+def moves(now: pd.DataFrame, before: pd.DataFrame) -> pd.DataFrame:
+    """Every indicator whose headline value changed between two scorecards, largest change first
+    (value, value_before, delta in the indicator's own unit): the frame behind ``movers`` and the
+    summary sentences about it."""
     cols = ["indicator_code", "name_vi", "value", "measure_unit", "status_label"]
     m = now[cols].merge(before[["indicator_code", "value"]], on="indicator_code", suffixes=("", "_before"))
     m = m.dropna(subset=["value", "value_before"]).assign(delta=lambda d: d.value - d.value_before)
-    m = m[m.delta != 0].reindex(m.delta.abs().sort_values(ascending=False).index).head(limit)
+    m = m[m.delta != 0]  # filtered before sorting: reindexing by the unfiltered index brought back empty rows
+    return m.reindex(m.delta.abs().sort_values(ascending=False).index)
+
+
+def movers(now: pd.DataFrame, before: pd.DataFrame, limit: int = 8) -> pd.DataFrame:
+    """Indicators whose headline value moved most since the previous period (in their own unit)."""
+    m = moves(now, before).head(limit)
     return pd.DataFrame(
         {
             "Mã": m.indicator_code,

@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from vlboard import charts
-from vlboard.board import overview, screens
+from vlboard.board import narrative, overview, screens
 from vlboard.domain import filters, links, rollups
 from vlboard.domain.vocab import MAIN_PILLARS, PILLARS
 from vlboard.domain.vocab import VN_TZ as TZ
@@ -32,6 +32,7 @@ class Page:
     table: pd.DataFrame | None = None
     lines: list[str] = field(default_factory=list)
     max_rows: int = 18
+    messages: list[str] = field(default_factory=list)  # key messages, large, one bullet each
 
 
 @dataclass
@@ -66,8 +67,14 @@ def build(
     }
     if f.include_demo:
         cover["Lưu ý"] = "Có số liệu minh họa (demo) theo phường và cơ quan, không phải số liệu báo cáo thật."
-    pages: list[Page] = []
     card = b.card
+    overdue = b.milestones[b.milestones["Tình trạng"] == "Quá hạn"]
+    before = overview.previous_period(list(options.periods), f.period) if b.judged else None
+    before_card = screens.scorecard(src, f, before) if before else None
+    messages = narrative.key_messages(b, overdue, before_card, before)
+    pages: list[Page] = []
+    if messages:  # the chairman's first page: 3–5 sentences written from the frames of the pages after it
+        pages.append(Page(f"Thông điệp chính — {period}", messages=[m.text for m in messages]))
     if card is None or not b.judged:
         pages.append(
             Page(
@@ -163,7 +170,6 @@ def build(
                 lines=[] if len(worst) else ["Không có chỉ tiêu chưa đạt hoặc gần đạt."],
             )
         )
-    overdue = b.milestones[b.milestones["Tình trạng"] == "Quá hạn"]
     today = now.strftime("%d/%m/%Y")
     pages.append(
         Page(

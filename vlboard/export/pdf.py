@@ -63,6 +63,8 @@ def render(p: pack.Pack, *, progress: Callable[[int, int, str], None] | None = N
         pdf.add_page()
         pdf.set_font("Noto", "B", 18)
         pdf.multi_cell(0, 10, _t(page.title), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        if page.messages:
+            _messages(pdf, page.messages)
         if p.png_ok and page.figures:
             _figures(pdf, page, source)
         for line in page.lines:
@@ -73,6 +75,17 @@ def render(p: pack.Pack, *, progress: Callable[[int, int, str], None] | None = N
         if progress:
             progress(i, steps, page.title)
     return bytes(pdf.output())
+
+
+def _messages(pdf: FPDF, messages: list[str]) -> None:
+    """Key messages: one bullet each, 16 pt, wrapped inside the page's margins."""
+    pdf.ln(3)
+    for text in messages:
+        pdf.set_font("Noto", "B", 16)
+        pdf.cell(8, 9, "•")
+        pdf.set_font("Noto", "", 16)
+        pdf.multi_cell(0, 9, _t(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.ln(3)
 
 
 def _figures(pdf: FPDF, page: pack.Page, source: str) -> None:

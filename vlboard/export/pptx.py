@@ -47,6 +47,8 @@ def render(p: pack.Pack, *, progress: Callable[[int, int, str], None] | None = N
         slide = prs.slides.add_slide(layout)
         _title(slide, page.title, prs)
         top = Inches(1.2)
+        if page.messages:
+            _messages(slide, prs, page.messages, top)
         if p.png_ok and page.figures:
             top = _pictures(slide, prs, page, source, top)
         if page.lines:
@@ -70,6 +72,32 @@ def render(p: pack.Pack, *, progress: Callable[[int, int, str], None] | None = N
     buf = io.BytesIO()
     prs.save(buf)
     return buf.getvalue()
+
+
+def message_size(messages: list[str], width_in: float, height_in: float) -> int:
+    """The largest font size (pt, 28 down to 14) at which the bullets fit the box: characters per
+    line estimated at 0.5 em per character, lines 1.2 em high plus 0.5 em between bullets."""
+    for size in (28, 24, 22, 20, 18, 16, 14):
+        per_line = max(1, int(width_in * 72 / (0.5 * size)))
+        lines = sum(-(-(len(m) + 2) // per_line) for m in messages)
+        if (lines * 1.2 + len(messages) * 0.5) * size / 72 <= height_in:
+            return size
+    return 14
+
+
+def _messages(slide, prs, messages: list[str], top) -> None:
+    """Key messages in one word-wrapped text box that stays inside the slide."""
+    width, height = prs.slide_width - Inches(1), prs.slide_height - top - Inches(0.4)
+    size = message_size(messages, width / 914400, height / 914400)
+    frame = slide.shapes.add_textbox(Inches(0.5), top, width, height).text_frame
+    frame.word_wrap = True
+    for k, text in enumerate(messages):
+        para = frame.paragraphs[0] if k == 0 else frame.add_paragraph()
+        para.text = "• " + _t(text)
+        para.space_after = Pt(size // 2)
+        for run in para.runs:
+            run.font.size = Pt(size)
+            run.font.name = "Noto Sans"
 
 
 def _pictures(slide, prs, page: pack.Page, source: str, top) -> Emu:

@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from vlboard import charts
-from vlboard.board import overview, screens, wall
+from vlboard.board import narrative, overview, screens, wall
 from vlboard.domain import filters, formatting, rollups
 from vlboard.domain.vocab import PILLARS
 from vlboard.domain.vocab import VN_TZ as TZ
@@ -31,6 +31,7 @@ CSS = """
 .wall-big {font-size: 2.6rem; line-height: 1.25;}
 .stApp [data-testid="stMarkdownContainer"] p {font-size: 1.6rem;}
 .wall-num {font-size: 6rem; font-weight: 700; line-height: 1.1; color: #FFFFFF;}
+.wall-cap {font-size: 2.4rem; line-height: 1.25; font-weight: 600; color: #FFFFFF; margin: 0 0 0.6rem 0;}
 .wall-foot {font-size: 1.35rem; color: #9FB0C8; margin-bottom: 0.6rem;}
 .wall-demo {background: #E69F00; color: #0B1220; font-weight: 700; padding: 0.1rem 0.6rem; border-radius: 0.3rem;}
 </style>
@@ -163,6 +164,9 @@ def draw(slide: wall.Slide, data: WallData) -> None:
     always draw; slides about results say so when no period has an indicator judged."""
     note = "Có số liệu minh họa" if data.demo_on_screen else None
     card = data.brief.card
+    caption = narrative.wall_caption(slide.key, data.brief, data.overdue, data.changes)
+    if caption is not None:  # the slide's sentence, ≥ 38 px at 1920×1080 (2.4rem)
+        st.markdown(f"<div class='wall-cap'>{_html(caption.text)}</div>", unsafe_allow_html=True)
     if slide.key == "overdue":
         _big(len(data.overdue), "nhiệm vụ đã quá thời hạn ghi trong kế hoạch")
         for r in data.overdue.head(6).to_dict("records"):

@@ -3,17 +3,21 @@ with CSV/XLSX downloads and link columns."""
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import streamlit as st
 
 from vlboard.domain import filters, formatting
 
 
-def chart(fig, filename: str, *, on_click=None, caption: str | None = None) -> None:
+def chart(fig, filename: str, *, on_click=None, caption: str | None = None, alt=None) -> None:
     """A figure with the modebar PNG (browser, 2×) and a server-rendered PNG button (kaleido +
     Chromium, made only when clicked). ``on_click(customdata)``: called with the clicked point's
     customdata (a bar, a heat cell, a map unit) to open its detail. ``caption``: the rule behind
-    the colours, under the chart."""
+    the colours, under the chart. ``alt``: the chart's text alternative (a ``board.narrative``
+    sentence or a string), shown as a plain paragraph under it, so screen readers and sighted
+    readers get the same key numbers; without one the chart's title stands in (``alt_text``)."""
     from vlboard import charts
     from vlboard.export import pack, png
 
@@ -34,6 +38,7 @@ def chart(fig, filename: str, *, on_click=None, caption: str | None = None) -> N
         data = [p.get("customdata") for p in points if p.get("customdata") is not None]
         if data:
             on_click(data[0])
+    st.markdown(formatting.md_escape(alt_text(fig, alt)))
     if caption:
         st.caption(formatting.md_escape(caption))
     ok, reason = png.available()
@@ -49,6 +54,15 @@ def chart(fig, filename: str, *, on_click=None, caption: str | None = None) -> N
             icon=":material/image:",
             key=f"png-{charts.slug(filename)}",
         )
+
+
+def alt_text(fig, alt=None) -> str:
+    """«Mô tả biểu đồ: …»: the given sentence, or the chart's title when a page passes none."""
+    text = getattr(alt, "text", alt)
+    if not text:
+        title = getattr(getattr(fig.layout, "title", None), "text", None) or "không có tiêu đề"
+        text = " ".join(re.sub(r"<[^>]+>", " ", str(title)).split()) + "."
+    return f"Mô tả biểu đồ: {text}"
 
 
 def table(
