@@ -166,7 +166,8 @@ def test_the_config_sends_the_csp_of_the_installed_streamlit():
     https = directives().split("listen 443")[1]
     assert "limit_req " not in https.split("location")[0]  # no limit at server level (static files)
     limited = [b.split("{")[0].strip() for b in https.split("location")[1:] if "limit_req " in b.split("}")[0]]
-    assert limited == ["= /_stcore/stream", "/_stcore/upload_file/"]  # websocket connects and uploads only
+    # websocket connects, uploads and the data API's requests only
+    assert limited == ["= /_stcore/stream", "/_stcore/upload_file/", "/api/"]
 
 
 def test_security_md_points_to_the_config_instead_of_repeating_it():
