@@ -106,7 +106,9 @@ def indicators(lv: Live, q: Query) -> tuple[list[dict], int]:
     df = queries.run(lv.src.con, "api_indicators", **params, limit=q.limit, offset=q.offset)
     total = int(df.n_total.iloc[0]) if len(df) else _total(lv, "api_indicators", params)
     targets = queries.run(lv.src.con, "api_targets", codes=list(df.code))
-    by_code = {c: records(t.drop(columns="indicator_code")) for c, t in targets.groupby("indicator_code")}
+    by_code: dict[str, list[dict]] = {}
+    for t in records(targets):  # one pass (a groupby of 410 small frames costs over a second)
+        by_code.setdefault(t.pop("indicator_code"), []).append(t)
     rows = records(df.drop(columns="n_total"))
     for r in rows:
         r["targets"] = by_code.get(r["code"], [])
