@@ -166,7 +166,8 @@ def test_the_config_sends_the_csp_of_the_installed_streamlit():
     https = directives().split("listen 443")[1]
     assert "limit_req " not in https.split("location")[0]  # no limit at server level (static files)
     limited = [b.split("{")[0].strip() for b in https.split("location")[1:] if "limit_req " in b.split("}")[0]]
-    assert limited == ["= /_stcore/stream", "/_stcore/upload_file/"]  # websocket connects and uploads only
+    # websocket connects, uploads and the data API's requests only
+    assert limited == ["= /_stcore/stream", "/_stcore/upload_file/", "/api/"]
 
 
 def test_security_md_points_to_the_config_instead_of_repeating_it():
@@ -362,3 +363,35 @@ def test_modern_tls_only(proxied, version):
     host, port = proxied.removeprefix("https://").split(":")
     with socket.create_connection((host, int(port)), timeout=10) as raw, ctx.wrap_socket(raw) as tls:
         assert tls.version() == {ssl.TLSVersion.TLSv1_2: "TLSv1.2", ssl.TLSVersion.TLSv1_3: "TLSv1.3"}[version]
+
+
+def test_the_data_api_through_the_proxy(proxied, shipped_data):
+    """/api/ through nginx: JSON with the security headers once each, the bearer token passed on,
+    writes refused by nginx itself, no websocket upgrade, the 400 message in Vietnamese."""
+    import json
+
+    from vlboard.api import tokens
+
+    token, made = tokens.add(shipped_data, "proxy test", tokens.Scope(None))
+    try:
+        auth_header = {"Authorization": f"Bearer {token}"}
+        status, headers, body = get(proxied, "/api/v1/indicators?limit=5", auth_header)
+        assert status == 200 and headers["Content-Type"].startswith("application/json")
+        assert len(json.loads(body)["data"]) == 5
+        for name in HEADERS:
+            assert len(headers.get_all(name) or []) == 1, name
+        assert get(proxied, "/api/v1/indicators")[0] == 401
+        status, _, body = get(proxied, "/api/v1/results?limit=5000", auth_header)
+        assert status == 400 and "«limit»" in json.loads(body)["error"]["message"]
+        upgrade = {**auth_header, "Upgrade": "websocket", "Connection": "Upgrade", "Sec-WebSocket-Version": "13"}
+        assert (
+            get(proxied, "/api/v1/openapi.json", {**upgrade, "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="})[0] == 200
+        )
+        conn = connect(proxied)
+        try:
+            conn.request("POST", "/api/v1/results", body=b"{}", headers=auth_header)
+            assert conn.getresponse().status == 403  # limit_except GET
+        finally:
+            conn.close()
+    finally:
+        tokens.path(shipped_data).unlink()  # the shared fixture's data folder as it was

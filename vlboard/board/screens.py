@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from vlboard.board import breakdowns, milestones, overview
-from vlboard.domain import filters
+from vlboard.domain import filters, rollups
 from vlboard.domain.periods import label_vi, parse_period
 from vlboard.domain.status import WITH_DATA
 
@@ -141,8 +141,14 @@ def slowest_rows(heat: pd.DataFrame, card: pd.DataFrame, n: int) -> pd.DataFrame
 def completeness(src: Source, f: filters.Filters, subject_type: str | None = None) -> pd.DataFrame:
     """Who has reported for the filter's period (breakdowns.completeness_table): every subject,
     or only wards/communes (``"unit"``) or agencies (``"agency"``)."""
+    return breakdowns.completeness_table(completeness_rows(src, f, subject_type))
+
+
+def completeness_rows(src: Source, f: filters.Filters, subject_type: str | None = None) -> pd.DataFrame:
+    """The rows behind ``completeness`` (one per subject: expected, received, on time, with codes;
+    rollups.completeness_summary), for the data API (vlboard.api) and the table above."""
     c = src.q("completeness", **filters.report_params(f))
-    return breakdowns.completeness_table(c if subject_type is None else c[c.subject_type == subject_type])
+    return rollups.completeness_summary(c if subject_type is None else c[c.subject_type == subject_type])
 
 
 def scorecard(src: Source, f: filters.Filters, period: str | None = None) -> pd.DataFrame | None:

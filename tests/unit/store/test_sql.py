@@ -24,6 +24,13 @@ PARAMS = {
     "subject_code": "w1",
     "area_unit": "tp",
     "previous": "2025-Q2",
+    # the data API's queries (sql/api_*.sql): a NULL filter means any
+    "plan": None,
+    "agency": None,
+    "unit": None,
+    "limit": 10,
+    "offset": 0,
+    "codes": ["C-01"],
 }
 
 
