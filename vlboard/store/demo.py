@@ -165,7 +165,9 @@ def generate(tables: dict[str, list[dict]], config: DemoConfig, skip: set[tuple[
 
         if ind["plan"] == CITY_PLAN:
             if "ward" in scope:
-                for u in [by_code[w["unit_code"]] for w in wards_2023] + [by_code[c] for c in successors]:
+                # a successor that is itself a phường (the 2024 merger) is listed once
+                ward_codes = dict.fromkeys([w["unit_code"] for w in wards_2023] + successors)
+                for u in [by_code[c] for c in ward_codes]:
                     emit(u["unit_code"], [p for p in qs if _valid(u, p.end)], u["unit_code"], None)
             for agency in sorted(set(leads.get(code, []))):
                 emit(agency, [p for p in qs if _valid(agencies[agency], p.end)], CITY_UNIT, agency)

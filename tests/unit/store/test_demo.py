@@ -23,6 +23,13 @@ def test_demo_rows_are_labelled(con):
     assert rows == [("demo (số liệu minh họa)", True)]
 
 
+def test_demo_rows_are_unique(con):
+    # the merged Phường 1 (2024) is both a phường and a successor: it was once generated twice
+    dup = q(con, "select count(*) - count(distinct result_id) from results where source = 'demo'")[0][0]
+    assert dup == 0
+    assert q(con, "select count(*) from results where unit_code = 'p2024-29551'")[0][0] > 0
+
+
 def test_demo_covers_2023q1_to_last_quarter_for_the_11_wards(con):
     first, last = q(con, "select min(period), max(period) from results where source='demo' and period_type='quarter'")[
         0
