@@ -1,5 +1,6 @@
 """Command line: ``python -m vlboard build | check | status | health | export | bench | backup | restore`` and
-the intake commands of vlboard.cli.intake (template, import, history, rollback, hash-password)."""
+the intake commands of vlboard.cli.intake (template, import, history, rollback, hash-password) and
+the drafted report of vlboard.cli.report."""
 
 from __future__ import annotations
 
@@ -225,5 +226,8 @@ def main(argv: list[str] | None = None) -> int:
     from vlboard.cli import intake as cli_intake
 
     cli_intake.add_commands(sub, lambda fn: lambda args: fn(args, _data(args)))
+    from vlboard.cli import report as cli_report
+
+    cli_report.add_commands(sub, lambda fn: lambda args: fn(args, _data(args)))
     args = ap.parse_args(argv)
     return args.func(args)
