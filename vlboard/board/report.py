@@ -187,7 +187,9 @@ def _note(row: dict, gap: str) -> str:
 def rows_frame(card: pd.DataFrame, own: pd.DataFrame, roles: pd.DataFrame) -> pd.DataFrame:
     """The report's rows. ``card``: the period's full scorecard; ``own``: the subject's own figures
     (query report_rows); ``roles``: indicator_code, role ('lead', 'partner' or 'unit'), the rows
-    to list, in that order of roles and then by indicator code."""
+    to list, in that order of roles and then by indicator code. The texts of ROW_COLUMNS come
+    first, then the card's columns as the row counts them (a column added to the scorecard, e.g.
+    an outlook, reaches the document's table through one ``report_docx.COLUMNS`` entry)."""
     base = roles[["indicator_code", "role"]].drop_duplicates().merge(card, on="indicator_code", how="inner")
     own_codes = set(own.indicator_code)
     mine = own.set_index("indicator_code")
@@ -206,6 +208,7 @@ def rows_frame(card: pd.DataFrame, own: pd.DataFrame, roles: pd.DataFrame) -> pd
         gap = _gap_text(row, unit)
         out.append(
             {
+                **{k: v for k, v in row.items() if k not in ROW_COLUMNS},  # the card's own columns, after
                 "role": row["role"],
                 "indicator_code": row["indicator_code"],
                 "name_vi": unicodedata.normalize("NFC", str(row["name_vi"])),
@@ -220,7 +223,8 @@ def rows_frame(card: pd.DataFrame, own: pd.DataFrame, roles: pd.DataFrame) -> pd
                 "gap_text": gap,
             }
         )
-    return pd.DataFrame(out, columns=ROW_COLUMNS)
+    extra = [c for c in (out[0] if out else {}) if c not in ROW_COLUMNS]
+    return pd.DataFrame(out, columns=ROW_COLUMNS + extra)
 
 
 def build(

@@ -169,6 +169,14 @@ def test_an_outlook_column_is_one_line(agency_report, monkeypatch):
     assert {row.cells[-1].text for row in table.rows[1:]} == {"–"}  # the frame has no outlook yet
     widths = [int(c.get(qn("w:w"))) for c in table._tbl.tblGrid.findall(qn("w:gridCol"))]
     assert abs(sum(widths) - Mm(165).twips) < 10  # still the text width between the margins
+    # a scorecard column reaches the table through its entry alone
+    unit = report_docx.Column("Đơn vị tính", "measure_unit", 1.2)
+    monkeypatch.setattr(report_docx, "COLUMNS", [*report_docx.COLUMNS[:-1], unit])
+    table = read(agency_report).tables[1]
+    lead = agency_report.group("lead")
+    assert [row.cells[-1].text for row in table.rows[1:]] == [
+        u if isinstance(u, str) else "–" for u in lead.measure_unit
+    ]
 
 
 @pytest.mark.parametrize(
