@@ -131,7 +131,15 @@ def _target_text(row: dict, unit: str | None) -> str:
     )
     if text == "–":
         return "Chưa có mục tiêu số"
-    return text[0].upper() + text[1:] + (" (đến kỳ này)" if row.get("basis") == "path" else "")
+    text = text[0].upper() + text[1:] + (" (đến kỳ này)" if row.get("basis") == "path" else "")
+    return _keep_together(text)
+
+
+def _keep_together(text: str) -> str:
+    """No line break inside '≥ 80%' or '2,3 điểm %' in a narrow table cell (no-break spaces)."""
+    for sign in ("≥ ", "≤ ", "> ", "< ", "điểm %"):
+        text = text.replace(sign, sign.replace(" ", "\u00a0"))
+    return text
 
 
 def _result_text(row: dict, unit: str | None) -> str:
@@ -155,7 +163,7 @@ def _gap_text(row: dict, unit: str | None) -> str:
     if gap is None or gap <= 0 or row.get("status") not in ("near", "not_achieved", "not_due"):
         return ""
     pts = "điểm %" if unit and unit.startswith("%") else (unit or "")
-    return f"còn thiếu {formatting.number(gap)} {pts}".strip()
+    return _keep_together(f"còn thiếu {formatting.number(gap)} {pts}".strip())
 
 
 def _note(row: dict, gap: str) -> str:
