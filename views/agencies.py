@@ -5,6 +5,7 @@ import streamlit as st
 from vlboard import charts, ui
 from vlboard.board import breakdowns, overview, screens
 from vlboard.domain import formatting, rollups
+from vlboard.ui.report_button import report_download
 
 page = ui.start("Theo cơ quan")
 live, f, card = page.live, page.f, page.card()
@@ -60,6 +61,8 @@ else:
         links=ui.indicator_links(f),
         empty="Cơ quan này không có chỉ tiêu với vai trò và bộ lọc đang chọn.",
     )
+if f.agency:  # the drafted official report of the selected agency (with or without judged figures)
+    report_download(live, f, agency=f.agency)
 no_lead = live.q("indicators_without_lead")
 with st.expander(f"Chỉ tiêu chưa giao cơ quan chủ trì: {len(no_lead)}"):
     ui.table(overview.no_lead_table(no_lead), "chi tieu chua giao chu tri", links=ui.indicator_links(f))

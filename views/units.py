@@ -5,6 +5,7 @@ import streamlit as st
 from vlboard import charts, ui
 from vlboard.board import breakdowns, screens
 from vlboard.domain import formatting, links, rollups
+from vlboard.ui.report_button import report_download
 
 page = ui.start("Theo phường, xã")
 live, f, card = page.live, page.f, page.card()
@@ -17,6 +18,7 @@ if f.unit:
     st.markdown(
         f"Đang xem **{formatting.md_escape(name)}** · [Xem tất cả phường, xã]({links.href(links.UNITS, f, unit=None)})"
     )
+    report_download(live, f, unit=f.unit)  # the drafted official report of the selected ward/commune
 if units.status.isin(("achieved", "near", "not_achieved")).any():
     fig = ui.unit_map(
         live, f, f"Tỷ lệ chỉ tiêu đạt theo phường, xã (đơn vị 2025) — {page.period}", page.date, page.note

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from vlboard.board import breakdowns, milestones, overview
+from vlboard.board import breakdowns, milestones, overview, report
 from vlboard.domain import filters, rollups
 from vlboard.domain.periods import label_vi, parse_period
 from vlboard.domain.status import WITH_DATA
@@ -214,3 +214,69 @@ def shown_period(src: Source, include_demo: bool, plan: str | None = None) -> st
     if options.default_period and has_judgement(card_of(options.default_period)):
         return options.default_period
     return latest_with_data(options.periods, card_of) or options.default_period
+
+
+def report_subject(
+    src: Source, agency: str | None = None, unit: str | None = None, period: str | None = None
+) -> report.Subject:
+    """Who issues the drafted report: an agency (its superior: the province's or the city's UBND)
+    or a ward/commune (a 2025 commune under the province, a 2023 ward under TP Vĩnh Long). Raises
+    LookupError with a Vietnamese message for an unknown code."""
+    if unit:
+        units = src.q("unit_list")
+        match = units[units.unit_code == unit]
+        if match.empty:
+            raise LookupError(f"Không có phường, xã mã «{unit}» trong bản dữ liệu.")
+        u = match.iloc[0]
+        name = str(u.name_vi).split(" (")[0]  # «Phường 1 (sau sáp nhập)» signs as UBND phường 1
+        name = name[:1].lower() + name[1:] if name.split()[0] in ("Phường", "Xã") else name
+        superior = "UBND tỉnh Vĩnh Long" if u.level == "xa" else "UBND thành phố Vĩnh Long"
+        return report.Subject("unit", unit, f"UBND {name}", superior, "UBND")
+    agencies = src.q("agency_list")
+    match = agencies[agencies.code == agency]
+    if not match.empty:
+        a = match.iloc[0]
+        superior = {"tinh": "UBND tỉnh Vĩnh Long", "thanh_pho": "UBND thành phố Vĩnh Long"}.get(a.level, "")
+        return report.Subject("agency", str(agency), str(a.name_vi), superior, report.abbreviation(str(a.name_vi)))
+    if period is not None:  # a collective actor the plans assign («UBND các xã», …): named by status_agencies
+        f = filters.Filters(period=period)
+        names = src.q("status_agencies", **filters.status_params(f))
+        name = names.agency_name[names.agency_code == agency]
+        if not name.empty:
+            return report.Subject("agency", str(agency), str(name.iloc[0]), "", report.abbreviation(str(name.iloc[0])))
+    raise LookupError(f"Không có cơ quan mã «{agency}» trong bản dữ liệu.")
+
+
+def report_frame(
+    src: Source, period: str, include_demo: bool, *, agency: str | None = None, unit: str | None = None
+) -> report.Report:
+    """The drafted «Báo cáo kết quả thực hiện» of one agency (the indicators it leads, and apart
+    those it partners) or one ward/commune (the indicators it has a figure for) for one period:
+    the scorecard's rows with the subject's own figures where it has them (as ``agency_rows`` and
+    ``unit_rows`` judge them), and what was due from it without a figure (``completeness``)."""
+    if bool(agency) == bool(unit):
+        raise ValueError("Cần đúng một trong hai: mã cơ quan hoặc mã phường, xã.")
+    subject = report_subject(src, agency, unit, period)
+    f = filters.Filters(period=period, source="all" if include_demo else "real")
+    card = full_card(src, period, include_demo)
+    own = src.q("report_rows", **filters.status_params(f), subject_type=subject.kind, subject_code=subject.code)
+    if agency:
+        assigned = src.q("assignments_all")
+        roles = assigned[assigned.agency_code == agency][["indicator_code", "role"]]
+    else:
+        roles = own[["indicator_code"]].assign(role="unit")
+    due = src.q("completeness", **filters.report_params(f))
+    due = due[(due.subject_type == subject.kind) & (due.subject_code == subject.code)]
+    missing = [c.strip() for m in due.missing.dropna() for c in str(m).split(",") if c.strip()]
+    snapshot_id = getattr(src, "snapshot_id", None)
+    return report.build(
+        subject,
+        period,
+        card,
+        own,
+        roles,
+        missing,
+        overview.data_dates(src.q("data_date")).real,
+        snapshot_id if isinstance(snapshot_id, str) else None,
+        include_demo,
+    )

@@ -1,6 +1,6 @@
 """Command line: ``python -m vlboard build | check | status | health | export | bench | backup | restore`` and
 the intake commands of vlboard.cli.intake (template, import, history, rollback, hash-password) and
-``api-token`` (vlboard.cli.api)."""
+``api-token`` (vlboard.cli.api) and the drafted report of vlboard.cli.report."""
 
 from __future__ import annotations
 
@@ -229,5 +229,9 @@ def main(argv: list[str] | None = None) -> int:
     from vlboard.cli import api as cli_api
 
     cli_api.add_commands(sub, lambda fn: lambda args: fn(args, _data(args)))
+
+    from vlboard.cli import report as cli_report
+
+    cli_report.add_commands(sub, lambda fn: lambda args: fn(args, _data(args)))
     args = ap.parse_args(argv)
     return args.func(args)
