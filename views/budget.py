@@ -3,7 +3,7 @@
 import streamlit as st
 
 from vlboard import charts, ui
-from vlboard.board import budget
+from vlboard.board import budget, narrative
 from vlboard.domain import formatting
 
 page = ui.start("Kinh phí", uses_results=False)
@@ -26,11 +26,11 @@ c2.metric("Năm 2025", f"{formatting.number(total.get('su_nghiep_2025'))} triệ
 c3.metric("Giai đoạn 2026–2030", f"{formatting.number(total.get('su_nghiep_2026_2030'))} triệu đồng")
 for problem in budget.check_totals(b):
     st.error(formatting.md_escape(problem))
+totals = budget.agency_totals(b)
 ui.chart(
-    charts.budget_bars(
-        budget.agency_totals(b), title="Kinh phí Đề án chuyển đổi số theo cơ quan (QĐ 2702)", data_date=date
-    ),
+    charts.budget_bars(totals, title="Kinh phí Đề án chuyển đổi số theo cơ quan (QĐ 2702)", data_date=date),
     "kinh phi theo co quan qd2702",
+    alt=narrative.alt_budget(totals),
 )
 st.subheader("Nhiệm vụ, dự án (QĐ 2702, Phụ lục III)")
 ui.table(budget.task_table(b, "qd2702-2024"), "kinh phi qd2702")

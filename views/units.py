@@ -3,7 +3,7 @@
 import streamlit as st
 
 from vlboard import charts, ui
-from vlboard.board import breakdowns, screens
+from vlboard.board import breakdowns, narrative, screens
 from vlboard.domain import formatting, links, rollups
 from vlboard.ui.report_button import report_download
 
@@ -34,10 +34,12 @@ if units.status.isin(("achieved", "near", "not_achieved")).any():
             caption=f"Màu mỗi phường, xã: {rollups.SHARE_RULE} (cùng quy tắc với đồng hồ Tổng quan). "
             "11 phường của TP Vĩnh Long (2023) không có ranh giới riêng: trên bản đồ chúng hiện qua "
             "phường năm 2025 mà chúng sáp nhập vào. Bấm vào một phường, xã để xem riêng.",
+            alt=narrative.alt_map(breakdowns.map_frame(units, live.q("unit_list"), live.q("unit_crosswalk"))),
         )
+    heat = screens.unit_heat(live, f, card)
     ui.chart(
         charts.status_matrix(
-            screens.unit_heat(live, f, card),
+            heat,
             row_col="row",
             col_col="col",
             title=f"Chỉ tiêu × phường/xã — {page.period}",
@@ -48,6 +50,7 @@ if units.status.isin(("achieved", "near", "not_achieved")).any():
         f"chi tieu phuong xa {page.period}",
         on_click=lambda d: ui.open_indicator(d, f),
         caption=rollups.INDICATOR_RULE.capitalize() + ". Bấm vào một ô để xem chi tiết chỉ tiêu.",
+        alt=narrative.alt_heat(heat),
     )
     st.subheader(f"Xếp hạng phường, xã — {page.period}")
     ui.table(breakdowns.unit_ranking(units), "xep hang phuong xa", links=ui.unit_links(f))
