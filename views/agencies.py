@@ -4,6 +4,7 @@ import streamlit as st
 
 from vlboard import charts, ui
 from vlboard.board import breakdowns, overview, screens
+from vlboard.board import outlook as outlook_frames
 from vlboard.domain import formatting, rollups
 
 page = ui.start("Theo cơ quan")
@@ -54,8 +55,13 @@ else:
     )
     agency = f.agency or league.agency_code.iloc[0]
     st.subheader(f"Chỉ tiêu của {formatting.md_escape(page.options.agencies.get(agency, agency))} — {page.period}")
+    chances = screens.outlook(live, f, card)  # «Khả năng đạt»: the outlook to the next dated target
+    st.caption(
+        "«Khả năng đạt»: xác suất đạt mục tiêu gần nhất có năm theo xu hướng; «—»: không dự báo, lý do ở "
+        "cột «Triển vọng đến hạn». " + outlook_frames.summary(chances[chances.indicator_code.isin(rows.indicator_code)])
+    )
     ui.table(
-        breakdowns.drill_down(rows, card, agency, role),
+        outlook_frames.with_column(breakdowns.drill_down(rows, card, agency, role), chances),
         "chi tieu cua co quan",
         links=ui.indicator_links(f),
         empty="Cơ quan này không có chỉ tiêu với vai trò và bộ lọc đang chọn.",

@@ -6,7 +6,8 @@ entry sets the pillar, the sidebar can still narrow by plan, agency and status."
 import streamlit as st
 
 from vlboard import charts, ui
-from vlboard.board import indicator, overview
+from vlboard.board import indicator, overview, screens
+from vlboard.board import outlook as outlook_frames
 from vlboard.domain.vocab import PILLARS
 
 pillar = ui.current_pillar() or "chinh_quyen_so"
@@ -51,4 +52,13 @@ if titles and page.judged(card):
         f"{PILLARS[pillar]} xu huong",
     )
 st.subheader(f"Tất cả chỉ tiêu của trụ cột ({len(card)}) — {page.period}")
-ui.table(overview.status_list(card), "chi tieu cua tru cot", links=ui.indicator_links(page.f))
+chances = screens.outlook(page.live, page.f, card)  # the outlook to each indicator's next target
+st.caption(
+    "«Khả năng đạt»: xác suất đạt mục tiêu gần nhất có năm, dự báo theo xu hướng (khoảng 80% hiệu chỉnh "
+    "từ sai số kiểm tra lại); «—»: không dự báo, lý do ở cột «Triển vọng đến hạn». " + outlook_frames.summary(chances)
+)
+ui.table(
+    outlook_frames.with_column(overview.status_list(card), chances),
+    "chi tieu cua tru cot",
+    links=ui.indicator_links(page.f),
+)

@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from vlboard import charts
+from vlboard.board import outlook as outlook_frames
 from vlboard.board import overview, screens, wall
 from vlboard.domain import filters, formatting, rollups
 from vlboard.domain.vocab import PILLARS
@@ -45,6 +46,7 @@ class WallData:
     overdue: pd.DataFrame
     changes: pd.DataFrame
     facts: wall.Facts
+    at_risk: str = ""  # the outlook's "có nguy cơ không đạt" count (board.outlook.risk_text)
 
     @property
     def period(self):
@@ -79,7 +81,8 @@ def wall_data(ref: SnapshotRef, plan: str | None, include_demo: bool) -> WallDat
         n_changes=len(changes),
     )
     demo = include_demo and card is not None and card.source.fillna("").str.contains("demo").any()
-    return WallData(ref.snapshot_id, b, bool(demo), overdue, changes, facts)
+    risk = "" if card is None else outlook_frames.risk_text(card, screens.outlook(ref, f, card))
+    return WallData(ref.snapshot_id, b, bool(demo), overdue, changes, facts, risk)
 
 
 def _changes(ref: SnapshotRef, period: str, include_demo: bool, card: pd.DataFrame) -> pd.DataFrame:
@@ -206,6 +209,8 @@ def draw(slide: wall.Slide, data: WallData) -> None:
             "số liệu; vạch đen: mốc 80%."
         )
         _pillar_bars(card, data, note, height=400)
+        if data.at_risk:
+            _rule(data.at_risk)
     elif slide.key.startswith("pillar:"):
         p = slide.key.split(":", 1)[1]
         rows = card[card.pillar == p]
