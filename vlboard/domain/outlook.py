@@ -176,6 +176,8 @@ def _phi(x: float) -> float:
 def residuals(dates: Sequence[dt.date], values: Sequence[float], bounds: Bounds) -> list[float]:
     """Errors of re-forecasting each point from the points before it (at least two), in the
     transformed space and divided by √horizon: the pooled material of :func:`calibrate`."""
+    if len(dates) != len(values):
+        raise ValueError(f"số ngày ({len(dates)}) khác số giá trị ({len(values)})")
     if len(values) < 3:
         return []
     d = [_as_date(x) for x in dates]
@@ -196,6 +198,20 @@ def calibrate(errors: Iterable[float]) -> Calibration:
         return DEFAULT
     k = min(len(e), math.ceil((len(e) + 1) * COVERAGE)) - 1
     return Calibration(max(float(e[k]), 1e-3), len(e))
+
+
+def interval(
+    dates: Sequence, values: Sequence[float], at, bounds: Bounds, calibration: Calibration = DEFAULT
+) -> tuple[float, float, float] | None:
+    """(median, low, high) of the 80% range at date ``at`` from a series of ≥ 2 points; None when
+    ``at`` is not after the last point or the points span no time. The backtest uses it."""
+    d = [_as_date(x) for x in dates]
+    if len(d) < 2 or d[-1] == d[0] or _as_date(at) <= d[-1]:
+        return None
+    t, z = _years(d, d[0]), _forward(np.asarray(values, dtype=float), bounds)
+    h = (_as_date(at) - d[-1]).days / YEAR_DAYS
+    zhat, width = _project(t, z, t[-1] + h), calibration.scale * math.sqrt(h)
+    return _back(zhat, bounds), _back(zhat - width, bounds), _back(zhat + width, bounds)
 
 
 # ---- the outlook -----------------------------------------------------------------------------
