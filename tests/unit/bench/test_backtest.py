@@ -5,7 +5,6 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
-import pytest
 
 from vlboard.bench import backtest
 from vlboard.store.source import Snapshot
