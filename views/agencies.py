@@ -55,13 +55,14 @@ else:
     )
     agency = f.agency or league.agency_code.iloc[0]
     st.subheader(f"Chỉ tiêu của {formatting.md_escape(page.options.agencies.get(agency, agency))} — {page.period}")
+    mine = breakdowns.drill_down(rows, card, agency, role)
     chances = screens.outlook(live, f, card)  # «Khả năng đạt»: the outlook to the next dated target
     st.caption(
         "«Khả năng đạt»: xác suất đạt mục tiêu gần nhất có năm theo xu hướng; «—»: không dự báo, lý do ở "
-        "cột «Triển vọng đến hạn». " + outlook_frames.summary(chances[chances.indicator_code.isin(rows.indicator_code)])
+        "cột «Triển vọng đến hạn». " + outlook_frames.summary(chances[chances.indicator_code.isin(mine["Mã"])])
     )
     ui.table(
-        outlook_frames.with_column(breakdowns.drill_down(rows, card, agency, role), chances),
+        outlook_frames.with_column(mine, chances),
         "chi tieu cua co quan",
         links=ui.indicator_links(f),
         empty="Cơ quan này không có chỉ tiêu với vai trò và bộ lọc đang chọn.",

@@ -5,7 +5,7 @@ import streamlit as st
 from vlboard import charts, ui
 from vlboard.board import outlook as outlook_frames
 from vlboard.board import overview, screens
-from vlboard.domain import rollups
+from vlboard.domain import formatting, rollups
 from vlboard.domain.vocab import MAIN_PILLARS, PILLARS
 
 page = ui.start("Tổng quan chuyển đổi số")
@@ -53,13 +53,6 @@ else:
             links=ui.indicator_links(f),
             empty="Không có chỉ tiêu chưa đạt hoặc gần đạt trong kỳ này.",
         )
-        # outlook to the deadline: đạt now but under 50% likely to meet the next dated target
-        chances = screens.outlook(live, f, card)
-        risky = outlook_frames.at_risk(card, chances)
-        st.subheader(f"Có nguy cơ không đạt: {len(risky)} chỉ tiêu — {page.period}")
-        st.caption(outlook_frames.risk_text(card, chances) + " " + outlook_frames.summary(chances))
-        if len(risky):
-            ui.table(risky, "co nguy co khong dat", links=ui.indicator_links(f))
         before = overview.previous_period(list(page.options.periods), f.period)
         if before:
             st.subheader(f"Thay đổi lớn nhất so với {overview.period_label(before)}")
@@ -69,6 +62,16 @@ else:
                 links=ui.indicator_links(f),
                 empty="Không chỉ tiêu nào có số liệu ở cả hai kỳ với giá trị thay đổi.",
             )
+
+if card is not None:
+    # outlook to the deadline: đạt now but under 50% likely to meet the next dated target (or why none is said)
+    chances = screens.outlook(live, f, card)
+    risky = outlook_frames.at_risk(card, chances)
+    st.subheader(f"Có nguy cơ không đạt — {page.period}")
+    st.markdown(formatting.md_escape(outlook_frames.risk_text(card, chances)))
+    st.caption(outlook_frames.summary(chances))
+    if len(risky):
+        ui.table(risky, "co nguy co khong dat", links=ui.indicator_links(f))
 
 with st.expander("Danh mục chỉ tiêu, văn bản nguồn và số liệu trong văn bản"):
     ui.table(

@@ -112,7 +112,8 @@ def line_text(o: outlook.Outlook, unit, target_year) -> str:
     year = f" mục tiêu {target_year}" if target_year else ""
     if not o.ok:
         pace = pace_text(o, unit)
-        return f"Chưa dự báo{year}: {o.reason}" + (f" Để đạt, {pace}." if pace else "")
+        head = f"Mục tiêu {target_year} — " if target_year else ""
+        return f"{head}{o.reason}" + (f" Để đạt, {pace}." if pace else "")
     if o.met:
         return f"Khả năng đạt{year}: 100% · đã đạt mục tiêu ({status.value_text(o.last_value, unit)})."
     parts = [f"Khả năng đạt{year}: {cell_text(o)}", pace_text(o, unit)]
