@@ -199,6 +199,8 @@ def draw(slide: wall.Slide, data: WallData) -> None:
         )
         if card is not None and slide.key == "summary":
             _pillar_bars(card, data, note, height=430)
+            if data.at_risk:
+                _rule(data.at_risk)
         return
     if slide.key == "summary":
         for col, p in zip(st.columns(3), wall.MAIN_PILLARS):
