@@ -117,3 +117,48 @@ def text(results: list[Result]) -> str:
             f"{formatting.number(r.seconds, 2)} giây."
         )
     return "\n".join(lines)
+
+
+def _md(x: float | None, digits: int = 1, unit: str = "") -> str:
+    return "–" if x is None else f"{x:.{digits}f}{unit}"
+
+
+def section(results: list[Result], about: str) -> str:
+    """The «## Outlook backtest» section of BENCHMARKS.md (English, like the rest of the file):
+    ``about`` names the machine and the data; the table holds the measured figures."""
+    lines = [
+        "## Outlook backtest",
+        "",
+        f"`python -m vlboard backtest --out BENCHMARKS.md` (`vlboard/bench/backtest.py`). {about} Each series of "
+        "≥ 2 + k points loses its last k points and is forecast from what is left to the date of the last one; the "
+        "80% range is calibrated on the other series only (leave one series out). Errors are in the indicator's "
+        "unit (percentages in points).",
+        "",
+        "| data | held out | series tested | refused | too short | coverage of the 80% range | mean abs. error, "
+        "% indicators (points) | median abs. error (points) | other indicators: mean / median abs. error | seconds |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    names = {"số liệu thật": "real only", "thật + minh họa": "real + demo"}
+    for r in results:
+        cover = "– (no series long enough)" if r.coverage is None else _md(100 * r.coverage, 1, "%")
+        lines.append(
+            f"| {names.get(r.label, r.label)} | {r.holdout} | {r.n_tested} | {r.n_refused} | {r.n_short} | {cover} | "
+            f"{_md(r.mae_percent)} ({r.n_percent} series) | {_md(r.median_percent)} | "
+            f"{_md(r.mae_other)} / {_md(r.median_other)} ({r.n_tested - r.n_percent} series) | {r.seconds:.2f} |"
+        )
+    judged = [r for r in results if r.coverage is not None]
+    if judged:
+        worst = min(judged, key=lambda r: r.coverage or 0)
+        side = "under" if (worst.coverage or 0) < 0.8 else "at or above"
+        lines += [
+            "",
+            f"Coverage is {side} the nominal 80% (lowest {100 * (worst.coverage or 0):.1f}%, "
+            f"{names.get(worst.label, worst.label)} data, {worst.holdout} held out): the pooled errors are one-step-ahead errors scaled by √h.",
+        ]
+    if not any(r.n_tested for r in results if r.label == "số liệu thật"):
+        lines += [
+            "",
+            "No real series has three figures yet, so the real data cannot be backtested; the screens say "
+            "«chưa đủ số liệu để dự báo» and show the pace still needed.",
+        ]
+    return "\n".join(lines) + "\n"

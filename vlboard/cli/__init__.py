@@ -192,7 +192,22 @@ def cmd_backtest(args) -> int:
     except snapshots.SnapshotError as exc:
         print(exc, file=sys.stderr)
         return 1
-    print(backtest.text(backtest.backtest(src)))
+    results = backtest.backtest(src)
+    print(backtest.text(results))
+    if args.out:
+        import os
+
+        from vlboard.bench import report
+
+        out = Path(args.out)
+        rows = {t: v["rows"] for t, v in src.manifest["tables"].items()}
+        about = (
+            f"Machine: {os.cpu_count()} cores. Data: snapshot `{src.snapshot_id}`, {rows.get('indicators', 0):,} "
+            f"indicators, {rows.get('targets', 0):,} targets, {rows.get('results', 0):,} result rows."
+        )
+        old = out.read_text(encoding="utf-8") if out.exists() else "# Benchmarks\n"
+        out.write_text(report.replace_section(old, backtest.section(results, about)), encoding="utf-8")
+        print(f"Đã ghi kết quả vào {out}")
     return 0
 
 
@@ -227,9 +242,9 @@ def main(argv: list[str] | None = None) -> int:
     bp.add_argument("--make-data", type=int, help=argparse.SUPPRESS)
     bp.add_argument("--into", help=argparse.SUPPRESS)
     bp.set_defaults(func=cmd_bench)
-    sub.add_parser(
-        "backtest", help="kiểm tra lại dự báo đến hạn trên số liệu đã có: độ phủ khoảng 80%, sai số"
-    ).set_defaults(func=cmd_backtest)
+    tp = sub.add_parser("backtest", help="kiểm tra lại dự báo đến hạn trên số liệu đã có: độ phủ khoảng 80%, sai số")
+    tp.add_argument("--out", help="ghi bảng kết quả vào mục «Outlook backtest» của tệp này (BENCHMARKS.md)")
+    tp.set_defaults(func=cmd_backtest)
     data_help = "thư mục dữ liệu (như --data đặt trước lệnh)"
     kp = sub.add_parser("backup", help="sao lưu thư mục dữ liệu vào một tệp .tar.gz (chạy được khi ứng dụng đang chạy)")
     kp.add_argument("--out", required=True, help="tệp sao lưu, ví dụ vlboard-2026-01-31.tar.gz")

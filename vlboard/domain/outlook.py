@@ -123,9 +123,6 @@ class Calibration:
 DEFAULT = Calibration(DEFAULT_SCALE, 0)
 
 
-# ---- the transformed space -------------------------------------------------------------------
-
-
 def _forward(y: np.ndarray, bounds: Bounds) -> np.ndarray:
     if bounds.high is not None:
         span = bounds.high - bounds.low
@@ -170,9 +167,6 @@ def _phi(x: float) -> float:
     return 0.5 * (1.0 + math.erf(x / math.sqrt(2.0)))
 
 
-# ---- calibration -----------------------------------------------------------------------------
-
-
 def residuals(dates: Sequence[dt.date], values: Sequence[float], bounds: Bounds) -> list[float]:
     """Errors of re-forecasting each point from the points before it (at least two), in the
     transformed space and divided by √horizon: the pooled material of :func:`calibrate`."""
@@ -212,9 +206,6 @@ def interval(
     h = (_as_date(at) - d[-1]).days / YEAR_DAYS
     zhat, width = _project(t, z, t[-1] + h), calibration.scale * math.sqrt(h)
     return _back(zhat, bounds), _back(zhat - width, bounds), _back(zhat + width, bounds)
-
-
-# ---- the outlook -----------------------------------------------------------------------------
 
 
 def _threshold(target: Target, direction: str | None) -> tuple[float, bool] | None:

@@ -39,6 +39,12 @@ def test_coverage_is_counted_from_the_held_out_values():
     assert r.coverage > 0.5 and every.coverage == 0.0
     assert r.coverage - 3 / 12 - 1e-9 <= some.coverage <= r.coverage
     assert some.mae_percent > r.mae_percent
+    table = backtest.section([r, every], "Machine: test.")
+    assert (
+        f"| {100 * r.coverage:.1f}% |" in table
+        and "| 0.0% |" in table
+        and "under the nominal 80% (lowest 0.0%" in table
+    )
 
 
 def test_short_series_are_counted_not_tested():
@@ -56,3 +62,14 @@ def test_backtest_runs_on_the_shipped_snapshot(shipped_data):
     assert demo.n_tested > 0 and demo.coverage is not None
     out = backtest.text(results)
     assert "độ phủ khoảng 80%" in out and "nan" not in out.lower() and "None" not in out
+
+
+def test_cli_backtest_writes_its_section(shipped_data, tmp_path, capsys):
+    from vlboard.cli import main
+
+    out = tmp_path / "BENCHMARKS.md"
+    out.write_text("# Benchmarks\n\n## Load\n\nkept\n", encoding="utf-8")
+    assert main(["--data", str(shipped_data.root), "backtest", "--out", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert "## Load\n\nkept" in text and "## Outlook backtest" in text and "Machine:" in text
+    assert "Kiểm tra lại dự báo đến hạn" in capsys.readouterr().out
