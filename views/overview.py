@@ -3,9 +3,8 @@
 import streamlit as st
 
 from vlboard import charts, ui
-from vlboard.board import outlook as outlook_frames
-from vlboard.board import overview, screens
-from vlboard.domain import formatting, rollups
+from vlboard.board import outlook, overview, screens
+from vlboard.domain import rollups
 from vlboard.domain.vocab import MAIN_PILLARS, PILLARS
 
 page = ui.start("Tổng quan chuyển đổi số")
@@ -63,15 +62,12 @@ else:
                 empty="Không chỉ tiêu nào có số liệu ở cả hai kỳ với giá trị thay đổi.",
             )
 
-if card is not None:
-    # outlook to the deadline: đạt now but under 50% likely to meet the next dated target (or why none is said)
+if card is not None:  # outlook to the deadline: đạt now but under 50% likely to meet the next dated target
     chances = screens.outlook(live, f, card)
-    risky = outlook_frames.at_risk(card, chances)
     st.subheader(f"Có nguy cơ không đạt — {page.period}")
-    st.markdown(formatting.md_escape(outlook_frames.risk_text(card, chances)))
-    st.caption(outlook_frames.summary(chances))
-    if len(risky):
-        ui.table(risky, "co nguy co khong dat", links=ui.indicator_links(f))
+    st.caption(outlook.summary(chances))
+    risky, why = outlook.at_risk(card, chances), outlook.risk_text(card, chances)
+    ui.table(risky, "co nguy co khong dat", links=ui.indicator_links(f), empty=why)
 
 with st.expander("Danh mục chỉ tiêu, văn bản nguồn và số liệu trong văn bản"):
     ui.table(

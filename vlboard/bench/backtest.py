@@ -9,12 +9,15 @@ median absolute error in the indicator's unit (percentages in points), and the s
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from vlboard.bench import report
 from vlboard.board import outlook as frames
 from vlboard.domain import formatting, outlook
 
@@ -162,3 +165,17 @@ def section(results: list[Result], about: str) -> str:
             "«chưa đủ số liệu để dự báo» and show the pace still needed.",
         ]
     return "\n".join(lines) + "\n"
+
+
+def write(src, out: Path, results: list[Result] | None = None) -> list[Result]:
+    """Put the «## Outlook backtest» section, measured on ``src`` (a store.source.Snapshot), in
+    ``out`` (BENCHMARKS.md), the other sections kept; ``python -m vlboard bench`` calls it too."""
+    results = backtest(src) if results is None else results
+    rows = {t: v["rows"] for t, v in src.manifest["tables"].items()}
+    about = (
+        f"Machine: {os.cpu_count()} cores. Data: snapshot `{src.snapshot_id}`, {rows.get('indicators', 0):,} "
+        f"indicators, {rows.get('targets', 0):,} targets, {rows.get('results', 0):,} result rows."
+    )
+    old = out.read_text(encoding="utf-8") if out.exists() else "# Benchmarks\n"
+    out.write_text(report.replace_section(old, section(results, about)), encoding="utf-8")
+    return results

@@ -195,18 +195,8 @@ def cmd_backtest(args) -> int:
     results = backtest.backtest(src)
     print(backtest.text(results))
     if args.out:
-        import os
-
-        from vlboard.bench import report
-
         out = Path(args.out)
-        rows = {t: v["rows"] for t, v in src.manifest["tables"].items()}
-        about = (
-            f"Machine: {os.cpu_count()} cores. Data: snapshot `{src.snapshot_id}`, {rows.get('indicators', 0):,} "
-            f"indicators, {rows.get('targets', 0):,} targets, {rows.get('results', 0):,} result rows."
-        )
-        old = out.read_text(encoding="utf-8") if out.exists() else "# Benchmarks\n"
-        out.write_text(report.replace_section(old, backtest.section(results, about)), encoding="utf-8")
+        backtest.write(src, out, results)
         print(f"Đã ghi kết quả vào {out}")
     return 0
 
