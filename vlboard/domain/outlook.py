@@ -7,7 +7,8 @@ statsmodels, so the method is a transparent damped linear trend:
 
 1. **Scale.** A rate bounded to [0, 100] is read in logit space (values clipped to [0,5; 99,5]),
    so that no projection or range leaves the bounds; other non-negative figures in log(1 + y)
-   space (growth is multiplicative, and the floor at 0 holds); the result is mapped back.
+   space (growth is multiplicative, and the floor at 0 holds); the result is mapped back. A
+   target at a bound (≥ 100%) is therefore read as reaching 99,5%.
 2. **Trend.** The slope per year is the least-squares slope of the last ``WINDOW`` points against
    time in years. It is damped: at ``h`` years past the last point the level moves by
    ``slope · (1 − φʰ) / (−ln φ)`` with φ = ``DAMPING`` per year, so a short burst is not
