@@ -5,6 +5,7 @@ import streamlit as st
 from vlboard import charts, ui
 from vlboard.board import breakdowns, overview, screens
 from vlboard.domain import formatting, rollups
+from vlboard.ui import briefing
 from vlboard.ui.report_button import report_download
 
 page = ui.start("Theo cơ quan")
@@ -55,11 +56,9 @@ else:
     )
     agency = f.agency or league.agency_code.iloc[0]
     st.subheader(f"Chỉ tiêu của {formatting.md_escape(page.options.agencies.get(agency, agency))} — {page.period}")
-    ui.table(
-        breakdowns.drill_down(rows, card, agency, role),
-        "chi tieu cua co quan",
-        links=ui.indicator_links(f),
-        empty="Cơ quan này không có chỉ tiêu với vai trò và bộ lọc đang chọn.",
+    mine = breakdowns.drill_down(rows, card, agency, role)
+    briefing.with_outlook(
+        page, card, mine, "chi tieu cua co quan", "Cơ quan này không có chỉ tiêu với vai trò và bộ lọc đang chọn."
     )
 if f.agency:  # the drafted official report of the selected agency (with or without judged figures)
     report_download(live, f, agency=f.agency)

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from vlboard import charts, ui
-from vlboard.board import indicator, overview
+from vlboard.board import indicator, overview, screens
 from vlboard.domain import formatting
 
 page = ui.start("Chi tiết chỉ tiêu")
@@ -27,11 +27,13 @@ st.subheader(formatting.md_escape(meta["name_vi"]))  # names come from the data:
 st.caption(formatting.md_escape(f"{code} · {meta['plan_name']}"))
 
 period = indicator.judgement_period(f.period, results)
+ahead = None  # the outlook to the next dated target (fan on the chart, line under it)
 if period is not None:
     card = ui.full_scorecard(live, period, f.include_demo)  # cached per snapshot and period
     row = card[card.indicator_code == code].iloc[0]
     st.markdown(f"**{row.status_label}** — {overview.period_label(period)}")
     st.markdown(formatting.md_escape(indicator.explanation(row, targets)))  # holds catalogue text
+    ahead = indicator.outlook_row(screens.outlook(live, f.with_(period=period), card[card.indicator_code == code]))
 
 series = live.q("indicator_series", code=code, include_demo=f.include_demo)
 date = page.date
@@ -45,9 +47,11 @@ ui.chart(
         data_date=date,
         note="Có số liệu minh họa" if "demo" in set(series.source) else None,
         pace=pace,
+        outlook=ahead,
     ),
     f"{code} xu huong",
 )
+st.markdown("**Triển vọng đến hạn**: " + formatting.md_escape(indicator.outlook_text(ahead)))
 yearly = indicator.yearly_values(series)
 trend = indicator.long_term(yearly, targets, meta["direction"])
 st.markdown(f"**Xu hướng dài hạn** (phương pháp Open SDG): {indicator.long_term_text(trend, len(yearly))}")

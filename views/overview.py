@@ -3,9 +3,10 @@
 import streamlit as st
 
 from vlboard import charts, ui
-from vlboard.board import narrative, overview, screens
-from vlboard.domain import formatting, rollups, sentences
+from vlboard.board import narrative, overview
+from vlboard.domain import rollups
 from vlboard.domain.vocab import MAIN_PILLARS, PILLARS
+from vlboard.ui import briefing
 
 page = ui.start("Tổng quan chuyển đổi số")
 live, f, card = page.live, page.f, page.card()
@@ -16,9 +17,7 @@ else:
     judged = page.judged(card)
     before = overview.previous_period(list(page.options.periods), f.period)
     before_card = page.card(before) if judged and before else None
-    summary = narrative.overview_summary(card, f.period, screens.completeness(live, f), before_card, before)
-    if summary:  # generated from the frames below (board/narrative.py); nothing when there is no data
-        st.markdown(formatting.md_escape(sentences.paragraph(summary)))
+    briefing.summary(page, card, before_card, before)
     if judged:
         for col, pillar in zip(st.columns(3), MAIN_PILLARS):
             with col:
@@ -67,6 +66,7 @@ else:
                 links=ui.indicator_links(f),
                 empty="Không chỉ tiêu nào có số liệu ở cả hai kỳ với giá trị thay đổi.",
             )
+    briefing.at_risk(page, card)  # outlook: đạt now, under 50% likely to meet the next target
 
 with st.expander("Danh mục chỉ tiêu, văn bản nguồn và số liệu trong văn bản"):
     ui.table(

@@ -8,6 +8,7 @@ import streamlit as st
 from vlboard import charts, ui
 from vlboard.board import indicator, overview
 from vlboard.domain.vocab import PILLARS
+from vlboard.ui import briefing
 
 pillar = ui.current_pillar() or "chinh_quyen_so"
 page = ui.start(f"Trụ cột {PILLARS[pillar].lower()}", pillar=pillar)
@@ -51,4 +52,4 @@ if titles and page.judged(card):
         f"{PILLARS[pillar]} xu huong",
     )
 st.subheader(f"Tất cả chỉ tiêu của trụ cột ({len(card)}) — {page.period}")
-ui.table(overview.status_list(card), "chi tieu cua tru cot", links=ui.indicator_links(page.f))
+briefing.with_outlook(page, card, overview.status_list(card), "chi tieu cua tru cot")

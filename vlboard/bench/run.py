@@ -147,4 +147,8 @@ def main(rows: list[int], out: Path | None, repeat: int, data: snapshots.DataDir
         )
     if out is not None:
         report.write(out, results, pages, large, max(rows) if rows else None, exports)
+        from vlboard.bench import backtest  # the outlook's backtest: under a second on the shipped data
+        from vlboard.store.source import Snapshot
+
+        backtest.write(Snapshot.current(data), out)
     return results

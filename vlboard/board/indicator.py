@@ -210,3 +210,17 @@ def multiples_titles(card: pd.DataFrame, series: pd.DataFrame, limit: int = 9) -
     drawable = set(counts[counts >= 2].index)
     rows = card[card.indicator_code.isin(drawable)].sort_values(["attainment", "indicator_code"]).head(limit)
     return dict(zip(rows.indicator_code, rows.indicator_code + " " + rows.name_vi))
+
+
+def outlook_row(frame: pd.DataFrame) -> dict | None:
+    """The one row of ``screens.outlook`` for the page's indicator, as the trend chart takes it."""
+    return None if frame.empty else frame.iloc[0].to_dict()
+
+
+def outlook_text(row: dict | None) -> str:
+    """The line under the trend chart: 'Khả năng đạt mục tiêu 2025: 72% · cần tăng 3,4 điểm %/năm · …'
+    or why there is no forecast (demo points said)."""
+    if row is None:
+        return "chưa có kỳ nào có số liệu để dự báo."
+    demo = " (dự báo dựa trên số liệu minh họa)" if row["demo"] and row["ok"] and not row["met"] else ""
+    return f"{row['line']}{demo}"

@@ -1,15 +1,15 @@
 """Vietnamese sentences written from the data, without any language model: the overview's summary,
 one caption per wall slide, the meeting pack's key messages and a text alternative per chart kind.
 
+Over 300 lines: one planner for four places (overview, wall, pack, chart alternatives) whose
+sentences share the same counting helpers; split by place they would drift apart.
+
 A deterministic sentence planner: every function takes the frames the screens draw (the scorecard,
 ``screens.Briefing``, ``overview.moves``, the league, the heat table, …), decides which facts are
 worth a sentence and writes them through ``domain.sentences`` (numbers ``1.234,5``, "điểm %",
 "tăng/giảm", "quý III/2025"). What has no data gets no sentence: a function returns ``[]`` or
 None rather than "0 chỉ tiêu chưa đạt: ."; codes and names quoted from the data are listed in
 ``Sentence.names`` so tests can check every number of the text against the frames.
-
-Over 300 lines: one planner for four places (overview, wall, pack, chart alternatives) whose
-sentences share the same counting helpers; split by place they would drift apart.
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from vlboard.board import breakdowns, milestones, overview, report
+from vlboard.board import outlook as outlook_frames
 from vlboard.domain import filters, rollups
 from vlboard.domain.periods import label_vi, parse_period
 from vlboard.domain.status import WITH_DATA
@@ -149,6 +150,17 @@ def completeness_rows(src: Source, f: filters.Filters, subject_type: str | None 
     rollups.completeness_summary), for the data API (vlboard.api) and the table above."""
     c = src.q("completeness", **filters.report_params(f))
     return rollups.completeness_summary(c if subject_type is None else c[c.subject_type == subject_type])
+
+
+def outlook(src: Source, f: filters.Filters, card: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The outlook to the deadline of the card's indicators (board.outlook.frame): the indicator
+    page, the pillar and agency tables, the overview and the wall read it from here. The interval
+    is calibrated on every series of the snapshot (the same source kinds as the card)."""
+    card = scorecard(src, f) if card is None else card
+    if card is None or f.period is None:
+        return pd.DataFrame(columns=outlook_frames.COLUMNS)
+    series = src.q("outlook_series", include_demo=f.include_demo)
+    return outlook_frames.frame(card, series, src.q("targets_numeric"), parse_period(f.period).end)
 
 
 def scorecard(src: Source, f: filters.Filters, period: str | None = None) -> pd.DataFrame | None:

@@ -46,10 +46,13 @@ def trend(
     data_date: str | None = None,
     note: str | None = None,
     pace: pd.DataFrame | None = None,
+    outlook: dict | None = None,
 ) -> go.Figure:
     """One indicator over time: a line per source (demo dashed), the numeric targets as diamonds and,
     when given, the path (``pace``: period_end, value; lộ trình) from the baseline through every target,
-    the line a year without a printed target is judged against."""
+    the line a year without a printed target is judged against, and the outlook (``outlook``: a row of
+    ``board.outlook.frame``): the 80% band as a fan from the last value to the target date with the
+    dashed median projection."""
     fig = go.Figure()
     series = series.sort_values("period_end")
     for source in [s for s in SOURCES if s in set(series.source)]:
@@ -107,6 +110,8 @@ def trend(
                 hovertemplate="Lộ trình %{x|%d/%m/%Y}: %{y:,.1f}<extra></extra>",
             )
         )
+    if outlook is not None and outlook.get("ok") and not outlook.get("met"):
+        _fan(fig, outlook)
     unit = unit if isinstance(unit, str) else None
     _date_axes(fig, [x for t in fig.data for x in t.x])
     fig.update_yaxes(title_text=unit or "")
@@ -116,6 +121,37 @@ def trend(
     if not fig.data:
         empty(fig)
     return finish(fig, title=title, data_date=data_date, note=note, height=420)
+
+
+def _fan(fig: go.Figure, o: dict) -> None:
+    """The 80% range widening from the last value to the target date, and the median projection."""
+    x = [pd.Timestamp(o["last_date"]), pd.Timestamp(o["target_date"])]
+    start = float(o["last_value"])
+    fig.add_trace(
+        go.Scatter(
+            x=x + x[::-1],
+            y=[start, float(o["high"]), float(o["low"]), start],
+            fill="toself",
+            fillcolor="rgba(0, 114, 178, 0.15)",
+            line=dict(width=0),
+            mode="lines",
+            name="Khoảng dự báo 80%",
+            showlegend=True,
+            hoverinfo="skip",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=x,
+            y=[start, float(o["projected"])],
+            mode="lines+markers",
+            name="Dự báo (trung vị)",
+            showlegend=True,
+            line=dict(color="#0072B2", width=2, dash="dash"),
+            marker=dict(size=[0, 8], symbol="circle-open"),
+            hovertemplate="Dự báo %{x|%d/%m/%Y}: %{y:,.1f}<extra></extra>",
+        )
+    )
 
 
 def small_multiples(

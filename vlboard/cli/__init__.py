@@ -1,6 +1,6 @@
-"""Command line: ``python -m vlboard build | check | status | health | export | bench | backup | restore`` and
-the intake commands of vlboard.cli.intake (template, import, history, rollback, hash-password) and
-``api-token`` (vlboard.cli.api) and the drafted report of vlboard.cli.report."""
+"""Command line: ``python -m vlboard build | check | status | health | export | bench | backtest |
+backup | restore`` and the intake commands of vlboard.cli.intake (template, import, history, rollback,
+hash-password), ``api-token`` (vlboard.cli.api) and the drafted report (vlboard.cli.report)."""
 
 from __future__ import annotations
 
@@ -183,6 +183,25 @@ def cmd_restore(args) -> int:
     return 0
 
 
+def cmd_backtest(args) -> int:
+    """The outlook's backtest on the live snapshot (vlboard.bench.backtest), in Vietnamese."""
+    from vlboard.bench import backtest
+    from vlboard.store.source import Snapshot
+
+    try:
+        src = Snapshot.current(_data(args))
+    except snapshots.SnapshotError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    results = backtest.backtest(src)
+    print(backtest.text(results))
+    if args.out:
+        out = Path(args.out)
+        backtest.write(src, out, results)
+        print(f"Đã ghi kết quả vào {out}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m vlboard", description="vlboard: dữ liệu chuyển đổi số Vĩnh Long")
     ap.add_argument("--data", help="thư mục dữ liệu (mặc định: data/ hoặc $VLBOARD_DATA)")
@@ -214,6 +233,9 @@ def main(argv: list[str] | None = None) -> int:
     bp.add_argument("--make-data", type=int, help=argparse.SUPPRESS)
     bp.add_argument("--into", help=argparse.SUPPRESS)
     bp.set_defaults(func=cmd_bench)
+    tp = sub.add_parser("backtest", help="kiểm tra lại dự báo đến hạn trên số liệu đã có: độ phủ khoảng 80%, sai số")
+    tp.add_argument("--out", help="ghi bảng kết quả vào mục «Outlook backtest» của tệp này (BENCHMARKS.md)")
+    tp.set_defaults(func=cmd_backtest)
     data_help = "thư mục dữ liệu (như --data đặt trước lệnh)"
     kp = sub.add_parser("backup", help="sao lưu thư mục dữ liệu vào một tệp .tar.gz (chạy được khi ứng dụng đang chạy)")
     kp.add_argument("--out", required=True, help="tệp sao lưu, ví dụ vlboard-2026-01-31.tar.gz")

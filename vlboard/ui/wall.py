@@ -14,6 +14,7 @@ import streamlit as st
 
 from vlboard import charts
 from vlboard.board import narrative, overview, screens, wall
+from vlboard.board import outlook as outlook_frames
 from vlboard.domain import filters, formatting, rollups
 from vlboard.domain.vocab import PILLARS
 from vlboard.domain.vocab import VN_TZ as TZ
@@ -46,6 +47,7 @@ class WallData:
     overdue: pd.DataFrame
     changes: pd.DataFrame
     facts: wall.Facts
+    at_risk: str = ""  # the outlook's "có nguy cơ không đạt" count (board.outlook.risk_text)
 
     @property
     def period(self):
@@ -80,7 +82,8 @@ def wall_data(ref: SnapshotRef, plan: str | None, include_demo: bool) -> WallDat
         n_changes=len(changes),
     )
     demo = include_demo and card is not None and card.source.fillna("").str.contains("demo").any()
-    return WallData(ref.snapshot_id, b, bool(demo), overdue, changes, facts)
+    risk = "" if card is None else outlook_frames.risk_text(card, screens.outlook(ref, f, card))
+    return WallData(ref.snapshot_id, b, bool(demo), overdue, changes, facts, risk)
 
 
 def _changes(ref: SnapshotRef, period: str, include_demo: bool, card: pd.DataFrame) -> pd.DataFrame:
@@ -200,6 +203,8 @@ def draw(slide: wall.Slide, data: WallData) -> None:
         )
         if card is not None and slide.key == "summary":
             _pillar_bars(card, data, note, height=430)
+            if data.at_risk:
+                _rule(data.at_risk)
         return
     if slide.key == "summary":
         for col, p in zip(st.columns(3), wall.MAIN_PILLARS):
@@ -210,6 +215,8 @@ def draw(slide: wall.Slide, data: WallData) -> None:
             "số liệu; vạch đen: mốc 80%."
         )
         _pillar_bars(card, data, note, height=400)
+        if data.at_risk:
+            _rule(data.at_risk)
     elif slide.key.startswith("pillar:"):
         p = slide.key.split(":", 1)[1]
         rows = card[card.pillar == p]
