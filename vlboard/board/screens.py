@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from vlboard.board import breakdowns, milestones, overview
+from vlboard.board import audit, breakdowns, milestones, overview
 from vlboard.domain import filters
 from vlboard.domain.periods import label_vi, parse_period
 from vlboard.domain.status import WITH_DATA
@@ -208,3 +208,9 @@ def shown_period(src: Source, include_demo: bool, plan: str | None = None) -> st
     if options.default_period and has_judgement(card_of(options.default_period)):
         return options.default_period
     return latest_with_data(options.periods, card_of) or options.default_period
+
+
+def target_audit(src: Source) -> list[audit.Concept]:
+    """The cross-plan target audit (page «Đối chiếu chỉ tiêu» and the pack's appendix): every
+    curated concept with its members' targets and flags, conflicts first."""
+    return audit.concepts(src.q("concept_targets"))
