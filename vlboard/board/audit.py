@@ -177,15 +177,16 @@ class Concept:
 
 
 def members_table(rows: pd.DataFrame, judged_by: str) -> pd.DataFrame:
-    """One row per target: plan, indicator, scope, year, target as printed, the quote."""
+    """One row per target: indicator, year, target as printed, judged-by mark, plan, scope, note,
+    the quote (code, year and target first: what a phone shows without scrolling)."""
     return pd.DataFrame(
         {
             "Mã": rows.indicator_code,
-            "Kế hoạch": rows.plan_name,
-            "Phạm vi": [SCOPE_VI.get(s, s) for s in rows.scope],
             "Năm": ["không ghi" if pd.isna(y) else str(int(y)) for y in rows.year],
             "Mục tiêu (như in)": [printed(r, with_year=False) for r in rows.to_dict("records")],
             "Đánh giá theo": ["✔" if c == judged_by else "" for c in rows.indicator_code],
+            "Kế hoạch": rows.plan_name,
+            "Phạm vi": [SCOPE_VI.get(s, s) for s in rows.scope],
             "Ghi chú": [_s(n) for n in rows.member_note],
             "Trích dẫn": rows.quote,
         }
