@@ -49,6 +49,7 @@ page_list = {
         st.Page("views/indicator.py", title="Chi tiết chỉ tiêu", icon=":material/search:", url_path="chi-tiet"),
         st.Page("views/budget.py", title="Kinh phí", icon=":material/payments:", url_path="kinh-phi"),
         st.Page("views/milestones.py", title="Nhiệm vụ", icon=":material/event:", url_path="nhiem-vu"),
+        st.Page("views/audit.py", title="Đối chiếu chỉ tiêu", icon=":material/compare:", url_path="doi-chieu-chi-tieu"),
         st.Page("views/ioc.py", title="Màn hình IOC", icon=":material/tv:", url_path="ioc"),
     ],
     "Dữ liệu": [

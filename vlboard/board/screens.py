@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from vlboard.board import breakdowns, milestones, overview, report
+from vlboard.board import audit, breakdowns, milestones, overview, report
 from vlboard.board import outlook as outlook_frames
 from vlboard.domain import filters, rollups
 from vlboard.domain.periods import label_vi, parse_period
@@ -292,3 +292,9 @@ def report_frame(
         snapshot_id if isinstance(snapshot_id, str) else None,
         include_demo,
     )
+
+
+def target_audit(src: Source) -> list[audit.Concept]:
+    """The cross-plan target audit (page «Đối chiếu chỉ tiêu» and the pack's appendix): every
+    curated concept with its members' targets and flags, conflicts first."""
+    return audit.concepts(src.q("concept_targets"))

@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from vlboard import charts
-from vlboard.board import narrative, overview, screens
+from vlboard.board import audit, narrative, overview, screens
 from vlboard.domain import filters, links, rollups
 from vlboard.domain.vocab import MAIN_PILLARS, PILLARS
 from vlboard.domain.vocab import VN_TZ as TZ
@@ -191,7 +191,24 @@ def build(
         )
     if card is not None and not card.empty:
         pages.append(Page("Phụ lục: tất cả chỉ tiêu trong bộ lọc", table=_status_table(card), max_rows=10_000))
+    pages.append(audit_appendix(src, f))
     return Pack(pages, cover, ok, reason)
+
+
+AUDIT_TITLE = "Phụ lục: Đối chiếu chỉ tiêu giữa các kế hoạch"
+
+
+def audit_appendix(src: Source, f: filters.Filters) -> Page:
+    """The last page: the concepts whose targets conflict across the plans (page «Đối chiếu chỉ
+    tiêu», same route), one line per conflict, and which indicator the dashboard judges by."""
+    items = audit.select(screens.target_audit(src), pillar=f.pillar, plan=f.plan)
+    table = audit.appendix_table(items)
+    lines = [audit.short_summary(items)]
+    if table.empty:
+        lines.append("Với bộ lọc này, các kế hoạch không đặt mục tiêu mâu thuẫn nhau.")
+    else:
+        lines.append("Trích dẫn văn bản của từng chỉ tiêu: trang «Đối chiếu chỉ tiêu».")
+    return Page(AUDIT_TITLE, table=None if table.empty else table, lines=lines, max_rows=60)
 
 
 def no_data_line(f: filters.Filters, b: screens.Briefing) -> str:

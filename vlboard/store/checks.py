@@ -174,7 +174,45 @@ def check(tables: dict[str, pa.Table], documents: dict[str, Document] | None = N
             problems.append(Problem("reporting_rules.csv", i + 2, "basis", "chỉ nhận document hoặc assumption"))
     for table in ("results_documents", "reporting_rules", "milestones"):
         problems += _plan_and_quote(tables[table], f"{table}.csv", plans, documents)
+    dupes("concepts", ["code"])
+    dupes("indicator_concepts", ["indicator_code"])
+    problems += concept_problems(tables, codes)
     return problems
+
+
+def concept_problems(tables: dict[str, pa.Table], codes: set) -> list[Problem]:
+    """The cross-plan concepts: every member a known indicator of a known concept, every concept
+    with at least two members, judged by one of them, labelled, with a valid pillar and a reason."""
+    out: list[Problem] = []
+    concepts = _rows(tables["concepts"])
+    known = {c["code"] for c in concepts}
+    members: dict[str, set] = {}
+    for i, r in enumerate(_rows(tables["indicator_concepts"])):
+        f = "indicator_concepts.csv"
+        if r["indicator_code"] not in codes:
+            out.append(Problem(f, i + 2, "indicator_code", f"mã chỉ tiêu không có: {r['indicator_code']}"))
+        if r["concept_code"] not in known:
+            out.append(Problem(f, i + 2, "concept_code", f"khái niệm không có trong concepts.csv: {r['concept_code']}"))
+        members.setdefault(r["concept_code"], set()).add(r["indicator_code"])
+    for i, c in enumerate(concepts):
+        f = "concepts.csv"
+        n = len(members.get(c["code"], ()))
+        if n < 2:
+            out.append(
+                Problem(f, i + 2, "code", f"khái niệm «{c['code']}» có {n} chỉ tiêu, cần ít nhất 2 để đối chiếu")
+            )
+        if c["judged_by"] not in members.get(c["code"], ()):
+            out.append(
+                Problem(
+                    f, i + 2, "judged_by", f"chỉ tiêu dùng để đánh giá «{c['judged_by']}» không thuộc khái niệm này"
+                )
+            )
+        if c["pillar"] not in vocab.PILLARS:
+            out.append(Problem(f, i + 2, "pillar", f"trụ cột không hợp lệ: {c['pillar']}"))
+        for col, what in (("label_vi", "tên khái niệm"), ("judged_by_reason", "lý do chọn chỉ tiêu đánh giá")):
+            if not c[col]:
+                out.append(Problem(f, i + 2, col, f"thiếu {what}"))
+    return out
 
 
 _WINDOW = re.compile(

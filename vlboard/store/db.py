@@ -58,6 +58,8 @@ _DUCK_TYPES = {pa.string(): "VARCHAR", pa.int32(): "INTEGER", pa.float64(): "DOU
 def _read(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> duckdb.DuckDBPyRelation:
     """A table of the snapshot; a column added by a later format (schema.ADDED_IN) that an older
     snapshot lacks reads as NULL of its type."""
+    if table in schema.ADDED_TABLES and not (path / f"{table}.parquet").exists():
+        return con.from_arrow(schema.arrow_schema(table).empty_table())  # snapshot older than the table
     rel = con.read_parquet(str(path / f"{table}.parquet"))
     have = set(rel.columns)
     missing = [f for f in schema.arrow_schema(table) if f.name not in have and (table, f.name) in schema.ADDED_IN]

@@ -148,6 +148,18 @@ TABLES: dict[str, list[tuple[str, pa.DataType]]] = {
         # assumption (shown as «giả định của bảng điều hành» on templates and pages)
         ("basis", S),
     ],
+    # the cross-plan target audit (Đối chiếu chỉ tiêu): one concept set by several plans, the
+    # indicator the dashboard judges it by and why; each indicator's concept (curated, quoted
+    # through the indicators' own quotes)
+    "concepts": [
+        ("code", S),
+        ("label_vi", S),
+        ("pillar", S),
+        ("judged_by", S),
+        ("judged_by_reason", S),
+        ("note", S),
+    ],
+    "indicator_concepts": [("indicator_code", S), ("concept_code", S), ("note", S)],
     # from data/source/status.toml: the default row has indicator_code NULL
     "status_config": [("indicator_code", S), ("near_band", F), ("report_due_days", I)],
     # derived by the build: every reported value (documents, reports, demo) at one grain
@@ -217,6 +229,11 @@ ADDED_IN: dict[tuple[str, str], int] = {
     ("results", "precedence"): 4,
     ("reporting_rules", "basis"): 4,
 }
+
+
+# tables added after snapshot format 4 without a format change: a snapshot written before has no
+# file for them and reads them as empty (vlboard.store.snapshots.verify, vlboard.store.db.open_snapshot)
+ADDED_TABLES = ("concepts", "indicator_concepts")
 
 
 def arrow_schema(table: str, *, derived: bool = True, format: int | None = None) -> pa.Schema:
