@@ -1,7 +1,10 @@
 """One route per screen frame: each function takes a data source (``store.source.Source``:
 anything with ``q(name, **params)``, the Streamlit adapter ``vlboard.ui.data.Live`` or the plain
 ``store.source.Snapshot``) and the filters, and returns the frame a screen shows. The pages, the
-wall and the meeting pack call the same function for the same frame (tests/test_routes.py)."""
+wall and the meeting pack call the same function for the same frame (tests/test_routes.py).
+
+Over 300 lines: it is the index of every frame (pages, wall, pack, data API, drafted report);
+split, a frame's one route would have to be looked for in several modules."""
 
 from __future__ import annotations
 
@@ -271,6 +274,8 @@ def report_frame(
     subject = report_subject(src, agency, unit, period)
     f = filters.Filters(period=period, source="all" if include_demo else "real")
     card = full_card(src, period, include_demo)
+    chances = outlook(src, f, card)[["indicator_code", "cell"]]  # «Khả năng đạt», as on the pages
+    card = card.merge(chances.rename(columns={"cell": "outlook"}), on="indicator_code", how="left")
     own = src.q("report_rows", **filters.status_params(f), subject_type=subject.kind, subject_code=subject.code)
     if agency:
         assigned = src.q("assignments_all")

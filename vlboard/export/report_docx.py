@@ -56,6 +56,7 @@ COLUMNS = [
     Column("Kết quả", "result_text", 2.9),
     Column("Đánh giá", "status_text", 1.8, WD_ALIGN_PARAGRAPH.CENTER),
     Column("Ghi chú/Giải trình", "note", 3.0),
+    Column("Khả năng đạt", "outlook", 1.6),
 ]
 
 

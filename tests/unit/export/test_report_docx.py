@@ -161,12 +161,20 @@ def test_without_figures_the_report_says_so_instead_of_empty_rows(src):
     assert report.DEMO_MARK not in all_text(doc)
 
 
-def test_an_outlook_column_is_one_line(agency_report, monkeypatch):
-    extra = report_docx.Column("Khả năng đạt", "outlook", 1.6)
-    monkeypatch.setattr(report_docx, "COLUMNS", [*report_docx.COLUMNS, extra])
-    table = read(agency_report).tables[1]
+def test_the_outlook_column_is_the_pages_khả_năng_đạt(src, unit_report):
+    """«Khả năng đạt» comes from screens.outlook, the same frame as the pillar and agency tables."""
+    table = read(unit_report).tables[1]
     assert [c.text for c in table.rows[0].cells][-1] == "Khả năng đạt"
-    assert {row.cells[-1].text for row in table.rows[1:]} == {"–"}  # the frame has no outlook yet
+    chances = screens.outlook(src, filters.Filters(period=UNIT_PERIOD, source="all"))
+    by_code = dict(zip(chances.indicator_code, chances.cell))
+    assert [row.cells[-1].text for row in table.rows[1:]] == [
+        str(by_code[c]) if c in by_code else "–" for c in unit_report.rows.indicator_code
+    ]
+    assert any(row.cells[-1].text.endswith("%") for row in table.rows[1:])  # some are forecast
+
+
+def test_a_column_is_one_line(agency_report, monkeypatch):
+    table = read(agency_report).tables[1]
     widths = [int(c.get(qn("w:w"))) for c in table._tbl.tblGrid.findall(qn("w:gridCol"))]
     assert abs(sum(widths) - Mm(165).twips) < 10  # still the text width between the margins
     # a scorecard column reaches the table through its entry alone
