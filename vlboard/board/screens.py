@@ -1,10 +1,10 @@
-"""One route per screen frame: each function takes a data source (``store.source.Source``:
-anything with ``q(name, **params)``, the Streamlit adapter ``vlboard.ui.data.Live`` or the plain
-``store.source.Snapshot``) and the filters, and returns the frame a screen shows. The pages, the
-wall and the meeting pack call the same function for the same frame (tests/test_routes.py).
+"""One route per screen frame (over 300 lines: it is the index of every frame of the pages, wall,
+pack, data API and drafted report; split, a frame's one route would be looked for in several modules).
 
-Over 300 lines: it is the index of every frame (pages, wall, pack, data API, drafted report);
-split, a frame's one route would have to be looked for in several modules."""
+Each function takes a data source (``store.source.Source``: anything with ``q(name, **params)``,
+the Streamlit adapter ``vlboard.ui.data.Live`` or the plain ``store.source.Snapshot``) and the
+filters, and returns the frame a screen shows. The pages, the wall and the meeting pack call the
+same function for the same frame (tests/test_routes.py)."""
 
 from __future__ import annotations
 
