@@ -57,7 +57,8 @@ page_list = {
         st.Page("views/history.py", title="Lịch sử dữ liệu", icon=":material/history:", url_path="lich-su-du-lieu"),
     ],
 }
-page = st.navigation(page_list, position="hidden" if _on_wall() else "sidebar")
+# expanded: every page listed; collapsed, Streamlit adds an English "View n more" link to the list
+page = st.navigation(page_list, position="hidden" if _on_wall() else "sidebar", expanded=True)
 st.session_state["_page_url"] = page.url_path
 st.session_state["_pages"] = {p.url_path: p for ps in page_list.values() for p in ps}  # clicks open pages by path
 guard.record(account.gate(_on_wall()))  # who may upload (serve.py's guard reads it)

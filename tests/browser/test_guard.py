@@ -222,7 +222,7 @@ def test_tables_offer_no_csv_export_of_their_own(guarded, unguarded):
 
 @needs_chromium
 def test_pages_declare_vietnamese_and_load_nothing_from_outside(guarded, unguarded):
-    """lang="vi" for screen readers (Streamlit's index says "en"); the icon is served by the app itself,
+    """The whole page list in Vietnamese; lang="vi" for screen readers (Streamlit's index says "en"); the icon is served by the app itself,
     since an emoji icon is fetched from a public CDN that an offline government network cannot reach."""
 
     def visit(url: str) -> tuple[str, list[str], list[str]]:
@@ -233,11 +233,14 @@ def test_pages_declare_vietnamese_and_load_nothing_from_outside(guarded, unguard
             page.wait_for_selector("[data-testid='stMainBlockContainer'] h1, [data-testid='stHeading']")
             lang = page.evaluate("document.documentElement.lang")
             icons = page.evaluate("[...document.querySelectorAll('link[rel*=icon]')].map(l => l.href)")
-            return lang, icons, [u for u in requests if not u.startswith(url)]
+            nav = page.locator("[data-testid='stSidebarNav']").inner_text()
+            return lang, icons, [u for u in requests if not u.startswith(url)], nav
 
     assert visit(unguarded)[0] == "en"  # the probe is real: Streamlit alone declares English
-    lang, icons, outside = visit(guarded)
+    lang, icons, outside, nav = visit(guarded)
     assert lang == "vi"
+    assert "Đối chiếu chỉ tiêu" in nav and "Lịch sử dữ liệu" in nav  # every page listed, no English "View n more"
+    assert "View" not in nav and "more" not in nav
     assert icons and all(i.startswith(guarded) for i in icons)
     assert outside == []
 
