@@ -43,8 +43,38 @@ def plotly_config(filename: str) -> dict:
         "displaylogo": False,
         "toImageButtonOptions": {"format": "png", "filename": slug(filename) or "bieu-do", "scale": 2},
         "locale": "vi",
+        "locales": {"vi": {"dictionary": MODEBAR_VI}},  # plotly.js ships no Vietnamese: its strings, here
         "modeBarButtonsToRemove": ["lasso2d", "select2d"],
     }
+
+
+MODEBAR_VI = {  # plotly.js's English toolbar and hint strings (its localisation keys) → Vietnamese
+    "Download plot as a png": "Tải ảnh PNG",
+    "Download plot": "Tải ảnh biểu đồ",
+    "Zoom": "Phóng vùng chọn",
+    "Pan": "Kéo",
+    "Box Select": "Chọn vùng chữ nhật",
+    "Lasso Select": "Chọn vùng tự do",
+    "Zoom in": "Phóng to",
+    "Zoom out": "Thu nhỏ",
+    "Autoscale": "Tự co giãn",
+    "Reset axes": "Đặt lại trục",
+    "Reset view": "Đặt lại khung nhìn",
+    "Reset": "Đặt lại",
+    "Toggle Spike Lines": "Bật/tắt đường gióng",
+    "Show closest data on hover": "Hiện số liệu gần nhất khi trỏ chuột",
+    "Compare data on hover": "So sánh số liệu khi trỏ chuột",
+    "Toggle show closest data on hover": "Bật/tắt hiện số liệu khi trỏ chuột",
+    "Reset camera to default": "Đặt lại góc nhìn mặc định",
+    "Reset camera to last save": "Đặt lại góc nhìn đã lưu",
+    "Orbital rotation": "Xoay quanh tâm",
+    "Turntable rotation": "Xoay mâm",
+    "Double-click to zoom back out": "Bấm đúp để thu nhỏ lại",
+    "Double-click on legend to isolate one trace": "Bấm đúp vào chú giải để chỉ xem một dãy",
+    "Taking snapshot - this may take a few seconds": "Đang tạo ảnh, chờ vài giây",
+    "Snapshot succeeded": "Đã tạo ảnh",
+    "Sorry, there was a problem downloading your snapshot!": "Không tải được ảnh biểu đồ.",
+}
 
 
 def set_footer(fig: go.Figure, lines: list[str]) -> None:
