@@ -48,9 +48,17 @@ def plotly_config(filename: str) -> dict:
     }
 
 
-MODEBAR_VI = {  # plotly.js's English toolbar and hint strings (its localisation keys) → Vietnamese
-    "Download plot as a png": "Tải ảnh PNG",
+# the toolbar and notice strings of the plotly.js Streamlit bundles (3.x) → Vietnamese. Streamlit's
+# own "Fullscreen" button is added with a fixed English title that plotly.js does not translate.
+MODEBAR_VI = {
+    "Download plot as a PNG": "Tải ảnh PNG",
     "Download plot": "Tải ảnh biểu đồ",
+    "Download plot as JSON": "Tải dữ liệu biểu đồ (JSON)",
+    "Preparing image - this may take a few seconds": "Đang tạo ảnh, chờ vài giây",
+    "Image download succeeded": "Đã tải ảnh",
+    "JSON download succeeded": "Đã tải dữ liệu",
+    "Sorry, there was a problem downloading your image!": "Không tải được ảnh biểu đồ.",
+    "Sorry, there was a problem downloading your JSON file!": "Không tải được dữ liệu biểu đồ.",
     "Zoom": "Phóng vùng chọn",
     "Pan": "Kéo",
     "Box Select": "Chọn vùng chữ nhật",
@@ -60,6 +68,7 @@ MODEBAR_VI = {  # plotly.js's English toolbar and hint strings (its localisation
     "Autoscale": "Tự co giãn",
     "Reset axes": "Đặt lại trục",
     "Reset view": "Đặt lại khung nhìn",
+    "Reset views": "Đặt lại các khung nhìn",
     "Reset": "Đặt lại",
     "Toggle Spike Lines": "Bật/tắt đường gióng",
     "Show closest data on hover": "Hiện số liệu gần nhất khi trỏ chuột",
@@ -71,9 +80,6 @@ MODEBAR_VI = {  # plotly.js's English toolbar and hint strings (its localisation
     "Turntable rotation": "Xoay mâm",
     "Double-click to zoom back out": "Bấm đúp để thu nhỏ lại",
     "Double-click on legend to isolate one trace": "Bấm đúp vào chú giải để chỉ xem một dãy",
-    "Taking snapshot - this may take a few seconds": "Đang tạo ảnh, chờ vài giây",
-    "Snapshot succeeded": "Đã tạo ảnh",
-    "Sorry, there was a problem downloading your snapshot!": "Không tải được ảnh biểu đồ.",
 }
 
 

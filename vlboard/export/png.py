@@ -71,7 +71,7 @@ def figure_png(fig: go.Figure, *, width: int = 1280, height: int | None = None, 
 
 def with_context(fig: go.Figure, ctx: Context, height: int | None = None) -> go.Figure:
     """A copy of ``fig`` whose footer, under the lines it already has (data date, demo mark),
-    states the filters in words, the snapshot and the source; the figure grows by the added lines
+    states the filters in words, the snapshot and the source (and the data date if missing); the figure grows by the added lines
     so the plot keeps its size (``height``: the size it is drawn at, default its own or 500)."""
     from vlboard.charts import theme
 
@@ -80,7 +80,9 @@ def with_context(fig: go.Figure, ctx: Context, height: int | None = None) -> go.
     lines = [x for x in (old[0].text or "").split("<br>") if x] if old else []
     wrap = max(40, int(out.layout.width or 1200) // 7)  # ~7 px a character at the footer's 11 px
     lines += textwrap.wrap(theme.label(f"Bộ lọc: {ctx.filters}"), wrap)
-    lines.append(theme.label(f"Số liệu đến {ctx.date} · bản dữ liệu {ctx.snapshot} · Nguồn: vlboard"))
+    dated = any("Số liệu đến" in x for x in lines)  # charts.finish already states the data date
+    tail = f"Bản dữ liệu {ctx.snapshot} · Nguồn: vlboard"
+    lines.append(theme.label(tail if dated else f"Số liệu đến {ctx.date} · {tail}"))
     before = out.layout.margin.b if out.layout.margin.b is not None else 80  # Plotly's default
     theme.set_footer(out, lines)
     grown = max(0, int(out.layout.margin.b) - int(before))

@@ -178,12 +178,20 @@ def test_png_footer_states_filters_date_and_snapshot():
     footer = [a for a in out.layout.annotations if a.name == "footer"]
     assert len(footer) == 1
     text = footer[0].text
-    assert "Số liệu đến 30/09/2025" in text and "Có số liệu minh họa" in text  # the figure's own lines kept
-    assert "Bộ lọc: Quý III/2025" in text and "bản dữ liệu 20251001T000000Z-abc" in text
+    assert "Số liệu đến ngày 30/09/2025" in text and "Có số liệu minh họa" in text  # the figure's own lines kept
+    assert text.count("Số liệu đến") == 1  # the data date once
+    assert "Bộ lọc: Quý III/2025" in text and "Bản dữ liệu 20251001T000000Z-abc · Nguồn: vlboard" in text
     assert "&amp;" not in HOSTILE and HOSTILE.replace('"', '"') in text  # shown as text, not markup
     assert out.layout.height == 500 + out.layout.margin.b - fig.layout.margin.b
     assert out.layout.title.text == fig.layout.title.text and fig is not out
     assert [a.text for a in fig.layout.annotations if a.name == "footer"] != [text]  # the page's figure untouched
+
+
+def test_png_footer_adds_the_data_date_when_the_figure_has_none():
+    out = png.with_context(go.Figure(go.Bar(x=["a"], y=[1])), ctx_of({"period": "2024"}), 400)
+    text = [a for a in out.layout.annotations if a.name == "footer"][0].text
+    assert text.endswith("Số liệu đến 30/09/2025 · Bản dữ liệu 20251001T000000Z-abc · Nguồn: vlboard")
+    assert text.startswith("Bộ lọc: Năm 2024") and out.layout.height > 400
 
 
 def test_png_footer_wraps_a_long_filter_line():
@@ -214,7 +222,7 @@ def test_plotly_toolbar_speaks_vietnamese():
     config = charts.plotly_config("bieu do")
     assert config["locale"] == "vi"
     words = config["locales"]["vi"]["dictionary"]
-    assert words["Download plot as a png"] == "Tải ảnh PNG" and words["Zoom in"] == "Phóng to"
+    assert words["Download plot as a PNG"] == "Tải ảnh PNG" and words["Zoom in"] == "Phóng to"
     assert all(unicodedata.is_normalized("NFC", v) for v in words.values())
 
 
