@@ -27,7 +27,7 @@ OPTIONS = filters.Options(
     plans={"qd3100-2023-tpvl": "QĐ 3100/QĐ-UBND (2023, TP Vĩnh Long)"},
     periods={"2025-Q3": "Quý III/2025", "2024": "Năm 2024"},
     agencies={"S-TTTT": "Sở Thông tin và Truyền thông"},
-    units={"x2025-29557": "Phường Phước Hậu", "evil": HOSTILE},
+    units={"x2025-29557": "Phường Phước Hậu", "evil": HOSTILE, "markup": '<a href="x">Phường</a>'},
     default_period="2025-Q3",
 )
 TABLE = pd.DataFrame(
@@ -181,7 +181,10 @@ def test_png_footer_states_filters_date_and_snapshot():
     assert "Số liệu đến ngày 30/09/2025" in text and "Có số liệu minh họa" in text  # the figure's own lines kept
     assert text.count("Số liệu đến") == 1  # the data date once
     assert "Bộ lọc: Quý III/2025" in text and "Bản dữ liệu 20251001T000000Z-abc · Nguồn: vlboard" in text
-    assert "&amp;" not in HOSTILE and HOSTILE.replace('"', '"') in text  # shown as text, not markup
+    assert HOSTILE in text
+    marked = png.with_context(fig, ctx_of({"unit": "markup"}), 500)
+    text = [a for a in marked.layout.annotations if a.name == "footer"][0].text
+    assert "&lt;a href=\"x\"&gt;Phường&lt;/a&gt;" in text and "<a " not in text  # shown as text, not markup
     assert out.layout.height == 500 + out.layout.margin.b - fig.layout.margin.b
     assert out.layout.title.text == fig.layout.title.text and fig is not out
     assert [a.text for a in fig.layout.annotations if a.name == "footer"] != [text]  # the page's figure untouched
