@@ -184,7 +184,7 @@ def test_png_footer_states_filters_date_and_snapshot():
     assert HOSTILE in text
     marked = png.with_context(fig, ctx_of({"unit": "markup"}), 500)
     text = [a for a in marked.layout.annotations if a.name == "footer"][0].text
-    assert "&lt;a href=\"x\"&gt;Phường&lt;/a&gt;" in text and "<a " not in text  # shown as text, not markup
+    assert '&lt;a href="x"&gt;Phường&lt;/a&gt;' in text and "<a " not in text  # shown as text, not markup
     assert out.layout.height == 500 + out.layout.margin.b - fig.layout.margin.b
     assert out.layout.title.text == fig.layout.title.text and fig is not out
     assert [a.text for a in fig.layout.annotations if a.name == "footer"] != [text]  # the page's figure untouched
