@@ -43,8 +43,44 @@ def plotly_config(filename: str) -> dict:
         "displaylogo": False,
         "toImageButtonOptions": {"format": "png", "filename": slug(filename) or "bieu-do", "scale": 2},
         "locale": "vi",
+        "locales": {"vi": {"dictionary": MODEBAR_VI}},  # plotly.js ships no Vietnamese: its strings, here
         "modeBarButtonsToRemove": ["lasso2d", "select2d"],
     }
+
+
+# the toolbar and notice strings of the plotly.js Streamlit bundles (3.x) → Vietnamese. Streamlit's
+# own "Fullscreen" button is added with a fixed English title that plotly.js does not translate.
+MODEBAR_VI = {
+    "Download plot as a PNG": "Tải ảnh PNG",
+    "Download plot": "Tải ảnh biểu đồ",
+    "Download plot as JSON": "Tải dữ liệu biểu đồ (JSON)",
+    "Preparing image - this may take a few seconds": "Đang tạo ảnh, chờ vài giây",
+    "Image download succeeded": "Đã tải ảnh",
+    "JSON download succeeded": "Đã tải dữ liệu",
+    "Sorry, there was a problem downloading your image!": "Không tải được ảnh biểu đồ.",
+    "Sorry, there was a problem downloading your JSON file!": "Không tải được dữ liệu biểu đồ.",
+    "Zoom": "Phóng vùng chọn",
+    "Pan": "Kéo",
+    "Box Select": "Chọn vùng chữ nhật",
+    "Lasso Select": "Chọn vùng tự do",
+    "Zoom in": "Phóng to",
+    "Zoom out": "Thu nhỏ",
+    "Autoscale": "Tự co giãn",
+    "Reset axes": "Đặt lại trục",
+    "Reset view": "Đặt lại khung nhìn",
+    "Reset views": "Đặt lại các khung nhìn",
+    "Reset": "Đặt lại",
+    "Toggle Spike Lines": "Bật/tắt đường gióng",
+    "Show closest data on hover": "Hiện số liệu gần nhất khi trỏ chuột",
+    "Compare data on hover": "So sánh số liệu khi trỏ chuột",
+    "Toggle show closest data on hover": "Bật/tắt hiện số liệu khi trỏ chuột",
+    "Reset camera to default": "Đặt lại góc nhìn mặc định",
+    "Reset camera to last save": "Đặt lại góc nhìn đã lưu",
+    "Orbital rotation": "Xoay quanh tâm",
+    "Turntable rotation": "Xoay mâm",
+    "Double-click to zoom back out": "Bấm đúp để thu nhỏ lại",
+    "Double-click on legend to isolate one trace": "Bấm đúp vào chú giải để chỉ xem một dãy",
+}
 
 
 def set_footer(fig: go.Figure, lines: list[str]) -> None:

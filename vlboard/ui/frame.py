@@ -117,7 +117,7 @@ def start(title: str, *, uses_results: bool = True, pillar: str | None = None) -
     header(live, f, options, title, uses_results=uses_results)
     st.session_state["_snapshot_id"] = live.snapshot_id
     sidebar.export_panel(live, f, options)
-    return PageContext(
+    page = PageContext(
         live,
         f,
         options,
@@ -125,3 +125,11 @@ def start(title: str, *, uses_results: bool = True, pillar: str | None = None) -
         "Có số liệu minh họa" if f.include_demo and uses_results else None,
         overview.period_label(f.period),
     )
+    # what every download of this run names: filters, data date, snapshot (ui.widgets reads it)
+    from vlboard.export import context
+    from vlboard.ui import widgets
+
+    st.session_state[widgets.CONTEXT_KEY] = context.of(
+        f, options, date=page.date, snapshot_id=live.snapshot_id, demo=page.note is not None
+    )
+    return page

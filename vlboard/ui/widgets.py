@@ -19,9 +19,9 @@ def chart(fig, filename: str, *, on_click=None, caption: str | None = None, alt=
     sentence or a string), shown as a plain paragraph under it, so screen readers and sighted
     readers get the same key numbers; without one the chart's title stands in (``alt_text``)."""
     from vlboard import charts
-    from vlboard.export import pack, png
+    from vlboard.export import context, pack, png
 
-    config = charts.plotly_config(filename)
+    config = charts.plotly_config(context.file_name(filename, export_context(), "png")[: -len(".png")])
     if on_click is None:
         st.plotly_chart(fig, theme=None, config=config, width="stretch")
     else:
@@ -43,17 +43,31 @@ def chart(fig, filename: str, *, on_click=None, caption: str | None = None, alt=
         st.caption(formatting.md_escape(caption))
     ok, reason = png.available()
     if ok:
-        source = f"Nguồn: vlboard · bản dữ liệu {st.session_state.get('_snapshot_id', '')}"
+        ctx = export_context()
         width = int(fig.layout.width or 1200)
         height = int(fig.layout.height or 500)
+        if ctx is None:
+            source = f"Nguồn: vlboard · bản dữ liệu {st.session_state.get('_snapshot_id', '')}"
+            make = lambda: pack.render_png(fig, width, height, source)  # noqa: E731
+        else:
+            make = lambda: png.context_png(fig, ctx, width=width, height=height)  # noqa: E731
         st.download_button(
             "Tải ảnh PNG",
-            data=lambda: pack.render_png(fig, width, height, source),
-            file_name=f"{charts.slug(filename)}.png",
+            data=make,
+            file_name=context.file_name(filename, ctx, "png"),
             mime="image/png",
             icon=":material/image:",
             key=f"png-{charts.slug(filename)}",
         )
+
+
+def export_context():
+    """The filters, data date and snapshot of this page run (set by ``frame.start``), or None on a
+    page without filters: every download names them (file name, header block, PNG footer)."""
+    return st.session_state.get(CONTEXT_KEY)
+
+
+CONTEXT_KEY = "_export_context"
 
 
 def alt_text(fig, alt=None) -> str:
@@ -74,14 +88,17 @@ def table(
     full=None,
     links: dict | None = None,
     empty: str = "Không có dòng nào với bộ lọc này.",
+    title: str | None = None,
 ) -> None:
     """A table with CSV and XLSX downloads (Vietnamese headers, formula injection neutralised).
     Long tables show their first ``max_rows`` rows; the downloads hold every row (``full``: a
     zero-argument callable building the whole table, run only when a download is clicked).
     ``links``: column → function(value) → URL: the column shows its value as a link to the detail
-    (the downloads keep the plain value). An empty table shows ``empty`` instead of a blank grid."""
+    (the downloads keep the plain value). An empty table shows ``empty`` instead of a blank grid.
+    ``title``: the table's Vietnamese name in the downloads' header block (default
+    ``table_title(name)``); the file names carry ``name`` and the filters."""
     from vlboard import charts
-    from vlboard.export import downloads
+    from vlboard.export import context, downloads
 
     if df.empty:
         st.info(formatting.md_escape(empty), icon=":material/info:")
@@ -100,24 +117,62 @@ def table(
             f"Hiển thị {formatting.number(max_rows)}/{formatting.number(n)} dòng (mới nhất trước); "
             "tải CSV hoặc XLSX để có đủ."
         )
-    slug = charts.slug(name)
+    slug, ctx, heading = charts.slug(name), export_context(), title or table_title(name)
     left, right, _ = st.columns([1, 1, 8])
     left.download_button(
         "CSV",
-        data=lambda: downloads.to_csv(whole()),
-        file_name=f"{slug}.csv",
+        data=lambda: downloads.to_csv(whole(), ctx, heading),
+        file_name=context.file_name(name, ctx, "csv"),
         mime="text/csv",
         key=f"csv-{slug}",
         icon=":material/download:",
     )
     right.download_button(
         "XLSX",
-        data=lambda: downloads.to_xlsx(whole(), name),
-        file_name=f"{slug}.xlsx",
+        data=lambda: downloads.to_xlsx(whole(), heading, ctx, heading),
+        file_name=context.file_name(name, ctx, "xlsx"),
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"xlsx-{slug}",
         icon=":material/download:",
     )
+
+
+TITLES = {  # a table's file name → its Vietnamese name in the downloads' header block
+    "chi tieu cham nhat": "Chỉ tiêu chậm nhất",
+    "chi tieu chua giao chu tri": "Chỉ tiêu chưa giao cơ quan chủ trì",
+    "chua giao chu tri": "Chỉ tiêu chưa giao cơ quan chủ trì",
+    "chi tieu cua co quan": "Chỉ tiêu của cơ quan",
+    "chi tieu cua tru cot": "Chỉ tiêu của trụ cột",
+    "co nguy co khong dat": "Chỉ tiêu có nguy cơ không đạt",
+    "kinh phi qd2702": "Nhiệm vụ, dự án và kinh phí (QĐ 2702, Phụ lục III)",
+    "kinh phi vp ubnd 2026": "Kế hoạch CĐS 2026 của Văn phòng UBND tỉnh",
+    "muc tieu theo nam": "Mục tiêu theo năm",
+    "nhiem vu": "Nhiệm vụ, mốc thời hạn",
+    "phuong cu phuong moi": "Phường cũ → phường mới",
+    "so chi tieu theo ke hoach": "Số chỉ tiêu theo kế hoạch",
+    "so lieu chua den ky": "Số liệu đã có, chưa đến kỳ đánh giá",
+    "so lieu thuc hien": "Số liệu thực hiện",
+    "so lieu trong van ban": "Số liệu trong văn bản",
+    "thay doi lon nhat": "Thay đổi lớn nhất",
+    "thong tin chi tieu": "Thông tin chỉ tiêu",
+    "tinh hinh bao cao co quan": "Tình hình báo cáo của cơ quan",
+    "tinh hinh bao cao phuong xa": "Tình hình báo cáo của phường, xã",
+    "tinh trang tru cot": "Tình trạng chỉ tiêu theo trụ cột",
+    "van ban nguon": "Văn bản nguồn",
+    "xep hang phuong xa": "Xếp hạng phường, xã",
+    "xep hang phuong xa bang": "Xếp hạng phường, xã",
+}
+PREFIXES = {"doi chieu ": "Đối chiếu mục tiêu "}  # a name made of a fixed part and a code
+
+
+def table_title(name: str) -> str:
+    """The Vietnamese name of a table from its file name (``TITLES``), or the name itself."""
+    if name in TITLES:
+        return TITLES[name]
+    for prefix, words in PREFIXES.items():
+        if name.startswith(prefix):
+            return words + name[len(prefix) :]
+    return name[:1].upper() + name[1:]
 
 
 def shown_cells(df: pd.DataFrame) -> pd.DataFrame:

@@ -152,6 +152,7 @@ def test_plotly_config():
         "displaylogo": False,
         "toImageButtonOptions": {"format": "png", "filename": "tong-quan-quy-iii-2025", "scale": 2},
         "locale": "vi",
+        "locales": {"vi": {"dictionary": charts.theme.MODEBAR_VI}},
         "modeBarButtonsToRemove": ["lasso2d", "select2d"],
     }
 
