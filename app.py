@@ -10,7 +10,7 @@ from urllib.parse import urlparse
 
 import streamlit as st
 
-from vlboard.ui import account, guard
+from vlboard.ui import account, frame, guard
 
 
 def _on_wall() -> bool:
@@ -61,5 +61,7 @@ page_list = {
 page = st.navigation(page_list, position="hidden" if _on_wall() else "sidebar", expanded=True)
 st.session_state["_page_url"] = page.url_path
 st.session_state["_pages"] = {p.url_path: p for ps in page_list.values() for p in ps}  # clicks open pages by path
+if not _on_wall():
+    st.html(frame.PAGE_CSS)  # caption contrast and the phone layout, before any page or sign-in text
 guard.record(account.gate(_on_wall()))  # who may upload (serve.py's guard reads it)
 page.run()

@@ -129,7 +129,7 @@ def status_bars(
     )
     if not fig.data:
         empty(fig)
-    return finish(fig, title=title, data_date=data_date, note=note, height=max(260, 150 + 34 * len(labels)))
+    return finish(fig, title=title, data_date=data_date, note=note, height=max(300, 170 + 40 * len(labels)))
 
 
 def progress_bullets(
@@ -139,7 +139,8 @@ def progress_bullets(
     rows = card[card.attainment.notna()]
     rows = rows.assign(rank=rows.status.map(INDEX).fillna(len(INDEX)))
     rows = rows.sort_values(["rank", "attainment"], kind="stable").head(max_rows)
-    labels = [f"{label(c)} — {label(short(n, 45))}" for c, n in zip(rows.indicator_code, rows.name_vi)]
+    # short labels (a phone has ~350 px for labels and bars together), the full name in the hover
+    labels = [f"{label(c)} — {label(short(n, 28))}" for c, n in zip(rows.indicator_code, rows.name_vi)]
     rows = rows.assign(
         bar_y=labels,
         bar_x=(rows.attainment * 100).clip(upper=150),
@@ -173,8 +174,13 @@ def progress_bullets(
                 insidetextanchor="end",
                 textposition=["inside" if x >= 45 else "outside" for x in part["bar_x"]],
                 insidetextfont=dict(color="white"),
-                customdata=[[c, formatting.percent(a * 100)] for c, a in zip(part.indicator_code, part.attainment)],
-                hovertemplate="%{y}<br>" + status.label(code) + ": %{customdata[1]} mục tiêu<br>%{text}<extra></extra>",
+                customdata=[
+                    [c, formatting.percent(a * 100), f"{label(c)} — {label(n)}"]
+                    for c, a, n in zip(part.indicator_code, part.attainment, part.name_vi)
+                ],
+                hovertemplate="%{customdata[2]}<br>"
+                + status.label(code)
+                + ": %{customdata[1]} mục tiêu<br>%{text}<extra></extra>",
             )
         )
     fig.update_layout(

@@ -20,6 +20,21 @@ NO_DATA_FILL = "#EEEEEE"
 WALL_BG = "#0B1220"
 INDEX = {code: i for i, code in enumerate(STATUSES)}
 _CARTESIAN = {"bar", "scatter", "heatmap"}
+# The legend sits under the figure, across its width (container bottom): Plotly reserves its height
+# below the plot, so a legend that wraps to three rows on a 390-px phone takes room from the plot's
+# margin, not from a strip under a legend drawn over the plot's top. The footer stays just above it.
+LEGEND_ROOM = 50
+LEGEND_BELOW = dict(
+    orientation="h",
+    x=0,
+    xanchor="left",
+    xref="paper",
+    y=0,
+    yanchor="bottom",
+    yref="container",
+    title_text="",
+    font=dict(size=12),
+)
 
 
 def nfc(text) -> str:
@@ -35,6 +50,23 @@ def label(text) -> str:
 def short(text, n: int) -> str:
     text = nfc(text)
     return text if len(text) <= n else text[: n - 1].rstrip() + "…"
+
+
+def wrap(text, width: int, lines: int = 2) -> str:
+    """``text`` on at most ``lines`` lines of about ``width`` characters (Plotly ``<br>``), broken
+    between words; only what does not fit in them is cut (``…``). Escaped for Plotly."""
+    words, out, line = nfc(text).split(), [], ""
+    for i, word in enumerate(words):
+        if line and len(line) + 1 + len(word) > width:
+            out.append(line)
+            line = word
+            if len(out) == lines - 1:
+                line = " ".join(words[i:])
+                break
+        else:
+            line = f"{line} {word}" if line else word
+    out.append(short(line, width))
+    return "<br>".join(label(x) for x in out)
 
 
 def plotly_config(filename: str) -> dict:
@@ -111,7 +143,6 @@ def finish(
     fig: go.Figure, *, title: str, data_date: str | None = None, note: str | None = None, height: int | None = None
 ) -> go.Figure:
     """Common theme: title, font, white template, ',.' separators, margins, footer."""
-    legend = any(getattr(t, "showlegend", None) for t in fig.data)
     fig.update_layout(
         template="plotly_white",
         separators=",.",
@@ -130,24 +161,17 @@ def finish(
             pad=dict(t=14),
             font=dict(size=18),
         ),
-        margin=dict(l=20, r=20, t=95 if legend else 60),
-        legend=dict(
-            orientation="h",
-            x=0,
-            xanchor="left",
-            title_text="",
-            **(
-                dict(yref="container", y=1 - 46 / height, yanchor="top")
-                if height
-                else dict(yref="paper", y=1.02, yanchor="bottom")
-            ),
-        ),
+        margin=dict(l=20, r=20, t=60),
+        legend=LEGEND_BELOW,
     )
     if any(t.type in _CARTESIAN for t in fig.data):
         fig.update_xaxes(automargin=True)
         fig.update_yaxes(automargin=True)
     if height:
-        fig.update_layout(height=int(height))
+        # the legend's rows come out of the figure's height: room for one row on a wide screen and
+        # three on a phone, so the plot keeps its size when the legend wraps
+        legend = any(getattr(t, "showlegend", None) for t in fig.data)
+        fig.update_layout(height=int(height) + (LEGEND_ROOM if legend else 0))
     first = " · ".join(x for x in (f"Số liệu đến ngày {data_date}" if data_date else "", note or "") if x)
     set_footer(fig, [first] if first else [])
     return fig

@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from vlboard.charts.theme import BLUE, GREY, empty, finish, label, short
+from vlboard.charts.theme import BLUE, GREY, empty, finish, label, wrap
 from vlboard.domain import roadmap
 from vlboard.domain.vocab import SOURCES
 
@@ -28,12 +28,21 @@ def _date_axes(fig: go.Figure, dates, *, small: bool = False) -> None:
         return
     lo, hi = d.min() - pd.DateOffset(months=3), d.max() + pd.DateOffset(months=3)
     years = (hi - lo).days / 365.25 * (2 if small else 1)
+    if years > 3:
+        # a year is labelled at its end, where its target and its yearly figure are drawn (31/12):
+        # a tick on 1 January would put the 2025 target on the "2026" tick
+        ends = [pd.Timestamp(_year_end(y)) for y in range(lo.year, hi.year + 1)]
+        ends = [t for t in ends if lo <= t <= hi]
+        step = max(1, round(len(ends) / (4 if small else 10)))
+        ends = ends[::-1][::step][::-1]  # thinned from the newest year back
+        fig.update_xaxes(type="date", range=[lo, hi], tickangle=0, tickvals=ends, ticktext=[str(t.year) for t in ends])
+        return
     fig.update_xaxes(
         type="date",
         range=[lo, hi],
-        tickformat="%Y" if years > 3 else "%m/%Y",
+        tickformat="%m/%Y",
         tickangle=0,
-        dtick="M12" if years > 3 else "M6" if years > 1.5 else "M3",
+        dtick="M6" if years > 1.5 else "M3",
     )
 
 
@@ -171,9 +180,9 @@ def small_multiples(
     fig = make_subplots(
         rows=nrows,
         cols=ncols,
-        subplot_titles=[label(short(titles[c], 40)) for c in codes],
+        subplot_titles=[wrap(titles[c], 34) for c in codes],  # two lines, cut only past them
         horizontal_spacing=0.07,
-        vertical_spacing=min(0.3 / nrows + 0.05, 0.25),
+        vertical_spacing=min(0.35 / nrows + 0.06, 0.28),
     )
     for i, code in enumerate(codes):
         cell = dict(row=i // ncols + 1, col=i % ncols + 1)
@@ -205,13 +214,15 @@ def small_multiples(
             )
             fig.update_yaxes(showticklabels=False, **cell)
         if not t.empty:
+            shown = any(x.legendgroup == "target" for x in fig.data)
             fig.add_trace(
                 go.Scatter(
                     x=[pd.Timestamp(_year_end(y)) for y in t.year],
                     y=t.value.tolist(),
-                    name="Mục tiêu",
+                    name="◆ Mục tiêu (cuối năm)",
+                    legendgroup="target",
                     mode="markers",
-                    showlegend=False,
+                    showlegend=not shown,  # one legend entry says what the diamonds mark
                     marker=dict(symbol="diamond", size=9, color="#333333"),
                     hovertemplate="Mục tiêu %{x|%Y}: %{y:,.1f}<extra></extra>",
                 ),
@@ -219,4 +230,5 @@ def small_multiples(
             )
     fig.update_annotations(font_size=12)
     _date_axes(fig, [x for t in fig.data for x in t.x], small=True)
-    return finish(fig, title=title, data_date=data_date, note=note, height=120 + 220 * nrows)
+    finish(fig, title=title, data_date=data_date, note=note, height=120 + 220 * nrows)
+    return fig.update_layout(margin_t=90)  # the first row's titles take two lines

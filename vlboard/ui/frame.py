@@ -13,6 +13,25 @@ from vlboard.domain import filters, formatting
 from vlboard.ui import data, sidebar
 from vlboard.ui.data import SnapshotRef
 
+# One style block on every page (app.py; the wall has its own). Captions: Streamlit's faded grey is 3.88:1 on
+# white (WCAG AA asks 4.5:1: Streamlit 1.67 draws it at opacity 0.6), this one is 7.3:1. On a phone (≤ 640 px): chart titles and footers in
+# smaller type so they fit 390 px, and no hover toolbar over the title (the "Tải ảnh PNG" button
+# under each chart downloads the image). Plotly writes its font sizes inline, hence !important.
+PAGE_CSS = """<style>
+[data-testid="stCaptionContainer"] { opacity: 1; }
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p,
+[data-testid="stCaptionContainer"] code { color: #55575F; }
+/* segmented controls: Streamlit's grey (3.88:1) and red on pink (4.47:1) texts, darker */
+[data-variant="segmented_control"] [data-testid="stMarkdownContainer"] p { color: #55575F; }
+[data-testid="stBaseButton-segmented_controlActive"] [data-testid="stMarkdownContainer"] p { color: #A32A37; }
+@media (max-width: 640px) {
+  .js-plotly-plot .gtitle { font-size: 15px !important; }
+  .js-plotly-plot .annotation-text { font-size: 10px !important; }
+  .js-plotly-plot .modebar-container { display: none; }
+  [data-testid="stMainBlockContainer"] { padding-left: 0.75rem; padding-right: 0.75rem; }
+}
+</style>"""
+
 
 def header(
     live: SnapshotRef, f: filters.Filters, options: filters.Options, title: str, *, uses_results: bool = True

@@ -18,6 +18,7 @@ import pytest
 
 from tests.support.fixtures import ROOT
 from vlboard import charts
+from vlboard.charts.theme import LEGEND_ROOM
 from vlboard.domain import rollups, status
 from vlboard.domain.status import STATUSES
 
@@ -330,7 +331,7 @@ def test_progress_bullets_order_caps_text_and_target_line(card):
     order = list(fig.layout.yaxis.categoryarray)
     assert [y.split(" — ")[0] for y in order] == ["A-4", "A-3", "A-1", "A-2", "A-5"]  # severity, then attainment
     assert fig.layout.yaxis.autorange == "reversed"
-    assert all(len(y.split(" — ", 1)[1]) <= 45 for y in order)
+    assert all(len(y.split(" — ", 1)[1]) <= 28 for y in order)  # short labels: a phone has ~350 px
     assert order[2].endswith("…") and order[2].startswith("A-1 — Tỷ lệ hồ sơ")
     done = bars[status.label("achieved")]
     assert done.x == (150.0, 150.0)  # 150% and 300% both capped at 150
@@ -343,7 +344,10 @@ def test_progress_bullets_order_caps_text_and_target_line(card):
     assert (line.type, line.x0, line.x1, line.line.dash) == ("line", 100, 100, "dash")
     assert "Mục tiêu" in [a.text for a in fig.layout.annotations]
     assert fig.layout.xaxis.title.text == "% so với mục tiêu"
-    assert fig.layout.height == 120 + 28 * 5
+    assert fig.layout.height == 120 + 28 * 5 + LEGEND_ROOM
+    # the full name is in the hover
+    hover = [d[2] for t in fig.data for d in t.customdata]
+    assert any(h.startswith("A-1 — Tỷ lệ hồ sơ") and not h.endswith("…") for h in hover)
 
 
 def test_progress_bullets_max_rows_and_empty(card):
@@ -471,11 +475,18 @@ def test_small_multiples_grid():
     }
     fig = charts.small_multiples(series, targets, titles=titles, title="Xu hướng", ncols=3)
     subtitles = [a.text for a in fig.layout.annotations if a.name != "footer"]
-    assert subtitles[:4] == [titles["A"][:39] + "…", "Số người dùng", "Ba", "Bốn"]
-    assert all(len(s) <= 40 for s in subtitles[:4])
+    # long titles wrap to two lines instead of being cut
+    assert subtitles[:4] == [
+        "Tỷ lệ doanh nghiệp sử dụng hợp<br>đồng điện tử trong giao dịch",
+        "Số người dùng",
+        "Ba",
+        "Bốn",
+    ]
+    assert all(len(line) <= 34 for s in subtitles[:4] for line in s.split("<br>"))
     assert "Chưa có số liệu" in subtitles  # cells C and D have nothing
-    assert fig.layout.height == 120 + 220 * 2
-    assert not any(t.showlegend for t in fig.data)
+    assert fig.layout.height == 120 + 220 * 2 + LEGEND_ROOM
+    # one legend entry says what the diamonds mark
+    assert [t.name for t in fig.data if t.showlegend] == ["◆ Mục tiêu (cuối năm)"]
     lines = [t for t in fig.data if t.mode == "lines+markers"]
     marks = [t for t in fig.data if t.mode == "markers"]
     assert [t.name for t in lines] == ["A", "B", "C", "D"]
