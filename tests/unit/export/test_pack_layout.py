@@ -9,14 +9,16 @@ import os
 import shutil
 import subprocess
 
+import plotly.graph_objects as go
 import pytest
+from PIL import Image
 from pptx import Presentation
 from pptx.util import Pt
 from pypdf import PdfReader
 
 from vlboard.board import screens
 from vlboard.domain import filters
-from vlboard.export import layout, pack, pdf, pptx
+from vlboard.export import layout, pack, pdf, png, pptx
 from vlboard.store.source import Snapshot
 
 
@@ -123,3 +125,36 @@ def test_libreoffice_draws_every_slide_with_every_last_row(packs, tmp_path):
         ["pdftoppm", "-png", "-r", "30", "-l", "3", str(tmp_path / "hop.pdf"), str(tmp_path / "s")], check=True
     )
     assert len(list(tmp_path.glob("s-*.png"))) == 3
+    # the PDF pack: pdftoppm draws every page, none blank
+    (tmp_path / "pack.pdf").write_bytes(pdf.render(p))
+    pages = len(PdfReader(str(tmp_path / "pack.pdf")).pages)
+    subprocess.run(["pdftoppm", "-png", "-r", "20", str(tmp_path / "pack.pdf"), str(tmp_path / "p")], check=True)
+    images = sorted(tmp_path.glob("p-*.png"))
+    assert len(images) == pages
+    assert all(len(Image.open(im).convert("L").getcolors(1 << 16) or ()) > 5 for im in images)
+
+
+@pytest.mark.skipif(not png.available()[0], reason="no chromium/kaleido here")
+def test_charts_are_rendered_at_their_placed_size_inside_the_slide(shipped_data):
+    src = Snapshot.current(shipped_data)
+    options = screens.filter_options(src, True)
+    f, _ = filters.parse({"pillar": "xa_hoi_so", "period": "2025-Q3"}, options)
+    p = pack.build(src, f, options, snapshot_id=src.snapshot_id)
+    prs = Presentation(io.BytesIO(pptx.render(p)))
+    pictures = [(i, sh) for i, s in enumerate(prs.slides) for sh in s.shapes if sh.shape_type == 13]
+    assert len(pictures) >= 4
+    for i, sh in pictures:
+        assert sh.top + sh.height <= pptx.BOTTOM * 914400 and sh.left + sh.width <= prs.slide_width, i
+        w, h = Image.open(io.BytesIO(sh.image.blob)).size
+        # 2 image pixels per CSS px, 96 CSS px per inch: fonts of 19 CSS px are 14 pt on the slide
+        assert abs(w / (sh.width / 914400) - 192) < 2 and abs(h / (sh.height / 914400) - 192) < 2, (i, w, h)
+    src.con.close()
+
+
+def test_fonts_are_raised_for_projection():
+    fig = go.Figure(go.Bar(x=[1], y=["a"], text=["x"], textfont=dict(size=9)))
+    fig.update_layout(font=dict(size=11), title=dict(text="t", font=dict(size=30)))
+    fig.add_annotation(text="n", font=dict(size=8))
+    big = layout.enlarge_fonts(fig, pack_px := 19)
+    assert big.layout.font.size == pack_px and big.layout.title.font.size == 30
+    assert big.data[0].textfont.size == pack_px and big.layout.annotations[0].font.size == pack_px
