@@ -35,6 +35,7 @@ SLOW = {
     "unit/intake/test_intake.py::test_a_large_file_is_checked_in_the_child_with_the_same_answer",
     "unit/intake/test_intake.py::test_template_saved_by_libreoffice_imports_with_formula_results",
     "unit/export/test_report_docx.py::test_libreoffice_opens_the_draft",
+    "unit/export/test_pack_layout.py::test_libreoffice_draws_every_slide_with_every_last_row",
     "unit/export/test_report_docx.py::test_pages_offer_the_draft_for_the_selected_subject",
     "unit/bench/test_bench.py::test_small_bench_agrees_with_pandas",
     "unit/store/test_backup.py::test_backups_in_a_loop_while_imports_run_in_other_processes",

@@ -23,6 +23,7 @@ from vlboard.export import png
 from vlboard.store.source import Source
 
 TITLE = "Bộ tài liệu họp — Chuyển đổi số tỉnh Vĩnh Long"
+BARS = 10  # bars of a pillar chart: each 14 pt label on its own line across a slide
 
 
 @dataclass
@@ -41,6 +42,11 @@ class Pack:
     cover: dict[str, str]
     png_ok: bool
     png_reason: str
+
+    @property
+    def footer(self) -> str:
+        """The line at the foot of every page and slide: the data date and the filters."""
+        return f"Số liệu đến ngày {self.cover.get('Số liệu đến ngày', '')} · Bộ lọc: {self.cover.get('Bộ lọc', '')}"
 
 
 def _status_table(card: pd.DataFrame) -> pd.DataFrame:
@@ -93,13 +99,15 @@ def build(
             ],
         )
         for p in MAIN_PILLARS:
-            summary.figures.append((charts.card_gauge(card, p, data_date=b.data_date, note=note), 600, 380))
+            gauge = charts.card_gauge(card, p, data_date=b.data_date, note=note)
+            gauge.data[0].title.text = gauge.data[0].title.text.split("<br>")[0]  # counts: the table below
+            summary.figures.append((gauge.update_layout(title_text=None), 600, 380))
         pages.append(summary)
         for p in MAIN_PILLARS:
             rows = card[card.pillar == p]
             if rows.empty:
                 continue
-            drawn = min(15, int(rows.attainment.notna().sum()))
+            drawn = min(BARS, int(rows.attainment.notna().sum()))
             page = Page(
                 f"Trụ cột {PILLARS[p].lower()} — {period}",
                 table=_status_table(rows),
@@ -112,7 +120,7 @@ def build(
             page.figures.append(
                 (
                     charts.progress_bullets(
-                        rows, title=f"{PILLARS[p]}: % so với mục tiêu", data_date=b.data_date, note=note, max_rows=15
+                        rows, title=f"{PILLARS[p]}: % so với mục tiêu", data_date=b.data_date, note=note, max_rows=BARS
                     ),
                     1200,
                     620,

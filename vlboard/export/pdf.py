@@ -10,7 +10,7 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from vlboard.export import pack
+from vlboard.export import layout, pack
 
 FONT_DIRS = ("/usr/share/fonts/truetype/noto", "/usr/share/fonts/truetype/dejavu")
 FONTS = {"": ("NotoSans-Regular.ttf", "DejaVuSans.ttf"), "B": ("NotoSans-Bold.ttf", "DejaVuSans-Bold.ttf")}
@@ -29,9 +29,25 @@ def _t(text) -> str:
     return unicodedata.normalize("NFC", pack.cell(text))
 
 
+class _PDF(FPDF):
+    """Landscape A4 with the footer (data date, filters, page n/N) on every page."""
+
+    footer_text = ""
+
+    def footer(self) -> None:
+        self.set_y(-12)
+        self.set_font("Noto", "", 9)
+        self.set_text_color(68, 68, 68)
+        width = self.w - self.l_margin - self.r_margin
+        self.cell(width - 25, 5, _t(self.footer_text))
+        self.cell(25, 5, f"Trang {self.page_no()}/{{nb}}", align="R")
+        self.set_text_color(0, 0, 0)
+
+
 def render(p: pack.Pack, *, progress: Callable[[int, int, str], None] | None = None) -> bytes:
-    pdf = FPDF(orientation="L", format="A4")
-    pdf.set_auto_page_break(True, margin=12)
+    pdf = _PDF(orientation="L", format="A4")
+    pdf.footer_text = p.footer
+    pdf.set_auto_page_break(True, margin=16)
     pdf.set_title(pack.TITLE)
     pdf.set_creator("vlboard")
     for style in ("", "B"):
@@ -71,6 +87,10 @@ def render(p: pack.Pack, *, progress: Callable[[int, int, str], None] | None = N
             pdf.set_font("Noto", "", 12)
             pdf.multi_cell(0, 7, _t(line), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         if page.table is not None and not page.table.empty:
+            if p.png_ok and page.figures and pdf.get_y() > pdf.h * 0.6 and len(page.table) > 4:
+                pdf.add_page()  # a long table after a chart starts on its own page, titled
+                pdf.set_font("Noto", "B", 18)
+                pdf.multi_cell(0, 10, _t(f"{page.title} (tiếp)"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
             _table(pdf, page)
         if progress:
             progress(i, steps, page.title)
@@ -88,17 +108,26 @@ def _messages(pdf: FPDF, messages: list[str]) -> None:
         pdf.ln(3)
 
 
+SLIDE_IN = 12.5  # inches: the width a chart is composed for (the PPTX slide's content width)
+
+
 def _figures(pdf: FPDF, page: pack.Page, source: str) -> None:
     usable = pdf.w - pdf.l_margin - pdf.r_margin
     n = len(page.figures)
-    width = usable / n if n > 1 else min(usable, 250)
+    width = usable / n
     y = pdf.get_y() + 2
+    room = pdf.h - 16 - y - (45 if page.table is not None and n > 1 else 0)
     heights = []
     for k, (fig, w, h) in enumerate(page.figures):
-        img = pack.render_png(fig, w, h, source)
+        pic_w = width - 2
+        pic_h = min(room, pic_w * h / w)
+        # drawn as on a 12,5-inch slide and set in the page's 10,7 inches: text ≥ 12 pt on paper,
+        # and a bar's value still fits beside its name
+        k_slide = max(1.0, SLIDE_IN / (pic_w / 25.4)) if n == 1 else 1.0
+        img = layout.placed_png(fig, k_slide * pic_w / 25.4, k_slide * pic_h / 25.4, source)
         x = pdf.l_margin + k * width
-        pdf.image(io.BytesIO(img), x=x, y=y, w=width - 2)
-        heights.append((width - 2) * h / w)
+        pdf.image(io.BytesIO(img), x=x, y=y, w=pic_w, h=pic_h)
+        heights.append(pic_h)
     pdf.set_y(y + max(heights) + 4)
     if pdf.get_y() > pdf.h - 40:
         pdf.add_page()
@@ -106,9 +135,10 @@ def _figures(pdf: FPDF, page: pack.Page, source: str) -> None:
 
 def _table(pdf: FPDF, page: pack.Page) -> None:
     df = page.table.head(page.max_rows)
-    pdf.set_font("Noto", "", 9)
-    widths = _widths(df)
-    with pdf.table(col_widths=widths, text_align="LEFT", line_height=5.5, headings_style=_heading_style()) as t:
+    pdf.set_font("Noto", "", 10)
+    widths = _widths(df, (pdf.w - pdf.l_margin - pdf.r_margin) / 25.4 * 72)
+    style = _heading_style()
+    with pdf.table(col_widths=widths, text_align="LEFT", line_height=5, headings_style=style, repeat_headings=1) as t:
         row = t.row()
         for c in df.columns:
             row.cell(_t(c))
@@ -127,10 +157,10 @@ def _heading_style():
     return FontFace(emphasis="BOLD", fill_color=(230, 236, 245))
 
 
-def _widths(df) -> tuple[int, ...]:
-    """Wider columns for longer text, never narrower than 1 share."""
-    lengths = [max([len(str(c))] + [len(pack.cell(v)) for v in df[c].head(50)]) for c in df.columns]
-    return tuple(max(1, min(40, n)) for n in lengths)
+def _widths(df, width_pt: float) -> tuple[float, ...]:
+    """Column widths by content (``layout.column_widths`` at the table's 10 pt)."""
+    rows = [[pack.cell(v) for v in r] for r in df.itertuples(index=False)]
+    return tuple(layout.column_widths([str(c) for c in df.columns], rows, width_pt, 10))
 
 
 def write(p: pack.Pack, out: Path, **kw) -> Path:
