@@ -198,9 +198,45 @@ def build(
             )
         )
     if card is not None and not card.empty:
-        pages.append(Page("Phụ lục: tất cả chỉ tiêu trong bộ lọc", table=_status_table(card), max_rows=10_000))
+        pages.extend(indicator_appendix(card))
     pages.append(audit_appendix(src, f))
     return Pack(pages, cover, ok, reason)
+
+
+# Indicators without a figure to show (a report due and missing, or nothing numeric to judge) are listed
+# by code, grouped by status, rather than one row each: a full row per indicator made the deck 140+ slides.
+NO_FIGURE = ("no_data", "qualitative", "no_target")
+CODES_PER_ROW = 12
+
+
+def indicator_appendix(card: pd.DataFrame) -> list[Page]:
+    """Every indicator of the filter, none left out: those with a figure one row each, the others by
+    code under their status (how many, which)."""
+    pages = []
+    shown = card[~card.status.isin(NO_FIGURE)]
+    if len(shown):
+        pages.append(Page("Phụ lục: chỉ tiêu có số liệu trong bộ lọc", table=_status_table(shown), max_rows=10_000))
+    rest = overview.status_list(card[card.status.isin(NO_FIGURE)])
+    if len(rest):
+        rows = []
+        for label, group in rest.groupby("Tình trạng", sort=False):
+            codes = sorted(group["Mã"])
+            for i in range(0, len(codes), CODES_PER_ROW):
+                first = i == 0
+                rows.append(
+                    {
+                        "Tình trạng (số chỉ tiêu)": f"{label} ({len(codes)})" if first else "(tiếp)",
+                        "Mã chỉ tiêu": ", ".join(codes[i : i + CODES_PER_ROW]),
+                    }
+                )
+        pages.append(
+            Page(
+                f"Phụ lục: {len(rest)} chỉ tiêu chưa có số liệu hoặc không đánh giá bằng số",
+                table=pd.DataFrame(rows),
+                max_rows=10_000,
+            )
+        )
+    return pages
 
 
 AUDIT_TITLE = "Phụ lục: Đối chiếu chỉ tiêu giữa các kế hoạch"

@@ -31,6 +31,8 @@ def packs(shipped_data):
         f, _ = filters.parse({"source": source}, options)
         p = pack.build(src, f, options, snapshot_id=src.snapshot_id)
         p.png_ok = False  # tables and text: their geometry is what is checked here
+        card = screens.scorecard(src, f)
+        p.n_indicators = 0 if card is None else len(card)  # type: ignore[attr-defined]
         out[source] = p
     yield out
     src.con.close()
@@ -66,7 +68,7 @@ def test_every_shape_and_row_inside_its_slide_at_readable_sizes(packs, source):
 
 def test_long_tables_continue_under_the_same_header(packs):
     p = packs["all"]
-    appendix = next(pg for pg in p.pages if pg.title.startswith("Phụ lục: tất cả"))
+    appendix = next(pg for pg in p.pages if pg.title.startswith("Phụ lục: chỉ tiêu có số liệu"))
     prs = Presentation(io.BytesIO(pptx.render(p)))
     slides = [s for s in prs.slides if s.shapes.title.text.startswith(appendix.title)]
     assert len(slides) > 1
@@ -77,6 +79,32 @@ def test_long_tables_continue_under_the_same_header(packs):
         assert [c.text for c in table.rows[0].cells] == header
         codes += [row.cells[0].text for k, row in enumerate(table.rows) if k]
     assert codes == [pptx._t(c) for c in appendix.table["Mã"]]  # every row once, in order
+
+
+def test_the_appendix_leaves_no_indicator_out(packs):
+    """Indicators with a figure get a row; the others are listed by code under their status."""
+    for p in packs.values():
+        pages = [pg for pg in p.pages if pg.title.startswith("Phụ lục: ") and pg.table is not None]
+        pages = [pg for pg in pages if "Mã" in pg.table or "Mã chỉ tiêu" in pg.table]
+        codes = [c for pg in pages if "Mã" in pg.table for c in pg.table["Mã"]]
+        listed = [
+            c.strip()
+            for pg in pages
+            if "Mã chỉ tiêu" in pg.table
+            for m in pg.table["Mã chỉ tiêu"]
+            for c in m.split(",")
+        ]
+        assert len(codes) == len(set(codes)) and not set(codes) & set(listed)
+        column = "Tình trạng (số chỉ tiêu)"
+        counted = sum(
+            int(t.rsplit("(", 1)[1].rstrip(")"))
+            for pg in pages
+            if column in pg.table
+            for t in pg.table[column]
+            if t != "(tiếp)"
+        )
+        assert counted == len(listed)
+        assert p.n_indicators > 0 and len(codes) + len(listed) == p.n_indicators
 
 
 def test_names_wrap_to_three_lines_at_most():
