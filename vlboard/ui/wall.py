@@ -62,7 +62,9 @@ CSS = f"""
 .wall h2.w-ptitle {{font-size: calc(2.5 * var(--u)); font-weight: 800; line-height: 1.3; padding: 0; white-space: nowrap;
   overflow: hidden; text-overflow: ellipsis;}}
 .wall .w-pos {{margin-left: calc(1.2 * var(--u)); color: {P["muted"]};}}
-.wall .w-cap {{color: {P["muted"]}; line-height: 1.3;}}
+/* a caption is one sentence: at most two lines, so the list under it always has its rows */
+.wall .w-cap {{color: {P["muted"]}; line-height: 1.34; display: -webkit-box; -webkit-line-clamp: 2;
+  -webkit-box-orient: vertical; overflow: hidden;}}
 /* one-line boxes that cut with an ellipsis: tall enough for Vietnamese marks above and below */
 .wall .w-li, .wall .w-why, .wall .w-title, .wall .w-name, .wall .w-dist, .wall .w-stale, .wall .wall-foot {{line-height: 1.34;}}
 .wall .w-li {{white-space: nowrap; overflow: hidden; text-overflow: ellipsis;}}
