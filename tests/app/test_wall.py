@@ -286,3 +286,16 @@ def test_wall_headline_shows_each_pillars_distribution(monkeypatch, shipped_data
             rf"{g.not_achieved} chưa",
             text,
         ), name
+
+
+def test_sidebar_opens_the_wall_in_a_new_tab_with_the_plan_and_source(monkeypatch, shipped_data):
+    """A Markdown link (Streamlit opens those in a new tab: tests/browser/test_wall_measure.py clicks
+    it), relative so it works under the proxy's path prefix."""
+    monkeypatch.setenv("VLBOARD_DATA", str(shipped_data.root))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.query_params["source"] = "real"
+    at.query_params["plan"] = "qd3100-2023-tpvl"
+    at.run()
+    assert not at.exception
+    links = [m.value for m in at.sidebar.markdown if "Mở màn hình IOC" in m.value]
+    assert links == ["[:material/tv: Mở màn hình IOC (thẻ mới)](ioc?plan=qd3100-2023-tpvl&source=real)"]

@@ -133,3 +133,18 @@ def test_wall_with_real_data_only_is_readable_and_useful(shipped_data):
     assert {p.split(" ")[0] for p in fig["panels"]} >= {"Nhiệm", "Đơn"}
     assert fig["min_text_px"] >= 37.5 and fig["min_contrast"] >= 4.5 and fig["outside"] == 0, fig
     assert fig["clipped"] == [] and fig["screen_used"] >= 0.8, fig
+
+
+def test_sidebar_link_opens_the_wall_in_a_new_tab(shipped_data):
+    from playwright.sync_api import expect
+
+    with served_app(shipped_data.root) as url, browser_page(1400, 900) as page:
+        page.goto(f"{url}/tong-quan?source=real")
+        link = page.locator("a", has_text="Mở màn hình IOC")
+        expect(link).to_be_visible(timeout=60_000)
+        assert link.get_attribute("target") == "_blank"
+        with page.context.expect_page() as opened:
+            link.click()
+        wall_tab = opened.value
+        expect(wall_tab.locator(".wall h2").first).to_be_visible(timeout=60_000)
+        assert wall_tab.url.endswith("/ioc?source=real") and page.url.startswith(f"{url}/tong-quan")
