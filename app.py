@@ -50,7 +50,8 @@ page_list = {
         st.Page("views/budget.py", title="Kinh phí", icon=":material/payments:", url_path="kinh-phi"),
         st.Page("views/milestones.py", title="Nhiệm vụ", icon=":material/event:", url_path="nhiem-vu"),
         st.Page("views/audit.py", title="Đối chiếu chỉ tiêu", icon=":material/compare:", url_path="doi-chieu-chi-tieu"),
-        st.Page("views/ioc.py", title="Màn hình IOC", icon=":material/tv:", url_path="ioc"),
+        # hidden from the page list: the sidebar's link opens the wall in a new tab (ui.sidebar.wall_link)
+        st.Page("views/ioc.py", title="Màn hình IOC", icon=":material/tv:", url_path="ioc", visibility="hidden"),
     ],
     "Dữ liệu": [
         st.Page("views/intake.py", title="Nhập số liệu", icon=":material/upload_file:", url_path="nhap-so-lieu"),

@@ -32,6 +32,7 @@ import argparse
 import asyncio
 import os
 import random
+import re
 import shutil
 import statistics
 import tempfile
@@ -173,6 +174,15 @@ async def _viewer(
             await asyncio.sleep(rng.uniform(*think))
 
 
+def _panel_title(run) -> str | None:
+    """The wall's rotating panel title with its position ('Nhiệm vụ quá hạn 2/5'), from its HTML."""
+    m = re.search(
+        r"<h2 class='w-ptitle'><span>(.*?)</span><span class='w-pos'>(.*?)</span>",
+        run.markdown_starting("<div class='wall'") or "",
+    )
+    return f"{m.group(1)} {m.group(2)}" if m else None
+
+
 async def _wall(sid: int, url: str, deadline: float, stats: Stats) -> None:
     """A wall screen: one page load, then the fragment's timer until the deadline."""
     try:
@@ -182,14 +192,14 @@ async def _wall(sid: int, url: str, deadline: float, stats: Stats) -> None:
                 raise CheckFailed(f"wall without its timer: {run.exceptions}")
             stats.action(sid, "wall_open", run)
             interval, fragment = run.auto_rerun
-            title, changed_at = run.markdown_starting("## "), time.monotonic()
+            title, changed_at = _panel_title(run), time.monotonic()
             while time.monotonic() < deadline:
                 await asyncio.sleep(interval)
                 run = await s.fragment(fragment)
                 stats.action(sid, "wall_tick", run)
                 if run.exceptions:
                     raise CheckFailed(" / ".join(run.exceptions))
-                now, shown = time.monotonic(), run.markdown_starting("## ")
+                now, shown = time.monotonic(), _panel_title(run)
                 if shown != title:
                     stats.slides += 1
                     title, changed_at = shown, now

@@ -1,7 +1,9 @@
-"""The IOC wall screen's playlist: which slides, in which order, for how long (pure).
+"""The IOC wall screen's rotating panel: which detail panels, in which order, for how long, and the
+night schedule (pure).
 
-What needs attention comes first and stays longer (off-track indicators, overdue tasks, missing
-reports); pillars that are on track pass quickly; slides with nothing to show are skipped.
+The headline (three pillars) and the counts that need action stay on screen; one detail panel
+rotates under them. What needs attention comes first and stays longer (off-track indicators,
+overdue tasks, missing reports); panels with nothing to show are skipped.
 """
 
 from __future__ import annotations
@@ -9,33 +11,22 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from vlboard.domain.vocab import MAIN_PILLARS, PILLARS
+from vlboard.domain.vocab import MAIN_PILLARS
 
-SLIDE_KEYS = (
-    "offtrack",
-    "overdue",
-    "reports",
-    "summary",
-    *(f"pillar:{p}" for p in MAIN_PILLARS),
-    "agencies",
-    "units",
-    "heat",
-    "changes",
-)
+__all__ = ["MAIN_PILLARS"]
+
+SLIDE_KEYS = ("offtrack", "overdue", "reports", "agencies", "units", "heat", "changes")
 TITLES = {
     "offtrack": "Chỉ tiêu chậm tiến độ",
     "overdue": "Nhiệm vụ quá hạn",
     "reports": "Đơn vị chưa báo cáo",
-    "summary": "Toàn cảnh ba trụ cột",
     "agencies": "Xếp hạng cơ quan",
-    "units": "Bản đồ phường, xã",
-    "heat": "Chỉ tiêu × phường, xã",
+    "units": "Phường, xã tỷ lệ đạt thấp nhất",
+    "heat": "Phường, xã nhiều chỉ tiêu chậm nhất",
     "changes": "Thay đổi so với bản dữ liệu trước",
-    **{f"pillar:{p}": f"Trụ cột {PILLARS[p].lower()}" for p in MAIN_PILLARS},
 }
 DEFAULT_DWELL = 20.0
 MIN_DWELL, MAX_DWELL = 3.0, 600.0
-GREEN = 80.0  # a pillar at or above this % đạt is "on track" and passes quickly
 
 
 @dataclass(frozen=True)
@@ -71,7 +62,7 @@ def clamp_dwell(value, default: float = DEFAULT_DWELL) -> float:
 
 
 def parse_only(value: str | None) -> list[str] | None:
-    """'offtrack,summary' from the URL → the known slide keys in that order (unknown ones dropped)."""
+    """'offtrack,agencies' from the URL → the known panel keys in that order (unknown ones dropped)."""
     if not value:
         return None
     keys = [k.strip() for k in str(value).split(",")]
@@ -80,50 +71,33 @@ def parse_only(value: str | None) -> list[str] | None:
 
 
 def playlist(facts: Facts, base: float = DEFAULT_DWELL, only: list[str] | None = None) -> list[Slide]:
-    """The slides in showing order with their dwell times.
+    """The detail panels in showing order with their dwell times.
 
     Attention first: off-track, overdue, missing reports (largest count first), 1.5× the base
-    dwell. Then the summary, the pillars worst first (1.2× when below the green line, 0.5× when on
-    track), agencies, units and what changed. ``only`` keeps the given slides in the given order.
+    dwell; then agencies, units, the ward heat summary and what changed. ``only`` keeps the given
+    panels in the given order. Never empty: with nothing to show, the overdue-task panel says so.
     """
-    pct = dict(facts.pillar_pct or {})
     attention = [(facts.n_offtrack, "offtrack"), (facts.n_overdue, "overdue"), (facts.n_missing_reports, "reports")]
     slides = [Slide(k, TITLES[k], base * 1.5) for n, k in sorted(attention, key=lambda x: -x[0]) if n > 0]
-    slides.append(Slide("summary", TITLES["summary"], base))
-
-    def pillar_rank(p: str) -> float:
-        v = pct.get(p)
-        return -1.0 if v is None else v
-
-    for p in sorted(MAIN_PILLARS, key=pillar_rank):
-        v = pct.get(p)
-        if v is None:
-            continue
-        dwell = base * (0.5 if v >= GREEN else 1.2)
-        slides.append(Slide(f"pillar:{p}", TITLES[f"pillar:{p}"], dwell))
-    if facts.n_agencies:
-        slides.append(Slide("agencies", TITLES["agencies"], base))
-    if facts.n_units:
-        slides.append(Slide("units", TITLES["units"], base))
-    if facts.n_heat:
-        slides.append(Slide("heat", TITLES["heat"], base))
+    for n, key in [(facts.n_agencies, "agencies"), (facts.n_units, "units"), (facts.n_heat, "heat")]:
+        if n:
+            slides.append(Slide(key, TITLES[key], base))
     if facts.n_changes:
         slides.append(Slide("changes", TITLES["changes"], base * 0.75))
     if only:
         by_key = {s.key: s for s in slides}
-        chosen = [by_key.get(k) or Slide(k, TITLES[k], base) for k in only]
-        return chosen
-    return slides
+        return [by_key.get(k) or Slide(k, TITLES[k], base) for k in only]
+    return slides or [Slide("overdue", TITLES["overdue"], base)]
 
 
 @dataclass(frozen=True)
 class Position:
     index: int
-    started: float  # monotonic seconds when the current slide appeared
+    started: float  # monotonic seconds when the current panel appeared
 
 
 def advance(pos: Position | None, slides: list[Slide], now: float) -> Position:
-    """Move to the next slide once the current one has had its dwell time (wrapping round)."""
+    """Move to the next panel once the current one has had its dwell time (wrapping round)."""
     if not slides:
         return Position(0, now)
     if pos is None:
@@ -132,3 +106,25 @@ def advance(pos: Position | None, slides: list[Slide], now: float) -> Position:
     if now - pos.started >= slides[index].dwell:
         return Position((index + 1) % len(slides), now)
     return Position(index, pos.started)
+
+
+def parse_night(value: str | None) -> tuple[int, int] | None:
+    """'22-6' from the URL → (22, 6): the screen rests from 22:00 to 06:00 (hours 0–23, the
+    window may wrap past midnight); anything else → None (no night rest)."""
+    if not value:
+        return None
+    parts = str(value).strip().split("-")
+    if len(parts) != 2 or not all(p.strip().isdigit() for p in parts):
+        return None
+    start, end = (int(p) for p in parts)
+    if not (0 <= start <= 23 and 0 <= end <= 23) or start == end:
+        return None
+    return start, end
+
+
+def is_night(window: tuple[int, int] | None, hour: int) -> bool:
+    """Whether ``hour`` (Vietnam time) falls in the night window [start, end)."""
+    if window is None:
+        return False
+    start, end = window
+    return start <= hour < end if start < end else hour >= start or hour < end

@@ -248,3 +248,20 @@ def darken(fig: go.Figure, *, scale: float = 1.5, height: int | None = None, kee
     fig.layout.annotations = kept
     fig.update_geos(bgcolor=WALL_BG)
     return fig
+
+
+# The wall's own palette (dark room screen, read from 4 m): every text colour reaches ≥ 4.5:1 on
+# WALL_BG and on WALL_PANEL; the status shades are lighter than the Okabe–Ito ones so that a status
+# name or number written in them reaches it too (tests/browser/test_wall_measure.py measures it).
+WALL = {
+    "bg": WALL_BG,
+    "panel": "#16213A",
+    "text": "#F2F5FA",
+    "muted": "#C3CEDD",
+    "foot": "#A9B8CC",
+    "achieved": "#35C88E",
+    "near": "#F2B544",
+    "not_achieved": "#FF8A70",
+    "none": "#9AA7B8",
+    "badge_text": "#0B1220",  # on the "near" shade: the demo badge
+}

@@ -86,7 +86,16 @@ def filter_bar(live: SnapshotRef) -> tuple[filters.Filters, filters.Options]:
     wanted = {**keep, **f.to_params()}
     if {k: st.query_params.get(k) for k in st.query_params} != wanted:
         st.query_params.from_dict(wanted)
+    wall_link(f)
     return f, options
+
+
+def wall_link(f: filters.Filters) -> None:
+    """The wall screen in a new browser tab (Streamlit's Markdown links open with target=_blank;
+    st.page_link to a page opens in the same tab), keeping the plan and the data source. Relative,
+    so it also works under the proxy's path prefix."""
+    query = "&".join(f"{k}={v}" for k, v in (("plan", f.plan), ("source", "real" if f.source == "real" else None)) if v)
+    st.sidebar.markdown(f"[:material/tv: Mở màn hình IOC (thẻ mới)](ioc{'?' + query if query else ''})")
 
 
 def export_panel(live: SnapshotRef, f: filters.Filters, options: filters.Options) -> None:

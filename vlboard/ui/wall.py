@@ -1,6 +1,8 @@
-"""The IOC wall screen (streamlit side): data for the slides, cached per snapshot, and drawing.
+"""The IOC wall screen (streamlit side): its data, cached per snapshot, and the one HTML
+composition it draws — the three pillars' headline, the counts that need action and one rotating
+detail panel, sized from the viewport (CSS ``--u`` = 1/100 of a 16:9 frame fitted in the window).
 
-Over 300 lines: the wall's stylesheet and its slide drawers, which change together.
+Over 300 lines: the wall's stylesheet and its panel builders, which change together.
 """
 
 from __future__ import annotations
@@ -12,31 +14,71 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from vlboard import charts
 from vlboard.board import narrative, overview, screens, wall
 from vlboard.board import outlook as outlook_frames
-from vlboard.domain import filters, formatting, rollups
+from vlboard.charts.theme import WALL, short
+from vlboard.domain import filters, formatting, rollups, status
 from vlboard.domain.vocab import PILLARS
-from vlboard.domain.vocab import VN_TZ as TZ
 from vlboard.store import snapshots
 from vlboard.ui import data as ui_data
 from vlboard.ui.data import SnapshotRef
 
-CSS = """
+P = WALL
+# Every text is ≥ 2.05u: 39 px at 1920×1080 (the 4 m goal is 38 px), scaled with the screen;
+# footers (.wall-foot: data date, source) are smaller by design.
+CSS = f"""
 <style>
 [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stSidebar"],
-[data-testid="stSidebarCollapsedControl"], [data-testid="stDecoration"], footer {display: none !important;}
-.stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"] {background: #0B1220; color: #E8EEF7;}
-.block-container, [data-testid="stMainBlockContainer"] {padding: 0.8rem 2rem 0 2rem !important; max-width: 100% !important;}
-.stApp h1, .stApp h2, .stApp h3, .stApp p, .stApp li, .stApp span {color: #E8EEF7;}
-.wall-big {font-size: 2.6rem; line-height: 1.25;}
-.stApp [data-testid="stMarkdownContainer"] p {font-size: 1.6rem;}
-.wall-num {font-size: 6rem; font-weight: 700; line-height: 1.1; color: #FFFFFF;}
-.wall-cap {font-size: 2.4rem; line-height: 1.25; font-weight: 600; color: #FFFFFF; margin: 0 0 0.6rem 0;}
-.wall-foot {font-size: 1.35rem; color: #9FB0C8; margin-bottom: 0.6rem;}
-.wall-demo {background: #E69F00; color: #0B1220; font-weight: 700; padding: 0.1rem 0.6rem; border-radius: 0.3rem;}
+[data-testid="stSidebarCollapsedControl"], [data-testid="stDecoration"], footer {{display: none !important;}}
+.stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"] {{background: {P["bg"]}; overflow: hidden;}}
+.wall {{--u: min(1vw, 1.7778vh); position: fixed; inset: 0; z-index: 1000; background: {P["bg"]};
+  color: {P["text"]}; font-size: calc(2.05 * var(--u)); line-height: 1.25; padding: calc(0.9 * var(--u)) calc(1.4 * var(--u));
+  display: grid; grid-template-rows: auto auto auto minmax(0, 1fr) auto; gap: calc(0.8 * var(--u));
+  box-sizing: border-box; font-family: "Noto Sans", "DejaVu Sans", sans-serif;}}
+.wall * {{box-sizing: border-box; margin: 0; color: inherit;}}
+.wall .w-top {{display: flex; align-items: baseline; gap: calc(1.5 * var(--u)); white-space: nowrap;}}
+.wall .w-title {{font-weight: 700; overflow: hidden; text-overflow: ellipsis; flex: 1 1 auto; min-width: 0;}}
+.wall .w-clock {{font-weight: 700; font-size: calc(2.6 * var(--u));}}
+.wall .w-demo {{background: {P["near"]}; color: {P["badge_text"]}; font-weight: 700; padding: 0 calc(0.6 * var(--u));
+  border-radius: calc(0.3 * var(--u));}}
+.wall .w-stale {{background: {P["panel"]}; color: {P["near"]}; border-left: calc(0.5 * var(--u)) solid {P["near"]};
+  padding: 0 calc(0.6 * var(--u)); white-space: nowrap; overflow: hidden; text-overflow: ellipsis;}}
+.wall .w-row {{display: grid; gap: calc(0.8 * var(--u));}}
+.wall .w-tile {{background: {P["panel"]}; border-radius: calc(0.5 * var(--u)); padding: calc(0.6 * var(--u)) calc(1 * var(--u));
+  min-width: 0;}}
+.wall .w-name {{font-weight: 700; white-space: nowrap; overflow: hidden; text-overflow: ellipsis;}}
+.wall .w-head {{display: flex; align-items: center; gap: calc(0.9 * var(--u)); min-width: 0;}}
+.wall .w-head > div {{min-width: 0;}}
+.wall .w-big {{font-size: calc(5.4 * var(--u)); font-weight: 800; line-height: 1.05;}}
+.wall .w-num {{font-size: calc(4.4 * var(--u)); font-weight: 800; line-height: 1.05;}}
+.wall .w-sub {{color: {P["muted"]};}}
+.wall .w-bar {{display: flex; height: calc(1 * var(--u)); border-radius: calc(0.3 * var(--u)); overflow: hidden;
+  margin: calc(0.3 * var(--u)) 0; background: {P["bg"]};}}
+.wall .w-dist {{white-space: nowrap; overflow: hidden; text-overflow: ellipsis;}}
+.wall .w-label {{line-height: 1.12;}}
+.wall .w-panel {{background: {P["panel"]}; border-radius: calc(0.5 * var(--u)); padding: calc(0.6 * var(--u)) calc(1 * var(--u));
+  display: flex; flex-direction: column; gap: calc(0.35 * var(--u)); min-height: 0; overflow: hidden;}}
+.wall .w-panel > * {{flex-shrink: 0;}}
+.wall h2.w-ptitle {{font-size: calc(2.5 * var(--u)); font-weight: 800; line-height: 1.3; padding: 0; white-space: nowrap;
+  overflow: hidden; text-overflow: ellipsis;}}
+.wall .w-pos {{margin-left: calc(1.2 * var(--u)); color: {P["muted"]};}}
+/* a caption is one sentence: at most two lines, so the list under it always has its rows */
+.wall .w-cap {{color: {P["muted"]}; line-height: 1.34; display: -webkit-box; -webkit-line-clamp: 2;
+  -webkit-box-orient: vertical; overflow: hidden;}}
+/* one-line boxes that cut with an ellipsis: tall enough for Vietnamese marks above and below */
+.wall .w-li, .wall .w-why, .wall .w-title, .wall .w-name, .wall .w-dist, .wall .w-stale, .wall .wall-foot {{line-height: 1.34;}}
+.wall .w-li {{white-space: nowrap; overflow: hidden; text-overflow: ellipsis;}}
+.wall .w-why {{color: {P["muted"]}; white-space: nowrap; overflow: hidden; text-overflow: ellipsis;
+  padding-left: calc(2 * var(--u));}}
+.wall .wall-foot {{font-size: calc(1.15 * var(--u)); color: {P["foot"]}; white-space: nowrap; overflow: hidden;
+  text-overflow: ellipsis;}}
+.wall .s-achieved {{color: {P["achieved"]};}} .wall .s-near {{color: {P["near"]};}}
+.wall .s-not_achieved {{color: {P["not_achieved"]};}} .wall .s-none {{color: {P["none"]};}}
+.wall .w-night {{display: flex; flex-direction: column; justify-content: center; align-items: center; gap: calc(2 * var(--u));
+  color: {P["muted"]}; text-align: center;}}
 </style>
 """
+ROWS = {"offtrack": 3, "overdue": 5, "reports": 5, "agencies": 5, "units": 5, "heat": 5, "changes": 5}
 
 
 @dataclass(frozen=True)
@@ -47,7 +89,8 @@ class WallData:
     overdue: pd.DataFrame
     changes: pd.DataFrame
     facts: wall.Facts
-    at_risk: str = ""  # the outlook's "có nguy cơ không đạt" count (board.outlook.risk_text)
+    at_risk: str = ""  # the outlook's "có nguy cơ không đạt" line (board.outlook.risk_text)
+    n_at_risk: int | None = None  # its count; None when no indicator can be forecast
 
     @property
     def period(self):
@@ -60,7 +103,7 @@ class WallData:
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def wall_data(ref: SnapshotRef, plan: str | None, include_demo: bool) -> WallData:
-    """Everything the slides show, computed once per snapshot × plan × source choice, from the
+    """Everything the wall shows, computed once per snapshot × plan × source choice, from the
     same board routes as the pages (screens.briefing)."""
     period = screens.shown_period(ref, include_demo, plan)  # the engine's default, or the newest judged one
     f = filters.Filters(plan=plan, period=period, source="all" if include_demo else "real")
@@ -77,13 +120,18 @@ def wall_data(ref: SnapshotRef, plan: str | None, include_demo: bool) -> WallDat
         n_missing_reports=missing,
         pillar_pct=pct,
         n_agencies=len(b.league),
-        n_units=len(b.unit_map),
-        n_heat=len(b.heat),
+        n_units=int(b.unit_map.pct_achieved.notna().sum()) if "pct_achieved" in b.unit_map else 0,
+        n_heat=int(b.heat.status.isin(["not_achieved", "near"]).sum()) if "status" in b.heat else 0,
         n_changes=len(changes),
     )
     demo = include_demo and card is not None and card.source.fillna("").str.contains("demo").any()
-    risk = "" if card is None else outlook_frames.risk_text(card, screens.outlook(ref, f, card))
-    return WallData(ref.snapshot_id, b, bool(demo), overdue, changes, facts, risk)
+    risk, n_risk = "", None
+    if card is not None:
+        frame_ = screens.outlook(ref, f, card)
+        risk = outlook_frames.risk_text(card, frame_)
+        risky = outlook_frames.at_risk(card, frame_)
+        n_risk = len(risky) if len(risky) or int((frame_.group == "forecast").sum()) else None
+    return WallData(ref.snapshot_id, b, bool(demo), overdue, changes, facts, risk, n_risk)
 
 
 def _changes(ref: SnapshotRef, period: str, include_demo: bool, card: pd.DataFrame) -> pd.DataFrame:
@@ -109,215 +157,193 @@ def read_live() -> tuple[SnapshotRef | None, str | None]:
     )
 
 
-def header(data: WallData, plan_label: str, slide: wall.Slide, index: int, total: int, warning: str | None) -> None:
-    now = dt.datetime.now(TZ)
-    left, right = st.columns([3, 1])
-    left.markdown(
-        f"<div class='wall-big'><b>Chuyển đổi số tỉnh Vĩnh Long</b> · {_html(plan_label)}</div>", unsafe_allow_html=True
+def screen(data: WallData, plan_label: str, slide: wall.Slide, index: int, total: int, warning: str | None, now) -> str:
+    """The whole wall as one HTML block (no blank lines: Markdown would end the HTML there)."""
+    top = (
+        f"<div class='w-top'><div class='w-title'>Chuyển đổi số tỉnh Vĩnh Long · {_html(plan_label)}</div>"
+        + ("<div class='w-demo'>⚠ CÓ DỮ LIỆU MINH HỌA</div>" if data.demo_on_screen else "")
+        + f"<div class='w-clock'>{now:%H:%M:%S}</div></div>"
     )
-    right.markdown(
-        f"<div class='wall-big' style='text-align:right'>{now:%H:%M:%S}<br>"
-        f"<span style='font-size:1.4rem'>{now:%d/%m/%Y}</span></div>",
-        unsafe_allow_html=True,
+    stale = f"<div class='w-stale'>{_html(warning)}</div>" if warning else "<div></div>"
+    when = overview.period_label(data.period) if data.period else "chưa có kỳ báo cáo"
+    foot = (
+        f"<div class='wall-foot'>Số liệu đến ngày {_html(data.data_date)} · kỳ {_html(when)} · bản dữ liệu "
+        f"{_html(data.snapshot_id)} · trang {index + 1}/{total} · {now:%d/%m/%Y} · nguồn: báo cáo của các sở, ngành, "
+        f"phường, xã{' (có số liệu minh họa)' if data.demo_on_screen else ''}</div>"
     )
-    when = (
-        f"hôm nay {now:%d/%m/%Y}"
-        if slide.key == "overdue"
-        else overview.period_label(data.period)
-        if data.period
-        else "chưa có kỳ báo cáo"
-    )
-    st.markdown(f"## {slide.title} — {when}")
-    footer = f"Số liệu đến ngày {data.data_date} · bản dữ liệu {_html(data.snapshot_id)} · trang {index + 1}/{total}"
-    if data.demo_on_screen and slide.key != "overdue":  # the task list holds no demo values
-        footer += " · <span class='wall-demo'>⚠ CÓ DỮ LIỆU MINH HỌA (demo)</span>"
-    st.markdown(f"<div class='wall-foot'>{footer}</div>", unsafe_allow_html=True)
-    if warning:
-        st.warning(formatting.md_escape(warning), icon=":material/hourglass_top:")
-
-
-def _chart(fig, key: str, *, height: int | None = None, keep_footer: bool = False) -> None:
-    st.plotly_chart(
-        charts.darken(fig, height=height, keep_footer=keep_footer),
-        theme=None,
-        width="stretch",
-        key=key,
-        config={"displayModeBar": False, "staticPlot": True},
+    return (
+        f"<div class='wall'>{top}{stale}<div class='w-row' style='grid-template-rows:auto auto'>{_pillars(data)}"
+        f"{_counts(data)}</div>{_panel(slide, data, index, total)}{foot}</div>"
     )
 
 
-def _pillar_bars(card: pd.DataFrame, data: WallData, note: str | None, *, height: int) -> None:
-    """Indicators by status per pillar, under the gauges or alone when nothing is judged."""
-    _chart(
-        charts.status_bars(
-            overview.pillar_counts(card),
-            group_col="pillar",
-            group_labels=PILLARS,
-            title="Số chỉ tiêu theo tình trạng",
-            data_date=data.data_date,
-            note=note,
-        ),
-        "bars",
-        height=height,
+def night_screen(resume_hour: int, now) -> str:
+    return (
+        "<div class='wall' style='grid-template-rows:1fr auto'><div class='w-night'>"
+        f"<div class='w-num'>{now:%H:%M}</div><div>Màn hình tạm nghỉ ban đêm.</div>"
+        f"<div>Trình chiếu lại lúc {resume_hour:02d}:00.</div></div>"
+        f"<div class='wall-foot'>Chuyển đổi số tỉnh Vĩnh Long · {now:%d/%m/%Y}</div></div>"
     )
 
 
-def draw(slide: wall.Slide, data: WallData) -> None:
-    """One slide: at most a few large tiles, readable from 3–5 m. Slides about tasks and reports
-    always draw; slides about results say so when no period has an indicator judged."""
-    note = "Có số liệu minh họa" if data.demo_on_screen else None
+def _pillars(data: WallData) -> str:
     card = data.brief.card
-    caption = narrative.wall_caption(slide.key, data.brief, data.overdue, data.changes)
-    if caption is not None:  # the slide's sentence, ≥ 38 px at 1920×1080 (2.4rem)
-        st.markdown(f"<div class='wall-cap'>{_html(caption.text)}</div>", unsafe_allow_html=True)
-    if slide.key == "overdue":
-        _big(len(data.overdue), "nhiệm vụ đã quá thời hạn ghi trong kế hoạch")
-        for r in data.overdue.head(6).to_dict("records"):
-            st.markdown(
-                formatting.md_escape(
-                    f"{r['Mã']} · {charts.short(r['Nhiệm vụ'], 90)} · hạn {r['Hạn cuối']} · "
-                    f"{r['Chủ trì'] or 'chưa ghi cơ quan chủ trì'}"
-                )
-            )
-        return
-    if slide.key == "reports":
-        c = data.brief.completeness
-        missing = c[c["Đã nhận"] < c["Phải báo cáo"]] if not c.empty else c
-        _big(len(missing), "đơn vị, cơ quan chưa gửi đủ báo cáo kỳ này")
-        for r in missing.head(8).to_dict("records"):
-            st.markdown(
-                formatting.md_escape(
-                    f"{r['Đơn vị/cơ quan']}: đã nhận {r['Đã nhận']}/{r['Phải báo cáo']} "
-                    f"báo cáo, đúng hạn {r['Đúng hạn']}"
-                )
-            )
-        return
     if card is None or not data.brief.judged:
         what = overview.period_label(data.period) if data.period else "Chưa có kỳ báo cáo"
         why = overview.unjudged_reason(card)
-        st.markdown(
-            f"<div class='wall-big'>{_html(what)}: chưa có chỉ tiêu nào đủ điều kiện so với mục tiêu"
-            f"{_html(': ' + why) if why else ''}. "
-            "Các trang nhiệm vụ quá hạn và tình hình báo cáo vẫn được trình chiếu.</div>",
-            unsafe_allow_html=True,
+        later = f" Kỳ gần nhất có đánh giá: {overview.period_label(data.brief.latest)}." if data.brief.latest else ""
+        return (
+            f"<div class='w-tile w-label'>{_html(what)}: chưa có chỉ tiêu nào đủ điều kiện so với mục tiêu"
+            f"{_html(': ' + why) if why else ''}.{_html(later)}</div>"
         )
-        if card is not None and slide.key == "summary":
-            _pillar_bars(card, data, note, height=430)
-            if data.at_risk:
-                _rule(data.at_risk)
-        return
-    if slide.key == "summary":
-        for col, p in zip(st.columns(3), wall.MAIN_PILLARS):
-            with col:
-                _chart(charts.card_gauge(card, p, data_date=data.data_date, note=note), f"g-{p}")
-        _rule(
-            "Số lớn: % chỉ tiêu đạt; vòng cung: đạt (xanh), gần đạt (cam), chưa đạt (đỏ) trong số chỉ tiêu có "
-            "số liệu; vạch đen: mốc 80%."
+    tiles = []
+    for p in wall.MAIN_PILLARS:
+        g = rollups.gauge_counts(card, p)
+        n = g.achieved + g.near + g.not_achieved
+        if not n:
+            tiles.append(
+                f"<div class='w-tile'><div class='w-name'>{_html(PILLARS[p])}</div>"
+                "<div class='w-label s-none'>chưa có chỉ tiêu có số liệu để đánh giá</div></div>"
+            )
+            continue
+        shade = "achieved" if g.pct >= 80 else "near" if g.pct >= 60 else "not_achieved"
+        bar = "".join(
+            f"<span style='width:{100 * k / n:.2f}%;background:{P[s]}'></span>"
+            for k, s in ((g.achieved, "achieved"), (g.near, "near"), (g.not_achieved, "not_achieved"))
+            if k
         )
-        _pillar_bars(card, data, note, height=400)
-        if data.at_risk:
-            _rule(data.at_risk)
-    elif slide.key.startswith("pillar:"):
-        p = slide.key.split(":", 1)[1]
-        rows = card[card.pillar == p]
-        drawn = min(12, int(rows.attainment.notna().sum()))
-        _chart(
-            charts.progress_bullets(
-                rows, title=f"{PILLARS[p]}: % so với mục tiêu", data_date=data.data_date, note=note, max_rows=12
-            ),
-            f"p-{p}",
-            height=780,
+        tiles.append(
+            f"<div class='w-tile'><div class='w-head'><span class='w-big s-{shade}'>{formatting.number(round(g.pct))}%</span>"
+            f"<div><div class='w-name'>{_html(PILLARS[p])}</div><div class='w-sub w-li'>đạt {g.achieved}/{n} chỉ tiêu</div>"
+            f"</div></div><div class='w-bar'>{bar}</div>"
+            f"<div class='w-dist'><span class='s-achieved'>{g.achieved} đạt</span> · "
+            f"<span class='s-near'>{g.near} gần</span> · <span class='s-not_achieved'>{g.not_achieved} chưa</span>"
+            "</div></div>"
         )
-        _rule(f"{drawn} chỉ tiêu chậm nhất trong {len(rows)} chỉ tiêu của trụ cột (xem đủ ở trang Trụ cột).")
-    elif slide.key == "offtrack":
-        worst = data.brief.off_track(6)
+    return f"<div class='w-row' style='grid-template-columns:repeat(3,minmax(0,1fr))'>{''.join(tiles)}</div>"
+
+
+def _counts(data: WallData) -> str:
+    f = data.facts
+    judged = data.brief.card is not None and data.brief.judged
+    risk = None if not judged else data.n_at_risk
+    items = [
+        (f.n_offtrack if judged else None, "chỉ tiêu chậm tiến độ", "chưa đánh giá"),
+        (risk, "nguy cơ không đạt", "chưa dự báo"),
+        (f.n_missing_reports, "đơn vị thiếu báo cáo", ""),
+        (f.n_overdue, "nhiệm vụ quá hạn", ""),
+    ]
+    tiles = []
+    for n, label, none in items:
+        if n is None:
+            tiles.append(
+                f"<div class='w-tile'><div class='w-label s-none'>{none}</div><div class='w-label'>{label}</div></div>"
+            )
+            continue
+        shade = "achieved" if n == 0 else "not_achieved"
+        tiles.append(
+            f"<div class='w-tile'><div class='w-num s-{shade}'>{formatting.number(n)}</div>"
+            f"<div class='w-label'>{label}</div></div>"
+        )
+    return f"<div class='w-row' style='grid-template-columns:repeat(4,minmax(0,1fr))'>{''.join(tiles)}</div>"
+
+
+def _panel(slide: wall.Slide, data: WallData, index: int, total: int) -> str:
+    caption = narrative.wall_caption(slide.key, data.brief, data.overdue, data.changes)
+    cap = f"<div class='w-cap'>{_html(caption.text)}</div>" if caption is not None else ""
+    items = _items(slide.key, data, ROWS.get(slide.key, 6))
+    dots = f"<span class='w-pos'>{index + 1}/{total}</span>"
+    return f"<div class='w-panel'><h2 class='w-ptitle'><span>{_html(slide.title)}</span>{dots}</h2>{cap}{items}</div>"
+
+
+def _li(text: str, cls: str = "w-li") -> str:
+    return f"<div class='{cls}'>{text}</div>"
+
+
+def _status_span(code: str, text: str) -> str:
+    shade = code if code in ("achieved", "near", "not_achieved") else "none"
+    return f"<span class='s-{shade}'>{_html(text)}</span>"
+
+
+def _items(key: str, data: WallData, rows: int) -> str:
+    b = data.brief
+    judged = b.card is not None and b.judged
+    if key == "overdue":
+        if data.overdue.empty:
+            return _li("Không có nhiệm vụ nào quá thời hạn ghi trong kế hoạch.")
+        return "".join(
+            _li(
+                f"<b>{_html(r['Mã'])}</b> hạn {_html(r['Hạn cuối'])} · "
+                f"{_html(r['Chủ trì'] or 'chưa ghi cơ quan chủ trì')} · {_html(short(r['Nhiệm vụ'], 90))}"
+            )
+            for r in data.overdue.head(rows).to_dict("records")
+        )
+    if key == "reports":
+        c = b.completeness
+        missing = c[c["Đã nhận"] < c["Phải báo cáo"]] if not c.empty else c
+        if missing.empty:
+            return _li("Mọi đơn vị, cơ quan đã gửi đủ báo cáo kỳ này.")
+        return "".join(
+            _li(f"<b>{r['Đã nhận']}/{r['Phải báo cáo']}</b> báo cáo · {_html(r['Đơn vị/cơ quan'])}")
+            for r in missing.head(rows).to_dict("records")
+        )
+    if not judged:
+        what = overview.period_label(data.period) if data.period else "Chưa có kỳ báo cáo"
+        return _li(f"{_html(what)}: chưa có chỉ tiêu nào được đánh giá, nên chưa có nội dung cho bảng này.", "w-label")
+    if key == "offtrack":
+        worst = b.off_track(rows)
         if worst.empty:
-            st.markdown(
-                "<div class='wall-big'>Không có chỉ tiêu chưa đạt hoặc gần đạt trong kỳ này.</div>",
-                unsafe_allow_html=True,
+            return _li("Không có chỉ tiêu chưa đạt hoặc gần đạt trong kỳ này.")
+        code = {status.label(s): s for s in ("not_achieved", "near")}
+        return "".join(
+            _li(
+                f"{_status_span(code.get(r['Tình trạng'], ''), r['Tình trạng'])} <b>{_html(r['Mã'])}</b> "
+                f"{_html(short(r['Chỉ tiêu'], 90))}"
             )
-        for r in worst.to_dict("records"):
-            st.markdown(
-                f"<div class='wall-big'>{_html(r['Tình trạng'])} <b>{_html(r['Mã'])}</b> "
-                f"{_html(charts.short(r['Chỉ tiêu'], 70))}</div>",
-                unsafe_allow_html=True,
+            + _li(_html(r["Vì sao"]), "w-why")
+            for r in worst.to_dict("records")
+        )
+    if key == "agencies":
+        league = b.league.head(rows)
+        return "".join(
+            _li(f"<b>{formatting.number(round(r['pct_achieved']))}%</b> đạt ({_html(r['n_of'])}) · {_html(r['name'])}")
+            for r in league.to_dict("records")
+        ) or _li("Chưa có cơ quan chủ trì nào có chỉ tiêu được đánh giá.")
+    if key == "units":
+        m = b.unit_map[b.unit_map.pct_achieved.notna()].sort_values(["pct_achieved", "name"]).head(rows)
+        return "".join(
+            _li(
+                f"{_status_span(r['status'], formatting.number(round(r['pct_achieved'])) + '%')} đạt · "
+                f"{_html(r['name'])} · {_html(r['value_text'])}"
             )
-            st.markdown(formatting.md_escape(r["Vì sao"]))
-    elif slide.key == "agencies":
-        league = data.brief.league.head(10)
-        _chart(
-            charts.league(league, title="Cơ quan chủ trì: % chỉ tiêu đạt", data_date=data.data_date, note=note),
-            "league",
-            height=780,
-        )
-        _rule(
-            (
-                f"{len(league)} cơ quan cao nhất trong {len(data.brief.league)} cơ quan chủ trì có số liệu"
-                if len(league) < len(data.brief.league)
-                else f"{len(league)} cơ quan chủ trì có số liệu, cao nhất trước"
+            for r in m.to_dict("records")
+        ) or _li("Chưa có phường, xã nào có chỉ tiêu được đánh giá.")
+    if key == "heat":
+        h = b.heat
+        slow = h[h.status.isin(["not_achieved", "near"])] if "status" in h else h
+        if slow.empty:
+            return _li("Không phường, xã nào có chỉ tiêu chưa đạt hoặc gần đạt.")
+        t = slow.pivot_table(index="col", columns="status", values="row", aggfunc="count", fill_value=0)
+        t = t.reindex(columns=["not_achieved", "near"], fill_value=0)
+        t = t.sort_values(["not_achieved", "near"], ascending=False).head(rows)
+        return "".join(
+            _li(
+                f"{_status_span('not_achieved', f'{int(r.not_achieved)} chưa đạt')} · "
+                f"{_status_span('near', f'{int(r.near)} gần đạt')} · {_html(name)}"
             )
-            + "; % chỉ tiêu đạt trong số chỉ tiêu có số liệu (như đồng hồ)."
+            for name, r in t.iterrows()
         )
-    elif slide.key == "units":
-        geo = ui_data.geojson()
-        if geo is not None and not data.brief.unit_map.empty:
-            _chart(
-                charts.choropleth(
-                    geo,
-                    data.brief.unit_map,
-                    title="Tỷ lệ chỉ tiêu đạt theo phường, xã (đơn vị 2025)",
-                    data_date=data.data_date,
-                    note=note,
-                    labels=rollups.SHARE_LABELS,
-                ),
-                "map",
-                height=780,
-                keep_footer=True,
-            )
-            _rule(f"Màu: {rollups.SHARE_RULE}.")
-    elif slide.key == "heat":
-        heat = screens.slowest_rows(data.brief.heat, card, 12)  # the units page's table, its slowest rows
-        _chart(
-            charts.status_matrix(
-                heat,
-                row_col="row",
-                col_col="col",
-                title="Chỉ tiêu chậm nhất theo phường, xã",
-                data_date=data.data_date,
-                note=note,
-            ),
-            "heat",
-            height=780,
-        )
-        _rule(
-            f"{heat.row.nunique()} chỉ tiêu chậm nhất của bảng ở trang Theo phường, xã. "
-            + rollups.INDICATOR_RULE.capitalize()
-            + "."
-        )
-    elif slide.key == "changes":
+    if key == "changes":
         if data.changes.empty:
-            st.markdown(
-                "<div class='wall-big'>Không chỉ tiêu nào đổi tình trạng so với bản dữ liệu trước.</div>",
-                unsafe_allow_html=True,
+            return _li("Không chỉ tiêu nào đổi tình trạng so với bản dữ liệu trước.")
+        return "".join(
+            _li(
+                f"{_html(r['Chiều'])} <b>{_html(r['Mã'])}</b>: {_html(r['Trước'])} → {_html(r['Nay'])} · "
+                f"{_html(short(r['Chỉ tiêu'], 70))}"
             )
-        for r in data.changes.head(8).to_dict("records"):
-            st.markdown(
-                formatting.md_escape(
-                    f"{r['Chiều']} {r['Mã']}: {r['Trước']} → {r['Nay']} · {charts.short(r['Chỉ tiêu'], 70)}"
-                )
-            )
-
-
-def _rule(text: str) -> None:
-    """The rule behind a slide's colours, under the chart (the chart footer is dropped on the wall)."""
-    st.markdown(f"<div class='wall-foot'>{_html(text)}</div>", unsafe_allow_html=True)
-
-
-def _big(number: int, label: str) -> None:
-    st.markdown(
-        f"<div class='wall-num'>{formatting.number(number)}</div><div class='wall-big'>{_html(label)}</div>",
-        unsafe_allow_html=True,
-    )
+            for r in data.changes.head(rows).to_dict("records")
+        )
+    return ""
 
 
 def _html(text) -> str:
