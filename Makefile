@@ -8,9 +8,10 @@ PORT ?= 8501
 # Debian packages the product needs: chromium (headless browser tests, server-side PNG export),
 # fonts with every Vietnamese glyph, poppler (PDF checks), nginx + openssl (the reverse-proxy example of
 # SECURITY.md, started by tests/browser/test_proxy.py on loopback with its own config; never as a service),
-# LibreOffice without GUI (tests open the XLSX template, the PPTX pack and the DOCX report as users do).
+# LibreOffice without GUI (tests open the XLSX template, the PPTX pack and the DOCX report as users do),
+# libatomic1 (Playwright's driver needs it; a minimal Debian lacks it).
 DEB_PACKAGES := chromium fonts-noto-core fonts-dejavu-core poppler-utils nginx openssl \
-  libreoffice-calc-nogui libreoffice-writer-nogui libreoffice-impress-nogui
+  libreoffice-calc-nogui libreoffice-writer-nogui libreoffice-impress-nogui libatomic1
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 BIN := $(VENV)/bin

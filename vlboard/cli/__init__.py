@@ -233,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
     bp.add_argument("--make-data", type=int, help=argparse.SUPPRESS)
     bp.add_argument("--into", help=argparse.SUPPRESS)
     bp.set_defaults(func=cmd_bench)
-    tp = sub.add_parser("backtest", help="kiểm tra lại dự báo đến hạn trên số liệu đã có: độ phủ khoảng 80%, sai số")
+    tp = sub.add_parser("backtest", help="kiểm tra lại dự báo đến hạn trên số liệu đã có: độ phủ khoảng 80%%, sai số")
     tp.add_argument("--out", help="ghi bảng kết quả vào mục «Outlook backtest» của tệp này (BENCHMARKS.md)")
     tp.set_defaults(func=cmd_backtest)
     data_help = "thư mục dữ liệu (như --data đặt trước lệnh)"
