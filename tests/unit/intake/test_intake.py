@@ -131,9 +131,7 @@ def test_computed_value_is_said_in_the_preview_and_the_stored_note(data):
     assert results == [("C-01", "Giá trị tính từ tử số / mẫu số (30 / 40). Theo sổ theo dõi"), ("C-03", None)]
 
 
-@pytest.mark.skipif(
-    shutil.which("soffice") is None, reason="LibreOffice not installed (make setup installs it)"
-)
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed (make setup installs it)")
 def test_template_saved_by_libreoffice_imports_with_formula_results(data, tmp_path):
     """A clerk fills the template, types a formula, and saves it in LibreOffice Calc: the hidden
     sheet survives, the formula's stored result is read, an .ods copy is refused with the steps."""
