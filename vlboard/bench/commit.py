@@ -115,12 +115,17 @@ def render(results: list[dict], machine: str) -> str:
     def mb(b):
         return f"{b / 1e6:,.2f}"
 
+    def span(x):
+        return f"{x['median']:.2f} ({min(x['seconds']):.2f}–{max(x['seconds']):.2f})"
+
     lines = [
         "## Import commit (write path)",
         "",
         "`python -m vlboard bench --commit 100000,1000000`: one synthetic commune's values of one month "
         "(one per numeric indicator, each replacing a value) committed into a whole synthetic data folder, "
-        "median of the runs; *bytes* are the files the commit adds or rewrites; *peak RSS* is the writing "
+        "median (min–max) of the runs, the first one of the Delta path being the first real value of each "
+        "indicator (it moves the indicator's path baseline, so every row of those indicators is judged and "
+        "written again: once in the indicator's life); *bytes* are the files the commit adds or rewrites; *peak RSS* is the writing "
         "process's (data generation in another process). *full copy*: snapshot format 4 (every table "
         "read into Python and written again). *Delta*: format 5 (results and the imports audit in Delta "
         f"Lake, merge of what changed). Machine: {machine}.",
@@ -132,8 +137,8 @@ def render(results: list[dict], machine: str) -> str:
     for r in results:
         f, d = r["full"], r["delta"]
         lines.append(
-            f"| {r['rows']:,} | {d['values']} | {f['median']:.2f} | {mb(f['bytes'])} | {f['peak_rss_mb']:,} "
-            f"| {d['median']:.2f} | {mb(d['bytes'])} | {d['peak_rss_mb']:,} | {f['median'] / d['median']:.1f}× |"
+            f"| {r['rows']:,} | {d['values']} | {span(f)} | {mb(f['bytes'])} | {f['peak_rss_mb']:,} "
+            f"| {span(d)} | {mb(d['bytes'])} | {d['peak_rss_mb']:,} | {f['median'] / d['median']:.1f}× |"
         )
     return "\n".join(lines) + "\n"
 

@@ -71,6 +71,7 @@ __all__ = [
     "verify",
     "read_table",
     "read_tables",
+    "data_files",
     "current",
     "list_snapshots",
     "last_good",
@@ -120,7 +121,9 @@ def verify(path: Path) -> dict:
         info = manifest.get("tables", {}).get(table)
         if info is not None and "delta_version" in info:
             try:
-                tables_mod.check(tables_mod.data_of(path), table, int(info["delta_version"]), info.get("rows"))
+                tables_mod.check(
+                    tables_mod.data_of(path), table, int(info["delta_version"]), info.get("rows"), info.get("files")
+                )
             except SnapshotError as exc:
                 raise SnapshotError(f"Bản dữ liệu {path.name}: {exc}") from exc
             continue
@@ -145,6 +148,14 @@ def read_table(path: Path, table: str, columns: list[str] | None = None, filters
     if "delta_version" in info:
         return tables_mod.read(tables_mod.data_of(path), table, int(info["delta_version"]), columns, filters)
     return pq.read_table(path / f"{table}.parquet", columns=columns, filters=filters)
+
+
+def data_files(path: Path, table: str) -> list[Path]:
+    """The files holding one table of a snapshot folder: its parquet file, or its Delta version's."""
+    info = read_manifest(path).get("tables", {}).get(table, {})
+    if "delta_version" in info:
+        return tables_mod.data_files(tables_mod.data_of(path), table, int(info["delta_version"]))
+    return [path / f"{table}.parquet"]
 
 
 def read_tables(path: Path) -> dict[str, pa.Table]:
@@ -264,7 +275,12 @@ def write_snapshot(
             drill(f"table:{table}")
             if delta and table in tables_mod.GROWING:
                 version = tables_mod.overwrite(data, table, tables[table])
-                out[table] = {"rows": tables[table].num_rows, "delta_version": version, "content_sha256": hashes[table]}
+                out[table] = {
+                    "rows": tables[table].num_rows,
+                    "delta_version": version,
+                    "content_sha256": hashes[table],
+                    "files": tables_mod.checksums(data, table, version),
+                }
             else:
                 out[table] = _write_table(tmp, table, tables[table], hashes[table])
         return out
@@ -311,6 +327,9 @@ def write_change(
                 shutil.copyfile(base / f"{table}.parquet", tmp / f"{table}.parquet")
                 out[table] = info
         changed = change(manifest)
+        for table, info in changed.items():  # only the files this change added are read
+            known = manifest["tables"][table].get("files")
+            info["files"] = tables_mod.checksums(data, table, int(info["delta_version"]), known)
         return {**out, **{t: changed.get(t, manifest["tables"][t]) for t in tables_mod.GROWING}}
 
     digest = hashlib.sha256(os.urandom(16)).hexdigest()[:10]

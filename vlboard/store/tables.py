@@ -16,6 +16,7 @@ process writing without the lock) is a ``SnapshotError`` asking to retry.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -225,17 +226,43 @@ def count(data: DataDir, table: str, version: int) -> int:
     return int(sum(n or 0 for n in pa.table(dt.get_add_actions(flatten=True)).column("num_records").to_pylist()))
 
 
-def check(data: DataDir, table: str, version: int, rows: int | None = None) -> None:
-    """A version is readable: it loads, every data file is there with the size its log records
-    and a parquet footer whose columns are the table's (partition columns live in the path).
-    Raises SnapshotError naming the table."""
+def _sha256(file: Path) -> str:
+    h = hashlib.sha256()
+    with file.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _actions(data: DataDir, table: str, version: int) -> list[dict]:
     try:
         dt = DeltaTable(str(path(data, table)), version=version)
-        actions = pa.table(dt.get_add_actions(flatten=True)).select(["path", "size_bytes", "num_records"]).to_pylist()
+        return pa.table(dt.get_add_actions(flatten=True)).select(["path", "size_bytes", "num_records"]).to_pylist()
     except (DeltaError, OSError) as exc:
         raise SnapshotError(f"bảng «{table}» không đọc được phiên bản {version} ({exc})") from exc
+
+
+def checksums(data: DataDir, table: str, version: int, known: dict[str, str] | None = None) -> dict[str, str]:
+    """sha256 of every data file of a version (the manifest records them, as format 4 records its
+    tables'); a file already in ``known`` (the parent snapshot's) is not read again: Delta data
+    files never change once written."""
+    base = path(data, table)
+    return {
+        a["path"]: (known or {}).get(a["path"]) or _sha256(base / a["path"]) for a in _actions(data, table, version)
+    }
+
+
+def check(
+    data: DataDir, table: str, version: int, rows: int | None = None, files: dict[str, str] | None = None
+) -> None:
+    """A version is whole: it loads, every data file is there with the size its log records, the
+    checksum the manifest records (``files``) and a parquet footer whose columns are the table's
+    (partition columns live in the path). Raises SnapshotError naming the table."""
+    actions = _actions(data, table, version)
     base = path(data, table)
     want = [f.name for f in schema.arrow_schema(table) if f.name not in PARTITIONS[table]]
+    if files is not None and set(files) != {a["path"] for a in actions}:
+        raise SnapshotError(f"bảng «{table}» bị hỏng (danh sách tệp dữ liệu khác bản kê)")
     for a in actions:
         f = base / a["path"]
         try:
@@ -244,6 +271,8 @@ def check(data: DataDir, table: str, version: int, rows: int | None = None) -> N
             raise SnapshotError(f"bảng «{table}» thiếu tệp dữ liệu {a['path']}") from exc
         if size != a["size_bytes"]:
             raise SnapshotError(f"bảng «{table}» bị hỏng (tệp {a['path']} sai kích thước)")
+        if files is not None and _sha256(f) != files[a["path"]]:
+            raise SnapshotError(f"bảng «{table}» bị hỏng (tệp {a['path']} sai mã kiểm tra)")
         try:
             names = pq.read_schema(f).names
         except (pa.ArrowInvalid, OSError) as exc:
@@ -252,3 +281,8 @@ def check(data: DataDir, table: str, version: int, rows: int | None = None) -> N
             raise SnapshotError(f"bảng «{table}» sai cấu trúc cột")
     if rows is not None and sum(int(a["num_records"] or 0) for a in actions) != rows:
         raise SnapshotError(f"bảng «{table}» bị hỏng (số dòng khác bản kê)")
+
+
+def data_files(data: DataDir, table: str, version: int) -> list[Path]:
+    """The data files of one version, as paths (tests damage one)."""
+    return [path(data, table) / a["path"] for a in _actions(data, table, version)]
