@@ -11,6 +11,8 @@ import json
 import resource
 import shutil
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -18,7 +20,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from vlboard.bench.synthetic import synthetic_data_dir
-from vlboard.store import build, increments, migration, schema, snapshots
+from vlboard.store import build, increments, schema, snapshots
 
 PATHS = ("full", "delta")
 
@@ -75,11 +77,9 @@ def commit_delta(data: snapshots.DataDir, rows: list[dict], audit: dict) -> str:
 
 
 def run_path(root: Path, which: str, repeat: int) -> dict:
-    """In this process: ``repeat`` commits by one path into the folder at ``root`` (a format-5 copy
-    is made first for the Delta path, not timed)."""
+    """In this process: ``repeat`` commits by one path into the folder at ``root`` (migrated to
+    format 5 beforehand, in another process, for the Delta path)."""
     data = snapshots.DataDir(root)
-    if which == "delta":
-        migration.migrate(data)
     commit = commit_full if which == "full" else commit_delta
     seconds, written = [], []
     for k in range(repeat):
@@ -105,6 +105,7 @@ def one_size(base: snapshots.DataDir, n_rows: int, repeat: int, run_json) -> dic
     with tempfile.TemporaryDirectory(prefix="vlboard-commit-") as tmp:
         made = synthetic_data_dir(base, Path(tmp) / "full", n_rows)
         shutil.copytree(made.root, Path(tmp) / "delta")
+        subprocess.run([sys.executable, "-m", "vlboard", "--data", str(Path(tmp) / "delta"), "migrate"], check=True)
         out = {"rows": n_rows}
         for which in PATHS:
             out[which] = run_json(Path(tmp) / which, "--commit-path", which, "--repeat", str(repeat))
@@ -126,7 +127,7 @@ def render(results: list[dict], machine: str) -> str:
         "median (min–max) of the runs, the first one of the Delta path being the first real value of each "
         "indicator (it moves the indicator's path baseline, so every row of those indicators is judged and "
         "written again: once in the indicator's life); *bytes* are the files the commit adds or rewrites; *peak RSS* is the writing "
-        "process's (data generation in another process). *full copy*: snapshot format 4 (every table "
+        "process's (data generation and the migration to format 5 in other processes). *full copy*: snapshot format 4 (every table "
         "read into Python and written again). *Delta*: format 5 (results and the imports audit in Delta "
         f"Lake, merge of what changed). Machine: {machine}.",
         "",

@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from vlboard.store import build, db, schema, snapshots, tables
+from vlboard.store import db, schema, snapshots, tables
 
 JUDGE_INPUTS = ("indicators", "targets", "status_config")
 
@@ -28,8 +28,26 @@ def _judge(catalogue: dict[str, pa.Table], rows: pa.Table) -> pa.Table:
     return db.judge_results({**catalogue, "results": rows})
 
 
+def _key(t: pa.Table) -> pa.Array:
+    cols = [pc.fill_null(t.column(c), "") for c in ("indicator_code", "unit_code", "agency_code", "period")]
+    return pc.binary_join_element_wise(*cols, "|")
+
+
 def _with(rows: pa.Table, new: list[dict]) -> pa.Table:
-    return build.with_reports(rows.to_pylist(), list(new))
+    """``rows`` with ``new`` in place of their demo or report rows of the same key (build.with_reports,
+    in Arrow: a whole indicator's rows never become Python objects)."""
+    stored = schema.arrow_schema("results", derived=False)
+    add = pa.Table.from_pylist(list(new), schema=stored)
+    rows = rows.select(stored.names).cast(stored)
+    replaced = pc.and_(pc.is_in(_key(rows), _key(add)), pc.not_equal(rows.column("source"), "document"))
+    kept = rows.filter(pc.invert(pc.fill_null(replaced, False)))
+    order = [
+        ("year", "ascending"),
+        ("indicator_code", "ascending"),
+        ("period_end", "ascending"),
+        ("result_id", "ascending"),
+    ]
+    return pa.concat_tables([kept, add]).sort_by(order)
 
 
 def commit_reports(
@@ -67,8 +85,10 @@ def commit_reports(
             judged = _judge(catalogue, after)
             picked = judged.filter(pc.is_in(judged.column("result_id"), pa.array(sorted(rest))))
             version, _ = tables.merge_results(data, picked)
+        version = tables.compact(data, "results", sorted({r["year"] for r in new_rows})) or version
         snapshots.drill("table:imports")
         imports = tables.append(data, "imports", pa.Table.from_pylist([audit], schema=schema.arrow_schema("imports")))
+        imports = tables.compact(data, "imports") or imports
         return {
             "results": {"rows": tables.count(data, "results", version), "delta_version": version},
             "imports": {"rows": tables.count(data, "imports", imports), "delta_version": imports},

@@ -175,6 +175,31 @@ def replace_indicators(data: DataDir, codes: list[str], rows: pa.Table) -> int:
     return append(data, "results", rows)
 
 
+SMALL_FILES = 16  # a year (or the audit table) with this many small files is compacted in the commit
+
+
+def compact(data: DataDir, table: str, years: list[int] | None = None) -> int | None:
+    """Bin-pack the small files (each import's inserted rows, each audit row) of ``years`` once
+    there are SMALL_FILES of them: a Delta optimize, inside the same snapshot change, so the
+    published version is the compacted one. Returns the new version, or None when nothing was due."""
+    dt = DeltaTable(str(path(data, table)))
+    small: dict[str | None, int] = {}
+    for a in _actions(data, table, dt.version()):
+        if a["size_bytes"] < TARGET_FILE_SIZE // 4:
+            part = a["path"].split("/", 1)[0].removeprefix("year=") if PARTITIONS[table] else None
+            small[part] = small.get(part, 0) + 1
+    due = [p for p, n in small.items() if n >= SMALL_FILES and (years is None or p is None or int(p) in years)]
+    if not due:
+        return None
+    try:
+        for part in due:
+            filters = [(PARTITIONS[table][0], "=", part)] if part is not None else None
+            DeltaTable(str(path(data, table))).optimize.compact(partition_filters=filters, target_size=TARGET_FILE_SIZE)
+    except CommitFailedError as exc:
+        raise _conflict(table, exc) from exc
+    return DeltaTable(str(path(data, table))).version()
+
+
 def files(data: DataDir, table: str, version: int) -> list[str]:
     """The parquet files of one version (absolute paths)."""
     try:

@@ -197,6 +197,22 @@ def test_a_writer_killed_after_its_delta_commit_loses_nothing(tmp_path):
     assert [e["action"] for e in snapshots.events(data)] == ["import"]
 
 
+def test_small_files_are_compacted_inside_a_commit(tmp_path, monkeypatch):
+    monkeypatch.setattr(tables, "SMALL_FILES", 3)
+    data = delta_folder(tmp_path / "d")
+    ids = [snapshots.current_id(data)]
+    for v in (12, 13, 14, 15):
+        ids.append(imports.commit(data, WARD1, run(data, filled(data, {"C-03": {"value": v}}), WARD1)))
+    _, path, manifest = snapshots.current(data)
+    assert len(snapshots.data_files(path, "imports")) < 3  # four audit rows, compacted
+    src = Snapshot.current(data)
+    assert src.con.execute("select count(*) from imports").fetchone() == (4,)
+    assert queries.run(src.con, "indicator_results", code="C-03").value.tolist().count(15.0) == 1
+    assert year_status(path) == rejudged(path)
+    for sid in ids:  # every earlier version still whole: compaction removes no file they read
+        snapshots.verify(snapshots.snapshot_dir(data, sid))
+
+
 def test_a_delta_conflict_is_a_vietnamese_retry(tmp_path, monkeypatch):
     from deltalake.exceptions import CommitFailedError
 
@@ -269,3 +285,19 @@ def test_backup_and_restore_carry_the_delta_tables(tmp_path):
     src = Snapshot.current(target)
     assert src.snapshot_id == snapshots.current_id(data) and src.manifest["format"] == 5
     assert 12.0 in queries.run(src.con, "indicator_results", code="C-03").value.tolist()
+
+
+def test_cli_migrate_and_vacuum_speak_vietnamese(tmp_path, capsys):
+    from vlboard.cli import main
+
+    data = data_dir_with(tmp_path / "d", intake_tables(), "format 4")
+    assert main(["--data", str(data.root), "vacuum", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "Giữ 1 bản dữ liệu" in out and "Chạy thử: chưa xóa gì" in out
+    assert main(["--data", str(data.root), "migrate"]) == 0
+    assert "Đã chuyển sang định dạng 5" in capsys.readouterr().out
+    assert main(["migrate", "--data", str(data.root)]) == 0
+    assert "đã ở định dạng 5" in capsys.readouterr().out
+    assert main(["--data", str(data.root), "vacuum"]) == 0
+    assert "Đã xóa 0 tệp" in capsys.readouterr().out
+    assert len(snapshots.list_snapshots(data)) == 2  # both younger than VLBOARD_KEEP_DAYS
