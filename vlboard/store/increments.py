@@ -65,6 +65,7 @@ def commit_reports(
     stored = schema.arrow_schema("results", derived=False)
 
     def change(manifest: dict) -> dict:
+        snapshots.drill("table:results")
         base = snapshots.snapshot_dir(data, manifest["id"])
         version = int(manifest["tables"]["results"]["delta_version"])
         catalogue = {t: pq.read_table(base / f"{t}.parquet") for t in JUDGE_INPUTS}
