@@ -16,8 +16,10 @@ process writing without the lock) is a ``SnapshotError`` asking to retry.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import re
 from pathlib import Path
 
 import pyarrow as pa
@@ -78,6 +80,24 @@ def _conflict(table: str, exc: Exception) -> SnapshotError:
     return SnapshotError(RETRY.format(table=table) + f" ({type(exc).__name__})")
 
 
+@contextlib.contextmanager
+def _writing(table: str):
+    """A Delta write's failures in the store's terms: a commit conflict asks to retry; a disk fault
+    inside delta-rs («os error 28») becomes the OSError it is, which the snapshot writer reports in
+    Vietnamese (vlboard.store.datadir.fault_message); anything else a Vietnamese SnapshotError."""
+    try:
+        yield
+    except CommitFailedError as exc:
+        raise _conflict(table, exc) from exc
+    except DeltaError as exc:
+        code = re.search(r"os error (\d+)", str(exc))
+        if code:
+            raise OSError(int(code.group(1)), os.strerror(int(code.group(1)))) from exc
+        raise SnapshotError(
+            f"Không ghi được bảng «{table}» ({str(exc)[:200]}). Dữ liệu hiện hành không đổi; chưa ghi gì."
+        ) from exc
+
+
 def overwrite(data: DataDir, table: str, t: pa.Table) -> int:
     """The whole table as a new version (a build); older versions stay readable. Returns it."""
     p = path(data, table)
@@ -86,7 +106,7 @@ def overwrite(data: DataDir, table: str, t: pa.Table) -> int:
     if table in ORDER:
         rows = rows.sort_by([(c, "ascending") for c in ORDER[table]])
     parts = PARTITIONS[table] or None
-    try:
+    with _writing(table):
         if latest(data, table) is None:  # the table property bounds the files of merges too
             config: dict[str, str | None] = {"delta.targetFileSize": str(TARGET_FILE_SIZE)}
             write_deltalake(
@@ -94,8 +114,6 @@ def overwrite(data: DataDir, table: str, t: pa.Table) -> int:
             )
         else:
             write_deltalake(str(p), rows, mode="overwrite", partition_by=parts, target_file_size=TARGET_FILE_SIZE)
-    except CommitFailedError as exc:
-        raise _conflict(table, exc) from exc
     return DeltaTable(str(p)).version()
 
 
@@ -103,10 +121,8 @@ def append(data: DataDir, table: str, t: pa.Table) -> int:
     rows = _stored(table, t)
     if table in ORDER:
         rows = rows.sort_by([(c, "ascending") for c in ORDER[table]])
-    try:
+    with _writing(table):
         write_deltalake(str(path(data, table)), rows, mode="append", target_file_size=TARGET_FILE_SIZE)
-    except CommitFailedError as exc:
-        raise _conflict(table, exc) from exc
     return DeltaTable(str(path(data, table))).version()
 
 
@@ -115,10 +131,8 @@ def align(data: DataDir, table: str, version: int) -> None:
     rollback left newer versions: a Delta restore (a new version, no data file rewritten)."""
     dt = DeltaTable(str(path(data, table)))
     if dt.version() != version:
-        try:
+        with _writing(table):
             dt.restore(version)
-        except CommitFailedError as exc:
-            raise _conflict(table, exc) from exc
 
 
 KEY = (
@@ -151,15 +165,13 @@ def merge_results(data: DataDir, rows: pa.Table) -> tuple[int, int]:
     replaced row. Returns (new version, rows inserted)."""
     dt = DeltaTable(str(path(data, "results")))
     rows = _stored("results", rows)
-    try:
+    with _writing("results"):
         out = (
             dt.merge(rows, KEY + _narrowing(rows), source_alias="s", target_alias="t")
             .when_matched_update_all()
             .when_not_matched_insert_all()
             .execute()
         )
-    except CommitFailedError as exc:
-        raise _conflict("results", exc) from exc
     return DeltaTable(str(path(data, "results"))).version(), int(out.get("num_target_rows_inserted", 0))
 
 
@@ -168,10 +180,8 @@ def replace_indicators(data: DataDir, codes: list[str], rows: pa.Table) -> int:
     records the second is ever shown). Returns the new version."""
     quoted = ", ".join("'" + c.replace("'", "''") + "'" for c in codes)
     dt = DeltaTable(str(path(data, "results")))
-    try:
+    with _writing("results"):
         dt.delete(f"indicator_code in ({quoted})")
-    except CommitFailedError as exc:
-        raise _conflict("results", exc) from exc
     return append(data, "results", rows)
 
 
@@ -191,12 +201,10 @@ def compact(data: DataDir, table: str, years: list[int] | None = None) -> int | 
     due = [p for p, n in small.items() if n >= SMALL_FILES and (years is None or p is None or int(p) in years)]
     if not due:
         return None
-    try:
+    with _writing(table):
         for part in due:
             filters = [(PARTITIONS[table][0], "=", part)] if part is not None else None
             DeltaTable(str(path(data, table))).optimize.compact(partition_filters=filters, target_size=TARGET_FILE_SIZE)
-    except CommitFailedError as exc:
-        raise _conflict(table, exc) from exc
     return DeltaTable(str(path(data, table))).version()
 
 

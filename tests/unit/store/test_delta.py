@@ -228,6 +228,22 @@ def test_a_delta_conflict_is_a_vietnamese_retry(tmp_path, monkeypatch):
     assert snapshots.current_id(data) == live and not list(data.snapshots.glob(".tmp-*"))
 
 
+def test_a_full_disk_inside_delta_rs_is_reported_in_vietnamese(tmp_path, monkeypatch):
+    from deltalake.exceptions import DeltaError
+
+    data = delta_folder(tmp_path / "d")
+    live = snapshots.current_id(data)
+
+    def full(*a, **k):
+        raise DeltaError("Generic LocalFileSystem error: No space left on device (os error 28)")
+
+    monkeypatch.setattr(tables, "write_deltalake", full)
+    with pytest.raises(snapshots.WriteFault, match="ổ đĩa đầy.*chưa ghi gì") as exc:
+        imports.commit(data, WARD1, run(data, filled(data, {"C-03": {"value": 12}}), WARD1))
+    assert "os error" not in str(exc.value) and str(data.root) not in str(exc.value)
+    assert snapshots.current_id(data) == live and not list(data.snapshots.glob(".tmp-*"))
+
+
 def test_format4_stays_readable_and_writable_until_migrated(tmp_path):
     data = data_dir_with(tmp_path / "d", intake_tables(), "format 4")
     old = snapshots.current_id(data)
