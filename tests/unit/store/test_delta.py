@@ -6,6 +6,7 @@ migration, retention (vacuum) and backup/restore work on it."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import shutil
 import subprocess
@@ -289,6 +290,22 @@ def test_vacuum_keeps_the_policy_and_removes_the_rest(tmp_path, monkeypatch):
     assert 62.5 in queries.run(src.con, "indicator_results", code="C-01").value.tolist()
     monkeypatch.setenv("VLBOARD_KEEP_DAYS", "100")
     assert retention.vacuum(data, dry_run=True, now=later).removed == []
+
+
+def test_a_snapshot_tagged_keep_outlives_the_retention(tmp_path):
+    data = delta_folder(tmp_path / "d")
+    ids = [snapshots.current_id(data)]
+    for v in (61.5, 62.5):
+        ids.append(imports.commit(data, WARD1, run(data, filled(data, {"C-01": {"value": v}}), WARD1)))
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=40)
+    assert sorted(m["id"] for m in retention.keep(data, later)[1]) == sorted(ids[:2])
+    folder = snapshots.snapshot_dir(data, ids[1])  # a closed reporting period tags its snapshot
+    (folder / snapshots.MANIFEST).write_text(
+        json.dumps({**snapshots.read_manifest(folder), "keep": True}), encoding="utf-8"
+    )
+    assert [m["id"] for m in retention.keep(data, later)[1]] == [ids[0]]
+    assert retention.vacuum(data, dry_run=False, now=later).removed == [ids[0]]
+    snapshots.verify(folder)
 
 
 def test_backup_and_restore_carry_the_delta_tables(tmp_path):
