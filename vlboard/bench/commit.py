@@ -165,3 +165,56 @@ def main(base: snapshots.DataDir, rows: list[int], repeat: int, out: Path | None
     if out is not None:
         out.write_text(report.replace_section(out.read_text(encoding="utf-8"), section), encoding="utf-8")
     return json.dumps(results)
+
+
+def disk_after(base: snapshots.DataDir, root: Path, n: int) -> dict:
+    """Disk use of a format-5 copy of the shipped data after ``n`` imports (each one commune's
+    demo values of one period, reported), then after ``vacuum`` with every snapshot past the
+    retention but the live one; next to what format 4 would hold (one whole snapshot per import)."""
+    import datetime as dt_
+
+    from vlboard.store import retention
+
+    for part in ("source", "documents", "geo"):
+        if (base.root / part).is_dir():
+            shutil.copytree(base.root / part, root / part)
+    data = snapshots.DataDir(root)
+    build.build(data, author="bench")
+    _, path, _ = snapshots.current(data)
+    one_snapshot = sum(p.stat().st_size for p in path.iterdir()) + sum(
+        f.stat().st_size for t in ("results", "imports") for f in snapshots.data_files(path, t)
+    )
+    demo = snapshots.read_table(path, "results", filters=[("source", "=", "demo")]).to_pylist()
+    groups: dict[tuple, list[dict]] = {}
+    for r in demo:
+        groups.setdefault((r["unit_code"], r["agency_code"], r["period"]), []).append(r)
+    keys = sorted(groups, key=str)
+    stored = schema.arrow_schema("results", derived=False).names
+    t0 = time.perf_counter()
+    for k in range(n):
+        rows = [
+            {c: r[c] for c in stored}
+            | dict(
+                result_id=f"report:{r['indicator_code']}:{r['unit_code'] or r['agency_code']}:{r['period']}",
+                value=(r["value"] or 0) + 1 + k // len(keys),
+                source="report",
+                reported_by="bench",
+                reported_at=dt_.datetime(2026, 1, 5, 9, 0),
+            )
+            for r in groups[keys[k % len(keys)]]
+        ]
+        commit_delta(data, rows, _audit(k, len(rows)))
+    seconds = time.perf_counter() - t0
+    size = sum(_sizes(root / "snapshots").values()) + sum(_sizes(root / "tables").values())
+    later = dt_.datetime.now(dt_.UTC) + dt_.timedelta(days=10_000)
+    retention.vacuum(data, dry_run=False, now=later)
+    after = sum(_sizes(root / "snapshots").values()) + sum(_sizes(root / "tables").values())
+    return {
+        "imports": n,
+        "seconds": seconds,
+        "bytes": size,
+        "bytes_after_vacuum": after,
+        "one_snapshot_bytes": one_snapshot,
+        "format4_bytes": one_snapshot * (n + 1),
+        "results_files": len(snapshots.data_files(snapshots.current(data)[1], "results")),
+    }

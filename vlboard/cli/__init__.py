@@ -85,6 +85,14 @@ def cmd_bench(args) -> int:
 
         print(json.dumps(commit.run_path(data.root, args.commit_path, args.repeat)))
         return 0
+    if args.disk_imports:
+        import tempfile
+
+        from vlboard.bench import commit
+
+        with tempfile.TemporaryDirectory(prefix="vlboard-disk-") as tmp:
+            print(json.dumps(commit.disk_after(data, Path(tmp), args.disk_imports)))
+        return 0
     if args.commit:
         from vlboard.bench import commit
         from vlboard.bench.run import _json_run
@@ -258,6 +266,7 @@ def main(argv: list[str] | None = None) -> int:
         "--commit", help="đo thời gian ghi một lần nhập số liệu ở các cỡ dữ liệu này (ví dụ 100000,1000000)"
     )
     bp.add_argument("--commit-path", choices=["full", "delta"], help=argparse.SUPPRESS)
+    bp.add_argument("--disk-imports", type=int, help="dung lượng đĩa sau chừng ấy lần nhập (định dạng 5)")
     bp.add_argument("--into", help=argparse.SUPPRESS)
     bp.set_defaults(func=cmd_bench)
     data_help = "thư mục dữ liệu (như --data đặt trước lệnh)"
