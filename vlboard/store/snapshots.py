@@ -12,8 +12,13 @@ Vietnamese message, removes its temporary files at once and leaves the live data
 The data folder's layout and errors: ``vlboard.store.datadir``; building from data/source:
 ``vlboard.store.build``. Callers reach the names of datadir and changelog as ``snapshots.<name>``.
 
-Over 300 lines: write, verify, switch and lock are one protocol over one folder layout (datadir.py
-and changelog.py hold the rest).
+Format 5 (a folder with data/tables/): the growing tables are Delta Lake tables and the manifest
+records their version and the sha256 of each data file (vlboard.store.tables); ``write_change``
+publishes a snapshot that changes only them (an import, vlboard.store.increments), with the same
+protocol. ``read_table`` reads any format.
+
+Over 300 lines: write, verify, switch and lock are one protocol over one folder layout (datadir.py,
+changelog.py and tables.py hold the rest).
 """
 
 from __future__ import annotations
