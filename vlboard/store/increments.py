@@ -85,7 +85,7 @@ def commit_reports(
         if rest:
             judged = _judge(catalogue, after)
             picked = judged.filter(pc.is_in(judged.column("result_id"), pa.array(sorted(rest))))
-            version, _ = tables.merge_results(data, picked)
+            version = tables.merge_results(data, picked)
         version = tables.compact(data, "results", sorted({r["year"] for r in new_rows})) or version
         snapshots.drill("table:imports")
         imports = tables.append(data, "imports", pa.Table.from_pylist([audit], schema=schema.arrow_schema("imports")))

@@ -159,20 +159,19 @@ def _narrowing(rows: pa.Table) -> str:
     )
 
 
-def merge_results(data: DataDir, rows: pa.Table) -> tuple[int, int]:
-    """Reports replace the demo or earlier report row of the same indicator, subject and period
-    (document figures are never matched); others are inserted. Rewrites only the files holding a
-    replaced row. Returns (new version, rows inserted)."""
+def merge_results(data: DataDir, rows: pa.Table) -> int:
+    """Reports replace every demo or earlier report row of the same indicator, subject and period
+    (document figures are never matched): a merge that deletes the matched rows, rewriting only
+    the files holding one, then an append of ``rows`` (two Delta commits; only the snapshot that
+    records the second is ever shown). A merge that updated the matched rows would keep two
+    reports where the target held two demo rows of one key. Returns the new version."""
     dt = DeltaTable(str(path(data, "results")))
     rows = _stored("results", rows)
+    keys = rows.select(["year", "indicator_code", "period", "unit_code", "agency_code", "period_end"])
+    keys = keys.group_by(keys.column_names, use_threads=False).aggregate([])  # one source row per key
     with _writing("results"):
-        out = (
-            dt.merge(rows, KEY + _narrowing(rows), source_alias="s", target_alias="t")
-            .when_matched_update_all()
-            .when_not_matched_insert_all()
-            .execute()
-        )
-    return DeltaTable(str(path(data, "results"))).version(), int(out.get("num_target_rows_inserted", 0))
+        dt.merge(keys, KEY + _narrowing(keys), source_alias="s", target_alias="t").when_matched_delete().execute()
+    return append(data, "results", rows)
 
 
 def replace_indicators(data: DataDir, codes: list[str], rows: pa.Table) -> int:
