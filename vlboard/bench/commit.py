@@ -68,12 +68,16 @@ def commit_full(data: snapshots.DataDir, rows: list[dict], audit: dict) -> str:
         tables["imports"] = pa.concat_tables(
             [tables["imports"], pa.Table.from_pylist([audit], schema=schema.arrow_schema("imports"))]
         )
-        return snapshots.write_snapshot(data, tables, author="bench", note="bench")
+        return snapshots.write_snapshot(
+            data, tables, author="bench", note="bench", event={"action": "import", "user": "bench"}
+        )
 
 
 def commit_delta(data: snapshots.DataDir, rows: list[dict], audit: dict) -> str:
     with snapshots.write_lock(data):
-        return increments.commit_reports(data, rows, audit, author="bench", note="bench")
+        return increments.commit_reports(
+            data, rows, audit, author="bench", note="bench", event={"action": "import", "user": "bench"}
+        )
 
 
 def run_path(root: Path, which: str, repeat: int) -> dict:
