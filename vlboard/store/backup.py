@@ -12,8 +12,11 @@
 - Every listed snapshot goes through ``snapshots.verify`` (manifest, tables, checksums, columns);
   one that does not verify is left out and named (``Backup.skipped``); the live one must verify.
   The bytes that go into the archive are hashed on the way and must equal the snapshot manifest's.
-- The rest of the data folder (source/, documents/, geo/, …) is archived as it is; hidden names
-  (the lock, temporary folders and files of writers) are not.
+- The rest of the data folder (source/, documents/, geo/, and on format 5 the Delta tables of
+  tables/) is archived as it is, listed under the lock with the snapshots (so no Delta file of a
+  commit midway is listed; Delta data and log files never change once written); hidden names (the
+  lock, temporary folders and files of writers) are not. A format-5 snapshot verifies against the
+  restored tables/ like any other.
 - The archive is written to a hidden temporary file next to ``out``, fsynced, then renamed: a
   backup killed midway leaves no file under the final name (the next backup removes the leftover).
   Its last member, ``vlboard-backup.json``, lists every other member with its size and sha256.
