@@ -12,6 +12,9 @@ its Delta commit and the switch of CURRENT, or a rollback): every writer first `
 to the live snapshot's version (a Delta restore, a new version with the same content), so nothing a
 user never saw is built upon. Writers hold the write lock; a Delta commit conflict anyway (another
 process writing without the lock) is a ``SnapshotError`` asking to retry.
+
+Over 300 lines: every operation on the two Delta tables (write, merge, align, compact, read, check)
+shares one layout (partitions, order, file size) and one translation of delta-rs's errors.
 """
 
 from __future__ import annotations
