@@ -29,6 +29,12 @@ SETTINGS: tuple[Setting, ...] = (
         "the data folder (sources, documents, snapshots, CURRENT) of the app and the CLI; tests point it "
         "at a temporary copy",
     ),
+    Setting(
+        "VLBOARD_KEEP_DAYS",
+        "30",
+        "retention (`python -m vlboard vacuum`): every snapshot younger than this many days is kept, and "
+        "always the live one, those named by a rollback and those tagged `keep` (a closed reporting period)",
+    ),
     Setting("VLBOARD_SECRETS", ".streamlit/secrets.toml", "the accounts file (TOML) of sign-in and of the intake CLI"),
     Setting(
         "VLBOARD_PASSWORD",

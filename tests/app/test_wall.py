@@ -221,7 +221,6 @@ def test_wall_shows_gauges_and_the_one_league_once_real_figures_are_judged(monke
     import shutil
 
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
     from vlboard.board import screens
     from vlboard.store import schema
@@ -229,7 +228,7 @@ def test_wall_shows_gauges_and_the_one_league_once_real_figures_are_judged(monke
     data = snapshots.DataDir(tmp_path / "d")
     shutil.copytree(shipped_data.root, data.root)
     _, path, _ = snapshots.current(data)
-    tables = {t: pq.read_table(path / f"{t}.parquet") for t in schema.TABLES}
+    tables = snapshots.read_tables(path)
     stored = schema.arrow_schema("results", derived=False)
     report = dict.fromkeys(stored.names)
     report.update(

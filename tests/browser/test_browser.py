@@ -57,10 +57,9 @@ def test_wall_screen_rotates_and_picks_up_a_new_snapshot(shipped_data, tmp_path)
     import shutil
     import time
 
-    import pyarrow.parquet as pq
     from playwright.sync_api import expect
 
-    from vlboard.store import schema, snapshots
+    from vlboard.store import snapshots
 
     shutil.copytree(shipped_data.root, tmp_path / "d")
     data = snapshots.DataDir(tmp_path / "d")
@@ -79,7 +78,7 @@ def test_wall_screen_rotates_and_picks_up_a_new_snapshot(shipped_data, tmp_path)
         page.screenshot(path=str(ARTIFACTS / "ioc-2.png"))
         # a new snapshot (an import, a rebuild) appears without reloading the page
         path = data.snapshots / old
-        tables = {t: pq.read_table(path / f"{t}.parquet") for t in schema.TABLES}
+        tables = snapshots.read_tables(path)
         time.sleep(0.01)
         new = snapshots.write_snapshot(data, tables, author="test", note="new")
         expect(page.get_by_text(new)).to_be_visible(timeout=10000)

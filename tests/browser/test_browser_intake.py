@@ -137,7 +137,7 @@ def test_clerk_imports_through_the_page(data, tmp_path):
         duckdb.connect()
         .execute(
             "select indicator_code, value, source from read_parquet(?) where source = 'report' order by 1",
-            [str(path / "results.parquet")],
+            [[str(f) for f in snapshots.data_files(path, "results")]],
         )
         .fetchall()
     )

@@ -82,7 +82,7 @@ def test_health_and_metrics_then_a_damaged_live_snapshot(served):
     assert metrics(get(f"{url}{ops.METRICS_PATH}")[2].decode())["vlboard_metrics_refusals_total"] >= 1
 
     sid = snapshots.current_id(data)
-    with (data.snapshots / str(sid) / "results.parquet").open("r+b") as fh:
+    with snapshots.data_files(data.snapshots / str(sid), "results")[0].open("r+b") as fh:
         fh.seek(40)
         fh.write(b"\0\0\0\0")
     time.sleep(ops.CACHE_SECONDS + 0.5)

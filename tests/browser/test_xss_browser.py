@@ -14,7 +14,6 @@ import shutil
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
 
 from tests.support.served import ARTIFACTS, CHROMIUM, browser_page, served_process
@@ -59,7 +58,7 @@ def plant(shipped: snapshots.DataDir, root: Path) -> snapshots.DataDir:
         shutil.copytree(shipped.root / part, root / part)
     data = snapshots.DataDir(root)
     base = build.build(data, author="tests")
-    t = {name: pq.read_table(data.snapshots / base / f"{name}.parquet") for name in schema.TABLES}
+    t = snapshots.read_tables(data.snapshots / base)
     t["indicators"] = _prefixed(t["indicators"], "name_vi", PLANTED, "code")
     t["agencies"] = _prefixed(_prefixed(t["agencies"], "name_vi"), "short_name")
     t["units"] = _prefixed(t["units"], "name_vi")

@@ -37,7 +37,7 @@ def synthetic_data_dir(base: snapshots.DataDir, root: Path, n_rows: int) -> snap
     from vlboard.store import schema
 
     _, snap, _ = snapshots.current(base)
-    tables = {t: pq.read_table(snap / f"{t}.parquet") for t in schema.TABLES}
+    tables = snapshots.read_tables(snap)  # format 4 or 5
     root.mkdir(parents=True, exist_ok=True)
     results_file = make_synthetic(snap, root, n_rows)
     stored = schema.arrow_schema("results", derived=False)  # year_status is judged by write_snapshot

@@ -1,6 +1,6 @@
 """Command line: ``python -m vlboard build | check | status | health | export | bench | backtest |
-backup | restore`` and the intake commands of vlboard.cli.intake (template, import, history, rollback,
-hash-password), ``api-token`` (vlboard.cli.api) and the drafted report (vlboard.cli.report)."""
+backup | restore | migrate | vacuum`` and the intake commands of vlboard.cli.intake (template, import,
+history, rollback, hash-password), ``api-token`` (vlboard.cli.api) and the drafted report (vlboard.cli.report)."""
 
 from __future__ import annotations
 
@@ -79,6 +79,26 @@ def cmd_bench(args) -> int:
         from vlboard.bench.pages import page_times
 
         print(json.dumps(page_times(data.root, args.repeat)))
+        return 0
+    if args.commit_path:
+        from vlboard.bench import commit
+
+        print(json.dumps(commit.run_path(data.root, args.commit_path, args.repeat)))
+        return 0
+    if args.disk_imports:
+        import tempfile
+
+        from vlboard.bench import commit
+
+        with tempfile.TemporaryDirectory(prefix="vlboard-disk-") as tmp:
+            print(json.dumps(commit.disk_after(data, Path(tmp), args.disk_imports)))
+        return 0
+    if args.commit:
+        from vlboard.bench import commit
+        from vlboard.bench.run import _json_run
+
+        sizes = [int(x) for x in args.commit.split(",") if x.strip()]
+        print(commit.main(data, sizes, args.repeat, Path(args.out) if args.out else None, _json_run))
         return 0
     if args.make_data:
         made = bench.synthetic_data_dir(data, Path(args.into), args.make_data)
@@ -202,6 +222,36 @@ def cmd_backtest(args) -> int:
     return 0
 
 
+def cmd_migrate(args) -> int:
+    from vlboard.store import migration
+
+    data = _data(args)
+    try:
+        sid = migration.migrate(data)
+    except snapshots.SnapshotError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    if sid is None:
+        print(f"Thư mục dữ liệu đã ở định dạng {snapshots.FORMAT_DELTA}; không cần chuyển.")
+        return 0
+    print(f"Đã chuyển sang định dạng {snapshots.FORMAT_DELTA}: bản hiện hành {sid}; các bản cũ vẫn đọc được.")
+    return 0
+
+
+def cmd_vacuum(args) -> int:
+    from vlboard.store import retention
+
+    try:
+        done = retention.vacuum(_data(args), dry_run=args.dry_run)
+    except snapshots.SnapshotError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    print("\n".join(done.lines()))
+    if args.dry_run:
+        print("Chạy thử: chưa xóa gì (bỏ --dry-run để xóa).")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m vlboard", description="vlboard: dữ liệu chuyển đổi số Vĩnh Long")
     ap.add_argument("--data", help="thư mục dữ liệu (mặc định: data/ hoặc $VLBOARD_DATA)")
@@ -231,6 +281,11 @@ def main(argv: list[str] | None = None) -> int:
     bp.add_argument("--pages", action="store_true", help=argparse.SUPPRESS)
     bp.add_argument("--exports", action="store_true", help=argparse.SUPPRESS)
     bp.add_argument("--make-data", type=int, help=argparse.SUPPRESS)
+    bp.add_argument(
+        "--commit", help="đo thời gian ghi một lần nhập số liệu ở các cỡ dữ liệu này (ví dụ 100000,1000000)"
+    )
+    bp.add_argument("--commit-path", choices=["full", "delta"], help=argparse.SUPPRESS)
+    bp.add_argument("--disk-imports", type=int, help="dung lượng đĩa sau chừng ấy lần nhập (định dạng 5)")
     bp.add_argument("--into", help=argparse.SUPPRESS)
     bp.set_defaults(func=cmd_bench)
     tp = sub.add_parser("backtest", help="kiểm tra lại dự báo đến hạn trên số liệu đã có: độ phủ khoảng 80%%, sai số")
@@ -245,6 +300,13 @@ def main(argv: list[str] | None = None) -> int:
     rp.add_argument("file", help="tệp sao lưu do «python -m vlboard backup» ghi")
     rp.add_argument("--data", default=argparse.SUPPRESS, help=data_help)
     rp.set_defaults(func=cmd_restore)
+    mp = sub.add_parser("migrate", help="chuyển thư mục dữ liệu sang định dạng 5 (bảng Delta Lake)")
+    mp.add_argument("--data", default=argparse.SUPPRESS, help=data_help)
+    mp.set_defaults(func=cmd_migrate)
+    vp = sub.add_parser("vacuum", help="xóa bản dữ liệu và tệp cũ theo chính sách lưu giữ (VLBOARD_KEEP_DAYS)")
+    vp.add_argument("--dry-run", action="store_true", help="chỉ liệt kê, không xóa")
+    vp.add_argument("--data", default=argparse.SUPPRESS, help=data_help)
+    vp.set_defaults(func=cmd_vacuum)
     from vlboard.cli import intake as cli_intake
 
     cli_intake.add_commands(sub, lambda fn: lambda args: fn(args, _data(args)))

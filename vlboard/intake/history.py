@@ -9,14 +9,18 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-import pyarrow.parquet as pq
 
 from vlboard.domain import vocab
 from vlboard.domain.vocab import VN_TZ
 from vlboard.intake import auth, restore
 from vlboard.store import snapshots
 
-ACTIONS = {"build": "Dựng từ dữ liệu nguồn", "import": "Nhập số liệu", "rollback": "Khôi phục"}
+ACTIONS = {
+    "build": "Dựng từ dữ liệu nguồn",
+    "import": "Nhập số liệu",
+    "rollback": "Khôi phục",
+    "migrate": "Chuyển định dạng lưu trữ",
+}
 COMPARE_LABELS = {
     "change": "Thay đổi",
     "indicator_code": "Mã chỉ tiêu",
@@ -94,7 +98,7 @@ def log(data: snapshots.DataDir) -> pd.DataFrame:
 def _results(data: snapshots.DataDir, sid: str) -> pd.DataFrame:
     path = snapshots.snapshot_dir(data, sid)
     snapshots.verify(path)
-    return pq.read_table(path / "results.parquet", columns=COLS).to_pandas()
+    return snapshots.read_table(path, "results", columns=COLS).to_pandas()
 
 
 def _identity(df: pd.DataFrame) -> pd.Series:

@@ -25,7 +25,7 @@ from vlboard.domain.periods import parse_period
 from vlboard.domain.vocab import VN_TZ as VN
 from vlboard.intake import auth, isolation, validate, workbook
 from vlboard.intake.upload import Problem
-from vlboard.store import build, schema, snapshots
+from vlboard.store import build, increments, schema, snapshots
 from vlboard.store.source import Snapshot
 
 STATES = {"new": "Mới", "changed": "Thay đổi", "unchanged": "Không đổi"}
@@ -390,13 +390,10 @@ def commit(data: snapshots.DataDir, user: auth.User, pv: Preview, *, now: dt.dat
                 f"Dữ liệu đã được cập nhật bởi một lần ghi khác (bản {pv.base_snapshot} → {live}) "
                 "trong lúc xem trước; hãy tải tệp lên lại để xem trước trên dữ liệu mới. Chưa ghi gì."
             )
-        _, path, _ = snapshots.current(data)
-        tables = {t: pq.read_table(path / f"{t}.parquet") for t in schema.TABLES}
-        plans = dict(
-            zip(tables["indicators"].column("code").to_pylist(), tables["indicators"].column("plan").to_pylist())
-        )
+        _, path, manifest = snapshots.current(data)
+        ind = snapshots.read_table(path, "indicators", columns=["code", "plan"])
+        plans = dict(zip(ind.column("code").to_pylist(), ind.column("plan").to_pylist()))
         new = _result_rows(pv, user, plans, import_id, now)
-        tables["results"] = build.with_reports(tables["results"].to_pylist(), new)
         c = pv.counts()
         scopes = sorted({(t, s) for t, s in zip(pv.rows.scope_type, pv.rows.scope_code)})
         audit = dict(
@@ -415,12 +412,7 @@ def commit(data: snapshots.DataDir, user: auth.User, pv: Preview, *, now: dt.dat
             n_changed=c["changed"],
             n_unchanged=c["unchanged"],
         )
-        tables["imports"] = pa.concat_tables(
-            [tables["imports"], pa.Table.from_pylist([audit], schema=schema.arrow_schema("imports"))]
-        )
-        sid = snapshots.write_snapshot(
-            data,
-            tables,
+        kwargs = dict(
             author=user.username,
             note=f"Nhập {pv.file_name}: {pv.summary()}",
             extra={"action": "import", "import_id": import_id, "file_sha256": pv.upload.sha256},
@@ -432,4 +424,12 @@ def commit(data: snapshots.DataDir, user: auth.User, pv: Preview, *, now: dt.dat
                 "summary": pv.summary(),
             },
         )
+        if manifest.get("format") == snapshots.FORMAT_DELTA:  # only what changed is written
+            return increments.commit_reports(data, new, audit, **kwargs)
+        tables = {t: pq.read_table(path / f"{t}.parquet") for t in schema.TABLES}  # format 4: a full copy
+        tables["results"] = build.with_reports(tables["results"].to_pylist(), new)
+        tables["imports"] = pa.concat_tables(
+            [tables["imports"], pa.Table.from_pylist([audit], schema=schema.arrow_schema("imports"))]
+        )
+        sid = snapshots.write_snapshot(data, tables, **kwargs)
     return sid

@@ -14,8 +14,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-import pyarrow.parquet as pq
-
 from vlboard.domain.vocab import SUBJECTS as SUBJECT
 from vlboard.intake import auth
 from vlboard.store import snapshots
@@ -87,7 +85,7 @@ def _imports(path) -> dict[str, Import]:
         "file_name",
     ]
     out = {}
-    for r in pq.read_table(path / "imports.parquet", columns=cols).to_pylist():
+    for r in snapshots.read_table(path, "imports", columns=cols).to_pylist():
         out[r["import_id"]] = Import(
             r["import_id"],
             r["username"] or "",

@@ -12,8 +12,11 @@
 - Every listed snapshot goes through ``snapshots.verify`` (manifest, tables, checksums, columns);
   one that does not verify is left out and named (``Backup.skipped``); the live one must verify.
   The bytes that go into the archive are hashed on the way and must equal the snapshot manifest's.
-- The rest of the data folder (source/, documents/, geo/, …) is archived as it is; hidden names
-  (the lock, temporary folders and files of writers) are not.
+- The rest of the data folder (source/, documents/, geo/, and on format 5 the Delta tables of
+  tables/) is archived as it is, listed under the lock with the snapshots (so no Delta file of a
+  commit midway is listed; Delta data and log files never change once written); hidden names (the
+  lock, temporary folders and files of writers) are not. A format-5 snapshot verifies against the
+  restored tables/ like any other.
 - The archive is written to a hidden temporary file next to ``out``, fsynced, then renamed: a
   backup killed midway leaves no file under the final name (the next backup removes the leftover).
   Its last member, ``vlboard-backup.json``, lists every other member with its size and sha256.
@@ -120,6 +123,7 @@ def backup(data: DataDir, out: Path, *, lock_timeout: float = 120.0) -> Backup:
         history = data.history_file.read_bytes() if data.history_file.is_file() else None
         folders = data.snapshots.iterdir() if data.snapshots.is_dir() else iter(())
         listed = sorted(p.name for p in folders if p.is_dir() and not p.name.startswith("."))
+        others = _other_files(root)  # data/tables/: the Delta files committed so far, none midway
     try:
         live = current.decode("utf-8").strip()
     except UnicodeDecodeError as exc:
@@ -147,7 +151,7 @@ def backup(data: DataDir, out: Path, *, lock_timeout: float = 120.0) -> Backup:
             with tarfile.open(fileobj=raw, mode="w:gz", compresslevel=6, format=tarfile.PAX_FORMAT) as tar:
                 for sid in kept:
                     folder = snapshots.snapshot_dir(data, sid)
-                    want = {f"{t}.parquet": v["sha256"] for t, v in manifests[sid]["tables"].items()}
+                    want = {f"{t}.parquet": v["sha256"] for t, v in manifests[sid]["tables"].items() if "sha256" in v}
                     for name in sorted(p.name for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
                         entry = _add_file(tar, folder / name, f"snapshots/{sid}/{name}")
                         if name in want and entry["sha256"] != want[name]:
@@ -157,7 +161,7 @@ def backup(data: DataDir, out: Path, *, lock_timeout: float = 120.0) -> Backup:
                             )
                         entries.append(entry)
                     drill("backup")
-                entries += [_add_file(tar, root / rel, rel) for rel in _other_files(root)]
+                entries += [_add_file(tar, root / rel, rel) for rel in others]
                 if history is not None:
                     entries.append(_add_bytes(tar, HISTORY, history))
                 entries.append(_add_bytes(tar, CURRENT, current))
@@ -345,7 +349,11 @@ def _check(archive: Path, target: DataDir, seen: dict[str, tuple[int, str]], sma
         try:
             snapshots.snapshot_dir(target, sid)
             tables = json.loads(small[f"snapshots/{sid}/{MANIFEST}"])["tables"]
-            bad = [t for t, v in tables.items() if seen.get(f"snapshots/{sid}/{t}.parquet", (0, ""))[1] != v["sha256"]]
+            bad = [
+                t
+                for t, v in tables.items()
+                if "delta_version" not in v and seen.get(f"snapshots/{sid}/{t}.parquet", (0, ""))[1] != v["sha256"]
+            ]
         except SnapshotError as exc:
             raise _refuse(archive, f"danh mục {ARCHIVE_MANIFEST} có {exc}") from exc
         except (ValueError, KeyError, TypeError, AttributeError) as exc:

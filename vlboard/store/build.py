@@ -6,11 +6,20 @@ from __future__ import annotations
 import tomllib
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from vlboard.domain.periods import parse_period
 from vlboard.store import catalogue, checks, demo, schema
-from vlboard.store.snapshots import DataDir, SnapshotError, clean_temp, last_good, write_lock, write_snapshot
+from vlboard.store import tables as growing
+from vlboard.store.snapshots import (
+    DataDir,
+    SnapshotError,
+    clean_temp,
+    current_id,
+    last_good,
+    read_table,
+    write_lock,
+    write_snapshot,
+)
 
 
 def load_build_config(data: DataDir) -> demo.DemoConfig:
@@ -134,8 +143,8 @@ def carry_reports(data: DataDir, tables: dict[str, pa.Table]) -> dict[str, pa.Ta
     path = last_good(data)
     if path is None:
         return tables
-    reports = pq.read_table(path / "results.parquet", filters=[("source", "=", "report")])
-    imports = pq.read_table(path / "imports.parquet")
+    reports = read_table(path, "results", filters=[("source", "=", "report")])
+    imports = read_table(path, "imports")
     if reports.num_rows == 0 and imports.num_rows == 0:
         return tables
     return {
@@ -151,6 +160,8 @@ def build(data: DataDir, *, author: str = "build") -> str:
     config = load_build_config(data)
     with write_lock(data):
         clean_temp(data)
+        if current_id(data) is None:  # a new data folder starts on format 5 (the Delta tables)
+            growing.root(data).mkdir(parents=True, exist_ok=True)
         tables = carry_reports(data, tables)
         sid = write_snapshot(
             data,

@@ -15,7 +15,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from vlboard.store import schema
+from vlboard.store import schema, tables
 
 SQL_DIR = Path(__file__).with_name("sql")
 MACROS_DIR = SQL_DIR / "macros"
@@ -44,20 +44,49 @@ def _macros(con: duckdb.DuckDBPyConnection, judge: bool) -> None:
 JUDGED_FORMAT = 4  # the first snapshot format whose stored year_status follows today's rule
 
 
-def _format(path: Path) -> int:
-    """The snapshot's format from its manifest (0 when it cannot be read: judged on read)."""
+def _manifest(path: Path) -> dict:
+    """The snapshot's manifest ({} when it cannot be read: format 0, judged on read)."""
     try:
-        return int(json.loads((path / "manifest.json").read_text(encoding="utf-8")).get("format", 0))
-    except (OSError, ValueError, TypeError, AttributeError):
-        return 0
+        m = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return m if isinstance(m, dict) else {}
 
 
-_DUCK_TYPES = {pa.string(): "VARCHAR", pa.int32(): "INTEGER", pa.float64(): "DOUBLE", pa.date32(): "DATE"}
+_DUCK_TYPES = {
+    pa.string(): "VARCHAR",
+    pa.int32(): "INTEGER",
+    pa.int64(): "BIGINT",
+    pa.float64(): "DOUBLE",
+    pa.date32(): "DATE",
+    pa.timestamp("ms"): "TIMESTAMP",
+    pa.bool_(): "BOOLEAN",
+}
 
 
-def _read(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> duckdb.DuckDBPyRelation:
+def _read_delta(con: duckdb.DuckDBPyConnection, path: Path, table: str, version: int) -> duckdb.DuckDBPyRelation:
+    """One Delta version of a growing table through the list of its parquet files (partition
+    columns from the hive folder names), columns in the schema's order and types."""
+    want = schema.arrow_schema(table)
+    files = tables.files(tables.data_of(path), table, version)
+    if not files:  # an empty version (the imports audit before the first import)
+        return con.sql("select 1 as none where false").select(
+            *[duckdb.ConstantExpression(None).cast(duckdb.sqltype(_DUCK_TYPES[f.type])).alias(f.name) for f in want]
+        )
+    rel = con.read_parquet(files, hive_partitioning=bool(tables.PARTITIONS[table]))
+    return rel.select(
+        *[duckdb.ColumnExpression(f.name).cast(duckdb.sqltype(_DUCK_TYPES[f.type])).alias(f.name) for f in want]
+    )
+
+
+def _read(
+    con: duckdb.DuckDBPyConnection, path: Path, table: str, manifest: dict | None = None
+) -> duckdb.DuckDBPyRelation:
     """A table of the snapshot; a column added by a later format (schema.ADDED_IN) that an older
     snapshot lacks reads as NULL of its type."""
+    info = (manifest or {}).get("tables", {}).get(table, {})
+    if "delta_version" in info:
+        return _read_delta(con, path, table, int(info["delta_version"]))
     if table in schema.ADDED_TABLES and not (path / f"{table}.parquet").exists():
         return con.from_arrow(schema.arrow_schema(table).empty_table())  # snapshot older than the table
     rel = con.read_parquet(str(path / f"{table}.parquet"))
@@ -93,13 +122,14 @@ def open_snapshot(
     Share the connection per process and take ``con.cursor()`` per thread.
     """
     con = _connect(threads, memory_limit)
+    manifest = _manifest(path)
     for table in schema.TABLES:
-        _read(con, path, table).create_view(table, replace=True)
-    _read(con, path, "results").select(*schema.arrow_schema("results", derived=False).names).create_view(
+        _read(con, path, table, manifest).create_view(table, replace=True)
+    _read(con, path, "results", manifest).select(*schema.arrow_schema("results", derived=False).names).create_view(
         "results_stored"
     )
     _macros(con, judge=True)
-    if judge_on_read or _format(path) < JUDGED_FORMAT:
+    if judge_on_read or int(manifest.get("format") or 0) < JUDGED_FORMAT:
         prepare_judging(con)
         con.execute("create or replace view results as select * from vl_judged()")
     _macros(con, judge=False)
@@ -128,6 +158,26 @@ def judge_results(tables: dict[str, pa.Table]) -> pa.Table:
     if judged.num_rows != stored.num_rows:  # a duplicated target or default row would multiply rows
         raise ValueError(f"judge_results: {judged.num_rows} rows out of {stored.num_rows}")
     return stored.append_column(schema.arrow_schema("results").field("year_status"), judged.column(0))
+
+
+def path_segments(tables: dict[str, pa.Table]) -> dict[str, list[tuple]]:
+    """Each indicator's path (vl_path_segments of sql/macros/12_path.sql) over ``tables["results"]``:
+    what a new real value can change in other rows' stored status (the baseline before the first
+    target). The import commit compares it before and after (vlboard.store.increments)."""
+    want = schema.arrow_schema("results", derived=False)
+    con = _connect(threads=1, memory_limit="1GB")
+    try:
+        for name in ("indicators", "targets", "status_config"):
+            con.register(name, tables[name].cast(schema.arrow_schema(name)))
+        con.register("results_stored", tables["results"].select(want.names).cast(want))
+        _macros(con, judge=True)
+        rows = con.sql("select * from vl_path_segments() order by all").fetchall()
+    finally:
+        con.close()
+    out: dict[str, list[tuple]] = {}
+    for r in rows:
+        out.setdefault(r[0], []).append(tuple(r))
+    return out
 
 
 # which periods a connection's status_rows_cache holds; keyed by the connection itself (weakly), so

@@ -12,8 +12,13 @@ Vietnamese message, removes its temporary files at once and leaves the live data
 The data folder's layout and errors: ``vlboard.store.datadir``; building from data/source:
 ``vlboard.store.build``. Callers reach the names of datadir and changelog as ``snapshots.<name>``.
 
-Over 300 lines: write, verify, switch and lock are one protocol over one folder layout (datadir.py
-and changelog.py hold the rest).
+Format 5 (a folder with data/tables/): the growing tables are Delta Lake tables and the manifest
+records their version and the sha256 of each data file (vlboard.store.tables); ``write_change``
+publishes a snapshot that changes only them (an import, vlboard.store.increments), with the same
+protocol. ``read_table`` reads any format.
+
+Over 300 lines: write, verify, switch and lock are one protocol over one folder layout (datadir.py,
+changelog.py and tables.py hold the rest).
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ import pyarrow.parquet as pq
 
 from vlboard import settings
 from vlboard.store import db, schema
+from vlboard.store import tables as tables_mod
 from vlboard.store.changelog import abort, begin, events, finish, reconcile, record_event
 from vlboard.store.datadir import (
     LOCK,
@@ -68,12 +74,17 @@ __all__ = [
     "FORMAT_VERSION",
     "READABLE_FORMATS",
     "verify",
+    "read_table",
+    "read_tables",
+    "data_files",
     "current",
     "list_snapshots",
     "last_good",
     "content_hash",
     "switch_current",
     "write_snapshot",
+    "write_change",
+    "FORMAT_DELTA",
     "clean_temp",
     "write_lock",
 ]
@@ -82,9 +93,14 @@ __all__ = [
 # judged against the path between targets for years without one (sql/macros/12_path.sql), and
 # quote_anchor (indicators, results_documents), precedence (results_documents, results) and
 # reporting_rules.basis (a duty set by a document or assumed by the dashboard)
+# 5: the growing tables (results, imports) are Delta Lake tables under data/tables/ and the manifest
+# records their versions (vlboard.store.tables); the catalogue tables as in format 4. A folder is on
+# format 5 once data/tables/ exists (build on an empty folder, or «python -m vlboard migrate»);
+# until then writes keep making format 4.
 FORMAT_VERSION = 4
-READABLE_FORMATS = (2, 3, 4)  # formats 2-3: year_status computed on the fly and the format-4 columns
-# read as NULL (vlboard.store.db)
+FORMAT_DELTA = 5
+READABLE_FORMATS = (2, 3, 4, 5)  # formats 2-3: year_status computed on the fly and the format-4
+# columns read as NULL (vlboard.store.db)
 
 
 def _sha256(path: Path) -> str:
@@ -108,6 +124,14 @@ def verify(path: Path) -> dict:
         )
     for table in schema.TABLES:
         info = manifest.get("tables", {}).get(table)
+        if info is not None and "delta_version" in info:
+            try:
+                tables_mod.check(
+                    tables_mod.data_of(path), table, int(info["delta_version"]), info.get("rows"), info.get("files")
+                )
+            except SnapshotError as exc:
+                raise SnapshotError(f"Bản dữ liệu {path.name}: {exc}") from exc
+            continue
         file = path / f"{table}.parquet"
         if info is None and table in schema.ADDED_TABLES and not file.exists():
             continue  # written before the table existed: read as empty
@@ -123,6 +147,27 @@ def verify(path: Path) -> dict:
         if [(f.name, f.type) for f in got] != [(f.name, f.type) for f in want]:
             raise SnapshotError(f"Bản dữ liệu {path.name}: bảng «{table}» sai cấu trúc cột")
     return manifest
+
+
+def read_table(path: Path, table: str, columns: list[str] | None = None, filters=None) -> pa.Table:
+    """One table of a snapshot folder, whatever its format (a parquet file, or a Delta version)."""
+    info = read_manifest(path).get("tables", {}).get(table, {})
+    if "delta_version" in info:
+        return tables_mod.read(tables_mod.data_of(path), table, int(info["delta_version"]), columns, filters)
+    return pq.read_table(path / f"{table}.parquet", columns=columns, filters=filters)
+
+
+def data_files(path: Path, table: str) -> list[Path]:
+    """The files holding one table of a snapshot folder: its parquet file, or its Delta version's."""
+    info = read_manifest(path).get("tables", {}).get(table, {})
+    if "delta_version" in info:
+        return tables_mod.data_files(tables_mod.data_of(path), table, int(info["delta_version"]))
+    return [path / f"{table}.parquet"]
+
+
+def read_tables(path: Path) -> dict[str, pa.Table]:
+    """Every table of a snapshot folder (small data folders: tests, the benchmark's setup)."""
+    return {t: read_table(path, t) for t in schema.TABLES}
 
 
 def current(data: DataDir) -> tuple[str, Path, dict]:
@@ -217,15 +262,91 @@ def write_snapshot(
 
     ``event``: the history line of this change (action, user, …; ``snapshot`` and ``from`` are
     filled in), written as one transaction with the switch (see the module docstring); callers
-    hold the write lock. A disk fault raises WriteFault: temporary files removed, CURRENT unchanged."""
+    hold the write lock. A disk fault raises WriteFault: temporary files removed, CURRENT unchanged.
+    On a format-5 folder (``tables.enabled``) the growing tables become a new version of their
+    Delta table (the whole table: a build; imports use ``write_change``)."""
     missing = [t for t in schema.TABLES if t not in tables]
     if missing:
         raise SnapshotError(f"Thiếu bảng khi ghi bản dữ liệu: {', '.join(missing)}")
     tables = {t: schema.with_added_columns(t, v) for t, v in tables.items()}  # read from an older format
     tables = {**tables, "results": db.judge_results(tables)}
-    parent = current_id(data)
     hashes = {t: content_hash(tables[t]) for t in schema.TABLES}
+    delta = tables_mod.enabled(data)
+
+    def fill(tmp: Path) -> dict:
+        out = {}
+        fault_after = int(settings.get("VLBOARD_FAULT_AFTER_TABLES") or "-1")  # crash drill for tests
+        for n, table in enumerate(schema.TABLES):
+            if n == fault_after:
+                os._exit(70)
+            drill(f"table:{table}")
+            if delta and table in tables_mod.GROWING:
+                version = tables_mod.overwrite(data, table, tables[table])
+                out[table] = {
+                    "rows": tables[table].num_rows,
+                    "delta_version": version,
+                    "content_sha256": hashes[table],
+                    "files": tables_mod.checksums(data, table, version),
+                }
+            else:
+                out[table] = _write_table(tmp, table, tables[table], hashes[table])
+        return out
+
     digest = hashlib.sha256(json.dumps(hashes, sort_keys=True).encode()).hexdigest()[:10]
+    return _publish(data, digest, fill, FORMAT_DELTA if delta else FORMAT_VERSION, author, note, extra, event)
+
+
+def _write_table(folder: Path, table: str, data: pa.Table, content_sha256: str | None = None) -> dict:
+    file = folder / f"{table}.parquet"
+    pq.write_table(data.cast(schema.arrow_schema(table)), file, compression="zstd")
+    return {
+        "rows": data.num_rows,
+        "sha256": _sha256(file),
+        "content_sha256": content_sha256 or content_hash(data.cast(schema.arrow_schema(table))),
+    }
+
+
+def write_change(
+    data: DataDir,
+    change,
+    *,
+    author: str,
+    note: str,
+    extra: dict | None = None,
+    event: dict | None = None,
+) -> str:
+    """A new format-5 snapshot that changes only the growing tables: the live snapshot's catalogue
+    files are copied (a few hundred kB), ``change(base_manifest)`` commits to the Delta tables (after
+    they are aligned to the live snapshot's versions) and returns ``{table: {"rows", "delta_version"}}``
+    for each table it changed. Callers hold the write lock. Returns the new id."""
+    _, base, manifest = current(data)
+    if manifest.get("format") != FORMAT_DELTA:
+        raise SnapshotError("Bản dữ liệu hiện hành chưa ở định dạng 5: chạy «python -m vlboard migrate»")
+    for table in tables_mod.GROWING:
+        tables_mod.align(data, table, int(manifest["tables"][table]["delta_version"]))
+
+    def fill(tmp: Path) -> dict:
+        out = {}
+        for table in schema.TABLES:
+            info = manifest["tables"][table]
+            if "delta_version" not in info:
+                drill(f"table:{table}")
+                shutil.copyfile(base / f"{table}.parquet", tmp / f"{table}.parquet")
+                out[table] = info
+        changed = change(manifest)
+        for table, info in changed.items():  # only the files this change added are read
+            known = manifest["tables"][table].get("files")
+            info["files"] = tables_mod.checksums(data, table, int(info["delta_version"]), known)
+        return {**out, **{t: changed.get(t, manifest["tables"][t]) for t in tables_mod.GROWING}}
+
+    digest = hashlib.sha256(os.urandom(16)).hexdigest()[:10]
+    return _publish(data, digest, fill, FORMAT_DELTA, author, note, extra, event)
+
+
+def _publish(data: DataDir, digest: str, fill, fmt: int, author, note, extra, event) -> str:
+    """The one protocol of every write: files into a hidden folder (``fill(tmp)`` returns the
+    manifest's tables), manifest, rename into place, history line, switch CURRENT."""
+    parent = current_id(data)
     now = dt.datetime.now(dt.UTC)
     sid = f"{now:%Y%m%dT%H%M%S}{now.microsecond // 1000:03d}Z-{digest}"
     tmp = data.snapshots / f".tmp-{sid}-{os.getpid()}"
@@ -235,24 +356,10 @@ def write_snapshot(
         data.snapshots.mkdir(parents=True, exist_ok=True)
         drill("mkdir")
         tmp.mkdir()
-        fault_after = int(settings.get("VLBOARD_FAULT_AFTER_TABLES") or "-1")  # crash drill for tests
-        manifest_tables = {}
-        for n, table in enumerate(schema.TABLES):
-            if n == fault_after:
-                os._exit(70)
-            file = tmp / f"{table}.parquet"
-            drill(f"table:{table}")
-            pq.write_table(tables[table].cast(schema.arrow_schema(table)), file, compression="zstd")
-            with file.open("rb") as fh:
-                os.fsync(fh.fileno())
-            manifest_tables[table] = {
-                "rows": tables[table].num_rows,
-                "sha256": _sha256(file),
-                "content_sha256": hashes[table],
-            }
+        manifest_tables = fill(tmp)
         manifest = {
             "id": sid,
-            "format": FORMAT_VERSION,
+            "format": fmt,
             "created_at": now.isoformat(timespec="seconds"),
             "parent": parent,
             "author": author,
@@ -266,6 +373,9 @@ def write_snapshot(
             json.dump(manifest, fh, ensure_ascii=False, indent=2, sort_keys=True)
             fh.flush()
             os.fsync(fh.fileno())
+        for f in tmp.iterdir():
+            with f.open("rb") as fh:
+                os.fsync(fh.fileno())
         _fsync_dir(tmp)
         if event is not None:
             txn = begin(data, {**event, "snapshot": sid, "from": parent})

@@ -9,7 +9,6 @@ import os
 import random
 import re
 
-import pyarrow.parquet as pq
 import pytest
 
 from tests.support.intake import ADMIN, WARD1, cli, filled, fingerprint, run, write
@@ -19,7 +18,7 @@ from vlboard.store import snapshots
 
 def live_imports(d: snapshots.DataDir) -> set[str]:
     _, path, _ = snapshots.current(d)
-    return set(pq.read_table(path / "imports.parquet", columns=["file_name"]).column("file_name").to_pylist())
+    return set(snapshots.read_table(path, "imports", columns=["file_name"]).column("file_name").to_pylist())
 
 
 def test_plan_names_who_when_what_and_how_many(data):

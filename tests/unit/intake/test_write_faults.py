@@ -226,10 +226,8 @@ def test_history_rebuilt_from_the_manifest_when_a_line_is_missing(data):
 
 
 def snapshots_tables(d: snapshots.DataDir) -> dict:
-    import pyarrow.parquet as pq
-
     _, path, _ = snapshots.current(d)
-    return {t: pq.read_table(path / f"{t}.parquet") for t in schema.TABLES}
+    return snapshots.read_tables(path)
 
 
 # ------------------------------------------------------------------------------ the pages

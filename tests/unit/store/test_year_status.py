@@ -154,15 +154,13 @@ def as_older_format(data: snapshots.DataDir, fmt: int) -> str:
     sid, path, manifest = snapshots.current(data)
     old = data.snapshots / f"{sid}-format{fmt}"
     shutil.copytree(path, old)
-    for table in schema.TABLES:
+    for table in schema.TABLES:  # every table as one parquet file (a format-5 live one holds results in Delta)
         drop = [c for (t, c), added in schema.ADDED_IN.items() if t == table and added > fmt]
         if table == "results" and fmt < 3:
             drop.append("year_status")
-        have = pq.read_schema(path / f"{table}.parquet").names
-        drop = [c for c in drop if c in have]
-        if drop:
-            pq.write_table(pq.read_table(path / f"{table}.parquet").drop(drop), old / f"{table}.parquet")
-            manifest["tables"][table]["sha256"] = snapshots._sha256(old / f"{table}.parquet")
+        t = snapshots.read_table(path, table)
+        pq.write_table(t.drop([c for c in drop if c in t.column_names]), old / f"{table}.parquet")
+        manifest["tables"][table] = {"rows": t.num_rows, "sha256": snapshots._sha256(old / f"{table}.parquet")}
     (old / snapshots.MANIFEST).write_text(json.dumps({**manifest, "id": old.name, "format": fmt}), encoding="utf-8")
     snapshots.switch_current(data, old.name)
     return old.name
@@ -194,7 +192,7 @@ def test_a_format_2_snapshot_still_reads_with_the_same_answers(shipped_data, tmp
     assert history.table(data).set_index("snapshot_id").loc[old, "usable"]
     # a rebuild from it carries on in the current format
     again = build.build(data)
-    assert snapshots.current(data)[2]["format"] == 4 and again != old
+    assert snapshots.current(data)[2]["format"] == snapshots.FORMAT_DELTA and again != old  # a format-5 folder
 
 
 def test_an_older_format_is_refused_in_vietnamese(tiny_data):
@@ -206,7 +204,7 @@ def test_an_older_format_is_refused_in_vietnamese(tiny_data):
 
 def test_a_format_3_snapshot_still_reads_and_imports_carry_on(shipped_data, tmp_path):
     """Format 3 has no quote_anchor / precedence: it verifies, reads them as NULL (conflicting
-    figures then fall back to result_id), and a rebuild from it writes format 4."""
+    figures then fall back to result_id), and a rebuild from it writes the folder's format (5)."""
     data = snapshots.DataDir(tmp_path / "copy3")
     shutil.copytree(shipped_data.root, data.root)
     old = as_older_format(data, 3)
@@ -223,4 +221,5 @@ def test_a_format_3_snapshot_still_reads_and_imports_carry_on(shipped_data, tmp_
         con.close()
     build.build(data)
     _, path, manifest = snapshots.current(data)
-    assert manifest["format"] == 4 and "precedence" in pq.read_schema(path / "results.parquet").names
+    assert manifest["format"] == snapshots.FORMAT_DELTA  # the shipped folder is on format 5
+    assert "precedence" in snapshots.read_table(path, "results").column_names

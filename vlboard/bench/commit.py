@@ -1,0 +1,224 @@
+"""The import commit at scale: one ward's report (one value per indicator, replacing the values
+of one period) committed into a synthetic data folder, by the full-copy path (snapshot format 4:
+read every table, write a whole new snapshot) and by the Delta path (format 5: merge what changed,
+vlboard.store.increments), side by side in one run. Each path runs in its own process, so its peak
+RSS is the writing process's own; bytes written are the bytes of the files each commit adds."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+from vlboard.bench.synthetic import synthetic_data_dir
+from vlboard.store import build, increments, schema, snapshots
+
+PATHS = ("full", "delta")
+
+
+def _sizes(root: Path) -> dict[str, int]:
+    return {str(p): p.stat().st_size for p in root.rglob("*") if p.is_file()}
+
+
+def report_rows(data: snapshots.DataDir, k: int) -> list[dict]:
+    """One synthetic commune's values of one month, changed (what a ward's import writes)."""
+    _, path, _ = snapshots.current(data)
+    t = snapshots.read_table(path, "results", filters=[("period", "=", "2025-12")])
+    unit = sorted(u for u in set(t.column("unit_code").to_pylist()) if u and u.startswith("syn-"))[k]
+    rows = [r for r in t.to_pylist() if r["unit_code"] == unit]
+    now = dt.datetime(2026, 1, 5, 9, 0)
+    stored = schema.arrow_schema("results", derived=False).names
+    return [
+        {c: r[c] for c in stored}
+        | dict(
+            result_id=f"report:{r['indicator_code']}:{unit}:{r['period']}",
+            value=(r["value"] or 0) + 1 + k,
+            source="report",
+            reported_by="bench",
+            reported_at=now,
+            source_ref=f"imp-bench-{k}",
+        )
+        for r in rows
+    ]
+
+
+def _audit(k: int, n: int) -> dict:
+    return dict.fromkeys(schema.arrow_schema("imports").names) | dict(
+        import_id=f"imp-bench-{k}", username="bench", role="admin", n_new=0, n_changed=n, n_unchanged=0
+    )
+
+
+def commit_full(data: snapshots.DataDir, rows: list[dict], audit: dict) -> str:
+    """What vlboard.intake.imports.commit does on a format-4 folder."""
+    import pyarrow as pa
+
+    with snapshots.write_lock(data):
+        _, path, _ = snapshots.current(data)
+        tables = {t: pq.read_table(path / f"{t}.parquet") for t in schema.TABLES}
+        tables["results"] = build.with_reports(tables["results"].to_pylist(), rows)
+        tables["imports"] = pa.concat_tables(
+            [tables["imports"], pa.Table.from_pylist([audit], schema=schema.arrow_schema("imports"))]
+        )
+        return snapshots.write_snapshot(
+            data, tables, author="bench", note="bench", event={"action": "import", "user": "bench"}
+        )
+
+
+def commit_delta(data: snapshots.DataDir, rows: list[dict], audit: dict) -> str:
+    with snapshots.write_lock(data):
+        return increments.commit_reports(
+            data, rows, audit, author="bench", note="bench", event={"action": "import", "user": "bench"}
+        )
+
+
+def run_path(root: Path, which: str, repeat: int) -> dict:
+    """In this process: ``repeat`` commits by one path into the folder at ``root`` (migrated to
+    format 5 beforehand, in another process, for the Delta path)."""
+    data = snapshots.DataDir(root)
+    commit = commit_full if which == "full" else commit_delta
+    seconds, written = [], []
+    for k in range(repeat):
+        rows = report_rows(data, k)
+        before = _sizes(root)
+        t0 = time.perf_counter()
+        commit(data, rows, _audit(k, len(rows)))
+        seconds.append(time.perf_counter() - t0)
+        after = _sizes(root)
+        written.append(sum(v for p, v in after.items() if before.get(p) != v))
+    return {
+        "path": which,
+        "values": len(rows),
+        "seconds": seconds,
+        "median": statistics.median(seconds),
+        "bytes": statistics.median(written),
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+    }
+
+
+def one_size(base: snapshots.DataDir, n_rows: int, repeat: int, run_json) -> dict:
+    """Both paths at one size, each in its own process (``run_json(root, *args)``)."""
+    with tempfile.TemporaryDirectory(prefix="vlboard-commit-") as tmp:
+        made = synthetic_data_dir(base, Path(tmp) / "full", n_rows)
+        shutil.copytree(made.root, Path(tmp) / "delta")
+        subprocess.run([sys.executable, "-m", "vlboard", "--data", str(Path(tmp) / "delta"), "migrate"], check=True)
+        out = {"rows": n_rows}
+        for which in PATHS:
+            out[which] = run_json(Path(tmp) / which, "--commit-path", which, "--repeat", str(repeat))
+    return out
+
+
+def render(results: list[dict], machine: str) -> str:
+    def mb(b):
+        return f"{b / 1e6:,.2f}"
+
+    def span(x):
+        return f"{x['median']:.2f} ({min(x['seconds']):.2f}–{max(x['seconds']):.2f})"
+
+    lines = [
+        "## Import commit (write path)",
+        "",
+        "`python -m vlboard bench --commit 100000,1000000`: one synthetic commune's values of one month "
+        "(one per numeric indicator, each replacing a value) committed into a whole synthetic data folder, "
+        "median (min–max) of the runs, the first one of the Delta path being the first real value of each "
+        "indicator (it moves the indicator's path baseline, so every row of those indicators is judged and "
+        "written again: once in the indicator's life); *bytes* are the files the commit adds or rewrites; *peak RSS* is the writing "
+        "process's (data generation and the migration to format 5 in other processes). *full copy*: snapshot format 4 (every table "
+        "read into Python and written again). *Delta*: format 5 (results and the imports audit in Delta "
+        f"Lake, merge of what changed). Machine: {machine}.",
+        "",
+        "| results | values | full copy s | full copy MB written | full copy peak RSS MB "
+        "| Delta s | Delta MB written | Delta peak RSS MB | speed-up |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        f, d = r["full"], r["delta"]
+        lines.append(
+            f"| {r['rows']:,} | {d['values']} | {span(f)} | {mb(f['bytes'])} | {f['peak_rss_mb']:,} "
+            f"| {span(d)} | {mb(d['bytes'])} | {d['peak_rss_mb']:,} | {f['median'] / d['median']:.1f}× |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def machine() -> str:
+    import os
+    import platform
+
+    import deltalake
+
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return (
+        f"{os.cpu_count()} cores, {mem:.0f} GiB, {platform.platform()}, Python {platform.python_version()}, "
+        f"deltalake {deltalake.__version__}"
+    )
+
+
+def main(base: snapshots.DataDir, rows: list[int], repeat: int, out: Path | None, run_json) -> str:
+    from vlboard.bench import report
+
+    results = [one_size(base, n, repeat, run_json) for n in rows]
+    section = render(results, machine())
+    if out is not None:
+        out.write_text(report.replace_section(out.read_text(encoding="utf-8"), section), encoding="utf-8")
+    return json.dumps(results)
+
+
+def disk_after(base: snapshots.DataDir, root: Path, n: int) -> dict:
+    """Disk use of a format-5 copy of the shipped data after ``n`` imports (each one commune's
+    demo values of one period, reported), then after ``vacuum`` with every snapshot past the
+    retention but the live one; next to what format 4 would hold (one whole snapshot per import)."""
+    import datetime as dt_
+
+    from vlboard.store import retention
+
+    for part in ("source", "documents", "geo"):
+        if (base.root / part).is_dir():
+            shutil.copytree(base.root / part, root / part)
+    data = snapshots.DataDir(root)
+    build.build(data, author="bench")
+    _, path, _ = snapshots.current(data)
+    one_snapshot = sum(p.stat().st_size for p in path.iterdir()) + sum(
+        f.stat().st_size for t in ("results", "imports") for f in snapshots.data_files(path, t)
+    )
+    demo = snapshots.read_table(path, "results", filters=[("source", "=", "demo")]).to_pylist()
+    groups: dict[tuple, list[dict]] = {}
+    for r in demo:
+        groups.setdefault((r["unit_code"], r["agency_code"], r["period"]), []).append(r)
+    keys = sorted(groups, key=str)
+    stored = schema.arrow_schema("results", derived=False).names
+    t0 = time.perf_counter()
+    for k in range(n):
+        rows = [
+            {c: r[c] for c in stored}
+            | dict(
+                result_id=f"report:{r['indicator_code']}:{r['unit_code'] or r['agency_code']}:{r['period']}",
+                value=(r["value"] or 0) + 1 + k // len(keys),
+                source="report",
+                reported_by="bench",
+                reported_at=dt_.datetime(2026, 1, 5, 9, 0),
+            )
+            for r in {x["indicator_code"]: x for x in groups[keys[k % len(keys)]]}.values()  # one per indicator
+        ]
+        commit_delta(data, rows, _audit(k, len(rows)))
+    seconds = time.perf_counter() - t0
+    size = sum(_sizes(root / "snapshots").values()) + sum(_sizes(root / "tables").values())
+    later = dt_.datetime.now(dt_.UTC) + dt_.timedelta(days=10_000)
+    retention.vacuum(data, dry_run=False, now=later)
+    after = sum(_sizes(root / "snapshots").values()) + sum(_sizes(root / "tables").values())
+    return {
+        "imports": n,
+        "seconds": seconds,
+        "bytes": size,
+        "bytes_after_vacuum": after,
+        "one_snapshot_bytes": one_snapshot,
+        "format4_bytes": one_snapshot * (n + 1),
+        "results_files": len(snapshots.data_files(snapshots.current(data)[1], "results")),
+    }

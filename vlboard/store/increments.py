@@ -1,0 +1,99 @@
+"""The import commit on snapshot format 5: only what changed is written.
+
+``commit_reports`` merges the new and changed report rows into the results Delta table (a report
+replaces the demo or earlier report row of the same indicator, subject and period: the files
+holding a replaced row are rewritten, nothing else), appends one row to the imports audit table
+and publishes a snapshot that copies the live one's catalogue files and records the two new
+versions (vlboard.store.snapshots.write_change). Callers hold the write lock.
+
+``year_status`` stays exact while only the written rows are judged: a row's status depends on its
+own value and on its indicator's path, whose only input from the results is the baseline (the
+earliest real value before the first target, sql/macros/12_path.sql). The rows are judged together
+with their indicators' real (non-demo) rows; when the new rows move an indicator's path, every row
+of that indicator is judged again and rewritten.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from vlboard.store import db, schema, snapshots, tables
+
+JUDGE_INPUTS = ("indicators", "targets", "status_config")
+
+
+def _judge(catalogue: dict[str, pa.Table], rows: pa.Table) -> pa.Table:
+    return db.judge_results({**catalogue, "results": rows})
+
+
+def _key(t: pa.Table) -> pa.Array:
+    cols = [pc.fill_null(t.column(c), "") for c in ("indicator_code", "unit_code", "agency_code", "period")]
+    return pc.binary_join_element_wise(*cols, "|")
+
+
+def _with(rows: pa.Table, new: list[dict]) -> pa.Table:
+    """``rows`` with ``new`` in place of their demo or report rows of the same key (build.with_reports,
+    in Arrow: a whole indicator's rows never become Python objects)."""
+    stored = schema.arrow_schema("results", derived=False)
+    add = pa.Table.from_pylist(list(new), schema=stored)
+    rows = rows.select(stored.names).cast(stored)
+    replaced = pc.and_(pc.is_in(_key(rows), _key(add)), pc.not_equal(rows.column("source"), "document"))
+    kept = rows.filter(pc.invert(pc.fill_null(replaced, False)))
+    order = [
+        ("year", "ascending"),
+        ("indicator_code", "ascending"),
+        ("period_end", "ascending"),
+        ("result_id", "ascending"),
+    ]
+    return pa.concat_tables([kept, add]).sort_by(order)
+
+
+def commit_reports(
+    data: snapshots.DataDir,
+    new_rows: list[dict],
+    audit: dict,
+    *,
+    author: str,
+    note: str,
+    extra: dict | None = None,
+    event: dict | None = None,
+) -> str:
+    """Write ``new_rows`` (results rows without year_status) and the ``audit`` row; returns the
+    new snapshot id. Raises snapshots.SnapshotError / WriteFault, nothing switched."""
+    stored = schema.arrow_schema("results", derived=False)
+
+    def change(manifest: dict) -> dict:
+        snapshots.drill("table:results")
+        base = snapshots.snapshot_dir(data, manifest["id"])
+        version = int(manifest["tables"]["results"]["delta_version"])
+        catalogue = {t: pq.read_table(base / f"{t}.parquet") for t in JUDGE_INPUTS}
+        codes = sorted({r["indicator_code"] for r in new_rows})
+        real = tables.read(
+            data, "results", version, filters=[("indicator_code", "in", codes), ("source", "!=", "demo")]
+        )
+        after = _with(real, new_rows)
+        before_path = db.path_segments({**catalogue, "results": real})
+        after_path = db.path_segments({**catalogue, "results": after})
+        moved = [c for c in codes if before_path.get(c) != after_path.get(c)]
+        if moved:
+            whole = tables.read(data, "results", version, filters=[("indicator_code", "in", moved)])
+            mine = [r for r in new_rows if r["indicator_code"] in moved]
+            version = tables.replace_indicators(data, moved, _judge(catalogue, _with(whole, mine)))
+        rest = {r["result_id"] for r in new_rows if r["indicator_code"] not in moved}
+        if rest:
+            judged = _judge(catalogue, after)
+            picked = judged.filter(pc.is_in(judged.column("result_id"), pa.array(sorted(rest))))
+            version = tables.merge_results(data, picked)
+        version = tables.compact(data, "results", sorted({r["year"] for r in new_rows})) or version
+        snapshots.drill("table:imports")
+        imports = tables.append(data, "imports", pa.Table.from_pylist([audit], schema=schema.arrow_schema("imports")))
+        imports = tables.compact(data, "imports") or imports
+        return {
+            "results": {"rows": tables.count(data, "results", version), "delta_version": version},
+            "imports": {"rows": tables.count(data, "imports", imports), "delta_version": imports},
+        }
+
+    new_rows = [{c: r.get(c) for c in stored.names} for r in new_rows]
+    return snapshots.write_change(data, change, author=author, note=note, extra=extra, event=event)

@@ -1,0 +1,323 @@
+"""The growing tables (``results``, the ``imports`` audit) as Delta Lake tables under data/tables/.
+
+Snapshot format 5 keeps the small catalogue tables as parquet in each snapshot folder and records,
+in its manifest, the Delta version of each growing table (vlboard.store.snapshots). A Delta version
+never changes once committed, so a snapshot stays immutable; an import commits only the files it
+changes (``merge``), and readers open a version by the list of its parquet files (``files``).
+``results`` is partitioned by year (hive folders ``year=2025/``): a merge touches only the year it
+writes, a reader of one year's rows reads that year's files.
+
+The Delta table's own newest version may run ahead of the live snapshot (a writer killed between
+its Delta commit and the switch of CURRENT, or a rollback): every writer first ``align``\\ s the table
+to the live snapshot's version (a Delta restore, a new version with the same content), so nothing a
+user never saw is built upon. Writers hold the write lock; a Delta commit conflict anyway (another
+process writing without the lock) is a ``SnapshotError`` asking to retry.
+
+Over 300 lines: every operation on the two Delta tables (write, merge, align, compact, read, check)
+shares one layout (partitions, order, file size) and one translation of delta-rs's errors.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import re
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+from deltalake import DeltaTable, write_deltalake
+from deltalake.exceptions import CommitFailedError, DeltaError, TableNotFoundError
+
+from vlboard.store import schema
+from vlboard.store.datadir import DataDir, SnapshotError
+
+GROWING = ("results", "imports")
+PARTITIONS: dict[str, list[str]] = {"results": ["year"], "imports": []}
+# within a year, rows in date then subject order, cut into files of about this size: one commune's
+# report of one period sits in one file, so a merge rewrites that file only (BENCHMARKS.md)
+ORDER: dict[str, list[str]] = {"results": ["year", "period_end", "unit_code", "agency_code", "indicator_code"]}
+TARGET_FILE_SIZE = 1 << 20
+FOLDER = "tables"
+RETRY = "Một lần ghi khác vừa ghi vào bảng «{table}» cùng lúc; hãy thử lại. Dữ liệu hiện hành không đổi; chưa ghi gì."
+
+
+def root(data: DataDir) -> Path:
+    return data.root / FOLDER
+
+
+def enabled(data: DataDir) -> bool:
+    """Is the folder on snapshot format 5 (made by ``python -m vlboard build`` on an empty folder
+    or by ``python -m vlboard migrate``)?"""
+    return root(data).is_dir()
+
+
+def path(data: DataDir, table: str) -> Path:
+    if table not in GROWING:
+        raise ValueError(f"not a growing table: {table}")
+    return root(data) / table
+
+
+def data_of(snapshot: Path) -> DataDir:
+    """The data folder of a snapshot folder (data/snapshots/<id>)."""
+    return DataDir(snapshot.parent.parent)
+
+
+def _stored(table: str, t: pa.Table) -> pa.Table:
+    """Cast to the table's types, timestamps in microseconds (Delta's timestamp_ntz)."""
+    want = schema.arrow_schema(table)
+    t = schema.with_added_columns(table, t).select(want.names).cast(want)
+    fields = [pa.field(f.name, pa.timestamp("us")) if pa.types.is_timestamp(f.type) else f for f in want]
+    return t.cast(pa.schema(fields))
+
+
+def latest(data: DataDir, table: str) -> int | None:
+    try:
+        return DeltaTable(str(path(data, table))).version()
+    except TableNotFoundError:
+        return None
+
+
+def _conflict(table: str, exc: Exception) -> SnapshotError:
+    return SnapshotError(RETRY.format(table=table) + f" ({type(exc).__name__})")
+
+
+@contextlib.contextmanager
+def _writing(table: str):
+    """A Delta write's failures in the store's terms: a commit conflict asks to retry; a disk fault
+    inside delta-rs («os error 28») becomes the OSError it is, which the snapshot writer reports in
+    Vietnamese (vlboard.store.datadir.fault_message); anything else a Vietnamese SnapshotError."""
+    try:
+        yield
+    except CommitFailedError as exc:
+        raise _conflict(table, exc) from exc
+    except DeltaError as exc:
+        code = re.search(r"os error (\d+)", str(exc))
+        if code:
+            raise OSError(int(code.group(1)), os.strerror(int(code.group(1)))) from exc
+        raise SnapshotError(
+            f"Không ghi được bảng «{table}» ({str(exc)[:200]}). Dữ liệu hiện hành không đổi; chưa ghi gì."
+        ) from exc
+
+
+def overwrite(data: DataDir, table: str, t: pa.Table) -> int:
+    """The whole table as a new version (a build); older versions stay readable. Returns it."""
+    p = path(data, table)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    rows = _stored(table, t)
+    if table in ORDER:
+        rows = rows.sort_by([(c, "ascending") for c in ORDER[table]])
+    parts = PARTITIONS[table] or None
+    with _writing(table):
+        if latest(data, table) is None:  # the table property bounds the files of merges too
+            config: dict[str, str | None] = {"delta.targetFileSize": str(TARGET_FILE_SIZE)}
+            write_deltalake(
+                str(p), rows, mode="error", configuration=config, partition_by=parts, target_file_size=TARGET_FILE_SIZE
+            )
+        else:
+            write_deltalake(str(p), rows, mode="overwrite", partition_by=parts, target_file_size=TARGET_FILE_SIZE)
+    return DeltaTable(str(p)).version()
+
+
+def append(data: DataDir, table: str, t: pa.Table) -> int:
+    rows = _stored(table, t)
+    if table in ORDER:
+        rows = rows.sort_by([(c, "ascending") for c in ORDER[table]])
+    with _writing(table):
+        write_deltalake(str(path(data, table)), rows, mode="append", target_file_size=TARGET_FILE_SIZE)
+    return DeltaTable(str(path(data, table))).version()
+
+
+def align(data: DataDir, table: str, version: int) -> None:
+    """Make ``version`` (the live snapshot's) the table's newest again when a killed write or a
+    rollback left newer versions: a Delta restore (a new version, no data file rewritten)."""
+    dt = DeltaTable(str(path(data, table)))
+    if dt.version() != version:
+        with _writing(table):
+            dt.restore(version)
+
+
+KEY = (
+    "t.year = s.year and t.indicator_code = s.indicator_code and t.period = s.period "
+    "and (t.unit_code is not distinct from s.unit_code) and (t.agency_code is not distinct from s.agency_code) "
+    "and t.source <> 'document'"
+)
+
+
+def _literal(v) -> str:
+    return "'" + str(v).replace("'", "''") + "'"
+
+
+def _narrowing(rows: pa.Table) -> str:
+    """The source's years, periods and date range as literals on the target: delta-rs prunes the
+    target's files by them (partition values and min/max statistics) before it joins."""
+    years = sorted(set(rows.column("year").to_pylist()))
+    periods = sorted(set(rows.column("period").to_pylist()))
+    ends = rows.column("period_end").to_pylist()
+    return (
+        f" and t.year in ({', '.join(str(int(y)) for y in years)})"
+        f" and t.period in ({', '.join(_literal(p) for p in periods)})"
+        f" and t.period_end >= date {_literal(min(ends))} and t.period_end <= date {_literal(max(ends))}"
+    )
+
+
+def merge_results(data: DataDir, rows: pa.Table) -> int:
+    """Reports replace every demo or earlier report row of the same indicator, subject and period
+    (document figures are never matched): a merge that deletes the matched rows, rewriting only
+    the files holding one, then an append of ``rows`` (two Delta commits; only the snapshot that
+    records the second is ever shown). A merge that updated the matched rows would keep two
+    reports where the target held two demo rows of one key. Returns the new version."""
+    dt = DeltaTable(str(path(data, "results")))
+    rows = _stored("results", rows)
+    keys = rows.select(["year", "indicator_code", "period", "unit_code", "agency_code", "period_end"])
+    keys = keys.group_by(keys.column_names, use_threads=False).aggregate([])  # one source row per key
+    with _writing("results"):
+        dt.merge(keys, KEY + _narrowing(keys), source_alias="s", target_alias="t").when_matched_delete().execute()
+    return append(data, "results", rows)
+
+
+def replace_indicators(data: DataDir, codes: list[str], rows: pa.Table) -> int:
+    """Every row of ``codes`` replaced by ``rows`` (two Delta commits; only the snapshot that
+    records the second is ever shown). Returns the new version."""
+    quoted = ", ".join("'" + c.replace("'", "''") + "'" for c in codes)
+    dt = DeltaTable(str(path(data, "results")))
+    with _writing("results"):
+        dt.delete(f"indicator_code in ({quoted})")
+    return append(data, "results", rows)
+
+
+SMALL_FILES = 16  # a year (or the audit table) with this many small files is compacted in the commit
+
+
+def compact(data: DataDir, table: str, years: list[int] | None = None) -> int | None:
+    """Bin-pack the small files (each import's inserted rows, each audit row) of ``years`` once
+    there are SMALL_FILES of them: a Delta optimize, inside the same snapshot change, so the
+    published version is the compacted one. Returns the new version, or None when nothing was due."""
+    dt = DeltaTable(str(path(data, table)))
+    small: dict[str | None, int] = {}
+    for a in _actions(data, table, dt.version()):
+        if a["size_bytes"] < TARGET_FILE_SIZE // 4:
+            part = a["path"].split("/", 1)[0].removeprefix("year=") if PARTITIONS[table] else None
+            small[part] = small.get(part, 0) + 1
+    due = [p for p, n in small.items() if n >= SMALL_FILES and (years is None or p is None or int(p) in years)]
+    if not due:
+        return None
+    with _writing(table):
+        for part in due:
+            filters = [(PARTITIONS[table][0], "=", part)] if part is not None else None
+            DeltaTable(str(path(data, table))).optimize.compact(partition_filters=filters, target_size=TARGET_FILE_SIZE)
+    return DeltaTable(str(path(data, table))).version()
+
+
+def files(data: DataDir, table: str, version: int) -> list[str]:
+    """The parquet files of one version (absolute paths)."""
+    try:
+        return DeltaTable(str(path(data, table)), version=version).file_uris()
+    except (DeltaError, OSError) as exc:
+        raise SnapshotError(f"Không đọc được phiên bản {version} của bảng «{table}» ({exc})") from exc
+
+
+def read(data: DataDir, table: str, version: int, columns: list[str] | None = None, filters=None) -> pa.Table:
+    """One version (its rows matching ``filters``: (column, "=" | "!=" | "in", value) all true) as an
+    Arrow table in the schema's types, partition columns included. Read by DuckDB over the version's
+    files, the way the pages read it."""
+    import duckdb
+
+    want = schema.arrow_schema(table)
+    names = columns or want.names
+    found = files(data, table, version)
+    if not found:
+        return want.empty_table().select(names)
+    con = duckdb.connect(config={"threads": 1, "memory_limit": "1GB"})
+    try:
+        rel = con.read_parquet(found, hive_partitioning=bool(PARTITIONS[table]))
+        for col, op, value in filters or []:
+            c = duckdb.ColumnExpression(col)
+            if op == "in":
+                cond = (
+                    c.isin(*[duckdb.ConstantExpression(v) for v in value])
+                    if value
+                    else duckdb.ConstantExpression(False)
+                )
+            elif op == "=":
+                cond = c == duckdb.ConstantExpression(value)
+            elif op == "!=":
+                cond = c != duckdb.ConstantExpression(value)
+            else:
+                raise ValueError(f"filter operator {op!r}")
+            rel = rel.filter(cond)
+        got = rel.select(*[duckdb.ColumnExpression(n) for n in names]).to_arrow_table()
+    except duckdb.Error as exc:
+        raise SnapshotError(f"Không đọc được phiên bản {version} của bảng «{table}» ({exc})") from exc
+    finally:
+        con.close()
+    return got.cast(pa.schema([want.field(n) for n in names]))
+
+
+def count(data: DataDir, table: str, version: int) -> int:
+    """Rows of one version, from its log (no data file read)."""
+    dt = DeltaTable(str(path(data, table)), version=version)
+    return int(sum(n or 0 for n in pa.table(dt.get_add_actions(flatten=True)).column("num_records").to_pylist()))
+
+
+def _sha256(file: Path) -> str:
+    h = hashlib.sha256()
+    with file.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _actions(data: DataDir, table: str, version: int) -> list[dict]:
+    try:
+        dt = DeltaTable(str(path(data, table)), version=version)
+        return pa.table(dt.get_add_actions(flatten=True)).select(["path", "size_bytes", "num_records"]).to_pylist()
+    except (DeltaError, OSError) as exc:
+        raise SnapshotError(f"bảng «{table}» không đọc được phiên bản {version} ({exc})") from exc
+
+
+def checksums(data: DataDir, table: str, version: int, known: dict[str, str] | None = None) -> dict[str, str]:
+    """sha256 of every data file of a version (the manifest records them, as format 4 records its
+    tables'); a file already in ``known`` (the parent snapshot's) is not read again: Delta data
+    files never change once written."""
+    base = path(data, table)
+    return {
+        a["path"]: (known or {}).get(a["path"]) or _sha256(base / a["path"]) for a in _actions(data, table, version)
+    }
+
+
+def check(
+    data: DataDir, table: str, version: int, rows: int | None = None, files: dict[str, str] | None = None
+) -> None:
+    """A version is whole: it loads, every data file is there with the size its log records, the
+    checksum the manifest records (``files``) and a parquet footer whose columns are the table's
+    (partition columns live in the path). Raises SnapshotError naming the table."""
+    actions = _actions(data, table, version)
+    base = path(data, table)
+    want = [f.name for f in schema.arrow_schema(table) if f.name not in PARTITIONS[table]]
+    if files is not None and set(files) != {a["path"] for a in actions}:
+        raise SnapshotError(f"bảng «{table}» bị hỏng (danh sách tệp dữ liệu khác bản kê)")
+    for a in actions:
+        f = base / a["path"]
+        try:
+            size = os.stat(f).st_size
+        except OSError as exc:
+            raise SnapshotError(f"bảng «{table}» thiếu tệp dữ liệu {a['path']}") from exc
+        if size != a["size_bytes"]:
+            raise SnapshotError(f"bảng «{table}» bị hỏng (tệp {a['path']} sai kích thước)")
+        if files is not None and _sha256(f) != files[a["path"]]:
+            raise SnapshotError(f"bảng «{table}» bị hỏng (tệp {a['path']} sai mã kiểm tra)")
+        try:
+            names = pq.read_schema(f).names
+        except (pa.ArrowInvalid, OSError) as exc:
+            raise SnapshotError(f"bảng «{table}» bị hỏng (tệp {a['path']}: {exc})") from exc
+        if names != want:
+            raise SnapshotError(f"bảng «{table}» sai cấu trúc cột")
+    if rows is not None and sum(int(a["num_records"] or 0) for a in actions) != rows:
+        raise SnapshotError(f"bảng «{table}» bị hỏng (số dòng khác bản kê)")
+
+
+def data_files(data: DataDir, table: str, version: int) -> list[Path]:
+    """The data files of one version, as paths (tests damage one)."""
+    return [path(data, table) / a["path"] for a in _actions(data, table, version)]
