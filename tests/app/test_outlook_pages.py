@@ -4,13 +4,15 @@ demo values and with real figures only (where nearly everything is refused, and 
 
 from __future__ import annotations
 
-import html
 import json
 
 import pytest
 
 from tests.app.test_pages import open_page, texts
 from tests.app.test_wall import open_wall, page_text
+from vlboard.board import outlook, screens
+from vlboard.domain import filters, formatting
+from vlboard.store.source import Snapshot
 
 pytestmark = pytest.mark.usefixtures("clear_streamlit_caches")
 
@@ -57,8 +59,22 @@ def test_overview_lists_the_at_risk_or_says_why_none(monkeypatch, shipped_data):
 
 
 @pytest.mark.parametrize("source", [None, "real"])
-def test_wall_summary_counts_the_at_risk(monkeypatch, shipped_data, source):
-    params = {"slides": "summary"} | ({"source": source} if source else {})
-    at = open_wall(monkeypatch, shipped_data, **params)
+def test_wall_counts_the_at_risk(monkeypatch, shipped_data, source):
+    """The wall's fixed row has the at-risk count of board.outlook for the wall's period, or says that
+    nothing could be forecast."""
+    at = open_wall(monkeypatch, shipped_data, **({"source": source} if source else {}))
     assert not at.exception
-    assert "Có nguy cơ không đạt:" in html.unescape(page_text(at))
+    shown = " ".join(page_text(at).split())
+    src = Snapshot.current(shipped_data)
+    include_demo = source is None
+    period = screens.shown_period(src, include_demo)
+    f = filters.Filters(period=period, source="all" if include_demo else "real")
+    card = screens.scorecard(src, f)
+    chances = screens.outlook(src, f, card)
+    risky = outlook.at_risk(card, chances)
+    judged = screens.has_judgement(card)
+    if judged and (len(risky) or (chances.group == "forecast").any()):
+        assert f" {formatting.number(len(risky))} nguy cơ không đạt" in shown
+    else:
+        assert "chưa dự báo nguy cơ không đạt" in shown
+    assert (source is None) == bool(len(risky) or (chances.group == "forecast").any())  # both branches are met
