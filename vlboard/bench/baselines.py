@@ -16,6 +16,7 @@ from vlboard.bench.project import COMPLETENESS_COLS
 from vlboard.domain import roadmap as rule
 from vlboard.domain.periods import parse_period
 from vlboard.domain.vocab import NUMERIC_COMPARATORS, STATUSES
+from vlboard.store import snapshots
 
 
 def numpy_status(df: pd.DataFrame, cfg: pd.DataFrame) -> np.ndarray:
@@ -76,6 +77,11 @@ def applicable_targets(tgt: pd.DataFrame, bases: dict, pairs: pd.DataFrame) -> p
     return pd.DataFrame(rows, columns=["indicator_code", "period_end", "basis", "comparator", "target", "target_high"])
 
 
+def _results(snapshot: Path, columns: list[str]) -> pd.DataFrame:
+    """The results of a snapshot folder whatever its format (its parquet file, or its Delta version's files)."""
+    return snapshots.read_table(snapshot, "results", columns=columns).to_pandas()
+
+
 def pandas_baseline(snapshot: Path, results_file: Path) -> pd.DataFrame:
     """What a careful analyst would write in pandas: read, merge, vectorised rule, group-by."""
     res = pd.read_parquet(
@@ -101,9 +107,9 @@ def status_rows(snapshot: Path, year: int, end: dt.date) -> pd.DataFrame:
     per indicator × subject that reported this year or last (and still existed when the year began),
     plus one headline row for every indicator nobody reported; the newest value in the year, the
     applicable target (same year, else the path, else next, else previous), the status."""
-    res = pd.read_parquet(
-        snapshot / "results.parquet",
-        columns=[
+    res = _results(
+        snapshot,
+        [
             "indicator_code",
             "unit_code",
             "agency_code",
@@ -139,9 +145,8 @@ def status_rows(snapshot: Path, year: int, end: dt.date) -> pd.DataFrame:
     )
     nobody = ind[~ind.code.isin(subjects.indicator_code)].code
     grid = pd.concat([subjects, pd.DataFrame({"indicator_code": nobody, "unit_code": None, "agency_code": None})])
-    everything = pd.read_parquet(
-        snapshot / "results.parquet",
-        columns=["indicator_code", "period_end", "value", "source", "as_of", "precedence", "result_id"],
+    everything = _results(
+        snapshot, ["indicator_code", "period_end", "value", "source", "as_of", "precedence", "result_id"]
     )
     pick = applicable_targets(
         tgt, first_values(everything), pd.DataFrame({"indicator_code": ind.code, "period_end": end})

@@ -1,5 +1,5 @@
-"""One route per screen frame (over 300 lines: it is the index of every frame of the pages, wall,
-pack, data API and drafted report; split, a frame's one route would be looked for in several modules).
+"""One route per screen frame. Over 300 lines: it is the index of every frame of the pages, wall,
+pack, data API and drafted report; split, a frame's one route would be looked for in several modules.
 
 Each function takes a data source (``store.source.Source``: anything with ``q(name, **params)``,
 the Streamlit adapter ``vlboard.ui.data.Live`` or the plain ``store.source.Snapshot``) and the

@@ -222,36 +222,6 @@ def cmd_backtest(args) -> int:
     return 0
 
 
-def cmd_migrate(args) -> int:
-    from vlboard.store import migration
-
-    data = _data(args)
-    try:
-        sid = migration.migrate(data)
-    except snapshots.SnapshotError as exc:
-        print(exc, file=sys.stderr)
-        return 2
-    if sid is None:
-        print(f"Thư mục dữ liệu đã ở định dạng {snapshots.FORMAT_DELTA}; không cần chuyển.")
-        return 0
-    print(f"Đã chuyển sang định dạng {snapshots.FORMAT_DELTA}: bản hiện hành {sid}; các bản cũ vẫn đọc được.")
-    return 0
-
-
-def cmd_vacuum(args) -> int:
-    from vlboard.store import retention
-
-    try:
-        done = retention.vacuum(_data(args), dry_run=args.dry_run)
-    except snapshots.SnapshotError as exc:
-        print(exc, file=sys.stderr)
-        return 2
-    print("\n".join(done.lines()))
-    if args.dry_run:
-        print("Chạy thử: chưa xóa gì (bỏ --dry-run để xóa).")
-    return 0
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m vlboard", description="vlboard: dữ liệu chuyển đổi số Vĩnh Long")
     ap.add_argument("--data", help="thư mục dữ liệu (mặc định: data/ hoặc $VLBOARD_DATA)")
@@ -300,13 +270,9 @@ def main(argv: list[str] | None = None) -> int:
     rp.add_argument("file", help="tệp sao lưu do «python -m vlboard backup» ghi")
     rp.add_argument("--data", default=argparse.SUPPRESS, help=data_help)
     rp.set_defaults(func=cmd_restore)
-    mp = sub.add_parser("migrate", help="chuyển thư mục dữ liệu sang định dạng 5 (bảng Delta Lake)")
-    mp.add_argument("--data", default=argparse.SUPPRESS, help=data_help)
-    mp.set_defaults(func=cmd_migrate)
-    vp = sub.add_parser("vacuum", help="xóa bản dữ liệu và tệp cũ theo chính sách lưu giữ (VLBOARD_KEEP_DAYS)")
-    vp.add_argument("--dry-run", action="store_true", help="chỉ liệt kê, không xóa")
-    vp.add_argument("--data", default=argparse.SUPPRESS, help=data_help)
-    vp.set_defaults(func=cmd_vacuum)
+    from vlboard.cli import maintenance
+
+    maintenance.add_commands(sub, lambda fn: lambda args: fn(args, _data(args)), data_help)
     from vlboard.cli import intake as cli_intake
 
     cli_intake.add_commands(sub, lambda fn: lambda args: fn(args, _data(args)))

@@ -203,8 +203,7 @@ def build(
     return Pack(pages, cover, ok, reason)
 
 
-# Indicators without a figure to show (a report due and missing, or nothing numeric to judge) are listed
-# by code, grouped by status, rather than one row each: a full row per indicator made the deck 140+ slides.
+# Indicators without a figure (due and missing, or nothing numeric to judge): by code under their status.
 NO_FIGURE = ("no_data", "qualitative", "no_target")
 CODES_PER_ROW = 12
 

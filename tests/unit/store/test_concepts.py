@@ -114,7 +114,8 @@ def test_snapshot_carries_the_tables_and_the_query_reads_them(shipped_data):
 
 def test_a_snapshot_written_before_the_tables_reads_them_empty(shipped_data, tmp_path):
     sid, path, manifest = snapshots.current(shipped_data)
-    old = tmp_path / sid
+    old = tmp_path / "snapshots" / sid  # beside the shipped Delta tables, as a snapshot of that folder
+    (tmp_path / "tables").symlink_to(shipped_data.root / "tables", target_is_directory=True)
     shutil.copytree(path, old)
     for t in schema.ADDED_TABLES:
         (old / f"{t}.parquet").unlink()
@@ -130,7 +131,8 @@ def test_the_empty_table_outlives_garbage_collection(shipped_data, tmp_path):
     import gc
 
     sid, path, manifest = snapshots.current(shipped_data)
-    old = tmp_path / sid
+    old = tmp_path / "snapshots" / sid  # beside the shipped Delta tables, as a snapshot of that folder
+    (tmp_path / "tables").symlink_to(shipped_data.root / "tables", target_is_directory=True)
     shutil.copytree(path, old)
     for t in schema.ADDED_TABLES:
         (old / f"{t}.parquet").unlink()
