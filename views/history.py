@@ -10,7 +10,8 @@ from vlboard.ui import intake as page
 st.title("Lịch sử dữ liệu")
 data = snapshots.default_data_dir()
 st.caption(
-    "Mỗi lần dựng hoặc nhập số liệu tạo một bản dữ liệu mới; không bản nào bị xóa. "
+    "Mỗi lần dựng hoặc nhập số liệu tạo một bản dữ liệu mới. Bản cũ chỉ được người vận hành dọn theo chính sách "
+    "lưu giữ; bản hiện hành và các bản đã từng được khôi phục tới luôn được giữ. "
     "Khôi phục chỉ chuyển bản hiện hành về một bản cũ và được ghi vào nhật ký."
 )
 table = page.snapshots_section(data)
