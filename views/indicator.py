@@ -3,7 +3,7 @@
 import streamlit as st
 
 from vlboard import charts, ui
-from vlboard.board import indicator, overview, screens
+from vlboard.board import indicator, narrative, overview, screens
 from vlboard.domain import formatting
 
 page = ui.start("Chi tiết chỉ tiêu")
@@ -50,6 +50,7 @@ ui.chart(
         outlook=ahead,
     ),
     f"{code} xu huong",
+    alt=narrative.alt_trend(series, meta["unit"]),
 )
 st.markdown("**Triển vọng đến hạn**: " + formatting.md_escape(indicator.outlook_text(ahead)))
 yearly = indicator.yearly_values(series)

@@ -24,6 +24,8 @@ def test_indicator_page_draws_the_fan_and_says_the_chance(monkeypatch, shipped_d
     assert len(line) == 1 and "Khả năng đạt mục tiêu" in line[0] and "/năm" in line[0] and "minh họa" in line[0]
     names = [t.get("name") for c in at.get("plotly_chart") for t in json.loads(c.proto.spec)["data"]]
     assert "Khoảng dự báo 80%" in names and "Dự báo (trung vị)" in names
+    described = [m.value for m in at.markdown if "Mô tả biểu đồ" in m.value]
+    assert any("giá trị; mới nhất" in d for d in described)  # the trend described by its numbers, not its title
 
 
 def test_indicator_page_with_real_figures_says_why_not(monkeypatch, shipped_data):
