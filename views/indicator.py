@@ -3,7 +3,7 @@
 import streamlit as st
 
 from vlboard import charts, ui
-from vlboard.board import indicator, narrative, overview, screens
+from vlboard.board import indicator, narrative, overview
 from vlboard.domain import formatting
 
 page = ui.start("Chi tiết chỉ tiêu")
@@ -33,7 +33,7 @@ if period is not None:
     row = card[card.indicator_code == code].iloc[0]
     st.markdown(f"**{row.status_label}** — {overview.period_label(period)}")
     st.markdown(formatting.md_escape(indicator.explanation(row, targets)))  # holds catalogue text
-    ahead = indicator.outlook_row(screens.outlook(live, f.with_(period=period), card[card.indicator_code == code]))
+    ahead = indicator.outlook_row(ui.outlook(live, f.with_(period=period), card[card.indicator_code == code]))
 
 series = live.q("indicator_series", code=code, include_demo=f.include_demo)
 date = page.date

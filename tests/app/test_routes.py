@@ -231,3 +231,20 @@ def test_board_never_opens_the_database():
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
+
+
+@pytest.mark.parametrize(
+    "plan, pillar, source", [(None, None, "all"), ("qd3100-2023-tpvl", "kinh_te_so", "all"), (None, None, "real")]
+)
+def test_cached_outlook_is_the_screen_outlook_of_the_card(src, plan, pillar, source):
+    """The pages read the outlook through one cache per snapshot × period (ui.data.outlook): for a
+    narrowed card it is exactly screens.outlook of that card, rows in the card's order."""
+    from vlboard.ui import data as ui_data
+
+    ref = ui_data.SnapshotRef(src.snapshot_id, str(src.path))
+    period = screens.shown_period(src, source != "real", plan)
+    f = filters.Filters(plan=plan, pillar=pillar, period=period, source=source)
+    card = screens.scorecard(src, f)
+    assert card is not None and len(card) > 0
+    card = card.iloc[::-1]  # any order the caller has
+    same(ui_data.outlook(ref, f, card), screens.outlook(src, f, card))

@@ -36,6 +36,8 @@ COLUMNS = [
     "line",
 ]
 
+FLOATS = ("probability", "projected", "low", "high", "pace_year", "pace_quarter", "threshold", "last_value")
+
 
 def _bounds(kind, unit) -> outlook.Bounds:
     return outlook.bounds_for(kind if isinstance(kind, str) else None, unit if isinstance(unit, str) else None)
@@ -191,7 +193,8 @@ def frame(
                 "line": line_text(o, r.measure_unit, year),
             }
         )
-    return pd.DataFrame(rows, columns=COLUMNS)
+    out = pd.DataFrame(rows, columns=COLUMNS)
+    return out.astype(dict.fromkeys(FLOATS, "float64"))  # the same dtypes whichever rows the card holds
 
 
 def at_risk(card: pd.DataFrame, frame_: pd.DataFrame) -> pd.DataFrame:

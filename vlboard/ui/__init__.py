@@ -6,7 +6,7 @@
 - ``frame``: ``start`` (the page frame) and ``PageContext``.
 """
 
-from vlboard.ui.data import full_scorecard, live_snapshot, unit_map
+from vlboard.ui.data import full_scorecard, live_snapshot, outlook, unit_map
 from vlboard.ui.frame import PageContext, not_applied, start
 from vlboard.ui.sidebar import current_pillar, open_indicator, open_pillar, set_filter
 from vlboard.ui.widgets import chart, indicator_links, table, unit_links
@@ -21,6 +21,7 @@ __all__ = [
     "not_applied",
     "open_indicator",
     "open_pillar",
+    "outlook",
     "set_filter",
     "start",
     "table",

@@ -8,6 +8,7 @@ import streamlit as st
 
 from vlboard.board import narrative, outlook, screens
 from vlboard.domain import formatting, sentences
+from vlboard.ui import data
 from vlboard.ui.frame import PageContext
 from vlboard.ui.widgets import indicator_links, table
 
@@ -23,7 +24,7 @@ def summary(page: PageContext, card: pd.DataFrame, before_card: pd.DataFrame | N
 
 def at_risk(page: PageContext, card: pd.DataFrame) -> None:
     """On track now but under 50% likely to meet the next dated target (board.outlook.at_risk)."""
-    chances = screens.outlook(page.live, page.f, card)
+    chances = data.outlook(page.live, page.f, card)
     st.subheader(f"Có nguy cơ không đạt — {page.period}")
     st.caption(outlook.summary(chances))
     risky, why = outlook.at_risk(card, chances), outlook.risk_text(card, chances)
@@ -45,6 +46,6 @@ def with_outlook(
 ) -> None:
     """A table of indicators (column "Mã") with the «Khả năng đạt» and «Triển vọng đến hạn» columns of
     board.outlook, under the rule and a summary of what could be forecast among these rows."""
-    chances = screens.outlook(page.live, page.f, card)
+    chances = data.outlook(page.live, page.f, card)
     st.caption(OUTLOOK_RULE + outlook.summary(chances[chances.indicator_code.isin(rows["Mã"])]))
     table(outlook.with_column(rows, chances), filename, links=indicator_links(page.f), empty=empty)

@@ -124,6 +124,24 @@ def scorecard(ref: SnapshotRef, f: filters.Filters, period: str | None = None) -
     return None if period is None else screens.narrow(full_scorecard(ref, period, f.include_demo), ref, f)
 
 
+@st.cache_data(max_entries=64, show_spinner=False)
+def full_outlook(ref: SnapshotRef, period: str, include_demo: bool) -> pd.DataFrame:
+    """The outlook of every indicator of a period (screens.outlook over the full card), once per
+    snapshot × period × source choice: the calibration pools every series of the snapshot."""
+    f = filters.Filters(period=period, source="all" if include_demo else "real")
+    return screens.outlook(ref, f, full_scorecard(ref, period, include_demo))
+
+
+def outlook(ref: SnapshotRef, f: filters.Filters, card: pd.DataFrame | None) -> pd.DataFrame:
+    """screens.outlook for the card's indicators, in the card's order, from the cached full outlook
+    (each indicator's forecast depends on its own series and the snapshot's calibration only)."""
+    if card is None or f.period is None:
+        return screens.outlook(ref, f, card)
+    full = full_outlook(ref, f.period, f.include_demo)
+    codes = pd.Index(card.indicator_code.drop_duplicates())
+    return full.set_index("indicator_code").reindex(codes).reset_index()[full.columns]
+
+
 def geojson() -> dict | None:
     """The 2025 commune boundaries shipped in data/geo (None, and the page falls back to a table,
     when the file is missing or unreadable)."""

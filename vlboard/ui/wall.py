@@ -127,7 +127,7 @@ def wall_data(ref: SnapshotRef, plan: str | None, include_demo: bool) -> WallDat
     demo = include_demo and card is not None and card.source.fillna("").str.contains("demo").any()
     risk, n_risk = "", None
     if card is not None:
-        frame_ = screens.outlook(ref, f, card)
+        frame_ = ui_data.outlook(ref, f, card)
         risk = outlook_frames.risk_text(card, frame_)
         risky = outlook_frames.at_risk(card, frame_)
         n_risk = len(risky) if len(risky) or int((frame_.group == "forecast").sum()) else None
