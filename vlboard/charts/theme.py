@@ -115,13 +115,9 @@ MODEBAR_VI = {
 }
 
 
-def set_footer(fig: go.Figure, lines: list[str]) -> None:
-    """(Re)place the grey bottom-left footer annotation and size the bottom margin for it."""
-    others = [a for a in fig.layout.annotations if a.name != "footer"]
-    cartesian = any(t.type in _CARTESIAN for t in fig.data)
-    bottom = (50 if cartesian else 12) + 16 * len(lines)
-    fig.layout.annotations = others
-    fig.update_layout(margin_b=bottom)
+def add_footer(fig: go.Figure, lines: list[str], *, shift: float, size: int, color: str = GREY) -> None:
+    """(Re)place the bottom-left footer annotation (``lines``, none: removed), ``shift`` px under the plot."""
+    fig.layout.annotations = [a for a in fig.layout.annotations if a.name != "footer"]
     if lines:
         fig.add_annotation(
             name="footer",
@@ -133,10 +129,18 @@ def set_footer(fig: go.Figure, lines: list[str]) -> None:
             y=0,
             xanchor="left",
             yanchor="bottom",
-            yshift=-(bottom - 6),
+            yshift=-shift,
             align="left",
-            font=dict(size=11, color=GREY),
+            font=dict(size=size, color=color),
         )
+
+
+def set_footer(fig: go.Figure, lines: list[str]) -> None:
+    """(Re)place the grey bottom-left footer annotation and size the bottom margin for it."""
+    cartesian = any(t.type in _CARTESIAN for t in fig.data)
+    bottom = (50 if cartesian else 12) + 16 * len(lines)
+    fig.update_layout(margin_b=bottom)
+    add_footer(fig, lines, shift=bottom - 6, size=11)
 
 
 def finish(

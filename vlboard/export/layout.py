@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
+from vlboard.charts import theme
 from vlboard.export import png
 
 EM = 0.53  # average character width of Noto Sans, in em (Vietnamese text measures ~0.43): on the wide side
@@ -193,21 +194,6 @@ def placed_png(fig: go.Figure, width_in: float, height_in: float, source_line: s
     per = max(10, int(width / (EM * 16)) - 2)
     wrapped = [w for line in lines for w in textwrap.wrap(line, per)]
     bottom = max(0, base) + int(16 * LINE * len(wrapped)) + 8
-    big.layout.annotations = [a for a in big.layout.annotations if a.name != "footer"]
-    if wrapped:
-        big.add_annotation(
-            name="footer",
-            text="<br>".join(wrapped),
-            showarrow=False,
-            xref="paper",
-            yref="paper",
-            x=0,
-            y=0,
-            xanchor="left",
-            yanchor="bottom",
-            yshift=-(bottom - 4),
-            align="left",
-            font=dict(size=16, color="#555555"),
-        )
+    theme.add_footer(big, wrapped, shift=bottom - 4, size=16, color="#555555")
     big.update_layout(margin=dict(b=bottom), height=height, width=width)
     return png.figure_png(big, width=width, height=height, scale=2)
