@@ -14,8 +14,9 @@
   The bytes that go into the archive are hashed on the way and must equal the snapshot manifest's.
 - The rest of the data folder (source/, documents/, geo/, and on format 5 the Delta tables of
   tables/) is archived as it is, listed under the lock with the snapshots (so no Delta file of a
-  commit midway is listed; Delta data and log files never change once written); hidden names (the
-  lock, temporary folders and files of writers) are not. A format-5 snapshot verifies against the
+  commit midway is listed; Delta data and log files never change once written, and the few that are
+  rewritten in place, Delta's ``_last_checkpoint`` and the logs at the top of the folder, are read
+  under the lock too); hidden names (the lock, temporary folders and files of writers) are not. A format-5 snapshot verifies against the
   restored tables/ like any other.
 - The archive is written to a hidden temporary file next to ``out``, fsynced, then renamed: a
   backup killed midway leaves no file under the final name (the next backup removes the leftover).
@@ -124,6 +125,9 @@ def backup(data: DataDir, out: Path, *, lock_timeout: float = 120.0) -> Backup:
         folders = data.snapshots.iterdir() if data.snapshots.is_dir() else iter(())
         listed = sorted(p.name for p in folders if p.is_dir() and not p.name.startswith("."))
         others = _other_files(root)  # data/tables/: the Delta files committed so far, none midway
+        # the few files a writer rewrites in place (Delta's _last_checkpoint, logs appended to): their
+        # bytes of this moment, read under the lock, so a commit meanwhile cannot change them midway
+        settled = {rel: (root / rel).read_bytes() for rel in others if _rewritten(rel)}
     try:
         live = current.decode("utf-8").strip()
     except UnicodeDecodeError as exc:
@@ -161,7 +165,10 @@ def backup(data: DataDir, out: Path, *, lock_timeout: float = 120.0) -> Backup:
                             )
                         entries.append(entry)
                     drill("backup")
-                entries += [_add_file(tar, root / rel, rel) for rel in others]
+                entries += [
+                    _add_bytes(tar, rel, settled[rel]) if rel in settled else _add_file(tar, root / rel, rel)
+                    for rel in others
+                ]
                 if history is not None:
                     entries.append(_add_bytes(tar, HISTORY, history))
                 entries.append(_add_bytes(tar, CURRENT, current))
@@ -215,6 +222,12 @@ def _other_files(root: Path) -> list[str]:
             ):
                 out.append(path)
     return out
+
+
+def _rewritten(rel: str) -> bool:
+    """Is the file one that a writer rewrites or appends to (all the others never change once
+    written): Delta's checkpoint pointer, or a log at the top of the data folder (the reminders' log)?"""
+    return rel.endswith("/_delta_log/_last_checkpoint") or ("/" not in rel and rel.endswith(".jsonl"))
 
 
 def _add_file(tar: tarfile.TarFile, path: Path, name: str) -> dict:

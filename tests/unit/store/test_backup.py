@@ -468,3 +468,36 @@ def test_cli_backup_and_restore(two_snapshots, tmp_path):
     again = vlboard("restore", str(out), "--data", str(target))
     assert again.returncode == 2 and "không trống" in again.stderr and again.stdout == ""
     assert snapshots.current(snapshots.DataDir(target))[0] == newer
+
+
+def test_files_rewritten_in_place_are_archived_as_they_were_under_the_lock(shipped_data, tmp_path, monkeypatch):
+    """Delta rewrites _delta_log/_last_checkpoint when it writes a checkpoint, and the reminders
+    append to their log: a commit while the archive is written must not fail the backup nor mix
+    two moments; those files are taken as they were while the lock was held."""
+    data = snapshots.DataDir(tmp_path / "data")
+    shutil.copytree(shipped_data.root, data.root)
+    from deltalake import DeltaTable
+
+    DeltaTable(data.root / "tables" / "results").create_checkpoint()  # writes _last_checkpoint
+    pointer = data.root / "tables" / "results" / "_delta_log" / "_last_checkpoint"
+    before = pointer.read_bytes()
+    log = data.root / "reminders.jsonl"
+    log.write_text('{"sent": 1}\n')
+    verify = snapshots.verify
+
+    def rewrite_meanwhile(path):  # runs after the lock is released, before the archive is written
+        pointer.write_bytes(json.dumps(json.loads(before), indent=2).encode())  # rewritten: other bytes
+        with log.open("a") as fh:
+            fh.write('{"sent": 2}\n')
+        return verify(path)
+
+    monkeypatch.setattr(backup.snapshots, "verify", rewrite_meanwhile)
+    made = backup.backup(data, tmp_path / "b.tar.gz")
+    with tarfile.open(made.path) as tar:
+        got = {m: tar.extractfile(m).read() for m in ("tables/results/_delta_log/_last_checkpoint", "reminders.jsonl")}
+    assert got == {
+        "tables/results/_delta_log/_last_checkpoint": before,
+        "reminders.jsonl": b'{"sent": 1}\n',
+    }
+    monkeypatch.setattr(backup.snapshots, "verify", verify)
+    restored_ok(made.path, snapshots.DataDir(tmp_path / "r"))
