@@ -90,22 +90,36 @@ def cmd_remind(args, data: snapshots.DataDir) -> int:
     except Exception as exc:
         print(f"Lỗi: không lập được danh sách đơn vị phải báo cáo: {exc}", file=sys.stderr)
         return 1
+    try:
+        return _send(args, data, now, (book, steps, smtp, hook), (board, events, names))
+    except Exception as exc:
+        print(f"Lỗi: lần chạy nhắc báo cáo dừng giữa chừng: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+
+
+def _send(args, data: snapshots.DataDir, now: dt.datetime, config, frames) -> int:
+    book, steps, smtp, hook = config
+    board, events, names = frames
     log = sendlog.log_path(data.root)
     channels = tuple(c for c, on in (("email", smtp or args.dry_run), ("webhook", hook)) if on)
-    state = sendlog.read(log)
-    made = reminders.plan(
-        board, book, steps, now, done=state.done, failed=state.failed, names=names,
-        base_url=settings.get("VLBOARD_PUBLIC_URL") or "", events=events, channels=channels,
-    )  # fmt: skip
     quiet = steps.is_quiet(now)
-    for note in made.no_contact:
-        print(f"Lưu ý: {note}", file=sys.stderr)
+
+    def planned() -> list[reminders.Message]:  # read the log under the run's lock: nothing twice
+        state = sendlog.read(log)
+        made = reminders.plan(
+            board, book, steps, now, done=state.done, failed=state.failed, names=names,
+            base_url=settings.get("VLBOARD_PUBLIC_URL") or "", events=events, channels=channels,
+        )  # fmt: skip
+        for note in made.no_contact:
+            print(f"Lưu ý: {note}", file=sys.stderr)
+        return made.messages
+
     if args.dry_run:
-        print(dispatch.dry_run_text(made.messages, quiet))
+        print(dispatch.dry_run_text(planned(), quiet))
         return 0
     try:
         with sendlog.run_lock(log):
-            summary = dispatch.run(made.messages, log, now, quiet=quiet, smtp=smtp, webhook=hook)
+            summary = dispatch.run(planned(), log, now, quiet=quiet, smtp=smtp, webhook=hook)
     except sendlog.LogBusy as exc:
         print(exc, file=sys.stderr)
         return 0

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from vlboard.domain.vocab import VN_TZ
 from vlboard.intake import reminder_text
 from vlboard.intake.contacts import ROLES, Contact
 from vlboard.intake.ladder import Ladder
@@ -173,7 +174,12 @@ def _plan_events(events: pd.DataFrame | None, rows: list[dict], now: dt.datetime
     for ev in events.to_dict("records"):
         role = EVENT_RECIPIENTS.get(str(ev.get("action")))
         at = ev.get("at")
-        if role is None or at is None or pd.isna(at) or pd.Timestamp(at).to_pydatetime() < since:
+        if role is None or at is None or pd.isna(at):
+            continue
+        when = pd.Timestamp(at)
+        if when.tzinfo is not None:  # the contract's times are naive Vietnam time; be lenient
+            when = when.tz_convert(VN_TZ).tz_localize(None)
+        if when.to_pydatetime() < since:
             continue
         subject = names.get((ev["subject_type"], ev["subject_code"]), ev["subject_code"])
         row = {"subject_type": ev["subject_type"], "subject_code": ev["subject_code"], "subject_name": subject}

@@ -118,3 +118,12 @@ def test_without_the_cycle_module(data, tmp_path, monkeypatch, capsys):
     monkeypatch.setitem(sys.modules, "vlboard.intake.cycle", None)  # import raises ImportError
     assert main(["--data", str(data.root), "remind", "--dry-run", "--now", NOW]) == 1
     assert "thiếu mô-đun chu trình báo cáo" in capsys.readouterr().err
+
+
+def test_a_second_run_while_one_sends_does_nothing(data, cycle, tmp_path, monkeypatch, capsys):
+    _secrets(tmp_path, monkeypatch, '[vlboard.smtp]\nhost = "127.0.0.1"\nport = 9\nsender = "nhac@example.org"\n')
+    log = sendlog.log_path(data.root)
+    with sendlog.run_lock(log):
+        assert main(["--data", str(data.root), "remind", "--period", "2026-Q3", "--now", NOW]) == 0
+    assert "Một lần chạy nhắc báo cáo khác đang gửi" in capsys.readouterr().err
+    assert not log.exists()
