@@ -13,7 +13,6 @@ FOOTER = (
     "Thư này do bảng điều hành chuyển đổi số tỉnh Vĩnh Long gửi tự động; xin không trả lời thư này. "
     "Cần hỗ trợ, liên hệ cán bộ thẩm định của Sở Khoa học và Công nghệ."
 )
-ACTIONS = {"submit": "nộp", "return": "trả lại", "approve": "duyệt"}
 
 
 def template_link(base_url: str, period: str) -> str:

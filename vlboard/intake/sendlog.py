@@ -17,8 +17,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-STATUSES = ("sent", "failed", "skipped_quiet")
-
 
 class LogBusy(Exception):
     """Another run holds the lock (Vietnamese message)."""
@@ -28,7 +26,6 @@ class LogBusy(Exception):
 class LogState:
     done: set[str]  # keys sent
     failed: set[str]  # keys that failed and are not sent since
-    unreadable: int = 0  # lines that are not JSON (a torn last line): skipped
 
 
 def log_path(data_root: Path) -> Path:
@@ -39,7 +36,6 @@ def read(path: Path) -> LogState:
     """Done and failed keys of the log (empty when the file does not exist yet)."""
     done: set[str] = set()
     failed: set[str] = set()
-    bad = 0
     try:
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -50,14 +46,13 @@ def read(path: Path) -> LogState:
         try:
             rec = json.loads(line)
             key, status = rec["key"], rec["status"]
-        except (ValueError, KeyError, TypeError):
-            bad += 1
+        except (ValueError, KeyError, TypeError):  # a line torn by a crash: not a send
             continue
         if status == "sent":
             done.add(key)
         elif status == "failed":
             failed.add(key)
-    return LogState(done, failed - done, bad)
+    return LogState(done, failed - done)
 
 
 def records(path: Path) -> list[dict]:

@@ -213,3 +213,12 @@ def test_bad_ladder_settings(tmp_path, text, message):
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ladder.LadderError, match=message):
         ladder.load(path)
+
+
+def test_send_log_survives_a_torn_line(tmp_path):
+    log = tmp_path / "reminders.jsonl"
+    log.write_text('{"key": "a", "status": "sent"}\n{"key": "b", "sta', encoding="utf-8")  # a crash mid-line
+    sendlog.append(log, [{"key": "c", "status": "failed"}, {"key": "d", "status": "sent"}])
+    state = sendlog.read(log)
+    assert (state.done, state.failed) == ({"a", "d"}, {"c"})
+    assert [r["key"] for r in sendlog.records(log)] == ["a", "c", "d"]
