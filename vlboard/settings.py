@@ -41,6 +41,12 @@ SETTINGS: tuple[Setting, ...] = (
         None,
         "the password the intake CLI uses instead of asking (`import`, `rollback`, `hash-password`)",
     ),
+    Setting(
+        "VLBOARD_PUBLIC_URL",
+        "http://localhost:8501",
+        "the dashboard's address as users open it: the reminders (`python -m vlboard remind`) link to "
+        "`<address>/nhap-so-lieu?period=…`",
+    ),
     Setting("VLBOARD_NO_PNG", None, "any non-empty value turns server-side PNG export off (packs keep tables)"),
     Setting("BROWSER_PATH", None, "the Chromium that draws PNG charts, when not /usr/bin/chromium or chromium on PATH"),
     Setting(

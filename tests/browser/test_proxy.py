@@ -319,7 +319,7 @@ def test_systemd_units_verify(tmp_path):
         text = text.replace("/etc/vlboard/vlboard.env", str(env)).replace("/opt/vlboard", str(ROOT))
         (tmp_path / unit.name).write_text(text, encoding="utf-8")
         units.append(str(tmp_path / unit.name))
-    assert len(units) == 3
+    assert len(units) == 5
     result = subprocess.run([SYSTEMD_ANALYZE, "verify", *units], capture_output=True, text=True)
     assert result.returncode == 0 and result.stderr == "", result.stderr  # a bad line is only a warning
 

@@ -283,5 +283,8 @@ def main(argv: list[str] | None = None) -> int:
     from vlboard.cli import report as cli_report
 
     cli_report.add_commands(sub, lambda fn: lambda args: fn(args, _data(args)))
+    from vlboard.cli import remind as cli_remind
+
+    cli_remind.add_commands(sub, lambda fn: lambda args: fn(args, _data(args)))
     args = ap.parse_args(argv)
     return args.func(args)
