@@ -154,6 +154,9 @@ def read_table(path: Path, table: str, columns: list[str] | None = None, filters
     info = read_manifest(path).get("tables", {}).get(table, {})
     if "delta_version" in info:
         return tables_mod.read(tables_mod.data_of(path), table, int(info["delta_version"]), columns, filters)
+    if not info and table in schema.ADDED_TABLES and not (path / f"{table}.parquet").exists():
+        empty = schema.arrow_schema(table).empty_table()  # written before the table existed
+        return empty.select(columns) if columns else empty
     return pq.read_table(path / f"{table}.parquet", columns=columns, filters=filters)
 
 
@@ -322,8 +325,14 @@ def write_change(
     _, base, manifest = current(data)
     if manifest.get("format") != FORMAT_DELTA:
         raise SnapshotError("Bản dữ liệu hiện hành chưa ở định dạng 5: chạy «python -m vlboard migrate»")
+    start: dict[str, dict] = {}  # a growing table the live snapshot predates: a new, empty version
     for table in tables_mod.GROWING:
-        tables_mod.align(data, table, int(manifest["tables"][table]["delta_version"]))
+        if "delta_version" in manifest["tables"].get(table, {}):
+            tables_mod.align(data, table, int(manifest["tables"][table]["delta_version"]))
+        else:
+            empty = schema.arrow_schema(table).empty_table()
+            start[table] = {"rows": 0, "delta_version": tables_mod.overwrite(data, table, empty), "files": {}}
+            manifest["tables"][table] = start[table]
 
     def fill(tmp: Path) -> dict:
         out = {}
