@@ -89,7 +89,7 @@ def cmd_cycle(args, data: snapshots.DataDir) -> int:
     if args.state:
         b = b[b.state == args.state]
     print(f"Kỳ báo cáo {label_vi(args.period)}: {len(b)} đối tượng phải báo cáo")
-    print(f"{'Đối tượng':<45} {'Hạn nộp':<10} {'Đã nhận':>9} {'Trạng thái':<10} {'Trễ':>8}  Thao tác cuối")
+    print(f"{'Đối tượng':<60} {'Hạn nộp':<10} {'Đã nhận':>9} {'Trạng thái':<10} {'Trễ':>8}  Thao tác cuối")
     for r in b.itertuples(index=False):
         who = f"{r.subject_name} ({r.subject_type}:{r.subject_code})"
         late = f"{r.days_late} ngày" if r.days_late else ""
@@ -97,7 +97,7 @@ def cmd_cycle(args, data: snapshots.DataDir) -> int:
         if r.last_user:
             last = f"{r.last_user}, {r.last_event_at:%d/%m/%Y %H:%M}" + (f" — {r.last_reason}" if r.last_reason else "")
         got = f"{formatting.number(r.received, 0)}/{formatting.number(r.expected, 0)}"
-        print(f"{who:<45} {r.due_date:%d/%m/%Y} {got:>9} {r.state_label:<10} {late:>8}  {last}")
+        print(f"{who:<60} {r.due_date:%d/%m/%Y} {got:>9} {r.state_label:<10} {late:>8}  {last}")
     return 0
 
 

@@ -250,7 +250,10 @@ ADDED_IN: dict[tuple[str, str], int] = {
 
 # tables added after snapshot format 4 without a format change: a snapshot written before has no
 # file for them and reads them as empty (vlboard.store.snapshots.verify, vlboard.store.db.open_snapshot)
-ADDED_TABLES = ("concepts", "indicator_concepts", "cycle_events")
+ADDED_TABLES = ("concepts", "indicator_concepts")
+# growing tables added the same way (vlboard.store.tables.GROWING): a snapshot written before lacks them
+ADDED_GROWING = ("cycle_events",)
+OPTIONAL_TABLES = ADDED_TABLES + ADDED_GROWING  # read as empty when a snapshot lacks them
 
 
 def arrow_schema(table: str, *, derived: bool = True, format: int | None = None) -> pa.Schema:
