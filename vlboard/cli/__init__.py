@@ -1,6 +1,7 @@
 """Command line: ``python -m vlboard build | check | status | health | export | bench | backtest |
 backup | restore | migrate | vacuum`` and the intake commands of vlboard.cli.intake (template, import,
-history, rollback, hash-password), ``api-token`` (vlboard.cli.api) and the drafted report (vlboard.cli.report)."""
+history, rollback, hash-password), the reporting cycle of vlboard.cli.cycle (submit, approve, return,
+reopen, cycle), ``api-token`` (vlboard.cli.api) and the drafted report (vlboard.cli.report)."""
 
 from __future__ import annotations
 
@@ -276,6 +277,9 @@ def main(argv: list[str] | None = None) -> int:
     from vlboard.cli import intake as cli_intake
 
     cli_intake.add_commands(sub, lambda fn: lambda args: fn(args, _data(args)))
+    from vlboard.cli import cycle as cli_cycle
+
+    cli_cycle.add_commands(sub, lambda fn: lambda args: fn(args, _data(args)))
     from vlboard.cli import api as cli_api
 
     cli_api.add_commands(sub, lambda fn: lambda args: fn(args, _data(args)))

@@ -173,7 +173,13 @@ def cmd_hash_password(args, data: snapshots.DataDir) -> int:
         hashed = auth.hash_password(password)
         print(
             auth.account_snippet(
-                args.username, args.role, hashed, name=args.name or "", agency=args.agency, unit=args.unit
+                args.username,
+                args.role,
+                hashed,
+                name=args.name or "",
+                agency=args.agency,
+                unit=args.unit,
+                plan=args.plan,
             )
         )
     except auth.AuthConfigError as exc:
@@ -208,4 +214,5 @@ def add_commands(sub, run) -> None:
     h.add_argument("--name")
     h.add_argument("--agency")
     h.add_argument("--unit")
+    h.add_argument("--plan", help="mã kế hoạch mà cán bộ thẩm định (reviewer) duyệt; bỏ trống: mọi kế hoạch")
     h.set_defaults(func=run(cmd_hash_password))

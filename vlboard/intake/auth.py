@@ -31,6 +31,9 @@ from vlboard.intake.users import (
     normalise_username,
     require_admin,
     require_import,
+    require_reopen,
+    require_review,
+    require_submit,
 )
 
 __all__ = [
@@ -59,10 +62,13 @@ __all__ = [
     "oidc_user",
     "require_admin",
     "require_import",
+    "require_reopen",
+    "require_review",
+    "require_submit",
     "settings",
     "sign_in",
 ]
-_FIELDS = ("name", "role", "agency", "unit")  # of an account (besides password_hash) or an OIDC entry
+_FIELDS = ("name", "role", "agency", "unit", "plan")  # of an account (besides password_hash) or an OIDC entry
 
 
 @dataclass(frozen=True)
@@ -97,8 +103,13 @@ def _user(where: str, key: str, table, via: str) -> User:
             raise AuthConfigError(f"{where}: trường «{k}» phải là chuỗi không rỗng.")
     role = table.get("role", "viewer").strip()
     agency, unit = (table.get(t, "").strip() or None for t in SCOPES)
+    plan = table.get("plan", "").strip() or None
     if role not in ROLES:
-        raise AuthConfigError(f"{where}: trường «role» = «{role}» không hợp lệ; chỉ nhận viewer, editor hoặc admin.")
+        raise AuthConfigError(
+            f"{where}: trường «role» = «{role}» không hợp lệ; chỉ nhận viewer, editor, reviewer hoặc admin."
+        )
+    if plan and role != "reviewer":
+        raise AuthConfigError(f"{where}: chỉ vai trò reviewer có trường «plan»; vai trò {role} hãy bỏ trường này.")
     if role == "editor" and not (agency or unit):
         raise AuthConfigError(
             f"{where}: vai trò editor cần một phạm vi — trường «agency» (mã cơ quan) hoặc «unit» (mã địa bàn)."
@@ -110,7 +121,7 @@ def _user(where: str, key: str, table, via: str) -> User:
     if role != "editor" and (agency or unit):
         extra = "agency" if agency else "unit"
         raise AuthConfigError(f"{where}: vai trò {role} không có phạm vi; hãy bỏ trường «{extra}».")
-    return User(key, nfc(table.get("name", "").strip()) or key, role, agency, unit, via)
+    return User(key, nfc(table.get("name", "").strip()) or key, role, agency, unit, via, plan)
 
 
 def settings(secrets: Mapping) -> Settings:
@@ -166,7 +177,7 @@ def oidc_user(s: Settings, email: str | None, name: str | None) -> User:
     display = (name or "").strip() or (mapped.display_name if mapped else "") or key or "Khách"
     if mapped is None:
         return User(key, display, "viewer", via="oidc")
-    return User(key, display, mapped.role, mapped.agency, mapped.unit, via="oidc")
+    return User(key, display, mapped.role, mapped.agency, mapped.unit, via="oidc", plan=mapped.plan)
 
 
 def load_secrets_file(path: Path) -> dict:
@@ -195,12 +206,20 @@ def _toml(value: str) -> str:
 
 
 def account_snippet(
-    username: str, role: str, password_hash: str, *, name: str = "", agency: str | None = None, unit: str | None = None
+    username: str,
+    role: str,
+    password_hash: str,
+    *,
+    name: str = "",
+    agency: str | None = None,
+    unit: str | None = None,
+    plan: str | None = None,
 ) -> str:
     """TOML for one [vlboard.accounts.<username>] table, checked by :func:`settings`."""
     key = normalise_username(username)
     head = key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else _toml(key)
-    fields = {"name": nfc(name.strip()), "role": role, "agency": agency, "unit": unit, "password_hash": password_hash}
+    fields = {"name": nfc(name.strip()), "role": role, "agency": agency, "unit": unit, "plan": plan}
+    fields["password_hash"] = password_hash
     lines = [f"[vlboard.accounts.{head}]"] + [f"{k} = {_toml(v)}" for k, v in fields.items() if v]
     text = "\n".join(lines) + "\n"
     settings(tomllib.loads(text))  # round trip: raises AuthConfigError on a bad entry

@@ -20,6 +20,7 @@ ACTIONS = {
     "import": "Nhập số liệu",
     "rollback": "Khôi phục",
     "migrate": "Chuyển định dạng lưu trữ",
+    "cycle": "Kỳ báo cáo",  # submit/approve/return/reopen (vlboard.intake.cycle): the note says which
 }
 COMPARE_LABELS = {
     "change": "Thay đổi",

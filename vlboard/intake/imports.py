@@ -18,12 +18,11 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from vlboard.domain import formatting
 from vlboard.domain.periods import parse_period
 from vlboard.domain.vocab import VN_TZ as VN
-from vlboard.intake import auth, isolation, validate, workbook
+from vlboard.intake import auth, cycle, isolation, validate, workbook
 from vlboard.intake.upload import Problem
 from vlboard.store import build, increments, schema, snapshots
 from vlboard.store.source import Snapshot
@@ -391,6 +390,10 @@ def commit(data: snapshots.DataDir, user: auth.User, pv: Preview, *, now: dt.dat
                 "trong lúc xem trước; hãy tải tệp lên lại để xem trước trên dữ liệu mới. Chưa ghi gì."
             )
         _, path, manifest = snapshots.current(data)
+        try:  # a subject × period submitted or approved takes no import (vlboard.intake.cycle)
+            cycle.check_import(path, set(zip(pv.rows.scope_type, pv.rows.scope_code)), set(pv.rows.period))
+        except cycle.CycleRefused as exc:
+            raise ImportRefused(str(exc)) from exc
         ind = snapshots.read_table(path, "indicators", columns=["code", "plan"])
         plans = dict(zip(ind.column("code").to_pylist(), ind.column("plan").to_pylist()))
         new = _result_rows(pv, user, plans, import_id, now)
@@ -426,7 +429,7 @@ def commit(data: snapshots.DataDir, user: auth.User, pv: Preview, *, now: dt.dat
         )
         if manifest.get("format") == snapshots.FORMAT_DELTA:  # only what changed is written
             return increments.commit_reports(data, new, audit, **kwargs)
-        tables = {t: pq.read_table(path / f"{t}.parquet") for t in schema.TABLES}  # format 4: a full copy
+        tables = {t: snapshots.read_table(path, t) for t in schema.TABLES}  # format 4: a full copy
         tables["results"] = build.with_reports(tables["results"].to_pylist(), new)
         tables["imports"] = pa.concat_tables(
             [tables["imports"], pa.Table.from_pylist([audit], schema=schema.arrow_schema("imports"))]

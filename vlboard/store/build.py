@@ -115,6 +115,7 @@ def build_tables(data: DataDir) -> dict[str, pa.Table]:
     tables["results"] = results_table(all_rows)
     tables["status_config"] = status_config(data)
     tables["imports"] = schema.arrow_schema("imports").empty_table()
+    tables["cycle_events"] = schema.arrow_schema("cycle_events").empty_table()
     return tables
 
 
@@ -138,19 +139,21 @@ def with_reports(rows: list[dict], reports: list[dict]) -> pa.Table:
 
 def carry_reports(data: DataDir, tables: dict[str, pa.Table]) -> dict[str, pa.Table]:
     """Keep what agencies imported: a rebuild from data/source re-derives document and demo rows
-    but takes the reported rows and the imports audit from the live snapshot; a report replaces
+    but takes the reported rows, the imports audit and the reporting cycle's events from the live snapshot; a report replaces
     the demo row of the same indicator, subject and period."""
     path = last_good(data)
     if path is None:
         return tables
     reports = read_table(path, "results", filters=[("source", "=", "report")])
     imports = read_table(path, "imports")
-    if reports.num_rows == 0 and imports.num_rows == 0:
+    cycle = read_table(path, "cycle_events")
+    if reports.num_rows == 0 and imports.num_rows == 0 and cycle.num_rows == 0:
         return tables
     return {
         **tables,
         "results": with_reports(tables["results"].to_pylist(), reports.to_pylist()),
         "imports": imports.cast(schema.arrow_schema("imports")),
+        "cycle_events": cycle.cast(schema.arrow_schema("cycle_events")),
     }
 
 

@@ -87,7 +87,7 @@ def _read(
     info = (manifest or {}).get("tables", {}).get(table, {})
     if "delta_version" in info:
         return _read_delta(con, path, table, int(info["delta_version"]))
-    if table in schema.ADDED_TABLES and not (path / f"{table}.parquet").exists():
+    if table in schema.OPTIONAL_TABLES and not (path / f"{table}.parquet").exists():
         return con.from_arrow(schema.arrow_schema(table).empty_table())  # snapshot older than the table
     rel = con.read_parquet(str(path / f"{table}.parquet"))
     have = set(rel.columns)

@@ -209,10 +209,27 @@ TABLES: dict[str, list[tuple[str, pa.DataType]]] = {
         ("n_changed", I),
         ("n_unchanged", I),
     ],
+    # the reporting cycle (vlboard.intake.cycle): one row per state change of a subject × period
+    # (submit, approve, return, reopen), carried into every later snapshot
+    "cycle_events": [
+        ("event_id", S),
+        ("at", TS),
+        ("username", S),
+        ("role", S),
+        ("action", S),
+        ("subject_type", S),
+        ("subject_code", S),
+        ("period", S),
+        ("from_state", S),
+        ("to_state", S),
+        ("reason", S),
+        ("base_snapshot", S),
+        ("n_values", I),
+    ],
 }
 
 # tables an officer edits as CSV under data/source/ (results is derived)
-SOURCE_TABLES = [t for t in TABLES if t not in ("results", "status_config", "imports")]
+SOURCE_TABLES = [t for t in TABLES if t not in ("results", "status_config", "imports", "cycle_events")]
 STATUS_CONFIG_FILE = "status.toml"
 
 
@@ -234,6 +251,9 @@ ADDED_IN: dict[tuple[str, str], int] = {
 # tables added after snapshot format 4 without a format change: a snapshot written before has no
 # file for them and reads them as empty (vlboard.store.snapshots.verify, vlboard.store.db.open_snapshot)
 ADDED_TABLES = ("concepts", "indicator_concepts")
+# growing tables added the same way (vlboard.store.tables.GROWING): a snapshot written before lacks them
+ADDED_GROWING = ("cycle_events",)
+OPTIONAL_TABLES = ADDED_TABLES + ADDED_GROWING  # read as empty when a snapshot lacks them
 
 
 def arrow_schema(table: str, *, derived: bool = True, format: int | None = None) -> pa.Schema:

@@ -133,7 +133,7 @@ def verify(path: Path) -> dict:
                 raise SnapshotError(f"Bản dữ liệu {path.name}: {exc}") from exc
             continue
         file = path / f"{table}.parquet"
-        if info is None and table in schema.ADDED_TABLES and not file.exists():
+        if info is None and table in schema.OPTIONAL_TABLES and not file.exists():
             continue  # written before the table existed: read as empty
         if info is None or not file.is_file():
             raise SnapshotError(f"Bản dữ liệu {path.name}: thiếu bảng «{table}»")
@@ -154,6 +154,9 @@ def read_table(path: Path, table: str, columns: list[str] | None = None, filters
     info = read_manifest(path).get("tables", {}).get(table, {})
     if "delta_version" in info:
         return tables_mod.read(tables_mod.data_of(path), table, int(info["delta_version"]), columns, filters)
+    if not info and table in schema.OPTIONAL_TABLES and not (path / f"{table}.parquet").exists():
+        empty = schema.arrow_schema(table).empty_table()  # written before the table existed
+        return empty.select(columns) if columns else empty
     return pq.read_table(path / f"{table}.parquet", columns=columns, filters=filters)
 
 
@@ -322,8 +325,14 @@ def write_change(
     _, base, manifest = current(data)
     if manifest.get("format") != FORMAT_DELTA:
         raise SnapshotError("Bản dữ liệu hiện hành chưa ở định dạng 5: chạy «python -m vlboard migrate»")
+    start: dict[str, dict] = {}  # a growing table the live snapshot predates: a new, empty version
     for table in tables_mod.GROWING:
-        tables_mod.align(data, table, int(manifest["tables"][table]["delta_version"]))
+        if "delta_version" in manifest["tables"].get(table, {}):
+            tables_mod.align(data, table, int(manifest["tables"][table]["delta_version"]))
+        else:
+            empty = schema.arrow_schema(table).empty_table()
+            start[table] = {"rows": 0, "delta_version": tables_mod.overwrite(data, table, empty), "files": {}}
+            manifest["tables"][table] = start[table]
 
     def fill(tmp: Path) -> dict:
         out = {}
@@ -334,6 +343,9 @@ def write_change(
                 shutil.copyfile(base / f"{table}.parquet", tmp / f"{table}.parquet")
                 out[table] = info
         changed = change(manifest)
+        for table in tables_mod.GROWING:
+            if table not in changed:
+                drill(f"table:{table}")  # carried over: its live version is recorded again
         for table, info in changed.items():  # only the files this change added are read
             known = manifest["tables"][table].get("files")
             info["files"] = tables_mod.checksums(data, table, int(info["delta_version"]), known)

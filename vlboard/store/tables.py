@@ -1,4 +1,4 @@
-"""The growing tables (``results``, the ``imports`` audit) as Delta Lake tables under data/tables/.
+"""The growing tables (``results``, the ``imports`` audit, the reporting ``cycle_events``) as Delta Lake tables under data/tables/.
 
 Snapshot format 5 keeps the small catalogue tables as parquet in each snapshot folder and records,
 in its manifest, the Delta version of each growing table (vlboard.store.snapshots). A Delta version
@@ -13,7 +13,7 @@ to the live snapshot's version (a Delta restore, a new version with the same con
 user never saw is built upon. Writers hold the write lock; a Delta commit conflict anyway (another
 process writing without the lock) is a ``SnapshotError`` asking to retry.
 
-Over 300 lines: every operation on the two Delta tables (write, merge, align, compact, read, check)
+Over 300 lines: every operation on the Delta tables (write, merge, align, compact, read, check)
 shares one layout (partitions, order, file size) and one translation of delta-rs's errors.
 """
 
@@ -33,8 +33,8 @@ from deltalake.exceptions import CommitFailedError, DeltaError, TableNotFoundErr
 from vlboard.store import schema
 from vlboard.store.datadir import DataDir, SnapshotError
 
-GROWING = ("results", "imports")
-PARTITIONS: dict[str, list[str]] = {"results": ["year"], "imports": []}
+GROWING = ("results", "imports", "cycle_events")
+PARTITIONS: dict[str, list[str]] = {"results": ["year"], "imports": [], "cycle_events": []}
 # within a year, rows in date then subject order, cut into files of about this size: one commune's
 # report of one period sits in one file, so a merge rewrites that file only (BENCHMARKS.md)
 ORDER: dict[str, list[str]] = {"results": ["year", "period_end", "unit_code", "agency_code", "indicator_code"]}
