@@ -116,10 +116,14 @@ MODEBAR_VI = {
 
 
 def set_footer(fig: go.Figure, lines: list[str]) -> None:
-    """(Re)place the grey bottom-left footer annotation and size the bottom margin for it."""
+    """(Re)place the grey bottom-right footer annotation and size the bottom margin for it: under
+    the x-axis title (on a phone they would share a line) and above the legend's first row (the
+    legend sits at the figure's bottom, LEGEND_BELOW; a wrapped legend pushes the margin up)."""
     others = [a for a in fig.layout.annotations if a.name != "footer"]
     cartesian = any(t.type in _CARTESIAN for t in fig.data)
-    bottom = (50 if cartesian else 12) + 16 * len(lines)
+    legend = fig.layout.showlegend is not False and any(getattr(t, "showlegend", None) for t in fig.data)
+    above = 16 * len(lines) + (70 if cartesian else 12)
+    bottom = above + (LEGEND_ROOM if legend and lines else 0)
     fig.layout.annotations = others
     fig.update_layout(margin_b=bottom)
     if lines:
@@ -129,11 +133,11 @@ def set_footer(fig: go.Figure, lines: list[str]) -> None:
             showarrow=False,
             xref="paper",
             yref="paper",
-            x=0,
+            x=1,  # right-aligned: paper x=0 sits right of a bar chart's long labels (off a 390-px phone)
             y=0,
-            xanchor="left",
+            xanchor="right",
             yanchor="bottom",
-            yshift=-(bottom - 6),
+            yshift=-(above - 6),
             align="left",
             font=dict(size=11, color=GREY),
         )
