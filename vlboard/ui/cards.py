@@ -15,7 +15,7 @@ import pandas as pd
 from vlboard.domain.vocab import STATUSES
 
 CODE, NAME, STATUS, WHY = "Mã", "Chỉ tiêu", "Tình trạng", "Vì sao"
-MAX = 30  # cards on a phone: the first rows (status lists are worst first), the downloads hold all
+MAX = 12  # cards on a phone: the first rows (status lists are worst first); a wide screen and the downloads hold all
 BADGE = {f"{s.icon} {s.label}": code for code, s in STATUSES.items()}  # '✖ Chưa đạt' → 'not_achieved'
 
 

@@ -125,7 +125,9 @@ def table(
         with st.container(key=f"vlcards-{charts.slug(name)}"):
             st.markdown(cards.cards(df.head(cards.MAX), links), unsafe_allow_html=True)  # escaped in cards
             if len(df) > cards.MAX:
-                st.caption(f"Hiển thị {cards.MAX}/{formatting.number(len(df))} dòng đầu; tải CSV hoặc XLSX để có đủ.")
+                st.caption(
+                    f"Hiển thị {cards.MAX}/{formatting.number(len(df))} dòng đầu; xem đủ trên màn hình rộng hoặc tải CSV, XLSX."
+                )
     else:
         st.dataframe(shown, hide_index=True, width="stretch", column_config=config or None)
     n = total if total is not None else len(df)
