@@ -38,18 +38,18 @@ if period is not None:
 series = live.q("indicator_series", code=code, include_demo=f.include_demo)
 date = page.date
 pace = indicator.pace_frame(targets, live.q("baselines"), code)
+trend = dict(
+    title=f"{code}: thực hiện, mục tiêu và lộ trình",
+    unit=meta["unit"],
+    data_date=date,
+    note="Có số liệu minh họa" if "demo" in set(series.source) else None,
+    pace=pace,
+    outlook=ahead,
+)
 ui.chart(
-    charts.trend(
-        series,
-        targets,
-        title=f"{code}: thực hiện, mục tiêu và lộ trình",
-        unit=meta["unit"],
-        data_date=date,
-        note="Có số liệu minh họa" if "demo" in set(series.source) else None,
-        pace=pace,
-        outlook=ahead,
-    ),
+    charts.trend(series, targets, **trend),
     f"{code} xu huong",
+    phone=charts.trend(series, targets, **trend),
     alt=narrative.alt_trend(series, meta["unit"]),
 )
 st.markdown("**Triển vọng đến hạn**: " + formatting.md_escape(indicator.outlook_text(ahead)))

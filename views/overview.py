@@ -36,19 +36,20 @@ else:
         if len(figures):
             st.subheader(f"Số liệu đã có, chưa đến kỳ đánh giá — {page.period}")
             ui.table(figures, "so lieu chua den ky", links=ui.indicator_links(f))
+    bars = dict(
+        group_col="pillar",
+        group_labels=PILLARS,
+        title=f"Tình trạng chỉ tiêu theo trụ cột — {page.period}",
+        data_date=page.date,
+        note=page.note,
+    )
     ui.chart(
-        charts.status_bars(
-            overview.pillar_counts(card),
-            group_col="pillar",
-            group_labels=PILLARS,
-            title=f"Tình trạng chỉ tiêu theo trụ cột — {page.period}",
-            data_date=page.date,
-            note=page.note,
-        ),
+        charts.status_bars(overview.pillar_counts(card), **bars),
         f"tinh trang theo tru cot {page.period}",
         on_click=lambda d: ui.open_pillar(d, f),
         caption="Bấm vào một đoạn để xem các chỉ tiêu của trụ cột ở tình trạng đó.",
         alt=narrative.alt_status_bars(overview.pillar_counts(card)),
+        phone=charts.status_bars(overview.pillar_counts(card), **bars),
     )
     if judged:
         st.subheader(f"Chỉ tiêu chậm nhất — {page.period}")

@@ -20,36 +20,39 @@ if card is None or card.empty:
 ui.table(overview.pillar_status_table(card), "tinh trang tru cot")
 drawn = card[card.attainment.notna()]
 if page.judged(card):
+    bullets = dict(
+        title=f"{PILLARS[pillar]}: thực hiện so với mục tiêu — {page.period}",
+        data_date=page.date,
+        note=page.note,
+        max_rows=len(drawn),
+    )
     ui.chart(
-        charts.progress_bullets(
-            card,
-            title=f"{PILLARS[pillar]}: thực hiện so với mục tiêu — {page.period}",
-            data_date=page.date,
-            note=page.note,
-            max_rows=len(drawn),
-        ),
+        charts.progress_bullets(card, **bullets),
         f"{PILLARS[pillar]} tien do {page.period}",
         on_click=lambda d: ui.open_indicator(d, page.f),
         caption=f"Biểu đồ có {len(drawn)}/{len(card)} chỉ tiêu của trụ cột: những chỉ tiêu có số liệu so được "
         "với mục tiêu số; các chỉ tiêu còn lại (chưa đến kỳ, định tính, chưa có số liệu) ở bảng "
         "«Tất cả chỉ tiêu» bên dưới. Màu: tình trạng của từng chỉ tiêu. Bấm vào một thanh để xem "
         "chi tiết chỉ tiêu.",
+        phone=charts.progress_bullets(card, **bullets, name_chars=0),  # codes only: bars keep the width
     )
 else:
     page.no_data()
 series = page.live.q("pillar_series", pillar=pillar, include_demo=page.f.include_demo)
 titles = indicator.multiples_titles(card, series)
 if titles and page.judged(card):
+    multiples = dict(
+        series=series[series.indicator_code.isin(titles)],
+        targets=page.live.q("targets_numeric"),
+        titles=titles,
+        title=f"Xu hướng các chỉ tiêu chậm nhất — {PILLARS[pillar]}",
+        data_date=page.date,
+        note=page.note,
+    )
     ui.chart(
-        charts.small_multiples(
-            series[series.indicator_code.isin(titles)],
-            page.live.q("targets_numeric"),
-            titles=titles,
-            title=f"Xu hướng các chỉ tiêu chậm nhất — {PILLARS[pillar]}",
-            data_date=page.date,
-            note=page.note,
-        ),
+        charts.small_multiples(**multiples),
         f"{PILLARS[pillar]} xu huong",
+        phone=charts.small_multiples(**multiples, ncols=1),
     )
 st.subheader(f"Tất cả chỉ tiêu của trụ cột ({len(card)}) — {page.period}")
 briefing.with_outlook(page, card, overview.status_list(card), "chi tieu cua tru cot")

@@ -19,7 +19,7 @@ from tests.support.fixtures import ROOT
 from vlboard import charts
 from vlboard.board import overview, screens
 from vlboard.domain import filters
-from vlboard.export import pack
+from vlboard.export import heat, pack
 from vlboard.store.source import Snapshot
 
 TODAY = dt.date(2025, 10, 1)
@@ -84,17 +84,22 @@ def test_pack_pages_show_the_page_frames(src, name):
             assert list(by_title["Xếp hạng cơ quan chủ trì"].table["Cơ quan"]) == list(b.league.name.head(15))
         if b.heat.empty:
             assert "Chỉ tiêu × phường, xã" not in by_title
-        else:
-            fig = by_title["Chỉ tiêu × phường, xã"].figures[0][0]
-            drawn = charts.status_matrix(
-                b.heat,
-                row_col="row",
-                col_col="col",
-                title=fig.layout.title.text,
-                data_date=b.data_date,
-                note="Có số liệu minh họa" if f.include_demo else None,
-            )
-            assert fig.to_dict()["data"] == drawn.to_dict()["data"]
+        else:  # the units page's heat table, cut to slides (export.heat): every cell drawn is the table's
+            figs = [pg.figures[0][0] for pg in p.pages if pg.title.startswith("Chỉ tiêu × phường, xã")]
+            pieces = heat.chunks(b.heat, b.card)
+            assert len(figs) == len(pieces) >= 1
+            for fig, piece in zip(figs, pieces):
+                drawn = charts.status_matrix(
+                    piece,
+                    row_col="row",
+                    col_col="col",
+                    title=fig.layout.title.text,
+                    data_date=b.data_date,
+                    note="Có số liệu minh họa" if f.include_demo else None,
+                )
+                assert fig.to_dict()["data"] == drawn.to_dict()["data"]
+                cells = piece.merge(b.heat, on=["row", "col"], suffixes=("", "_table"))
+                assert len(cells) == len(piece) and (cells.status == cells.status_table).all()
     if not b.completeness.empty:
         missing = b.completeness[b.completeness["Đã nhận"] < b.completeness["Phải báo cáo"]]
         same(

@@ -133,18 +133,29 @@ def status_bars(
 
 
 def progress_bullets(
-    card: pd.DataFrame, *, title: str, data_date: str | None = None, note: str | None = None, max_rows: int = 40
+    card: pd.DataFrame,
+    *,
+    title: str,
+    data_date: str | None = None,
+    note: str | None = None,
+    max_rows: int = 40,
+    name_chars: int = 28,
 ) -> go.Figure:
-    """Each indicator's attainment (% of its target) as a bar, worst status first; line at 100%."""
+    """Each indicator's attainment (% of its target) as a bar, worst status first; line at 100%.
+    ``name_chars``: how much of the name each label shows (0: the code only and the value alone on
+    the bar, for a phone; the name and the target are in the hover)."""
     rows = card[card.attainment.notna()]
     rows = rows.assign(rank=rows.status.map(INDEX).fillna(len(INDEX)))
     rows = rows.sort_values(["rank", "attainment"], kind="stable").head(max_rows)
     # short labels (a phone has ~350 px for labels and bars together), the full name in the hover
-    labels = [f"{label(c)} — {label(short(n, 28))}" for c, n in zip(rows.indicator_code, rows.name_vi)]
+    labels = [
+        f"{label(c)} — {label(short(n, name_chars))}" if name_chars else label(c)
+        for c, n in zip(rows.indicator_code, rows.name_vi)
+    ]
     rows = rows.assign(
         bar_y=labels,
         bar_x=(rows.attainment * 100).clip(upper=150),
-        bar_text=[
+        full_text=[
             f"{status.value_text(r.value, r.measure_unit)} / "
             + status.judged_against(
                 getattr(r, "basis", "same"),
@@ -156,6 +167,12 @@ def progress_bullets(
             )
             for r in rows.itertuples()
         ],
+    )
+    # a phone's bar has room for the value only (value and target in the hover)
+    rows = rows.assign(
+        bar_text=rows.full_text
+        if name_chars
+        else [status.value_text(v, u) for v, u in zip(rows.value, rows.measure_unit)]
     )
     fig = go.Figure()
     for code, part in rows.groupby("status", sort=False):
@@ -175,12 +192,12 @@ def progress_bullets(
                 textposition=["inside" if x >= 45 else "outside" for x in part["bar_x"]],
                 insidetextfont=dict(color="white"),
                 customdata=[
-                    [c, formatting.percent(a * 100), f"{label(c)} — {label(n)}"]
-                    for c, a, n in zip(part.indicator_code, part.attainment, part.name_vi)
+                    [c, formatting.percent(a * 100), f"{label(c)} — {label(n)}", t]
+                    for c, a, n, t in zip(part.indicator_code, part.attainment, part.name_vi, part.full_text)
                 ],
                 hovertemplate="%{customdata[2]}<br>"
                 + status.label(code)
-                + ": %{customdata[1]} mục tiêu<br>%{text}<extra></extra>",
+                + ": %{customdata[1]} mục tiêu<br>%{customdata[3]}<extra></extra>",
             )
         )
     fig.update_layout(

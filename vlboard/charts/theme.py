@@ -115,8 +115,11 @@ MODEBAR_VI = {
 }
 
 
-def add_footer(fig: go.Figure, lines: list[str], *, shift: float, size: int, color: str = GREY) -> None:
-    """(Re)place the bottom-left footer annotation (``lines``, none: removed), ``shift`` px under the plot."""
+def add_footer(
+    fig: go.Figure, lines: list[str], *, shift: float, size: int, color: str = GREY, right: bool = False
+) -> None:
+    """(Re)place the footer annotation (``lines``; none: removed), ``shift`` px under the plot, at the
+    bottom left, or ``right``: paper x=0 sits right of a bar chart's long labels (off a 390-px phone)."""
     fig.layout.annotations = [a for a in fig.layout.annotations if a.name != "footer"]
     if lines:
         fig.add_annotation(
@@ -125,9 +128,9 @@ def add_footer(fig: go.Figure, lines: list[str], *, shift: float, size: int, col
             showarrow=False,
             xref="paper",
             yref="paper",
-            x=0,
+            x=1 if right else 0,
             y=0,
-            xanchor="left",
+            xanchor="right" if right else "left",
             yanchor="bottom",
             yshift=-shift,
             align="left",
@@ -136,11 +139,15 @@ def add_footer(fig: go.Figure, lines: list[str], *, shift: float, size: int, col
 
 
 def set_footer(fig: go.Figure, lines: list[str]) -> None:
-    """(Re)place the grey bottom-left footer annotation and size the bottom margin for it."""
+    """(Re)place the grey bottom-right footer annotation and size the bottom margin for it: under
+    the x-axis title (on a phone they would share a line) and above the legend's first row (the
+    legend sits at the figure's bottom, LEGEND_BELOW; a wrapped legend pushes the margin up)."""
     cartesian = any(t.type in _CARTESIAN for t in fig.data)
-    bottom = (50 if cartesian else 12) + 16 * len(lines)
+    legend = fig.layout.showlegend is not False and any(getattr(t, "showlegend", None) for t in fig.data)
+    above = 16 * len(lines) + (70 if cartesian else 12)
+    bottom = above + (LEGEND_ROOM if legend and lines else 0)
     fig.update_layout(margin_b=bottom)
-    add_footer(fig, lines, shift=bottom - 6, size=11)
+    add_footer(fig, lines, shift=above - 6, size=11, right=True)
 
 
 def finish(

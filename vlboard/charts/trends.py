@@ -182,7 +182,8 @@ def small_multiples(
         cols=ncols,
         subplot_titles=[wrap(titles[c], 34) for c in codes],  # two lines, cut only past them
         horizontal_spacing=0.07,
-        vertical_spacing=min(0.35 / nrows + 0.06, 0.28),
+        # one column (a phone): ~90 px between rows for the next two-line title, whatever the row count
+        vertical_spacing=min(0.35 / nrows + 0.06, 0.28) if ncols > 1 else min(90 / (220 * nrows), 0.28),
     )
     for i, code in enumerate(codes):
         cell = dict(row=i // ncols + 1, col=i % ncols + 1)

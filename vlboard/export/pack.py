@@ -19,7 +19,7 @@ from vlboard.board import audit, narrative, overview, screens
 from vlboard.domain import filters, links, rollups
 from vlboard.domain.vocab import MAIN_PILLARS, PILLARS
 from vlboard.domain.vocab import VN_TZ as TZ
-from vlboard.export import png
+from vlboard.export import heat, png
 from vlboard.store.source import Source
 
 TITLE = "Bộ tài liệu họp — Chuyển đổi số tỉnh Vĩnh Long"
@@ -148,25 +148,13 @@ def build(
                     ],
                 )
             )
-        if not b.heat.empty:
+        pieces = heat.chunks(b.heat, card)
+        for i, piece in enumerate(pieces):
             pages.append(
                 Page(
-                    f"Chỉ tiêu × phường, xã — {period}",
-                    figures=[
-                        (
-                            charts.status_matrix(
-                                b.heat,
-                                row_col="row",
-                                col_col="col",
-                                title="Chỉ tiêu chậm nhất theo phường, xã",
-                                data_date=b.data_date,
-                                note=note,
-                            ),
-                            1400,
-                            760,
-                        )
-                    ],
-                    lines=["Như bảng ở trang Theo phường, xã. " + rollups.INDICATOR_RULE.capitalize() + "."],
+                    f"Chỉ tiêu × phường, xã — {period}" + (f" ({i + 1}/{len(pieces)})" if len(pieces) > 1 else ""),
+                    figures=[(heat.figure(piece, b.data_date, note), 1400, 760)],
+                    lines=[heat.caption(pieces, i, b.heat) + " " + rollups.INDICATOR_RULE.capitalize() + "."],
                 )
             )
         worst = b.off_track(15)

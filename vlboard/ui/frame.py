@@ -10,27 +10,47 @@ import streamlit as st
 
 from vlboard.board import overview, screens
 from vlboard.domain import filters, formatting
-from vlboard.ui import data, sidebar
+from vlboard.ui import cards, data, sidebar
 from vlboard.ui.data import SnapshotRef
 
 # One style block on every page (app.py; the wall has its own). Captions: Streamlit's faded grey is 3.88:1 on
-# white (WCAG AA asks 4.5:1: Streamlit 1.67 draws it at opacity 0.6), this one is 7.3:1. On a phone (≤ 640 px): chart titles and footers in
-# smaller type so they fit 390 px, and no hover toolbar over the title (the "Tải ảnh PNG" button
-# under each chart downloads the image). Plotly writes its font sizes inline, hence !important.
-PAGE_CSS = """<style>
+# white (WCAG AA asks 4.5:1: Streamlit 1.67 draws it at opacity 0.6), this one is 7.3:1. Streamlit's element
+# toolbar (hover over a chart or a grid: "Fullscreen", "Download as CSV", "Search", English only, no
+# setting translates it) is hidden: each chart and table has its Vietnamese download buttons; so is
+# the "Stop" button of the running-page indicator (its animated icon stays), and the "Fullscreen"
+# button Streamlit adds to Plotly's toolbar (its tooltip and aria-label are fixed English; the other
+# toolbar buttons are translated by charts.plotly_config).
+# On a phone (≤ 640 px): chart titles in smaller type so they fit 390 px, footers and notes at
+# 12 px (the smallest text of a page), no hover toolbar over the title (the "Tải ảnh PNG" button
+# under each chart downloads the image), and lists of indicators as cards instead of the grid
+# (ui.cards; widgets.table draws both, keyed containers vlgrid-… / vlcards-…; ui.chart likewise a
+# phone version of a figure, vlwide-… / vlphone-…). Plotly writes its font sizes inline, hence !important.
+PAGE_CSS = (
+    """<style>
 [data-testid="stCaptionContainer"] { opacity: 1; }
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p,
 [data-testid="stCaptionContainer"] code { color: #55575F; }
 /* segmented controls: Streamlit's grey (3.88:1) and red on pink (4.47:1) texts, darker */
 [data-variant="segmented_control"] [data-testid="stMarkdownContainer"] p { color: #55575F; }
 [data-testid="stBaseButton-segmented_controlActive"] [data-testid="stMarkdownContainer"] p { color: #A32A37; }
+[data-testid="stElementToolbar"] { display: none; }
+[data-testid="stStatusWidget"] button { display: none; }
+.js-plotly-plot .modebar-btn[data-title="Fullscreen"] { display: none; }
+[data-testid="stCaptionContainer"] code { font-size: 12px; }
 @media (max-width: 640px) {
   .js-plotly-plot .gtitle { font-size: 15px !important; }
-  .js-plotly-plot .annotation-text { font-size: 10px !important; }
+  .js-plotly-plot .annotation-text { font-size: 12px !important; }
   .js-plotly-plot .modebar-container { display: none; }
   [data-testid="stMainBlockContainer"] { padding-left: 0.75rem; padding-right: 0.75rem; }
+  [class*="st-key-vlgrid-"], [class*="st-key-vlwide-"] { display: none; }
 }
-</style>"""
+@media (min-width: 641px) {
+  [class*="st-key-vlcards-"], [class*="st-key-vlphone-"] { display: none; }
+}
+"""
+    + cards.CSS.strip()
+    + "\n</style>"
+)
 
 
 def header(

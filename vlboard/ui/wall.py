@@ -68,8 +68,9 @@ CSS = f"""
 /* one-line boxes that cut with an ellipsis: tall enough for Vietnamese marks above and below */
 .wall .w-li, .wall .w-why, .wall .w-title, .wall .w-name, .wall .w-dist, .wall .w-stale, .wall .wall-foot {{line-height: 1.34;}}
 .wall .w-li {{white-space: nowrap; overflow: hidden; text-overflow: ellipsis;}}
-.wall .w-why {{color: {P["muted"]}; white-space: nowrap; overflow: hidden; text-overflow: ellipsis;
-  padding-left: calc(2 * var(--u));}}
+/* the why-line: up to two lines, cut with an ellipsis (the whole sentence is on the indicator page) */
+.wall .w-why {{color: {P["muted"]}; overflow: hidden; display: -webkit-box; -webkit-line-clamp: 2;
+  -webkit-box-orient: vertical; padding-left: calc(2 * var(--u));}}
 .wall .wall-foot {{font-size: calc(1.15 * var(--u)); color: {P["foot"]}; white-space: nowrap; overflow: hidden;
   text-overflow: ellipsis;}}
 .wall .s-achieved {{color: {P["achieved"]};}} .wall .s-near {{color: {P["near"]};}}
@@ -78,7 +79,8 @@ CSS = f"""
   color: {P["muted"]}; text-align: center;}}
 </style>
 """
-ROWS = {"offtrack": 3, "overdue": 5, "reports": 5, "agencies": 5, "units": 5, "heat": 5, "changes": 5}
+# the off-track panel: two indicators, each with its why-line on up to two lines (three did not fit)
+ROWS = {"offtrack": 2, "overdue": 5, "reports": 5, "agencies": 5, "units": 5, "heat": 5, "changes": 5}
 
 
 @dataclass(frozen=True)

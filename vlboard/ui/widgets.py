@@ -11,33 +11,27 @@ import streamlit as st
 from vlboard.domain import filters, formatting
 
 
-def chart(fig, filename: str, *, on_click=None, caption: str | None = None, alt=None) -> None:
+def chart(fig, filename: str, *, on_click=None, caption: str | None = None, alt=None, phone=None) -> None:
     """A figure with the modebar PNG (browser, 2×) and a server-rendered PNG button (kaleido +
     Chromium, made only when clicked). ``on_click(customdata)``: called with the clicked point's
     customdata (a bar, a heat cell, a map unit) to open its detail. ``caption``: the rule behind
     the colours, under the chart. ``alt``: the chart's text alternative (a ``board.narrative``
     sentence or a string), shown as a plain paragraph under it, so screen readers and sighted
-    readers get the same key numbers; without one the chart's title stands in (``alt_text``)."""
+    readers get the same key numbers; without one the chart's title stands in (``alt_text``).
+    ``phone``: the same figure laid out for a 390-px screen (e.g. one column of small multiples),
+    drawn instead of ``fig`` on narrow screens (frame.PAGE_CSS); the PNG is ``fig``'s."""
     from vlboard import charts
+    from vlboard.charts import phone as phone_layout
     from vlboard.export import context, pack, png
 
     config = charts.plotly_config(context.file_name(filename, export_context(), "png")[: -len(".png")])
-    if on_click is None:
-        st.plotly_chart(fig, theme=None, config=config, width="stretch")
-    else:
-        event = st.plotly_chart(
-            fig,
-            theme=None,
-            config=config,
-            width="stretch",
-            on_select="rerun",
-            selection_mode="points",
-            key=f"sel-{charts.slug(filename)}",
-        )
-        points = (event or {}).get("selection", {}).get("points", []) if event else []
-        data = [p.get("customdata") for p in points if p.get("customdata") is not None]
-        if data:
-            on_click(data[0])
+    if phone is None:
+        _plot(fig, config, on_click, f"sel-{charts.slug(filename)}")
+    else:  # the wide figure first (what tests and screen readers meet first), each in its keyed box
+        with st.container(key=f"vlwide-{charts.slug(filename)}"):
+            _plot(fig, config, on_click, f"sel-{charts.slug(filename)}")
+        with st.container(key=f"vlphone-{charts.slug(filename)}"):
+            _plot(phone_layout.for_phone(phone), config, on_click, f"sel-phone-{charts.slug(filename)}")
     st.markdown(formatting.md_escape(alt_text(fig, alt)))
     if caption:
         st.caption(formatting.md_escape(caption))
@@ -59,6 +53,20 @@ def chart(fig, filename: str, *, on_click=None, caption: str | None = None, alt=
             icon=":material/image:",
             key=f"png-{charts.slug(filename)}",
         )
+
+
+def _plot(fig, config: dict, on_click, key: str) -> None:
+    """One Plotly chart; with ``on_click`` a click on a point calls it with the point's customdata."""
+    if on_click is None:
+        st.plotly_chart(fig, theme=None, config=config, width="stretch", key=key)
+        return
+    event = st.plotly_chart(
+        fig, theme=None, config=config, width="stretch", on_select="rerun", selection_mode="points", key=key
+    )
+    points = (event or {}).get("selection", {}).get("points", []) if event else []
+    data = [p.get("customdata") for p in points if p.get("customdata") is not None]
+    if data:
+        on_click(data[0])
 
 
 def export_context():
@@ -99,6 +107,7 @@ def table(
     ``table_title(name)``); the file names carry ``name`` and the filters."""
     from vlboard import charts
     from vlboard.export import context, downloads
+    from vlboard.ui import cards
 
     if df.empty:
         st.info(formatting.md_escape(empty), icon=":material/info:")
@@ -110,7 +119,17 @@ def table(
             key = url.__name__ if hasattr(url, "__name__") else column
             shown = shown.assign(**{column: [url(v) for v in shown[column]]})
             config[column] = st.column_config.LinkColumn(column, display_text=LINK_TEXT.get(key, r"=([^&]+)$"))
-    st.dataframe(shown, hide_index=True, width="stretch", column_config=config or None)
+    if cards.fits(df):  # a list of indicators, a wide table: cards on a phone, the grid elsewhere (frame.PAGE_CSS)
+        with st.container(key=f"vlgrid-{charts.slug(name)}"):
+            st.dataframe(shown, hide_index=True, width="stretch", column_config=config or None)
+        with st.container(key=f"vlcards-{charts.slug(name)}"):
+            st.markdown(cards.cards(df.head(cards.MAX), links), unsafe_allow_html=True)  # escaped in cards
+            if len(df) > cards.MAX:
+                st.caption(
+                    f"Hiển thị {cards.MAX}/{formatting.number(len(df))} dòng đầu; xem đủ trên màn hình rộng hoặc tải CSV, XLSX."
+                )
+    else:
+        st.dataframe(shown, hide_index=True, width="stretch", column_config=config or None)
     n = total if total is not None else len(df)
     if n > max_rows:
         st.caption(

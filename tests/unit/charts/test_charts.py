@@ -174,7 +174,13 @@ def test_finish_theme_and_footer():
     assert fig.layout.height == 333
     note = [a for a in fig.layout.annotations if a.name == "footer"][0]
     assert note.text == f"Số liệu đến ngày {DATE} · {NOTE}"
-    assert (note.xref, note.yref, note.x, note.y, note.xanchor) == ("paper", "paper", 0, 0, "left")
+    assert (note.xref, note.yref, note.x, note.y, note.xanchor) == (
+        "paper",
+        "paper",
+        1,
+        0,
+        "right",
+    )  # right: clear of long bar labels
     assert note.font.size <= 12 and note.font.color == charts.GREY
 
 
