@@ -17,6 +17,7 @@ import pyarrow.parquet as pq
 
 from vlboard.bench import report
 from vlboard.bench.baselines import agency_rollup_pandas, completeness_pandas, pandas_baseline, unit_rollup_pandas
+from vlboard.bench.polars_path import polars_baseline, same_counts
 from vlboard.bench.project import (
     agency_rollup_project,
     bare_scan,
@@ -45,6 +46,8 @@ def one_size(base: snapshots.DataDir, n_rows: int, repeat: int) -> dict:
         merged = ours.merge(base_counts, on=["pillar", "status"], how="outer", suffixes=("_duckdb", "_pandas"))
         if not (merged.n_duckdb == merged.n_pandas).all():
             raise AssertionError(f"DuckDB and pandas disagree:\n{merged}")
+        if not same_counts(ours, polars_baseline(snapshot, results)):
+            raise AssertionError("DuckDB and Polars disagree")
         if not project_path(on_read).equals(ours):
             raise AssertionError("the stored year_status and the rule at read time disagree")
         inputs = {
@@ -66,6 +69,7 @@ def one_size(base: snapshots.DataDir, n_rows: int, repeat: int) -> dict:
             "n_units": len(a),
             "duckdb": timed(lambda: project_path(con), repeat),
             "pandas": timed(lambda: pandas_baseline(snapshot, results), repeat),
+            "polars": timed(lambda: polars_baseline(snapshot, results), repeat),
             "bare_scan": timed(lambda: bare_scan(con), repeat),
             "on_read": timed(lambda: project_path(on_read), repeat),
             "judge_write": timed(lambda: db.judge_results(inputs), repeat),
@@ -142,7 +146,7 @@ def main(rows: list[int], out: Path | None, repeat: int, data: snapshots.DataDir
         results.append(_json_run(data.root, "--one", str(n), "--repeat", str(repeat)))
         print(
             f"{n:>12,} rows: duckdb {results[-1]['duckdb']['median']:.3f}s, "
-            f"pandas {results[-1]['pandas']['median']:.3f}s",
+            f"pandas {results[-1]['pandas']['median']:.3f}s, polars {results[-1]['polars']['median']:.3f}s",
             file=sys.stderr,
         )
     if out is not None:

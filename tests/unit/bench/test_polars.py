@@ -1,0 +1,64 @@
+"""The Polars (lazy) roll-up of the benchmark gives vlboard's counts; Polars stays out of the product;
+the commit benchmark skips the full copy where it cannot run, saying why."""
+
+import ast
+from pathlib import Path
+
+from vlboard.bench import baselines, commit, polars_path, project
+from vlboard.bench.synthetic import synthetic_data_dir
+from vlboard.store import db, snapshots
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def test_polars_rollup_equals_vlboard_and_pandas(shipped_data, tmp_path):
+    data = synthetic_data_dir(shipped_data, tmp_path / "syn", 5_000)
+    _, snap, _ = snapshots.current(data)
+    con = db.open_snapshot(snap)
+    try:
+        ours = project.project_path(con)
+    finally:
+        con.close()
+    theirs = polars_path.polars_baseline(snap, snap / "results.parquet")
+    assert polars_path.same_counts(ours, theirs)
+    assert polars_path.same_counts(theirs, baselines.pandas_baseline(snap, snap / "results.parquet"))
+    assert int(theirs.n.sum()) > 5_000  # the shipped results and the synthetic ones
+    assert {"achieved", "near", "not_achieved", "no_data", "not_due"} <= set(theirs.status)
+
+
+def test_same_counts_sees_a_difference():
+    a = polars_path.pd.DataFrame({"pillar": ["p", "p"], "status": ["achieved", "near"], "n": [3, 1]})
+    assert polars_path.same_counts(a, a.copy())
+    assert not polars_path.same_counts(a, a.assign(n=[3, 2]))
+    assert not polars_path.same_counts(a, a.iloc[:1])  # a status missing on one side
+
+
+def test_polars_is_a_benchmark_only_dependency():
+    """Only bench/polars_path.py uses Polars, inside its functions; it is pinned for the tests only."""
+    users = []
+    for path in (ROOT / "vlboard").rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
+            if any(n.split(".")[0] == "polars" for n in names):
+                users.append(path.relative_to(ROOT).as_posix())
+                assert node not in tree.body, f"{path}: polars imported at module level"
+    assert users and set(users) == {"vlboard/bench/polars_path.py"}
+    assert "polars==2.1.0" in (ROOT / "requirements-test.txt").read_text().splitlines()
+    assert "polars" not in (ROOT / "requirements.txt").read_text()
+
+
+def test_full_copy_is_skipped_beyond_its_limit_with_the_reason():
+    assert commit.full_copy_skipped(1_000_000) is None
+    reason = commit.full_copy_skipped(10_000_000)
+    assert reason and "10,000,000" in reason and "25 GB" in reason
+    delta = {"values": 222, "seconds": [0.5, 0.7], "median": 0.6, "bytes": 1.5e6, "peak_rss_mb": 700}
+    text = commit.render([{"rows": 10_000_000, "full_skipped": reason, "delta": delta}], "test machine")
+    assert "| 10,000,000 | 222 | not run (below) | – | – | 0.60 (0.50–0.70) | 1.50 | 700 | – |" in text
+    assert reason in text
