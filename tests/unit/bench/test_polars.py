@@ -59,6 +59,11 @@ def test_full_copy_is_skipped_beyond_its_limit_with_the_reason():
     reason = commit.full_copy_skipped(10_000_000)
     assert reason and "10,000,000" in reason and "25 GB" in reason
     delta = {"values": 222, "seconds": [0.5, 0.7], "median": 0.6, "bytes": 1.5e6, "peak_rss_mb": 700}
-    text = commit.render([{"rows": 10_000_000, "full_skipped": reason, "delta": delta}], "test machine")
-    assert "| 10,000,000 | 222 | not run (below) | – | – | 0.60 (0.50–0.70) | 1.50 | 700 | – |" in text
+    first = {"values": 222, "seconds": [9.0], "median": 9.0, "bytes": 2.0e8, "peak_rss_mb": 3000}
+    row = {"rows": 10_000_000, "full_skipped": reason, "delta_first": first, "delta": delta}
+    text = commit.render([row], "test machine")
+    assert (
+        "| 10,000,000 | 222 | not run (below) | – | – | 9.00 | 200.00 | 3,000 | 0.60 (0.50–0.70) | 1.50 | 700 | – |"
+        in text
+    )
     assert reason in text
