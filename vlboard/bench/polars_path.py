@@ -7,11 +7,13 @@ the product.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pandas as pd
 
 from vlboard.bench.baselines import applicable_targets
+from vlboard.domain.vocab import STATUSES
 
 RESULT_COLS = ["indicator_code", "period_end", "value", "source", "as_of", "precedence", "result_id"]
 
@@ -113,6 +115,73 @@ def polars_baseline(snapshot: Path, results_file: Path) -> pd.DataFrame:
         .collect()
     )
     return counts.to_pandas()
+
+
+def unit_rollup_polars(snapshot: Path, results_file: Path, year: int, end: dt.date) -> pd.DataFrame:
+    """Counts per commune × status for ``year`` (``baselines.unit_rollup_pandas`` in Polars lazy):
+    every indicator × commune that reported this year or last (the commune still existing when the
+    year began), its newest value in the year, the indicator's applicable target at ``end``, the rule."""
+    import polars as pl
+
+    everything = pl.scan_parquet(results_file).with_columns(pl.col("value").fill_nan(None))
+    key = ["indicator_code", "unit_code", "agency_code"]
+    res = everything.filter(pl.col("year").is_between(year - 1, year) & (pl.col("period_end") <= end))
+    units = pl.scan_parquet(snapshot / "units.parquet").select(["unit_code", "level", "valid_to"])
+    agencies = pl.scan_parquet(snapshot / "agencies.parquet").select(["code", "valid_to"])
+    start = dt.date(year, 1, 1)
+    gone_units = units.filter(pl.col("valid_to").cast(pl.Date) < start).select("unit_code").collect().to_series()
+    gone_agencies = agencies.filter(pl.col("valid_to").cast(pl.Date) < start).select("code").collect().to_series()
+    subjects = (
+        res.filter(
+            ~pl.col("unit_code").is_in(gone_units.implode()).fill_null(False)
+            & ~pl.col("agency_code").is_in(gone_agencies.implode()).fill_null(False)
+        )
+        .select(key)
+        .unique()
+    )
+    cur = res.filter((pl.col("year") == year) & pl.col("value").is_not_null())
+    latest = (
+        cur.filter(pl.col("period_end") == pl.col("period_end").max().over(key))
+        .sort(["as_of", "result_id"], descending=[True, False], nulls_last=True)
+        .group_by(key, maintain_order=True)
+        .first()
+        .select([*key, "value"])
+    )
+    ind = pl.scan_parquet(snapshot / "indicators.parquet").select(["code", "kind", "direction"])
+    tgt = pd.read_parquet(
+        snapshot / "targets.parquet", columns=["indicator_code", "year", "comparator", "value", "value_high"]
+    ).dropna(subset=["comparator"])
+    codes = ind.select("code").collect().to_series()
+    picked = applicable_targets(
+        tgt, _first_values(everything), pd.DataFrame({"indicator_code": codes.to_list(), "period_end": end})
+    )
+    pick = pl.LazyFrame(
+        {
+            "indicator_code": codes.to_list(),
+            "basis": [_text(x) for x in picked.basis],
+            "comparator": [_text(x) for x in picked.comparator],
+            "target": pl.Series(picked.target.tolist(), dtype=pl.Float64).fill_nan(None),
+            "target_high": pl.Series(picked.target_high.tolist(), dtype=pl.Float64).fill_nan(None),
+        }
+    )
+    cfg = pl.read_parquet(snapshot / "status_config.parquet")
+    near_default = float(cfg.filter(pl.col("indicator_code").is_null())["near_band"][0])
+    near = cfg.lazy().filter(pl.col("indicator_code").is_not_null()).select(["indicator_code", "near_band"])
+    counts = (
+        subjects.filter(pl.col("agency_code").is_null() & pl.col("unit_code").is_not_null())
+        .join(units.select(["unit_code", "level"]), on="unit_code", how="left")
+        .filter(~pl.col("level").is_in(["tinh", "thanh_pho"]).fill_null(False))
+        .join(latest, on=key, how="left", nulls_equal=True)
+        .join(ind, left_on="indicator_code", right_on="code", how="inner")
+        .join(pick, on="indicator_code", how="left")
+        .join(near, on="indicator_code", how="left")
+        .select(pl.col("unit_code"), _status(near_default).alias("status"))
+        .group_by(["unit_code", "status"])
+        .len(name="n")
+        .collect()
+    )
+    wide = counts.to_pandas().pivot(index="unit_code", columns="status", values="n")
+    return wide.reindex(columns=list(STATUSES)).fillna(0).astype(int).sort_index()
 
 
 def same_counts(a: pd.DataFrame, b: pd.DataFrame) -> bool:

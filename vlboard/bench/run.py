@@ -17,7 +17,7 @@ import pyarrow.parquet as pq
 
 from vlboard.bench import report
 from vlboard.bench.baselines import agency_rollup_pandas, completeness_pandas, pandas_baseline, unit_rollup_pandas
-from vlboard.bench.polars_path import polars_baseline, same_counts
+from vlboard.bench.polars_path import polars_baseline, same_counts, unit_rollup_polars
 from vlboard.bench.project import (
     agency_rollup_project,
     bare_scan,
@@ -56,6 +56,8 @@ def one_size(base: snapshots.DataDir, n_rows: int, repeat: int) -> dict:
         a, b = unit_rollup_project(con, 2025, end), unit_rollup_pandas(snapshot, 2025, end)
         if not a.astype(int).to_numpy().tolist() == b.astype(int).to_numpy().tolist() or list(a.index) != list(b.index):
             raise AssertionError("per-unit roll-ups disagree between DuckDB and pandas")
+        if unit_rollup_polars(snapshot, results, 2025, end).to_numpy().tolist() != a.astype(int).to_numpy().tolist():
+            raise AssertionError("per-unit roll-ups disagree between DuckDB and Polars")
         e, f = agency_rollup_project(con, 2025, end), agency_rollup_pandas(snapshot, 2025, end)
         if not e.astype(int).equals(f.astype(int)):
             raise AssertionError(f"per-agency roll-ups disagree between DuckDB and pandas:\n{e.compare(f)}")
@@ -75,6 +77,7 @@ def one_size(base: snapshots.DataDir, n_rows: int, repeat: int) -> dict:
             "judge_write": timed(lambda: db.judge_results(inputs), repeat),
             "units_duckdb": timed(lambda: unit_rollup_project(con, 2025, end), repeat),
             "units_pandas": timed(lambda: unit_rollup_pandas(snapshot, 2025, end), repeat),
+            "units_polars": timed(lambda: unit_rollup_polars(snapshot, results, 2025, end), repeat),
             "agencies_duckdb": timed(lambda: agency_rollup_project(con, 2025, end), repeat),
             "agencies_pandas": timed(lambda: agency_rollup_pandas(snapshot, 2025, end), repeat),
             "n_agencies": len(e),

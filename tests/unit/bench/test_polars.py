@@ -67,3 +67,22 @@ def test_full_copy_is_skipped_beyond_its_limit_with_the_reason():
         in text
     )
     assert reason in text
+
+
+def test_polars_unit_rollup_equals_vlboard(shipped_data, tmp_path):
+    import datetime as dt
+
+    data = synthetic_data_dir(shipped_data, tmp_path / "syn", 5_000)
+    _, snap, _ = snapshots.current(data)
+    end = dt.date(2025, 12, 31)
+    con = db.open_snapshot(snap)
+    try:
+        ours = project.unit_rollup_project(con, 2025, end).astype(int)
+    finally:
+        con.close()
+    theirs = polars_path.unit_rollup_polars(snap, snap / "results.parquet", 2025, end)
+    assert list(theirs.index) == list(ours.index) and len(ours) > 10
+    assert theirs.to_numpy().tolist() == ours.to_numpy().tolist()
+    assert list(theirs.columns) == list(ours.columns) and theirs.to_numpy().sum() > len(ours)
+    earlier = polars_path.unit_rollup_polars(snap, snap / "results.parquet", 2024, dt.date(2024, 12, 31))
+    assert earlier.to_numpy().tolist() != theirs.to_numpy().tolist()  # the year and date are used
