@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import resource
 import shutil
 import statistics
 import subprocess
@@ -20,6 +19,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from vlboard.bench.synthetic import synthetic_data_dir
+from vlboard.bench.timing import peak_rss_mb
 from vlboard.store import build, increments, schema, snapshots
 
 # The full copy held ~2.5 GB per million results and took ~40 s per million (measured at 1 M,
@@ -118,7 +118,7 @@ def run_path(root: Path, which: str, repeat: int, first: int = 0) -> dict:
         "seconds": seconds,
         "median": statistics.median(seconds),
         "bytes": statistics.median(written),
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+        "peak_rss_mb": round(peak_rss_mb()),
     }
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import resource
 import subprocess
 import sys
 import tempfile
@@ -26,7 +25,7 @@ from vlboard.bench.project import (
     unit_rollup_project,
 )
 from vlboard.bench.synthetic import synthetic_data_dir
-from vlboard.bench.timing import timed
+from vlboard.bench.timing import peak_rss_mb, timed
 from vlboard.store import db, queries, snapshots
 
 
@@ -94,7 +93,7 @@ def one_size(base: snapshots.DataDir, n_rows: int, repeat: int) -> dict:
             ),
             "rows_counted": int(ours.n.sum()),
         }
-    out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out["peak_rss_mb"] = peak_rss_mb()
     return out
 
 

@@ -86,3 +86,22 @@ def test_polars_unit_rollup_equals_vlboard(shipped_data, tmp_path):
     assert list(theirs.columns) == list(ours.columns) and theirs.to_numpy().sum() > len(ours)
     earlier = polars_path.unit_rollup_polars(snap, snap / "results.parquet", 2024, dt.date(2024, 12, 31))
     assert earlier.to_numpy().tolist() != theirs.to_numpy().tolist()  # the year and date are used
+
+
+def test_peak_rss_is_the_process_own_not_its_parents():
+    """A child started by subprocess reports its own peak (ru_maxrss would report the parent's)."""
+    import subprocess
+    import sys
+
+    from vlboard.bench.timing import peak_rss_mb
+
+    big = bytearray(400 * 2**20)
+    big[::4096] = b"\x01" * len(big[::4096])  # touch every page: the parent's RSS grows by 400 MB
+    assert peak_rss_mb() > 400
+    code = (
+        "import importlib.util as u; s = u.spec_from_file_location('t', r'%s'); m = u.module_from_spec(s); "
+        "s.loader.exec_module(m); print(m.peak_rss_mb())" % (ROOT / "vlboard" / "bench" / "timing.py")
+    )
+    child = float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
+    del big
+    assert 0 < child < 200
