@@ -248,6 +248,11 @@ def disk_after(base: snapshots.DataDir, root: Path, n: int) -> dict:
             for r in {x["indicator_code"]: x for x in groups[keys[k % len(keys)]]}.values()  # one per indicator
         ]
         commit_delta(data, rows, _audit(k, len(rows)))
+        if (k + 1) % 50 == 0:  # progress, and a figure to quote if a long run must be stopped
+            used = sum(_sizes(root / "snapshots").values()) + sum(_sizes(root / "tables").values())
+            print(
+                f"{k + 1} imports, {time.perf_counter() - t0:.0f} s, {used / 1e6:.1f} MB", file=sys.stderr, flush=True
+            )
     seconds = time.perf_counter() - t0
     size = sum(_sizes(root / "snapshots").values()) + sum(_sizes(root / "tables").values())
     later = dt_.datetime.now(dt_.UTC) + dt_.timedelta(days=10_000)
