@@ -156,7 +156,8 @@ def render(results: list[dict], machine: str) -> str:
     lines = [
         "## Import commit (write path)",
         "",
-        "`python -m vlboard bench --commit 100000,1000000`: one synthetic commune's values of one month "
+        f"`python -m vlboard bench --commit {','.join(str(r['rows']) for r in results)}`: one synthetic "
+        "commune's values of one month "
         "(one per numeric indicator, each replacing a value) committed into a whole synthetic data folder, "
         "median (min–max) of the runs. *Delta, first report*: the first real value of each synthetic "
         "indicator (it moves the indicator's path baseline, so every row of those indicators is judged and "
