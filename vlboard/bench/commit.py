@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import resource
 import shutil
 import statistics
 import subprocess
@@ -20,9 +19,22 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from vlboard.bench.synthetic import synthetic_data_dir
+from vlboard.bench.timing import peak_rss_mb
 from vlboard.store import build, increments, schema, snapshots
 
-PATHS = ("full", "delta")
+# The full copy held ~2.5 GB per million results and took ~40 s per million (measured at 1 M,
+# 05/12/2026): beyond this size it would need more than ~16 GB and ~10 min on the 24 GiB machine.
+FULL_COPY_MAX_ROWS = 5_000_000
+
+
+def full_copy_skipped(n_rows: int) -> str | None:
+    """Why the full-copy path is not run at ``n_rows`` results (None: it is run)."""
+    if n_rows <= FULL_COPY_MAX_ROWS:
+        return None
+    return (
+        f"full copy skipped at {n_rows:,} results: at ~2.5 GB and ~40 s per million results (measured at "
+        f"1 M) it would need ~{n_rows / 1e6 * 2.5:.0f} GB and ~{n_rows / 1e6 * 40 / 60:.0f} min"
+    )
 
 
 def _sizes(root: Path) -> dict[str, int]:
@@ -32,9 +44,14 @@ def _sizes(root: Path) -> dict[str, int]:
 def report_rows(data: snapshots.DataDir, k: int) -> list[dict]:
     """One synthetic commune's values of one month, changed (what a ward's import writes)."""
     _, path, _ = snapshots.current(data)
+    import pyarrow.compute as pc
+
     t = snapshots.read_table(path, "results", filters=[("period", "=", "2025-12")])
-    unit = sorted(u for u in set(t.column("unit_code").to_pylist()) if u and u.startswith("syn-"))[k]
-    rows = [r for r in t.to_pylist() if r["unit_code"] == unit]
+    units = pc.unique(t.column("unit_code").drop_null()).to_pylist()
+    unit = sorted(u for u in units if u.startswith("syn-"))[k]
+    # only that commune's rows become Python objects: the month's rows as dicts would weigh more
+    # than the commit itself (~470 MB at 10 M results) and count in its peak RSS
+    rows = t.filter(pc.equal(t.column("unit_code"), unit)).to_pylist()
     now = dt.datetime(2026, 1, 5, 9, 0)
     stored = schema.arrow_schema("results", derived=False).names
     return [
@@ -80,13 +97,14 @@ def commit_delta(data: snapshots.DataDir, rows: list[dict], audit: dict) -> str:
         )
 
 
-def run_path(root: Path, which: str, repeat: int) -> dict:
+def run_path(root: Path, which: str, repeat: int, first: int = 0) -> dict:
     """In this process: ``repeat`` commits by one path into the folder at ``root`` (migrated to
-    format 5 beforehand, in another process, for the Delta path)."""
+    format 5 beforehand, in another process, for the Delta path), the reports of synthetic communes
+    ``first``, ``first + 1``, …"""
     data = snapshots.DataDir(root)
     commit = commit_full if which == "full" else commit_delta
     seconds, written = [], []
-    for k in range(repeat):
+    for k in range(first, first + repeat):
         rows = report_rows(data, k)
         before = _sizes(root)
         t0 = time.perf_counter()
@@ -100,7 +118,7 @@ def run_path(root: Path, which: str, repeat: int) -> dict:
         "seconds": seconds,
         "median": statistics.median(seconds),
         "bytes": statistics.median(written),
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+        "peak_rss_mb": round(peak_rss_mb()),
     }
 
 
@@ -108,11 +126,23 @@ def one_size(base: snapshots.DataDir, n_rows: int, repeat: int, run_json) -> dic
     """Both paths at one size, each in its own process (``run_json(root, *args)``)."""
     with tempfile.TemporaryDirectory(prefix="vlboard-commit-") as tmp:
         made = synthetic_data_dir(base, Path(tmp) / "full", n_rows)
-        shutil.copytree(made.root, Path(tmp) / "delta")
+        skipped = full_copy_skipped(n_rows)
+        if skipped:
+            print(skipped, file=sys.stderr)
+            made.root.rename(Path(tmp) / "delta")
+        else:
+            shutil.copytree(made.root, Path(tmp) / "delta")
         subprocess.run([sys.executable, "-m", "vlboard", "--data", str(Path(tmp) / "delta"), "migrate"], check=True)
-        out = {"rows": n_rows}
-        for which in PATHS:
-            out[which] = run_json(Path(tmp) / which, "--commit-path", which, "--repeat", str(repeat))
+        out: dict = {"rows": n_rows, "full_skipped": skipped}
+        if not skipped:
+            out["full"] = run_json(Path(tmp) / "full", "--commit-path", "full", "--repeat", str(repeat))
+        # the first report is the first real value of the synthetic indicators: it moves their path
+        # baseline, so all their rows are judged and rewritten (once in an indicator's life); its
+        # own process, so that the later commits' peak RSS is theirs
+        out["delta_first"] = run_json(Path(tmp) / "delta", "--commit-path", "delta", "--repeat", "1")
+        out["delta"] = run_json(
+            Path(tmp) / "delta", "--commit-path", "delta", "--repeat", str(repeat), "--commit-from", "1"
+        )
     return out
 
 
@@ -126,26 +156,37 @@ def render(results: list[dict], machine: str) -> str:
     lines = [
         "## Import commit (write path)",
         "",
-        "`python -m vlboard bench --commit 100000,1000000`: one synthetic commune's values of one month "
+        f"`python -m vlboard bench --commit {','.join(str(r['rows']) for r in results)}`: one synthetic "
+        "commune's values of one month "
         "(one per numeric indicator, each replacing a value) committed into a whole synthetic data folder, "
-        "median (min–max) of the runs, the first one of the Delta path being the first real value of each "
+        "median (min–max) of the runs. *Delta, first report*: the first real value of each synthetic "
         "indicator (it moves the indicator's path baseline, so every row of those indicators is judged and "
-        "written again: once in the indicator's life); *bytes* are the files the commit adds or rewrites; *peak RSS* is the writing "
+        "written again: once in an indicator's life), in its own process; *Delta* is the reports after it "
+        "(other communes, same month), in another process. *bytes* are the files the commit adds or rewrites; "
+        "*peak RSS* is the writing "
         "process's (data generation and the migration to format 5 in other processes). *full copy*: snapshot format 4 (every table "
         "read into Python and written again). *Delta*: format 5 (results and the imports audit in Delta "
         f"Lake, merge of what changed). Machine: {machine}.",
         "",
         "| results | values | full copy s | full copy MB written | full copy peak RSS MB "
+        "| Delta, first report s | MB written | peak RSS MB "
         "| Delta s | Delta MB written | Delta peak RSS MB | speed-up |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
+    notes = []
     for r in results:
-        f, d = r["full"], r["delta"]
+        f, d = r.get("full"), r["delta"]
+        full = f"{span(f)} | {mb(f['bytes'])} | {f['peak_rss_mb']:,}" if f else "not run (below) | – | –"
+        speed = f"{f['median'] / d['median']:.1f}×" if f else "–"
+        g = r.get("delta_first")
+        first = f"{g['median']:.2f} | {mb(g['bytes'])} | {g['peak_rss_mb']:,}" if g else "– | – | –"
         lines.append(
-            f"| {r['rows']:,} | {d['values']} | {span(f)} | {mb(f['bytes'])} | {f['peak_rss_mb']:,} "
-            f"| {span(d)} | {mb(d['bytes'])} | {d['peak_rss_mb']:,} | {f['median'] / d['median']:.1f}× |"
+            f"| {r['rows']:,} | {d['values']} | {full} | {first} "
+            f"| {span(d)} | {mb(d['bytes'])} | {d['peak_rss_mb']:,} | {speed} |"
         )
-    return "\n".join(lines) + "\n"
+        if r.get("full_skipped"):
+            notes.append(f"- {r['full_skipped']}.")
+    return "\n".join(lines + ([""] + notes if notes else [])) + "\n"
 
 
 def machine() -> str:
@@ -208,6 +249,11 @@ def disk_after(base: snapshots.DataDir, root: Path, n: int) -> dict:
             for r in {x["indicator_code"]: x for x in groups[keys[k % len(keys)]]}.values()  # one per indicator
         ]
         commit_delta(data, rows, _audit(k, len(rows)))
+        if (k + 1) % 50 == 0:  # progress, and a figure to quote if a long run must be stopped
+            used = sum(_sizes(root / "snapshots").values()) + sum(_sizes(root / "tables").values())
+            print(
+                f"{k + 1} imports, {time.perf_counter() - t0:.0f} s, {used / 1e6:.1f} MB", file=sys.stderr, flush=True
+            )
     seconds = time.perf_counter() - t0
     size = sum(_sizes(root / "snapshots").values()) + sum(_sizes(root / "tables").values())
     later = dt_.datetime.now(dt_.UTC) + dt_.timedelta(days=10_000)

@@ -6,11 +6,10 @@ Run only in its own process (``bench --pages``): it imports streamlit; the table
 from __future__ import annotations
 
 import os
-import resource
 import time
 from pathlib import Path
 
-from vlboard.bench.timing import timed
+from vlboard.bench.timing import peak_rss_mb, timed
 
 PAGES = {
     "Tổng quan": "views/overview.py",
@@ -46,5 +45,5 @@ def page_times(data_root: Path, repeat: int) -> dict:
             raise RuntimeError(f"{name}: {at.exception}")
         warm = timed(at.run, repeat)
         out.append({"page": name, "cold": cold, "warm": warm})
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rss = peak_rss_mb()
     return {"start": start, "pages": out, "peak_rss_mb": rss}

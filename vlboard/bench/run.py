@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import resource
 import subprocess
 import sys
 import tempfile
@@ -17,6 +16,7 @@ import pyarrow.parquet as pq
 
 from vlboard.bench import report
 from vlboard.bench.baselines import agency_rollup_pandas, completeness_pandas, pandas_baseline, unit_rollup_pandas
+from vlboard.bench.polars_path import polars_baseline, same_counts, unit_rollup_polars
 from vlboard.bench.project import (
     agency_rollup_project,
     bare_scan,
@@ -25,7 +25,7 @@ from vlboard.bench.project import (
     unit_rollup_project,
 )
 from vlboard.bench.synthetic import synthetic_data_dir
-from vlboard.bench.timing import timed
+from vlboard.bench.timing import peak_rss_mb, timed
 from vlboard.store import db, queries, snapshots
 
 
@@ -45,6 +45,8 @@ def one_size(base: snapshots.DataDir, n_rows: int, repeat: int) -> dict:
         merged = ours.merge(base_counts, on=["pillar", "status"], how="outer", suffixes=("_duckdb", "_pandas"))
         if not (merged.n_duckdb == merged.n_pandas).all():
             raise AssertionError(f"DuckDB and pandas disagree:\n{merged}")
+        if not same_counts(ours, polars_baseline(snapshot, results)):
+            raise AssertionError("DuckDB and Polars disagree")
         if not project_path(on_read).equals(ours):
             raise AssertionError("the stored year_status and the rule at read time disagree")
         inputs = {
@@ -53,6 +55,8 @@ def one_size(base: snapshots.DataDir, n_rows: int, repeat: int) -> dict:
         a, b = unit_rollup_project(con, 2025, end), unit_rollup_pandas(snapshot, 2025, end)
         if not a.astype(int).to_numpy().tolist() == b.astype(int).to_numpy().tolist() or list(a.index) != list(b.index):
             raise AssertionError("per-unit roll-ups disagree between DuckDB and pandas")
+        if unit_rollup_polars(snapshot, results, 2025, end).to_numpy().tolist() != a.astype(int).to_numpy().tolist():
+            raise AssertionError("per-unit roll-ups disagree between DuckDB and Polars")
         e, f = agency_rollup_project(con, 2025, end), agency_rollup_pandas(snapshot, 2025, end)
         if not e.astype(int).equals(f.astype(int)):
             raise AssertionError(f"per-agency roll-ups disagree between DuckDB and pandas:\n{e.compare(f)}")
@@ -66,11 +70,13 @@ def one_size(base: snapshots.DataDir, n_rows: int, repeat: int) -> dict:
             "n_units": len(a),
             "duckdb": timed(lambda: project_path(con), repeat),
             "pandas": timed(lambda: pandas_baseline(snapshot, results), repeat),
+            "polars": timed(lambda: polars_baseline(snapshot, results), repeat),
             "bare_scan": timed(lambda: bare_scan(con), repeat),
             "on_read": timed(lambda: project_path(on_read), repeat),
             "judge_write": timed(lambda: db.judge_results(inputs), repeat),
             "units_duckdb": timed(lambda: unit_rollup_project(con, 2025, end), repeat),
             "units_pandas": timed(lambda: unit_rollup_pandas(snapshot, 2025, end), repeat),
+            "units_polars": timed(lambda: unit_rollup_polars(snapshot, results, 2025, end), repeat),
             "agencies_duckdb": timed(lambda: agency_rollup_project(con, 2025, end), repeat),
             "agencies_pandas": timed(lambda: agency_rollup_pandas(snapshot, 2025, end), repeat),
             "n_agencies": len(e),
@@ -87,7 +93,7 @@ def one_size(base: snapshots.DataDir, n_rows: int, repeat: int) -> dict:
             ),
             "rows_counted": int(ours.n.sum()),
         }
-    out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out["peak_rss_mb"] = peak_rss_mb()
     return out
 
 
@@ -142,7 +148,7 @@ def main(rows: list[int], out: Path | None, repeat: int, data: snapshots.DataDir
         results.append(_json_run(data.root, "--one", str(n), "--repeat", str(repeat)))
         print(
             f"{n:>12,} rows: duckdb {results[-1]['duckdb']['median']:.3f}s, "
-            f"pandas {results[-1]['pandas']['median']:.3f}s",
+            f"pandas {results[-1]['pandas']['median']:.3f}s, polars {results[-1]['polars']['median']:.3f}s",
             file=sys.stderr,
         )
     if out is not None:

@@ -84,7 +84,7 @@ def cmd_bench(args) -> int:
     if args.commit_path:
         from vlboard.bench import commit
 
-        print(json.dumps(commit.run_path(data.root, args.commit_path, args.repeat)))
+        print(json.dumps(commit.run_path(data.root, args.commit_path, args.repeat, args.commit_from)))
         return 0
     if args.disk_imports:
         import tempfile
@@ -256,6 +256,7 @@ def main(argv: list[str] | None = None) -> int:
         "--commit", help="đo thời gian ghi một lần nhập số liệu ở các cỡ dữ liệu này (ví dụ 100000,1000000)"
     )
     bp.add_argument("--commit-path", choices=["full", "delta"], help=argparse.SUPPRESS)
+    bp.add_argument("--commit-from", type=int, default=0, help=argparse.SUPPRESS)
     bp.add_argument("--disk-imports", type=int, help="dung lượng đĩa sau chừng ấy lần nhập (định dạng 5)")
     bp.add_argument("--into", help=argparse.SUPPRESS)
     bp.set_defaults(func=cmd_bench)
