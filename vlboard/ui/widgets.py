@@ -123,7 +123,7 @@ def table(
         with st.container(key=f"vlgrid-{charts.slug(name)}"):
             st.dataframe(shown, hide_index=True, width="stretch", column_config=config or None)
         with st.container(key=f"vlcards-{charts.slug(name)}"):
-            st.markdown(cards.cards(df.head(cards.MAX), links), unsafe_allow_html=True)  # escaped in cards
+            st.html(cards.cards(df.head(cards.MAX), links))  # values escaped in cards; no markdown pass
             if len(df) > cards.MAX:
                 st.caption(
                     f"Hiển thị {cards.MAX}/{formatting.number(len(df))} dòng đầu; xem đủ trên màn hình rộng hoặc tải CSV, XLSX."
