@@ -19,10 +19,12 @@ if user.via == "anonymous":
         icon=":material/lock:",
     )
     st.stop()
-st.caption(
-    f"{formatting.md_escape(user.describe())} · báo cáo của quý này, quý trước, năm nay và năm trước; "
-    "báo cáo bị trả lại hay chờ duyệt của mọi kỳ gần đây."
-)
+what = {
+    "editor": "báo cáo của quý này, quý trước, năm nay và năm trước, và báo cáo bị trả lại của các kỳ gần đây",
+    "reviewer": "báo cáo chờ duyệt của các kỳ gần đây",
+    "admin": "báo cáo chờ duyệt và đã duyệt của các kỳ gần đây",
+}.get(user.role, "")
+st.caption(f"{formatting.md_escape(user.describe())}" + (f" · {what}." if what else ""))
 if user.role == "editor":
     page.clerk(live, user)
 elif user.role in ("reviewer", "admin"):

@@ -102,10 +102,17 @@ def when(value) -> str:
     return f"{t:%d/%m/%Y %H:%M}"
 
 
-def late_text(days: int, state: str) -> str:
+def late_text(days: int, state: str, due: dt.date | None = None, submitted: dt.datetime | None = None) -> str:
+    """«trễ n ngày» while owing past due; once received, «nộp đúng hạn» or «nộp trễ n ngày» from the
+    first submission (``submitted``); «chưa đến hạn» while owing before due."""
     if days > 0:
         return f"trễ {days} ngày"
-    return "đúng hạn" if state in RECEIVED else "chưa đến hạn" if state in rules.OWING else NONE
+    if state in RECEIVED:
+        if submitted is None or due is None:
+            return "đã nộp"
+        late = (submitted.date() - due).days
+        return f"nộp trễ {late} ngày" if late > 0 else "nộp đúng hạn"
+    return "chưa đến hạn" if state in rules.OWING else NONE
 
 
 def _text(v) -> str:
@@ -116,20 +123,22 @@ def subject_label(r) -> str:
     return f"{r.subject_name} ({r.subject_code})"
 
 
-def table(board: pd.DataFrame, reminders: dict[str, str] | None = None) -> pd.DataFrame:
-    """The board as text cells with Vietnamese columns (COLUMNS); ``reminders``: last sent reminder
-    time (ISO) by «type:code». Never None/nan: a missing value reads «—»."""
+def table(board: pd.DataFrame, events: pd.DataFrame, reminders: dict[str, str] | None = None) -> pd.DataFrame:
+    """The board as text cells with Vietnamese columns (COLUMNS); ``events``: the period's cycle
+    events; ``reminders``: last sent reminder time (ISO) by «type:code». Never None/nan: a missing
+    value reads «—»."""
     reminders = reminders or {}
+    first = first_submits(events)
     rows = []
     for r in board.itertuples():
-        who = f"{_text(r.last_user)}, {when(r.last_event_at)}" if r.last_user else NONE
+        who = NONE if _text(r.last_user) == NONE else f"{r.last_user}, {when(r.last_event_at)}"
         rows.append(
             [
                 subject_label(r),
                 SUBJECT_KINDS.get(r.subject_type, r.subject_type),
                 r.state_label,
                 formatting.date(r.due_date) if r.due_date is not None else NONE,
-                late_text(int(r.days_late), r.state),
+                late_text(int(r.days_late), r.state, r.due_date, first.get((r.subject_type, r.subject_code))),
                 f"{r.received}/{r.expected}",
                 who,
                 _text(r.last_reason),
@@ -153,7 +162,7 @@ def order(board: pd.DataFrame) -> pd.DataFrame:
 def my_rows(board: pd.DataFrame) -> pd.DataFrame:
     """The clerk's «what I must report»: period, state, due date, lateness, missing indicators and
     the reason of a return, as text."""
-    rows = []
+    rows: list[dict] = []
     for r in board.itertuples():
         rows.append(
             {

@@ -41,7 +41,8 @@ def obliged_periods(live: SnapshotRef, extra: str | None = None) -> list[str]:
 
 
 def pick_period(live: SnapshotRef, filter_period: str | None) -> str | None:
-    """The period selectbox: ?ky=, else the filter's period, else the newest ended period obliged."""
+    """The period selectbox: ?ky=, else the filter's period (?period=), else the newest ended
+    period with obligations."""
     wanted = st.query_params.get(PERIOD_PARAM) or filter_period
     periods = obliged_periods(live, wanted)
     if not periods:
@@ -107,12 +108,12 @@ def state_filter(b: pd.DataFrame) -> pd.DataFrame:
     return b[b.state.isin(chosen)] if chosen else b
 
 
-def board_table(b: pd.DataFrame, period: str) -> None:
+def board_table(b: pd.DataFrame, events: pd.DataFrame, period: str) -> None:
     if b.empty:
         st.caption("Không có đơn vị nào ở trạng thái đã chọn.")
         return
     sent = sendlog.last_sent(sendlog.log_path(snapshots.default_data_dir().root), period)
-    st.dataframe(frames.table(frames.order(b), sent), hide_index=True, width="stretch")
+    st.dataframe(frames.table(frames.order(b), events, sent), hide_index=True, width="stretch")
 
 
 def reopened(live: SnapshotRef, b: pd.DataFrame, period: str) -> None:

@@ -65,7 +65,7 @@ def clerk(live: SnapshotRef, user: auth.User) -> None:
             icon=":material/upload_file:",
             query_params={"period": p},
         )
-    for p in dict.fromkeys(mine.period):
+    for p in dict.fromkeys(owing.period):
         st.page_link(
             "views/cycle.py",
             label=f"Nộp báo cáo {label_vi(p)} (trang Kỳ báo cáo)",
