@@ -67,30 +67,34 @@ def board(live: SnapshotRef, period: str) -> pd.DataFrame:
 
 
 def metrics(b: pd.DataFrame, events: pd.DataFrame) -> None:
+    """The counts and the DHIS2 rates, in rows that wrap (two a row on a phone, not one)."""
     s = frames.summary(b, events)
-    cols = st.columns(6)
-    cols[0].metric("Phải báo cáo", s.expected)
-    cols[1].metric("Đã nộp", s.received, help="Đã nộp hoặc đã duyệt.")
-    cols[2].metric("Chờ duyệt", s.waiting)
-    cols[3].metric("Đã duyệt", s.approved)
-    cols[4].metric("Trả lại", s.returned)
-    cols[5].metric("Trễ hạn", s.late, help="Chưa nộp (hoặc bị trả lại, mở lại) khi đã quá hạn.")
-    cols = st.columns(3)
-    cols[0].metric(
+    row = st.container(horizontal=True, gap="medium")
+    row.metric("Phải báo cáo", s.expected, width=150)
+    row.metric("Đã nộp", s.received, help="Đã nộp hoặc đã duyệt.", width=150)
+    row.metric("Chờ duyệt", s.waiting, width=150)
+    row.metric("Đã duyệt", s.approved, width=150)
+    row.metric("Trả lại", s.returned, width=150)
+    row.metric("Trễ hạn", s.late, help="Chưa nộp (hoặc bị trả lại, mở lại) khi đã quá hạn.", width=150)
+    row = st.container(horizontal=True, gap="medium")
+    row.metric(
         "Tỷ lệ nộp báo cáo",
         s.reporting_rate,
         help=f"Báo cáo đã nộp ÷ báo cáo phải nộp: {s.received}/{s.expected} (cách tính của DHIS2).",
+        width=165,
     )
-    cols[1].metric(
+    row.metric(
         "Tỷ lệ nộp đúng hạn",
         s.timeliness,
         help=f"Báo cáo nộp lần đầu không muộn hơn hạn ÷ báo cáo phải nộp: {s.on_time}/{s.expected}.",
+        width=165,
     )
-    cols[2].metric(
+    row.metric(
         "Đầy đủ số liệu",
         s.completeness,
         help=f"Giá trị đã nhập ÷ giá trị phải nhập: {formatting.number(s.values_received, 0)}/"
         f"{formatting.number(s.values_expected, 0)}.",
+        width=165,
     )
 
 

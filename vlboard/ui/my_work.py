@@ -48,10 +48,10 @@ def clerk(live: SnapshotRef, user: auth.User) -> None:
         )
         return
     owing = mine[mine.state.isin(["chua_nop", "tra_lai", "mo_lai"])]
-    c = st.columns(3)
-    c[0].metric("Báo cáo phải nộp", len(owing))
-    c[1].metric("Trễ hạn", int((mine.days_late > 0).sum()))
-    c[2].metric("Bị trả lại", int((mine.state == "tra_lai").sum()))
+    row = st.container(horizontal=True, gap="medium")
+    row.metric("Báo cáo phải nộp", len(owing), width=170)
+    row.metric("Trễ hạn", int((mine.days_late > 0).sum()), width=170)
+    row.metric("Bị trả lại", int((mine.state == "tra_lai").sum()), width=170)
     for r in mine[mine.state == "tra_lai"].itertuples():
         st.warning(
             f"{label_vi(r.period)}: báo cáo bị trả lại — lý do: {formatting.md_escape(str(r.last_reason or '—'))}",
