@@ -12,7 +12,7 @@ from tests.support.intake import filled, intake_tables
 from tests.support.pages import ACCOUNTS, FAST, HOSTILE, INTAKE, PASSWORD, XLSX, open_page, sign_in
 from tests.unit.intake.conftest import _folder
 from vlboard.domain.formatting import md_escape
-from vlboard.intake import auth, cycle
+from vlboard.intake import auth, cycle, sendlog
 from vlboard.store import snapshots
 from vlboard.store.source import Snapshot
 
@@ -135,10 +135,15 @@ def test_stale_state_is_shown_as_an_error(monkeypatch, folder):
 
 
 def test_anonymous_sees_the_board_and_a_prompt(monkeypatch, folder):
+    log = sendlog.log_path(folder.root)
+    line = dict(key="k", status="sent", subject="unit:w1", period=P, channel="email", to="x@example.org")
+    sendlog.append(log, [dict(line, at="2025-10-13T08:00:00"), dict(line, at="2025-10-17T08:00:00")])
+    sendlog.append(log, [dict(line, at="2025-10-20T08:00:00", status="failed")])  # not a reminder sent
     at = open_page(monkeypatch, folder, CYCLE, accounts=USERS)
     at.selectbox(key="cy_period").set_value(P).run()
     assert board_row(at)["Trạng thái"] == "Chưa nộp" and "cy_subject" not in {s.key for s in at.selectbox}
     assert board_row(at)["Trễ hạn"].startswith("trễ ")
+    assert board_row(at)["Nhắc gần nhất"] == "17/10/2025 08:00" and board_row(at, "w2")["Nhắc gần nhất"] == "—"
     at = open_page(monkeypatch, folder, MY_WORK, accounts=USERS)
     assert any("Đăng nhập" in i.value for i in at.info)
 
@@ -167,3 +172,12 @@ def test_hostile_reason_is_text(monkeypatch, folder):
     at = open_page(monkeypatch, folder, CYCLE, accounts=USERS)
     at.selectbox(key="cy_period").set_value(P).run()
     assert board_row(at)["Lý do"] == HOSTILE  # a dataframe cell: never Markdown
+
+
+def test_intake_page_opens_on_the_period_of_the_link(monkeypatch, folder):
+    """«Việc của tôi» and the reminders link to /nhap-so-lieu?period=…: the template offers that period."""
+    at = open_page(monkeypatch, folder, MY_WORK, accounts=USERS)
+    sign_in(at, "ed")
+    at.query_params["period"] = "2025-Q2"
+    at.switch_page(INTAKE).run()
+    assert not at.exception and at.selectbox(key="tpl_period").value == "2025-Q2"
