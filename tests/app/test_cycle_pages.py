@@ -30,14 +30,23 @@ def folder(tmp_path) -> snapshots.DataDir:
     return _folder(tmp_path / "data", intake_tables(), "intake", snapshots.FORMAT_DELTA)
 
 
+def cycle_page(monkeypatch, d, period: str = P, **kw) -> AppTest:
+    """«Kỳ báo cáo» opened as /ky-bao-cao?ky=<period> (a period the picker offers whatever today is)."""
+    at = open_page(monkeypatch, d, **kw)
+    at.query_params["ky"] = period
+    at.switch_page(CYCLE).run()
+    assert not at.exception and at.selectbox(key="cy_period").value == period, at.exception
+    return at
+
+
 def as_user(monkeypatch, d, who: str, page: str) -> AppTest:
-    at = open_page(monkeypatch, d, page, accounts=USERS)
+    at = (
+        cycle_page(monkeypatch, d, accounts=USERS) if page == CYCLE else open_page(monkeypatch, d, page, accounts=USERS)
+    )
     from tests.support import pages
 
     monkeypatch.setattr(pages, "PASSWORD", PASSWORD)
     sign_in(at, who)
-    if page == CYCLE:
-        at.selectbox(key="cy_period").set_value(P).run()
     assert not at.exception, at.exception
     return at
 
@@ -139,8 +148,7 @@ def test_anonymous_sees_the_board_and_a_prompt(monkeypatch, folder):
     line = dict(key="k", status="sent", subject="unit:w1", period=P, channel="email", to="x@example.org")
     sendlog.append(log, [dict(line, at="2025-10-13T08:00:00"), dict(line, at="2025-10-17T08:00:00")])
     sendlog.append(log, [dict(line, at="2025-10-20T08:00:00", status="failed")])  # not a reminder sent
-    at = open_page(monkeypatch, folder, CYCLE, accounts=USERS)
-    at.selectbox(key="cy_period").set_value(P).run()
+    at = cycle_page(monkeypatch, folder, accounts=USERS)
     assert board_row(at)["Trạng thái"] == "Chưa nộp" and "cy_subject" not in {s.key for s in at.selectbox}
     assert board_row(at)["Trễ hạn"].startswith("trễ ")
     assert board_row(at)["Nhắc gần nhất"] == "17/10/2025 08:00" and board_row(at, "w2")["Nhắc gần nhất"] == "—"
@@ -155,8 +163,7 @@ def test_shipped_board_on_real_data(monkeypatch, shipped_data, tmp_path):
     shutil.copytree(shipped_data.root, root)
     d = snapshots.DataDir(root)
     monkeypatch.setenv("VLBOARD_DATA", str(root))
-    at = open_page(monkeypatch, d, CYCLE)
-    at.selectbox(key="cy_period").set_value("2026-Q3").run()
+    at = cycle_page(monkeypatch, d, "2026-Q3")
     assert not at.exception, at.exception
     [table] = [x.value for x in at.dataframe if "Nhắc gần nhất" in x.value.columns]
     assert len(table) == 6 and set(table["Trạng thái"]) == {"Chưa nộp"}
@@ -169,8 +176,7 @@ def test_hostile_reason_is_text(monkeypatch, folder):
     admin = auth.User("boss", "Q", "admin")
     cycle.act(folder, admin, "submit", "unit", "w1", P, expected_state="chua_nop")
     cycle.act(folder, admin, "return", "unit", "w1", P, expected_state="da_nop", reason=HOSTILE)
-    at = open_page(monkeypatch, folder, CYCLE, accounts=USERS)
-    at.selectbox(key="cy_period").set_value(P).run()
+    at = cycle_page(monkeypatch, folder, accounts=USERS)
     assert board_row(at)["Lý do"] == HOSTILE  # a dataframe cell: never Markdown
 
 
