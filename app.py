@@ -56,6 +56,8 @@ page_list = {
     "Dữ liệu": [
         st.Page("views/intake.py", title="Nhập số liệu", icon=":material/upload_file:", url_path="nhap-so-lieu"),
         st.Page("views/history.py", title="Lịch sử dữ liệu", icon=":material/history:", url_path="lich-su-du-lieu"),
+        st.Page("views/cycle.py", title="Kỳ báo cáo", icon=":material/fact_check:", url_path="ky-bao-cao"),
+        st.Page("views/my_work.py", title="Việc của tôi", icon=":material/assignment_ind:", url_path="viec-cua-toi"),
     ],
 }
 # expanded: every page listed; collapsed, Streamlit adds an English "View n more" link to the list

@@ -47,9 +47,11 @@ TITLES = {  # page → the title it must still show (the wall has no st.title: i
     "views/ioc.py": "Chuyển đổi số tỉnh Vĩnh Long",
     "views/intake.py": "Nhập số liệu",
     "views/history.py": "Lịch sử dữ liệu",
+    "views/cycle.py": "Kỳ báo cáo",
+    "views/my_work.py": "Việc của tôi",
 }
 PAGES = list(TITLES)
-PARAM_KEYS = (*filters.KEYS, "code", "rotate", "slides")  # every parameter any page reads
+PARAM_KEYS = (*filters.KEYS, "code", "rotate", "slides", "ky")  # every parameter any page reads
 
 NASTY = [
     "../../etc/passwd",

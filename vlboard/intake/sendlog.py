@@ -68,6 +68,17 @@ def records(path: Path) -> list[dict]:
     return out
 
 
+def last_sent(path: Path, period: str) -> dict[str, str]:
+    """The time (ISO) of the last reminder sent for each subject («type:code») of ``period``."""
+    out: dict[str, str] = {}
+    for rec in records(path):
+        if isinstance(rec, dict) and rec.get("status") == "sent" and rec.get("period") == period:
+            subject, at = rec.get("subject"), rec.get("at")
+            if isinstance(subject, str) and isinstance(at, str) and at > out.get(subject, ""):
+                out[subject] = at
+    return out
+
+
 def append(path: Path, recs: list[dict]) -> None:
     """Append the records as JSON lines, fsynced, under an exclusive lock; a torn last line of an
     earlier crash is closed first so it cannot swallow the new ones."""

@@ -17,6 +17,7 @@ from vlboard.domain import formatting
 from vlboard.domain.periods import label_vi
 from vlboard.intake import auth, history, imports, template
 from vlboard.store import snapshots
+from vlboard.ui import cycle as cycle_ui
 from vlboard.ui.data import SnapshotRef
 
 
@@ -31,6 +32,8 @@ def template_section(live: SnapshotRef, user: auth.User) -> None:
     left, right = st.columns(2)
     today = dt.datetime.now(imports.VN).date()
     periods, default = template.offered(live, today, user.may_import)
+    if (wanted := st.query_params.get("period")) in periods:  # «Việc của tôi» and the reminders link here
+        default = wanted
     period = left.selectbox(
         "Kỳ báo cáo",
         periods,
@@ -162,6 +165,8 @@ def upload_section(data: snapshots.DataDir, live: SnapshotRef, user: auth.User) 
     st.subheader("2. Tải tệp đã điền lên")
     if done := st.session_state.pop("_import_done", None):
         st.success(done, icon=":material/check_circle:")
+    if subjects := st.session_state.get("_import_subjects"):
+        cycle_ui.submit_hint(data, live, user, subjects)  # with the cycle's own messages
     gen = st.session_state.get("_upload_gen", 0)  # a new key empties the uploader after a write
     st.html(UPLOADER_CSS)
     file = st.file_uploader(
@@ -174,6 +179,7 @@ def upload_section(data: snapshots.DataDir, live: SnapshotRef, user: auth.User) 
         st.session_state.pop("_preview", None)
         return
     content = file.getvalue()
+    st.session_state.pop("_import_subjects", None)  # a new file: the last import's submit hint is done
     key = (hashlib.sha256(content).hexdigest(), live.snapshot_id, user.username)
     cached = st.session_state.get("_preview")
     if not cached or cached[0] != key:
@@ -198,6 +204,9 @@ def upload_section(data: snapshots.DataDir, live: SnapshotRef, user: auth.User) 
     if counts["new"] + counts["changed"] == 0:
         st.info("Không có giá trị nào mới hoặc thay đổi so với dữ liệu hiện tại.")
         return
+    if lock := cycle_ui.import_lock(live, pv.rows):  # the core refuses at commit: say it before
+        st.error(lock, icon=":material/lock:")
+        return
     if st.button("Ghi vào dữ liệu", type="primary", icon=":material/save:", key="import_commit"):
         try:
             sid = imports.commit(data, user, pv)
@@ -206,6 +215,7 @@ def upload_section(data: snapshots.DataDir, live: SnapshotRef, user: auth.User) 
             return
         st.session_state.pop("_preview", None)
         st.session_state["_upload_gen"] = gen + 1
+        st.session_state["_import_subjects"] = sorted(set(zip(pv.rows.scope_type, pv.rows.scope_code, pv.rows.period)))
         st.session_state["_import_done"] = (
             f"Đã ghi tệp «{formatting.md_escape(pv.file_name)}»: {pv.summary()}. "
             f"Bản dữ liệu mới {sid}; "
