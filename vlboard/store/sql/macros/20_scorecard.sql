@@ -8,6 +8,7 @@
 -- The target is the one applicable at p_end (sql/macros/12_path.sql): that year's ('same'); failing
 -- that the straight path between the targets around p_end ('path'); failing that the next later
 -- one with no path to it ('next': not due yet); failing that the last earlier one ('previous').
+-- approval: the value's approval (06_approval.sql), NULL without a value.
 create or replace macro vl_status_rows(p_year, p_end, p_demo) as table
 with res as not materialized (  -- this year and the one before (results are sorted by year, so this
     -- prunes row groups); only the columns used, and not materialized: each use reads what it needs
@@ -76,7 +77,8 @@ select i.code as indicator_code, i.plan, i.pillar, i.kind, i.unit as measure_uni
        t.target_year, t.comparator, t.target, t.target_high, t.target_raw, t.basis, nr.near_band,
        vl_attainment(l.value, t.comparator, t.target, t.target_high, i.direction) as attainment,
        vl_status(i.kind, l.value, t.comparator, t.target, t.target_high, i.direction, t.basis,
-                 nr.near_band) as status
+                 nr.near_band) as status,
+       vl_approval(l.source, cs.state) as approval
 from grid g
 join indicators i on i.code = g.indicator_code
 join near nr on nr.indicator_code = i.code
@@ -87,4 +89,6 @@ left join latest l on l.indicator_code = g.indicator_code
 left join n_values nv on nv.indicator_code = g.indicator_code
                      and nv.unit_code is not distinct from g.unit_code
                      and nv.agency_code is not distinct from g.agency_code
-left join tgt t on t.indicator_code = i.code;
+left join tgt t on t.indicator_code = i.code
+left join vl_cycle_state() cs on l.source = 'report' and cs.period = l.period
+ and cs.subject_type = vl_subject_type(l.agency_code) and cs.subject_code = coalesce(l.agency_code, l.unit_code);
