@@ -41,9 +41,17 @@ def seen(d) -> tuple[str, str, int, str]:
     return page.approval.iloc[0], api.approval.iloc[0], n, marks.get("C-01", "")
 
 
+def c01(d, source: str) -> tuple:
+    """C-01's headline (value, status, n_unapproved) with the source filter ``source``."""
+    row = screens.scorecard(Snapshot.current(d), filters.Filters(period=P, source=source)).set_index("indicator_code")
+    return tuple(row.loc["C-01", ["value", "status", "n_unapproved"]])
+
+
 def test_approval_follows_the_cycle(folder):
     d = folder
     src = Snapshot.current(d)
+    unreported = c01(d, "real")
+    assert c01(d, "approved") == unreported  # nothing reported: the two filters agree
     before = src.q("indicator_results", code="C-01")
     assert set(before.approval) <= {"document", "demo"}  # nothing reported yet
     assert approval.count(screens.scorecard(src, filters.Filters(period=P, source="real"))) == 0
@@ -51,6 +59,7 @@ def test_approval_follows_the_cycle(folder):
     pv = run(d, filled(d, {"C-01": {"value": 64}}), WARD1)
     imports.commit(d, WARD1, pv)
     assert seen(d) == ("draft", "draft", 1, "chưa duyệt")
+    assert c01(d, "real")[0] == 64 and c01(d, "approved") == unreported  # «Chỉ số liệu đã duyệt»: left out
     cycle.act(d, WARD1, "submit", "unit", "w1", P, expected_state="chua_nop")
     assert seen(d) == ("submitted", "submitted", 1, "chưa duyệt")
     cycle.act(d, REVIEWER, "return", "unit", "w1", P, expected_state="da_nop", reason="Chưa khớp biên bản")
@@ -58,8 +67,10 @@ def test_approval_follows_the_cycle(folder):
     cycle.act(d, WARD1, "submit", "unit", "w1", P, expected_state="tra_lai")
     cycle.act(d, REVIEWER, "approve", "unit", "w1", P, expected_state="da_nop")
     assert seen(d) == ("approved", "approved", 0, "")
+    assert c01(d, "approved") == c01(d, "real") == (64, c01(d, "real")[1], 0)
     cycle.act(d, ADMIN, "reopen", "unit", "w1", P, expected_state="da_duyet", reason="Sửa theo văn bản mới")
     assert seen(d) == ("draft", "draft", 1, "chưa duyệt")
+    assert c01(d, "approved") == unreported
     # the other ward's state never leaks: w2 has no event, its period is another subject
     b = cycle.board(Snapshot.current(d), P).set_index("subject_code")
     assert b.state["w2"] == "chua_nop"

@@ -1,15 +1,15 @@
 -- grain: one row per assignment (indicator × agency × role) with the status that counts for the
 --        agency: its own figure where it reported one, else the indicator's headline status
 -- columns: agency_code, agency_name, agency_short, role, indicator_code, plan, pillar, value, source, own_figure, status
--- params: $year, $period_end, $include_demo
+-- params: $year, $period_end, $include_demo, $approved_only
 -- needs: status_rows
 with ind as (
-    select * from vl_status_indicators($year, $period_end, $include_demo)
+    select * from vl_status_indicators($year, $period_end, $include_demo, $approved_only)
 ),
 own as (
     select indicator_code, agency_code, value, source, status
     from status_rows_cache
-    where k_year = $year and k_end = $period_end and k_demo = $include_demo and level = 'agency'
+    where k_year = $year and k_end = $period_end and k_demo = $include_demo and k_approved = $approved_only and level = 'agency'
 )
 select a.agency_code, g.name_vi as agency_name, g.short_name as agency_short, a.role, a.indicator_code,
        i.plan, i.pillar,

@@ -1,14 +1,14 @@
--- vl_status_indicators(p_year, p_end, p_demo) (after vlboard.store.db.prepare_status): one row per indicator, its headline value for the
+-- vl_status_indicators(p_year, p_end, p_demo, p_approved) (after vlboard.store.db.prepare_status): one row per indicator, its headline value for the
 -- period and the status of that value. The headline is, in order: a figure for the whole
 -- province/city; else the units' figures aggregated by what kind of number they are (rates with
 -- numerator/denominator re-computed from summed parts, counts summed, other percentages NOT
 -- averaged: the median is shown with the spread and aggregation = 'median'); else the figure of
 -- the one agency the plan is about (plans of a single office). n_unapproved: how many of the values
 -- behind the headline are reports not approved in the reporting cycle (06_approval.sql).
-create or replace macro vl_status_indicators(p_year, p_end, p_demo) as table
+create or replace macro vl_status_indicators(p_year, p_end, p_demo, p_approved := false) as table
 with r as (  -- vl_status_rows, computed once per period by vlboard.store.db.prepare_status
-    select * exclude (k_year, k_end, k_demo) from status_rows_cache
-    where k_year = p_year and k_end = p_end and k_demo = p_demo
+    select * exclude (k_year, k_end, k_demo, k_approved) from status_rows_cache
+    where k_year = p_year and k_end = p_end and k_demo = p_demo and k_approved = p_approved
 ),
 head as (
     select indicator_code, value, period, as_of, source, n_distinct_values,
