@@ -18,7 +18,7 @@ from tests.app.test_wall import open_wall, page_text
 from tests.support.intake import WARD1, filled, intake_tables, run
 from tests.unit.intake.conftest import _folder
 from vlboard.api import routes, tokens
-from vlboard.board import indicator, screens
+from vlboard.board import breakdowns, indicator, screens
 from vlboard.domain import approval, filters
 from vlboard.export import downloads, pack
 from vlboard.intake import auth, cycle, imports
@@ -52,6 +52,10 @@ def test_board_frames_and_csv_carry_the_mark(reported):
     worst = screens.overview.off_track(card)
     assert worst.set_index("Mã").loc["C-01", approval.COLUMN] == "chưa duyệt"
     assert list(worst.columns).index(approval.COLUMN) == list(worst.columns).index("Tình trạng") + 1
+    mine = breakdowns.drill_down(screens.agency_rows(src, real(), card), card, "A-1", "lead")  # A-1 leads C-01
+    assert mine.set_index("Mã").loc["C-01", approval.COLUMN] == "chưa duyệt"
+    moved = screens.overview.movers(card, screens.scorecard(src, real(), "2025-Q2"))  # 55% (document) → 12%
+    assert moved.set_index("Mã").loc["C-01", approval.COLUMN] == "chưa duyệt"
     values = indicator.results_table(src.q("indicator_results", code="C-01"), "%")
     csv = downloads.to_csv(values).decode("utf-8-sig")
     assert '"Duyệt"' in csv and "Chưa nộp (đang nhập)" in csv and "Văn bản" in csv

@@ -181,7 +181,7 @@ def moves(now: pd.DataFrame, before: pd.DataFrame) -> pd.DataFrame:
 def movers(now: pd.DataFrame, before: pd.DataFrame, limit: int = 8) -> pd.DataFrame:
     """Indicators whose headline value moved most since the previous period (in their own unit)."""
     m = moves(now, before).head(limit)
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             "Mã": m.indicator_code,
             "Chỉ tiêu": m.name_vi,
@@ -191,6 +191,7 @@ def movers(now: pd.DataFrame, before: pd.DataFrame, limit: int = 8) -> pd.DataFr
             "Tình trạng": m.status_label,
         }
     )
+    return approval.with_column(table, now)
 
 
 def status_list(card: pd.DataFrame) -> pd.DataFrame:

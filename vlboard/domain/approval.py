@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import pandas as pd
 
+from vlboard.domain.vocab import SOURCES
+
 LABELS: dict[str, str] = {
     "approved": "Đã duyệt",
     "submitted": "Chờ duyệt",
     "returned": "Bị trả lại",
     "draft": "Chưa nộp (đang nhập)",
-    "document": "Văn bản",
-    "demo": "Minh họa",
+    "document": SOURCES["document"],  # official as printed
+    "demo": SOURCES["demo"],
 }
 UNAPPROVED = frozenset({"submitted", "returned", "draft"})
 MARK = "chưa duyệt"

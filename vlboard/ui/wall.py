@@ -74,8 +74,9 @@ CSS = f"""
   text-overflow: ellipsis;}}
 .wall .s-achieved {{color: {P["achieved"]};}} .wall .s-near {{color: {P["near"]};}}
 .wall .s-not_achieved {{color: {P["not_achieved"]};}} .wall .s-none {{color: {P["none"]};}}
-.wall .w-unapproved {{color: {P["near"]}; border: calc(0.15 * var(--u)) solid {P["near"]}; border-radius: calc(0.3 * var(--u));
-  padding: 0 calc(0.4 * var(--u)); font-weight: 700;}}
+/* the tag of an unapproved figure: a frame drawn as an inset shadow, which (unlike a border) never makes a line taller */
+.wall .w-unapproved {{color: {P["near"]}; box-shadow: inset 0 0 0 calc(0.15 * var(--u)) {P["near"]};
+  border-radius: calc(0.3 * var(--u)); padding: 0 calc(0.4 * var(--u)); font-weight: 700;}}
 .wall .w-night {{display: flex; flex-direction: column; justify-content: center; align-items: center; gap: calc(2 * var(--u));
   color: {P["muted"]}; text-align: center;}}
 </style>
@@ -169,9 +170,10 @@ def screen(data: WallData, plan_label: str, slide: wall.Slide, index: int, total
     stale = f"<div class='w-stale'>{_html(warning)}</div>" if warning else "<div></div>"
     when = overview.period_label(data.period) if data.period else "chưa có kỳ báo cáo"
     foot = (
-        f"<div class='wall-foot'>Số liệu đến ngày {_html(data.data_date)} · kỳ {_html(when)} · bản dữ liệu "
+        f"<div class='wall-foot'>Số liệu đến ngày {_html(data.data_date)} · kỳ {_html(when)}{_unapproved_foot(data)}"
+        " · bản dữ liệu "
         f"{_html(data.snapshot_id)} · trang {index + 1}/{total} · {now:%d/%m/%Y} · nguồn: báo cáo của các sở, ngành, "
-        f"phường, xã{' (có số liệu minh họa)' if data.demo_on_screen else ''}{_unapproved_foot(data)}</div>"
+        f"phường, xã{' (có số liệu minh họa)' if data.demo_on_screen else ''}</div>"
     )
     return (
         f"<div class='wall'>{top}{stale}<div class='w-row' style='grid-template-rows:auto auto'>{_pillars(data)}"
