@@ -53,8 +53,7 @@ def _status_table(card: pd.DataFrame) -> pd.DataFrame:
     return _cols(overview.status_list(card), "Mã", "Tình trạng", approval.COLUMN, "Chỉ tiêu", "Thực hiện", "Mục tiêu")
 
 
-def _cols(table: pd.DataFrame, *names: str) -> pd.DataFrame:
-    """The columns of ``table`` among ``names`` (the «Duyệt» mark only where a value is unapproved)."""
+def _cols(table: pd.DataFrame, *names: str) -> pd.DataFrame:  # «Duyệt» is there only when a value is unapproved
     return table[[n for n in names if n in table.columns]]
 
 
@@ -83,7 +82,8 @@ def build(
     before = overview.previous_period(list(options.periods), f.period) if b.judged else None
     before_card = screens.scorecard(src, f, before) if before else None
     messages = [m.text for m in narrative.key_messages(b, overdue, before_card, before)]
-    messages += [approval.message(n)] if (n := approval.count(card)) else []  # unapproved: shown, marked
+    if n := approval.count(card):  # unapproved reports are shown, marked: said within the page's 5 messages
+        messages = [*messages[:4], approval.message(n)]
     pages: list[Page] = []
     if messages:  # the chairman's first page: 3–5 sentences written from the frames of the pages after it
         pages.append(Page(f"Thông điệp chính — {period}", messages=messages))
