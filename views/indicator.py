@@ -4,7 +4,7 @@ import streamlit as st
 
 from vlboard import charts, ui
 from vlboard.board import indicator, narrative, overview
-from vlboard.domain import formatting
+from vlboard.domain import approval, formatting
 
 page = ui.start("Chi tiết chỉ tiêu")
 live, f = page.live, page.f
@@ -29,9 +29,10 @@ st.caption(formatting.md_escape(f"{code} · {meta['plan_name']}"))
 period = indicator.judgement_period(f.period, results)
 ahead = None  # the outlook to the next dated target (fan on the chart, line under it)
 if period is not None:
-    card = ui.full_scorecard(live, period, f.include_demo)  # cached per snapshot and period
+    card = ui.full_scorecard(live, period, f.include_demo, f.approved_only)  # cached per snapshot and period
     row = card[card.indicator_code == code].iloc[0]
-    st.markdown(f"**{row.status_label}** — {overview.period_label(period)}")
+    unapproved = f" · ⚠ {approval.mark(row.n_unapproved)}" if row.n_unapproved else ""  # issue 19
+    st.markdown(f"**{row.status_label}**{unapproved} — {overview.period_label(period)}")
     st.markdown(formatting.md_escape(indicator.explanation(row, targets)))  # holds catalogue text
     ahead = indicator.outlook_row(ui.outlook(live, f.with_(period=period), card[card.indicator_code == code]))
 

@@ -26,7 +26,6 @@ from vlboard.domain.vocab import STATUSES
 from vlboard.store import queries, snapshots
 from vlboard.store.source import Snapshot
 
-APPROVAL = "unreviewed"  # no approval workflow yet (issue 19): every result is unreviewed
 DEMO_NOTE = "số liệu minh họa"
 
 
@@ -144,7 +143,6 @@ def results(lv: Live, q: Query) -> tuple[list[dict], int]:
             prov["import"] = {"import_id": ref, "by": imp["imported_by"], "at": imp["imported_at"]}
             prov["import"]["file_name"] = imp["import_file"]
         r["provenance"] = prov
-        r["approval"] = APPROVAL
         r["demo"] = source == "demo"
         if r["demo"]:
             r["demo_note"] = DEMO_NOTE

@@ -75,7 +75,10 @@ COMPONENTS = {
                 "include_demo": {"type": "boolean"},
                 "approval_workflow": {
                     "type": "boolean",
-                    "description": "false: chưa có quy trình duyệt, mọi số liệu có approval = unreviewed.",
+                    "description": (
+                        "true: mỗi số liệu có approval = document (văn bản), demo (minh họa), hoặc với báo cáo: "
+                        "approved (đã duyệt), submitted (chờ duyệt), returned (bị trả lại), draft (chưa nộp)."
+                    ),
                 },
                 "period": {"type": ["string", "null"], "description": "Kỳ đã dùng (các đường dẫn theo kỳ)."},
                 "page": {

@@ -230,7 +230,7 @@ def _answer(ep: Endpoint, items: list[tuple[str, str]], scope: tokens.Scope, pat
         "snapshot": lv.src.snapshot_id,
         "scope": str(scope),
         "include_demo": q.include_demo,
-        "approval_workflow": False,
+        "approval_workflow": True,
     }
     if ep.has_period:
         body["period"] = frames.period_of(lv, q)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from vlboard.domain import formatting, rollups, status
+from vlboard.domain import approval, formatting, rollups, status
 
 
 def league_frame(agencies: pd.DataFrame, role: str) -> pd.DataFrame:
@@ -28,7 +28,7 @@ def drill_down(agencies: pd.DataFrame, card: pd.DataFrame, agency: str, role: st
     rows = mine.merge(card[["indicator_code", "name_vi", "explanation"]], on="indicator_code", how="inner")
     rank = {c: i for i, c in enumerate(status.STATUSES)}
     rows = rows.assign(rank=rows.status.map(rank)).sort_values(["rank", "indicator_code"])
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             "Mã": rows.indicator_code,
             "Tình trạng": rows.status.map(status.label),
@@ -37,6 +37,7 @@ def drill_down(agencies: pd.DataFrame, card: pd.DataFrame, agency: str, role: st
             "Vì sao": rows.explanation,
         }
     )
+    return approval.with_column(table, rows if "n_unapproved" in rows else None)  # the status's own values
 
 
 def completeness_table(c: pd.DataFrame) -> pd.DataFrame:

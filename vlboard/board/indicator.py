@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from vlboard.domain import formatting, roadmap, status
+from vlboard.domain import approval, formatting, roadmap, status
 from vlboard.domain.periods import parse_period
 from vlboard.domain.progress import ProgressMeasure, progress_measure
 from vlboard.domain.vocab import SOURCES
@@ -124,7 +124,7 @@ def results_table(results: pd.DataFrame, unit: str | None, targets: pd.DataFrame
     """Every value with its provenance (source kind, where, when, the document's words), the
     target it is judged against next to it (its year's, or the path's for a year without one) and
     how the value stands against it (stored with the result when the snapshot was written:
-    results.year_status)."""
+    results.year_status), and whether it is approved (column «Duyệt», domain.approval)."""
     points = [] if targets is None else roadmap.path_points(targets, baseline_of(results))
     # one text per period end (an indicator at national size has thousands of values, few dates)
     shown = {d: applicable_text(points, d, unit) for d in results.period_end.drop_duplicates()}
@@ -144,6 +144,7 @@ def results_table(results: pd.DataFrame, unit: str | None, targets: pd.DataFrame
                 for s in results.year_status
             ],
             "Nguồn": results.source.map(lambda s: SOURCES.get(s, s)),
+            approval.COLUMN: results.approval.map(approval.label),  # a report: its cycle state
             "Thời điểm số liệu": results.as_of.map(formatting.date),
             "Mục": results.section.fillna(""),
             "Trích dẫn / ghi chú": results.quote.fillna(results.note).fillna(""),

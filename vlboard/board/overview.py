@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from vlboard.domain import formatting, roadmap, rollups, status
+from vlboard.domain import approval, formatting, roadmap, rollups, status
 from vlboard.domain.periods import label_vi, parse_period
 from vlboard.domain.vocab import PILLARS
 
@@ -151,9 +151,10 @@ def off_track(card: pd.DataFrame, limit: int = 10) -> pd.DataFrame:
     rows = card[card.status.isin(["not_achieved", "near"])]
     rows = rows.assign(rank=rows.status.map(rank))  # from rows: on an empty frame a longer Series would add rows
     rows = rows.sort_values(["rank", "attainment", "indicator_code"]).head(limit)
-    return rows.rename(
+    shown = rows.rename(
         columns={"indicator_code": "Mã", "name_vi": "Chỉ tiêu", "status_label": "Tình trạng", "explanation": "Vì sao"}
     )[["Mã", "Tình trạng", "Chỉ tiêu", "Vì sao"]]
+    return approval.with_column(shown, card)  # «Duyệt»: only when a report value behind it is unapproved
 
 
 def previous_period(periods: list[str], current: str | None) -> str | None:
@@ -180,7 +181,7 @@ def moves(now: pd.DataFrame, before: pd.DataFrame) -> pd.DataFrame:
 def movers(now: pd.DataFrame, before: pd.DataFrame, limit: int = 8) -> pd.DataFrame:
     """Indicators whose headline value moved most since the previous period (in their own unit)."""
     m = moves(now, before).head(limit)
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             "Mã": m.indicator_code,
             "Chỉ tiêu": m.name_vi,
@@ -190,13 +191,14 @@ def movers(now: pd.DataFrame, before: pd.DataFrame, limit: int = 8) -> pd.DataFr
             "Tình trạng": m.status_label,
         }
     )
+    return approval.with_column(table, now)
 
 
 def status_list(card: pd.DataFrame) -> pd.DataFrame:
     """Every indicator of a scorecard, worst first, with value, target and the explanation line."""
     rank = {code: i for i, code in enumerate(status.STATUSES)}
     rows = card.assign(rank=card.status.map(rank)).sort_values(["rank", "attainment", "indicator_code"])
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             "Mã": rows.indicator_code,
             "Tình trạng": rows.status_label,
@@ -211,6 +213,7 @@ def status_list(card: pd.DataFrame) -> pd.DataFrame:
             "Vì sao": rows.explanation,
         }
     )
+    return approval.with_column(table, card)
 
 
 def status_changes(now: pd.DataFrame, before: pd.DataFrame) -> pd.DataFrame:

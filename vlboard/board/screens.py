@@ -50,9 +50,10 @@ def filter_options(src: Source, include_demo: bool) -> filters.Options:
     )
 
 
-def full_card(src: Source, period: str, include_demo: bool) -> pd.DataFrame:
-    """Every indicator's status, pace and explanation for a period (before narrowing by filters)."""
-    f = filters.Filters(period=period, source="all" if include_demo else "real")
+def full_card(src: Source, period: str, include_demo: bool, approved_only: bool = False) -> pd.DataFrame:
+    """Every indicator's status, pace and explanation for a period (before narrowing by filters);
+    ``approved_only``: the filter «Chỉ số liệu đã duyệt» (reports only once approved, no demo)."""
+    f = filters.Filters(period=period, source="approved" if approved_only else "all" if include_demo else "real")
     return overview.scorecard(
         src.q("status_indicators", **filters.status_params(f)),
         src.q("targets_numeric"),
@@ -169,7 +170,7 @@ def outlook(src: Source, f: filters.Filters, card: pd.DataFrame | None = None) -
 def scorecard(src: Source, f: filters.Filters, period: str | None = None) -> pd.DataFrame | None:
     """The filter's scorecard (or another period's), narrowed by the filters; None without a period."""
     period = period or f.period
-    return None if period is None else narrow(full_card(src, period, f.include_demo), src, f)
+    return None if period is None else narrow(full_card(src, period, f.include_demo, f.approved_only), src, f)
 
 
 @dataclass(frozen=True)

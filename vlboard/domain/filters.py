@@ -14,7 +14,11 @@ from vlboard.domain.periods import Period, parse_period
 from vlboard.domain.vocab import PILLARS, STATUSES
 
 KEYS = ("plan", "period", "pillar", "agency", "unit", "status", "source")
-SOURCE_CHOICES = {"all": "Gồm số liệu minh họa", "real": "Chỉ số liệu thật (văn bản, báo cáo)"}
+SOURCE_CHOICES = {
+    "all": "Gồm số liệu minh họa",
+    "real": "Chỉ số liệu thật (văn bản, báo cáo)",
+    "approved": "Chỉ số liệu đã duyệt (văn bản, báo cáo đã duyệt)",
+}
 MAX_SHOWN = 40  # characters of a rejected value repeated in a note
 
 
@@ -43,7 +47,12 @@ class Filters:
 
     @property
     def include_demo(self) -> bool:
-        return self.source != "real"
+        return self.source == "all"
+
+    @property
+    def approved_only(self) -> bool:
+        """Reports count only once approved in the reporting cycle (documents always; demo hidden)."""
+        return self.source == "approved"
 
     def to_params(self) -> dict[str, str]:
         """Only what differs from the defaults, so a plain URL means the default view."""
@@ -152,7 +161,7 @@ def status_params(f: Filters) -> dict:
     """The parameters of the status queries (status_indicators, status_agencies, status_units) for
     the filters' period: the one place that spells them out. Needs a period."""
     p = _period_of(f)
-    return {"year": p.year, "period_end": p.end, "include_demo": f.include_demo}
+    return {"year": p.year, "period_end": p.end, "include_demo": f.include_demo, "approved_only": f.approved_only}
 
 
 def report_params(f: Filters) -> dict:

@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 
 from vlboard import charts
 from vlboard.board import audit, narrative, overview, screens
-from vlboard.domain import filters, links, rollups
+from vlboard.domain import approval, filters, links, rollups
 from vlboard.domain.vocab import MAIN_PILLARS, PILLARS
 from vlboard.domain.vocab import VN_TZ as TZ
 from vlboard.export import heat, png
@@ -50,7 +50,11 @@ class Pack:
 
 
 def _status_table(card: pd.DataFrame) -> pd.DataFrame:
-    return overview.status_list(card)[["Mã", "Tình trạng", "Chỉ tiêu", "Thực hiện", "Mục tiêu"]]
+    return _cols(overview.status_list(card), "Mã", "Tình trạng", approval.COLUMN, "Chỉ tiêu", "Thực hiện", "Mục tiêu")
+
+
+def _cols(table: pd.DataFrame, *names: str) -> pd.DataFrame:  # «Duyệt» is there only when a value is unapproved
+    return table[[n for n in names if n in table.columns]]
 
 
 def build(
@@ -77,10 +81,12 @@ def build(
     overdue = b.milestones[b.milestones["Tình trạng"] == "Quá hạn"]
     before = overview.previous_period(list(options.periods), f.period) if b.judged else None
     before_card = screens.scorecard(src, f, before) if before else None
-    messages = narrative.key_messages(b, overdue, before_card, before)
+    messages = [m.text for m in narrative.key_messages(b, overdue, before_card, before)]
+    if n := approval.count(card):  # unapproved reports are shown, marked: said within the page's 5 messages
+        messages = [*messages[:4], approval.message(n)]
     pages: list[Page] = []
     if messages:  # the chairman's first page: 3–5 sentences written from the frames of the pages after it
-        pages.append(Page(f"Thông điệp chính — {period}", messages=[m.text for m in messages]))
+        pages.append(Page(f"Thông điệp chính — {period}", messages=messages))
     if card is None or not b.judged:
         pages.append(
             Page(
@@ -161,7 +167,7 @@ def build(
         pages.append(
             Page(
                 f"Chỉ tiêu chậm tiến độ — {period}",
-                table=worst[["Mã", "Tình trạng", "Vì sao"]],
+                table=_cols(worst, "Mã", "Tình trạng", approval.COLUMN, "Vì sao"),
                 max_rows=15,
                 lines=[] if len(worst) else ["Không có chỉ tiêu chưa đạt hoặc gần đạt."],
             )
@@ -210,12 +216,8 @@ def indicator_appendix(card: pd.DataFrame) -> list[Page]:
             codes = sorted(group["Mã"])
             for i in range(0, len(codes), CODES_PER_ROW):
                 first = i == 0
-                rows.append(
-                    {
-                        "Tình trạng (số chỉ tiêu)": f"{label} ({len(codes)})" if first else "(tiếp)",
-                        "Mã chỉ tiêu": ", ".join(codes[i : i + CODES_PER_ROW]),
-                    }
-                )
+                head = f"{label} ({len(codes)})" if first else "(tiếp)"
+                rows.append({"Tình trạng (số chỉ tiêu)": head, "Mã chỉ tiêu": ", ".join(codes[i : i + CODES_PER_ROW])})
         pages.append(
             Page(
                 f"Phụ lục: {len(rest)} chỉ tiêu chưa có số liệu hoặc không đánh giá bằng số",
@@ -283,6 +285,4 @@ def render_png(fig: go.Figure, width: int, height: int, source_line: str) -> byt
 
 
 def cell(value) -> str:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return ""
-    return str(value)
+    return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)

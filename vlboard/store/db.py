@@ -193,10 +193,22 @@ def forget_status(con: duckdb.DuckDBPyConnection) -> None:
         _PREPARED[con] = set()
 
 
-def prepare_status(con: duckdb.DuckDBPyConnection, year: int, period_end, include_demo: bool) -> None:
+# the statement filling the cache, per ``approved_only``: a literal, not a parameter, so that DuckDB folds
+# the reporting-cycle check away when it is false (vl_status_rows in sql/macros/20_scorecard.sql)
+_FILL_STATUS = {
+    False: "insert into status_rows_cache select $y, $e, $d, false, * from vl_status_rows($y, $e, $d, false)",
+    True: "insert into status_rows_cache select $y, $e, $d, true, * from vl_status_rows($y, $e, $d, true)",
+}
+
+
+def prepare_status(
+    con: duckdb.DuckDBPyConnection, year: int, period_end, include_demo: bool, approved_only: bool = False
+) -> None:
     """Compute the status rows of one period once per snapshot connection (the heavy step of every
-    scorecard query: at 10 M results it reads the year's rows once instead of once per query)."""
-    key = (int(year), str(period_end), bool(include_demo))
+    scorecard query: at 10 M results it reads the year's rows once instead of once per query).
+    ``approved_only`` (reports only once approved) is written into the statement as a literal, so
+    that the check of the reporting cycle folds away when it is false."""
+    key = (int(year), str(period_end), bool(include_demo), bool(approved_only))
     done = _PREPARED.setdefault(con, set())
     if key in done:
         return
@@ -206,7 +218,7 @@ def prepare_status(con: duckdb.DuckDBPyConnection, year: int, period_end, includ
         cur = con.cursor()
         try:
             cur.execute(
-                "insert into status_rows_cache select $y, $e, $d, * from vl_status_rows($y, $e, $d)",
+                _FILL_STATUS[bool(approved_only)],
                 {"y": int(year), "e": period_end, "d": bool(include_demo)},
             )
         finally:

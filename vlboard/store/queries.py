@@ -56,12 +56,14 @@ def names() -> list[str]:
 
 def run(con: duckdb.DuckDBPyConnection, name: str, **params) -> pd.DataFrame:
     q = load(name)
+    if "status_rows" in q.needs:  # the filter «Chỉ số liệu đã duyệt» is off unless asked for
+        params = {"approved_only": False, **params}
     unknown = set(params) - set(q.params)
     missing = set(q.params) - set(params)
     if unknown or missing:
         raise TypeError(f"{name}: tham số thiếu {sorted(missing)} / thừa {sorted(unknown)}")
     if "status_rows" in q.needs:
-        db.prepare_status(con, params["year"], params["period_end"], params["include_demo"])
+        db.prepare_status(con, params["year"], params["period_end"], params["include_demo"], params["approved_only"])
     cur = con.cursor()
     try:
         df = cur.execute(q.text, params or None).df()

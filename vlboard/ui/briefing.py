@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from vlboard.board import narrative, outlook, screens
-from vlboard.domain import formatting, sentences
+from vlboard.domain import approval, formatting, sentences
 from vlboard.ui import data
 from vlboard.ui.frame import PageContext
 from vlboard.ui.widgets import indicator_links, table
@@ -20,6 +20,14 @@ def summary(page: PageContext, card: pd.DataFrame, before_card: pd.DataFrame | N
     )
     if lines:
         st.markdown(formatting.md_escape(sentences.paragraph(lines)))
+    unapproved(card)
+
+
+def unapproved(card: pd.DataFrame | None) -> None:
+    """«n giá trị báo cáo chưa duyệt trong kỳ» under a page whose statuses rest on unapproved reports."""
+    line = approval.caption(approval.count(card))
+    if line:
+        st.caption(line)
 
 
 def at_risk(page: PageContext, card: pd.DataFrame) -> None:
@@ -47,5 +55,6 @@ def with_outlook(
     """A table of indicators (column "Mã") with the «Khả năng đạt» and «Triển vọng đến hạn» columns of
     board.outlook, under the rule and a summary of what could be forecast among these rows."""
     chances = data.outlook(page.live, page.f, card)
+    unapproved(card)
     st.caption(OUTLOOK_RULE + outlook.summary(chances[chances.indicator_code.isin(rows["Mã"])]))
     table(outlook.with_column(rows, chances), filename, links=indicator_links(page.f), empty=empty)

@@ -111,17 +111,18 @@ def live_snapshot() -> SnapshotRef | None:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def full_scorecard(ref: SnapshotRef, period: str, include_demo: bool) -> pd.DataFrame:
+def full_scorecard(ref: SnapshotRef, period: str, include_demo: bool, approved_only: bool = False) -> pd.DataFrame:
     """Every indicator of a period with pace and explanations, not narrowed by the filters
     (screens.full_card), once per snapshot × period × source choice."""
-    return screens.full_card(ref, period, include_demo)
+    return screens.full_card(ref, period, include_demo, approved_only)
 
 
 def scorecard(ref: SnapshotRef, f: filters.Filters, period: str | None = None) -> pd.DataFrame | None:
     """screens.scorecard with the full card from the cache: the filter's period (or ``period``),
     narrowed by the filters; None when there is no period to judge."""
     period = period or f.period
-    return None if period is None else screens.narrow(full_scorecard(ref, period, f.include_demo), ref, f)
+    card = None if period is None else full_scorecard(ref, period, f.include_demo, f.approved_only)
+    return None if card is None else screens.narrow(card, ref, f)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

@@ -17,7 +17,7 @@ import streamlit as st
 from vlboard.board import narrative, overview, screens, wall
 from vlboard.board import outlook as outlook_frames
 from vlboard.charts.theme import WALL, short
-from vlboard.domain import filters, formatting, rollups, status
+from vlboard.domain import approval, filters, formatting, rollups, status
 from vlboard.domain.vocab import PILLARS
 from vlboard.store import snapshots
 from vlboard.ui import data as ui_data
@@ -75,6 +75,9 @@ CSS = f"""
   text-overflow: ellipsis;}}
 .wall .s-achieved {{color: {P["achieved"]};}} .wall .s-near {{color: {P["near"]};}}
 .wall .s-not_achieved {{color: {P["not_achieved"]};}} .wall .s-none {{color: {P["none"]};}}
+/* the tag of an unapproved figure: a frame drawn as an inset shadow, which (unlike a border) never makes a line taller */
+.wall .w-unapproved {{color: {P["near"]}; box-shadow: inset 0 0 0 calc(0.15 * var(--u)) {P["near"]};
+  border-radius: calc(0.3 * var(--u)); padding: 0 calc(0.4 * var(--u)); font-weight: 700;}}
 .wall .w-night {{display: flex; flex-direction: column; justify-content: center; align-items: center; gap: calc(2 * var(--u));
   color: {P["muted"]}; text-align: center;}}
 </style>
@@ -169,7 +172,8 @@ def screen(data: WallData, plan_label: str, slide: wall.Slide, index: int, total
     stale = f"<div class='w-stale'>{_html(warning)}</div>" if warning else "<div></div>"
     when = overview.period_label(data.period) if data.period else "chưa có kỳ báo cáo"
     foot = (
-        f"<div class='wall-foot'>Số liệu đến ngày {_html(data.data_date)} · kỳ {_html(when)} · bản dữ liệu "
+        f"<div class='wall-foot'>Số liệu đến ngày {_html(data.data_date)} · kỳ {_html(when)}{_unapproved_foot(data)}"
+        " · bản dữ liệu "
         f"{_html(data.snapshot_id)} · trang {index + 1}/{total} · {now:%d/%m/%Y} · nguồn: báo cáo của các sở, ngành, "
         f"phường, xã{' (có số liệu minh họa)' if data.demo_on_screen else ''}</div>"
     )
@@ -258,6 +262,16 @@ def _panel(slide: wall.Slide, data: WallData, index: int, total: int) -> str:
     return f"<div class='w-panel'><h2 class='w-ptitle'><span>{_html(slide.title)}</span>{dots}</h2>{cap}{items}</div>"
 
 
+def _unapproved_tag(mark) -> str:
+    """«chưa duyệt» beside an off-track indicator whose status rests on an unapproved report."""
+    return f"<span class='w-unapproved'>{approval.MARK}</span> " if mark and mark != approval.NONE_MARKED else ""
+
+
+def _unapproved_foot(data: WallData) -> str:
+    n = approval.count(data.brief.card)
+    return f" · {n} giá trị báo cáo chưa duyệt trong kỳ" if n else ""
+
+
 def _li(text: str, cls: str = "w-li") -> str:
     return f"<div class='{cls}'>{text}</div>"
 
@@ -300,7 +314,7 @@ def _items(key: str, data: WallData, rows: int) -> str:
         return "".join(
             _li(
                 f"{_status_span(code.get(r['Tình trạng'], ''), r['Tình trạng'])} <b>{_html(r['Mã'])}</b> "
-                f"{_html(short(r['Chỉ tiêu'], 90))}"
+                f"{_unapproved_tag(r.get(approval.COLUMN))}{_html(short(r['Chỉ tiêu'], 90))}"
             )
             + _li(_html(r["Vì sao"]), "w-why")
             for r in worst.to_dict("records")

@@ -27,9 +27,9 @@ def test_concurrent_first_use_of_a_shared_connection_matches_serial(shipped_data
         got = list(pool.map(lambda w: (w, _card(shared, *w)), work * 3))
     for w, df in got:
         pd.testing.assert_frame_equal(df, expected[w], check_dtype=False, obj=str(w))
-    keys = {(periods.parse_period(p).year, str(periods.parse_period(p).end), d) for p, d in work}
+    keys = {(periods.parse_period(p).year, str(periods.parse_period(p).end), d, False) for p, d in work}
     assert db._PREPARED[shared] == keys  # 2025 and 2025-Q4 end on the same day: one entry
-    for year, end, demo in keys:  # each computed once, not once per racing thread
+    for year, end, demo, _ in keys:  # each computed once, not once per racing thread
         args = {"y": year, "e": end, "d": demo}
         cached = shared.execute(
             "select count(*) from status_rows_cache where k_year = $y and k_end = $e::date and k_demo = $d", args

@@ -24,6 +24,7 @@ PARAMS = {
     "subject_code": "w1",
     "area_unit": "tp",
     "previous": "2025-Q2",
+    "approved_only": True,  # the filter «Chỉ số liệu đã duyệt» (its own cache rows)
     # the data API's queries (sql/api_*.sql): a NULL filter means any
     "plan": None,
     "agency": None,

@@ -1,10 +1,10 @@
 -- grain: one row per indicator × reporting unit (phường/xã) for one period (only the columns the
 --        unit views use: at national size this is hundreds of thousands of rows)
 -- columns: indicator_code, unit_code, unit_name, value, period, attainment, status
--- params: $year, $period_end, $include_demo
+-- params: $year, $period_end, $include_demo, $approved_only
 -- needs: status_rows
 select r.indicator_code, r.unit_code, u.name_vi as unit_name, r.value, r.period, r.attainment, r.status
 from status_rows_cache r
 join units u on u.unit_code = r.unit_code
-where r.k_year = $year and r.k_end = $period_end and r.k_demo = $include_demo and r.level = 'unit'
+where r.k_year = $year and r.k_end = $period_end and r.k_demo = $include_demo and r.k_approved = $approved_only and r.level = 'unit'
 order by r.indicator_code, u.name_vi

@@ -1,16 +1,18 @@
--- vl_status_indicators(p_year, p_end, p_demo) (after vlboard.store.db.prepare_status): one row per indicator, its headline value for the
+-- vl_status_indicators(p_year, p_end, p_demo, p_approved) (after vlboard.store.db.prepare_status): one row per indicator, its headline value for the
 -- period and the status of that value. The headline is, in order: a figure for the whole
 -- province/city; else the units' figures aggregated by what kind of number they are (rates with
 -- numerator/denominator re-computed from summed parts, counts summed, other percentages NOT
 -- averaged: the median is shown with the spread and aggregation = 'median'); else the figure of
--- the one agency the plan is about (plans of a single office).
-create or replace macro vl_status_indicators(p_year, p_end, p_demo) as table
+-- the one agency the plan is about (plans of a single office). n_unapproved: how many of the values
+-- behind the headline are reports not approved in the reporting cycle (06_approval.sql).
+create or replace macro vl_status_indicators(p_year, p_end, p_demo, p_approved := false) as table
 with r as (  -- vl_status_rows, computed once per period by vlboard.store.db.prepare_status
-    select * exclude (k_year, k_end, k_demo) from status_rows_cache
-    where k_year = p_year and k_end = p_end and k_demo = p_demo
+    select * exclude (k_year, k_end, k_demo, k_approved) from status_rows_cache
+    where k_year = p_year and k_end = p_end and k_demo = p_demo and k_approved = p_approved
 ),
 head as (
-    select indicator_code, value, period, as_of, source, n_distinct_values
+    select indicator_code, value, period, as_of, source, n_distinct_values,
+           (approval in ('draft', 'submitted', 'returned'))::integer as n_unapproved
     from r where level = 'headline' and value is not null
     qualify row_number() over (partition by indicator_code order by period_end desc, source, unit_code) = 1
 ),
@@ -28,13 +30,15 @@ units as (
                * case when any_value(kind) = 'percent' then 100 else 1 end as v_ratio,
            median(value) as v_median,
            min(value) as v_min, max(value) as v_max,
-           max(period) as period, max(as_of) as as_of, string_agg(distinct source, ',') as source
+           max(period) as period, max(as_of) as as_of, string_agg(distinct source, ',') as source,
+           count(*) filter (where value is not null and approval in ('draft', 'submitted', 'returned')) as n_unapproved
     from r where level = 'unit'
     group by indicator_code
 ),
 single_agency as (
     select indicator_code, any_value(value) as value, any_value(period) as period,
-           any_value(as_of) as as_of, any_value(source) as source
+           any_value(as_of) as as_of, any_value(source) as source,
+           count(*) filter (where approval in ('draft', 'submitted', 'returned')) as n_unapproved
     from r where level = 'agency' and value is not null
     group by indicator_code having count(*) = 1
 ),
@@ -62,7 +66,10 @@ combined as (
            coalesce(h.period, u.period, a.period) as period,
            coalesce(h.as_of, u.as_of, a.as_of) as as_of,
            coalesce(h.source, u.source, a.source) as source,
-           coalesce(h.n_distinct_values, 0) as n_distinct_values
+           coalesce(h.n_distinct_values, 0) as n_distinct_values,
+           coalesce(case when h.value is not null then h.n_unapproved
+                         when u.n_reporting > 0 then u.n_unapproved
+                         else a.n_unapproved end, 0)::integer as n_unapproved
     from meta m
     left join head h using (indicator_code)
     left join units u using (indicator_code)
