@@ -119,6 +119,25 @@ def import_figures(clerks: list[dict]) -> dict:
     }
 
 
+def beside_imports(timeline: list, clerks: list[dict]) -> dict:
+    """Viewer actions (not the wall's) split by whether a clerk's import process was running while
+    they ran, and whether a new version went live during them: count and p50/p95 of each."""
+    runs = [(a["start"], a["start"] + a["seconds"]) for c in clerks for a in c.get("attempts", [])]
+    landed = [a["start"] + a["seconds"] for c in clerks for a in c.get("attempts", []) if a["outcome"] == "landed"]
+    groups: dict[str, list[float]] = {"no import running": [], "an import running": [], "a new version went live": []}
+    for end, kind, seconds in timeline:
+        if kind.startswith("wall"):
+            continue
+        start = end - seconds
+        if any(start <= t <= end for t in landed):
+            groups["a new version went live"].append(seconds)
+        elif any(a < end and start < b for a, b in runs):
+            groups["an import running"].append(seconds)
+        else:
+            groups["no import running"].append(seconds)
+    return {k: {"count": len(v), "p50_s": pct(v, 50), "p95_s": pct(v, 95)} for k, v in groups.items()}
+
+
 def free_port(ports=PORTS) -> int:
     for port in ports:
         with socket.socket() as s:
@@ -216,7 +235,7 @@ def _clerk(clerk: dict, env: dict, at: float, rng: random.Random) -> None:
         p = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
         what = outcome(p.returncode, p.stderr)
         why = p.stderr.strip().splitlines()[-1][:160] if p.stderr.strip() else ""
-        clerk["attempts"].append({"outcome": what, "seconds": time.monotonic() - t0, "why": why})
+        clerk["attempts"].append({"outcome": what, "seconds": time.monotonic() - t0, "why": why, "start": t0})
         if what != "retry":
             clerk["outcome"] = what
             break
@@ -322,6 +341,7 @@ def run(base_root: Path, tmp: Path, clerks: int = 20, window: float = 150.0, vie
         "server_tracebacks": sum(line.startswith("Traceback") for line in log),
         "server_log_tail": log[-12:],
         "server_peak_rss_mb": peak,
+        "beside_imports": beside_imports(read.pop("timeline"), prep["clerks"]),
         "final": _final_check(prep),
     }
 
@@ -439,6 +459,10 @@ def render(r: dict, machine: str, load_before: str, load_after: str, day: str) -
         if k in v["per_kind"]:
             x = v["per_kind"][k]
             lines.append(f"| {name} | {x['count']} | {_s(x['p50_s'])} | {_s(x['p95_s'])} | {_s(x['max_s'])} |")
+    split = r.get("beside_imports", {})
+    if split:
+        lines += ["", "| viewer actions (not the wall's), while … | count | p50 s | p95 s |", "|---|---:|---:|---:|"]
+        lines += [f"| {k} | {x['count']} | {_s(x['p50_s'])} | {_s(x['p95_s'])} |" for k, x in split.items()]
     if v["errors"] or r["server_tracebacks"]:
         lines += ["", "Errors: " + "; ".join(f"`{m[:200]}`" for m in v["error_messages"][:3])]
     if i["retry_reasons"]:

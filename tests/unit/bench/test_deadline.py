@@ -126,3 +126,28 @@ def test_render_states_each_goal_met_or_not():
     assert bad.count("| no |") == 3  # an import lost, reader errors, p95 over the rerun goal
     assert "Errors: `session 3, filter: slow`" in bad
     assert "nan" not in good and "None" not in good
+
+
+def test_beside_imports_splits_viewer_actions_by_what_the_clerks_did_meanwhile():
+    clerks = [
+        {
+            "attempts": [
+                {"start": 10.0, "seconds": 5.0, "outcome": "retry"},
+                {"start": 20.0, "seconds": 5.0, "outcome": "landed"},
+            ]
+        }
+    ]
+    timeline = [
+        (5.0, "open", 1.0),  # 4–5: nothing running
+        (12.0, "pick", 1.0),  # 11–12: the first (refused) run
+        (26.0, "filter", 2.0),  # 24–26: the version of 25 went live
+        (27.0, "wall_tick", 9.0),  # the wall's reruns are not viewer actions
+        (30.0, "agency", 0.5),
+    ]
+    split = deadline.beside_imports(timeline, clerks)
+    assert {k: v["count"] for k, v in split.items()} == {
+        "no import running": 2,
+        "an import running": 1,
+        "a new version went live": 1,
+    }
+    assert split["a new version went live"]["p95_s"] == 2.0 and split["no import running"]["p50_s"] == 0.75
