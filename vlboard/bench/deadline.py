@@ -91,6 +91,15 @@ def outcome(returncode: int, stderr: str) -> str:
     return "retry" if any(m in stderr for m in RETRY_MARKERS) else "refused"
 
 
+def refusal_text(stderr: str) -> str:
+    """What a refused CLI run said: its first problem line (``- …``) and its last line."""
+    lines = [x.strip() for x in stderr.strip().splitlines() if x.strip()]
+    if not lines:
+        return ""
+    problem = next((x for x in lines if x.startswith("- ")), None)
+    return (f"{problem[2:][:200]} … {lines[-1][:80]}" if problem and problem != lines[-1] else lines[-1][:240]).strip()
+
+
 def pct(values: list[float], q: int) -> float:
     if not values:
         return float("nan")
@@ -116,6 +125,7 @@ def import_figures(clerks: list[dict]) -> dict:
         "attempt_p50_s": pct(attempts, 50),
         "attempt_p95_s": pct(attempts, 95),
         "rows_per_import": [c["rows"] for c in clerks],
+        "not_landed": [f"{c['user']}: {c['attempts'][-1]['why']}" for c in clerks if c["outcome"] != "landed"],
     }
 
 
@@ -234,7 +244,7 @@ def _clerk(clerk: dict, env: dict, at: float, rng: random.Random) -> None:
         cmd = [sys.executable, "-m", "vlboard", "import", str(clerk["file"]), "--user", clerk["user"]]
         p = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
         what = outcome(p.returncode, p.stderr)
-        why = p.stderr.strip().splitlines()[-1][:160] if p.stderr.strip() else ""
+        why = refusal_text(p.stderr)
         clerk["attempts"].append({"outcome": what, "seconds": time.monotonic() - t0, "why": why, "start": t0})
         if what != "retry":
             clerk["outcome"] = what
@@ -465,6 +475,8 @@ def render(r: dict, machine: str, load_before: str, load_after: str, day: str) -
         lines += [f"| {k} | {x['count']} | {_s(x['p50_s'])} | {_s(x['p95_s'])} |" for k, x in split.items()]
     if v["errors"] or r["server_tracebacks"]:
         lines += ["", "Errors: " + "; ".join(f"`{m[:200]}`" for m in v["error_messages"][:3])]
+    if i["not_landed"]:
+        lines += ["", "Not landed: " + "; ".join(f"«{m}»" for m in i["not_landed"])]
     if i["retry_reasons"]:
         lines += ["", "Retried refusals: " + "; ".join(f"«{m}»" for m in i["retry_reasons"][:3])]
     return "\n".join(lines).rstrip() + "\n"

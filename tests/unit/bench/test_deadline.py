@@ -68,6 +68,7 @@ def test_outcome_of_a_cli_run(rc, stderr, expected):
 
 def _clerk(outcomes: list[str], latency: float) -> dict:
     return {
+        "user": "clerk01",
         "outcome": outcomes[-1],
         "latency_s": latency,
         "rows": 12,
@@ -81,7 +82,7 @@ def test_import_figures_count_retries_and_only_landed_latency():
     )
     assert (f["clerks"], f["landed"], f["retries"], f["clerks_retried"]) == (3, 2, 2, 1)
     assert f["latency_max_s"] == 15.0 and f["latency_p50_s"] == 10.0  # the refused one is not a latency
-    assert f["retry_reasons"] == ["hãy thử lại"]
+    assert f["retry_reasons"] == ["hãy thử lại"] and f["not_landed"] == ["clerk01: "]
     assert math.isnan(deadline.pct([], 50)) and deadline.pct([3.0], 95) == 3.0
 
 
@@ -151,3 +152,13 @@ def test_beside_imports_splits_viewer_actions_by_what_the_clerks_did_meanwhile()
         "a new version went live": 1,
     }
     assert split["a new version went live"]["p95_s"] == 2.0 and split["no import running"]["p50_s"] == 0.75
+
+
+def test_refusal_text_keeps_the_problem_line_not_only_the_count():
+    err = "- Tệp «a.xlsx» cần hơn 30 giây để đọc; hệ thống dừng đọc\nTệp có 1 lỗi; chưa ghi gì.\n"
+    assert (
+        deadline.refusal_text(err)
+        == "Tệp «a.xlsx» cần hơn 30 giây để đọc; hệ thống dừng đọc … Tệp có 1 lỗi; chưa ghi gì."
+    )
+    assert deadline.refusal_text("Đang có một lần ghi khác; hãy thử lại.\n") == "Đang có một lần ghi khác; hãy thử lại."
+    assert deadline.refusal_text("") == ""
