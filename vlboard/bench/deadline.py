@@ -29,6 +29,7 @@ import io
 import json
 import os
 import random
+import re
 import shutil
 import socket
 import statistics
@@ -118,7 +119,14 @@ def import_figures(clerks: list[dict]) -> dict:
         "landed": len(landed),
         "retries": sum(len(c["attempts"]) - 1 for c in clerks),
         "clerks_retried": sum(len(c["attempts"]) > 1 for c in clerks),
-        "retry_reasons": sorted({a["why"] for c in clerks for a in c["attempts"] if a["outcome"] == "retry"}),
+        "retry_reasons": sorted(
+            {
+                re.sub(r"\(bản [^)]*\)", "(bản …)", a["why"])
+                for c in clerks
+                for a in c["attempts"]
+                if a["outcome"] == "retry"
+            }
+        ),
         "latency_p50_s": pct(latency, 50),
         "latency_p95_s": pct(latency, 95),
         "latency_max_s": max(latency, default=float("nan")),

@@ -83,6 +83,12 @@ def test_import_figures_count_retries_and_only_landed_latency():
     assert (f["clerks"], f["landed"], f["retries"], f["clerks_retried"]) == (3, 2, 2, 1)
     assert f["latency_max_s"] == 15.0 and f["latency_p50_s"] == 10.0  # the refused one is not a latency
     assert f["retry_reasons"] == ["hãy thử lại"] and f["not_landed"] == ["clerk01: "]
+    stale = _clerk(["retry", "landed"], 9.0)
+    stale["attempts"][0]["why"] = "Dữ liệu đã được cập nhật (bản 2026A → 2026B) trong lúc xem trước"
+    twice = _clerk(["retry", "landed"], 9.0)
+    twice["attempts"][0]["why"] = "Dữ liệu đã được cập nhật (bản 2026B → 2026C) trong lúc xem trước"
+    reasons = deadline.import_figures([stale, twice])["retry_reasons"]
+    assert reasons == ["Dữ liệu đã được cập nhật (bản …) trong lúc xem trước"]  # one reason, not one per version
     assert math.isnan(deadline.pct([], 50)) and deadline.pct([3.0], 95) == 3.0
 
 
