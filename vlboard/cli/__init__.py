@@ -86,6 +86,10 @@ def cmd_bench(args) -> int:
 
         print(json.dumps(commit.run_path(data.root, args.commit_path, args.repeat, args.commit_from)))
         return 0
+    if args.deadline_day:
+        from vlboard.bench import deadline
+
+        return deadline.main(data.root, Path(args.out) if args.out else None)
     if args.disk_imports:
         import tempfile
 
@@ -259,6 +263,7 @@ def main(argv: list[str] | None = None) -> int:
     bp.add_argument("--commit-from", type=int, default=0, help=argparse.SUPPRESS)
     bp.add_argument("--disk-imports", type=int, help="dung lượng đĩa sau chừng ấy lần nhập (định dạng 5)")
     bp.add_argument("--into", help=argparse.SUPPRESS)
+    bp.add_argument("--deadline-day", action="store_true", help="20 cán bộ nhập số liệu trong khi 25 phiên đang xem")
     bp.set_defaults(func=cmd_bench)
     tp = sub.add_parser("backtest", help="kiểm tra lại dự báo đến hạn trên số liệu đã có: độ phủ khoảng 80%%, sai số")
     tp.add_argument("--out", help="ghi bảng kết quả vào mục «Outlook backtest» của tệp này (BENCHMARKS.md)")
