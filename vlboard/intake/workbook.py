@@ -110,8 +110,8 @@ def read_upload(file_name: str, data: bytes, *, max_bytes: int = MAX_BYTES) -> t
 def read_upload_isolated(
     file_name: str, data: bytes, *, max_bytes: int = MAX_BYTES
 ) -> tuple[Upload | None, list[Problem]]:
-    """:func:`read_upload` in a child process (:mod:`vlboard.intake.isolation`) with a wall-clock limit
-    (WORKER_SECONDS) and a memory limit (WORKER_MB): the page and the CLI read uploads this way,
+    """:func:`read_upload` in a child process (:mod:`vlboard.intake.isolation`) with a CPU-time limit
+    (WORKER_SECONDS; the wall clock only bounds a starved child's wait) and a memory limit (WORKER_MB): the page and the CLI read uploads this way,
     so that no file, however built, can hold the server's CPU (and with it every other visitor) or
     its memory. Over a limit: a Vietnamese refusal."""
     if not data or len(data) > max_bytes:  # answered at once, without a process
