@@ -475,3 +475,19 @@ def test_rebuild_from_source_keeps_imported_reports(shipped_data, tmp_path):
     ).fetchall()
     assert rows == [(97.5, "report")]  # kept, and the demo row it replaced stays replaced
     assert src.con.execute("select count(*) from imports").fetchone()[0] == 1
+
+
+def test_imports_of_other_subjects_land_one_after_the_other(data):
+    """A deadline day: two clerks preview on the same version; the second commit, after the first
+    went live, still holds (the first changed another subject and no catalogue table) and lands."""
+    a = run(data, filled(data, {"C-01": {"value": 61.5}}))
+    b = run(data, filled(data, {"C-01": {"value": 40}}, subject=("unit", "w2", "Phường 2")))
+    assert a.ok and b.ok and a.base_snapshot == b.base_snapshot
+    first = imports.commit(data, ADMIN, a)
+    second = imports.commit(data, ADMIN, b)
+    assert snapshots.current_id(data) == second != first
+    src = Snapshot.current(data)
+    got = src.con.sql("select unit_code, value from results where source = 'report' order by unit_code").fetchall()
+    assert got == [("w1", 61.5), ("w2", 40.0)]
+    audit = src.con.sql("select base_snapshot from imports order by imported_at").fetchall()
+    assert audit[-1] == (first,), "the audit names the version the commit was checked against"
