@@ -53,8 +53,10 @@ CSS = f"""
 .wall .w-big {{font-size: calc(5.4 * var(--u)); font-weight: 800; line-height: 1.05;}}
 .wall .w-num {{font-size: calc(4.4 * var(--u)); font-weight: 800; line-height: 1.05;}}
 .wall .w-sub {{color: {P["muted"]};}}
-.wall .w-bar {{display: flex; height: calc(1 * var(--u)); border-radius: calc(0.3 * var(--u)); overflow: hidden;
-  margin: calc(0.3 * var(--u)) 0; background: {P["bg"]};}}
+/* the đạt/gần/chưa bar: a stripe along the tile's top edge, in its padding (the trend line has its row) */
+.wall .w-tile {{position: relative;}}
+.wall .w-bar {{display: flex; position: absolute; left: 0; right: 0; top: 0; height: calc(0.45 * var(--u));
+  border-radius: calc(0.5 * var(--u)) calc(0.5 * var(--u)) 0 0; overflow: hidden; background: {P["bg"]};}}
 .wall .w-dist {{white-space: nowrap; overflow: hidden; text-overflow: ellipsis;}}
 .wall .w-label {{line-height: 1.12;}}
 .wall .w-panel {{background: {P["panel"]}; border-radius: calc(0.5 * var(--u)); padding: calc(0.6 * var(--u)) calc(1 * var(--u));

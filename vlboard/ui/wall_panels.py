@@ -21,9 +21,13 @@ from vlboard.ui import data as ui_data
 
 CSS = f"""
 <style>
+/* not cut (short, fixed text; the line shrinks), so a tighter line than the wall's cut boxes */
 .wall .w-trend {{display: flex; align-items: center; gap: calc(0.8 * var(--u)); color: {P["muted"]}; white-space: nowrap;
-  overflow: hidden; line-height: 1.34;}}
-.wall .w-trend svg {{flex: 1 1 auto; min-width: 0; height: calc(2.2 * var(--u));}}
+  line-height: 1.2;}}
+.wall .w-trend svg {{flex: 1 1 auto; min-width: 0; height: calc(2 * var(--u));}}
+/* without a stale-data warning (its place is then a bare div) that row and its gap go to the panel */
+.wall:has(> div:not([class])) {{grid-template-rows: auto auto minmax(0, 1fr) auto;}}
+.wall > div:not([class]) {{display: none;}}
 .wall .w-map {{flex: 1 1 0; min-height: 0; display: flex; gap: calc(1.4 * var(--u)); overflow: hidden;}}
 .wall .w-map svg {{height: 100%; flex: 0 0 auto; max-width: 55%;}}
 .wall .w-maplist {{flex: 1 1 0; min-width: 0; display: flex; flex-direction: column; gap: calc(0.35 * var(--u));}}
