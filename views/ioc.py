@@ -14,8 +14,10 @@ import streamlit as st
 from vlboard.board import wall
 from vlboard.domain.vocab import VN_TZ
 from vlboard.ui import wall as ui_wall
+from vlboard.ui import wall_panels
 
 st.markdown(ui_wall.CSS, unsafe_allow_html=True)  # static style sheet, no data in it
+st.markdown(wall_panels.CSS, unsafe_allow_html=True)  # the trend lines' and the map panel's styles
 params = {k: st.query_params.get(k) for k in st.query_params}
 base = wall.clamp_dwell(params.get("rotate"))
 only = wall.parse_only(params.get("slides"))

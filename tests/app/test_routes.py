@@ -121,6 +121,8 @@ def test_wall_data_is_the_briefing_of_its_filters(src, plan, source):
     b = screens.briefing(src, filters.Filters(plan=plan, period=period, source=source), dt.date.today())
     for frame in ("league", "heat", "completeness", "unit_map"):
         same(getattr(shown, frame), getattr(b, frame))
+    f = filters.Filters(plan=plan, period=period, source=source)
+    same(ui_wall.wall_data(ref, plan, include_demo).trend, screens.pillar_trend(src, f))  # the pillar tiles' lines
     if b.card is not None:
         same(shown.off_track(6), b.off_track(6))
 
@@ -143,7 +145,7 @@ def test_collective_leads_are_ranked_on_every_screen(src):
     assert set(narrowed.indicator_code) >= led
 
 
-SPIED = {screens: ("agency_league", "unit_heat", "completeness", "briefing"), overview: ("off_track",)}
+SPIED = {screens: ("agency_league", "unit_heat", "completeness", "briefing", "pillar_trend"), overview: ("off_track",)}
 
 
 @pytest.fixture
@@ -167,7 +169,7 @@ def calls(monkeypatch):
         ("views/overview.py", {"off_track"}),
         ("views/agencies.py", {"agency_league", "completeness"}),
         ("views/units.py", {"unit_heat", "completeness"}),
-        ("views/ioc.py", {"briefing"}),
+        ("views/ioc.py", {"briefing", "pillar_trend"}),
     ],
 )
 def test_pages_and_wall_call_the_routes(monkeypatch, shipped_data, calls, page, routes):

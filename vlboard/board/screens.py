@@ -19,6 +19,7 @@ from vlboard.board import outlook as outlook_frames
 from vlboard.domain import filters, rollups
 from vlboard.domain.periods import label_vi, parse_period
 from vlboard.domain.status import WITH_DATA
+from vlboard.domain.vocab import MAIN_PILLARS
 
 if TYPE_CHECKING:
     from vlboard.store.source import Source
@@ -230,6 +231,33 @@ def shown_period(src: Source, include_demo: bool, plan: str | None = None) -> st
     if options.default_period and has_judgement(card_of(options.default_period)):
         return options.default_period
     return latest_with_data(options.periods, card_of) or options.default_period
+
+
+def pillar_trend(
+    src: Source, f: filters.Filters, n: int = 6, card_of: Callable[[str], pd.DataFrame | None] | None = None
+) -> pd.DataFrame:
+    """The three main pillars' % đạt (rollups.gauge_counts: the gauges' and the wall's headline)
+    over the last ``n`` periods of the filter period's kind (quarters or years), up to it, that
+    have an indicator judged, oldest first: one row per period × pillar with ``pct`` (NaN where
+    the pillar has nothing judged) and ``n_judged``. ``card_of(period)`` gives the narrowed card
+    (default ``scorecard``; the wall passes its cached one). Empty without a period."""
+    columns = ["period", "pillar", "pct", "n_judged"]
+    if f.period is None:
+        return pd.DataFrame(columns=columns)
+    shown = parse_period(f.period)
+    card_of = card_of or (lambda period: scorecard(src, f, period))
+    periods = [parse_period(p) for p in src.q("periods_available", include_demo=f.include_demo).period]
+    candidates = sorted((p for p in periods if p.kind == shown.kind and p.end <= shown.end), key=lambda p: p.end)
+    blocks: list[list[tuple]] = []
+    for p in reversed(candidates):  # newest first, until n judged periods
+        if len(blocks) == n:
+            break
+        card = card_of(p.code)
+        if card is None or not has_judgement(card):
+            continue
+        gauges = [(pillar, rollups.gauge_counts(card, pillar)) for pillar in MAIN_PILLARS]
+        blocks.append([(p.code, k, float("nan") if g.pct is None else g.pct, g.n) for k, g in gauges])
+    return pd.DataFrame([row for block in reversed(blocks) for row in block], columns=columns)
 
 
 def report_subject(

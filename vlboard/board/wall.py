@@ -15,13 +15,14 @@ from vlboard.domain.vocab import MAIN_PILLARS
 
 __all__ = ["MAIN_PILLARS"]
 
-SLIDE_KEYS = ("offtrack", "overdue", "reports", "agencies", "units", "heat", "changes")
+SLIDE_KEYS = ("offtrack", "overdue", "reports", "agencies", "units", "map", "heat", "changes")
 TITLES = {
     "offtrack": "Chỉ tiêu chậm tiến độ",
     "overdue": "Nhiệm vụ quá hạn",
     "reports": "Đơn vị chưa báo cáo",
     "agencies": "Xếp hạng cơ quan",
     "units": "Phường, xã tỷ lệ đạt thấp nhất",
+    "map": "Bản đồ: tỷ lệ chỉ tiêu đạt của phường, xã",
     "heat": "Phường, xã nhiều chỉ tiêu chậm nhất",
     "changes": "Thay đổi so với bản dữ liệu trước",
 }
@@ -41,6 +42,7 @@ class Facts:
     n_units: int = 0
     n_heat: int = 0
     n_changes: int = 0
+    has_map: bool = False  # the commune boundaries can be drawn: the map panel names the worst units
 
 
 @dataclass(frozen=True)
@@ -74,12 +76,14 @@ def playlist(facts: Facts, base: float = DEFAULT_DWELL, only: list[str] | None =
     """The detail panels in showing order with their dwell times.
 
     Attention first: off-track, overdue, missing reports (largest count first), 1.5× the base
-    dwell; then agencies, units, the ward heat summary and what changed. ``only`` keeps the given
+    dwell; then agencies, units (the map with the worst units named when it can be drawn, else
+    their list), the ward heat summary and what changed. ``only`` keeps the given
     panels in the given order. Never empty: with nothing to show, the overdue-task panel says so.
     """
     attention = [(facts.n_offtrack, "offtrack"), (facts.n_overdue, "overdue"), (facts.n_missing_reports, "reports")]
     slides = [Slide(k, TITLES[k], base * 1.5) for n, k in sorted(attention, key=lambda x: -x[0]) if n > 0]
-    for n, key in [(facts.n_agencies, "agencies"), (facts.n_units, "units"), (facts.n_heat, "heat")]:
+    units = "map" if facts.has_map else "units"
+    for n, key in [(facts.n_agencies, "agencies"), (facts.n_units, units), (facts.n_heat, "heat")]:
         if n:
             slides.append(Slide(key, TITLES[key], base))
     if facts.n_changes:

@@ -21,6 +21,7 @@ from vlboard.domain import approval, filters, formatting, rollups, status
 from vlboard.domain.vocab import PILLARS
 from vlboard.store import snapshots
 from vlboard.ui import data as ui_data
+from vlboard.ui import wall_panels
 from vlboard.ui.data import SnapshotRef
 
 P = WALL
@@ -52,8 +53,10 @@ CSS = f"""
 .wall .w-big {{font-size: calc(5.4 * var(--u)); font-weight: 800; line-height: 1.05;}}
 .wall .w-num {{font-size: calc(4.4 * var(--u)); font-weight: 800; line-height: 1.05;}}
 .wall .w-sub {{color: {P["muted"]};}}
-.wall .w-bar {{display: flex; height: calc(1 * var(--u)); border-radius: calc(0.3 * var(--u)); overflow: hidden;
-  margin: calc(0.3 * var(--u)) 0; background: {P["bg"]};}}
+/* the đạt/gần/chưa bar: a stripe along the tile's top edge, in its padding (the trend line has its row) */
+.wall .w-tile {{position: relative;}}
+.wall .w-bar {{display: flex; position: absolute; left: 0; right: 0; top: 0; height: calc(0.45 * var(--u));
+  border-radius: calc(0.5 * var(--u)) calc(0.5 * var(--u)) 0 0; overflow: hidden; background: {P["bg"]};}}
 .wall .w-dist {{white-space: nowrap; overflow: hidden; text-overflow: ellipsis;}}
 .wall .w-label {{line-height: 1.12;}}
 .wall .w-panel {{background: {P["panel"]}; border-radius: calc(0.5 * var(--u)); padding: calc(0.6 * var(--u)) calc(1 * var(--u));
@@ -96,6 +99,7 @@ class WallData:
     facts: wall.Facts
     at_risk: str = ""  # the outlook's "có nguy cơ không đạt" line (board.outlook.risk_text)
     n_at_risk: int | None = None  # its count; None when no indicator can be forecast
+    trend: pd.DataFrame | None = None  # screens.pillar_trend: each pillar's % đạt over the last judged periods
 
     @property
     def period(self):
@@ -128,6 +132,7 @@ def wall_data(ref: SnapshotRef, plan: str | None, include_demo: bool) -> WallDat
         n_units=int(b.unit_map.pct_achieved.notna().sum()) if "pct_achieved" in b.unit_map else 0,
         n_heat=int(b.heat.status.isin(["not_achieved", "near"]).sum()) if "status" in b.heat else 0,
         n_changes=len(changes),
+        has_map=bool(wall_panels.map_shapes().paths),
     )
     demo = include_demo and card is not None and card.source.fillna("").str.contains("demo").any()
     risk, n_risk = "", None
@@ -136,7 +141,8 @@ def wall_data(ref: SnapshotRef, plan: str | None, include_demo: bool) -> WallDat
         risk = outlook_frames.risk_text(card, frame_)
         risky = outlook_frames.at_risk(card, frame_)
         n_risk = len(risky) if len(risky) or int((frame_.group == "forecast").sum()) else None
-    return WallData(ref.snapshot_id, b, bool(demo), overdue, changes, facts, risk, n_risk)
+    trend = screens.pillar_trend(ref, f, 6, lambda per: ui_data.scorecard(ref, f, per))
+    return WallData(ref.snapshot_id, b, bool(demo), overdue, changes, facts, risk, n_risk, trend)
 
 
 def _changes(ref: SnapshotRef, period: str, include_demo: bool, card: pd.DataFrame) -> pd.DataFrame:
@@ -224,7 +230,7 @@ def _pillars(data: WallData) -> str:
             f"</div></div><div class='w-bar'>{bar}</div>"
             f"<div class='w-dist'><span class='s-achieved'>{g.achieved} đạt</span> · "
             f"<span class='s-near'>{g.near} gần</span> · <span class='s-not_achieved'>{g.not_achieved} chưa</span>"
-            "</div></div>"
+            "</div>" + wall_panels.trend_line(data.trend if data.trend is not None else pd.DataFrame(), p) + "</div>"
         )
     return f"<div class='w-row' style='grid-template-columns:repeat(3,minmax(0,1fr))'>{''.join(tiles)}</div>"
 
@@ -334,6 +340,8 @@ def _items(key: str, data: WallData, rows: int) -> str:
             )
             for r in m.to_dict("records")
         ) or _li("Chưa có phường, xã nào có chỉ tiêu được đánh giá.")
+    if key == "map":
+        return wall_panels.map_items(b.unit_map, wall_panels.map_shapes(), ROWS.get("units", 5), _html)
     if key == "heat":
         h = b.heat
         slow = h[h.status.isin(["not_achieved", "near"])] if "status" in h else h
