@@ -231,14 +231,21 @@ def check_import(path: Path, scopes, periods) -> None:
 
 def changes_since_approval(
     src: Snapshot, data: snapshots.DataDir, subject_type: str, subject_code: str, period: str
-) -> int:
+) -> int | None:
     """Values of the subject × period that differ between the snapshot of its last approval and
-    ``src`` (0 when never approved)."""
+    ``src`` (0 when never approved); None when that snapshot is gone or unreadable (retention keeps
+    it, vlboard.store.retention, but a folder restored from an older backup may lack it)."""
     ev = events(src, period)
     ev = ev[(ev.subject_type == subject_type) & (ev.subject_code == subject_code) & (ev.action == "approve")]
     if ev.empty:
         return 0
-    diff = history.compare(data, ev.base_snapshot.iloc[0], src.snapshot_id)
+    base = ev.base_snapshot.iloc[0]
+    if not base or not snapshots.snapshot_dir(data, base).is_dir():
+        return None
+    try:
+        diff = history.compare(data, base, src.snapshot_id)
+    except (OSError, snapshots.SnapshotError):
+        return None
     diff = diff[diff.period == period]
     if subject_type == "unit":
         diff = diff[(diff.unit_code == subject_code) & diff.agency_code.isna()]

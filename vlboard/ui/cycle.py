@@ -125,9 +125,13 @@ def reopened(live: SnapshotRef, b: pd.DataFrame, period: str) -> None:
     data = snapshots.default_data_dir()
     for r in b[b.state == "mo_lai"].itertuples():
         n = cycle.changes_since_approval(cast(Snapshot, live), data, r.subject_type, r.subject_code, period)
+        changed = (
+            "không còn bản đã duyệt để so sánh"
+            if n is None
+            else f"{formatting.number(n, 0)} giá trị đã thay đổi từ khi duyệt"
+        )
         st.info(
-            f"{formatting.md_escape(frames.subject_label(r))} (đã mở lại): "
-            f"{formatting.number(n, 0)} giá trị đã thay đổi từ khi duyệt.",
+            f"{formatting.md_escape(frames.subject_label(r))} (đã mở lại): {changed}.",
             icon=":material/lock_open:",
         )
 

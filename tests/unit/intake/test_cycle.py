@@ -4,6 +4,7 @@ rollback, the history, and folders older than the cycle_events table."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 
@@ -12,7 +13,7 @@ import pytest
 from tests.support.intake import ADMIN, WARD1, filled, fingerprint, intake_tables, run
 from tests.unit.intake.conftest import _folder
 from vlboard.intake import auth, cycle, history, imports
-from vlboard.store import snapshots, tables
+from vlboard.store import retention, snapshots, tables
 from vlboard.store.source import Snapshot
 
 P = "2025-Q3"
@@ -216,3 +217,29 @@ def test_a_format_4_snapshot_older_than_the_table(tmp_path):
     assert state(d) == "chua_nop"
     assert snapshots.read_table(snapshots.current(d)[1], "cycle_events").num_rows == 0
     imported(d, 64)
+
+
+def _approved_then_changed(d) -> str:
+    """w1 imported, submitted, approved, reopened, changed: the snapshot the approval was made on."""
+    imported(d, 64)
+    base = do(d, WARD1, "submit", "chua_nop")
+    do(d, REVIEWER, "approve", "da_nop")
+    do(d, ADMIN, "reopen", "da_duyet", reason="Sửa theo văn bản mới")
+    imported(d, 70)
+    assert cycle.events(Snapshot.current(d), P).base_snapshot.iloc[1] == base  # the approve event
+    return base
+
+
+def test_vacuum_keeps_the_snapshot_an_approval_was_made_on(folder):
+    base = _approved_then_changed(folder)
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=400)
+    done = retention.vacuum(folder, dry_run=False, now=later)
+    assert base in done.kept and base not in done.removed and done.removed  # the others did go
+    snapshots.verify(snapshots.snapshot_dir(folder, base))
+    assert cycle.changes_since_approval(Snapshot.current(folder), folder, "unit", "w1", P) == 1
+
+
+def test_changes_since_approval_without_the_approved_snapshot(folder):
+    base = _approved_then_changed(folder)
+    shutil.rmtree(snapshots.snapshot_dir(folder, base))  # e.g. a folder restored from an older backup
+    assert cycle.changes_since_approval(Snapshot.current(folder), folder, "unit", "w1", P) is None
