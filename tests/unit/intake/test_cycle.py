@@ -243,3 +243,19 @@ def test_changes_since_approval_without_the_approved_snapshot(folder):
     base = _approved_then_changed(folder)
     shutil.rmtree(snapshots.snapshot_dir(folder, base))  # e.g. a folder restored from an older backup
     assert cycle.changes_since_approval(Snapshot.current(folder), folder, "unit", "w1", P) is None
+
+
+def test_the_rollback_preview_lists_the_cycle_actions_it_undoes(folder):
+    first = imported(folder, 64)
+    submitted = do(folder, WARD1, "submit", "chua_nop")
+    approved = do(folder, REVIEWER, "approve", "da_nop")
+    lines = history.rollback_plan(folder, submitted).lines()
+    i = lines.index("Hoàn tác 1 thao tác kỳ báo cáo:")
+    assert lines[i + 1].startswith("  - Duyệt báo cáo Quý III/2025 của phường/xã w1 (tham-dinh, lúc ")
+    text = history.rollback_plan(folder, first).text()
+    assert "Hoàn tác 2 thao tác kỳ báo cáo:\n  - Nộp báo cáo Quý III/2025 của phường/xã w1 (w1-clerk" in text
+    history.rollback(folder, ADMIN, first)
+    assert len(snapshots.events(folder)[-1]["cycle_undone"]) == 2  # the history line names them
+    back = history.rollback_plan(folder, approved).lines()
+    assert "Đưa lại 2 thao tác kỳ báo cáo đã bị hoàn tác trước đó:" in back
+    assert not any(line.startswith("Hoàn tác") for line in back)
