@@ -88,6 +88,14 @@ def clean_reason(action: str, reason: str | None) -> str | None:
     return text or None
 
 
+def empty_submit(subject_name: str, period: str, expected: int) -> str:
+    """Why a subject that has received none of its values may not submit (the page says it too)."""
+    return (
+        f"{subject_name} chưa có số liệu nào của {label_vi(period)} (0/{expected} chỉ tiêu phải báo cáo); "
+        "nhập số liệu trước khi nộp."
+    )
+
+
 def describe(action: str, subject_name: str, period: str, reason: str | None = None) -> str:
     """«Duyệt báo cáo Quý III/2026 của Phường 1 — lý do: …» (the history's line)."""
     text = f"{rules.ACTIONS[action]} báo cáo {label_vi(period)} của {subject_name}"
@@ -160,6 +168,8 @@ def act(
                 to_state = rules.transition(row.state, action)
             except rules.TransitionError as exc:
                 raise CycleRefused(f"{exc} {UNDONE}") from exc
+            if action == "submit" and int(row.received) == 0:
+                raise CycleRefused(f"{empty_submit(row.subject_name, p.code, int(row.expected))} {UNDONE}")
             last = row.last_event_at
             if not pd.isna(last) and now <= last.to_pydatetime():  # keep `at` strictly increasing
                 now = last.to_pydatetime() + dt.timedelta(milliseconds=1)

@@ -124,10 +124,22 @@ def test_the_whole_loop(folder):
 
 
 def test_stale_state_is_refused_and_changes_nothing(folder):
+    imported(folder, 64)  # a subject with nothing received may not submit
     do(folder, WARD1, "submit", "chua_nop")
     refused(folder, "vừa được người khác chuyển sang «Đã nộp» \\(không còn «Chưa nộp»\\)", WARD1, "submit", "chua_nop")
     do(folder, REVIEWER, "approve", "da_nop")
     refused(folder, "«Đã duyệt» \\(không còn «Đã nộp»\\)", REVIEWER, "return", "da_nop", reason="muộn")
+
+
+def test_a_submit_with_nothing_received_is_refused(folder):
+    message = (
+        "Phường 1 chưa có số liệu nào của Quý III/2025 \\(0/2 chỉ tiêu phải báo cáo\\); nhập số liệu trước khi nộp"
+    )
+    refused(folder, message, WARD1, "submit", "chua_nop")
+    refused(folder, message, ADMIN, "submit", "chua_nop")  # an admin too
+    imported(folder, 64)
+    do(folder, WARD1, "submit", "chua_nop")
+    assert state(folder) == "da_nop"
 
 
 def test_an_action_the_state_does_not_allow(folder):
@@ -135,6 +147,7 @@ def test_an_action_the_state_does_not_allow(folder):
 
 
 def test_scopes_are_enforced_below_the_page(folder):
+    imported(folder, 64)  # a subject with nothing received may not submit
     refused(folder, "w2-clerk.*không được nộp báo cáo của địa bàn w1", WARD2, "submit", "chua_nop")
     refused(folder, "Cán bộ thẩm định.*không nộp báo cáo", REVIEWER, "submit", "chua_nop")
     do(folder, WARD1, "submit", "chua_nop")
@@ -155,11 +168,13 @@ def test_scopes_are_enforced_below_the_page(folder):
     ],
 )
 def test_bad_reasons(folder, action, expected, reason, fragment):
+    imported(folder, 64)  # a subject with nothing received may not submit
     do(folder, WARD1, "submit", "chua_nop")
     refused(folder, fragment, REVIEWER, action, expected, reason=reason)
 
 
 def test_reason_is_stored_in_nfc(folder):
+    imported(folder, 64)  # a subject with nothing received may not submit
     do(folder, WARD1, "submit", "chua_nop")
     do(folder, REVIEWER, "return", "da_nop", reason="Thiếu biên bản".replace("ế", "e\u0302\u0301"))
     assert cycle.events(Snapshot.current(folder)).reason.iloc[0] == "Thiếu biên bản"
@@ -172,6 +187,7 @@ def test_unknown_subject_or_period(folder):
 
 
 def test_rollback_shows_the_older_state_and_the_next_action_builds_on_it(folder):
+    imported(folder, 64)  # a subject with nothing received may not submit
     submitted = do(folder, WARD1, "submit", "chua_nop")
     do(folder, REVIEWER, "approve", "da_nop")
     assert state(folder) == "da_duyet"
