@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 
 import pytest
 
+from tests.support.intake import report_one
 from tests.support.pages import HISTORY, open_page
 from vlboard.intake import auth, cycle
 from vlboard.store import snapshots
@@ -21,6 +23,8 @@ def test_history_page_lists_cycle_events(monkeypatch, shipped_data, tmp_path):
     admin = auth.User("boss", "Quản trị hệ thống", "admin")
     b = cycle.board(Snapshot.current(data), "2026-Q3")
     row = b[b.subject_type == "unit"].iloc[0]
+    subject = ("unit", row.subject_code, row.subject_name)
+    report_one(data, subject, "2026-Q3", row.missing.split(", ")[0], 1, dt.date(2026, 10, 20))
     cycle.act(data, admin, "submit", "unit", row.subject_code, "2026-Q3", expected_state="chua_nop")
     cycle.act(
         data, admin, "return", "unit", row.subject_code, "2026-Q3", expected_state="da_nop", reason="Thiếu số liệu"

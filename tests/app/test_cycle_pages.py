@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.support.intake import filled, intake_tables
+from tests.support.intake import filled, intake_tables, report_one
 from tests.support.pages import ACCOUNTS, FAST, HOSTILE, INTAKE, PASSWORD, XLSX, open_page, sign_in
 from tests.unit.intake.conftest import _folder
 from vlboard.domain.formatting import md_escape
@@ -135,7 +135,18 @@ def test_the_whole_loop_across_users(monkeypatch, folder):
     assert list(cycle.events(Snapshot.current(d), P).action) == ["reopen", "approve", "submit", "return", "submit"]
 
 
+def test_no_submit_button_while_nothing_is_received(monkeypatch, folder):
+    at = as_user(monkeypatch, folder, "ed", CYCLE)
+    assert "cy_submit" not in {b.key for b in at.button} and "cy_subject" not in {s.key for s in at.selectbox}
+    assert any("chưa có số liệu nào của Quý III/2025" in c.value for c in at.caption)
+    report_one(folder)
+    at = as_user(monkeypatch, folder, "ed", CYCLE)
+    at.selectbox(key="cy_subject").set_value("unit:w1").run()
+    assert "cy_submit" in {b.key for b in at.button}
+
+
 def test_stale_state_is_shown_as_an_error(monkeypatch, folder):
+    report_one(folder)
     at = as_user(monkeypatch, folder, "ed", CYCLE)
     at.selectbox(key="cy_subject").set_value("unit:w1").run()
     cycle.act(folder, auth.User("boss", "Q", "admin"), "submit", "unit", "w1", P, expected_state="chua_nop")
@@ -174,6 +185,7 @@ def test_shipped_board_on_real_data(monkeypatch, shipped_data, tmp_path):
 
 def test_hostile_reason_is_text(monkeypatch, folder):
     admin = auth.User("boss", "Q", "admin")
+    report_one(folder)
     cycle.act(folder, admin, "submit", "unit", "w1", P, expected_state="chua_nop")
     cycle.act(folder, admin, "return", "unit", "w1", P, expected_state="da_nop", reason=HOSTILE)
     at = cycle_page(monkeypatch, folder, accounts=USERS)

@@ -4,13 +4,14 @@ board then counts it approved; both pages photographed at three screen sizes (ar
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.support.intake import FAST
+from tests.support.intake import FAST, report_one
 from tests.support.served import ARTIFACTS, CHROMIUM, browser_page, served_process
 from vlboard.intake import auth, cycle
 from vlboard.store import build, snapshots
@@ -31,6 +32,9 @@ def data(shipped_data, tmp_path, monkeypatch):
     for sub in ("source", "documents", "geo"):
         shutil.copytree(shipped_data.root / sub, d.root / sub)
     build.build(d)
+    row = cycle.board(Snapshot.current(d), P).set_index("subject_code").loc["x2025-29551"]
+    subject = ("unit", "x2025-29551", row.subject_name)  # one value: a subject with none may not submit
+    report_one(d, subject, P, row.missing.split(", ")[0], 1, dt.date(2026, 10, 20))
     h = auth.hash_password(PASSWORD, _hasher=FAST)
     secrets = tmp_path / "secrets.toml"
     secrets.write_text(

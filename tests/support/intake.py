@@ -100,6 +100,15 @@ def run(d, content: bytes, user=ADMIN, name="bao-cao.xlsx", **kw) -> imports.Pre
     return imports.preview(d, user, name, content, today=TODAY, **kw)
 
 
+def report_one(d, subject=("unit", "w1", "Phường 1"), period="2025-Q3", code="C-01", value=64, today=TODAY) -> str:
+    """Import one value for the subject × period (as admin), so that it may be submitted; the new snapshot id."""
+    pv = imports.preview(
+        d, ADMIN, "bao-cao.xlsx", filled(d, {code: {"value": value}}, subject=subject, period=period), today=today
+    )
+    assert not pv.problems, [str(p) for p in pv.problems]
+    return imports.commit(d, ADMIN, pv)
+
+
 def refused(d, content, fragment, user=ADMIN, name="bao-cao.xlsx", **kw) -> list[str]:
     before = fingerprint(d)
     pv = run(d, content, user, name, **kw)

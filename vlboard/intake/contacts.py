@@ -2,7 +2,9 @@
 
 One row per person and role: subject_type (unit | agency | office), subject_code (units.unit_code or
 agencies.code), role (clerk | head for a reporting subject; reviewer | leader_office for an office),
-name, email, webhook_id (optional: the person's id in the province's messaging integration), note.
+name, email, webhook_id (optional: the person's id in the province's messaging integration), note,
+plan (optional, office rows: a plans.csv code; the reviewer or leader's office then only hears of
+the subjects of that plan; empty = every plan).
 The shipped file is generated from the catalogue (``tools/make_contacts.py``) and holds clearly fake
 addresses under example.org. A bad row gets a Vietnamese message naming its line and column.
 """
@@ -16,7 +18,8 @@ from pathlib import Path
 
 from vlboard.domain.textnorm import nfc
 
-COLUMNS = ("subject_type", "subject_code", "role", "name", "email", "webhook_id", "note")
+COLUMNS = ("subject_type", "subject_code", "role", "name", "email", "webhook_id", "note", "plan")
+OPTIONAL = ("webhook_id", "plan")
 ROLES = {
     "clerk": "cán bộ đầu mối",
     "head": "lãnh đạo đơn vị",
@@ -41,6 +44,7 @@ class Contact:
     email: str
     webhook_id: str = ""
     note: str = ""
+    plan: str = ""  # office rows: only the subjects of this plan (empty: every plan)
 
 
 def _codes(path: Path, column: str) -> set[str]:
@@ -49,9 +53,11 @@ def _codes(path: Path, column: str) -> set[str]:
 
 
 def known_subjects(source: Path) -> dict[str, set[str]]:
-    """The codes a contact may name, by subject_type, from units.csv and agencies.csv."""
+    """The codes a contact may name, by subject_type, from units.csv and agencies.csv (and the
+    plan codes of plans.csv under "plan")."""
     agencies = _codes(source / "agencies.csv", "code")
-    return {"unit": _codes(source / "units.csv", "unit_code"), "agency": agencies, "office": agencies}
+    units = _codes(source / "units.csv", "unit_code")
+    return {"unit": units, "agency": agencies, "office": agencies, "plan": _codes(source / "plans.csv", "code")}
 
 
 def _check(n: int, row: dict[str, str], known: dict[str, set[str]]) -> list[str]:
@@ -72,6 +78,11 @@ def _check(n: int, row: dict[str, str], known: dict[str, set[str]]) -> list[str]
         problems.append(f"{at}, cột name: thiếu họ tên hoặc chức danh")
     if not _EMAIL.match(email):
         problems.append(f"{at}, cột email: «{email}» không phải địa chỉ thư điện tử hợp lệ")
+    plan = row["plan"]
+    if plan and kind != "office":
+        problems.append(f"{at}, cột plan: chỉ dùng cho dòng office (cán bộ thẩm định, văn phòng lãnh đạo)")
+    elif plan and "plan" in known and plan not in known["plan"]:
+        problems.append(f"{at}, cột plan: mã kế hoạch «{plan}» không có trong plans.csv")
     return problems
 
 
@@ -81,7 +92,7 @@ def load(path: Path, known: dict[str, set[str]]) -> list[Contact]:
         with Path(path).open(encoding="utf-8-sig", newline="") as f:
             reader = csv.DictReader(f)
             header = tuple(reader.fieldnames or ())
-            lacking = [c for c in COLUMNS if c not in header and c != "webhook_id"]
+            lacking = [c for c in COLUMNS if c not in header and c not in OPTIONAL]
             if lacking:
                 raise ContactsError(f"Tệp {path} thiếu cột: {', '.join(lacking)}.")
             rows = [{c: nfc((r.get(c) or "").strip()) for c in COLUMNS} for r in reader]
@@ -124,6 +135,7 @@ def generated_rows(
                     "email": f"{role}.{slug}@example.org",
                     "webhook_id": "",
                     "note": FAKE_NOTE,
+                    "plan": "",
                 }
             )
     for role, (code, name), title in (
@@ -140,6 +152,7 @@ def generated_rows(
                 "email": email,
                 "webhook_id": "",
                 "note": FAKE_NOTE,
+                "plan": "",
             }
         )
     return rows

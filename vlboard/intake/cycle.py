@@ -88,6 +88,14 @@ def clean_reason(action: str, reason: str | None) -> str | None:
     return text or None
 
 
+def empty_submit(subject_name: str, period: str, expected: int) -> str:
+    """Why a subject that has received none of its values may not submit (the page says it too)."""
+    return (
+        f"{subject_name} chưa có số liệu nào của {label_vi(period)} (0/{expected} chỉ tiêu phải báo cáo); "
+        "nhập số liệu trước khi nộp."
+    )
+
+
 def describe(action: str, subject_name: str, period: str, reason: str | None = None) -> str:
     """«Duyệt báo cáo Quý III/2026 của Phường 1 — lý do: …» (the history's line)."""
     text = f"{rules.ACTIONS[action]} báo cáo {label_vi(period)} của {subject_name}"
@@ -160,6 +168,8 @@ def act(
                 to_state = rules.transition(row.state, action)
             except rules.TransitionError as exc:
                 raise CycleRefused(f"{exc} {UNDONE}") from exc
+            if action == "submit" and int(row.received) == 0:
+                raise CycleRefused(f"{empty_submit(row.subject_name, p.code, int(row.expected))} {UNDONE}")
             last = row.last_event_at
             if not pd.isna(last) and now <= last.to_pydatetime():  # keep `at` strictly increasing
                 now = last.to_pydatetime() + dt.timedelta(milliseconds=1)
@@ -231,14 +241,21 @@ def check_import(path: Path, scopes, periods) -> None:
 
 def changes_since_approval(
     src: Snapshot, data: snapshots.DataDir, subject_type: str, subject_code: str, period: str
-) -> int:
+) -> int | None:
     """Values of the subject × period that differ between the snapshot of its last approval and
-    ``src`` (0 when never approved)."""
+    ``src`` (0 when never approved); None when that snapshot is gone or unreadable (retention keeps
+    it, vlboard.store.retention, but a folder restored from an older backup may lack it)."""
     ev = events(src, period)
     ev = ev[(ev.subject_type == subject_type) & (ev.subject_code == subject_code) & (ev.action == "approve")]
     if ev.empty:
         return 0
-    diff = history.compare(data, ev.base_snapshot.iloc[0], src.snapshot_id)
+    base = ev.base_snapshot.iloc[0]
+    if not base or not snapshots.snapshot_dir(data, base).is_dir():
+        return None
+    try:
+        diff = history.compare(data, base, src.snapshot_id)
+    except (OSError, snapshots.SnapshotError):
+        return None
     diff = diff[diff.period == period]
     if subject_type == "unit":
         diff = diff[(diff.unit_code == subject_code) & diff.agency_code.isna()]

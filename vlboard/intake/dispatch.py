@@ -43,6 +43,8 @@ def _record(m: Message, status: str, at: dt.datetime, reason: str | None = None)
         "to": m.address,
         "title": m.title,
     }
+    if m.subjects:  # a digest: the subjects it named
+        rec["subjects"] = m.subject_keys()
     return rec | ({"reason": reason} if reason else {})
 
 

@@ -20,6 +20,11 @@ def template_link(base_url: str, period: str) -> str:
     return f"{base_url.rstrip('/')}/nhap-so-lieu?period={period}"
 
 
+def board_link(base_url: str, period: str) -> str:
+    """The page «Kỳ báo cáo» of the period, where the reviewer sees the board."""
+    return f"{base_url.rstrip('/')}/ky-bao-cao?ky={period}"
+
+
 def _when(offset: int, due: dt.date) -> str:
     day = formatting.date(due)
     if offset < 0:
@@ -85,3 +90,24 @@ def event(row: dict, subject: str, recipient: str, link: str) -> tuple[str, str]
         text = f"Báo cáo {label} của {subject} đã được duyệt{when} (người duyệt: {who}). Số liệu kỳ này đã khóa."
     body = "\n".join([f"Kính gửi {recipient},", "", text, "", f"Xem tại: {link}", "", FOOTER])
     return nfc(title), nfc(body)
+
+
+def digest(items: list[tuple[dict, int]], period: str, recipient: str, link: str) -> tuple[str, str]:
+    """(subject line, body) of the digest to an office (reviewer, leader's office): every subject of
+    ``items`` (board row, days from the due date), one line each, with days late and values missing."""
+    label, n = label_vi(period), len(items)
+    worst = max(offset for _, offset in items)
+    title = f"Tổng hợp báo cáo {label}: {formatting.number(n, 0)} đơn vị chưa nộp, trễ đến {worst} ngày"
+    dues = {row["due_date"] for row, _ in items}
+    due = f" (hạn nộp {formatting.date(next(iter(dues)))})" if len(dues) == 1 else ""
+    lines = [f"Kính gửi {recipient},", "", f"{formatting.number(n, 0)} đơn vị chưa nộp báo cáo {label}{due}:"]
+    for row, offset in items:
+        expected, received = int(row["expected"]), int(row["received"])
+        late = f"trễ {offset} ngày" if offset > 0 else ("đến hạn hôm nay" if offset == 0 else f"còn {-offset} ngày")
+        state = row.get("state_label") or "Chưa nộp"
+        lines.append(
+            f"  - {row['subject_name']} ({row['subject_code']}): {late}, {state.lower()}, "
+            f"còn thiếu {formatting.number(expected - received, 0)}/{formatting.number(expected, 0)} chỉ tiêu"
+        )
+    lines += ["", f"Xem và đôn đốc tại: {link}", "", FOOTER]
+    return nfc(title), nfc("\n".join(lines))

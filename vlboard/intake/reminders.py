@@ -9,6 +9,9 @@ time and what the send log says is done, :func:`plan` lists one message per rule
   days from the due date have reached, once; a step's message that failed before is retried while
   it is not sent, even when a newer step has been reached; a missed run does not send the older
   steps it skipped; nothing after ``stop_after_days`` late;
+* the office roles (reviewer, leader_office) get ONE digest per step × period × recipient listing
+  every subject that has reached the step (days late, values missing), not one message per subject;
+  a reviewer whose contact row names a ``plan`` only hears of subjects of that plan;
 * a cycle event (``cycle.events``) within ``events_within_days``: submit → the reviewers, return →
   the subject's clerks with the reason, approve → the subject's clerks, once per event_id.
 """
@@ -47,6 +50,13 @@ class Message:
     body: str
     link: str
     retry: bool = False  # a delivery of this key failed before
+    subjects: tuple[dict, ...] = ()  # a digest's subjects: type, code, name, days_late, expected, received
+
+    def subject_keys(self) -> list[str]:
+        """«type:code» of every subject the message is about (the board's «Nhắc gần nhất»)."""
+        if self.subjects:
+            return [f"{s['subject_type']}:{s['subject_code']}" for s in self.subjects]
+        return [f"{self.subject_type}:{self.subject_code}"]
 
     def payload(self) -> dict:
         """The webhook's JSON body."""
@@ -63,6 +73,7 @@ class Message:
             "title": self.title,
             "text": self.body,
             "link": self.link,
+            "subjects": list(self.subjects),
         }
 
 
@@ -88,8 +99,13 @@ class _Book:
             else:
                 self.by_subject[(c.subject_type, c.subject_code, c.role)].append(c)
 
-    def find(self, role: str, subject_type: str, code: str) -> list[Contact]:
-        return self.by_role[role] if role in OFFICE_ROLES else self.by_subject[(subject_type, code, role)]
+    def find(self, role: str, subject_type: str, code: str, plans: str = "") -> list[Contact]:
+        """The contacts of ``role`` for the subject; an office contact with a ``plan`` only for the
+        subjects of that plan (``plans``: the board's codes joined by ", ")."""
+        if role not in OFFICE_ROLES:
+            return self.by_subject[(subject_type, code, role)]
+        of = {p.strip() for p in str(plans or "").split(",") if p.strip()}
+        return [c for c in self.by_role[role] if not c.plan or c.plan in of]
 
 
 def _channels(c: Contact, channels: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -149,6 +165,7 @@ def plan(
                 )
 
     rows = board.to_dict("records") if len(board) else []
+    digests: dict[tuple, _Digest] = {}
     for row in rows:
         if row.get("state") not in OPEN_STATES or row.get("due_date") is None or pd.isna(row["due_date"]):
             continue
@@ -160,9 +177,71 @@ def plan(
 
         for step in ladder.reached(offset):  # older steps: only their failed deliveries, again
             for role in step.recipients:
-                add(step.key, step.key, row, role, row["period"], text_of, only_failed=step is not newest)
+                if role not in OFFICE_ROLES:
+                    add(step.key, step.key, row, role, row["period"], text_of, only_failed=step is not newest)
+                    continue
+                people = book.find(role, row["subject_type"], row["subject_code"], row.get("plans") or "")
+                if not people and step is newest:
+                    lacking.add((row["subject_name"], row["subject_code"], role))
+                for person in people:
+                    for channel, address in _channels(person, channels):
+                        d = digests.setdefault((step.key, row["period"], role, channel, address), _Digest(person))
+                        d.items.append((row, offset))
+                        d.due |= step is newest
+    out.messages += _digest_messages(digests, done, failed, base_url)
     _plan_events(events, rows, now, ladder, add)
     out.no_contact = [f"{name} ({code}): chưa có {ROLES[role]} trong danh bạ" for name, code, role in sorted(lacking)]
+    return out
+
+
+@dataclass
+class _Digest:
+    person: Contact
+    items: list[tuple[dict, int]] = field(default_factory=list)  # (board row, days from the due date)
+    due: bool = False  # the step is the newest one of at least one subject (else: only a retry)
+
+
+def _digest_messages(digests: dict[tuple, _Digest], done: set[str], failed: set[str], base_url: str) -> list[Message]:
+    """One message per step × period × office recipient × channel, listing its subjects."""
+    out = []
+    for (rule, period, role, channel, address), d in digests.items():
+        key = _key(rule, "tong-hop", role, period, channel, address)
+        if key in done or not (d.due or key in failed):
+            continue
+        items = sorted(d.items, key=lambda it: (-it[1], it[0]["subject_name"], it[0]["subject_code"]))
+        link = reminder_text.board_link(base_url, period)
+        title, body = reminder_text.digest(items, period, d.person.name, link)
+        subjects = tuple(
+            {
+                "subject_type": r["subject_type"],
+                "subject_code": r["subject_code"],
+                "subject_name": r["subject_name"],
+                "days_late": max(0, offset),
+                "expected": int(r["expected"]),
+                "received": int(r["received"]),
+            }
+            for r, offset in items
+        )
+        office = d.person
+        out.append(
+            Message(
+                key,
+                rule,
+                office.subject_type,
+                office.subject_code,
+                f"{len(items)} đơn vị chưa nộp",
+                period,
+                role,
+                office.name,
+                channel,
+                address,
+                title,
+                body,
+                link,
+                key in failed,
+                subjects,
+            )  # fmt: skip
+        )
     return out
 
 

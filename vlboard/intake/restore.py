@@ -3,7 +3,8 @@ is committed only if the live snapshot is still the one that was shown.
 
 ``plan(data, target)`` reads the live snapshot and names the imports a rollback to ``target`` would
 take off the live data (who, when, which agency/ward and period, how many values, which file) and
-those it would bring back. ``run(..., base=plan.base)`` switches CURRENT under the write lock only
+those it would bring back, and the reporting-cycle actions (submit, approve, return, reopen) it would
+undo or bring back. ``run(..., base=plan.base)`` switches CURRENT under the write lock only
 if CURRENT is still ``plan.base``; otherwise it refuses (``StaleRollback``) and nothing changes, so
 an import confirmed to a clerk after the admin looked can never be undone unseen. The history line
 is written before the switch (vlboard.store.snapshots.begin) and names the undone imports.
@@ -14,6 +15,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from vlboard.domain import cycle as rules
+from vlboard.domain.periods import label_vi
 from vlboard.domain.vocab import SUBJECTS as SUBJECT
 from vlboard.intake import auth
 from vlboard.store import snapshots
@@ -48,11 +51,36 @@ class Import:
 
 
 @dataclass(frozen=True)
+class CycleAction:
+    """One row of cycle_events, as a rollback names it."""
+
+    event_id: str
+    at: dt.datetime | None
+    username: str
+    action: str
+    subject_type: str
+    subject_code: str
+    period: str
+
+    def text(self) -> str:
+        when = f"{self.at:%d/%m/%Y %H:%M}" if self.at else "không rõ lúc nào"
+        what = rules.ACTIONS.get(self.action, self.action)
+        try:
+            period = label_vi(self.period)
+        except ValueError:
+            period = self.period
+        subject = f"{SUBJECT.get(self.subject_type, self.subject_type)} {self.subject_code}"
+        return f"{what} báo cáo {period} của {subject} ({self.username}, lúc {when})"
+
+
+@dataclass(frozen=True)
 class Plan:
     target: str
     base: str | None  # the live snapshot when the plan was made: the rollback needs it unchanged
     undone: list[Import] = field(default_factory=list)  # imports live now, absent from the target
     restored: list[Import] = field(default_factory=list)  # imports of the target not live now
+    cycle_undone: list[CycleAction] = field(default_factory=list)  # cycle actions live now, not in the target
+    cycle_restored: list[CycleAction] = field(default_factory=list)  # the target's, not live now
 
     def lines(self) -> list[str]:
         """The Vietnamese explanation shown before confirming (CLI, page)."""
@@ -65,6 +93,12 @@ class Plan:
         if self.restored:
             out.append(f"Sẽ đưa lại {len(self.restored)} lần nhập đã bị gỡ trước đó:")
             out += [f"  - {i.text()}" for i in self.restored]
+        if self.cycle_undone:
+            out.append(f"Hoàn tác {len(self.cycle_undone)} thao tác kỳ báo cáo:")
+            out += [f"  - {e.text()}" for e in self.cycle_undone]
+        if self.cycle_restored:
+            out.append(f"Đưa lại {len(self.cycle_restored)} thao tác kỳ báo cáo đã bị hoàn tác trước đó:")
+            out += [f"  - {e.text()}" for e in self.cycle_restored]
         out.append("Không bản dữ liệu nào bị xóa; có thể khôi phục lại bản hiện hành sau.")
         return out
 
@@ -99,6 +133,14 @@ def _imports(path) -> dict[str, Import]:
     return out
 
 
+def _cycle(path) -> dict[str, CycleAction]:
+    cols = ["event_id", "at", "username", "action", "subject_type", "subject_code", "period"]
+    return {
+        r["event_id"]: CycleAction(**{c: (r[c] or "") if c != "at" else r[c] for c in cols})
+        for r in snapshots.read_table(path, "cycle_events", columns=cols).to_pylist()
+    }
+
+
 def _plan(data: snapshots.DataDir, target: str, live: str | None) -> Plan:
     path = snapshots.snapshot_dir(data, target)
     if not path.is_dir():
@@ -106,19 +148,24 @@ def _plan(data: snapshots.DataDir, target: str, live: str | None) -> Plan:
     snapshots.verify(path)  # never point CURRENT at a damaged or old-format snapshot
     if live == target:
         raise snapshots.SnapshotError(f"Bản {target} đang là bản hiện hành")
-    then = _imports(path)
-    now = {}
+    then, cy_then = _imports(path), _cycle(path)
+    now: dict[str, Import] = {}
+    cy_now: dict[str, CycleAction] = {}
     if live is not None:
         try:
             now = _imports(snapshots.snapshot_dir(data, live))
+            cy_now = _cycle(snapshots.snapshot_dir(data, live))
         except (OSError, snapshots.SnapshotError):
-            now = {}  # a damaged live snapshot: nothing can be named, the rollback is the cure
+            now, cy_now = {}, {}  # a damaged live snapshot: nothing can be named, the rollback is the cure
     order = sorted(set(now) | set(then), key=lambda k: ((now.get(k) or then[k]).imported_at or dt.datetime.min, k))
+    cy = sorted(set(cy_now) | set(cy_then), key=lambda k: ((cy_now.get(k) or cy_then[k]).at or dt.datetime.min, k))
     return Plan(
         target,
         live,
         [now[k] for k in order if k in now and k not in then],
         [then[k] for k in order if k in then and k not in now],
+        [cy_now[k] for k in cy if k in cy_now and k not in cy_then],
+        [cy_then[k] for k in cy if k in cy_then and k not in cy_now],
     )
 
 
@@ -151,6 +198,7 @@ def run(data: snapshots.DataDir, user: auth.User, target: str, *, base: str | No
                 "at_local": dt.datetime.now().isoformat(timespec="seconds"),
                 "undone": [i.import_id for i in p.undone],
                 "restored": [i.import_id for i in p.restored],
+                "cycle_undone": [e.event_id for e in p.cycle_undone],
             },
         )
         try:

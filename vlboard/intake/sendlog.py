@@ -69,13 +69,15 @@ def records(path: Path) -> list[dict]:
 
 
 def last_sent(path: Path, period: str) -> dict[str, str]:
-    """The time (ISO) of the last reminder sent for each subject («type:code») of ``period``."""
+    """The time (ISO) of the last reminder sent for each subject («type:code») of ``period`` (a
+    digest to an office counts for every subject it listed)."""
     out: dict[str, str] = {}
     for rec in records(path):
         if isinstance(rec, dict) and rec.get("status") == "sent" and rec.get("period") == period:
-            subject, at = rec.get("subject"), rec.get("at")
-            if isinstance(subject, str) and isinstance(at, str) and at > out.get(subject, ""):
-                out[subject] = at
+            at, many = rec.get("at"), rec.get("subjects")
+            for subject in many if isinstance(many, list) else [rec.get("subject")]:
+                if isinstance(subject, str) and isinstance(at, str) and at > out.get(subject, ""):
+                    out[subject] = at
     return out
 
 

@@ -1,8 +1,10 @@
 """Retention: which snapshots (and which Delta files) ``python -m vlboard vacuum`` removes.
 
 Kept: the live snapshot, every snapshot younger than ``VLBOARD_KEEP_DAYS`` days, every snapshot a
-rollback went to or came from (data/history.jsonl), and every snapshot whose manifest carries
-``"keep": true`` (a closed reporting period). The others' folders go, and then the Delta files
+rollback went to or came from (data/history.jsonl), every snapshot an approval of the reporting
+cycle was made on (the ``base_snapshot`` of each approve event of the live ``cycle_events``: the
+reference of «n giá trị đã thay đổi từ khi duyệt», so a closed reporting period keeps the snapshot
+of each of its approvals), and every snapshot whose manifest carries ``"keep": true`` (set by hand). The others' folders go, and then the Delta files
 no kept snapshot's version reads (Delta ``vacuum`` with those versions kept). Runs under the write
 lock; a folder is renamed to a hidden name before it is deleted, so a vacuum killed midway never
 leaves a half-deleted snapshot that looks whole (the next writer removes the leftover).
@@ -48,6 +50,14 @@ def _created(m: dict) -> dt.datetime | None:
     return t if t.tzinfo else t.replace(tzinfo=dt.UTC)
 
 
+def approved_on(data: snapshots.DataDir, live: str | None) -> set[str]:
+    """The snapshots the live snapshot's approve events were made on (empty before the table existed)."""
+    if live is None:
+        return set()
+    ev = snapshots.read_table(snapshots.snapshot_dir(data, live), "cycle_events", columns=["action", "base_snapshot"])
+    return {b for a, b in zip(ev["action"].to_pylist(), ev["base_snapshot"].to_pylist()) if a == "approve" and b}
+
+
 def keep(data: snapshots.DataDir, now: dt.datetime | None = None) -> tuple[list[dict], list[dict]]:
     """(kept manifests, removable manifests) by the policy of the module docstring."""
     now = now or dt.datetime.now(dt.UTC)
@@ -57,6 +67,7 @@ def keep(data: snapshots.DataDir, now: dt.datetime | None = None) -> tuple[list[
     for e in snapshots.events(data):
         if e.get("action") == "rollback":
             named |= {e.get("snapshot"), e.get("from")}
+    named |= approved_on(data, live)
     kept: list[dict] = []
     gone: list[dict] = []
     for m in snapshots.list_snapshots(data):

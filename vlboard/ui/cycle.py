@@ -125,9 +125,13 @@ def reopened(live: SnapshotRef, b: pd.DataFrame, period: str) -> None:
     data = snapshots.default_data_dir()
     for r in b[b.state == "mo_lai"].itertuples():
         n = cycle.changes_since_approval(cast(Snapshot, live), data, r.subject_type, r.subject_code, period)
+        changed = (
+            "không còn bản đã duyệt để so sánh"
+            if n is None
+            else f"{formatting.number(n, 0)} giá trị đã thay đổi từ khi duyệt"
+        )
         st.info(
-            f"{formatting.md_escape(frames.subject_label(r))} (đã mở lại): "
-            f"{formatting.number(n, 0)} giá trị đã thay đổi từ khi duyệt.",
+            f"{formatting.md_escape(frames.subject_label(r))} (đã mở lại): {changed}.",
             icon=":material/lock_open:",
         )
 
@@ -140,8 +144,30 @@ def allowed(user: auth.User, row) -> list[str]:
     return [
         a
         for a in rules.ACTIONS
-        if (row.state, a) in rules.TRANSITIONS and rules.may(user.role, a, owns_subject=owns, reviews_subject=reviews)
+        if (row.state, a) in rules.TRANSITIONS
+        and rules.may(user.role, a, owns_subject=owns, reviews_subject=reviews)
+        and not (a == "submit" and int(row.received) == 0)  # nothing received: refused (cycle.act)
     ]
+
+
+def _nothing_yet(user: auth.User, b: pd.DataFrame, period: str) -> None:
+    """The subjects ``user`` would submit but that have received no value yet: say why no button."""
+    empty = [
+        r
+        for r in frames.order(b).itertuples()
+        if int(r.received) == 0 and "submit" in allowed(user, r._replace(received=1))
+    ]
+    if len(empty) == 1:
+        r = empty[0]
+        st.caption(formatting.md_escape(cycle.empty_submit(r.subject_name, period, int(r.expected))))
+    elif empty:
+        names = ", ".join(r.subject_name for r in empty[:3]) + (", …" if len(empty) > 3 else "")
+        st.caption(
+            formatting.md_escape(
+                f"{formatting.number(len(empty), 0)} báo cáo chưa có số liệu nào của {label_vi(period)} "
+                f"({names}) nên chưa nộp được; nhập số liệu trước khi nộp."
+            )
+        )
 
 
 def action_form(data: snapshots.DataDir, user: auth.User, b: pd.DataFrame, period: str) -> None:
@@ -157,6 +183,7 @@ def action_form(data: snapshots.DataDir, user: auth.User, b: pd.DataFrame, perio
         )
         return
     rows = {f"{r.subject_type}:{r.subject_code}": r for r in frames.order(b).itertuples() if allowed(user, r)}
+    _nothing_yet(user, b, period)
     if not rows:
         st.caption(
             f"{formatting.md_escape(user.describe())}: không có báo cáo nào của {label_vi(period)} "

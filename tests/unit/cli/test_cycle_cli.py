@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.intake import FAST, PASSWORD, cli, fingerprint, intake_tables
+from tests.support.intake import FAST, PASSWORD, cli, fingerprint, intake_tables, report_one
 from tests.unit.intake.conftest import _folder
 from vlboard.intake import auth, cycle
 from vlboard.store import snapshots
@@ -16,7 +16,10 @@ P = "2025-Q3"
 
 @pytest.fixture
 def delta(tmp_path) -> snapshots.DataDir:
-    return _folder(tmp_path / "data", intake_tables(), "intake", snapshots.FORMAT_DELTA)
+    """Ward w1 has reported C-01 (a subject with nothing received may not submit); w2 nothing."""
+    d = _folder(tmp_path / "data", intake_tables(), "intake", snapshots.FORMAT_DELTA)
+    report_one(d)
+    return d
 
 
 @pytest.fixture
@@ -53,7 +56,7 @@ def test_submit_return_approve_and_the_board(delta, accounts):
     assert board.returncode == 0, board.stderr
     assert "Kỳ báo cáo Quý III/2025: 3 đối tượng phải báo cáo" in board.stdout
     line = next(x for x in board.stdout.splitlines() if "unit:w1" in x)
-    assert "Trả lại" in line and "10/10/2025" in line and "0/2" in line and "thamdinh" in line and "Thiếu C-03" in line
+    assert "Trả lại" in line and "10/10/2025" in line and "1/2" in line and "thamdinh" in line and "Thiếu C-03" in line
     only = cli(delta, accounts, "cycle", "--period", P, "--state", "tra_lai")
     assert "1 đối tượng" in only.stdout and "unit:w2" not in only.stdout
     for bad in ("nan", "None", "NaT"):
@@ -68,6 +71,9 @@ def test_refusals_and_unknowns(delta, accounts):
     assert out.returncode == 1 and "Không thể duyệt khi báo cáo đang ở trạng thái «Chưa nộp»" in out.stderr
     out = cli(delta, accounts, "submit", "--user", "phuong1", "--subject", "unit:w2", "--period", P)
     assert out.returncode == 1 and "không được nộp báo cáo của địa bàn w2" in out.stderr
+    out = cli(delta, accounts, "submit", "--user", "admin", "--subject", "unit:w2", "--period", P)
+    assert out.returncode == 1 and "Phường 2 chưa có số liệu nào của Quý III/2025" in out.stderr
+    assert "nhập số liệu trước khi nộp" in out.stderr
     out = cli(delta, accounts, "submit", "--user", "phuong1", "--subject", "unit:w9", "--period", P)
     assert out.returncode == 2 and "Địa bàn «w9» không phải báo cáo Quý III/2025" in out.stderr
     out = cli(delta, accounts, "submit", "--user", "phuong1", "--subject", "w1", "--period", P)

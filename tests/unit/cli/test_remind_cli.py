@@ -5,10 +5,13 @@ a module returning a board frame of the contract's columns."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import socket
 import sys
+import threading
 import types
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pandas as pd
 import pytest
@@ -127,3 +130,42 @@ def test_a_second_run_while_one_sends_does_nothing(data, cycle, tmp_path, monkey
         assert main(["--data", str(data.root), "remind", "--period", "2026-Q3", "--now", NOW]) == 0
     assert "Một lần chạy nhắc báo cáo khác đang gửi" in capsys.readouterr().err
     assert not log.exists()
+
+
+def test_a_contact_with_a_webhook_id_gets_a_post(data, cycle, tmp_path, monkeypatch, capsys):
+    """The whole path: contacts.csv (webhook_id) → plan → dispatch → a real local HTTP server."""
+    got: list[tuple[str, dict]] = []
+
+    class Hook(BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])).decode("utf-8"))
+            got.append((self.headers.get("Authorization"), body))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    path = data.source / "contacts.csv"
+    text = path.read_text(encoding="utf-8")
+    assert "clerk.x2025-29857@example.org,," in text
+    path.write_text(text.replace("clerk.x2025-29857@example.org,,", "clerk.x2025-29857@example.org,zalo-29857,"))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Hook)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/nhac"
+        _secrets(tmp_path, monkeypatch, f'[vlboard.webhook]\nurl = "{url}"\ntoken = "bi-mat"\n')
+        args = ["--data", str(data.root), "remind", "--period", "2026-Q3", "--now", NOW]
+        assert main(args) == 0
+        assert capsys.readouterr().out.startswith("Nhắc báo cáo: đã gửi 1 tin, lỗi 0 tin.")
+        assert main(args) == 0 and len(got) == 1  # once
+    finally:
+        server.shutdown()
+        server.server_close()
+    ((auth, body),) = got
+    assert auth == "Bearer bi-mat" and body["recipient"] == "zalo-29857" and body["role"] == "clerk"
+    assert body["title"] == "Báo cáo Quý III/2026 trễ hạn 3 ngày – Xã Lục Sĩ Thành"
+    assert body["rule"] == "tre-han-3" and body["period"] == "2026-Q3" and body["subjects"] == []
+    assert body["key"] == "tre-han-3|unit:x2025-29857|2026-Q3|webhook:zalo-29857"
+    (rec,) = sendlog.records(sendlog.log_path(data.root))
+    assert (rec["status"], rec["channel"], rec["to"]) == ("sent", "webhook", "zalo-29857")

@@ -4,6 +4,7 @@ rollback, the history, and folders older than the cycle_events table."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 
@@ -12,7 +13,7 @@ import pytest
 from tests.support.intake import ADMIN, WARD1, filled, fingerprint, intake_tables, run
 from tests.unit.intake.conftest import _folder
 from vlboard.intake import auth, cycle, history, imports
-from vlboard.store import snapshots, tables
+from vlboard.store import retention, snapshots, tables
 from vlboard.store.source import Snapshot
 
 P = "2025-Q3"
@@ -123,10 +124,22 @@ def test_the_whole_loop(folder):
 
 
 def test_stale_state_is_refused_and_changes_nothing(folder):
+    imported(folder, 64)  # a subject with nothing received may not submit
     do(folder, WARD1, "submit", "chua_nop")
     refused(folder, "vừa được người khác chuyển sang «Đã nộp» \\(không còn «Chưa nộp»\\)", WARD1, "submit", "chua_nop")
     do(folder, REVIEWER, "approve", "da_nop")
     refused(folder, "«Đã duyệt» \\(không còn «Đã nộp»\\)", REVIEWER, "return", "da_nop", reason="muộn")
+
+
+def test_a_submit_with_nothing_received_is_refused(folder):
+    message = (
+        "Phường 1 chưa có số liệu nào của Quý III/2025 \\(0/2 chỉ tiêu phải báo cáo\\); nhập số liệu trước khi nộp"
+    )
+    refused(folder, message, WARD1, "submit", "chua_nop")
+    refused(folder, message, ADMIN, "submit", "chua_nop")  # an admin too
+    imported(folder, 64)
+    do(folder, WARD1, "submit", "chua_nop")
+    assert state(folder) == "da_nop"
 
 
 def test_an_action_the_state_does_not_allow(folder):
@@ -134,6 +147,7 @@ def test_an_action_the_state_does_not_allow(folder):
 
 
 def test_scopes_are_enforced_below_the_page(folder):
+    imported(folder, 64)  # a subject with nothing received may not submit
     refused(folder, "w2-clerk.*không được nộp báo cáo của địa bàn w1", WARD2, "submit", "chua_nop")
     refused(folder, "Cán bộ thẩm định.*không nộp báo cáo", REVIEWER, "submit", "chua_nop")
     do(folder, WARD1, "submit", "chua_nop")
@@ -154,11 +168,13 @@ def test_scopes_are_enforced_below_the_page(folder):
     ],
 )
 def test_bad_reasons(folder, action, expected, reason, fragment):
+    imported(folder, 64)  # a subject with nothing received may not submit
     do(folder, WARD1, "submit", "chua_nop")
     refused(folder, fragment, REVIEWER, action, expected, reason=reason)
 
 
 def test_reason_is_stored_in_nfc(folder):
+    imported(folder, 64)  # a subject with nothing received may not submit
     do(folder, WARD1, "submit", "chua_nop")
     do(folder, REVIEWER, "return", "da_nop", reason="Thiếu biên bản".replace("ế", "e\u0302\u0301"))
     assert cycle.events(Snapshot.current(folder)).reason.iloc[0] == "Thiếu biên bản"
@@ -171,6 +187,7 @@ def test_unknown_subject_or_period(folder):
 
 
 def test_rollback_shows_the_older_state_and_the_next_action_builds_on_it(folder):
+    imported(folder, 64)  # a subject with nothing received may not submit
     submitted = do(folder, WARD1, "submit", "chua_nop")
     do(folder, REVIEWER, "approve", "da_nop")
     assert state(folder) == "da_duyet"
@@ -216,3 +233,45 @@ def test_a_format_4_snapshot_older_than_the_table(tmp_path):
     assert state(d) == "chua_nop"
     assert snapshots.read_table(snapshots.current(d)[1], "cycle_events").num_rows == 0
     imported(d, 64)
+
+
+def _approved_then_changed(d) -> str:
+    """w1 imported, submitted, approved, reopened, changed: the snapshot the approval was made on."""
+    imported(d, 64)
+    base = do(d, WARD1, "submit", "chua_nop")
+    do(d, REVIEWER, "approve", "da_nop")
+    do(d, ADMIN, "reopen", "da_duyet", reason="Sửa theo văn bản mới")
+    imported(d, 70)
+    assert cycle.events(Snapshot.current(d), P).base_snapshot.iloc[1] == base  # the approve event
+    return base
+
+
+def test_vacuum_keeps_the_snapshot_an_approval_was_made_on(folder):
+    base = _approved_then_changed(folder)
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=400)
+    done = retention.vacuum(folder, dry_run=False, now=later)
+    assert base in done.kept and base not in done.removed and done.removed  # the others did go
+    snapshots.verify(snapshots.snapshot_dir(folder, base))
+    assert cycle.changes_since_approval(Snapshot.current(folder), folder, "unit", "w1", P) == 1
+
+
+def test_changes_since_approval_without_the_approved_snapshot(folder):
+    base = _approved_then_changed(folder)
+    shutil.rmtree(snapshots.snapshot_dir(folder, base))  # e.g. a folder restored from an older backup
+    assert cycle.changes_since_approval(Snapshot.current(folder), folder, "unit", "w1", P) is None
+
+
+def test_the_rollback_preview_lists_the_cycle_actions_it_undoes(folder):
+    first = imported(folder, 64)
+    submitted = do(folder, WARD1, "submit", "chua_nop")
+    approved = do(folder, REVIEWER, "approve", "da_nop")
+    lines = history.rollback_plan(folder, submitted).lines()
+    i = lines.index("Hoàn tác 1 thao tác kỳ báo cáo:")
+    assert lines[i + 1].startswith("  - Duyệt báo cáo Quý III/2025 của phường/xã w1 (tham-dinh, lúc ")
+    text = history.rollback_plan(folder, first).text()
+    assert "Hoàn tác 2 thao tác kỳ báo cáo:\n  - Nộp báo cáo Quý III/2025 của phường/xã w1 (w1-clerk" in text
+    history.rollback(folder, ADMIN, first)
+    assert len(snapshots.events(folder)[-1]["cycle_undone"]) == 2  # the history line names them
+    back = history.rollback_plan(folder, approved).lines()
+    assert "Đưa lại 2 thao tác kỳ báo cáo đã bị hoàn tác trước đó:" in back
+    assert not any(line.startswith("Hoàn tác") for line in back)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 
-from tests.support.intake import ADMIN, intake_tables
+from tests.support.intake import ADMIN, intake_tables, report_one
 from tests.unit.intake.conftest import _folder
 from vlboard.domain.periods import parse_period
 from vlboard.intake import cycle
@@ -37,7 +37,9 @@ def test_a_rebuild_keeps_the_events(shipped_data, tmp_path):
     d = snapshots.DataDir(root)
     assert snapshots.current(d)[2]["format"] == snapshots.FORMAT_DELTA
     b = cycle.board(Snapshot.current(d), "2026-Q3")
-    code = b[b.subject_type == "unit"].subject_code.iloc[0]
+    row = b[b.subject_type == "unit"].iloc[0]
+    code = row.subject_code
+    report_one(d, ("unit", code, row.subject_name), "2026-Q3", row.missing.split(", ")[0], 1, dt.date(2026, 10, 20))
     cycle.act(d, ADMIN, "submit", "unit", code, "2026-Q3", expected_state="chua_nop")
     build.build(d, author="tests")
     ev = cycle.events(Snapshot.current(d))

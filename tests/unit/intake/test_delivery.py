@@ -132,6 +132,27 @@ def test_down_server_fails_fast_then_sent_when_back(tmp_path):
     assert len(inbox.received) == 2 and _plan(rs.at(4), log) == []
 
 
+def test_the_offices_get_one_digest_mail_each(smtp_server, tmp_path):
+    inbox, cfg = smtp_server
+    log = tmp_path / "reminders.jsonl"
+    late = rs.board(*[rs.board_row(f"x2025-0000{n}", f"Xã Số {n}") for n in range(1, 6)])
+    messages = _plan(rs.at(7), log, board=late)
+    assert [m.role for m in messages] == ["reviewer", "leader_office"]  # not 5 × 2
+    summary = dispatch.run(messages, log, rs.at(7), quiet=False, smtp=cfg, webhook=None)
+    assert (summary.sent, summary.failed) == (2, 0)
+    assert sorted(r[0] for r, _ in inbox.received) == ["leader.vp@example.org", "reviewer.s-khcn@example.org"]
+    for _, raw in inbox.received:
+        parsed = email.message_from_bytes(raw, policy=email.policy.default)
+        body = parsed.get_content()
+        assert str(parsed["Subject"]) == "Tổng hợp báo cáo Quý III/2026: 5 đơn vị chưa nộp, trễ đến 7 ngày"
+        assert all(
+            f"  - Xã Số {n} (x2025-0000{n}): trễ 7 ngày, chưa nộp, còn thiếu 2/2 chỉ tiêu" in body for n in range(1, 6)
+        )
+        assert "http://localhost:8501/ky-bao-cao?ky=2026-Q3" in body
+    assert _plan(rs.at(8), log, board=late) == []  # once per step, period and recipient
+    assert sendlog.last_sent(log, "2026-Q3").keys() == {f"unit:x2025-0000{n}" for n in range(1, 6)}
+
+
 class Hook(BaseHTTPRequestHandler):
     got: list[tuple[dict, str | None]] = []
     status = 200

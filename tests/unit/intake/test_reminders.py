@@ -222,3 +222,76 @@ def test_send_log_survives_a_torn_line(tmp_path):
     state = sendlog.read(log)
     assert (state.done, state.failed) == ({"a", "d"}, {"c"})
     assert [r["key"] for r in sendlog.records(log)] == ["a", "c", "d"]
+
+
+def _three_late():
+    return rs.board(
+        rs.board_row(),
+        rs.board_row("x2025-00002", "Xã Hai", received=1, missing="IND-2"),
+        rs.board_row("S-YT", "Sở Y tế", subject_type="agency", plans="kh67-2020"),
+    )
+
+
+def test_the_offices_get_one_digest_per_step_period_and_recipient(tmp_path):
+    log = tmp_path / "reminders.jsonl"
+    book = rs.people(("unit", "x2025-29857"), ("unit", "x2025-00002"), ("agency", "S-YT"))
+    made = _plan(_three_late(), rs.at(8), log, book=book)
+    assert [(m.rule, m.role, len(m.subjects)) for m in made.messages] == [
+        ("tre-han-7", "reviewer", 3), ("tre-han-7", "leader_office", 3),
+    ]  # fmt: skip
+    review, leader = made.messages
+    assert review.key == "tre-han-7|tong-hop:reviewer|2026-Q3|email:reviewer.s-khcn@example.org"
+    assert review.title == "Tổng hợp báo cáo Quý III/2026: 3 đơn vị chưa nộp, trễ đến 8 ngày"
+    assert "3 đơn vị chưa nộp báo cáo Quý III/2026 (hạn nộp 10/10/2026):" in review.body
+    assert "  - Xã Hai (x2025-00002): trễ 8 ngày, chưa nộp, còn thiếu 1/2 chỉ tiêu" in review.body
+    assert "  - Sở Y tế (S-YT): trễ 8 ngày, chưa nộp, còn thiếu 2/2 chỉ tiêu" in review.body
+    assert review.link == f"{BASE}/ky-bao-cao?ky=2026-Q3" and review.payload()["subjects"][1]["received"] == 1
+    assert unicodedata.is_normalized("NFC", review.body) and "None" not in review.body
+    sendlog.append(log, [{"key": review.key, "status": "failed"}, {"key": leader.key, "status": "sent"}])
+    (again,) = _plan(_three_late(), rs.at(9), log, book=book).messages  # the failed digest, once more
+    assert (again.key, again.retry, len(again.subjects)) == (review.key, True, 3)
+    dispatch.run([again], log, rs.at(9), quiet=True, smtp=None, webhook=None)
+    assert sendlog.records(log)[-1]["subjects"] == ["agency:S-YT", "unit:x2025-00002", "unit:x2025-29857"]
+    sendlog.append(log, [{"key": again.key, "status": "sent", "period": "2026-Q3", "at": "2026-10-19T08:00:00",
+                          "subjects": ["unit:x2025-00002", "agency:S-YT"]}])  # fmt: skip
+    assert _plan(_three_late(), rs.at(10), log, book=book).messages == []
+    assert sendlog.last_sent(log, "2026-Q3") == {
+        "unit:x2025-00002": "2026-10-19T08:00:00",
+        "agency:S-YT": "2026-10-19T08:00:00",
+    }
+
+
+def test_a_reviewer_with_a_plan_hears_only_of_that_plan():
+    book = rs.people(("unit", "x2025-29857"), ("unit", "x2025-00002"), ("agency", "S-YT"))
+    book.append(
+        contacts.Contact("office", "S-KHCN", "reviewer", "Thẩm định KH 67", "kh67@example.org", plan="kh67-2020")
+    )
+    made = _plan(_three_late(), rs.at(7), book=book)
+    digests = {m.address: [s["subject_code"] for s in m.subjects] for m in made.messages if m.role == "reviewer"}
+    assert digests == {
+        "reviewer.s-khcn@example.org": ["S-YT", "x2025-00002", "x2025-29857"],  # no plan: every plan
+        "kh67@example.org": ["S-YT"],
+    }
+    only = [c for c in book if c.role != "reviewer" or c.plan]  # the one reviewer left covers kh67 only
+    assert _plan(rs.board(), rs.at(7), book=only).no_contact == [
+        "Xã Lục Sĩ Thành (x2025-29857): chưa có cán bộ thẩm định trong danh bạ"
+    ]
+
+
+def test_contact_plan_column_is_checked(tmp_path):
+    path = tmp_path / "contacts.csv"
+    path.write_text(
+        "subject_type,subject_code,role,name,email,webhook_id,note,plan\n"
+        "office,S1,reviewer,Cán bộ A,a@example.org,,,kh67-2020\n"
+        "office,S1,reviewer,Cán bộ B,b@example.org,,,kh99\n"
+        "unit,x1,clerk,Cán bộ C,c@example.org,,,kh67-2020\n",
+        encoding="utf-8",
+    )
+    known = {"unit": {"x1"}, "agency": {"S1"}, "office": {"S1"}, "plan": {"kh67-2020", "qd2702-2024"}}
+    with pytest.raises(contacts.ContactsError) as exc:
+        contacts.load(path, known)
+    text = str(exc.value)
+    assert "có 2 lỗi" in text
+    assert "dòng 3, cột plan: mã kế hoạch «kh99» không có trong plans.csv" in text
+    assert "dòng 4, cột plan: chỉ dùng cho dòng office" in text
+    assert {c.plan for c in contacts.load_default(rs.ROOT / "data" / "source")} == {""}  # shipped: every plan
