@@ -65,7 +65,7 @@ def overdue(src: Source, today: dt.date) -> pd.DataFrame:
     """«Chỉ đạo quá hạn»: the directives past their deadline and not done, most days late first
     (OVERDUE_COLUMNS). The wall and the meeting pack read it from here."""
     df = listing(src, today)
-    return df[df.overdue].reset_index(drop=True)[OVERDUE_COLUMNS]
+    return df.loc[df.overdue.astype(bool)].reset_index(drop=True)[OVERDUE_COLUMNS]
 
 
 def owned_by(frame: pd.DataFrame, agency: str | None) -> pd.DataFrame:

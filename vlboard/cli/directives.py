@@ -94,7 +94,7 @@ def cmd_list(args, data: snapshots.DataDir) -> int:
     if args.owner:
         df = df[df.owner_agency == args.owner]
     if args.overdue:
-        df = df[df.overdue]
+        df = df.loc[df.overdue.astype(bool)]
     print(f"{len(df)} chỉ đạo" + (" quá hạn" if args.overdue else ""))
     for d in df.itertuples(index=False):
         late = f" — trễ {d.days_late} ngày" if d.days_late else ""

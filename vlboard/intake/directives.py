@@ -67,7 +67,15 @@ def clean(label: str, text: str | None, *, required: bool, limit: int = rules.MA
     return out or None
 
 
-def _check_target(src: Source, target_type: str, code: str, owner: str) -> None:
+def active_agencies(src: Source, today: dt.date | None = None) -> dict[str, str]:
+    """Agencies that may own a directive (not dissolved by ``today``): code → short name."""
+    a = src.q("agency_list")
+    day = pd.Timestamp(today or dt.datetime.now(VN).date())
+    a = a[a.valid_to.isna() | (pd.to_datetime(a.valid_to) >= day)]
+    return dict(zip(a.code, a.short_name))
+
+
+def _check_target(src: Source, target_type: str, code: str, owner: str, today: dt.date) -> None:
     if target_type not in rules.TARGETS:
         raise DirectiveRefused(
             f"Loại đối tượng không hợp lệ: «{target_type}» (chỉ nhận: {', '.join(rules.TARGETS)}). {UNDONE}"
@@ -81,6 +89,8 @@ def _check_target(src: Source, target_type: str, code: str, owner: str) -> None:
         raise DirectiveRefused(f"Không có {rules.TARGETS[target_type]} mã «{code}» trong danh mục. {UNDONE}")
     if owner not in known["agency"]:
         raise DirectiveRefused(f"Không có cơ quan chủ trì mã «{owner}» trong danh mục. {UNDONE}")
+    if owner not in set(active_agencies(src, today)):
+        raise DirectiveRefused(f"Cơ quan «{owner}» đã giải thể hoặc sáp nhập; hãy giao cơ quan kế nhiệm. {UNDONE}")
 
 
 def _write(data: snapshots.DataDir, event: dict, summary: str, user: auth.User) -> str:
@@ -158,7 +168,7 @@ def issue(
     with snapshots.write_lock(data):
         src = _live(data)
         try:
-            _check_target(src, target_type, target_code, owner_agency)
+            _check_target(src, target_type, target_code, owner_agency, now.date())
             ev = evidence(src, target_type, target_code, now.date(), include_demo)
         finally:
             src.con.close()

@@ -2,6 +2,9 @@
 
 Source CSVs under data/source/ carry the same columns (as text); the build casts them to these
 types. Readers (DuckDB views, tests, the wall screen) rely on this contract.
+
+Over 300 lines: every table's columns are one contract, read in one place; split, a reader would
+look for a table's columns in several modules.
 """
 
 from __future__ import annotations

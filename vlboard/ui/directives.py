@@ -74,7 +74,7 @@ def card(live: SnapshotRef, d, events: pd.DataFrame, include_demo: bool) -> None
     )
     moved = ":material/trending_up:" if ev.movement.narrowed else ":material/trending_flat:"
     states = ""
-    if ev.status_then and ev.status_now and not ev.share:
+    if ev.status_then and ev.status_now and not ev.share and ev.period_then != ev.period_now:
         states = f" Trạng thái: {status.label(ev.status_then)} → {status.label(ev.status_now)}."
     box.markdown(f"{moved} {esc(ev.text)}{esc(states)}")
     if d.state == "done":
@@ -115,7 +115,7 @@ def issue_form(live: SnapshotRef, data: snapshots.DataDir, user: auth.User, incl
     }[cast(str, kind)]
     targets = choices(live.q({"indicator": "indicator_list", "agency": "agency_list", "unit": "unit_list"}[kind]))
     st.selectbox("Đối tượng", list(targets), key="cd_target", format_func=lambda k: targets.get(k, k))
-    agencies = dict(zip(live.q("agency_list").code, live.q("agency_list").short_name))
+    agencies = dirs.active_agencies(live)  # type: ignore[arg-type]  # SnapshotRef is a Source
     st.selectbox("Cơ quan chủ trì", list(agencies), key="cd_owner_new", format_func=lambda k: agencies.get(k, k))
     st.date_input("Hạn xử lý", value=today() + dt.timedelta(days=30), key="cd_deadline", format="DD/MM/YYYY")
     st.text_input("Cuộc họp (nếu có)", key="cd_meeting", max_chars=dirs.MAX_MEETING)

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pyarrow as pa
 import pytest
 
 from tests.support.intake import ADMIN, AGENCY, WARD1, filled, fingerprint, intake_tables, run
 from tests.unit.intake.conftest import _folder
 from vlboard.intake import auth, history, imports
 from vlboard.intake import directives as dirs
-from vlboard.store import snapshots
+from vlboard.store import schema, snapshots
 from vlboard.store.source import Snapshot
 
 LEADER = auth.User("lanh-dao", "Phó Chủ tịch UBND", "leader")
@@ -122,6 +123,23 @@ def test_who_may_act(folder, user, action, fragment):
 )
 def test_issue_refusals(folder, user, kw, fragment):
     refused(folder, fragment, lambda: issue(folder, user, **kw))
+
+
+def test_a_dissolved_agency_cannot_own_a_directive(tmp_path):
+    t = intake_tables()
+    old = dict(code="A-OLD", name_vi="Phòng cũ", short_name="Phòng cũ", level="thanh_pho", kind="agency")
+    rows = [*t["agencies"].to_pylist(), {**old, "valid_to": dt.date(2025, 6, 30)}]
+    cols = schema.columns("agencies")
+    t["agencies"] = pa.Table.from_pylist(
+        [{c: r.get(c) for c in cols} for r in rows], schema=schema.arrow_schema("agencies")
+    )
+    given = [*t["assignments"].to_pylist(), dict(indicator_code="C-03", agency_code="A-OLD", role="lead", raw="cũ")]
+    cols = schema.columns("assignments")
+    t["assignments"] = pa.Table.from_pylist(
+        [{c: r.get(c) for c in cols} for r in given], schema=schema.arrow_schema("assignments")
+    )
+    d = _folder(tmp_path / "data", t, "intake", snapshots.FORMAT_DELTA)
+    refused(d, "«A-OLD» đã giải thể hoặc sáp nhập", lambda: issue(d, owner_agency="A-OLD"))
 
 
 def test_agency_and_ward_targets_measure_the_share_on_track(folder):
