@@ -35,5 +35,5 @@ else:
         shown = shown.iloc[sorted(range(len(shown)), key=lambda i: shown.directive_id.iloc[i] != focus)]
     ui.table(frames.display(shown), "chi dao", empty="Không có chỉ đạo nào với bộ lọc này.", title="Chỉ đạo")
     page.cards(live, shown, f.include_demo)
-    page.action_form(data, user, everything, f.include_demo)
-page.issue_form(live, data, user, f.include_demo)
+    page.action_form(data, user, everything)
+page.issue_form(live, data, user)

@@ -53,7 +53,6 @@ def cmd_issue(args, data: snapshots.DataDir) -> int:
             deadline=deadline,
             text=args.text,
             meeting=args.meeting or "",
-            include_demo=args.demo,
         )
     except (dirs.DirectiveRefused, snapshots.SnapshotError) as exc:
         print(exc, file=sys.stderr)
@@ -74,9 +73,7 @@ def cmd_act(args, data: snapshots.DataDir) -> int:
     if user is None:
         return 3
     try:
-        sid = dirs.act(
-            data, user, args.action, args.id, expected_state=d.state, text=args.text or "", include_demo=args.demo
-        )
+        sid = dirs.act(data, user, args.action, args.id, expected_state=d.state, text=args.text or "")
     except (dirs.DirectiveRefused, snapshots.SnapshotError) as exc:
         print(exc, file=sys.stderr)
         return 1
@@ -135,5 +132,4 @@ def add_commands(sub, run) -> None:
     lst.add_argument("--owner", help="chỉ chỉ đạo giao cơ quan này")
     lst.add_argument("--overdue", action="store_true", help="chỉ chỉ đạo quá hạn")
     lst.set_defaults(func=run(cmd_list))
-    for p in verbs.choices.values():
-        p.add_argument("--demo", action="store_true", help="tính cả số liệu minh họa khi so sánh")
+    lst.add_argument("--demo", action="store_true", help="tính cả số liệu minh họa khi so sánh (chỉ để xem)")

@@ -151,11 +151,10 @@ def issue(
     deadline: dt.date,
     text: str,
     meeting: str = "",
-    include_demo: bool = False,
     now: dt.datetime | None = None,
 ) -> tuple[str, str]:
     """Record a directive; returns (snapshot id, directive id). The value and status of its target
-    at issue (``include_demo``: counting demo figures) are kept with it."""
+    at issue (real figures only) are kept with it."""
     try:
         auth.require_lead(user, "ban hành chỉ đạo")
     except auth.AccessDenied as exc:
@@ -169,7 +168,7 @@ def issue(
         src = _live(data)
         try:
             _check_target(src, target_type, target_code, owner_agency, now.date())
-            ev = evidence(src, target_type, target_code, now.date(), include_demo)
+            ev = evidence(src, target_type, target_code, now.date(), include_demo=False)
         finally:
             src.con.close()
         directive_id = f"cd-{now:%Y%m%d}-{os.urandom(3).hex()}"
@@ -200,12 +199,12 @@ def act(
     *,
     expected_state: str,
     text: str = "",
-    include_demo: bool = False,
     now: dt.datetime | None = None,
 ) -> str:
-    """A progress note (``text``), done (``text``: the reason, needed when the data has not moved)
-    or reopen of a directive whose state the caller saw as ``expected_state``. Returns the new
-    snapshot id; DirectiveRefused (nothing written) otherwise."""
+    """A progress note (``text``), done (``text``: the reason, needed when the data has not moved;
+    the movement is judged on real figures only — demo values never close a directive) or reopen
+    of a directive whose state the caller saw as ``expected_state``. Returns the new snapshot id;
+    DirectiveRefused (nothing written) otherwise."""
     if action not in ("note", "done", "reopen"):
         raise DirectiveRefused(f"Thao tác không hợp lệ: «{action}» (chỉ nhận: note, done, reopen). {UNDONE}")
     label = {"note": "Nội dung báo cáo tiến độ", "done": "Lý do hoàn thành", "reopen": "Lý do mở lại"}[action]
@@ -235,7 +234,7 @@ def act(
             except rules.RuleError as exc:
                 raise DirectiveRefused(f"{exc} {UNDONE}") from exc
             if action == "done":
-                refusal = rules.closure_refusal(follow_up(src, d, include_demo).movement, body)
+                refusal = rules.closure_refusal(follow_up(src, d, include_demo=False).movement, body)
                 if refusal:
                     raise DirectiveRefused(f"{refusal} {UNDONE}")
             last = pd.Timestamp(d.last_event_at).to_pydatetime()

@@ -99,7 +99,7 @@ def _messages(prefix: str) -> None:
         st.error(failed, icon=":material/block:")
 
 
-def issue_form(live: SnapshotRef, data: snapshots.DataDir, user: auth.User, include_demo: bool) -> None:
+def issue_form(live: SnapshotRef, data: snapshots.DataDir, user: auth.User) -> None:
     st.subheader("Ban hành chỉ đạo")
     _messages("cd_issue")
     if not rules.may(user.role, "issue"):
@@ -120,10 +120,10 @@ def issue_form(live: SnapshotRef, data: snapshots.DataDir, user: auth.User, incl
     st.date_input("Hạn xử lý", value=today() + dt.timedelta(days=30), key="cd_deadline", format="DD/MM/YYYY")
     st.text_input("Cuộc họp (nếu có)", key="cd_meeting", max_chars=dirs.MAX_MEETING)
     st.text_area("Nội dung chỉ đạo", key="cd_text", max_chars=rules.MAX_TEXT, height=90)
-    st.button("Ban hành", key="cd_issue", type="primary", on_click=_issue, args=(data, user, include_demo))
+    st.button("Ban hành", key="cd_issue", type="primary", on_click=_issue, args=(data, user))
 
 
-def _issue(data: snapshots.DataDir, user: auth.User, include_demo: bool) -> None:
+def _issue(data: snapshots.DataDir, user: auth.User) -> None:
     s = st.session_state
     try:
         _, did = dirs.issue(
@@ -135,7 +135,6 @@ def _issue(data: snapshots.DataDir, user: auth.User, include_demo: bool) -> None
             deadline=s["cd_deadline"],
             meeting=s.get("cd_meeting", ""),
             text=s.get("cd_text", ""),
-            include_demo=include_demo,
         )
     except (dirs.DirectiveRefused, snapshots.SnapshotError) as exc:
         s["_cd_issue_error"] = str(exc)
@@ -150,8 +149,9 @@ def allowed(user: auth.User, d) -> list[str]:
     return [a for a in acts if rules.may(user.role, a, owns=owns)]
 
 
-def action_form(data: snapshots.DataDir, user: auth.User, frame: pd.DataFrame, include_demo: bool) -> None:
+def action_form(data: snapshots.DataDir, user: auth.User, frame: pd.DataFrame) -> None:
     st.subheader("Báo cáo tiến độ, hoàn thành, mở lại")
+    st.caption("Hoàn thành được xét theo số liệu thật: số liệu minh họa không bao giờ dùng để đóng chỉ đạo.")
     _messages("cd_act")
     rows = {d.directive_id: d for d in frame.itertuples(index=False) if allowed(user, d)}
     if not rows:
@@ -181,11 +181,11 @@ def action_form(data: snapshots.DataDir, user: auth.User, frame: pd.DataFrame, i
             key=f"cd_{action}",
             type="primary" if action == "note" else "secondary",
             on_click=_act,
-            args=(data, user, action, d.directive_id, d.state, include_demo),
+            args=(data, user, action, d.directive_id, d.state),
         )
 
 
-def _act(data, user, action, directive_id, shown_state, include_demo) -> None:
+def _act(data, user, action, directive_id, shown_state) -> None:
     s = st.session_state
     try:
         dirs.act(
@@ -195,7 +195,6 @@ def _act(data, user, action, directive_id, shown_state, include_demo) -> None:
             directive_id,
             expected_state=shown_state,
             text=s.get("cd_body", ""),
-            include_demo=include_demo,
         )
     except (dirs.DirectiveRefused, snapshots.SnapshotError) as exc:
         s["_cd_act_error"] = str(exc)

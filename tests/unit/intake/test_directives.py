@@ -67,6 +67,8 @@ def test_the_whole_loop(folder):
     ev = dirs.follow_up(Snapshot.current(d), row(d, did), include_demo=False)
     assert (ev.period_then, ev.period_now, ev.movement.then, ev.movement.now) == ("2025-Q2", "2025-Q2", 55.0, 55.0)
     assert not ev.movement.narrowed
+    demo = dirs.follow_up(Snapshot.current(d), row(d, did), include_demo=True)
+    assert demo.period_now == "2025-Q3" and demo.movement.narrowed  # demo figures move, yet close nothing
     refused(d, "ít nhất 10 ký tự", lambda: dirs.act(d, LEADER, "done", did, expected_state="open"))
     refused(d, "ít nhất 10 ký tự", lambda: dirs.act(d, LEADER, "done", did, expected_state="open", text="xong"))
 
