@@ -286,6 +286,9 @@ def main(argv: list[str] | None = None) -> int:
     from vlboard.cli import cycle as cli_cycle
 
     cli_cycle.add_commands(sub, lambda fn: lambda args: fn(args, _data(args)))
+    from vlboard.cli import directives as cli_directives
+
+    cli_directives.add_commands(sub, lambda fn: lambda args: fn(args, _data(args)))
     from vlboard.cli import api as cli_api
 
     cli_api.add_commands(sub, lambda fn: lambda args: fn(args, _data(args)))

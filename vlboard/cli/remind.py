@@ -110,9 +110,10 @@ def _send(args, data: snapshots.DataDir, now: dt.datetime, config, frames) -> in
             board, book, steps, now, done=state.done, failed=state.failed, names=names,
             base_url=settings.get("VLBOARD_PUBLIC_URL") or "", events=events, channels=channels,
         )  # fmt: skip
-        for note in made.no_contact:
+        notices, lacking = _directive_notices(data, book, steps, now, state, channels)
+        for note in made.no_contact + lacking:
             print(f"Lưu ý: {note}", file=sys.stderr)
-        return made.messages
+        return made.messages + notices
 
     if args.dry_run:
         print(dispatch.dry_run_text(planned(), quiet))
@@ -128,6 +129,23 @@ def _send(args, data: snapshots.DataDir, now: dt.datetime, config, frames) -> in
         return 1
     print(summary.text())
     return 0
+
+
+def _directive_notices(data, book, steps, now, state, channels):
+    """The notices of leaders' directives issued lately (vlboard.intake.directive_notices)."""
+    from vlboard.board import directives as frames
+    from vlboard.intake import directive_notices
+    from vlboard.store.source import Snapshot
+
+    src = Snapshot.current(data)
+    try:
+        listing = frames.listing(src, now.date())
+    finally:
+        src.con.close()
+    base = settings.get("VLBOARD_PUBLIC_URL") or ""
+    return directive_notices.plan(
+        listing, book, steps, now, done=state.done, failed=state.failed, base_url=base, channels=channels
+    )
 
 
 def add_commands(sub, with_data) -> None:

@@ -31,6 +31,7 @@ from vlboard.intake.users import (
     normalise_username,
     require_admin,
     require_import,
+    require_lead,
     require_reopen,
     require_review,
     require_submit,
@@ -62,6 +63,7 @@ __all__ = [
     "oidc_user",
     "require_admin",
     "require_import",
+    "require_lead",
     "require_reopen",
     "require_review",
     "require_submit",
@@ -106,7 +108,7 @@ def _user(where: str, key: str, table, via: str) -> User:
     plan = table.get("plan", "").strip() or None
     if role not in ROLES:
         raise AuthConfigError(
-            f"{where}: trường «role» = «{role}» không hợp lệ; chỉ nhận viewer, editor, reviewer hoặc admin."
+            f"{where}: trường «role» = «{role}» không hợp lệ; chỉ nhận viewer, editor, reviewer, leader hoặc admin."
         )
     if plan and role != "reviewer":
         raise AuthConfigError(f"{where}: chỉ vai trò reviewer có trường «plan»; vai trò {role} hãy bỏ trường này.")

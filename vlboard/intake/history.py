@@ -21,6 +21,7 @@ ACTIONS = {
     "rollback": "Khôi phục",
     "migrate": "Chuyển định dạng lưu trữ",
     "cycle": "Kỳ báo cáo",  # submit/approve/return/reopen (vlboard.intake.cycle): the note says which
+    "directive": "Chỉ đạo",  # issue/note/done/reopen (vlboard.intake.directives)
 }
 COMPARE_LABELS = {
     "change": "Thay đổi",

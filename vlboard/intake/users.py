@@ -1,6 +1,6 @@
 """Who may do what: the roles (``viewer`` reads; ``editor`` imports for exactly one agency or one
 unit and submits its reports; ``reviewer`` approves or returns the submitted reports of one plan, or
-of every plan; ``admin`` does all, including rollback and reopening an approved report), the
+of every plan; ``leader`` issues and closes directives, otherwise reads; ``admin`` does all, including rollback and reopening an approved report), the
 :class:`User` and the checks that refuse in Vietnamese. No streamlit."""
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ ROLES: dict[str, str] = {
     "viewer": "Người xem",
     "editor": "Cán bộ nhập liệu",
     "reviewer": "Cán bộ thẩm định",
+    "leader": "Lãnh đạo",  # issues and closes directives (vlboard.intake.directives); otherwise reads
     "admin": "Quản trị",
 }
 SCOPES: dict[str, str] = {"agency": "cơ quan", "unit": "địa bàn"}
@@ -122,3 +123,9 @@ def require_review(user: User, plans_of_subject, subject: str = "") -> None:
 def require_reopen(user: User) -> None:
     """Reopening an approved (locked) report: an admin only."""
     require_admin(user, "mở lại báo cáo đã duyệt")
+
+
+def require_lead(user: User, action: str) -> None:
+    """Issuing, closing or reopening a directive (chỉ đạo): a leader or an admin."""
+    if user.role not in ("leader", "admin"):
+        raise AccessDenied(f"Chỉ lãnh đạo hoặc quản trị viên được {action}. {user._who()} không có quyền này.")

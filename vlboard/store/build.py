@@ -116,6 +116,7 @@ def build_tables(data: DataDir) -> dict[str, pa.Table]:
     tables["status_config"] = status_config(data)
     tables["imports"] = schema.arrow_schema("imports").empty_table()
     tables["cycle_events"] = schema.arrow_schema("cycle_events").empty_table()
+    tables["directive_events"] = schema.arrow_schema("directive_events").empty_table()
     return tables
 
 
@@ -147,13 +148,15 @@ def carry_reports(data: DataDir, tables: dict[str, pa.Table]) -> dict[str, pa.Ta
     reports = read_table(path, "results", filters=[("source", "=", "report")])
     imports = read_table(path, "imports")
     cycle = read_table(path, "cycle_events")
-    if reports.num_rows == 0 and imports.num_rows == 0 and cycle.num_rows == 0:
+    directives = read_table(path, "directive_events")
+    if reports.num_rows == 0 and imports.num_rows == 0 and cycle.num_rows == 0 and directives.num_rows == 0:
         return tables
     return {
         **tables,
         "results": with_reports(tables["results"].to_pylist(), reports.to_pylist()),
         "imports": imports.cast(schema.arrow_schema("imports")),
         "cycle_events": cycle.cast(schema.arrow_schema("cycle_events")),
+        "directive_events": directives.cast(schema.arrow_schema("directive_events")),
     }
 
 

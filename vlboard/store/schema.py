@@ -2,6 +2,9 @@
 
 Source CSVs under data/source/ carry the same columns (as text); the build casts them to these
 types. Readers (DuckDB views, tests, the wall screen) rely on this contract.
+
+Over 300 lines: every table's columns are one contract, read in one place; split, a reader would
+look for a table's columns in several modules.
 """
 
 from __future__ import annotations
@@ -226,10 +229,32 @@ TABLES: dict[str, list[tuple[str, pa.DataType]]] = {
         ("base_snapshot", S),
         ("n_values", I),
     ],
+    # leaders' directives (vlboard.intake.directives): one row per issue, progress note, done or
+    # reopen of a directive; its current state is the fold of its rows (macros/70_directives.sql)
+    "directive_events": [
+        ("event_id", S),
+        ("directive_id", S),
+        ("at", TS),
+        ("username", S),
+        ("role", S),
+        ("action", S),
+        ("target_type", S),
+        ("target_code", S),
+        ("owner_agency", S),
+        ("deadline", D),
+        ("meeting", S),
+        ("text", S),
+        ("reason", S),
+        ("base_snapshot", S),
+        ("value_at_issue", F),
+        ("status_at_issue", S),
+    ],
 }
 
 # tables an officer edits as CSV under data/source/ (results is derived)
-SOURCE_TABLES = [t for t in TABLES if t not in ("results", "status_config", "imports", "cycle_events")]
+SOURCE_TABLES = [
+    t for t in TABLES if t not in ("results", "status_config", "imports", "cycle_events", "directive_events")
+]
 STATUS_CONFIG_FILE = "status.toml"
 
 
@@ -252,7 +277,7 @@ ADDED_IN: dict[tuple[str, str], int] = {
 # file for them and reads them as empty (vlboard.store.snapshots.verify, vlboard.store.db.open_snapshot)
 ADDED_TABLES = ("concepts", "indicator_concepts")
 # growing tables added the same way (vlboard.store.tables.GROWING): a snapshot written before lacks them
-ADDED_GROWING = ("cycle_events",)
+ADDED_GROWING = ("cycle_events", "directive_events")
 OPTIONAL_TABLES = ADDED_TABLES + ADDED_GROWING  # read as empty when a snapshot lacks them
 
 

@@ -33,8 +33,8 @@ from deltalake.exceptions import CommitFailedError, DeltaError, TableNotFoundErr
 from vlboard.store import schema
 from vlboard.store.datadir import DataDir, SnapshotError
 
-GROWING = ("results", "imports", "cycle_events")
-PARTITIONS: dict[str, list[str]] = {"results": ["year"], "imports": [], "cycle_events": []}
+GROWING = ("results", "imports", "cycle_events", "directive_events")
+PARTITIONS: dict[str, list[str]] = {"results": ["year"], "imports": [], "cycle_events": [], "directive_events": []}
 # within a year, rows in date then subject order, cut into files of about this size: one commune's
 # report of one period sits in one file, so a merge rewrites that file only (BENCHMARKS.md)
 ORDER: dict[str, list[str]] = {"results": ["year", "period_end", "unit_code", "agency_code", "indicator_code"]}

@@ -34,7 +34,7 @@ def test_reviewer_with_and_without_plan():
         ({"role": "admin", "plan": "p"}, "chỉ vai trò reviewer có trường «plan»; vai trò admin"),
         ({"role": "reviewer", "agency": "A"}, "vai trò reviewer không có phạm vi; hãy bỏ trường «agency»"),
         ({"role": "reviewer", "plan": ""}, "trường «plan» phải là chuỗi không rỗng"),
-        ({"role": "boss"}, "trường «role» = «boss» không hợp lệ; chỉ nhận viewer, editor, reviewer hoặc admin"),
+        ({"role": "boss"}, "trường «role» = «boss» không hợp lệ; chỉ nhận viewer, editor, reviewer, leader hoặc admin"),
     ],
 )
 def test_bad_reviewer_entries(entry, message):
