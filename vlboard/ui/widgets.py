@@ -167,6 +167,7 @@ TITLES = {  # a table's file name → its Vietnamese name in the downloads' head
     "kinh phi vp ubnd 2026": "Kế hoạch CĐS 2026 của Văn phòng UBND tỉnh",
     "muc tieu theo nam": "Mục tiêu theo năm",
     "nhiem vu": "Nhiệm vụ, mốc thời hạn",
+    "chi dao": "Chỉ đạo",
     "phuong cu phuong moi": "Phường cũ → phường mới",
     "so chi tieu theo ke hoach": "Số chỉ tiêu theo kế hoạch",
     "so lieu chua den ky": "Số liệu đã có, chưa đến kỳ đánh giá",
