@@ -280,24 +280,9 @@ def main(argv: list[str] | None = None) -> int:
     from vlboard.cli import maintenance
 
     maintenance.add_commands(sub, lambda fn: lambda args: fn(args, _data(args)), data_help)
-    from vlboard.cli import intake as cli_intake
+    from vlboard.cli import api, cycle, directives, intake, remind, report
 
-    cli_intake.add_commands(sub, lambda fn: lambda args: fn(args, _data(args)))
-    from vlboard.cli import cycle as cli_cycle
-
-    cli_cycle.add_commands(sub, lambda fn: lambda args: fn(args, _data(args)))
-    from vlboard.cli import directives as cli_directives
-
-    cli_directives.add_commands(sub, lambda fn: lambda args: fn(args, _data(args)))
-    from vlboard.cli import api as cli_api
-
-    cli_api.add_commands(sub, lambda fn: lambda args: fn(args, _data(args)))
-
-    from vlboard.cli import report as cli_report
-
-    cli_report.add_commands(sub, lambda fn: lambda args: fn(args, _data(args)))
-    from vlboard.cli import remind as cli_remind
-
-    cli_remind.add_commands(sub, lambda fn: lambda args: fn(args, _data(args)))
+    for commands in (intake, cycle, directives, api, report, remind):  # each module adds its own commands
+        commands.add_commands(sub, lambda fn: lambda args: fn(args, _data(args)))
     args = ap.parse_args(argv)
     return args.func(args)
