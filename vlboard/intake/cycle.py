@@ -12,13 +12,12 @@ import unicodedata
 from pathlib import Path
 
 import pandas as pd
-import pyarrow as pa
 
 from vlboard.domain import cycle as rules
 from vlboard.domain.periods import label_vi, parse_period
 from vlboard.domain.vocab import VN_TZ as VN
 from vlboard.intake import auth, history
-from vlboard.store import db, schema, snapshots, tables
+from vlboard.store import db, snapshots, tables
 from vlboard.store.source import Snapshot, Source
 
 SUBJECTS = {"unit": "địa bàn", "agency": "cơ quan"}
@@ -192,11 +191,7 @@ def act(
         )
 
         def change(manifest: dict) -> dict:
-            rows = pa.Table.from_pylist([event], schema=schema.arrow_schema("cycle_events"))
-            version = tables.append(data, "cycle_events", rows)
-            snapshots.drill("table:cycle_events")
-            version = tables.compact(data, "cycle_events") or version
-            return {"cycle_events": {"rows": tables.count(data, "cycle_events", version), "delta_version": version}}
+            return tables.append_row(data, "cycle_events", event)
 
         summary = describe(action, row.subject_name, p.code, text)
         return snapshots.write_change(

@@ -11,13 +11,12 @@ import re
 import unicodedata
 
 import pandas as pd
-import pyarrow as pa
 
 from vlboard.domain import directives as rules
 from vlboard.domain.vocab import VN_TZ as VN
 from vlboard.intake import auth
 from vlboard.intake.directive_evidence import Evidence, evidence
-from vlboard.store import db, schema, snapshots, tables
+from vlboard.store import db, snapshots, tables
 from vlboard.store.source import Snapshot, Source
 
 UNDONE = "Chưa ghi gì."
@@ -95,11 +94,7 @@ def _check_target(src: Source, target_type: str, code: str, owner: str, today: d
 
 def _write(data: snapshots.DataDir, event: dict, summary: str, user: auth.User) -> str:
     def change(manifest: dict) -> dict:
-        rows = pa.Table.from_pylist([event], schema=schema.arrow_schema("directive_events"))
-        version = tables.append(data, "directive_events", rows)
-        snapshots.drill("table:directive_events")
-        version = tables.compact(data, "directive_events") or version
-        return {"directive_events": {"rows": tables.count(data, "directive_events", version), "delta_version": version}}
+        return tables.append_row(data, "directive_events", event)
 
     return snapshots.write_change(
         data,

@@ -31,7 +31,7 @@ from deltalake import DeltaTable, write_deltalake
 from deltalake.exceptions import CommitFailedError, DeltaError, TableNotFoundError
 
 from vlboard.store import schema
-from vlboard.store.datadir import DataDir, SnapshotError
+from vlboard.store.datadir import DataDir, SnapshotError, drill
 
 GROWING = ("results", "imports", "cycle_events", "directive_events")
 PARTITIONS: dict[str, list[str]] = {"results": ["year"], "imports": [], "cycle_events": [], "directive_events": []}
@@ -127,6 +127,15 @@ def append(data: DataDir, table: str, t: pa.Table) -> int:
     with _writing(table):
         write_deltalake(str(path(data, table)), rows, mode="append", target_file_size=TARGET_FILE_SIZE)
     return DeltaTable(str(path(data, table))).version()
+
+
+def append_row(data: DataDir, table: str, row: dict) -> dict:
+    """One event row appended to an event table (cycle_events, directive_events), compacted when
+    small files pile up; the manifest entry ``{table: {"rows", "delta_version"}}`` of the result."""
+    version = append(data, table, pa.Table.from_pylist([row], schema=schema.arrow_schema(table)))
+    drill(f"table:{table}")
+    version = compact(data, table) or version
+    return {table: {"rows": count(data, table, version), "delta_version": version}}
 
 
 def align(data: DataDir, table: str, version: int) -> None:
