@@ -142,7 +142,11 @@ async def _viewer(
                 run = await (s.open("chi-tiet", f"code={codes[n % len(codes)]}") if sid % 2 else s.open())
                 check(run, kind)
                 stats.action(sid, kind, run)
-                step = 1 if kind == "open" else 0
+                # sessions enter the cycle at different points, so that every kind of action is met
+                # within each session's first few actions even on a slow machine: a deep link is on an
+                # indicator page, so it picks another indicator first; half the overview sessions go
+                # to the indicator page first, the others to the agency page
+                step = CYCLE.index("pick") if kind == "deep_link" else 3 if (sid // 4) % 2 else 1
                 while time.monotonic() < deadline:
                     await asyncio.sleep(rng.uniform(*think))
                     if time.monotonic() >= deadline:
