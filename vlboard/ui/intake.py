@@ -272,6 +272,11 @@ def snapshots_section(data: snapshots.DataDir) -> pd.DataFrame:
         ),
         hide_index=True,
         width="stretch",
+        # the live mark and the id are what a reader looks for: never cut (not pinned: a phone scrolls)
+        column_config={
+            "": st.column_config.TextColumn("Hiện hành", width=110),
+            "Bản dữ liệu": st.column_config.TextColumn(width=270),
+        },
     )
     return t
 
