@@ -16,6 +16,14 @@ from vlboard.intake import directives as dirs
 from vlboard.store.source import Source
 
 MAX_ROWS = 30  # rows printed; the page «Chỉ đạo» lists every directive
+CHUNK = 400  # characters of a directive's text per table row: rows of a slide's third at 14 pt
+HEADER = [
+    "Hạn (quá hạn)",
+    "Nội dung chỉ đạo (cuộc họp)",
+    "Cơ quan chủ trì",
+    "Đối tượng",
+    "Số liệu tại ngày ban hành và nay",
+]
 TARGET_CHARS = 50  # an indicator's long name is cut (its code first); the directive's text never is
 
 
@@ -25,18 +33,39 @@ def frame(src: Source, today: dt.date, include_demo: bool) -> pd.DataFrame:
 
 
 def table(overdue: pd.DataFrame) -> pd.DataFrame:
-    """The section's table: Vietnamese headers, every text as written (shown as text by the renderers)."""
-    return pd.DataFrame(
-        {
-            "Hạn (quá hạn)": [f"{d} ({n} ngày)" for d, n in zip(overdue.deadline_text, overdue.days_late)],
-            "Nội dung chỉ đạo (cuộc họp)": [
-                f"{t} (cuộc họp: {m})" if m else t for t, m in zip(overdue.text, overdue.meeting)
-            ],
-            "Cơ quan chủ trì": list(overdue.owner_name),
-            "Đối tượng": [short(t, TARGET_CHARS) for t in overdue.target_label],  # the code leads it
-            "Số liệu tại ngày ban hành và nay": list(overdue.evidence),
-        }
-    )
+    """The section's table: Vietnamese headers, every text as written (shown as text by the
+    renderers). A text longer than CHUNK characters goes on, whole, in «(tiếp)» rows under its own,
+    so no row is taller than a slide."""
+    rows = []
+    for r in overdue.itertuples(index=False):
+        said = f"{r.text} (cuộc họp: {r.meeting})" if r.meeting else r.text
+        first, *more = pieces(said, CHUNK)
+        rows.append(
+            {
+                "Hạn (quá hạn)": f"{r.deadline_text} ({r.days_late} ngày)",
+                "Nội dung chỉ đạo (cuộc họp)": first,
+                "Cơ quan chủ trì": r.owner_name,
+                "Đối tượng": short(r.target_label, TARGET_CHARS),  # the code leads it
+                "Số liệu tại ngày ban hành và nay": r.evidence,
+            }
+        )
+        rows += [
+            {**dict.fromkeys(rows[-1], ""), "Hạn (quá hạn)": "(tiếp)", "Nội dung chỉ đạo (cuộc họp)": p} for p in more
+        ]
+    return pd.DataFrame(rows, columns=HEADER)
+
+
+def pieces(text: str, size: int) -> list[str]:
+    """``text`` in pieces of at most ``size`` characters, cut at a space (which is dropped), or
+    inside a word only when one word is longer than ``size``."""
+    out: list[str] = []
+    rest = text
+    while len(rest) > size:
+        cut = rest.rfind(" ", 0, size + 1)
+        cut = cut if cut > 0 else size
+        out.append(rest[:cut])
+        rest = rest[cut + 1 :] if rest[cut] == " " else rest[cut:]
+    return [*out, rest]
 
 
 def page(overdue: pd.DataFrame, today: dt.date) -> dict:
