@@ -38,7 +38,7 @@ def screen() -> None:
         return
     plans = dict(zip(live.q("plans").code, live.q("plans").short_name))
     plan = params.get("plan") if params.get("plan") in plans else None
-    data = ui_wall.wall_data(live, plan, include_demo)
+    data = ui_wall.with_directives(ui_wall.wall_data(live, plan, include_demo), live, include_demo, now.date())
     slides = wall.playlist(data.facts, base, only)
     pos = wall.advance(state.get("pos"), slides, time.monotonic())
     state["pos"] = pos

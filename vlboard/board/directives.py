@@ -6,11 +6,13 @@ evidence line of each directive is vlboard.intake.directive_evidence (the page j
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from vlboard.domain import directives as rules
+from vlboard.domain import formatting, status
 
 if TYPE_CHECKING:
     from vlboard.store.source import Source
@@ -66,6 +68,74 @@ def overdue(src: Source, today: dt.date) -> pd.DataFrame:
     (OVERDUE_COLUMNS). The wall and the meeting pack read it from here."""
     df = listing(src, today)
     return df.loc[df.overdue.astype(bool)].reset_index(drop=True)[OVERDUE_COLUMNS]
+
+
+PANEL_COLUMNS = [
+    "directive_id",
+    "text",
+    "target_label",
+    "owner_name",
+    "deadline",
+    "deadline_text",
+    "days_late",
+    "late_text",
+    "meeting",
+    "movement",
+    "narrowed",
+    "evidence",
+]
+
+
+def overdue_panel(
+    src: Source, today: dt.date, include_demo: bool, follow_up: Callable[[Any, Any, bool], Any]
+) -> pd.DataFrame:
+    """The one frame of «Chỉ đạo quá hạn» that the wall panel and the meeting pack draw
+    (PANEL_COLUMNS), most days late first (:func:`overdue`'s order): per directive its text, target,
+    owner, deadline (dd/mm/yyyy), «quá hạn N ngày», meeting, the short movement line («đã cải
+    thiện: 45% → 52%», «chưa chuyển biến: …») and the full evidence line with the status at issue
+    and now. ``follow_up`` is vlboard.intake.directives.follow_up (a directive row → its
+    directive_evidence.Evidence); the board layer does not import intake, so the caller passes it."""
+    df = listing(src, today)
+    df = df.loc[df.overdue.astype(bool)].reset_index(drop=True)
+    if df.empty:
+        return pd.DataFrame(columns=PANEL_COLUMNS)
+    found = [follow_up(src, d, include_demo) for d in df.itertuples(index=False)]
+    out = df.assign(
+        deadline_text=[f"{d:%d/%m/%Y}" for d in df.deadline],
+        late_text=[f"quá hạn {formatting.number(int(n))} ngày" for n in df.days_late],
+        movement=[movement_text(ev) for ev in found],
+        narrowed=[bool(ev.movement.narrowed) for ev in found],
+        evidence=[evidence_line(ev) for ev in found],
+    )
+    return out[PANEL_COLUMNS]
+
+
+def _values(ev) -> tuple[str, str]:
+    unit = "%" if ev.share else ev.unit
+    return status.value_text(ev.movement.then, unit), status.value_text(ev.movement.now, unit)
+
+
+def movement_text(ev) -> str:
+    """The wall's short line: «đã cải thiện: 45% → 52%», «chưa chuyển biến: 45% → 44%», or why
+    it cannot be said (no figure, none before the directive, none since)."""
+    m = ev.movement
+    if m.now is None:
+        return "chưa có số liệu để theo dõi"
+    then, now = _values(ev)
+    if m.then is None:
+        return f"chưa có số liệu trước ngày ban hành; nay {now}"
+    if ev.period_now == ev.period_then:
+        return f"chưa có số liệu mới sau ngày ban hành ({now})"
+    what = "tỷ lệ chỉ tiêu đạt " if ev.share else ""
+    return f"{'đã cải thiện' if m.narrowed else 'chưa chuyển biến'}: {what}{then} → {now}"
+
+
+def evidence_line(ev) -> str:
+    """directive_evidence's sentence, with the indicator's status at issue and now when both are known."""
+    states = ""
+    if ev.status_then and ev.status_now and not ev.share and ev.period_then != ev.period_now:
+        states = f" Trạng thái: {status.label(ev.status_then)} → {status.label(ev.status_now)}."
+    return f"{ev.text}{states}"
 
 
 def owned_by(frame: pd.DataFrame, agency: str | None) -> pd.DataFrame:

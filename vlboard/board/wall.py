@@ -2,8 +2,9 @@
 night schedule (pure).
 
 The headline (three pillars) and the counts that need action stay on screen; one detail panel
-rotates under them. What needs attention comes first and stays longer (off-track indicators,
-overdue tasks, missing reports); panels with nothing to show are skipped.
+rotates under them. Leaders' directives past their deadline («Chỉ đạo quá hạn») come first of
+all when there are any (issue 20); then what needs attention, which stays longer (off-track
+indicators, overdue tasks, missing reports); panels with nothing to show are skipped.
 """
 
 from __future__ import annotations
@@ -11,12 +12,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from vlboard.board.directives import OVERDUE_TITLE
 from vlboard.domain.vocab import MAIN_PILLARS
 
 __all__ = ["MAIN_PILLARS"]
 
-SLIDE_KEYS = ("offtrack", "overdue", "reports", "agencies", "units", "map", "heat", "changes")
+SLIDE_KEYS = ("directives", "offtrack", "overdue", "reports", "agencies", "units", "map", "heat", "changes")
 TITLES = {
+    "directives": OVERDUE_TITLE,
     "offtrack": "Chỉ tiêu chậm tiến độ",
     "overdue": "Nhiệm vụ quá hạn",
     "reports": "Đơn vị chưa báo cáo",
@@ -43,6 +46,7 @@ class Facts:
     n_heat: int = 0
     n_changes: int = 0
     has_map: bool = False  # the commune boundaries can be drawn: the map panel names the worst units
+    n_directives: int = 0  # leaders' directives past their deadline and not done (board.directives.overdue)
 
 
 @dataclass(frozen=True)
@@ -75,13 +79,15 @@ def parse_only(value: str | None) -> list[str] | None:
 def playlist(facts: Facts, base: float = DEFAULT_DWELL, only: list[str] | None = None) -> list[Slide]:
     """The detail panels in showing order with their dwell times.
 
-    Attention first: off-track, overdue, missing reports (largest count first), 1.5× the base
+    Overdue directives first of all when there are any (none: no panel), 1.5× the base dwell.
+    Then attention: off-track, overdue, missing reports (largest count first), 1.5× the base
     dwell; then agencies, units (the map with the worst units named when it can be drawn, else
     their list), the ward heat summary and what changed. ``only`` keeps the given
     panels in the given order. Never empty: with nothing to show, the overdue-task panel says so.
     """
     attention = [(facts.n_offtrack, "offtrack"), (facts.n_overdue, "overdue"), (facts.n_missing_reports, "reports")]
-    slides = [Slide(k, TITLES[k], base * 1.5) for n, k in sorted(attention, key=lambda x: -x[0]) if n > 0]
+    slides = [Slide("directives", TITLES["directives"], base * 1.5)] if facts.n_directives > 0 else []
+    slides += [Slide(k, TITLES[k], base * 1.5) for n, k in sorted(attention, key=lambda x: -x[0]) if n > 0]
     units = "map" if facts.has_map else "units"
     for n, key in [(facts.n_agencies, "agencies"), (facts.n_units, units), (facts.n_heat, "heat")]:
         if n:

@@ -1,6 +1,7 @@
 """The meeting pack ("bộ tài liệu họp"): what goes on which page, for a filter state.
 
-Format-neutral: a list of ``Page`` (title + blocks of figures, tables and text lines) that
+The leaders' directives past their deadline («Chỉ đạo quá hạn», vlboard.export.directives) come
+first, right after the cover. Format-neutral: a list of ``Page`` (title + blocks of figures, tables and text lines) that
 ``pack_pdf`` and ``pack_pptx`` render. Built from the board routes the screens call
 (``screens.briefing``: the agencies page's league, the units page's heat table, the overview's
 off-track list, the reporting tables), so the same snapshot and filters give the same content.
@@ -19,6 +20,7 @@ from vlboard.board import audit, narrative, overview, screens
 from vlboard.domain import approval, filters, links, rollups
 from vlboard.domain.vocab import MAIN_PILLARS, PILLARS
 from vlboard.domain.vocab import VN_TZ as TZ
+from vlboard.export import directives as overdue_directives
 from vlboard.export import heat, png
 from vlboard.store.source import Source
 
@@ -82,9 +84,14 @@ def build(
     before = overview.previous_period(list(options.periods), f.period) if b.judged else None
     before_card = screens.scorecard(src, f, before) if before else None
     messages = [m.text for m in narrative.key_messages(b, overdue, before_card, before)]
+    late = overdue_directives.frame(src, now.date(), f.include_demo)
+    extra = [] if len(late) else [overdue_directives.none_line(now.date())]
     if n := approval.count(card):  # unapproved reports are shown, marked: said within the page's 5 messages
-        messages = [*messages[:4], approval.message(n)]
+        extra.append(approval.message(n))
+    messages = [*messages[: 5 - len(extra)], *extra]
     pages: list[Page] = []
+    if len(late):  # leaders' directives past their deadline come first (issue 20)
+        pages.append(Page(**overdue_directives.page(late, now.date())))
     if messages:  # the chairman's first page: 3–5 sentences written from the frames of the pages after it
         pages.append(Page(f"Thông điệp chính — {period}", messages=messages))
     if card is None or not b.judged:

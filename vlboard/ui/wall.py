@@ -8,7 +8,7 @@ Over 300 lines: the wall's stylesheet and its panel builders, which change toget
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -86,7 +86,8 @@ CSS = f"""
 </style>
 """
 # the off-track panel: two indicators, each with its why-line on up to two lines (three did not fit)
-ROWS = {"offtrack": 2, "overdue": 5, "reports": 5, "agencies": 5, "units": 5, "heat": 5, "changes": 5}
+# the directives panel: three, each on two lines, its count in the title (no caption row)
+ROWS = {"directives": 3, "offtrack": 2, "overdue": 5, "reports": 5, "agencies": 5, "units": 5, "heat": 5, "changes": 5}
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,7 @@ class WallData:
     at_risk: str = ""  # the outlook's "có nguy cơ không đạt" line (board.outlook.risk_text)
     n_at_risk: int | None = None  # its count; None when no indicator can be forecast
     trend: pd.DataFrame | None = None  # screens.pillar_trend: each pillar's % đạt over the last judged periods
+    directives: pd.DataFrame | None = None  # «Chỉ đạo quá hạn» (wall_panels.overdue_directives); None: not read
 
     @property
     def period(self):
@@ -143,6 +145,12 @@ def wall_data(ref: SnapshotRef, plan: str | None, include_demo: bool) -> WallDat
         n_risk = len(risky) if len(risky) or int((frame_.group == "forecast").sum()) else None
     trend = screens.pillar_trend(ref, f, 6, lambda per: ui_data.scorecard(ref, f, per))
     return WallData(ref.snapshot_id, b, bool(demo), overdue, changes, facts, risk, n_risk, trend)
+
+
+def with_directives(data: WallData, ref: SnapshotRef, include_demo: bool, today: dt.date) -> WallData:
+    """``data`` with today's overdue directives and their count in the facts (the panel comes first)."""
+    frame = wall_panels.overdue_directives(ref, include_demo, today)
+    return replace(data, directives=frame, facts=replace(data.facts, n_directives=len(frame)))
 
 
 def _changes(ref: SnapshotRef, period: str, include_demo: bool, card: pd.DataFrame) -> pd.DataFrame:
@@ -265,6 +273,9 @@ def _panel(slide: wall.Slide, data: WallData, index: int, total: int) -> str:
     cap = f"<div class='w-cap'>{_html(caption.text)}</div>" if caption is not None else ""
     items = _items(slide.key, data, ROWS.get(slide.key, 6))
     dots = f"<span class='w-pos'>{index + 1}/{total}</span>"
+    if slide.key == "directives" and data.directives is not None and len(data.directives):  # its count in the title
+        said = wall_panels.directive_count(data.directives, ROWS["directives"])
+        dots = f"<span class='w-pos'>{_html(said)} · {index + 1}/{total}</span>"
     return f"<div class='w-panel'><h2 class='w-ptitle'><span>{_html(slide.title)}</span>{dots}</h2>{cap}{items}</div>"
 
 
@@ -290,6 +301,9 @@ def _status_span(code: str, text: str) -> str:
 def _items(key: str, data: WallData, rows: int) -> str:
     b = data.brief
     judged = b.card is not None and b.judged
+    if key == "directives":
+        frame = data.directives if data.directives is not None else pd.DataFrame(columns=["text"])
+        return wall_panels.directive_items(frame, rows, _html)
     if key == "overdue":
         if data.overdue.empty:
             return _li("Không có nhiệm vụ nào quá thời hạn ghi trong kế hoạch.")

@@ -1,5 +1,10 @@
-"""The wall's pillar trend line and its map panel (HTML snippets for vlboard.ui.wall): an inline SVG
-with no text inside each, the text beside them in wall-size type.
+"""The wall's pillar trend line, its map panel and its «Chỉ đạo quá hạn» panel (HTML snippets for
+vlboard.ui.wall): an inline SVG with no text inside each, the text beside them in wall-size type.
+
+The directives panel draws ``board.directives.overdue_panel`` (the meeting pack's section is the
+same frame): per directive «quá hạn N ngày», the owner and the text on one line (the text cut with
+an ellipsis; the whole text is on the page «Chỉ đạo» and in the pack), and under it what the number
+did since the directive was issued, then its target.
 
 The trend is ``screens.pillar_trend`` (each pillar's % đạt, the tile's headline figure, over the last
 six judged periods of the shown period's kind); the map is the units page's frame
@@ -9,13 +14,17 @@ five units of lowest % đạt named beside it.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import streamlit as st
 
+from vlboard.board import directives as directive_frames
 from vlboard.charts import svgmap
 from vlboard.charts.theme import WALL as P
 from vlboard.domain import formatting
 from vlboard.domain.periods import label_vi
+from vlboard.intake import directives as dirs
 from vlboard.store import snapshots
 from vlboard.ui import data as ui_data
 
@@ -33,6 +42,8 @@ CSS = f"""
 .wall .w-maplist {{flex: 1 1 0; min-width: 0; display: flex; flex-direction: column; gap: calc(0.35 * var(--u));}}
 .wall .w-maplist > * {{flex-shrink: 0;}}
 .wall .w-key {{display: flex; flex-wrap: wrap; column-gap: calc(1.2 * var(--u)); line-height: 1.34;}}
+/* a directive's second line: what the number did since, then its target (one line, cut at the end) */
+.wall .w-dsub {{color: {P["muted"]}; padding-left: calc(2 * var(--u));}}
 .wall .w-sw {{display: inline-block; width: calc(1.4 * var(--u)); height: calc(1.4 * var(--u));
   margin-right: calc(0.4 * var(--u)); border-radius: calc(0.2 * var(--u)); vertical-align: -0.1em;}}
 </style>
@@ -62,6 +73,37 @@ def trend_line(trend: pd.DataFrame, pillar: str) -> str:
         "vector-effect='non-scaling-stroke' stroke-linejoin='round' stroke-linecap='round'/></svg>"
     )
     return f"<div class='w-trend' title='{said}'><span>{len(pct)} kỳ: {first} → {last}</span>{svg}</div>"
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def overdue_directives(ref: ui_data.SnapshotRef, include_demo: bool, today: dt.date) -> pd.DataFrame:
+    """«Chỉ đạo quá hạn» at ``today`` (board.directives.overdue_panel, the pack's route too), once
+    per snapshot × source × day: days late count from the calendar, not from the snapshot."""
+    return directive_frames.overdue_panel(ref, today, include_demo, dirs.follow_up)  # type: ignore[arg-type]
+
+
+def directive_count(frame: pd.DataFrame, rows: int) -> str:
+    """Beside the panel's title: «4 chỉ đạo, trễ lâu nhất 66 ngày · 3 trễ nhất dưới đây»."""
+    n = len(frame)
+    head = f"{formatting.number(n)} chỉ đạo, trễ lâu nhất {formatting.number(int(frame.days_late.max()))} ngày"
+    return head + (f" · {rows} trễ nhất dưới đây" if n > rows else "")
+
+
+def directive_items(frame: pd.DataFrame, rows: int, html) -> str:
+    """The ``rows`` directives most days late: «quá hạn N ngày · owner: text» (text cut with an
+    ellipsis), then the movement («đã cải thiện: 45% → 52%» in green, else in the muted colour)
+    and the target. Every text from the data goes through ``html``."""
+    if frame.empty:
+        return "<div class='w-li'>Không có chỉ đạo quá hạn.</div>"
+    out = []
+    for r in frame.head(rows).to_dict("records"):
+        moved = f"<span class='s-achieved'>{html(r['movement'])}</span>" if r["narrowed"] else html(r["movement"])
+        out.append(
+            f"<div class='w-li'><span class='s-not_achieved'><b>{html(r['late_text'])}</b></span> · "
+            f"<b>{html(r['owner_name'])}</b>: {html(r['text'])}</div>"
+            f"<div class='w-li w-dsub'>{moved} · {html(r['target_label'])}</div>"
+        )
+    return "".join(out)
 
 
 def map_shapes() -> svgmap.Shapes:
