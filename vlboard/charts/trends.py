@@ -1,5 +1,5 @@
-"""Figures of one indicator over time: :func:`trend` (a line per source, targets, the path) and
-:func:`small_multiples` (a grid of small trends)."""
+"""Figures of one indicator over time: :func:`trend` (a line per source, targets, the path) with
+the events that explain it (:func:`mark_events`) and :func:`small_multiples` (a grid of small trends)."""
 
 from __future__ import annotations
 
@@ -130,6 +130,55 @@ def trend(
     if not fig.data:
         empty(fig)
     return finish(fig, title=title, data_date=data_date, note=note, height=420)
+
+
+EVENT_COLOUR = "#555555"
+
+
+def x_range(fig: go.Figure) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """The first and last date a trend figure shows (None: it has no dates)."""
+    r = fig.layout.xaxis.range
+    return None if r is None else (pd.Timestamp(r[0]), pd.Timestamp(r[1]))
+
+
+def mark_events(fig: go.Figure, events: pd.DataFrame) -> go.Figure:
+    """The events that explain the series (``board.annotations.for_indicator``: marker, date,
+    kind_label, text): a thin dashed vertical line at each date and its number at the top of the
+    plot (below the title, away from the target labels at the left), the text on hover. Numbers of
+    events closer than 6% of the axis step down a row instead of overlapping."""
+    span = x_range(fig)
+    width = (span[1] - span[0]).days if span else 0
+    placed: list[pd.Timestamp] = []
+    for e in events.itertuples():
+        at = pd.Timestamp(e.date)
+        fig.add_shape(
+            type="line",
+            name=f"event-{e.marker}",
+            x0=at,
+            x1=at,
+            xref="x",
+            y0=0,
+            y1=1,
+            yref="paper",
+            layer="below",
+            line=dict(color=EVENT_COLOUR, width=1, dash="dash"),
+        )
+        row = sum(1 for p in placed if width and abs((at - p).days) < 0.06 * width)
+        placed.append(at)
+        fig.add_annotation(
+            name=f"event-{e.marker}",
+            x=at,
+            xref="x",
+            y=1 - 0.09 * row,
+            yref="paper",
+            yanchor="top",
+            text=e.marker,
+            showarrow=False,
+            font=dict(size=16, color="#222222"),
+            bgcolor="rgba(255, 255, 255, 0.85)",
+            hovertext=f"{e.marker} {at:%d/%m/%Y} · {label(e.kind_label)}<br>{wrap(e.text, 60, 8)}",
+        )
+    return fig
 
 
 def _fan(fig: go.Figure, o: dict) -> None:
