@@ -87,6 +87,7 @@ def trend(
             y=float(value),
             line=dict(color="#333333", dash="dot", width=1.5),
             annotation=dict(
+                name=YEARLESS,
                 text=label(f"Mục tiêu chung, không nêu năm: {raw}"[:90]),
                 showarrow=False,
                 font=dict(size=11, color="#333333"),
@@ -133,6 +134,7 @@ def trend(
 
 
 EVENT_COLOUR = "#555555"
+YEARLESS = "yearless-target"  # the label of a goal printed without a year, at the plot's top left
 
 
 def x_range(fig: go.Figure) -> tuple[pd.Timestamp, pd.Timestamp] | None:
@@ -144,10 +146,12 @@ def x_range(fig: go.Figure) -> tuple[pd.Timestamp, pd.Timestamp] | None:
 def mark_events(fig: go.Figure, events: pd.DataFrame) -> go.Figure:
     """The events that explain the series (``board.annotations.for_indicator``: marker, date,
     kind_label, text): a thin dashed vertical line at each date and its number at the top of the
-    plot (below the title, away from the target labels at the left), the text on hover. Numbers of
-    events closer than 6% of the axis step down a row instead of overlapping."""
+    plot, the text on hover. Numbers of events closer than 6% of the axis step down a row instead of
+    overlapping; on a chart with the label of a yearless goal (left, above its line) an event in the
+    left half has its number at the bottom of the plot instead."""
     span = x_range(fig)
     width = (span[1] - span[0]).days if span else 0
+    yearless = any(a.name == YEARLESS for a in fig.layout.annotations)
     placed: list[pd.Timestamp] = []
     for e in events.itertuples():
         at = pd.Timestamp(e.date)
@@ -165,18 +169,19 @@ def mark_events(fig: go.Figure, events: pd.DataFrame) -> go.Figure:
         )
         row = sum(1 for p in placed if width and abs((at - p).days) < 0.06 * width)
         placed.append(at)
+        low = yearless and span is not None and (at - span[0]).days < 0.5 * width
         fig.add_annotation(
             name=f"event-{e.marker}",
             x=at,
             xref="x",
-            y=1 - 0.09 * row,
+            y=0.09 * row if low else 1 - 0.09 * row,
             yref="paper",
-            yanchor="top",
+            yanchor="bottom" if low else "top",
             text=e.marker,
             showarrow=False,
             font=dict(size=16, color="#222222"),
             bgcolor="rgba(255, 255, 255, 0.85)",
-            hovertext=f"{e.marker} {at:%d/%m/%Y} · {label(e.kind_label)}<br>{wrap(e.text, 60, 8)}",
+            hovertext=f"{e.marker} {at:%d/%m/%Y} · {label(e.kind_label)}<br>{wrap(e.text, 44, 10)}",
         )
     return fig
 

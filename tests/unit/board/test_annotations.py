@@ -90,3 +90,17 @@ def test_close_events_step_down_and_hostile_text_is_escaped():
 def test_no_event_no_shape():
     fig, plain = figure(SHIPPED.iloc[:0])
     assert not [s for s in fig.layout.shapes if (s.name or "").startswith("event-")]
+
+
+def test_numbers_keep_clear_of_a_yearless_goal_label():
+    series = pd.DataFrame(
+        dict(period_end=[dt.date(2024, 6, 30), dt.date(2026, 6, 30)], source=["document"] * 2, value=[95.0, 96.0])
+    )
+    targets = pd.DataFrame(dict(year=[None], comparator=[">="], value=[98.0], value_high=[None], raw=["98%"]))
+    fig = charts.trend(series, targets, title="X", unit="%")
+    events = rows(("A", "2024-09-30", "other", "trái", None), ("B", "2026-03-31", "other", "phải", None))
+    charts.mark_events(fig, annotations.for_indicator(events, charts.x_range(fig)))
+    goal = [a for a in fig.layout.annotations if a.name == "yearless-target"]
+    marks = {a.text: (a.y, a.yanchor) for a in fig.layout.annotations if (a.name or "").startswith("event-")}
+    assert len(goal) == 1 and goal[0].text.startswith("Mục tiêu chung")
+    assert marks == {"①": (0, "bottom"), "②": (1, "top")}  # the left one under the plot, away from the goal's label
