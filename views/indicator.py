@@ -3,7 +3,7 @@
 import streamlit as st
 
 from vlboard import charts, ui
-from vlboard.board import indicator, narrative, overview
+from vlboard.board import annotations, indicator, narrative, overview
 from vlboard.domain import approval, formatting
 
 page = ui.start("Chi tiết chỉ tiêu")
@@ -47,16 +47,21 @@ trend = dict(
     pace=pace,
     outlook=ahead,
 )
+wide = charts.trend(series, targets, **trend)
+events = annotations.for_indicator(live.q("annotations", code=code), charts.x_range(wide))  # issue 20
 ui.chart(
-    charts.trend(series, targets, **trend),
+    charts.mark_events(wide, events),
     f"{code} xu huong",
-    phone=charts.trend(series, targets, **trend),
+    phone=charts.mark_events(charts.trend(series, targets, **trend), events),
     alt=narrative.alt_trend(series, meta["unit"]),
 )
 st.markdown("**Triển vọng đến hạn**: " + formatting.md_escape(indicator.outlook_text(ahead)))
 yearly = indicator.yearly_values(series)
 trend = indicator.long_term(yearly, targets, meta["direction"])
 st.markdown(f"**Xu hướng dài hạn** (phương pháp Open SDG): {indicator.long_term_text(trend, len(yearly))}")
+if len(events):
+    st.markdown(f"**{annotations.TITLE}**")
+    ui.table(annotations.table(events), "su kien anh huong so lieu", title=annotations.TITLE)
 
 st.markdown("**Mục tiêu theo năm**")
 ui.table(indicator.targets_table(targets, meta["unit"]), "muc tieu theo nam")

@@ -17,7 +17,7 @@ from vlboard.charts.status import (
     status_matrix,
 )
 from vlboard.charts.theme import BLUE, FONT, GREY, NO_DATA_FILL, WALL_BG, darken, finish, plotly_config, short, slug
-from vlboard.charts.trends import SOURCE_STYLE, small_multiples, trend
+from vlboard.charts.trends import SOURCE_STYLE, mark_events, small_multiples, trend, x_range
 
 __all__ = [
     "ATTRIBUTION",
@@ -34,6 +34,7 @@ __all__ = [
     "darken",
     "finish",
     "league",
+    "mark_events",
     "pillar_gauge",
     "plotly_config",
     "progress_bullets",
@@ -43,4 +44,5 @@ __all__ = [
     "status_bars",
     "status_matrix",
     "trend",
+    "x_range",
 ]

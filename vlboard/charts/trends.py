@@ -1,5 +1,5 @@
-"""Figures of one indicator over time: :func:`trend` (a line per source, targets, the path) and
-:func:`small_multiples` (a grid of small trends)."""
+"""Figures of one indicator over time: :func:`trend` (a line per source, targets, the path) with
+the events that explain it (:func:`mark_events`) and :func:`small_multiples` (a grid of small trends)."""
 
 from __future__ import annotations
 
@@ -87,6 +87,7 @@ def trend(
             y=float(value),
             line=dict(color="#333333", dash="dot", width=1.5),
             annotation=dict(
+                name=YEARLESS,
                 text=label(f"Mục tiêu chung, không nêu năm: {raw}"[:90]),
                 showarrow=False,
                 font=dict(size=11, color="#333333"),
@@ -130,6 +131,59 @@ def trend(
     if not fig.data:
         empty(fig)
     return finish(fig, title=title, data_date=data_date, note=note, height=420)
+
+
+EVENT_COLOUR = "#555555"
+YEARLESS = "yearless-target"  # the label of a goal printed without a year, at the plot's top left
+
+
+def x_range(fig: go.Figure) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """The first and last date a trend figure shows (None: it has no dates)."""
+    r = fig.layout.xaxis.range
+    return None if r is None else (pd.Timestamp(r[0]), pd.Timestamp(r[1]))
+
+
+def mark_events(fig: go.Figure, events: pd.DataFrame) -> go.Figure:
+    """The events that explain the series (``board.annotations.for_indicator``: marker, date,
+    kind_label, text): a thin dashed vertical line at each date and its number at the top of the
+    plot, the text on hover. Numbers of events closer than 6% of the axis step down a row instead of
+    overlapping; on a chart with the label of a yearless goal (left, above its line) an event in the
+    left half has its number at the bottom of the plot instead."""
+    span = x_range(fig)
+    width = (span[1] - span[0]).days if span else 0
+    yearless = any(a.name == YEARLESS for a in fig.layout.annotations)
+    placed: list[pd.Timestamp] = []
+    for e in events.itertuples():
+        at = pd.Timestamp(e.date)
+        fig.add_shape(
+            type="line",
+            name=f"event-{e.marker}",
+            x0=at,
+            x1=at,
+            xref="x",
+            y0=0,
+            y1=1,
+            yref="paper",
+            layer="below",
+            line=dict(color=EVENT_COLOUR, width=1, dash="dash"),
+        )
+        row = sum(1 for p in placed if width and abs((at - p).days) < 0.06 * width)
+        placed.append(at)
+        low = yearless and span is not None and (at - span[0]).days < 0.5 * width
+        fig.add_annotation(
+            name=f"event-{e.marker}",
+            x=at,
+            xref="x",
+            y=0.09 * row if low else 1 - 0.09 * row,
+            yref="paper",
+            yanchor="bottom" if low else "top",
+            text=e.marker,
+            showarrow=False,
+            font=dict(size=16, color="#222222"),
+            bgcolor="rgba(255, 255, 255, 0.85)",
+            hovertext=f"{e.marker} {at:%d/%m/%Y} · {label(e.kind_label)}<br>{wrap(e.text, 44, 10)}",
+        )
+    return fig
 
 
 def _fan(fig: go.Figure, o: dict) -> None:

@@ -24,6 +24,14 @@ COMPARATORS = {*NUMERIC_COMPARATORS, "done"}
 # where a result comes from, with its Vietnamese label
 SOURCES = {"document": "Văn bản", "report": "Báo cáo", "demo": "Minh họa"}
 
+# an event that explains a series (annotations.csv kind), with its Vietnamese label
+ANNOTATION_KINDS = {
+    "merger": "Sắp xếp địa giới",
+    "method": "Đổi phương pháp",
+    "campaign": "Chiến dịch",
+    "other": "Khác",
+}
+
 # who reports a result (an import's scope_type), as a clerk reads it
 SUBJECTS = {"agency": "cơ quan", "unit": "phường/xã"}
 

@@ -15,6 +15,7 @@ from vlboard.domain import vocab
 from vlboard.domain.periods import parse_period
 from vlboard.domain.targets_text import parse_raw
 from vlboard.domain.textnorm import collapse, is_quote_of
+from vlboard.store import annotations as annotation_checks
 from vlboard.store.catalogue import Problem
 from vlboard.store.doctext import Document, locate
 
@@ -172,11 +173,11 @@ def check(tables: dict[str, pa.Table], documents: dict[str, Document] | None = N
             problems.append(Problem("reporting_rules.csv", i + 2, "frequency", "chỉ nhận quarter, year hoặc month"))
         if r["basis"] not in ("document", "assumption"):
             problems.append(Problem("reporting_rules.csv", i + 2, "basis", "chỉ nhận document hoặc assumption"))
-    for table in ("results_documents", "reporting_rules", "milestones"):
+    for table in ("results_documents", "reporting_rules", "milestones", "annotations"):
         problems += _plan_and_quote(tables[table], f"{table}.csv", plans, documents)
     dupes("concepts", ["code"])
     dupes("indicator_concepts", ["indicator_code"])
-    problems += concept_problems(tables, codes)
+    problems += concept_problems(tables, codes) + annotation_checks.problems(tables, codes, units)
     return problems
 
 

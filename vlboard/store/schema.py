@@ -212,6 +212,21 @@ TABLES: dict[str, list[tuple[str, pa.DataType]]] = {
         ("n_changed", I),
         ("n_unchanged", I),
     ],
+    # events that explain a series (a merger of units, a method change, a campaign), marked on the
+    # indicator's trend chart (vlboard.board.annotations); blank indicator/pillar/unit = all of them;
+    # kind: vocab.ANNOTATION_KINDS; plan/quote/quote_anchor: where the documents say it (as milestones)
+    "annotations": [
+        ("annotation_id", S),
+        ("date", D),
+        ("indicator_code", S),
+        ("pillar", S),
+        ("unit_code", S),
+        ("kind", S),
+        ("text", S),
+        ("plan", S),
+        ("quote", S),
+        ("quote_anchor", S),
+    ],
     # the reporting cycle (vlboard.intake.cycle): one row per state change of a subject × period
     # (submit, approve, return, reopen), carried into every later snapshot
     "cycle_events": [
@@ -275,7 +290,7 @@ ADDED_IN: dict[tuple[str, str], int] = {
 
 # tables added after snapshot format 4 without a format change: a snapshot written before has no
 # file for them and reads them as empty (vlboard.store.snapshots.verify, vlboard.store.db.open_snapshot)
-ADDED_TABLES = ("concepts", "indicator_concepts")
+ADDED_TABLES = ("concepts", "indicator_concepts", "annotations")
 # growing tables added the same way (vlboard.store.tables.GROWING): a snapshot written before lacks them
 ADDED_GROWING = ("cycle_events", "directive_events")
 OPTIONAL_TABLES = ADDED_TABLES + ADDED_GROWING  # read as empty when a snapshot lacks them
