@@ -13,6 +13,8 @@ from vlboard import ui
 from vlboard.board import commentary as frames
 from vlboard.domain import commentary as rules
 from vlboard.domain import formatting
+from vlboard.domain.periods import label_vi
+from vlboard.domain.vocab import SOURCES
 from vlboard.intake import auth
 from vlboard.intake import commentary as intake
 from vlboard.store import snapshots
@@ -31,7 +33,7 @@ def missing_table(frame: pd.DataFrame) -> pd.DataFrame:
             "Chỉ tiêu": frame.indicator_name,
             "Đánh giá": frame.status_label,
             "Giá trị": [formatting.number(v, 2) + (f" {u}" if u else "") for v, u in zip(frame.value, frame.unit)],
-            "Nguồn": frame.source.map({"report": "Báo cáo", "document": "Văn bản", "demo": "Minh họa"}),
+            "Nguồn": frame.source.map(SOURCES),
         }
     )
 
@@ -142,11 +144,17 @@ def overview(live: SnapshotRef, period: str, include_demo: bool, user: auth.User
     row.metric("Chưa giải trình", len(gaps), width=170)
     row.metric("Đơn vị còn nợ", int(gaps[["subject_type", "subject_code"]].drop_duplicates().shape[0]), width=170)
     row.metric("Đã giải trình", len(done), width=170)
-    where = "kể cả số liệu minh họa" if include_demo else "chỉ số liệu thật (báo cáo và văn bản)"
+    where = "kể cả số liệu minh họa" if include_demo else "chỉ số liệu thật: báo cáo và văn bản"
     if gaps.empty:
+        every = frames.missing(src, "", include_demo)  # type: ignore[arg-type]
+        shown = label_vi(period) if period else "mọi kỳ"
+        elsewhere = (
+            f" Các kỳ khác còn {len(every)} chỉ tiêu chưa giải trình: chọn kỳ ở bộ lọc."
+            if len(every)
+            else " Không kỳ nào có số liệu chưa đạt hay gần đạt đang chờ giải trình."
+        )
         st.info(
-            f"Không có chỉ tiêu chưa đạt hay gần đạt nào đang chờ giải trình ({where}). Số liệu văn bản của tỉnh "
-            "được tính cho cơ quan chủ trì chỉ tiêu.",
+            f"{shown}: không có chỉ tiêu chưa đạt hay gần đạt nào đang chờ giải trình ({where}).{elsewhere}",
             icon=":material/task_alt:",
         )
     else:
