@@ -101,6 +101,12 @@ def missing(src: Source, rows: list[Row]) -> list[Row]:
     return [r for r in rows if rules.requires(r.status) and r.explanation.empty and r.key not in have]
 
 
+def changed(src: Source, rows: list[Row]) -> int:
+    """How many of the file's explanations are new or differ from the current ones."""
+    have = _current(src)
+    return sum(1 for r in rows if not r.explanation.empty and have.get(r.key) != r.explanation)
+
+
 def events(src: Source, rows: list[Row], user, import_id: str, now: dt.datetime, base: str) -> list[dict]:
     """commentary_events rows for the explanations of the file that differ from the current ones;
     ``at`` after every earlier event of the key."""

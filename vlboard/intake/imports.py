@@ -61,6 +61,7 @@ class Preview:
     names: dict[str, str] = field(default_factory=dict)  # indicator code → name, for the problem table
     explanations: list = field(default_factory=list)  # commentary_import.Row per valid row
     unexplained: list = field(default_factory=list)  # the misses of the file still without explanation
+    new_explanations: int = 0  # explanations of the file that are new or differ from the current ones
 
     @property
     def ok(self) -> bool:
@@ -108,8 +109,10 @@ class Preview:
 
     def summary(self) -> str:
         c = self.counts()
-        return f"{c['new']} giá trị mới, {c['changed']} thay đổi, {c['unchanged']} không đổi" + (
-            f"; {self.skipped} dòng để trống" if self.skipped else ""
+        return (
+            f"{c['new']} giá trị mới, {c['changed']} thay đổi, {c['unchanged']} không đổi"
+            + (f"; {self.skipped} dòng để trống" if self.skipped else "")
+            + (f"; {self.new_explanations} giải trình mới hoặc sửa" if self.new_explanations else "")
         )
 
 
@@ -326,6 +329,7 @@ def preview(
         )
     pv = Preview(file_name, [], src.snapshot_id, upload, rows, _diff(src, rows, area), skipped)
     pv.explanations, pv.unexplained = explained, commentary_import.missing(src, explained)
+    pv.new_explanations = commentary_import.changed(src, explained)
     return pv
 
 

@@ -93,6 +93,7 @@ def test_the_template_carries_the_explanation_in_the_same_snapshot(folder):
     assert len(pv.unexplained) == 1 and "bắt buộc trước khi nộp" in pv.unexplained_text()
     pv = run(d, filled(d, {"C-01": {"value": 64, **EXPLAINED, "back_by": "31/03/2026"}}), WARD1)
     assert pv.unexplained == [] and pv.unexplained_text() == ""
+    assert pv.new_explanations == 1 and pv.summary().endswith("; 1 giải trình mới hoặc sửa")
     sid = imports.commit(d, WARD1, pv)
     m = snapshots.current(d)[2]
     assert m["id"] == sid and m["tables"]["commentary_events"]["rows"] == 1  # with the values
@@ -101,6 +102,7 @@ def test_the_template_carries_the_explanation_in_the_same_snapshot(folder):
     assert e["username"] == WARD1.username
     # the same value and explanation again: nothing new, refused; a new explanation alone: written
     pv = run(d, filled(d, {"C-01": {"value": 64, **EXPLAINED, "back_by": "31/03/2026"}}), WARD1)
+    assert pv.new_explanations == 0
     with pytest.raises(imports.ImportRefused, match="giải trình nào mới"):
         imports.commit(d, WARD1, pv)
     pv = run(d, filled(d, {"C-01": {"value": 64, **EXPLAINED, "back_by": "30/06/2026"}}), WARD1)
