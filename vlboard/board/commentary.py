@@ -92,25 +92,19 @@ def per_subject(missing_frame: pd.DataFrame) -> pd.DataFrame:
 
 def for_results(src: Source, results: pd.DataFrame) -> list[str]:
     """The explanation next to each row of an indicator's results (indicator_results.sql columns),
-    by the subject the row belongs to; "" where there is none."""
+    by the subject the row belongs to (commentary_results.sql); "" where there is none."""
     if results.empty:
         return []
-    cur = current(src)
-    code = results.indicator_code.iloc[0]
-    cur = cur[cur.indicator_code == code]
-    if cur.empty:
+    have = src.q("commentary_results", code=str(results.indicator_code.iloc[0]))
+    if have.empty:
         return [""] * len(results)
-    by_key = {(r.period, r.subject_type, r.subject_code): r.text for r in cur.itertuples(index=False)}
-    lead = src.q("commentary_misses", period="", subject_type="", subject_code="", include_demo=True)
-    lead = lead[lead.indicator_code == code]
-    docs = {r.period: (r.subject_type, r.subject_code) for r in lead[lead.source == "document"].itertuples()}
-    out = []
-    for r in results.itertuples(index=False):
-        if r.source == "document" and r.period in docs:  # attributed to the lead agency (75_commentary.sql)
-            key = (r.period, *docs[r.period])
-        elif r.agency_code is not None and not pd.isna(r.agency_code):
-            key = (r.period, "agency", r.agency_code)
-        else:
-            key = (r.period, "unit", r.unit_code)
-        out.append(by_key.get(key, ""))
-    return out
+
+    def key(period, source, unit, agency) -> tuple:
+        return (period, source, _text(unit), _text(agency))
+
+    text = {
+        key(r.period, r.source, r.unit_code, r.agency_code): line(r.cause, r.remedy, r.back_by)
+        for r in have.itertuples(index=False)
+    }
+    rows = zip(results.period, results.source, results.unit_code, results.agency_code)
+    return [text.get(key(*r), "") for r in rows]
