@@ -50,6 +50,7 @@ page_list = {
         st.Page("views/budget.py", title="Kinh phí", icon=":material/payments:", url_path="kinh-phi"),
         st.Page("views/milestones.py", title="Nhiệm vụ", icon=":material/event:", url_path="nhiem-vu"),
         st.Page("views/directives.py", title="Chỉ đạo", icon=":material/flag:", url_path="chi-dao"),
+        st.Page("views/commentary.py", title="Giải trình", icon=":material/comment:", url_path="giai-trinh"),
         st.Page("views/audit.py", title="Đối chiếu chỉ tiêu", icon=":material/compare:", url_path="doi-chieu-chi-tieu"),
         # hidden from the page list: the sidebar's link opens the wall in a new tab (ui.sidebar.wall_link)
         st.Page("views/ioc.py", title="Màn hình IOC", icon=":material/tv:", url_path="ioc", visibility="hidden"),

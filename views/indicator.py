@@ -3,7 +3,7 @@
 import streamlit as st
 
 from vlboard import charts, ui
-from vlboard.board import annotations, indicator, narrative, overview
+from vlboard.board import annotations, commentary, indicator, narrative, overview
 from vlboard.domain import approval, formatting
 
 page = ui.start("Chi tiết chỉ tiêu")
@@ -67,11 +67,12 @@ st.markdown("**Mục tiêu theo năm**")
 ui.table(indicator.targets_table(targets, meta["unit"]), "muc tieu theo nam")
 st.markdown(f"**Số liệu thực hiện** ({len(results)} giá trị, kèm nguồn)")
 newest = results.sort_values("period_end", ascending=False, kind="stable")
+shown = newest.head(2000)
 ui.table(
-    indicator.results_table(newest.head(2000), meta["unit"], targets),
+    indicator.results_table(shown, meta["unit"], targets, commentary.for_results(live, shown)),
     "so lieu thuc hien",
     total=len(newest),
-    full=lambda: indicator.results_table(newest, meta["unit"], targets),
+    full=lambda: indicator.results_table(newest, meta["unit"], targets, commentary.for_results(live, newest)),
 )
 st.markdown("**Thông tin chỉ tiêu**")
 ui.table(indicator.metadata_table(meta, live.q("indicator_assignments", code=code)), "thong tin chi tieu")

@@ -15,7 +15,7 @@ from starlette.testclient import TestClient
 
 from tests.app.test_pages import open_page
 from tests.app.test_wall import open_wall, page_text
-from tests.support.intake import WARD1, filled, intake_tables, run
+from tests.support.intake import EXPLAINED, WARD1, filled, intake_tables, run
 from tests.unit.intake.conftest import _folder
 from vlboard.api import routes, tokens
 from vlboard.board import breakdowns, indicator, screens
@@ -33,7 +33,7 @@ REVIEWER = auth.User("tham-dinh", "Sở KH&CN", "reviewer", plan="p-tp")
 @pytest.fixture
 def reported(tmp_path) -> snapshots.DataDir:
     d = _folder(tmp_path / "data", intake_tables(), "intake", snapshots.FORMAT_DELTA)
-    imports.commit(d, WARD1, run(d, filled(d, {"C-01": {"value": 12}}), WARD1))  # far below 70%
+    imports.commit(d, WARD1, run(d, filled(d, {"C-01": {"value": 12, **EXPLAINED}}), WARD1))  # far below 70%, explained
     return d
 
 

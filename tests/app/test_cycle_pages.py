@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.support.intake import filled, intake_tables, report_one
+from tests.support.intake import EXPLAINED, filled, intake_tables, report_one
 from tests.support.pages import ACCOUNTS, FAST, HOSTILE, INTAKE, PASSWORD, XLSX, open_page, sign_in
 from tests.unit.intake.conftest import _folder
 from vlboard.domain.formatting import md_escape
@@ -82,7 +82,7 @@ def test_the_whole_loop_across_users(monkeypatch, folder):
     d = folder
     # the clerk imports, then submits from the hint under the import page
     at = as_user(monkeypatch, d, "ed", INTAKE)
-    upload(at, filled(d, {"C-01": {"value": 64}})).button(key="import_commit").click().run()
+    upload(at, filled(d, {"C-01": {"value": 64, **EXPLAINED}})).button(key="import_commit").click().run()
     assert any("Khi đã nhập đủ, bấm Nộp báo cáo ở trang Kỳ báo cáo" in i.value for i in at.info)
     at.button(key=f"cy_submit_unit_w1_{P}").click().run()
     assert not at.exception and state(d) == "da_nop"
@@ -110,7 +110,7 @@ def test_the_whole_loop_across_users(monkeypatch, folder):
     at = as_user(monkeypatch, d, "ed", MY_WORK)
     assert any("lý do: " + md_escape("Số liệu C-01 chưa khớp biên bản") in w.value for w in at.warning)
     at = as_user(monkeypatch, d, "ed", INTAKE)
-    upload(at, filled(d, {"C-01": {"value": 66}})).button(key="import_commit").click().run()
+    upload(at, filled(d, {"C-01": {"value": 66, **EXPLAINED}})).button(key="import_commit").click().run()
     at = as_user(monkeypatch, d, "ed", CYCLE)
     act(at, "submit")
     assert state(d) == "da_nop"

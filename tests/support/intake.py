@@ -96,15 +96,19 @@ def filled(d, cells: dict[str, object], *, subject=("unit", "w1", "Phường 1")
     return buf.getvalue()
 
 
+# the commentary of a report row (giải trình): required before a miss is submitted
+EXPLAINED = {"cause": "Thiếu nhân lực hỗ trợ", "remedy": "Tăng cường tổ công nghệ số cộng đồng"}
+
+
 def run(d, content: bytes, user=ADMIN, name="bao-cao.xlsx", **kw) -> imports.Preview:
     return imports.preview(d, user, name, content, today=TODAY, **kw)
 
 
 def report_one(d, subject=("unit", "w1", "Phường 1"), period="2025-Q3", code="C-01", value=64, today=TODAY) -> str:
-    """Import one value for the subject × period (as admin), so that it may be submitted; the new snapshot id."""
-    pv = imports.preview(
-        d, ADMIN, "bao-cao.xlsx", filled(d, {code: {"value": value}}, subject=subject, period=period), today=today
-    )
+    """Import one value for the subject × period (as admin), with its explanation (required before a
+    miss is submitted), so that it may be submitted; the new snapshot id."""
+    cells = {code: {"value": value, **EXPLAINED}}
+    pv = imports.preview(d, ADMIN, "bao-cao.xlsx", filled(d, cells, subject=subject, period=period), today=today)
     assert not pv.problems, [str(p) for p in pv.problems]
     return imports.commit(d, ADMIN, pv)
 

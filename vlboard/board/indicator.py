@@ -120,11 +120,14 @@ def applicable_text(points: list, when, unit: str | None) -> str:
     }[a.basis]
 
 
-def results_table(results: pd.DataFrame, unit: str | None, targets: pd.DataFrame | None = None) -> pd.DataFrame:
+def results_table(
+    results: pd.DataFrame, unit: str | None, targets: pd.DataFrame | None = None, notes: list[str] | None = None
+) -> pd.DataFrame:
     """Every value with its provenance (source kind, where, when, the document's words), the
     target it is judged against next to it (its year's, or the path's for a year without one) and
     how the value stands against it (stored with the result when the snapshot was written:
-    results.year_status), and whether it is approved (column «Duyệt», domain.approval)."""
+    results.year_status), its explanation (column «Giải trình», ``notes``: board.commentary.for_results,
+    "" where there is none) and whether it is approved (column «Duyệt», domain.approval)."""
     points = [] if targets is None else roadmap.path_points(targets, baseline_of(results))
     # one text per period end (an indicator at national size has thousands of values, few dates)
     shown = {d: applicable_text(points, d, unit) for d in results.period_end.drop_duplicates()}
@@ -143,6 +146,7 @@ def results_table(results: pd.DataFrame, unit: str | None, targets: pd.DataFrame
                 status.label(s) if s in status.WITH_DATA else (status.label(s) if s == "not_due" else "–")
                 for s in results.year_status
             ],
+            "Giải trình": [""] * len(results) if notes is None else list(notes),
             "Nguồn": results.source.map(lambda s: SOURCES.get(s, s)),
             approval.COLUMN: results.approval.map(approval.label),  # a report: its cycle state
             "Thời điểm số liệu": results.as_of.map(formatting.date),

@@ -280,9 +280,9 @@ def main(argv: list[str] | None = None) -> int:
     from vlboard.cli import maintenance
 
     maintenance.add_commands(sub, lambda fn: lambda args: fn(args, _data(args)), data_help)
-    from vlboard.cli import api, cycle, directives, intake, remind, report
+    from vlboard.cli import api, commentary, cycle, directives, intake, remind, report
 
-    for commands in (intake, cycle, directives, api, report, remind):  # each module adds its own commands
+    for commands in (intake, cycle, directives, commentary, api, report, remind):  # each module adds its own commands
         commands.add_commands(sub, lambda fn: lambda args: fn(args, _data(args)))
     args = ap.parse_args(argv)
     return args.func(args)

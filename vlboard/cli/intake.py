@@ -100,6 +100,8 @@ def cmd_import(args, data: snapshots.DataDir) -> int:
     for r in pv.changes.itertuples(index=False):
         print(f"  {change_line(r)}")
     print(pv.summary())
+    if pv.unexplained:  # commentary (giải trình, issue 20)
+        print(pv.unexplained_text() + ".")
     if args.dry_run:
         print("Chạy thử (--dry-run): chưa ghi gì.")
         return 0

@@ -194,7 +194,7 @@ def read_csv(data: bytes):
 
 
 _NUMBER_KEYS = ("value", "numerator", "denominator", "target", "previous")
-_TEXT_KEYS = ("note", "evidence_url", "indicator_name", "unit_of_measure")
+_TEXT_KEYS = ("note", "evidence_url", "indicator_name", "unit_of_measure", "cause", "remedy", "back_by")
 _DIGITS = re.compile(r"[0-9]+", re.ASCII)
 
 

@@ -16,7 +16,7 @@ import pandas as pd
 from vlboard.domain import cycle as rules
 from vlboard.domain.periods import label_vi, parse_period
 from vlboard.domain.vocab import VN_TZ as VN
-from vlboard.intake import auth, history
+from vlboard.intake import auth, commentary, history
 from vlboard.store import db, snapshots, tables
 from vlboard.store.source import Snapshot, Source
 
@@ -169,6 +169,10 @@ def act(
                 raise CycleRefused(f"{exc} {UNDONE}") from exc
             if action == "submit" and int(row.received) == 0:
                 raise CycleRefused(f"{empty_submit(row.subject_name, p.code, int(row.expected))} {UNDONE}")
+            if action == "submit":  # every miss explained first (issue 20)
+                unexplained = commentary.submit_refusal(src, subject_type, subject_code, p.code)
+                if unexplained:
+                    raise CycleRefused(f"{unexplained} {UNDONE}")
             last = row.last_event_at
             if not pd.isna(last) and now <= last.to_pydatetime():  # keep `at` strictly increasing
                 now = last.to_pydatetime() + dt.timedelta(milliseconds=1)

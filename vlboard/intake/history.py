@@ -22,6 +22,7 @@ ACTIONS = {
     "migrate": "Chuyển định dạng lưu trữ",
     "cycle": "Kỳ báo cáo",  # submit/approve/return/reopen (vlboard.intake.cycle): the note says which
     "directive": "Chỉ đạo",  # issue/note/done/reopen (vlboard.intake.directives)
+    "commentary": "Giải trình",  # an explanation entered on the page (vlboard.intake.commentary)
 }
 COMPARE_LABELS = {
     "change": "Thay đổi",

@@ -22,9 +22,9 @@ import pyarrow as pa
 from vlboard.domain import formatting
 from vlboard.domain.periods import parse_period
 from vlboard.domain.vocab import VN_TZ as VN
-from vlboard.intake import auth, cycle, isolation, validate, workbook
+from vlboard.intake import auth, commentary_import, cycle, isolation, validate, workbook
 from vlboard.intake.upload import Problem
-from vlboard.store import build, increments, schema, snapshots
+from vlboard.store import build, db, increments, schema, snapshots
 from vlboard.store.source import Snapshot
 
 STATES = {"new": "Mới", "changed": "Thay đổi", "unchanged": "Không đổi"}
@@ -39,6 +39,9 @@ FIELDS = [
     "denominator",
     "note",
     "evidence_url",
+    "cause",  # commentary (giải trình): vlboard.intake.commentary_import
+    "remedy",
+    "back_by",
 ]
 
 
@@ -56,10 +59,23 @@ class Preview:
     changes: pd.DataFrame = field(default_factory=pd.DataFrame)  # one row per imported value
     skipped: int = 0  # template rows left blank
     names: dict[str, str] = field(default_factory=dict)  # indicator code → name, for the problem table
+    explanations: list = field(default_factory=list)  # commentary_import.Row per valid row
+    unexplained: list = field(default_factory=list)  # the misses of the file still without explanation
+    new_explanations: int = 0  # explanations of the file that are new or differ from the current ones
 
     @property
     def ok(self) -> bool:
         return not self.problems and not self.changes.empty
+
+    def unexplained_text(self) -> str:
+        """«2 chỉ tiêu chưa đạt hoặc gần đạt chưa có giải trình (bắt buộc trước khi nộp): C-01, C-02», or ""."""
+        if not self.unexplained:
+            return ""
+        codes = ", ".join(r.indicator_code for r in self.unexplained[:10]) + ("…" if len(self.unexplained) > 10 else "")
+        return (
+            f"{len(self.unexplained)} chỉ tiêu chưa đạt hoặc gần đạt chưa có giải trình "
+            f"(bắt buộc trước khi nộp): {codes}"
+        )
 
     def counts(self) -> dict[str, int]:
         states = self.changes.state.value_counts() if not self.changes.empty else {}
@@ -93,8 +109,10 @@ class Preview:
 
     def summary(self) -> str:
         c = self.counts()
-        return f"{c['new']} giá trị mới, {c['changed']} thay đổi, {c['unchanged']} không đổi" + (
-            f"; {self.skipped} dòng để trống" if self.skipped else ""
+        return (
+            f"{c['new']} giá trị mới, {c['changed']} thay đổi, {c['unchanged']} không đổi"
+            + (f"; {self.skipped} dòng để trống" if self.skipped else "")
+            + (f"; {self.new_explanations} giải trình mới hoặc sửa" if self.new_explanations else "")
         )
 
 
@@ -303,7 +321,16 @@ def preview(
     rows = rows.assign(
         unit_code=[sc if st == "unit" else area.get((st, sc)) for st, sc in zip(rows.scope_type, rows.scope_code)]
     )
-    return Preview(file_name, [], src.snapshot_id, upload, rows, _diff(src, rows, area), skipped)
+    status = commentary_import.statuses(snapshots.snapshot_dir(data, src.snapshot_id), rows)
+    explained, problems = commentary_import.check(rows, status, upload.sheet)
+    if problems:
+        return Preview(
+            file_name, problems, base_snapshot=src.snapshot_id, upload=upload, skipped=skipped, names=_names(data, src)
+        )
+    pv = Preview(file_name, [], src.snapshot_id, upload, rows, _diff(src, rows, area), skipped)
+    pv.explanations, pv.unexplained = explained, commentary_import.missing(src, explained)
+    pv.new_explanations = commentary_import.changed(src, explained)
+    return pv
 
 
 DIFF_KEY = ["indicator_code", "scope_type", "scope_code", "period", "old_value", "old_source", "state"]
@@ -394,7 +421,8 @@ def commit(data: snapshots.DataDir, user: auth.User, pv: Preview, *, now: dt.dat
     the user may not import it, or when another write made the preview stale."""
     if pv.problems or pv.upload is None:
         raise ImportRefused("Tệp còn lỗi; chưa ghi gì.")
-    if pv.changes.empty or (pv.changes.state == "unchanged").all():
+    explains = any(not r.explanation.empty for r in pv.explanations)
+    if pv.changes.empty or ((pv.changes.state == "unchanged").all() and not explains):
         raise ImportRefused("Không có giá trị nào mới hoặc thay đổi so với dữ liệu hiện tại; chưa ghi gì.")
     for st, sc in {(t, c) for t, c in zip(pv.rows.scope_type, pv.rows.scope_code)}:
         try:
@@ -419,6 +447,13 @@ def commit(data: snapshots.DataDir, user: auth.User, pv: Preview, *, now: dt.dat
         ind = snapshots.read_table(path, "indicators", columns=["code", "plan"])
         plans = dict(zip(ind.column("code").to_pylist(), ind.column("plan").to_pylist()))
         new = _result_rows(pv, user, plans, import_id, now)
+        live_src = Snapshot(live or "", path, manifest, db.open_snapshot(path, threads=1))
+        try:  # the explanations that differ from the current ones, in the same snapshot
+            notes = commentary_import.events(live_src, pv.explanations, user, import_id, now, live or "")
+        finally:
+            live_src.con.close()
+        if not new and not notes:
+            raise ImportRefused("Không có giá trị hay giải trình nào mới so với dữ liệu hiện tại; chưa ghi gì.")
         c = pv.counts()
         scopes = sorted({(t, s) for t, s in zip(pv.rows.scope_type, pv.rows.scope_code)})
         audit = dict(
@@ -450,11 +485,17 @@ def commit(data: snapshots.DataDir, user: auth.User, pv: Preview, *, now: dt.dat
             },
         )
         if manifest.get("format") == snapshots.FORMAT_DELTA:  # only what changed is written
-            return increments.commit_reports(data, new, audit, **kwargs)
+            return increments.commit_reports(data, new, audit, commentary=notes, **kwargs)
         tables = {t: snapshots.read_table(path, t) for t in schema.TABLES}  # format 4: a full copy
         tables["results"] = build.with_reports(tables["results"].to_pylist(), new)
         tables["imports"] = pa.concat_tables(
             [tables["imports"], pa.Table.from_pylist([audit], schema=schema.arrow_schema("imports"))]
+        )
+        tables["commentary_events"] = pa.concat_tables(
+            [
+                tables["commentary_events"].cast(schema.arrow_schema("commentary_events")),
+                pa.Table.from_pylist(notes, schema=schema.arrow_schema("commentary_events")),
+            ]
         )
         sid = snapshots.write_snapshot(data, tables, **kwargs)
     return sid

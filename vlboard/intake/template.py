@@ -40,6 +40,9 @@ TEMPLATE_KEYS = [
     "numerator",
     "denominator",
     "note",
+    "cause",
+    "remedy",
+    "back_by",
     "evidence_url",
 ]
 WIDTHS = {
@@ -52,6 +55,9 @@ WIDTHS = {
     "numerator": 12,
     "denominator": 12,
     "note": 30,
+    "cause": 36,
+    "remedy": 36,
+    "back_by": 14,
     "evidence_url": 30,
 }
 
@@ -189,7 +195,9 @@ def write(
     ws["A3"].alignment = Alignment(wrap_text=False)
     ws["A4"] = (
         "Điền cột «Giá trị» (chỉ tiêu tỷ lệ %: có thể điền «Tử số» và «Mẫu số» thay cho giá trị). "
-        "Không sửa cột mã chỉ tiêu, không gộp ô, không dùng công thức; để trống chỉ tiêu chưa có số liệu."
+        "Không sửa cột mã chỉ tiêu, không gộp ô, không dùng công thức; để trống chỉ tiêu chưa có số liệu. "
+        "Chỉ tiêu chưa đạt hoặc gần đạt: ghi «Nguyên nhân chưa đạt» và «Giải pháp khắc phục» "
+        "(bắt buộc trước khi nộp), «Dự kiến đạt» dạng dd/mm/yyyy."
     )
     ws["A4"].alignment = Alignment(wrap_text=False)
     for c, key in enumerate(TEMPLATE_KEYS, start=1):
@@ -212,8 +220,9 @@ def write(
             cell = ws.cell(r, col[key], value)
             cell.fill = _GIVEN
             cell.alignment = Alignment(wrap_text=key == "indicator_name", vertical="top")
-        for key in ("value", "numerator", "denominator", "note", "evidence_url"):
+        for key in ("value", "numerator", "denominator", "note", "cause", "remedy", "back_by", "evidence_url"):
             ws.cell(r, col[key]).fill = _FILL
+        ws.cell(r, col["back_by"]).number_format = "@"  # kept as typed (dd/mm/yyyy), never a US date
     last = first + max(len(table), 1) - 1
     _validations(ws, table, col, first)
     ws.freeze_panes = ws.cell(first, col["value"])

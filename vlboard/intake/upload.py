@@ -29,6 +29,11 @@ COLUMNS: list[tuple[str, str]] = [  # (key, header label shown in the template)
     ("period", "Kỳ báo cáo"),
     ("agency_code", "Mã cơ quan"),
     ("unit_code", "Mã phường/xã"),
+    # commentary (giải trình, vlboard.domain.commentary): optional; the template puts them after
+    # «Ghi chú» (template.TEMPLATE_KEYS), older templates and CSV files may lack them
+    ("cause", "Nguyên nhân chưa đạt"),
+    ("remedy", "Giải pháp khắc phục"),
+    ("back_by", "Dự kiến đạt (dd/mm/yyyy)"),
 ]
 REQUIRED_XLSX = ["indicator_code", "value", "numerator", "denominator", "note", "evidence_url"]
 REQUIRED_CSV = ["indicator_code", "period", "value"]  # plus at least one of agency_code / unit_code
@@ -37,6 +42,9 @@ LABEL = dict(COLUMNS)
 # C0/C1 controls except tab and newline, and the bidi embeddings/overrides/isolates.
 CTRL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+# texts kept as typed (NFC, trimmed): a control character in them is refused, not removed
+# (vlboard.domain.commentary.text)
+RAW_TEXT = ("cause", "remedy")
 
 
 @dataclass(frozen=True)
@@ -106,8 +114,11 @@ def vn(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
 
-def clean(v: object) -> object:
-    """Strings: NFC, controls and bidi overrides removed, stripped, "" → None; others unchanged."""
+def clean(v: object, key: str = "") -> object:
+    """Strings: NFC, controls and bidi overrides removed (kept in RAW_TEXT columns, for the
+    validation to refuse), stripped, "" → None; others unchanged."""
+    if isinstance(v, str) and key in RAW_TEXT:
+        return nfc(v).strip() or None
     if isinstance(v, str):
         return CTRL.sub("", nfc(v)).strip() or None
     return v
@@ -136,7 +147,7 @@ def collect_rows(sheet: str, numbered, colmap: dict[int, str], problems: list[Pr
     """Build Rows from (row number, {column index: raw value}); None when there are too many rows."""
     rows: list[Row] = []
     for number, raw in numbered:
-        values = {key: clean(raw.get(c)) for c, key in colmap.items()}
+        values = {key: clean(raw.get(c), key) for c, key in colmap.items()}
         for key, v in values.items():
             if isinstance(v, str) and len(v) > MAX_CHARS:
                 problems.append(Problem(sheet, number, LABEL[key], f"nội dung quá {MAX_CHARS} ký tự ({len(v)} ký tự)"))

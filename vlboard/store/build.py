@@ -117,6 +117,7 @@ def build_tables(data: DataDir) -> dict[str, pa.Table]:
     tables["imports"] = schema.arrow_schema("imports").empty_table()
     tables["cycle_events"] = schema.arrow_schema("cycle_events").empty_table()
     tables["directive_events"] = schema.arrow_schema("directive_events").empty_table()
+    tables["commentary_events"] = schema.arrow_schema("commentary_events").empty_table()
     return tables
 
 
@@ -149,7 +150,8 @@ def carry_reports(data: DataDir, tables: dict[str, pa.Table]) -> dict[str, pa.Ta
     imports = read_table(path, "imports")
     cycle = read_table(path, "cycle_events")
     directives = read_table(path, "directive_events")
-    if reports.num_rows == 0 and imports.num_rows == 0 and cycle.num_rows == 0 and directives.num_rows == 0:
+    commentary = read_table(path, "commentary_events")
+    if not any(t.num_rows for t in (reports, imports, cycle, directives, commentary)):
         return tables
     return {
         **tables,
@@ -157,6 +159,7 @@ def carry_reports(data: DataDir, tables: dict[str, pa.Table]) -> dict[str, pa.Ta
         "imports": imports.cast(schema.arrow_schema("imports")),
         "cycle_events": cycle.cast(schema.arrow_schema("cycle_events")),
         "directive_events": directives.cast(schema.arrow_schema("directive_events")),
+        "commentary_events": commentary.cast(schema.arrow_schema("commentary_events")),
     }
 
 

@@ -59,12 +59,24 @@ def commit_reports(
     note: str,
     extra: dict | None = None,
     event: dict | None = None,
+    commentary: list[dict] | None = None,
 ) -> str:
-    """Write ``new_rows`` (results rows without year_status) and the ``audit`` row; returns the
-    new snapshot id. Raises snapshots.SnapshotError / WriteFault, nothing switched."""
+    """Write ``new_rows`` (results rows without year_status), the ``audit`` row and the
+    ``commentary`` rows (the file's explanations, commentary_events); returns the new snapshot id.
+    Raises snapshots.SnapshotError / WriteFault, nothing switched."""
     stored = schema.arrow_schema("results", derived=False)
 
     def change(manifest: dict) -> dict:
+        written = results(manifest) if new_rows else {}
+        snapshots.drill("table:imports")
+        imports = tables.append(data, "imports", pa.Table.from_pylist([audit], schema=schema.arrow_schema("imports")))
+        imports = tables.compact(data, "imports") or imports
+        written["imports"] = {"rows": tables.count(data, "imports", imports), "delta_version": imports}
+        if commentary:
+            written.update(tables.append_rows(data, "commentary_events", commentary))
+        return written
+
+    def results(manifest: dict) -> dict:
         snapshots.drill("table:results")
         base = snapshots.snapshot_dir(data, manifest["id"])
         version = int(manifest["tables"]["results"]["delta_version"])
@@ -87,13 +99,7 @@ def commit_reports(
             picked = judged.filter(pc.is_in(judged.column("result_id"), pa.array(sorted(rest))))
             version = tables.merge_results(data, picked)
         version = tables.compact(data, "results", sorted({r["year"] for r in new_rows})) or version
-        snapshots.drill("table:imports")
-        imports = tables.append(data, "imports", pa.Table.from_pylist([audit], schema=schema.arrow_schema("imports")))
-        imports = tables.compact(data, "imports") or imports
-        return {
-            "results": {"rows": tables.count(data, "results", version), "delta_version": version},
-            "imports": {"rows": tables.count(data, "imports", imports), "delta_version": imports},
-        }
+        return {"results": {"rows": tables.count(data, "results", version), "delta_version": version}}
 
     new_rows = [{c: r.get(c) for c in stored.names} for r in new_rows]
     return snapshots.write_change(data, change, author=author, note=note, extra=extra, event=event)

@@ -264,11 +264,31 @@ TABLES: dict[str, list[tuple[str, pa.DataType]]] = {
         ("value_at_issue", F),
         ("status_at_issue", S),
     ],
+    # commentary (giải trình) on a figure: one row per explanation entered (import or page) for an
+    # indicator × period × reporting subject; the current one is the latest (macros/75_commentary.sql)
+    "commentary_events": [
+        ("event_id", S),
+        ("at", TS),
+        ("username", S),
+        ("role", S),
+        ("source", S),
+        ("import_id", S),
+        ("indicator_code", S),
+        ("period", S),
+        ("subject_type", S),
+        ("subject_code", S),
+        ("cause", S),
+        ("remedy", S),
+        ("back_by", D),
+        ("base_snapshot", S),
+    ],
 }
 
 # tables an officer edits as CSV under data/source/ (results is derived)
 SOURCE_TABLES = [
-    t for t in TABLES if t not in ("results", "status_config", "imports", "cycle_events", "directive_events")
+    t
+    for t in TABLES
+    if t not in ("results", "status_config", "imports", "cycle_events", "directive_events", "commentary_events")
 ]
 STATUS_CONFIG_FILE = "status.toml"
 
@@ -292,7 +312,7 @@ ADDED_IN: dict[tuple[str, str], int] = {
 # file for them and reads them as empty (vlboard.store.snapshots.verify, vlboard.store.db.open_snapshot)
 ADDED_TABLES = ("concepts", "indicator_concepts", "annotations")
 # growing tables added the same way (vlboard.store.tables.GROWING): a snapshot written before lacks them
-ADDED_GROWING = ("cycle_events", "directive_events")
+ADDED_GROWING = ("cycle_events", "directive_events", "commentary_events")
 OPTIONAL_TABLES = ADDED_TABLES + ADDED_GROWING  # read as empty when a snapshot lacks them
 
 

@@ -33,8 +33,14 @@ from deltalake.exceptions import CommitFailedError, DeltaError, TableNotFoundErr
 from vlboard.store import schema
 from vlboard.store.datadir import DataDir, SnapshotError, drill
 
-GROWING = ("results", "imports", "cycle_events", "directive_events")
-PARTITIONS: dict[str, list[str]] = {"results": ["year"], "imports": [], "cycle_events": [], "directive_events": []}
+GROWING = ("results", "imports", "cycle_events", "directive_events", "commentary_events")
+PARTITIONS: dict[str, list[str]] = {
+    "results": ["year"],
+    "imports": [],
+    "cycle_events": [],
+    "directive_events": [],
+    "commentary_events": [],
+}
 # within a year, rows in date then subject order, cut into files of about this size: one commune's
 # report of one period sits in one file, so a merge rewrites that file only (BENCHMARKS.md)
 ORDER: dict[str, list[str]] = {"results": ["year", "period_end", "unit_code", "agency_code", "indicator_code"]}
@@ -130,9 +136,14 @@ def append(data: DataDir, table: str, t: pa.Table) -> int:
 
 
 def append_row(data: DataDir, table: str, row: dict) -> dict:
-    """One event row appended to an event table (cycle_events, directive_events), compacted when
-    small files pile up; the manifest entry ``{table: {"rows", "delta_version"}}`` of the result."""
-    version = append(data, table, pa.Table.from_pylist([row], schema=schema.arrow_schema(table)))
+    """One event row appended to an event table (cycle_events, directive_events, commentary_events),
+    compacted when small files pile up; the manifest entry ``{table: {"rows", "delta_version"}}``."""
+    return append_rows(data, table, [row])
+
+
+def append_rows(data: DataDir, table: str, rows: list[dict]) -> dict:
+    """Event rows appended in one Delta commit (an import's commentary), as :func:`append_row`."""
+    version = append(data, table, pa.Table.from_pylist(rows, schema=schema.arrow_schema(table)))
     drill(f"table:{table}")
     version = compact(data, table) or version
     return {table: {"rows": count(data, table, version), "delta_version": version}}

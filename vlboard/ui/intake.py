@@ -201,7 +201,11 @@ def upload_section(data: snapshots.DataDir, live: SnapshotRef, user: auth.User) 
         col.metric(label, counts[state])
     cols[3].metric("Để trống", pv.skipped)
     st.dataframe(_changes_frame(pv), hide_index=True, width="stretch")
-    if counts["new"] + counts["changed"] == 0:
+    if pv.new_explanations:  # commentary (giải trình, issue 20)
+        st.caption(f"{pv.new_explanations} chỉ tiêu có giải trình mới hoặc sửa, ghi cùng số liệu.")
+    if pv.unexplained:
+        st.warning(formatting.md_escape(pv.unexplained_text()) + ".", icon=":material/comment:")
+    if counts["new"] + counts["changed"] == 0 and not pv.new_explanations:
         st.info("Không có giá trị nào mới hoặc thay đổi so với dữ liệu hiện tại.")
         return
     if lock := cycle_ui.import_lock(live, pv.rows):  # the core refuses at commit: say it before

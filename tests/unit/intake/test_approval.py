@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.intake import ADMIN, WARD1, filled, intake_tables, run
+from tests.support.intake import ADMIN, EXPLAINED, WARD1, filled, intake_tables, run
 from tests.unit.intake.conftest import _folder
 from vlboard.board import screens
 from vlboard.domain import approval, filters
@@ -56,7 +56,7 @@ def test_approval_follows_the_cycle(folder):
     assert set(before.approval) <= {"document", "demo"}  # nothing reported yet
     assert approval.count(screens.scorecard(src, filters.Filters(period=P, source="real"))) == 0
 
-    pv = run(d, filled(d, {"C-01": {"value": 64}}), WARD1)
+    pv = run(d, filled(d, {"C-01": {"value": 64, **EXPLAINED}}), WARD1)  # a miss, explained
     imports.commit(d, WARD1, pv)
     assert seen(d) == ("draft", "draft", 1, "chưa duyệt")
     assert c01(d, "real")[0] == 64 and c01(d, "approved") == unreported  # «Chỉ số liệu đã duyệt»: left out

@@ -10,7 +10,7 @@ import shutil
 
 import pytest
 
-from tests.support.intake import ADMIN, WARD1, filled, fingerprint, intake_tables, run
+from tests.support.intake import ADMIN, EXPLAINED, WARD1, filled, fingerprint, intake_tables, run
 from tests.unit.intake.conftest import _folder
 from vlboard.intake import auth, cycle, history, imports
 from vlboard.store import retention, snapshots, tables
@@ -37,7 +37,7 @@ def do(d, user, action, expected, reason="", code="w1"):
 
 
 def imported(d, value, user=WARD1) -> str:
-    pv = run(d, filled(d, {"C-01": {"value": value}}), user)
+    pv = run(d, filled(d, {"C-01": {"value": value, **EXPLAINED}}), user)  # a miss is explained
     assert not pv.problems, pv.problems
     return imports.commit(d, user, pv)
 
