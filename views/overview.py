@@ -3,7 +3,7 @@
 import streamlit as st
 
 from vlboard import charts, ui
-from vlboard.board import narrative, overview
+from vlboard.board import commentary, narrative, overview
 from vlboard.domain import rollups
 from vlboard.domain.vocab import MAIN_PILLARS, PILLARS
 from vlboard.ui import briefing
@@ -54,7 +54,7 @@ else:
     if judged:
         st.subheader(f"Chỉ tiêu chậm nhất — {page.period}")
         ui.table(
-            overview.off_track(card),
+            overview.off_track(card, explained=commentary.by_indicator(live, page.period)),
             "chi tieu cham nhat",
             links=ui.indicator_links(f),
             empty="Không có chỉ tiêu chưa đạt hoặc gần đạt trong kỳ này.",

@@ -107,3 +107,20 @@ def test_no_overdue_directive_no_panel(monkeypatch, shipped_data):
     at = open_wall(monkeypatch, shipped_data, rotate="600")
     assert not at.exception and heading(at) != "Chỉ đạo quá hạn"
     assert "Chỉ đạo quá hạn" not in page_text(at)
+
+
+@pytest.mark.parametrize(
+    "given, shown",
+    [
+        (None, "<span class='s-near'>Chưa giải trình</span>"),
+        ("Chưa giải trình", "<span class='s-near'>Chưa giải trình</span>"),
+        ("Phường 1: <script>x</script> — **làm**", "Giải trình: " + _html("Phường 1: <script>x</script> — **làm**")),
+    ],
+)
+def test_off_track_rows_say_why_or_that_nobody_explained(given, shown):
+    """The wall's off-track panel: a third line per indicator with its explanation, as text."""
+    from vlboard.ui.wall import _explained
+
+    assert _explained(given) == shown
+    assert "<script>" not in _explained("<script>x</script>")
+    assert len(_explained("x" * 500)) < 140  # shortened to one line at 4 m

@@ -10,7 +10,7 @@ import pandas as pd
 
 from vlboard.domain import commentary as rules
 from vlboard.domain.formatting import date as vn_date
-from vlboard.domain.periods import label_vi
+from vlboard.domain.periods import label_vi, parse_period
 from vlboard.store.source import Source
 
 SUBJECT_LABELS = {"agency": "Cơ quan", "unit": "Địa bàn"}
@@ -108,3 +108,31 @@ def for_results(src: Source, results: pd.DataFrame) -> list[str]:
     }
     rows = zip(results.period, results.source, results.unit_code, results.agency_code)
     return [text.get(key(*r), "") for r in rows]
+
+
+def by_indicator(src: Source, period: str | None) -> dict[str, str]:
+    """One line per indicator for the screens that show an indicator's headline status for
+    ``period`` (the overview's slowest table, the wall's off-track panel, the pack): the
+    explanations of the newest period up to ``period`` that has any, an agency's before a ward's,
+    «subject: cause — remedy; dự kiến đạt …», «(+n giải trình khác)» when several subjects wrote
+    one, and the period when it is not ``period``. Indicators with none are absent (the screens
+    say «Chưa giải trình»)."""
+    if not period:
+        return {}
+    cur = current(src)
+    if cur.empty:
+        return {}
+    end = parse_period(period).end
+    cur = cur.assign(end=[parse_period(p).end for p in cur.period])
+    cur = cur[cur.end <= end]
+    out: dict[str, str] = {}
+    for code, rows in cur.groupby("indicator_code", sort=False):
+        newest = rows[rows.end == rows.end.max()].sort_values(["subject_type", "subject_name"])  # agency < unit
+        first = newest.iloc[0]
+        text = f"{first.subject_name}: {first.text}"
+        if len(newest) > 1:
+            text += f" (+{len(newest) - 1} giải trình khác)"
+        if first.period != period:
+            text += f" ({label_vi(first.period)})"
+        out[str(code)] = text
+    return out

@@ -145,8 +145,12 @@ def pillar_status_table(card: pd.DataFrame) -> pd.DataFrame:
     return shown.rename(columns={"pillar": "Trụ cột"})
 
 
-def off_track(card: pd.DataFrame, limit: int = 10) -> pd.DataFrame:
-    """Worst first: 'chưa đạt' before 'gần đạt', then the lowest attainment."""
+UNEXPLAINED = "Chưa giải trình"
+
+
+def off_track(card: pd.DataFrame, limit: int = 10, explained: dict[str, str] | None = None) -> pd.DataFrame:
+    """Worst first: 'chưa đạt' before 'gần đạt', then the lowest attainment. ``explained``
+    (board.commentary.by_indicator): adds «Giải trình», «Chưa giải trình» where there is none."""
     rank = {code: i for i, code in enumerate(status.STATUSES)}
     rows = card[card.status.isin(["not_achieved", "near"])]
     rows = rows.assign(rank=rows.status.map(rank))  # from rows: on an empty frame a longer Series would add rows
@@ -154,6 +158,8 @@ def off_track(card: pd.DataFrame, limit: int = 10) -> pd.DataFrame:
     shown = rows.rename(
         columns={"indicator_code": "Mã", "name_vi": "Chỉ tiêu", "status_label": "Tình trạng", "explanation": "Vì sao"}
     )[["Mã", "Tình trạng", "Chỉ tiêu", "Vì sao"]]
+    if explained is not None:
+        shown = shown.assign(**{"Giải trình": [explained.get(c, UNEXPLAINED) for c in shown["Mã"]]})
     return approval.with_column(shown, card)  # «Duyệt»: only when a report value behind it is unapproved
 
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from vlboard.board import audit, breakdowns, milestones, overview, report
+from vlboard.board import audit, breakdowns, commentary, milestones, overview, report
 from vlboard.board import outlook as outlook_frames
 from vlboard.domain import filters, rollups
 from vlboard.domain.periods import label_vi, parse_period
@@ -187,14 +187,15 @@ class Briefing:
     milestones: pd.DataFrame  # milestones.table, overdue first
     data_date: str
     latest: str | None = None  # when the period has no judged indicator: the newest one that has
+    explained: dict[str, str] | None = None  # commentary.by_indicator: «Giải trình» of the off-track rows
 
     @property
     def judged(self) -> bool:
         return has_judgement(self.card)
 
     def off_track(self, limit: int) -> pd.DataFrame:
-        """The worst indicators (overview.off_track, as on the overview page)."""
-        return overview.off_track(self.card, limit=limit)
+        """The worst indicators with their explanations (overview.off_track, as on the overview page)."""
+        return overview.off_track(self.card, limit=limit, explained=self.explained or {})
 
 
 def briefing(src: Source, f: filters.Filters, today) -> Briefing:
@@ -214,9 +215,9 @@ def briefing(src: Source, f: filters.Filters, today) -> Briefing:
     if not has_judgement(card):
         periods = src.q("periods_available", include_demo=f.include_demo).period
         latest = latest_with_data(periods, lambda per: scorecard(src, f, per), skip=f.period)
-    return Briefing(
-        f.period, card, league, unit_map, heat, report, table, overview.data_dates(src.q("data_date")).real, latest
-    )
+    dates = overview.data_dates(src.q("data_date")).real
+    explained = commentary.by_indicator(src, f.period) if card is not None else {}
+    return Briefing(f.period, card, league, unit_map, heat, report, table, dates, latest, explained)
 
 
 def shown_period(src: Source, include_demo: bool, plan: str | None = None) -> str | None:

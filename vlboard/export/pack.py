@@ -174,7 +174,7 @@ def build(
         pages.append(
             Page(
                 f"Chỉ tiêu chậm tiến độ — {period}",
-                table=_cols(worst, "Mã", "Tình trạng", approval.COLUMN, "Vì sao"),
+                table=_cols(worst, "Mã", "Tình trạng", approval.COLUMN, "Vì sao", "Giải trình"),
                 max_rows=15,
                 lines=[] if len(worst) else ["Không có chỉ tiêu chưa đạt hoặc gần đạt."],
             )

@@ -289,6 +289,13 @@ def _unapproved_foot(data: WallData) -> str:
     return f" · {n} giá trị báo cáo chưa duyệt trong kỳ" if n else ""
 
 
+def _explained(text) -> str:
+    """The off-track row's explanation (commentary.by_indicator), «Chưa giải trình» marked when none."""
+    if not text or text == overview.UNEXPLAINED:
+        return f"<span class='s-near'>{overview.UNEXPLAINED}</span>"
+    return "Giải trình: " + _html(short(text, 110))
+
+
 def _li(text: str, cls: str = "w-li") -> str:
     return f"<div class='{cls}'>{text}</div>"
 
@@ -337,6 +344,7 @@ def _items(key: str, data: WallData, rows: int) -> str:
                 f"{_unapproved_tag(r.get(approval.COLUMN))}{_html(short(r['Chỉ tiêu'], 90))}"
             )
             + _li(_html(r["Vì sao"]), "w-why")
+            + _li(_explained(r.get("Giải trình")), "w-why")
             for r in worst.to_dict("records")
         )
     if key == "agencies":

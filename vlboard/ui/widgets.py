@@ -172,6 +172,7 @@ TITLES = {  # a table's file name → its Vietnamese name in the downloads' head
     "so chi tieu theo ke hoach": "Số chỉ tiêu theo kế hoạch",
     "so lieu chua den ky": "Số liệu đã có, chưa đến kỳ đánh giá",
     "so lieu thuc hien": "Số liệu thực hiện",
+    "su kien anh huong so lieu": "Sự kiện ảnh hưởng số liệu",
     "so lieu trong van ban": "Số liệu trong văn bản",
     "thay doi lon nhat": "Thay đổi lớn nhất",
     "thong tin chi tieu": "Thông tin chỉ tiêu",

@@ -53,3 +53,28 @@ def test_missing_per_subject(folder):
     assert frames.per_subject(real.iloc[0:0]).empty
     cur = frames.current(src)
     assert cur.empty and list(cur.columns) == frames.CURRENT_COLUMNS
+
+
+def test_one_line_per_indicator_for_the_off_track_screens(folder):
+    """by_indicator: the newest explained period up to the screen's period, an agency's first,
+    the period named when older, and the overview/wall/pack column «Chưa giải trình» elsewhere."""
+    from vlboard.board import overview
+
+    assert frames.by_indicator(Snapshot.current(folder), "2025-Q3") == {}
+    commentary.explain(folder, WARD1, "C-01", "2025-Q3", "unit", "w1", "Thiếu <b>người</b>", "Tuyển thêm", "")
+    src = Snapshot.current(folder)
+    assert frames.by_indicator(src, "2025-Q3") == {"C-01": "Phường 1: Thiếu <b>người</b> — Tuyển thêm"}
+    assert frames.by_indicator(src, "2025-Q4") == {"C-01": "Phường 1: Thiếu <b>người</b> — Tuyển thêm (Quý III/2025)"}
+    assert frames.by_indicator(src, "2025-Q2") == {}  # never an explanation written for a later period
+    assert frames.by_indicator(src, None) == {}
+    card = src.con.sql(
+        "select 'C-01' as indicator_code, 'x' as name_vi, 'not_achieved' as status, "
+        "'Chưa đạt' as status_label, 0.5 as attainment, 'vì' as explanation "
+        "union all select 'C-02', 'y', 'near', 'Gần đạt', 0.9, 'vì'"
+    ).df()
+    shown = overview.off_track(card, explained=frames.by_indicator(src, "2025-Q3"))
+    assert shown.set_index("Mã")["Giải trình"].to_dict() == {
+        "C-01": "Phường 1: Thiếu <b>người</b> — Tuyển thêm",
+        "C-02": "Chưa giải trình",
+    }
+    assert "Giải trình" not in overview.off_track(card).columns  # the narrative's use: no column
