@@ -19,12 +19,12 @@ def run_app(monkeypatch, data: snapshots.DataDir) -> AppTest:
     return AppTest.from_file(APP, default_timeout=60).run()
 
 
-def table(at: AppTest, column: str):
-    """The first dataframe on the page that has ``column``."""
+def table(at: AppTest, *columns: str):
+    """The first dataframe on the page that has all ``columns``."""
     for df in at.dataframe:
-        if column in df.value.columns:
+        if set(columns) <= set(df.value.columns):
             return df.value
-    raise AssertionError(f"no table with column {column!r}")
+    raise AssertionError(f"no table with columns {columns!r}")
 
 
 def test_overview_lists_the_catalogue_and_its_sources(monkeypatch, shipped_data):
@@ -69,7 +69,7 @@ def test_indicator_page_deep_link_shows_status_trend_and_provenance(monkeypatch,
     assert [s for s in at.selectbox if s.label == "Chỉ tiêu"][0].value == "DA2702-2025-23"
     text = " ".join(m.value for m in at.markdown)
     assert "Xu hướng dài hạn" in text and "Chưa đến kỳ" in text
-    meta = table(at, "Nội dung").set_index("Mục")["Nội dung"]
+    meta = table(at, "Mục", "Nội dung").set_index("Mục")["Nội dung"]
     assert meta["Trích dẫn nguyên văn"].startswith("«") and "Cục Thống kê" in meta["Cơ quan chủ trì"]
     results = table(at, "Trích dẫn / ghi chú")
     assert "Văn bản" in set(results["Nguồn"]) and results["Trích dẫn / ghi chú"].str.len().gt(0).any()
