@@ -74,6 +74,10 @@ CSS = f"""
 /* the why-line: up to two lines, cut with an ellipsis (the whole sentence is on the indicator page) */
 .wall .w-why {{color: {P["muted"]}; overflow: hidden; display: -webkit-box; -webkit-line-clamp: 2;
   -webkit-box-orient: vertical; padding-left: calc(2 * var(--u));}}
+/* on the off-track panel the why-line gives one line to the explanation line (giải trình) under it */
+.wall .w-why.w-one {{-webkit-line-clamp: 1;}}
+.wall .w-expl {{white-space: nowrap; overflow: hidden; text-overflow: ellipsis; line-height: 1.34;
+  padding-left: calc(2 * var(--u));}}
 .wall .wall-foot {{font-size: calc(1.15 * var(--u)); color: {P["foot"]}; white-space: nowrap; overflow: hidden;
   text-overflow: ellipsis;}}
 .wall .s-achieved {{color: {P["achieved"]};}} .wall .s-near {{color: {P["near"]};}}
@@ -85,7 +89,7 @@ CSS = f"""
   color: {P["muted"]}; text-align: center;}}
 </style>
 """
-# the off-track panel: two indicators, each with its why-line on up to two lines (three did not fit)
+# the off-track panel: two indicators, each with its why-line and its explanation on one line each
 # the directives panel: three, each on two lines, its count in the title (no caption row)
 ROWS = {"directives": 3, "offtrack": 2, "overdue": 5, "reports": 5, "agencies": 5, "units": 5, "heat": 5, "changes": 5}
 
@@ -343,8 +347,8 @@ def _items(key: str, data: WallData, rows: int) -> str:
                 f"{_status_span(code.get(r['Tình trạng'], ''), r['Tình trạng'])} <b>{_html(r['Mã'])}</b> "
                 f"{_unapproved_tag(r.get(approval.COLUMN))}{_html(short(r['Chỉ tiêu'], 90))}"
             )
-            + _li(_html(r["Vì sao"]), "w-why")
-            + _li(_explained(r.get("Giải trình")), "w-why")
+            + _li(_html(r["Vì sao"]), "w-why w-one")
+            + _li(_explained(r.get("Giải trình")), "w-expl")
             for r in worst.to_dict("records")
         )
     if key == "agencies":
