@@ -54,7 +54,7 @@ else:
     if judged:
         st.subheader(f"Chỉ tiêu chậm nhất — {page.period}")
         ui.table(
-            overview.off_track(card, explained=commentary.by_indicator(live, page.period)),
+            overview.off_track(card, explained=commentary.by_indicator(live, f.period)),
             "chi tieu cham nhat",
             links=ui.indicator_links(f),
             empty="Không có chỉ tiêu chưa đạt hoặc gần đạt trong kỳ này.",

@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.support.fixtures import ROOT
 from vlboard import charts
-from vlboard.board import overview, screens
+from vlboard.board import commentary, overview, screens
 from vlboard.domain import filters
 from vlboard.export import heat, pack
 from vlboard.store.source import Snapshot
@@ -57,7 +57,8 @@ def test_briefing_frames_are_the_page_routes(src, name):
     same(b.card, card)
     same(b.league, screens.agency_league(src, f, card, "lead"))  # views/agencies.py
     same(b.heat, screens.unit_heat(src, f, card))  # views/units.py
-    same(b.off_track(10), overview.off_track(card))  # views/overview.py
+    explained = commentary.by_indicator(src, f.period)
+    same(b.off_track(10), overview.off_track(card, explained=explained))  # views/overview.py
     same(b.completeness, screens.completeness(src, f))
     pages = pd.concat([screens.completeness(src, f, "agency"), screens.completeness(src, f, "unit")])
     key = ["Đơn vị/cơ quan", "Phải báo cáo", "Đã nhận", "Đúng hạn"]
@@ -77,7 +78,7 @@ def test_pack_pages_show_the_page_frames(src, name):
         assert "Xếp hạng cơ quan chủ trì" not in by_title and "Chỉ tiêu chậm tiến độ" not in by_title
     else:
         worst = b.off_track(15)
-        same(by_title["Chỉ tiêu chậm tiến độ"].table, worst[["Mã", "Tình trạng", "Vì sao"]])
+        same(by_title["Chỉ tiêu chậm tiến độ"].table, worst[["Mã", "Tình trạng", "Vì sao", "Giải trình"]])
         if b.league.empty:
             assert "Xếp hạng cơ quan chủ trì" not in by_title
         else:

@@ -6,12 +6,16 @@ The misses and the current explanation are defined once, in store/sql/macros/75_
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from vlboard.domain import commentary as rules
 from vlboard.domain.formatting import date as vn_date
 from vlboard.domain.periods import label_vi, parse_period
-from vlboard.store.source import Source
+
+if TYPE_CHECKING:
+    from vlboard.store.source import Source
 
 SUBJECT_LABELS = {"agency": "Cơ quan", "unit": "Địa bàn"}
 MISSING_COLUMNS = [

@@ -158,8 +158,8 @@ def off_track(card: pd.DataFrame, limit: int = 10, explained: dict[str, str] | N
     shown = rows.rename(
         columns={"indicator_code": "Mã", "name_vi": "Chỉ tiêu", "status_label": "Tình trạng", "explanation": "Vì sao"}
     )[["Mã", "Tình trạng", "Chỉ tiêu", "Vì sao"]]
-    if explained is not None:
-        shown = shown.assign(**{"Giải trình": [explained.get(c, UNEXPLAINED) for c in shown["Mã"]]})
+    if explained is not None:  # before «Vì sao», whose long sentence would push it out of a page's view
+        shown.insert(3, "Giải trình", [explained.get(c, UNEXPLAINED) for c in shown["Mã"]])
     return approval.with_column(shown, card)  # «Duyệt»: only when a report value behind it is unapproved
 
 
