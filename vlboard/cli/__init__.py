@@ -170,7 +170,7 @@ def cmd_export(args) -> int:
         from vlboard.export import pptx as renderer
     out = Path(args.out)
     renderer.write(content, out, progress=_progress_bar)
-    print(f"Đã ghi {out} ({out.stat().st_size // 1024} KB, {len(content.pages) + 1} trang)")
+    print(f"Đã ghi {out} ({out.stat().st_size // 1024} KB, {renderer.count(out)} trang)")
     return 0
 
 

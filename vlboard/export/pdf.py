@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
@@ -166,3 +167,8 @@ def _widths(df, width_pt: float) -> tuple[float, ...]:
 def write(p: pack.Pack, out: Path, **kw) -> Path:
     out.write_bytes(render(p, **kw))
     return out
+
+
+def count(out: Path) -> int:
+    """Pages of a written PDF (a long table runs over several pages: not the pack's page count)."""
+    return len(re.findall(rb"/Type\s*/Page\b", out.read_bytes()))

@@ -219,3 +219,8 @@ def _pictures(slide, page: pack.Page, source: str, top: float, room: float) -> f
 def write(p: pack.Pack, out: Path, **kw) -> Path:
     out.write_bytes(render(p, **kw))
     return out
+
+
+def count(out: Path) -> int:
+    """Slides of a written deck (a long table runs over several slides)."""
+    return len(Presentation(str(out)).slides)

@@ -153,6 +153,9 @@ def test_cli_export_and_unknown_filter(shipped_data, tmp_path):
     )
     assert ok.returncode == 0, ok.stderr
     assert out.exists() and "Đã ghi" in ok.stdout and "[##############################]" in ok.stderr
+    from pptx import Presentation
+
+    assert f"KB, {len(Presentation(str(out)).slides)} trang)" in ok.stdout  # the slides written, not the pack's pages
     bad = subprocess.run(
         [
             sys.executable,
