@@ -120,3 +120,26 @@ def test_data_api_says_each_results_approval(monkeypatch, reported):
     assert approvals()[("report", P)] == "submitted"
     cycle.act(reported, REVIEWER, "return", "unit", "w1", P, expected_state="da_nop", reason="Thiếu biên bản")
     assert approvals()[("report", P)] == "returned"
+
+
+def test_pack_off_track_page_carries_the_explanation_as_text(reported):
+    """Issue 20: the pack's off-track table says why (the ward's giải trình), hostile text kept as
+    text in the table the PDF and the PPTX draw."""
+    from vlboard.intake import commentary
+
+    hostile = '<b>Thiếu</b> máy chủ =HYPERLINK("x")'
+    commentary.explain(reported, WARD1, "C-01", P, "unit", "w1", hostile, "Thuê **đám mây**", "")
+    src = Snapshot.current(reported)
+    options = screens.filter_options(src, False)
+    p = pack.build(src, real(), options, snapshot_id=src.snapshot_id, now=dt.datetime(2025, 11, 1, 9, 0))
+    page = next(pg for pg in p.pages if pg.title.startswith("Chỉ tiêu chậm tiến độ"))
+    row = page.table.set_index("Mã").loc["C-01"]
+    assert row["Giải trình"] == f"Phường 1: {hostile} — Thuê **đám mây**"
+    import io
+
+    from pypdf import PdfReader
+
+    from vlboard.export import pdf
+
+    text = " ".join(pg.extract_text() for pg in PdfReader(io.BytesIO(pdf.render(p))).pages)
+    assert "<b>Thiếu</b>" in text and "=HYPERLINK" in text and "**đám mây**" in text
