@@ -53,7 +53,7 @@ def current_table(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Cơ quan / địa bàn": frame.subject_name,
-            "Kỳ": frame.period,
+            "Kỳ": frame.period.map(label_vi),
             "Mã chỉ tiêu": frame.indicator_code,
             "Chỉ tiêu": frame.indicator_name,
             "Giải trình": frame.text,
