@@ -30,7 +30,7 @@ def test_overview_in_chromium(shipped_data):
         expect(page.locator("[class*=st-key-vlphone-] [data-testid=stPlotlyChart]")).to_be_hidden()
         assert page.get_by_test_id("stException").count() == 0
         body = page.inner_text("body")
-        assert re.search(r"số liệu văn bản đến \d{2}/\d{2}/\d{4}", body)
+        assert re.search(r"số liệu thật đến \d{2}/\d{2}/\d{4}", body)
         assert "minh họa" in body and "Chính quyền số" in body
         page.wait_for_timeout(1000)
         page.screenshot(path=str(ARTIFACTS / "overview.png"), full_page=True)

@@ -17,8 +17,8 @@ from vlboard.domain import commentary as rules
 from vlboard.domain import cycle as cycle_rules
 from vlboard.domain.periods import label_vi, parse_period
 from vlboard.domain.vocab import VN_TZ as VN
-from vlboard.intake import auth
-from vlboard.store import db, snapshots, tables
+from vlboard.intake import auth, event_log
+from vlboard.store import db, snapshots
 from vlboard.store.source import Snapshot, Source
 
 UNDONE = "Chưa ghi gì."
@@ -198,21 +198,14 @@ def explain(
             + (rules.one_line(e.cause, e.remedy, e.back_by) or "xóa giải trình")
         )
 
-        def change(manifest: dict) -> dict:
-            return tables.append_row(data, "commentary_events", event)
-
-        return snapshots.write_change(
+        return event_log.publish(
             data,
-            change,
+            "commentary_events",
+            event,
             author=user.username,
-            note=summary,
-            extra={"action": "commentary", "commentary_event": event["event_id"]},
-            event={
-                "action": "commentary",
-                "user": user.username,
-                "indicator": indicator_code,
-                "subject": f"{subject_type}:{subject_code}",
-                "period": p.code,
-                "summary": summary,
-            },
+            action="commentary",
+            summary=summary,
+            indicator=indicator_code,
+            subject=f"{subject_type}:{subject_code}",
+            period=p.code,
         )

@@ -16,8 +16,8 @@ import pandas as pd
 from vlboard.domain import cycle as rules
 from vlboard.domain.periods import label_vi, parse_period
 from vlboard.domain.vocab import VN_TZ as VN
-from vlboard.intake import auth, commentary, history
-from vlboard.store import db, snapshots, tables
+from vlboard.intake import auth, commentary, event_log, history
+from vlboard.store import db, snapshots
 from vlboard.store.source import Snapshot, Source
 
 SUBJECTS = {"unit": "địa bàn", "agency": "cơ quan"}
@@ -194,25 +194,18 @@ def act(
             n_values=int(row.received),
         )
 
-        def change(manifest: dict) -> dict:
-            return tables.append_row(data, "cycle_events", event)
-
         summary = describe(action, row.subject_name, p.code, text)
-        return snapshots.write_change(
+        return event_log.publish(
             data,
-            change,
+            "cycle_events",
+            event,
             author=user.username,
-            note=summary,
-            extra={"action": "cycle", "cycle_event": event["event_id"]},
-            event={
-                "action": "cycle",
-                "user": user.username,
-                "cycle_action": action,
-                "subject": f"{subject_type}:{subject_code}",
-                "period": p.code,
-                "reason": text,
-                "summary": summary,
-            },
+            action="cycle",
+            summary=summary,
+            cycle_action=action,
+            subject=f"{subject_type}:{subject_code}",
+            period=p.code,
+            reason=text,
         )
 
 

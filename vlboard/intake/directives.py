@@ -14,9 +14,9 @@ import pandas as pd
 
 from vlboard.domain import directives as rules
 from vlboard.domain.vocab import VN_TZ as VN
-from vlboard.intake import auth
+from vlboard.intake import auth, event_log
 from vlboard.intake.directive_evidence import Evidence, evidence
-from vlboard.store import db, snapshots, tables
+from vlboard.store import db, snapshots
 from vlboard.store.source import Snapshot, Source
 
 UNDONE = "Chưa ghi gì."
@@ -93,22 +93,15 @@ def _check_target(src: Source, target_type: str, code: str, owner: str, today: d
 
 
 def _write(data: snapshots.DataDir, event: dict, summary: str, user: auth.User) -> str:
-    def change(manifest: dict) -> dict:
-        return tables.append_row(data, "directive_events", event)
-
-    return snapshots.write_change(
+    return event_log.publish(
         data,
-        change,
+        "directive_events",
+        event,
         author=user.username,
-        note=summary,
-        extra={"action": "directive", "directive_event": event["event_id"]},
-        event={
-            "action": "directive",
-            "user": user.username,
-            "directive_action": event["action"],
-            "directive": event["directive_id"],
-            "summary": summary,
-        },
+        action="directive",
+        summary=summary,
+        directive_action=event["action"],
+        directive=event["directive_id"],
     )
 
 

@@ -400,7 +400,7 @@ def _result_rows(pv: Preview, user: auth.User, plans: dict, import_id: str, now:
                 value_text=None,
                 numerator=None if pd.isna(r.numerator) else r.numerator,
                 denominator=None if pd.isna(r.denominator) else r.denominator,
-                as_of=p.end,
+                as_of=min(p.end, now.date()),  # a quarter reported before its end is data up to the report
                 source="report",
                 reported_by=user.display_name or user.username,
                 reported_at=now.replace(tzinfo=None),

@@ -60,7 +60,7 @@ def header(
     (pages that show no results, such as budgets and milestones, carry no demo mark)."""
     st.title(title)
     dates = overview.data_dates(live.q("data_date"))
-    line = f"{filters.describe(f, options)} · số liệu văn bản đến {dates.real}"
+    line = f"{filters.describe(f, options)} · số liệu thật đến {dates.real}"  # documents and reports
     if f.include_demo and dates.demo:
         line += f" · minh họa đến {dates.demo}"
     st.caption(formatting.md_escape(line) + f" · bản dữ liệu `{live.snapshot_id}`")
