@@ -11,12 +11,14 @@ import time
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 from playwright.sync_api import expect
 
 from tests.support.intake import FAST, fingerprint
 from tests.support.served import ARTIFACTS, CHROMIUM, browser_page, served_process
 from vlboard.domain.periods import parse_period, recent
 from vlboard.intake import auth, imports, template
+from vlboard.intake.template import TEMPLATE_KEYS
 from vlboard.store import build, snapshots
 from vlboard.store.source import Snapshot
 
@@ -114,7 +116,8 @@ def test_clerk_imports_through_the_page(data, tmp_path):
         dl.value.save_as(template)
         wb = load_workbook(template)
         ws = wb["Số liệu"]
-        ws["F6"], ws["F7"], ws["J7"] = 140, 88.5, "<script>alert(1)</script>"
+        url_cell = get_column_letter(TEMPLATE_KEYS.index("evidence_url") + 1) + "7"  # after the explanation columns
+        ws["F6"], ws["F7"], ws[url_cell] = 140, 88.5, "<script>alert(1)</script>"
         wb.save(tmp_path / "sai.xlsx")
         before = fingerprint(data)
         page.set_input_files("input[type=file]", str(tmp_path / "sai.xlsx"))
@@ -123,7 +126,7 @@ def test_clerk_imports_through_the_page(data, tmp_path):
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "intake-problems.png"), full_page=True)
         assert fingerprint(data) == before
-        ws["F6"], ws["J7"] = 95, "https://vinhlong.gov.vn/bao-cao"
+        ws["F6"], ws[url_cell] = 95, "https://vinhlong.gov.vn/bao-cao"
         wb.save(tmp_path / "dung.xlsx")
         page.set_input_files("input[type=file]", str(tmp_path / "dung.xlsx"))
         page.get_by_role("button", name="Ghi vào dữ liệu").click()
