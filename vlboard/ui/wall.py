@@ -75,7 +75,7 @@ CSS = f"""
 .wall .w-why {{color: {P["muted"]}; overflow: hidden; display: -webkit-box; -webkit-line-clamp: 2;
   -webkit-box-orient: vertical; padding-left: calc(2 * var(--u));}}
 /* on the off-track panel the why-line gives one line to the explanation line (giải trình) under it */
-.wall .w-why.w-one {{-webkit-line-clamp: 1;}}
+.wall .w-why.w-one {{display: block; white-space: nowrap; text-overflow: ellipsis;}}
 .wall .w-expl {{white-space: nowrap; overflow: hidden; text-overflow: ellipsis; line-height: 1.34;
   padding-left: calc(2 * var(--u));}}
 .wall .wall-foot {{font-size: calc(1.15 * var(--u)); color: {P["foot"]}; white-space: nowrap; overflow: hidden;
