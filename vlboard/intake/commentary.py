@@ -18,7 +18,7 @@ from vlboard.domain import cycle as cycle_rules
 from vlboard.domain.periods import label_vi, parse_period
 from vlboard.domain.vocab import VN_TZ as VN
 from vlboard.intake import auth, event_log
-from vlboard.store import db, snapshots
+from vlboard.store import snapshots
 from vlboard.store.source import Snapshot, Source
 
 UNDONE = "Chưa ghi gì."
@@ -141,14 +141,8 @@ def explain(
     now = (now or dt.datetime.now(VN)).replace(tzinfo=None)
     key = (indicator_code, p.code, subject_type, subject_code)
     with snapshots.write_lock(data):
-        snapshots.clean_temp(data)
-        sid, path, manifest = snapshots.current(data)
-        if manifest.get("format") != snapshots.FORMAT_DELTA:
-            raise CommentaryRefused(
-                "Thư mục dữ liệu chưa ở định dạng 5 nên chưa ghi được giải trình: "
-                f"chạy «python -m vlboard migrate» rồi thử lại. {UNDONE}"
-            )
-        src = Snapshot(sid, path, manifest, db.open_snapshot(path, threads=1))
+        src = event_log.live(data, "giải trình", CommentaryRefused)
+        sid = src.snapshot_id
         try:
             ind = src.q("indicator_list")
             ind = ind[ind.code == indicator_code]

@@ -17,7 +17,7 @@ from vlboard.domain import cycle as rules
 from vlboard.domain.periods import label_vi, parse_period
 from vlboard.domain.vocab import VN_TZ as VN
 from vlboard.intake import auth, commentary, event_log, history
-from vlboard.store import db, snapshots
+from vlboard.store import snapshots
 from vlboard.store.source import Snapshot, Source
 
 SUBJECTS = {"unit": "địa bàn", "agency": "cơ quan"}
@@ -146,14 +146,8 @@ def act(
     text = clean_reason(action, reason)
     now = (now or dt.datetime.now(VN)).replace(tzinfo=None)
     with snapshots.write_lock(data):
-        snapshots.clean_temp(data)
-        sid, path, manifest = snapshots.current(data)
-        if manifest.get("format") != snapshots.FORMAT_DELTA:
-            raise CycleRefused(
-                "Thư mục dữ liệu chưa ở định dạng 5 nên chưa ghi được kỳ báo cáo: "
-                f"chạy «python -m vlboard migrate» rồi thử lại. {UNDONE}"
-            )
-        src = Snapshot(sid, path, manifest, db.open_snapshot(path, threads=1))
+        src = event_log.live(data, "kỳ báo cáo", CycleRefused)
+        sid = src.snapshot_id
         try:
             row = _subject(board(src, p.code), subject_type, subject_code, p.code)
             _require(user, action, row)

@@ -16,7 +16,7 @@ from vlboard.domain import directives as rules
 from vlboard.domain.vocab import VN_TZ as VN
 from vlboard.intake import auth, event_log
 from vlboard.intake.directive_evidence import Evidence, evidence
-from vlboard.store import db, snapshots
+from vlboard.store import snapshots
 from vlboard.store.source import Snapshot, Source
 
 UNDONE = "Chưa ghi gì."
@@ -106,14 +106,7 @@ def _write(data: snapshots.DataDir, event: dict, summary: str, user: auth.User) 
 
 
 def _live(data: snapshots.DataDir) -> Snapshot:
-    snapshots.clean_temp(data)
-    sid, path, manifest = snapshots.current(data)
-    if manifest.get("format") != snapshots.FORMAT_DELTA:
-        raise DirectiveRefused(
-            "Thư mục dữ liệu chưa ở định dạng 5 nên chưa ghi được chỉ đạo: "
-            f"chạy «python -m vlboard migrate» rồi thử lại. {UNDONE}"
-        )
-    return Snapshot(sid, path, manifest, db.open_snapshot(path, threads=1))
+    return event_log.live(data, "chỉ đạo", DirectiveRefused)
 
 
 def _event(user: auth.User, action: str, directive_id: str, at: dt.datetime, base: str, **fields) -> dict:
