@@ -79,6 +79,15 @@ def _target_rows(targets: pd.DataFrame) -> list[outlook.Target]:
     ]
 
 
+def _targets_by_indicator(targets: pd.DataFrame) -> dict[str, list[outlook.Target]]:
+    """``_target_rows`` of every indicator in one pass over the frame (not a filter per indicator)."""
+    dated = targets[targets.year.notna() & targets.value.notna()].sort_values(["indicator_code", "year"], kind="stable")
+    out: dict[str, list[outlook.Target]] = {}
+    for code, c, v, h, y in zip(dated.indicator_code, dated.comparator, dated.value, dated.value_high, dated.year):
+        out.setdefault(code, []).append(outlook.Target(str(c), float(v), None if pd.isna(h) else float(h), int(y)))
+    return out
+
+
 def _next(rows: list[outlook.Target], after: dt.date) -> outlook.Target | None:
     later = [t for t in rows if t.date is not None and t.date > after]
     return later[0] if later else (rows[-1] if rows else None)
@@ -147,7 +156,7 @@ def frame(
         )
         for code, g in _points(known).items()
     }
-    by_code = {c: _target_rows(g) for c, g in targets.groupby("indicator_code")}
+    by_code = _targets_by_indicator(targets)
     rows = []
     for r in card[["indicator_code", "kind", "measure_unit", "direction"]].itertuples(index=False):
         dates, values, demo = points.get(r.indicator_code, ([], [], False))

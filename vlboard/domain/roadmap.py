@@ -81,6 +81,32 @@ def path_points(targets: pd.DataFrame, baseline: tuple[dt.date, float] | None) -
     return points
 
 
+def paths_by_indicator(
+    targets: pd.DataFrame, baselines: dict[str, tuple[dt.date, float]]
+) -> dict[str, list[PathPoint]]:
+    """``path_points`` of every indicator in ``targets`` at once (one pass over the frame, not one
+    pandas filter and sort per indicator): the same points, a test checks it on every shipped one."""
+    dated, _ = dated_and_undated(targets)
+    dated = dated.sort_values(["indicator_code", "year"], kind="stable")
+    high = dated["value_high"] if "value_high" in dated else pd.Series([None] * len(dated), index=dated.index)
+    raw = dated["raw"] if "raw" in dated else pd.Series([None] * len(dated), index=dated.index)
+    out: dict[str, list[PathPoint]] = {}
+    for code, year, value, h, comparator, text in zip(
+        dated.indicator_code, dated.year, dated.value, high, dated.comparator, raw
+    ):
+        out.setdefault(code, []).append(PathPoint(_year_end(year), float(value), _num(h), comparator, int(year), text))
+    for code, points in out.items():
+        baseline = baselines.get(code)
+        if (
+            baseline is not None
+            and _num(baseline[1]) is not None
+            and math.isfinite(float(baseline[1]))
+            and baseline[0] < points[0].when
+        ):
+            points.insert(0, PathPoint(baseline[0], float(baseline[1]), None, None, None, None))
+    return out
+
+
 def _along(a: float, b: float, t0: dt.date, t1: dt.date, when: dt.date) -> float:
     return a + (b - a) * (when - t0).days / max(1, (t1 - t0).days)
 
@@ -134,7 +160,11 @@ def pace_path(
 ) -> tuple[tuple[dt.date, float], tuple[dt.date, float]] | None:
     """The segment of the path a figure at ``when`` is measured against for pace: the two points
     around it (start exclusive, end inclusive); None before the first point or after the last."""
-    points = path_points(targets, baseline)
+    return segment_at(path_points(targets, baseline), when)
+
+
+def segment_at(points: list[PathPoint], when: dt.date) -> tuple[tuple[dt.date, float], tuple[dt.date, float]] | None:
+    """``pace_path`` from an indicator's path points."""
     for a, b in zip(points, points[1:]):
         if a.when < when <= b.when:
             return (a.when, a.value), (b.when, b.value)
@@ -151,8 +181,15 @@ def pace(
 ) -> tuple[float | None, float | None, int | None]:
     """(expected value at ``when`` on the path, value − expected (mirrored when lower is better),
     the year of the target the path leads to)."""
+    return pace_on(path_points(targets, baseline), when, value, direction, comparator)
+
+
+def pace_on(
+    points: list[PathPoint], when: dt.date, value: float, direction: str = "higher", comparator: str = ">="
+) -> tuple[float | None, float | None, int | None]:
+    """``pace`` from an indicator's path points."""
     v = _num(value)
-    path = pace_path(targets, baseline, when)
+    path = segment_at(points, when)
     if path is None or v is None:
         return None, None, None
     (start, base_value), (end, target) = path
@@ -171,8 +208,8 @@ def add_pace(
     ``targets``: all targets; ``baselines``: indicator_code, period_end, value of the earliest real
     result per indicator. Loops per indicator, never per result row (hundreds of rows at most).
     """
-    by_code = dict(tuple(targets.groupby("indicator_code")))
     base = {r.indicator_code: (pd.Timestamp(r.period_end).date(), float(r.value)) for r in _rows(baselines)}
+    by_code = paths_by_indicator(targets, base)
     expected: list[float] = []
     gaps: list[float] = []
     finals: list[Any] = []
@@ -184,7 +221,7 @@ def add_pace(
             gaps.append(np.nan)
             finals.append(pd.NA)
             continue
-        e, g, f = pace(t, base.get(r.indicator_code), when, r.value, r.direction, r.comparator)
+        e, g, f = pace_on(t, when, r.value, r.direction, r.comparator)
         expected.append(np.nan if e is None else e)
         gaps.append(np.nan if g is None else g)
         finals.append(pd.NA if f is None else f)

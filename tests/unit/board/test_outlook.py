@@ -88,3 +88,14 @@ def test_trend_draws_the_fan_to_the_target_date():
     met = f[f.indicator_code == "D"].iloc[0].to_dict()
     plain = charts.trend(series, printed[printed.indicator_code == "A"], title="T", unit="%", outlook=met)
     assert "Khoảng dự báo 80%" not in [t.name for t in plain.data]
+
+
+def test_targets_of_every_indicator_at_once_are_each_indicators_own(shipped_data):
+    from vlboard.store import db, snapshots
+
+    _, path, _ = snapshots.current(shipped_data)
+    targets = db.open_snapshot(path).execute("select * from targets").df()
+    together = outlook._targets_by_indicator(targets)
+    one_by_one = {c: outlook._target_rows(g) for c, g in targets.groupby("indicator_code")}
+    assert {c: rows for c, rows in one_by_one.items() if rows} == together
+    assert len(together) > 100

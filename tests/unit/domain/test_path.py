@@ -65,3 +65,13 @@ def test_the_pace_line_is_the_path_the_status_uses(shipped):
     t = targets[targets.indicator_code == row.indicator_code]
     expected, _, final = roadmap.pace(t, baselines(shipped).get(row.indicator_code), dt.date(2027, 12, 31), 0.0)
     assert expected == pytest.approx(row.target) and final == row.target_year
+
+
+def test_paths_of_every_indicator_at_once_are_each_indicators_own_path(shipped):
+    targets = shipped.execute("select * from targets").df()
+    base = baselines(shipped)
+    together = roadmap.paths_by_indicator(targets, base)
+    one_by_one = {code: roadmap.path_points(t, base.get(code)) for code, t in targets.groupby("indicator_code")}
+    assert {c: p for c, p in one_by_one.items() if p} == together
+    assert any(p[0].comparator is None for p in together.values()), "some path starts at a baseline"
+    assert len(together) > 100
