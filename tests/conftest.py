@@ -118,8 +118,11 @@ def clear_streamlit_caches():
     """st.cache_data/resource are process-global and leak between AppTests (see stack.md)."""
     import streamlit as st
 
+    from vlboard.ui import data
+
     st.cache_data.clear()
     st.cache_resource.clear()
+    data.forget_served()
     yield
     st.cache_data.clear()
     st.cache_resource.clear()

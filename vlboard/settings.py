@@ -35,6 +35,12 @@ SETTINGS: tuple[Setting, ...] = (
         "retention (`python -m vlboard vacuum`): every snapshot younger than this many days is kept, and "
         "always the live one, those named by a rollback and those tagged `keep` (a closed reporting period)",
     ),
+    Setting(
+        "VLBOARD_READ_DWELL",
+        "0",
+        "seconds the app keeps serving a version to its readers after a newer one went live (at most one "
+        "switch per interval on a busy deadline day; a session that wrote always reads the newest)",
+    ),
     Setting("VLBOARD_SECRETS", ".streamlit/secrets.toml", "the accounts file (TOML) of sign-in and of the intake CLI"),
     Setting(
         "VLBOARD_PASSWORD",

@@ -18,7 +18,7 @@ from vlboard.domain.vocab import SOURCES
 from vlboard.intake import auth
 from vlboard.intake import commentary as intake
 from vlboard.store import snapshots
-from vlboard.ui.data import SnapshotRef
+from vlboard.ui.data import SnapshotRef, follow_writes
 
 esc = formatting.md_escape
 PICK_LIMIT = 300  # misses offered in the form's list (the table above lists them all)
@@ -105,6 +105,7 @@ def _save(data: snapshots.DataDir, user: auth.User, key: tuple[str, str, str, st
     except (intake.CommentaryRefused, snapshots.SnapshotError) as exc:
         s["_gt_error"] = str(exc)
         return
+    follow_writes()
     s["gt_cause"] = s["gt_remedy"] = s["gt_back"] = ""
     s["_gt_done"] = f"Đã ghi giải trình {code} kỳ {period}."
 

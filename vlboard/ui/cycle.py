@@ -18,7 +18,7 @@ from vlboard.intake import auth, cycle, sendlog
 from vlboard.intake.imports import VN
 from vlboard.store import snapshots
 from vlboard.store.source import Snapshot
-from vlboard.ui.data import SnapshotRef
+from vlboard.ui.data import SnapshotRef, follow_writes
 
 PERIOD_PARAM = "ky"  # ?ky=2026-Q3 (not a filter key: the filter bar keeps it)
 
@@ -227,6 +227,7 @@ def _act(data, user, action, subject_type, code, name, period, shown_state) -> N
     except (cycle.CycleRefused, snapshots.SnapshotError) as exc:
         st.session_state["_cycle_error"] = str(exc)
         return
+    follow_writes()
     st.session_state.pop("cy_reason", None)
     st.session_state["_cycle_done"] = f"{cycle.describe(action, formatting.md_escape(name), period)}: đã ghi."
 

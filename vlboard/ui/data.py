@@ -1,10 +1,22 @@
 """The data doorway of the Streamlit side: one frozen ``SnapshotRef`` (id + folder) is the only
 key of every cache, so a new snapshot never serves old answers; one last-good fallback per data
-folder, shared by the pages and the wall, keeps the last readable snapshot up when CURRENT breaks."""
+folder, shared by the pages and the wall, keeps the last readable snapshot up when CURRENT breaks.
+
+Moving readers to a new version (``open_current``): every cache is keyed by the snapshot, so a new
+version is cold. On a deadline day (an import every few seconds) readers used to recompute every
+page for every version at once. Now the process serves one version to its readers; when CURRENT
+moves, the first reader that finds the switch free opens the new version and computes the shared
+frames readers used lately (``_warm``) while the others keep the served version, then every reader
+moves at once. ``VLBOARD_READ_DWELL`` keeps a served version at least that many seconds. A session
+that wrote (``follow_writes``) always reads the newest version, so a clerk sees the figure just
+sent."""
 
 from __future__ import annotations
 
+import logging
+import threading
 import time
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +24,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
+from vlboard import settings
 from vlboard.board import screens
 from vlboard.domain import filters, formatting
 from vlboard.store import db, queries, snapshots
@@ -45,15 +58,105 @@ def _query(ref: SnapshotRef, name: str, params: tuple) -> pd.DataFrame:
     return queries.run(con, name, **dict(params))
 
 
+_SERVED: dict[str, tuple[SnapshotRef, float]] = {}  # per data folder: the version readers get, since when
+_SWITCH: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)  # per data folder: one switch at a time
+_RECENT: dict[tuple, float] = {}  # (what, period, include_demo, approved_only) → last read: what _warm computes
+RECENT_SECONDS = 600.0
+FOLLOW_KEY = "_vl_follow_writes"
+
+
 def open_current() -> SnapshotRef:
-    """The snapshot CURRENT points at, verified and connected once per id; raises SnapshotError."""
+    """The version this process serves its readers: CURRENT's snapshot once it is verified,
+    connected and warm (module docstring); raises SnapshotError when CURRENT cannot be read."""
     data = snapshots.default_data_dir()
     sid = snapshots.current_id(data)
     if sid is None:
         raise snapshots.SnapshotError("Chưa có bản dữ liệu nào: chạy «python -m vlboard build».")
-    ref = SnapshotRef(sid, str(snapshots.snapshot_dir(data, sid)))
+    newest = SnapshotRef(sid, str(snapshots.snapshot_dir(data, sid)))
+    root = str(data.root)
+    kept = _SERVED.get(root)
+    if kept is not None and kept[0] == newest:
+        _open(newest)
+        return newest
+    follow = bool(st.session_state.get(FOLLOW_KEY))
+    if kept is not None and not follow:
+        served, since = kept
+        if keep_served(since, time.time(), dwell()) and _readable(served):
+            return served
+    lock = _SWITCH[root]
+    if not lock.acquire(blocking=follow or kept is None):
+        if kept is not None and _readable(kept[0]):
+            return kept[0]  # another reader is warming the new version: this one keeps the served one
+        lock.acquire()
+    try:
+        kept = _SERVED.get(root)
+        if kept is None or kept[0] != newest:
+            _warm(newest)
+            _SERVED[root] = (newest, time.time())
+    finally:
+        lock.release()
+    return newest
+
+
+def dwell() -> float:
+    """Seconds a served version is kept before readers move to a newer one (``VLBOARD_READ_DWELL``;
+    not a number or negative: 0)."""
+    try:
+        value = float(settings.get("VLBOARD_READ_DWELL") or 0)
+    except ValueError:
+        return 0.0
+    return value if value > 0 and value == value and value != float("inf") else 0.0
+
+
+def keep_served(since: float, now: float, dwell_s: float) -> bool:
+    """Whether readers stay on the served version (served ``since``) although CURRENT moved."""
+    return now - since < dwell_s
+
+
+def follow_writes() -> None:
+    """This session wrote: from now on it reads the newest version at once (its own write shows on
+    the next run), waiting for the switch if another reader is making it."""
+    st.session_state[FOLLOW_KEY] = True
+
+
+def forget_served() -> None:
+    """Forget which version each data folder serves and what readers read lately (tests)."""
+    _SERVED.clear()
+    _RECENT.clear()
+
+
+def _readable(ref: SnapshotRef) -> bool:
+    try:
+        _open(ref)
+    except (snapshots.SnapshotError, OSError):
+        return False
+    return True
+
+
+def _seen(key: tuple) -> None:
+    now = time.time()
+    _RECENT[key] = now
+    for k in [k for k, t in _RECENT.items() if now - t > RECENT_SECONDS]:
+        _RECENT.pop(k, None)
+
+
+def _warm(ref: SnapshotRef) -> None:
+    """Verify and connect ``ref``, then compute the full cards and outlooks this process's readers
+    asked for lately (at most six, newest first), and each source choice's new default period."""
     _open(ref)
-    return ref
+    recent = [k for k, _ in sorted(_RECENT.items(), key=lambda kv: -kv[1])[:6]]
+    for include_demo in sorted({k[2] for k in recent}):
+        default = screens.filter_options(ref, include_demo).default_period
+        if default is not None:
+            recent.insert(0, ("card", default, include_demo, False))
+    for what, period, include_demo, approved_only in recent:
+        try:
+            if what == "card":
+                _full_scorecard(ref, period, include_demo, approved_only)
+            else:
+                _full_outlook(ref, period, include_demo)
+        except Exception:  # warming only saves time: the reader that needs it computes (and reports) it
+            logging.getLogger(__name__).warning("warming %s %s failed", what, period, exc_info=True)
 
 
 def open_last_good() -> SnapshotRef | None:
@@ -110,10 +213,15 @@ def live_snapshot() -> SnapshotRef | None:
     return reading.ref
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
 def full_scorecard(ref: SnapshotRef, period: str, include_demo: bool, approved_only: bool = False) -> pd.DataFrame:
     """Every indicator of a period with pace and explanations, not narrowed by the filters
     (screens.full_card), once per snapshot × period × source choice."""
+    _seen(("card", period, include_demo, approved_only))
+    return _full_scorecard(ref, period, include_demo, approved_only)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _full_scorecard(ref: SnapshotRef, period: str, include_demo: bool, approved_only: bool) -> pd.DataFrame:
     return screens.full_card(ref, period, include_demo, approved_only)
 
 
@@ -125,12 +233,17 @@ def scorecard(ref: SnapshotRef, f: filters.Filters, period: str | None = None) -
     return None if card is None else screens.narrow(card, ref, f)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
 def full_outlook(ref: SnapshotRef, period: str, include_demo: bool) -> pd.DataFrame:
     """The outlook of every indicator of a period (screens.outlook over the full card), once per
     snapshot × period × source choice: the calibration pools every series of the snapshot."""
+    _seen(("outlook", period, include_demo, False))
+    return _full_outlook(ref, period, include_demo)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _full_outlook(ref: SnapshotRef, period: str, include_demo: bool) -> pd.DataFrame:
     f = filters.Filters(period=period, source="all" if include_demo else "real")
-    return screens.outlook(ref, f, full_scorecard(ref, period, include_demo))
+    return screens.outlook(ref, f, _full_scorecard(ref, period, include_demo, False))
 
 
 def outlook(ref: SnapshotRef, f: filters.Filters, card: pd.DataFrame | None) -> pd.DataFrame:

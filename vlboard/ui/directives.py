@@ -19,7 +19,7 @@ from vlboard.intake import auth
 from vlboard.intake import directives as dirs
 from vlboard.intake.imports import VN
 from vlboard.store import snapshots
-from vlboard.ui.data import SnapshotRef
+from vlboard.ui.data import SnapshotRef, follow_writes
 
 ALL = "Tất cả"
 SHOWN = 30  # cards drawn; the table above lists every directive
@@ -139,6 +139,7 @@ def _issue(data: snapshots.DataDir, user: auth.User) -> None:
     except (dirs.DirectiveRefused, snapshots.SnapshotError) as exc:
         s["_cd_issue_error"] = str(exc)
         return
+    follow_writes()
     s["cd_text"] = s["cd_meeting"] = ""
     s["_cd_issue_done"] = f"Đã ban hành chỉ đạo `{did}`."
 
@@ -199,6 +200,7 @@ def _act(data, user, action, directive_id, shown_state) -> None:
     except (dirs.DirectiveRefused, snapshots.SnapshotError) as exc:
         s["_cd_act_error"] = str(exc)
         return
+    follow_writes()
     s["cd_body"] = ""
     s["_cd_act_done"] = f"{rules.ACTIONS[action]} chỉ đạo `{directive_id}`: đã ghi."
 

@@ -18,7 +18,7 @@ from vlboard.domain.periods import label_vi
 from vlboard.intake import auth, history, imports, template
 from vlboard.store import snapshots
 from vlboard.ui import cycle as cycle_ui
-from vlboard.ui.data import SnapshotRef
+from vlboard.ui.data import SnapshotRef, follow_writes
 
 
 def _subject_options(live: SnapshotRef, user: auth.User, period: str) -> list[template.Subject]:
@@ -217,6 +217,7 @@ def upload_section(data: snapshots.DataDir, live: SnapshotRef, user: auth.User) 
         except (imports.ImportRefused, snapshots.SnapshotError) as exc:
             st.error(str(exc), icon=":material/block:")
             return
+        follow_writes()
         st.session_state.pop("_preview", None)
         st.session_state["_upload_gen"] = gen + 1
         st.session_state["_import_subjects"] = sorted(set(zip(pv.rows.scope_type, pv.rows.scope_code, pv.rows.period)))
@@ -370,5 +371,6 @@ def _rollback(data: snapshots.DataDir, user: auth.User, target: str, base: str |
     except (auth.AccessDenied, snapshots.SnapshotError) as exc:
         st.session_state["_rollback_failed"] = str(exc)
         return
+    follow_writes()
     st.session_state["_rollback_done"] = f"Đã khôi phục bản {target}; các trang dùng bản này ngay."
     st.session_state.pop("rb_sure", None)  # the next rollback asks again
