@@ -439,7 +439,9 @@ def commit(data: snapshots.DataDir, user: auth.User, pv: Preview, *, now: dt.dat
                 f"Dữ liệu đã được cập nhật bởi một lần ghi khác (bản {pv.base_snapshot} → {live}) "
                 "trong lúc xem trước; hãy tải tệp lên lại để xem trước trên dữ liệu mới. Chưa ghi gì."
             )
-        _, path, manifest = snapshots.current(data)
+        # the data files' checksums are checked by the write itself, beside its work, before
+        # anything is published (snapshots.write_change): not twice in a row here
+        _, path, manifest = snapshots.current(data, hashes=False)
         try:  # a subject × period submitted or approved takes no import (vlboard.intake.cycle)
             cycle.check_import(path, set(zip(pv.rows.scope_type, pv.rows.scope_code)), set(pv.rows.period))
         except cycle.CycleRefused as exc:

@@ -31,6 +31,7 @@ import json
 import os
 import shutil
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pyarrow as pa
@@ -111,8 +112,10 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def verify(path: Path) -> dict:
+def verify(path: Path, *, hashes: bool = True) -> dict:
     """Check a snapshot folder: manifest, every table present, checksums, parquet readable, schema.
+    ``hashes=False`` leaves out the sha256 of the Delta data files (the bulk of the time at tens of
+    millions of results): a writer checks them beside its work (:func:`write_change`).
 
     Returns the manifest; raises SnapshotError naming the first broken table.
     """
@@ -127,7 +130,12 @@ def verify(path: Path) -> dict:
         if info is not None and "delta_version" in info:
             try:
                 tables_mod.check(
-                    tables_mod.data_of(path), table, int(info["delta_version"]), info.get("rows"), info.get("files")
+                    tables_mod.data_of(path),
+                    table,
+                    int(info["delta_version"]),
+                    info.get("rows"),
+                    info.get("files"),
+                    hashes=hashes,
                 )
             except SnapshotError as exc:
                 raise SnapshotError(f"Bản dữ liệu {path.name}: {exc}") from exc
@@ -173,15 +181,15 @@ def read_tables(path: Path) -> dict[str, pa.Table]:
     return {t: read_table(path, t) for t in schema.TABLES}
 
 
-def current(data: DataDir) -> tuple[str, Path, dict]:
-    """(id, folder, manifest) of the live snapshot, verified."""
+def current(data: DataDir, *, hashes: bool = True) -> tuple[str, Path, dict]:
+    """(id, folder, manifest) of the live snapshot, verified (``hashes``: see :func:`verify`)."""
     sid = current_id(data)
     if sid is None:
         raise SnapshotError("Chưa có bản dữ liệu nào: chạy «python -m vlboard build»")
     path = snapshot_dir(data, sid)
     if not path.is_dir():
         raise SnapshotError(f"CURRENT trỏ tới bản dữ liệu không tồn tại: {sid}")
-    return sid, path, verify(path)
+    return sid, path, verify(path, hashes=hashes)
 
 
 def list_snapshots(data: DataDir) -> list[dict]:
@@ -321,8 +329,27 @@ def write_change(
     """A new format-5 snapshot that changes only the growing tables: the live snapshot's catalogue
     files are copied (a few hundred kB), ``change(base_manifest)`` commits to the Delta tables (after
     they are aligned to the live snapshot's versions) and returns ``{table: {"rows", "delta_version"}}``
-    for each table it changed. Callers hold the write lock. Returns the new id."""
-    _, base, manifest = current(data)
+    for each table it changed. Callers hold the write lock. Returns the new id.
+
+    The sha256 of the live version's Delta data files (a quarter of a commit at 10 M results) is
+    checked in a thread while ``change`` runs, and before anything is published: a damaged file
+    still stops the write, with nothing switched."""
+    _, base, manifest = current(data, hashes=False)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="vl-hashes") as pool:
+        files = {t: dict(i["files"]) for t, i in manifest["tables"].items() if i.get("files")}
+        hashed = pool.submit(_check_hashes, data, base.name, files)
+        return _write_change(data, base, manifest, change, hashed, author, note, extra, event)
+
+
+def _check_hashes(data: DataDir, snapshot_id: str, files: dict[str, dict[str, str]]) -> None:
+    for table, recorded in files.items():
+        try:
+            tables_mod.check_hashes(data, table, recorded)
+        except SnapshotError as exc:
+            raise SnapshotError(f"Bản dữ liệu {snapshot_id}: {exc}") from exc
+
+
+def _write_change(data: DataDir, base: Path, manifest: dict, change, hashed, author, note, extra, event) -> str:
     if manifest.get("format") != FORMAT_DELTA:
         raise SnapshotError("Bản dữ liệu hiện hành chưa ở định dạng 5: chạy «python -m vlboard migrate»")
     start: dict[str, dict] = {}  # a growing table the live snapshot predates: a new, empty version
@@ -343,6 +370,7 @@ def write_change(
                 shutil.copyfile(base / f"{table}.parquet", tmp / f"{table}.parquet")
                 out[table] = info
         changed = change(manifest)
+        hashed.result()  # the live version's data files are whole, else nothing is published
         for table in tables_mod.GROWING:
             if table not in changed:
                 drill(f"table:{table}")  # carried over: its live version is recorded again

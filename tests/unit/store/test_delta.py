@@ -194,6 +194,25 @@ def test_a_damaged_data_file_is_named_and_the_last_good_version_serves(tmp_path)
     assert snapshots.last_good(data) == snapshots.snapshot_dir(data, first)
 
 
+def test_a_same_size_damage_only_the_checksum_sees_stops_the_next_write(tmp_path):
+    """The writer checks the live version's data-file checksums beside its own work (in a thread):
+    a flipped byte, which leaves the size and the footer as they were, still stops the write."""
+    data = delta_folder(tmp_path / "d")
+    imports.commit(data, WARD1, run(data, filled(data, {"C-03": {"value": 12}}), WARD1))
+    live = snapshots.current_id(data)
+    _, path, _ = snapshots.current(data)
+    pv = run(data, filled(data, {"C-01": {"value": 70}}), WARD1)  # previewed while whole
+    victim = snapshots.data_files(path, "imports")[0]
+    raw = bytearray(victim.read_bytes())
+    raw[4] ^= 0xFF  # inside the first data page, after the magic bytes
+    victim.write_bytes(bytes(raw))
+    snapshots.verify(path, hashes=False)  # the structural check alone does not see it
+    with pytest.raises(snapshots.SnapshotError, match="«imports» bị hỏng .*sai mã kiểm tra"):
+        imports.commit(data, WARD1, pv)
+    assert snapshots.current_id(data) == live
+    assert not [p for p in data.snapshots.iterdir() if p.name.startswith(".tmp")]
+
+
 def test_a_writer_killed_after_its_delta_commit_loses_nothing(tmp_path):
     data = delta_folder(tmp_path / "d")
     live = snapshots.current_id(data)
