@@ -41,6 +41,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from vlboard import settings
+
 ROOT = Path(__file__).resolve().parents[2]
 SECTION = "## Deadline day (issue 23)"
 PASSWORD = "mat-khau-han-chot-23"
@@ -357,8 +359,10 @@ def run(base_root: Path, tmp: Path, clerks: int = 20, window: float = 150.0, vie
         ],
         "readers": read,
         "server_tracebacks": sum(line.startswith("Traceback") for line in log),
+        "server_errors": _error_blocks(log),
         "server_log_tail": log[-12:],
         "server_peak_rss_mb": peak,
+        "read_dwell": settings.get("VLBOARD_READ_DWELL"),
         "beside_imports": beside_imports(read.pop("timeline"), prep["clerks"]),
         "final": _final_check(prep),
     }
@@ -409,6 +413,13 @@ def figure_rows(r: dict) -> list[tuple[str, str]]:
     ]
 
 
+def _error_blocks(log: list[str], most: int = 3) -> list[str]:
+    """The first few error records of the server log (a logged exception with its traceback), so
+    that a reader error of the run can be attributed after its temporary folder is gone."""
+    starts = [i for i, line in enumerate(log) if " ERROR " in line or "Uncaught app" in line]
+    return ["".join(log[i : i + 30]) for i in starts[:most]]
+
+
 def summary(r: dict) -> str:
     """The plain table the command prints (English: a benchmark's output)."""
     rows = figure_rows(r)
@@ -457,7 +468,9 @@ def render(r: dict, machine: str, load_before: str, load_after: str, day: str) -
         "window; a clean refusal asking to try again is retried after 2–5 s and counted. Meanwhile "
         f"{v['wall_sessions']} wall sessions (`/ioc?rotate=3`) and the other sessions of the websocket driver "
         "(tests/load/load.py, as in «Load») read the served app (`serve.py`) for the whole window plus 60 s. "
-        "Import latency: first try → landed (CLI start-up included, ~1/3 of it); app peak RSS: VmHWM.",
+        "Import latency: first try → landed (CLI start-up included, ~1/3 of it); app peak RSS: VmHWM. "
+        f"The app's readers move to a new version once it is warm (`vlboard/ui/data.py`), "
+        f"`VLBOARD_READ_DWELL` = {r.get('read_dwell') or 0} s.",
         "",
         f"Measured {day} on {machine}, under `nice -n 5` while other sessions worked: 1-minute load "
         f"average {load_before} before, {load_after} after.",

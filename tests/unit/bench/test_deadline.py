@@ -168,3 +168,16 @@ def test_refusal_text_keeps_the_problem_line_not_only_the_count():
     )
     assert deadline.refusal_text("Đang có một lần ghi khác; hãy thử lại.\n") == "Đang có một lần ghi khác; hãy thử lại."
     assert deadline.refusal_text("") == ""
+
+
+def test_server_errors_keep_each_logged_exception_with_its_traceback():
+    log = [
+        "2026-12-05 16:07:46.882 No runtime found\n",
+        "2026-12-05 16:07:47.001 Uncaught app execution\n",
+        "Traceback (most recent call last):\n",
+        '  File "views/overview.py", line 3\n',
+        "duckdb.IOException: boom\n",
+    ]
+    (block,) = deadline._error_blocks(log)
+    assert block.startswith("2026-12-05 16:07:47.001 Uncaught app execution") and "duckdb.IOException: boom" in block
+    assert deadline._error_blocks(log[:1]) == []
