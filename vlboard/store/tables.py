@@ -23,6 +23,7 @@ import contextlib
 import hashlib
 import os
 import re
+import threading
 from pathlib import Path
 
 import pyarrow as pa
@@ -232,10 +233,8 @@ def compact(data: DataDir, table: str, years: list[int] | None = None) -> int | 
 
 def files(data: DataDir, table: str, version: int) -> list[str]:
     """The parquet files of one version (absolute paths)."""
-    try:
-        return DeltaTable(str(path(data, table)), version=version).file_uris()
-    except (DeltaError, OSError) as exc:
-        raise SnapshotError(f"Không đọc được phiên bản {version} của bảng «{table}» ({exc})") from exc
+    base = path(data, table)
+    return [str(base / a["path"]) for a in _actions(data, table, version, read_error="Không đọc được phiên bản")]
 
 
 def read(data: DataDir, table: str, version: int, columns: list[str] | None = None, filters=None) -> pa.Table:
@@ -249,7 +248,7 @@ def read(data: DataDir, table: str, version: int, columns: list[str] | None = No
     found = files(data, table, version)
     if not found:
         return want.empty_table().select(names)
-    con = duckdb.connect(config={"threads": 1, "memory_limit": "1GB"})
+    con = duckdb.connect(config={"threads": 2, "memory_limit": "1GB"})
     try:
         rel = con.read_parquet(found, hive_partitioning=bool(PARTITIONS[table]))
         for col, op, value in filters or []:
@@ -277,8 +276,7 @@ def read(data: DataDir, table: str, version: int, columns: list[str] | None = No
 
 def count(data: DataDir, table: str, version: int) -> int:
     """Rows of one version, from its log (no data file read)."""
-    dt = DeltaTable(str(path(data, table)), version=version)
-    return int(sum(n or 0 for n in pa.table(dt.get_add_actions(flatten=True)).column("num_records").to_pylist()))
+    return int(sum(a["num_records"] or 0 for a in _actions(data, table, version)))
 
 
 def _sha256(file: Path) -> str:
@@ -289,12 +287,36 @@ def _sha256(file: Path) -> str:
     return h.hexdigest()
 
 
-def _actions(data: DataDir, table: str, version: int) -> list[dict]:
+_ACTIONS: dict[tuple, list[dict]] = {}  # (table folder, version, its log entry's stat) → the version's files
+_ACTIONS_MAX = 256
+_ACTIONS_LOCK = threading.Lock()
+
+
+def _actions(data: DataDir, table: str, version: int, read_error: str | None = None) -> list[dict]:
+    """The data files of one version (path relative to the table, size, rows), from its log. A
+    version never changes once committed, so the answer is kept per process, keyed also by its log
+    entry's stat (a table restored from a backup and written again gets a new entry)."""
+    base = path(data, table)
     try:
-        dt = DeltaTable(str(path(data, table)), version=version)
-        return pa.table(dt.get_add_actions(flatten=True)).select(["path", "size_bytes", "num_records"]).to_pylist()
+        st = os.stat(base / "_delta_log" / f"{int(version):020d}.json")
+        key: tuple | None = (str(base), int(version), st.st_ino, st.st_size, st.st_mtime_ns)
+    except OSError:
+        key = None  # no log entry (cleaned up after a checkpoint, or none): read without keeping
+    if key is not None and key in _ACTIONS:
+        return _ACTIONS[key]
+    try:
+        dt = DeltaTable(str(base), version=version)
+        got = pa.table(dt.get_add_actions(flatten=True)).select(["path", "size_bytes", "num_records"]).to_pylist()
     except (DeltaError, OSError) as exc:
+        if read_error:
+            raise SnapshotError(f"{read_error} {version} của bảng «{table}» ({exc})") from exc
         raise SnapshotError(f"bảng «{table}» không đọc được phiên bản {version} ({exc})") from exc
+    if key is not None:
+        with _ACTIONS_LOCK:
+            if len(_ACTIONS) >= _ACTIONS_MAX:
+                _ACTIONS.pop(next(iter(_ACTIONS)))
+            _ACTIONS[key] = got
+    return got
 
 
 def checksums(data: DataDir, table: str, version: int, known: dict[str, str] | None = None) -> dict[str, str]:

@@ -373,3 +373,27 @@ def test_cli_migrate_and_vacuum_speak_vietnamese(tmp_path, capsys):
     assert main(["--data", str(data.root), "vacuum"]) == 0
     assert "Đã xóa 0 tệp" in capsys.readouterr().out
     assert len(snapshots.list_snapshots(data)) == 2  # both younger than VLBOARD_KEEP_DAYS
+
+
+def test_a_versions_file_list_is_read_once_and_never_stale(tmp_path, monkeypatch):
+    """tables._actions keeps a version's files per process, keyed by its log entry: a table
+    restored from a backup and written again (the same version number, other files) is read anew."""
+    data = delta_folder(tmp_path / "d")
+    v = tables.latest(data, "results")
+    first = tables._actions(data, "results", v)
+    calls = []
+    real = tables.DeltaTable
+    monkeypatch.setattr(tables, "DeltaTable", lambda *a, **k: calls.append(a) or real(*a, **k))
+    assert tables._actions(data, "results", v) == first and not calls
+    saved = tmp_path / "saved"
+    shutil.copytree(tables.path(data, "results"), saved)
+    imports.commit(data, WARD1, run(data, filled(data, {"C-03": {"value": 12}}), WARD1))
+    newer = tables.latest(data, "results")
+    seen = tables._actions(data, "results", newer)
+    one = snapshots.read_table(snapshots.current(data)[1], "results").slice(0, 1)
+    shutil.rmtree(tables.path(data, "results"))  # the backup's table comes back, then another write
+    shutil.copytree(saved, tables.path(data, "results"))
+    while tables.latest(data, "results") < newer:
+        tables.append(data, "results", one)
+    again = tables._actions(data, "results", newer)
+    assert again != seen, "the same version number with other files is not answered from memory"
