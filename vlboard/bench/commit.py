@@ -46,12 +46,13 @@ def report_rows(data: snapshots.DataDir, k: int) -> list[dict]:
     _, path, _ = snapshots.current(data)
     import pyarrow.compute as pc
 
-    t = snapshots.read_table(path, "results", filters=[("period", "=", "2025-12")])
-    units = pc.unique(t.column("unit_code").drop_null()).to_pylist()
-    unit = sorted(u for u in units if u.startswith("syn-"))[k]
-    # only that commune's rows become Python objects: the month's rows as dicts would weigh more
-    # than the commit itself (~470 MB at 10 M results) and count in its peak RSS
-    rows = t.filter(pc.equal(t.column("unit_code"), unit)).to_pylist()
+    month = [("period", "=", "2025-12")]
+    codes = snapshots.read_table(path, "results", columns=["unit_code"], filters=month).column("unit_code")
+    unit = sorted(u for u in pc.unique(codes.drop_null()).to_pylist() if u.startswith("syn-"))[k]
+    # only that commune's rows are read whole and become Python objects: the month's rows would weigh
+    # more than the commit itself (~470 MB as dicts at 10 M results, 2.8 M rows at 100 M) and count in
+    # its peak RSS
+    rows = snapshots.read_table(path, "results", filters=[*month, ("unit_code", "=", unit)]).to_pylist()
     now = dt.datetime(2026, 1, 5, 9, 0)
     stored = schema.arrow_schema("results", derived=False).names
     return [
