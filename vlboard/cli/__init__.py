@@ -79,7 +79,7 @@ def cmd_bench(args) -> int:
     if args.pages:
         from vlboard.bench.pages import page_times
 
-        print(json.dumps(page_times(data.root, args.repeat)))
+        print(json.dumps(page_times(data.root, args.repeat, args.keep_going)))
         return 0
     if args.commit_path:
         from vlboard.bench import commit
@@ -263,6 +263,7 @@ def main(argv: list[str] | None = None) -> int:
     bp.add_argument("--exports", action="store_true", help=argparse.SUPPRESS)
     bp.add_argument("--make-data", type=int, help=argparse.SUPPRESS)
     bp.add_argument("--rollups", action="store_true", help=argparse.SUPPRESS)
+    bp.add_argument("--keep-going", action="store_true", help=argparse.SUPPRESS)
     bp.add_argument(
         "--commit", help="đo thời gian ghi một lần nhập số liệu ở các cỡ dữ liệu này (ví dụ 100000,1000000)"
     )
