@@ -46,12 +46,13 @@ def report_rows(data: snapshots.DataDir, k: int) -> list[dict]:
     _, path, _ = snapshots.current(data)
     import pyarrow.compute as pc
 
-    t = snapshots.read_table(path, "results", filters=[("period", "=", "2025-12")])
-    units = pc.unique(t.column("unit_code").drop_null()).to_pylist()
-    unit = sorted(u for u in units if u.startswith("syn-"))[k]
-    # only that commune's rows become Python objects: the month's rows as dicts would weigh more
-    # than the commit itself (~470 MB at 10 M results) and count in its peak RSS
-    rows = t.filter(pc.equal(t.column("unit_code"), unit)).to_pylist()
+    month = [("period", "=", "2025-12")]
+    codes = snapshots.read_table(path, "results", columns=["unit_code"], filters=month).column("unit_code")
+    unit = sorted(u for u in pc.unique(codes.drop_null()).to_pylist() if u.startswith("syn-"))[k]
+    # only that commune's rows are read whole and become Python objects: the month's rows would weigh
+    # more than the commit itself (~470 MB as dicts at 10 M results, 2.8 M rows at 100 M) and count in
+    # its peak RSS
+    rows = snapshots.read_table(path, "results", filters=[*month, ("unit_code", "=", unit)]).to_pylist()
     now = dt.datetime(2026, 1, 5, 9, 0)
     stored = schema.arrow_schema("results", derived=False).names
     return [
@@ -124,6 +125,10 @@ def run_path(root: Path, which: str, repeat: int, first: int = 0) -> dict:
 
 def one_size(base: snapshots.DataDir, n_rows: int, repeat: int, run_json) -> dict:
     """Both paths at one size, each in its own process (``run_json(root, *args)``)."""
+    from vlboard.bench import synthetic
+
+    if n_rows > synthetic.STREAM_ABOVE_ROWS:
+        return _streamed_size(base, n_rows, repeat, run_json)
     with tempfile.TemporaryDirectory(prefix="vlboard-commit-") as tmp:
         made = synthetic_data_dir(base, Path(tmp) / "full", n_rows)
         skipped = full_copy_skipped(n_rows)
@@ -140,6 +145,28 @@ def one_size(base: snapshots.DataDir, n_rows: int, repeat: int, run_json) -> dic
         # baseline, so all their rows are judged and rewritten (once in an indicator's life); its
         # own process, so that the later commits' peak RSS is theirs
         out["delta_first"] = run_json(Path(tmp) / "delta", "--commit-path", "delta", "--repeat", "1")
+        out["delta"] = run_json(
+            Path(tmp) / "delta", "--commit-path", "delta", "--repeat", str(repeat), "--commit-from", "1"
+        )
+    return out
+
+
+FIRST_REPORT_SKIPPED = (
+    "first report not run at {n:,} results: it judges and rewrites every row of the synthetic indicators in "
+    "memory (2.35 GB at 10 M results, ~{gb:.0f} GB here); the folder is written with it already in "
+    "(synthetic.stream_data_dir, reported=True)"
+)
+
+
+def _streamed_size(base: snapshots.DataDir, n_rows: int, repeat: int, run_json) -> dict:
+    """Above STREAM_ABOVE_ROWS: the folder is written month by month on format 5 with the first report
+    already in (neither the full copy nor the first report's rejudging fits in memory); ordinary reports."""
+    from vlboard.bench import synthetic
+
+    with tempfile.TemporaryDirectory(prefix="vlboard-commit-") as tmp:
+        synthetic.stream_data_dir(base, Path(tmp) / "delta", n_rows, reported=True)
+        out: dict = {"rows": n_rows, "full_skipped": full_copy_skipped(n_rows)}
+        out["first_skipped"] = FIRST_REPORT_SKIPPED.format(n=n_rows, gb=n_rows / 1e7 * 2.35)
         out["delta"] = run_json(
             Path(tmp) / "delta", "--commit-path", "delta", "--repeat", str(repeat), "--commit-from", "1"
         )
@@ -179,13 +206,16 @@ def render(results: list[dict], machine: str) -> str:
         full = f"{span(f)} | {mb(f['bytes'])} | {f['peak_rss_mb']:,}" if f else "not run (below) | – | –"
         speed = f"{f['median'] / d['median']:.1f}×" if f else "–"
         g = r.get("delta_first")
-        first = f"{g['median']:.2f} | {mb(g['bytes'])} | {g['peak_rss_mb']:,}" if g else "– | – | –"
+        skip = "not run (below) | – | –" if r.get("first_skipped") else "– | – | –"
+        first = f"{g['median']:.2f} | {mb(g['bytes'])} | {g['peak_rss_mb']:,}" if g else skip
         lines.append(
             f"| {r['rows']:,} | {d['values']} | {full} | {first} "
             f"| {span(d)} | {mb(d['bytes'])} | {d['peak_rss_mb']:,} | {speed} |"
         )
         if r.get("full_skipped"):
             notes.append(f"- {r['full_skipped']}.")
+        if r.get("first_skipped"):
+            notes.append(f"- {r['first_skipped']}.")
     return "\n".join(lines + ([""] + notes if notes else [])) + "\n"
 
 

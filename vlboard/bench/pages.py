@@ -23,9 +23,11 @@ PAGES = {
 }
 
 
-def page_times(data_root: Path, repeat: int) -> dict:
+def page_times(data_root: Path, repeat: int, keep_going: bool = False) -> dict:
     """Cold start (streamlit imported, snapshot opened, first page drawn), then for each page its
-    first visit and the median of warm reruns (what a user waits for after a click)."""
+    first visit and the median of warm reruns (what a user waits for after a click). A page that
+    fails raises, unless ``keep_going`` (``bench --pages --keep-going``, the 100 M run): then its
+    error is recorded with the time it took and the other pages are still measured."""
     t_start = time.perf_counter()
     from streamlit.testing.v1 import AppTest
 
@@ -41,9 +43,13 @@ def page_times(data_root: Path, repeat: int) -> dict:
         t0 = time.perf_counter()
         at.switch_page(page).run()
         cold = time.perf_counter() - t0
+        if at.exception and keep_going:
+            proto = at.exception[0].proto
+            out.append({"page": name, "cold": cold, "error": f"{proto.type}: {proto.message}"[:300]})
+            continue
         if at.exception:
             raise RuntimeError(f"{name}: {at.exception}")
         warm = timed(at.run, repeat)
         out.append({"page": name, "cold": cold, "warm": warm})
     rss = peak_rss_mb()
-    return {"start": start, "pages": out, "peak_rss_mb": rss}
+    return {"start": start, "start_error": bool(first.exception), "pages": out, "peak_rss_mb": rss}

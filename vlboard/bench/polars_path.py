@@ -77,17 +77,27 @@ def _status(near_default: float):
     )
 
 
+def _scan(results):
+    """The results' parquet: one file (format 4), or a Delta version's files with the year in
+    their hive folder names (format 5, ``snapshots.data_files``)."""
+    import polars as pl
+
+    if isinstance(results, list | tuple):
+        return pl.scan_parquet([str(p) for p in results], hive_partitioning=True)
+    return pl.scan_parquet(results)
+
+
 def _text(x) -> str | None:
     return x if isinstance(x, str) else None
 
 
-def polars_baseline(snapshot: Path, results_file: Path) -> pd.DataFrame:
+def polars_baseline(snapshot: Path, results_file: Path | list[Path]) -> pd.DataFrame:
     """Counts per pillar × status of every result row (demo included), in Polars lazy: scan, join
     the indicators and the applicable targets, the rule, group-by. NaN is read as missing, as the
     numpy rule treats it."""
     import polars as pl
 
-    res = pl.scan_parquet(results_file).select(RESULT_COLS).with_columns(pl.col("value").fill_nan(None))
+    res = _scan(results_file).select(RESULT_COLS).with_columns(pl.col("value").fill_nan(None))
     ind = pl.scan_parquet(snapshot / "indicators.parquet").select(["code", "pillar", "kind", "direction"])
     tgt = pd.read_parquet(
         snapshot / "targets.parquet", columns=["indicator_code", "year", "comparator", "value", "value_high"]
@@ -117,13 +127,13 @@ def polars_baseline(snapshot: Path, results_file: Path) -> pd.DataFrame:
     return counts.to_pandas()
 
 
-def unit_rollup_polars(snapshot: Path, results_file: Path, year: int, end: dt.date) -> pd.DataFrame:
+def unit_rollup_polars(snapshot: Path, results_file: Path | list[Path], year: int, end: dt.date) -> pd.DataFrame:
     """Counts per commune × status for ``year`` (``baselines.unit_rollup_pandas`` in Polars lazy):
     every indicator × commune that reported this year or last (the commune still existing when the
     year began), its newest value in the year, the indicator's applicable target at ``end``, the rule."""
     import polars as pl
 
-    everything = pl.scan_parquet(results_file).with_columns(pl.col("value").fill_nan(None))
+    everything = _scan(results_file).with_columns(pl.col("value").fill_nan(None))
     key = ["indicator_code", "unit_code", "agency_code"]
     res = everything.filter(pl.col("year").is_between(year - 1, year) & (pl.col("period_end") <= end))
     units = pl.scan_parquet(snapshot / "units.parquet").select(["unit_code", "level", "valid_to"])

@@ -97,6 +97,56 @@ def one_size(base: snapshots.DataDir, n_rows: int, repeat: int) -> dict:
     return out
 
 
+# The 10 M roll-up process peaked at 7.9 GB with its pandas baselines (05/12/2026): at ten times the
+# rows pandas would need several times the machine's 24 GiB.
+PANDAS_MAX_ROWS = 10_000_000
+
+
+def pandas_skipped(n_rows: int) -> str | None:
+    """Why the pandas baselines are not run at ``n_rows`` results (None: they are run)."""
+    if n_rows <= PANDAS_MAX_ROWS:
+        return None
+    return (
+        f"pandas not run at {n_rows:,} results: the 10 M roll-up process peaked at 7.9 GB with its pandas "
+        f"baselines, ~{n_rows / 1e7 * 7.9:.0f} GB at this size"
+    )
+
+
+def rollups_here(data: snapshots.DataDir, repeat: int) -> dict:
+    """The roll-ups on this data folder (format 5, e.g. ``stream_data_dir``'s 100 M results): vlboard
+    against Polars (lazy) over the same Delta files, asserted equal; pandas is not run above
+    PANDAS_MAX_ROWS (``pandas_skipped``)."""
+    end = dt.date(2025, 12, 31)
+    _, snapshot, manifest = snapshots.current(data)
+    n_rows = int(manifest["tables"]["results"]["rows"])
+    files = snapshots.data_files(snapshot, "results")
+    con = db.open_snapshot(snapshot)
+    ours = project_path(con)
+    if not same_counts(ours, polars_baseline(snapshot, files)):
+        raise AssertionError("DuckDB and Polars disagree")
+    a = unit_rollup_project(con, 2025, end).astype(int)
+    b = unit_rollup_polars(snapshot, files, 2025, end)
+    if b.to_numpy().tolist() != a.to_numpy().tolist() or list(a.index) != list(b.index):
+        raise AssertionError("per-unit roll-ups disagree between DuckDB and Polars")
+    out = {
+        "rows": n_rows,
+        "files": len(files),
+        "checked_equal": True,
+        "pandas": pandas_skipped(n_rows) or "run it with --one",
+        "n_units": len(a),
+        "rows_counted": int(ours.n.sum()),
+        "duckdb": timed(lambda: project_path(con), repeat),
+        "polars": timed(lambda: polars_baseline(snapshot, files), repeat),
+        "bare_scan": timed(lambda: bare_scan(con), repeat),
+        "units_duckdb": timed(lambda: unit_rollup_project(con, 2025, end), repeat),
+        "units_polars": timed(lambda: unit_rollup_polars(snapshot, files, 2025, end), repeat),
+        "agencies_duckdb": timed(lambda: agency_rollup_project(con, 2025, end), repeat),
+        "completeness_duckdb": timed(lambda: completeness_project(con, "2025"), repeat),
+    }
+    out["peak_rss_mb"] = peak_rss_mb()
+    return out
+
+
 def export_times(data: snapshots.DataDir, repeat: int) -> dict:
     """Server-side PNG of one chart (first call starts Chromium: cold; then warm) and full packs."""
     from vlboard import charts

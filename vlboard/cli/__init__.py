@@ -79,7 +79,7 @@ def cmd_bench(args) -> int:
     if args.pages:
         from vlboard.bench.pages import page_times
 
-        print(json.dumps(page_times(data.root, args.repeat)))
+        print(json.dumps(page_times(data.root, args.repeat, args.keep_going)))
         return 0
     if args.commit_path:
         from vlboard.bench import commit
@@ -106,8 +106,14 @@ def cmd_bench(args) -> int:
         print(commit.main(data, sizes, args.repeat, Path(args.out) if args.out else None, _json_run))
         return 0
     if args.make_data:
-        made = bench.synthetic_data_dir(data, Path(args.into), args.make_data)
-        print(json.dumps({"root": str(made.root)}))
+        from vlboard.bench.synthetic import make_data_dir
+
+        print(json.dumps(make_data_dir(data, Path(args.into), args.make_data)))
+        return 0
+    if args.rollups:
+        from vlboard.bench.run import rollups_here
+
+        print(json.dumps(rollups_here(data, args.repeat)))
         return 0
     if args.exports:
         print(json.dumps(bench.export_times(data, args.repeat)))
@@ -256,6 +262,8 @@ def main(argv: list[str] | None = None) -> int:
     bp.add_argument("--pages", action="store_true", help=argparse.SUPPRESS)
     bp.add_argument("--exports", action="store_true", help=argparse.SUPPRESS)
     bp.add_argument("--make-data", type=int, help=argparse.SUPPRESS)
+    bp.add_argument("--rollups", action="store_true", help=argparse.SUPPRESS)
+    bp.add_argument("--keep-going", action="store_true", help=argparse.SUPPRESS)
     bp.add_argument(
         "--commit", help="đo thời gian ghi một lần nhập số liệu ở các cỡ dữ liệu này (ví dụ 100000,1000000)"
     )

@@ -19,6 +19,8 @@ PARAMS = {
     "period_end": dt.date(2025, 9, 30),
     "n_units": 2,
     "n_rows": 100,
+    "m_from": 0,  # sql/bench_synthetic_results.sql: the months generated
+    "m_to": 36,
     "pillar": "xa_hoi_so",
     "subject_type": "unit",
     "subject_code": "w1",

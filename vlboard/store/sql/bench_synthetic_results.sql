@@ -1,13 +1,15 @@
--- grain: one synthetic result per numeric indicator × synthetic unit × month (benchmark input)
+-- grain: one synthetic result per numeric indicator × synthetic unit × month (benchmark input); months
+-- $m_from … $m_to - 1 of 0 (2023-01) … 35 (2025-12): the whole grid, or one month at a time (a row's
+-- values depend only on its indicator, unit and month)
 -- columns: result_id, indicator_code, period, period_type, year, period_end, unit_code, agency_code, value, value_text, numerator, denominator, as_of, source, reported_by, reported_at, plan, source_ref, quote, note, evidence_url, precedence
--- params: $n_units, $n_rows
+-- params: $n_units, $n_rows, $m_from, $m_to
 with ind as (
     select code, plan, kind from indicators
     where kind in ('percent', 'count')
       and code in (select indicator_code from targets where comparator in ('>=', '>', '<=', '<', 'range'))
 ),
 months as (
-    select m, make_date(2023 + m // 12, m % 12 + 1, 1) as first_day from range(36) t(m)
+    select m, make_date(2023 + m // 12, m % 12 + 1, 1) as first_day from range($m_from, $m_to) t(m)
 ),
 grid as (
     select i.code, i.plan, i.kind, u.u, mo.first_day,
