@@ -69,4 +69,4 @@ st.session_state["_pages"] = {p.url_path: p for ps in page_list.values() for p i
 if not _on_wall():
     st.html(frame.PAGE_CSS)  # caption contrast and the phone layout, before any page or sign-in text
 guard.record(account.gate(_on_wall()))  # who may upload (serve.py's guard reads it)
-page.run()
+frame.run_page(page)  # a query over the engine's memory: a Vietnamese message

@@ -172,3 +172,23 @@ def start(title: str, *, uses_results: bool = True, pillar: str | None = None) -
         f, options, date=page.date, snapshot_id=live.snapshot_id, demo=page.note is not None
     )
     return page
+
+
+TOO_BIG = (
+    "Trang này cần nhiều bộ nhớ hơn mức máy chủ cho phép để tính trên toàn bộ số liệu hiện có nên chưa "
+    "hiển thị được. Lỗi đã được ghi vào nhật ký máy chủ; các trang khác vẫn dùng được."
+)
+
+
+def run_page(page) -> None:
+    """Run the navigation's page; a query that exceeds the engine's memory limit (tens of millions
+    of results) ends the page with a Vietnamese message and a logged error, not a crash box."""
+    import logging
+
+    import duckdb
+
+    try:
+        page.run()
+    except duckdb.OutOfMemoryException:
+        logging.getLogger(__name__).error("page %s: query out of memory", getattr(page, "url_path", "?"), exc_info=True)
+        st.error(TOO_BIG, icon=":material/memory:")
