@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from vlboard.store import db, schema, snapshots, tables
+from vlboard.store import db, queries, schema, snapshots, tables
 
 JUDGE_INPUTS = ("indicators", "targets", "status_config")
 
@@ -31,6 +31,28 @@ def _judge(catalogue: dict[str, pa.Table], rows: pa.Table) -> pa.Table:
 def _key(t: pa.Table) -> pa.Array:
     cols = [pc.fill_null(t.column(c), "") for c in ("indicator_code", "unit_code", "agency_code", "period")]
     return pc.binary_join_element_wise(*cols, "|")
+
+
+def _baseline_rows(data: snapshots.DataDir, version: int, codes: list[str], replaced: list[str]) -> pa.Table:
+    """sql/baseline_rows.sql over one version of the results table's files: the rows the path's
+    baseline of ``codes`` can come from, without those whose key is in ``replaced``."""
+    import duckdb
+
+    stored = schema.arrow_schema("results", derived=False)
+    found = tables.files(data, "results", version)
+    if not found:
+        return stored.empty_table()
+    con = duckdb.connect(config={"threads": 2, "memory_limit": "1GB"})
+    try:
+        con.read_parquet(found, hive_partitioning=True).create_view("results_stored")
+        got = con.sql(
+            queries.load("baseline_rows").text, params={"codes": codes, "replaced": replaced}
+        ).to_arrow_table()
+    except duckdb.Error as exc:
+        raise snapshots.SnapshotError(f"Không đọc được phiên bản {version} của bảng «results» ({exc})") from exc
+    finally:
+        con.close()
+    return got.cast(stored)
 
 
 def _with(rows: pa.Table, new: list[dict]) -> pa.Table:
@@ -82,10 +104,18 @@ def commit_reports(
         version = int(manifest["tables"]["results"]["delta_version"])
         catalogue = {t: pq.read_table(base / f"{t}.parquet") for t in JUDGE_INPUTS}
         codes = sorted({r["indicator_code"] for r in new_rows})
-        real = tables.read(
-            data, "results", version, filters=[("indicator_code", "in", codes), ("source", "!=", "demo")]
-        )
-        after = _with(real, new_rows)
+        # the baseline candidates only, not every real row of the indicators (all of them, at
+        # national scale): a row's stored status depends on its own value and its indicator's path
+        real = _baseline_rows(data, version, codes, [])
+        replaced = _key(pa.Table.from_pylist(new_rows, schema=stored)).to_pylist()
+        # a baseline row the import does not replace stays the baseline (the earliest date, then the
+        # order of vl_path_segments, over fewer rows): only when it replaces one, a second scan
+        winners = real.filter(pc.not_equal(real.column("source"), "document"))
+        if set(_key(winners).to_pylist()) & set(replaced):
+            real_after = _baseline_rows(data, version, codes, replaced)
+        else:
+            real_after = real
+        after = _with(real_after, new_rows)
         before_path = db.path_segments({**catalogue, "results": real})
         after_path = db.path_segments({**catalogue, "results": after})
         moved = [c for c in codes if before_path.get(c) != after_path.get(c)]

@@ -397,3 +397,61 @@ def test_a_versions_file_list_is_read_once_and_never_stale(tmp_path, monkeypatch
         tables.append(data, "results", one)
     again = tables._actions(data, "results", newer)
     assert again != seen, "the same version number with other files is not answered from memory"
+
+
+@pytest.mark.parametrize("change", ["later value", "earliest replaced", "earliest emptied", "earlier than all"])
+def test_the_baseline_rows_give_the_same_path_and_status_as_every_real_row(tmp_path, change):
+    """The import commit judges its rows against the baseline candidates only (sql/baseline_rows.sql),
+    not every real row of the indicators: the path and the new rows' status must be the same."""
+    data = delta_folder(tmp_path / "d")
+    _, path, manifest = snapshots.current(data)
+    version = int(manifest["tables"]["results"]["delta_version"])
+    real = tables.read(data, "results", version, filters=[("source", "!=", "demo")])
+    real = real.filter(pa.compute.is_finite(real.column("value")))
+    by_code: dict[str, list[dict]] = {}
+    for r in real.to_pylist():
+        by_code.setdefault(r["indicator_code"], []).append(r)
+    code, rows = max(by_code.items(), key=lambda kv: len({r["period_end"] for r in kv[1]}))
+    rows.sort(key=lambda r: r["period_end"])
+    first, last = rows[0], rows[-1]
+    stored = schema.arrow_schema("results", derived=False).names
+    new = {c: (last if change == "later value" else first)[c] for c in stored} | {"source": "report"}
+    if change == "later value":
+        new |= {"value": float(last["value"]) + 1, "result_id": "t-later"}
+    elif change == "earliest replaced":
+        new |= {"value": float(first["value"]) + 5, "result_id": "t-replace"}
+    elif change == "earliest emptied":
+        new |= {"value": None, "result_id": "t-empty"}
+    else:
+        new |= {
+            "value": 1.0,
+            "result_id": "t-earlier",
+            "period": "2020",
+            "period_type": "year",
+            "year": 2020,
+            "period_end": D(2020, 12, 31),
+        }
+    codes = [code]
+    catalogue = {t: snapshots.read_table(path, t) for t in increments.JUDGE_INPUTS}
+    every = increments._with(tables.read(data, "results", version, filters=[("indicator_code", "in", codes)]), [new])
+    every = every.filter(pa.compute.not_equal(every.column("source"), "demo"))
+    replaced = increments._key(pa.Table.from_pylist([new], schema=schema.arrow_schema("results", derived=False)))
+    few = increments._with(increments._baseline_rows(data, version, codes, replaced.to_pylist()), [new])
+    assert few.num_rows <= every.num_rows
+    assert db.path_segments({**catalogue, "results": few}) == db.path_segments({**catalogue, "results": every})
+    status = {}
+    for name, t in (("few", few), ("every", every)):
+        judged = increments._judge(catalogue, t)
+        status[name] = [
+            s
+            for i, s in zip(judged.column("result_id").to_pylist(), judged.column("year_status").to_pylist())
+            if i == new["result_id"]
+        ]
+    assert status["few"] == status["every"] and len(status["few"]) == 1
+    audit = dict.fromkeys(schema.arrow_schema("imports").names) | dict(
+        import_id=f"imp-{change}", username="t", role="admin", n_new=0, n_changed=1, n_unchanged=0
+    )
+    with snapshots.write_lock(data):
+        increments.commit_reports(data, [new], audit, author="t", note=change)
+    _, after, _ = snapshots.current(data)
+    assert year_status(after) == rejudged(after), "every stored status as a full rebuild would judge it"

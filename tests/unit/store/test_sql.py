@@ -34,6 +34,7 @@ PARAMS = {
     "limit": 10,
     "offset": 0,
     "codes": ["C-01"],
+    "replaced": ["C-01|w1||2025-Q3"],  # sql/baseline_rows.sql: the keys an import replaces
 }
 
 
