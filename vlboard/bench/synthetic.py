@@ -37,16 +37,17 @@ def n_units_for(con, n_rows: int) -> int:
     return max(1, math.ceil(n_rows / (_n_indicators(con) * MONTHS)))
 
 
-def _generate(con, n_units: int, n_rows: int, m_from: int, m_to: int) -> pa.Table:
+def _generate(con, n_units: int, n_rows: int, m_from: int, m_to: int, source: str = "demo") -> pa.Table:
     table = queries.load("bench_synthetic_results")
-    params = {"n_units": n_units, "n_rows": n_rows, "m_from": m_from, "m_to": m_to}
+    params = {"n_units": n_units, "n_rows": n_rows, "m_from": m_from, "m_to": m_to, "source": source}
     return con.sql(table.text, params=params).to_arrow_table()
 
 
-def make_synthetic(snapshot: Path, out_dir: Path, n_rows: int) -> Path:
-    """Synthetic results with the real catalogue's shape: numeric indicators × units × months."""
+def make_synthetic(snapshot: Path, out_dir: Path, n_rows: int, source: str = "demo") -> Path:
+    """Synthetic results with the real catalogue's shape: numeric indicators × units × months,
+    labelled ``source`` ('demo'; 'report': as a real deployment's, for the commit benchmark)."""
     con = db.open_snapshot(snapshot)
-    arrow = _generate(con, n_units_for(con, n_rows), n_rows, 0, MONTHS)
+    arrow = _generate(con, n_units_for(con, n_rows), n_rows, 0, MONTHS, source)
     arrow = arrow.sort_by([("year", "ascending"), ("indicator_code", "ascending")])
     path = out_dir / f"results-{n_rows}.parquet"
     pq.write_table(arrow, path, compression="zstd", row_group_size=1 << 20)
@@ -72,13 +73,13 @@ def _units(codes: list[str]) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=schema.arrow_schema("units"))
 
 
-def synthetic_data_dir(base: snapshots.DataDir, root: Path, n_rows: int) -> snapshots.DataDir:
+def synthetic_data_dir(base: snapshots.DataDir, root: Path, n_rows: int, source: str = "demo") -> snapshots.DataDir:
     """A whole data folder at national size: the real catalogue, synthetic communes ('syn-…') and
     ``n_rows`` synthetic monthly results next to the shipped ones, as one ordinary snapshot."""
     _, snap, _ = snapshots.current(base)
     tables = snapshots.read_tables(snap)  # format 4 or 5
     root.mkdir(parents=True, exist_ok=True)
-    results_file = make_synthetic(snap, root, n_rows)
+    results_file = make_synthetic(snap, root, n_rows, source)
     stored = schema.arrow_schema("results", derived=False)  # year_status is judged by write_snapshot
     synthetic = pq.read_table(results_file).cast(stored)
     codes = sorted(set(synthetic.column("unit_code").to_pylist()))
@@ -164,9 +165,11 @@ def stream_data_dir(
     return data
 
 
-def make_data_dir(base: snapshots.DataDir, root: Path, n_rows: int) -> dict:
+def make_data_dir(base: snapshots.DataDir, root: Path, n_rows: int, source: str = "demo") -> dict:
     """``bench --make-data``: the folder by the path that fits its size (streamed, with the first
-    report in, above STREAM_ABOVE_ROWS), progress on stderr; its root and the seconds it took."""
+    report in, above STREAM_ABOVE_ROWS), progress on stderr; its root and the seconds it took.
+    ``source='report'`` (synthetic rows labelled as reports) only in memory: the streamed path judges
+    each month apart, which only holds while the synthetic rows are demo."""
     import sys
     import time
 
@@ -175,8 +178,10 @@ def make_data_dir(base: snapshots.DataDir, root: Path, n_rows: int) -> dict:
     def progress(m: int, n: int) -> None:
         print(f"month {m + 1}/{MONTHS}: {n:,} rows, {time.perf_counter() - t0:.0f} s", file=sys.stderr, flush=True)
 
+    if n_rows > STREAM_ABOVE_ROWS and source != "demo":
+        raise ValueError(f"--synthetic-source {source}: at most {STREAM_ABOVE_ROWS:,} rows")
     if n_rows > STREAM_ABOVE_ROWS:
         made = stream_data_dir(base, root, n_rows, reported=True, progress=progress)
     else:
-        made = synthetic_data_dir(base, root, n_rows)
+        made = synthetic_data_dir(base, root, n_rows, source)
     return {"root": str(made.root), "seconds": time.perf_counter() - t0}

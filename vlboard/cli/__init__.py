@@ -108,7 +108,7 @@ def cmd_bench(args) -> int:
     if args.make_data:
         from vlboard.bench.synthetic import make_data_dir
 
-        print(json.dumps(make_data_dir(data, Path(args.into), args.make_data)))
+        print(json.dumps(make_data_dir(data, Path(args.into), args.make_data, args.synthetic_source)))
         return 0
     if args.rollups:
         from vlboard.bench.run import rollups_here
@@ -262,6 +262,7 @@ def main(argv: list[str] | None = None) -> int:
     bp.add_argument("--pages", action="store_true", help=argparse.SUPPRESS)
     bp.add_argument("--exports", action="store_true", help=argparse.SUPPRESS)
     bp.add_argument("--make-data", type=int, help=argparse.SUPPRESS)
+    bp.add_argument("--synthetic-source", default="demo", choices=["demo", "report"], help=argparse.SUPPRESS)
     bp.add_argument("--rollups", action="store_true", help=argparse.SUPPRESS)
     bp.add_argument("--keep-going", action="store_true", help=argparse.SUPPRESS)
     bp.add_argument(

@@ -3,6 +3,7 @@ genuine format-5 folder: it verifies, holds every row, stores the same year_stat
 path, and takes an import."""
 
 import pyarrow.compute as pc
+import pytest
 
 from vlboard.bench import commit, synthetic
 from vlboard.store import db, schema, snapshots
@@ -71,3 +72,16 @@ def test_commit_table_says_why_the_first_report_is_not_run():
     text = commit.render([row], "test machine")
     assert "| 100,000,000 | 218 | not run (below) | – | – | not run (below) | – | – |" in text
     assert "- first report not run at 100,000,000 results" in text and "~24 GB here" in text
+
+
+def test_synthetic_rows_labelled_as_reports_for_the_real_deployment_commit(shipped_data, tmp_path):
+    """`bench --make-data N --synthetic-source report`: the rows a real deployment holds (reports,
+    not demo), so the commit benchmark reads what a real import reads; in memory only."""
+    made = synthetic.make_data_dir(shipped_data, tmp_path / "real", 10_000, source="report")
+    data = snapshots.DataDir(tmp_path / "real")
+    t = snapshots.read_table(snapshots.current(data)[1], "results", columns=["unit_code", "source"])
+    syn = t.filter(pc.starts_with(t.column("unit_code"), "syn-"))
+    assert made["root"] == str(data.root) and syn.num_rows >= 10_000
+    assert set(syn.column("source").to_pylist()) == {"report"}
+    with pytest.raises(ValueError, match="synthetic-source report"):
+        synthetic.make_data_dir(shipped_data, tmp_path / "big", synthetic.STREAM_ABOVE_ROWS + 1, source="report")

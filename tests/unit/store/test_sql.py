@@ -21,6 +21,7 @@ PARAMS = {
     "n_rows": 100,
     "m_from": 0,  # sql/bench_synthetic_results.sql: the months generated
     "m_to": 36,
+    "source": "demo",  # sql/bench_synthetic_results.sql: how the synthetic rows are labelled
     "pillar": "xa_hoi_so",
     "subject_type": "unit",
     "subject_code": "w1",
