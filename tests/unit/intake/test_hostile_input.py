@@ -24,7 +24,7 @@ from tests.support.fixtures import data_dir_with
 from tests.support.intake import ADMIN, fingerprint, intake_tables, make_template, run
 from tests.support.served import ARTIFACTS
 from vlboard.domain import numbers
-from vlboard.intake import csvfile, imports, template, workbook, xlsxfile
+from vlboard.intake import csvfile, imports, isolation, template, workbook, xlsxfile
 
 OUTCOMES: dict[str, Counter] = defaultdict(Counter)
 VAL, NUM, DEN = "Giá trị", "Tử số", "Mẫu số"
@@ -579,6 +579,10 @@ def _with_member(data: bytes, member: str) -> bytes:
 
 def test_an_upload_over_the_time_budget_is_refused_and_the_child_killed(data, monkeypatch, blank_template):
     monkeypatch.setattr(workbook, "WORKER_SECONDS", 0.05)  # less than starting Python
+    # stopped by the wall clock after 5 ms, counted as over its time (not starved): on a quiet machine
+    # Python, openpyxl and a small file fit in the 0.2 s wall bound of a 0.05 s step
+    monkeypatch.setattr(isolation, "WALL_FACTOR", 0.1)
+    monkeypatch.setattr(isolation, "STARVED", 0.0)
     attempt(
         "xlsx structure and size",
         data,

@@ -544,6 +544,10 @@ def test_isolated_reader_answers_like_the_inline_one():
 
 def test_isolated_reader_refuses_past_its_time_limit(monkeypatch):
     monkeypatch.setattr(workbook, "WORKER_SECONDS", 0.05)  # less than starting Python and openpyxl
+    # stopped by the wall clock after 5 ms, counted as over its time (not starved): on a quiet machine
+    # Python, openpyxl and a small file fit in the 0.2 s wall bound of a 0.05 s step
+    monkeypatch.setattr(isolation, "WALL_FACTOR", 0.1)
+    monkeypatch.setattr(isolation, "STARVED", 0.0)
     up, problems = workbook.read_upload_isolated("a.xlsx", make_xlsx())
     assert up is None and "cần hơn 0,05 giây để đọc" in only(problems).message
 
