@@ -133,6 +133,10 @@ def open_snapshot(
         prepare_judging(con)
         con.execute("create or replace view results as select * from vl_judged()")
     _macros(con, judge=False)
+    series_file = "series.parquet"  # vlboard.store.series.FILE
+    if "series" in manifest:  # the series kept with the snapshot (vlboard.store.series), verified with it
+        con.read_parquet(str(path / series_file)).create_view("series_stored")
+        con.execute((MACROS_DIR / "stored" / "series.sql").read_text(encoding="utf-8"))
     return con
 
 

@@ -38,7 +38,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from vlboard import settings
-from vlboard.store import db, schema
+from vlboard.store import db, schema, series
 from vlboard.store import tables as tables_mod
 from vlboard.store.changelog import abort, begin, events, finish, reconcile, record_event
 from vlboard.store.datadir import (
@@ -154,7 +154,23 @@ def verify(path: Path, *, hashes: bool = True) -> dict:
         want = schema.arrow_schema(table, derived=manifest["format"] >= 3, format=manifest["format"])
         if [(f.name, f.type) for f in got] != [(f.name, f.type) for f in want]:
             raise SnapshotError(f"Bản dữ liệu {path.name}: bảng «{table}» sai cấu trúc cột")
+    if "series" in manifest:
+        _verify_series(path, manifest["series"])
     return manifest
+
+
+def _verify_series(path: Path, info) -> None:
+    file = path / series.FILE
+    if not isinstance(info, dict) or not file.is_file():
+        raise SnapshotError(f"Bản dữ liệu {path.name}: thiếu tệp chuỗi số liệu «{series.FILE}»")
+    if _sha256(file) != info.get("sha256"):
+        raise SnapshotError(f"Bản dữ liệu {path.name}: tệp chuỗi số liệu «{series.FILE}» bị hỏng (sai mã kiểm tra)")
+    try:
+        got = pq.read_schema(file)
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise SnapshotError(f"Bản dữ liệu {path.name}: không đọc được tệp «{series.FILE}» ({exc})") from exc
+    if [(f.name, f.type) for f in got] != [(f.name, f.type) for f in series.SCHEMA]:
+        raise SnapshotError(f"Bản dữ liệu {path.name}: tệp «{series.FILE}» sai cấu trúc cột")
 
 
 def read_table(path: Path, table: str, columns: list[str] | None = None, filters=None) -> pa.Table:
@@ -301,6 +317,7 @@ def write_snapshot(
                 }
             else:
                 out[table] = _write_table(tmp, table, tables[table], hashes[table])
+        series.write(tmp, series.from_arrow(tables, tables["results"]))
         return out
 
     digest = hashlib.sha256(json.dumps(hashes, sort_keys=True).encode()).hexdigest()[:10]
@@ -370,6 +387,7 @@ def _write_change(data: DataDir, base: Path, manifest: dict, change, hashed, aut
                 shutil.copyfile(base / f"{table}.parquet", tmp / f"{table}.parquet")
                 out[table] = info
         changed = change(manifest)
+        _series(data, base, tmp, manifest, changed)  # beside the check of the live files
         hashed.result()  # the live version's data files are whole, else nothing is published
         for table in tables_mod.GROWING:
             if table not in changed:
@@ -381,6 +399,27 @@ def _write_change(data: DataDir, base: Path, manifest: dict, change, hashed, aut
 
     digest = hashlib.sha256(os.urandom(16)).hexdigest()[:10]
     return _publish(data, digest, fill, FORMAT_DELTA, author, note, extra, event)
+
+
+def _series(data: DataDir, base: Path, tmp: Path, manifest: dict, changed: dict) -> None:
+    """The new snapshot's series file (vlboard.store.series): the touched periods recomputed when
+    the results changed, else the parent's carried over (none when the parent has none)."""
+    parent = base / series.FILE if "series" in manifest else None
+    before = int(manifest["tables"]["results"]["delta_version"])
+    after = int(changed.get("results", {}).get("delta_version", before))
+    drill("series")
+    if after != before:
+        series.write(tmp, series.changed(data, tmp, parent, before, after))
+    elif parent is not None:
+        series.carry(parent, tmp)
+
+
+def _series_entry(tmp: Path) -> dict:
+    """The manifest's ``series`` entry of a folder being written ({} without the file)."""
+    file = tmp / series.FILE
+    if not file.exists():
+        return {}
+    return {"series": {"file": series.FILE, "rows": pq.read_metadata(file).num_rows, "sha256": _sha256(file)}}
 
 
 def _publish(data: DataDir, digest: str, fill, fmt: int, author, note, extra, event) -> str:
@@ -406,6 +445,7 @@ def _publish(data: DataDir, digest: str, fill, fmt: int, author, note, extra, ev
             "note": note,
             "content_sha256": digest,
             "tables": manifest_tables,
+            **_series_entry(tmp),
             **(extra or {}),
         }
         with (tmp / MANIFEST).open("w", encoding="utf-8") as fh:

@@ -1,16 +1,20 @@
--- vl_series(p_demo): one row per indicator × period × source kind: the headline value (the whole
+-- vl_series_all(): one row per indicator × period × source kind: the headline value (the whole
 -- province/city figure if any, else the units combined by kind: ratio of summed parts, sum of
 -- counts, median otherwise; else the one agency's figure). Feeds trends and small multiples.
-create or replace macro vl_series(p_demo) as table
+-- A snapshot written since the series file exists keeps these rows in series.parquet, written
+-- with it (vlboard.store.series); its connection then reads them from there (macros/stored/).
+create or replace macro vl_series_all() as table
 with r as (
+    -- the whole province's or city's units as a set (a small hash table), not a join of every
+    -- result to the units: a join's sides can be swapped, building a table of the results
     select r.*, i.kind,
            case when r.agency_code is not null then 'agency'
-                when r.unit_code is null or u.level in ('tinh', 'thanh_pho') then 'headline'
+                when r.unit_code is null
+                  or r.unit_code in (select unit_code from units where level in ('tinh', 'thanh_pho')) then 'headline'
                 else 'unit' end as level
     from results r
     join indicators i on i.code = r.indicator_code
-    left join units u on u.unit_code = r.unit_code
-    where r.value is not null and (p_demo or r.source <> 'demo')
+    where r.value is not null
 ),
 per as (
     select indicator_code, period, any_value(period_end) as period_end, source, any_value(kind) as kind,
@@ -43,5 +47,12 @@ select indicator_code, period, period_end, source,
             when n_agency = 1 then 'agency' end as aggregation,
        n_units::integer as n_units
 from per
-where v_head is not null or n_units > 0 or n_agency = 1
+where v_head is not null or n_units > 0 or n_agency = 1;
+
+-- vl_series(p_demo): vl_series_all() without the demo rows unless p_demo (a source kind is a group of
+-- its own, so leaving out its rows leaves out its groups and changes no other)
+create or replace macro vl_series(p_demo) as table
+select indicator_code, period, period_end, source, value, aggregation, n_units
+from vl_series_all()
+where p_demo or source <> 'demo'
 order by indicator_code, period_end, source;
