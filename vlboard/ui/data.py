@@ -14,6 +14,7 @@ sent."""
 from __future__ import annotations
 
 import logging
+import math
 import threading
 import time
 from collections import defaultdict
@@ -105,7 +106,7 @@ def dwell() -> float:
         value = float(settings.get("VLBOARD_READ_DWELL") or 0)
     except ValueError:
         return 0.0
-    return value if value > 0 and value == value and value != float("inf") else 0.0
+    return value if math.isfinite(value) and value > 0 else 0.0
 
 
 def keep_served(since: float, now: float, dwell_s: float) -> bool:
