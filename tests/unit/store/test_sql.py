@@ -156,3 +156,57 @@ def test_shipped_fibre_households_2024_is_the_monitoring_tables_79(shipped_data)
             assert rows == [(79.0, 3)], code
     finally:
         con.close()
+
+
+WINDOW_BASELINES = """select indicator_code, period_end, value, source
+from results
+where source <> 'demo' and value is not null and isfinite(value)
+qualify row_number() over (partition by indicator_code order by period_end, as_of, precedence nulls last, result_id) = 1
+order by indicator_code"""  # the formulation sql/baselines.sql replaced (a window over every real row)
+
+
+def test_baselines_pick_as_the_window_did_on_ties_and_missing_fields(tmp_path, shipped_data):
+    """sql/baselines.sql is one aggregate per indicator; its order (period end, as of, precedence,
+    a missing as of or precedence last, result id) is the window's, checked on ties of each field
+    and on the shipped data."""
+    from tests.support.fixtures import data_dir_with, tiny_tables
+
+    d = dt.date
+
+    def row(rid, code, end, value, as_of, precedence, source="document"):
+        return dict(
+            result_id=rid,
+            indicator_code=code,
+            period=str(end.year),
+            period_type="year",
+            year=end.year,
+            period_end=end,
+            unit_code="tp",
+            value=value,
+            as_of=as_of,
+            source=source,
+            precedence=precedence,
+        )
+
+    rows = [
+        row("z", "C-01", d(2024, 12, 31), 10.0, d(2024, 6, 30), 3),  # earliest date, latest id
+        row("y", "C-01", d(2024, 12, 31), 11.0, None, 1),  # no as of: after any as of
+        row("x", "C-01", d(2024, 12, 31), 12.0, d(2024, 6, 30), None),  # no precedence: last
+        row("w", "C-01", d(2025, 12, 31), 1.0, d(2024, 1, 1), 1),  # a later date loses
+        row("a", "T-01", d(2024, 12, 31), 5.0, None, None),
+        row("b", "T-01", d(2024, 12, 31), 6.0, None, None),  # all equal but the id
+        row("c", "T-01", d(2023, 12, 31), 7.0, None, None, source="demo"),  # demo never counts
+        row("e", "C-02", d(2024, 12, 31), float("inf"), d(2024, 1, 1), 1),  # not a number: skipped
+        row("f", "C-02", d(2025, 12, 31), 3.0, d(2025, 1, 1), 1),
+    ]
+    ties = data_dir_with(tmp_path / "ties", tiny_tables(results=rows), "ties")
+    for data in (ties, shipped_data):
+        con = db.open_snapshot(snapshots.current(data)[1])
+        try:
+            want = con.sql(WINDOW_BASELINES).fetchall()
+            got = con.sql(queries.load("baselines").text).fetchall()
+        finally:
+            con.close()
+        assert got == want and want
+        if data is ties:
+            assert {r[0]: r[2] for r in got} == {"C-01": 10.0, "T-01": 5.0, "C-02": 3.0}
