@@ -20,7 +20,7 @@ shares one layout (partitions, order, file size) and one translation of delta-rs
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
+import datetime
 import os
 import re
 import threading
@@ -424,7 +424,7 @@ def check_hashes(data: DataDir, table: str, files: dict[str, str], *, trust: boo
             raise SnapshotError(f"bảng «{table}» bị hỏng (tệp {name} sai mã kiểm tra)")
 
 
-def real_files(data: DataDir, version: int) -> list[tuple[str, dt.date]]:
+def real_files(data: DataDir, version: int) -> list[tuple[str, datetime.date]]:
     """The results files of one version that may hold a row not labelled demo, with the earliest
     period end in each, earliest first (from the log's statistics; a file without them is kept,
     dated first): the files the import's baseline rows can come from."""
@@ -433,7 +433,7 @@ def real_files(data: DataDir, version: int) -> list[tuple[str, dt.date]]:
     for a in _actions(data, "results", version):
         if a.get("min.source") == a.get("max.source") == "demo":
             continue
-        out.append((str(base / a["path"]), a.get("min.period_end") or dt.date.min))
+        out.append((str(base / a["path"]), a.get("min.period_end") or datetime.date.min))
     return sorted(out, key=lambda f: (f[1], f[0]))
 
 
