@@ -35,24 +35,42 @@ def _key(t: pa.Table) -> pa.Array:
 
 def _baseline_rows(data: snapshots.DataDir, version: int, codes: list[str], replaced: list[str]) -> pa.Table:
     """sql/baseline_rows.sql over one version of the results table's files: the rows the path's
-    baseline of ``codes`` can come from, without those whose key is in ``replaced``."""
+    baseline of ``codes`` can come from, without those whose key is in ``replaced``.
+
+    Only files that may hold a row not labelled demo are read (the log's statistics), and of those
+    the earliest first: the query runs over every file whose earliest period end is at most a
+    bound, the bound doubling (in files) until each code's baseline row is dated at or before it.
+    Then no file left out can hold a row of an earlier date, nor of that date (its rows all end
+    later), so the answer is the one over every file; a code without any candidate reads them all."""
     import duckdb
 
     stored = schema.arrow_schema("results", derived=False)
-    found = tables.files(data, "results", version)
+    found = tables.real_files(data, version)
     if not found:
         return stored.empty_table()
     con = duckdb.connect(config={"threads": 2, "memory_limit": "1GB"})
     try:
-        con.read_parquet(found, hive_partitioning=True).create_view("results_stored")
-        got = con.sql(
-            queries.load("baseline_rows").text, params={"codes": codes, "replaced": replaced}
-        ).to_arrow_table()
+        n = min(len(found), BASELINE_FILES)
+        while True:
+            bound = found[n - 1][1]
+            while n < len(found) and found[n][1] <= bound:
+                n += 1
+            con.read_parquet([f for f, _ in found[:n]], hive_partitioning=True).create_view("results_stored")
+            got = con.sql(
+                queries.load("baseline_rows").text, params={"codes": codes, "replaced": replaced}
+            ).to_arrow_table()
+            ends = got.column("period_end").to_pylist()
+            if n == len(found) or (set(got.column("indicator_code").to_pylist()) == set(codes) and max(ends) <= bound):
+                break
+            n = min(len(found), 2 * n)
     except duckdb.Error as exc:
         raise snapshots.SnapshotError(f"Không đọc được phiên bản {version} của bảng «results» ({exc})") from exc
     finally:
         con.close()
     return got.cast(stored)
+
+
+BASELINE_FILES = 8  # the first files the baseline query reads, earliest first
 
 
 def _with(rows: pa.Table, new: list[dict]) -> pa.Table:

@@ -20,7 +20,7 @@ shares one layout (partitions, order, file size) and one translation of delta-rs
 from __future__ import annotations
 
 import contextlib
-import hashlib
+import datetime
 import os
 import re
 import threading
@@ -31,7 +31,7 @@ import pyarrow.parquet as pq
 from deltalake import DeltaTable, write_deltalake
 from deltalake.exceptions import CommitFailedError, DeltaError, TableNotFoundError
 
-from vlboard.store import schema
+from vlboard.store import schema, verified
 from vlboard.store.datadir import DataDir, SnapshotError, drill
 
 GROWING = ("results", "imports", "cycle_events", "directive_events", "commentary_events")
@@ -186,9 +186,22 @@ def _literal(v) -> str:
     return "'" + str(v).replace("'", "''") + "'"
 
 
+def _span(column: str, values: list) -> str:
+    """``t.<column>`` within the range of ``values``, or NULL when one of them is (the key matches
+    NULL with NULL): a matched row always passes, and files outside the range are skipped."""
+    present = [v for v in values if v is not None]
+    parts = [f"(t.{column} >= {_literal(min(present))} and t.{column} <= {_literal(max(present))})"] if present else []
+    if len(present) < len(values):
+        parts.append(f"t.{column} is null")
+    return " and (" + " or ".join(parts) + ")"
+
+
 def _narrowing(rows: pa.Table) -> str:
-    """The source's years, periods and date range as literals on the target: delta-rs prunes the
-    target's files by them (partition values and min/max statistics) before it joins."""
+    """The source's years, periods, date range and subject ranges (unit, agency) as literals on the
+    target: delta-rs prunes the target's files by them (partition values and min/max statistics)
+    before it joins. Each only restates the key for the rows it can match, so the merge deletes
+    every matched row and nothing else; the files are sorted by period end, then subject, so one
+    commune's report of one period leaves about one file to read."""
     years = sorted(set(rows.column("year").to_pylist()))
     periods = sorted(set(rows.column("period").to_pylist()))
     ends = rows.column("period_end").to_pylist()
@@ -196,6 +209,8 @@ def _narrowing(rows: pa.Table) -> str:
         f" and t.year in ({', '.join(str(int(y)) for y in years)})"
         f" and t.period in ({', '.join(_literal(p) for p in periods)})"
         f" and t.period_end >= date {_literal(min(ends))} and t.period_end <= date {_literal(max(ends))}"
+        + _span("unit_code", rows.column("unit_code").to_pylist())
+        + _span("agency_code", rows.column("agency_code").to_pylist())
     )
 
 
@@ -295,14 +310,11 @@ def count(data: DataDir, table: str, version: int) -> int:
     return int(sum(a["num_records"] or 0 for a in _actions(data, table, version)))
 
 
-def _sha256(file: Path) -> str:
-    h = hashlib.sha256()
-    with file.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+_sha256 = verified.sha256
 
 
+# what the log says of each data file; the statistics (when written) let a reader skip files
+ACTION_COLUMNS = ("path", "size_bytes", "num_records", "min.source", "max.source", "min.period_end")
 _ACTIONS: dict[tuple, list[dict]] = {}  # (table folder, version, its log entry's stat) → the version's files
 _ACTIONS_MAX = 256
 _ACTIONS_LOCK = threading.Lock()
@@ -322,7 +334,8 @@ def _actions(data: DataDir, table: str, version: int, read_error: str | None = N
         return _ACTIONS[key]
     try:
         dt = DeltaTable(str(base), version=version)
-        got = pa.table(dt.get_add_actions(flatten=True)).select(["path", "size_bytes", "num_records"]).to_pylist()
+        actions = pa.table(dt.get_add_actions(flatten=True))
+        got = actions.select([c for c in ACTION_COLUMNS if c in actions.column_names]).to_pylist()
     except (DeltaError, OSError) as exc:
         if read_error:
             raise SnapshotError(f"{read_error} {version} của bảng «{table}» ({exc})") from exc
@@ -338,11 +351,15 @@ def _actions(data: DataDir, table: str, version: int, read_error: str | None = N
 def checksums(data: DataDir, table: str, version: int, known: dict[str, str] | None = None) -> dict[str, str]:
     """sha256 of every data file of a version (the manifest records them, as format 4 records its
     tables'); a file already in ``known`` (the parent snapshot's) is not read again: Delta data
-    files never change once written."""
+    files never change once written. A file of ``known`` the version no longer holds was read and
+    rewritten by this change (a merge, a delete, a compaction): it is hashed against ``known``
+    whatever the record of verified files says, so a damaged file's rows are never carried into a
+    new file with a fresh checksum (raises SnapshotError)."""
     base = path(data, table)
-    return {
-        a["path"]: (known or {}).get(a["path"]) or _sha256(base / a["path"]) for a in _actions(data, table, version)
-    }
+    got = {a["path"]: (known or {}).get(a["path"]) or _sha256(base / a["path"]) for a in _actions(data, table, version)}
+    for name in sorted(set(known or {}) - set(got)):
+        check_hashes(data, table, {name: (known or {})[name]}, trust=False)
+    return got
 
 
 def check(
@@ -357,22 +374,27 @@ def check(
     """A version is whole: it loads, every data file is there with the size its log records, the
     checksum the manifest records (``files``; not read when ``hashes`` is False: see
     :func:`check_hashes`) and a parquet footer whose columns are the table's (partition columns
-    live in the path). Raises SnapshotError naming the table."""
+    live in the path). Without ``hashes``, a file the record of verified files vouches for
+    (vlboard.store.verified: hashed equal to ``files`` and unchanged since, so its footer is the one
+    checked then) is not opened either. Raises SnapshotError naming the table."""
     actions = _actions(data, table, version)
     base = path(data, table)
     want = [f.name for f in schema.arrow_schema(table) if f.name not in PARTITIONS[table]]
     if files is not None and set(files) != {a["path"] for a in actions}:
         raise SnapshotError(f"bảng «{table}» bị hỏng (danh sách tệp dữ liệu khác bản kê)")
+    record = verified.load(data, table) if files is not None and not hashes else {}
     for a in actions:
         f = base / a["path"]
         try:
-            size = os.stat(f).st_size
+            st = os.stat(f)
         except OSError as exc:
             raise SnapshotError(f"bảng «{table}» thiếu tệp dữ liệu {a['path']}") from exc
-        if size != a["size_bytes"]:
+        if st.st_size != a["size_bytes"]:
             raise SnapshotError(f"bảng «{table}» bị hỏng (tệp {a['path']} sai kích thước)")
         if hashes and files is not None and _sha256(f) != files[a["path"]]:
             raise SnapshotError(f"bảng «{table}» bị hỏng (tệp {a['path']} sai mã kiểm tra)")
+        if files is not None and verified.vouches(record.get(a["path"]), st, files[a["path"]]):
+            continue
         try:
             names = pq.read_schema(f).names
         except (pa.ArrowInvalid, OSError) as exc:
@@ -383,10 +405,16 @@ def check(
         raise SnapshotError(f"bảng «{table}» bị hỏng (số dòng khác bản kê)")
 
 
-def check_hashes(data: DataDir, table: str, files: dict[str, str]) -> None:
+def check_hashes(data: DataDir, table: str, files: dict[str, str], *, trust: bool = True) -> None:
     """Every data file's sha256 is the one recorded (``files``: path → sha256, the manifest's); the
-    part of :func:`check` a writer runs beside its own work. Raises SnapshotError naming the table."""
+    part of :func:`check` a writer runs beside its own work. With ``trust``, a file the record of
+    verified files vouches for is not read (vlboard.store.verified: unchanged inode, size and
+    times since it was hashed; a share of them is hashed again on every call). Raises
+    SnapshotError naming the table."""
     base = path(data, table)
+    if trust:
+        verified.check(data, table, base, files)
+        return
     for name, digest in files.items():
         try:
             same = _sha256(base / name) == digest
@@ -394,6 +422,19 @@ def check_hashes(data: DataDir, table: str, files: dict[str, str]) -> None:
             raise SnapshotError(f"bảng «{table}» thiếu tệp dữ liệu {name}") from exc
         if not same:
             raise SnapshotError(f"bảng «{table}» bị hỏng (tệp {name} sai mã kiểm tra)")
+
+
+def real_files(data: DataDir, version: int) -> list[tuple[str, datetime.date]]:
+    """The results files of one version that may hold a row not labelled demo, with the earliest
+    period end in each, earliest first (from the log's statistics; a file without them is kept,
+    dated first): the files the import's baseline rows can come from."""
+    base = path(data, "results")
+    out = []
+    for a in _actions(data, "results", version):
+        if a.get("min.source") == a.get("max.source") == "demo":
+            continue
+        out.append((str(base / a["path"]), a.get("min.period_end") or datetime.date.min))
+    return sorted(out, key=lambda f: (f[1], f[0]))
 
 
 def data_files(data: DataDir, table: str, version: int) -> list[Path]:
