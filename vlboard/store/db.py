@@ -64,6 +64,27 @@ _DUCK_TYPES = {
 }
 
 
+def _by_partition(files: list[str]) -> list[list[str]]:
+    """The files grouped by their partition folder (``year=2025``), in order of first appearance.
+
+    One read_parquet per partition: DuckDB takes a hive column's statistics from the first file it
+    reads, so over one list of every year's files it estimated a filter on another year at 1 row
+    and built hash tables on the 33 M rows of a year (100 M results: the status rows spilled, then
+    ran out of memory under the 1 GB limit). Read per partition, each read knows its own year."""
+    groups: dict[str, list[str]] = {}
+    for f in files:
+        groups.setdefault(f.rsplit("/", 2)[-2], []).append(f)
+    return list(groups.values())
+
+
+def _union(rels) -> duckdb.DuckDBPyRelation:
+    out = None
+    for rel in rels:
+        out = rel if out is None else out.union(rel)  # UNION ALL: the relation API keeps duplicates
+    assert out is not None
+    return out
+
+
 def _read_delta(con: duckdb.DuckDBPyConnection, path: Path, table: str, version: int) -> duckdb.DuckDBPyRelation:
     """One Delta version of a growing table through the list of its parquet files (partition
     columns from the hive folder names), columns in the schema's order and types."""
@@ -73,7 +94,10 @@ def _read_delta(con: duckdb.DuckDBPyConnection, path: Path, table: str, version:
         return con.sql("select 1 as none where false").select(
             *[duckdb.ConstantExpression(None).cast(duckdb.sqltype(_DUCK_TYPES[f.type])).alias(f.name) for f in want]
         )
-    rel = con.read_parquet(files, hive_partitioning=bool(tables.PARTITIONS[table]))
+    if tables.PARTITIONS[table]:
+        rel = _union(con.read_parquet(group, hive_partitioning=True) for group in _by_partition(files))
+    else:
+        rel = con.read_parquet(files)
     return rel.select(
         *[duckdb.ColumnExpression(f.name).cast(duckdb.sqltype(_DUCK_TYPES[f.type])).alias(f.name) for f in want]
     )
@@ -191,27 +215,65 @@ _LOCK = threading.Lock()
 
 
 def forget_status(con: duckdb.DuckDBPyConnection) -> None:
-    """Empty the connection's status cache (benchmarks measure the full computation each time)."""
+    """Empty the connection's status cache (benchmarks measure the full computation each time). The
+    tables are made again, not deleted from: deleted rows keep their memory in an in-memory database,
+    so each repetition would start with less of the 1 GB limit."""
     with _LOCK:
-        con.execute("delete from status_rows_cache")
+        for table in ("status_rows_store", "status_rows_meta"):
+            con.execute(f"create or replace table {table} as from {table} limit 0")  # fixed table names
         _PREPARED[con] = set()
 
 
-# the statement filling the cache, per ``approved_only``: a literal, not a parameter, so that DuckDB folds
-# the reporting-cycle check away when it is false (vl_status_rows in sql/macros/20_scorecard.sql)
-_FILL_STATUS = {
-    False: "insert into status_rows_cache select $y, $e, $d, false, * from vl_status_rows($y, $e, $d, false)",
-    True: "insert into status_rows_cache select $y, $e, $d, true, * from vl_status_rows($y, $e, $d, true)",
+# The statements filling the cache (sql/macros/25_status_cache.sql over vl_status_rows_part of
+# 20_scorecard.sql), per ``approved_only`` and part: literals, not parameters, so that DuckDB folds the
+# reporting-cycle check and the other parts' conditions away. The headline rows go last: those of the
+# indicators no subject has.
+_FILL_META = {
+    a: f"insert into status_rows_meta select $y, $e, $d, {a}, * from vl_status_meta_rows($y, $e, $d, {a})"
+    for a in ("false", "true")
 }
+_FILL_PART = {
+    (a, mode): f"insert into status_rows_store select $y, $e, $d, {a}, * from "
+    f"vl_status_store_rows($y, $e, $d, {a}, $lo, $hi, '{mode}')"
+    for a in ("false", "true")
+    for mode in ("range", "from", "nulls", "headlines")
+}
+_FILL_HEADLINES = {
+    a: _FILL_PART[a, "headlines"] + " where indicator_code not in (select indicator_code from status_rows_store "
+    f"where k_year = $y and k_end = $e and k_demo = $d and k_approved = {a})"
+    for a in ("false", "true")
+}
+_FILL_TARGETS = (
+    "insert into status_fill_targets select indicator_code, target_year, comparator, target, target_high, "
+    "target_raw, basis from vl_targets_at($e, $e)"
+)
+_FILL_ROWS = "select count(*) from results where year between $y - 1 and $y"
+_UNIT_CODES = "select distinct unit_code from units where unit_code is not null order by unit_code"
+
+# Results rows (the two years read) per part of the fill: at 100 M results the 67 M rows of two years
+# in one statement spilled gigabytes under the 1 GB limit (hash tables of 2.8 M subjects), parts
+# of a range of units each fit in memory and read only their row groups (sorted by unit in a month).
+ROWS_PER_PART = 10_000_000
+
+
+def _parts(cur: duckdb.DuckDBPyConnection, year: int) -> list[tuple[str, str | None, str | None]]:
+    """(mode, lo, hi) of each part: ranges of unit codes (bounds from the units table, so every code,
+    listed or not, falls in exactly one), then the rows without a unit."""
+    n = int(cur.execute(_FILL_ROWS, {"y": year}).fetchone()[0])  # type: ignore[index]
+    k = max(1, -(-n // ROWS_PER_PART))
+    codes = [c for (c,) in cur.execute(_UNIT_CODES).fetchall()]
+    bounds = sorted({codes[len(codes) * i // k] for i in range(1, k)}) if codes else []
+    lows = ["", *bounds]
+    parts: list[tuple[str, str | None, str | None]] = [("range", lo, hi) for lo, hi in zip(lows, bounds)]
+    return [*parts, ("from", lows[-1], None), ("nulls", None, None)]
 
 
 def prepare_status(
     con: duckdb.DuckDBPyConnection, year: int, period_end, include_demo: bool, approved_only: bool = False
 ) -> None:
     """Compute the status rows of one period once per snapshot connection (the heavy step of every
-    scorecard query: at 10 M results it reads the year's rows once instead of once per query).
-    ``approved_only`` (reports only once approved) is written into the statement as a literal, so
-    that the check of the reporting cycle folds away when it is false."""
+    scorecard query: at 10 M results it reads the year's rows once instead of once per query), a
+    range of units at a time (``_parts``), in one transaction: a failed part leaves nothing behind."""
     key = (int(year), str(period_end), bool(include_demo), bool(approved_only))
     done = _PREPARED.setdefault(con, set())
     if key in done:
@@ -219,12 +281,21 @@ def prepare_status(
     with _LOCK:
         if key in done:
             return
+        a = "true" if approved_only else "false"
+        p = {"y": int(year), "e": period_end, "d": bool(include_demo)}
         cur = con.cursor()
         try:
-            cur.execute(
-                _FILL_STATUS[bool(approved_only)],
-                {"y": int(year), "e": period_end, "d": bool(include_demo)},
-            )
+            cur.execute("begin transaction")
+            cur.execute("delete from status_fill_targets")
+            cur.execute(_FILL_TARGETS, {"e": period_end})
+            cur.execute(_FILL_META[a], p)
+            for mode, lo, hi in _parts(cur, int(year)):
+                cur.execute(_FILL_PART[a, mode], {**p, "lo": lo, "hi": hi})
+            cur.execute(_FILL_HEADLINES[a], {**p, "lo": None, "hi": None})
+            cur.execute("commit")
+        except BaseException:
+            cur.execute("rollback")
+            raise
         finally:
             cur.close()
         done.add(key)

@@ -11,9 +11,20 @@
 -- approval: the value's approval (06_approval.sql), NULL without a value. p_approved (the filter
 -- «Chỉ số liệu đã duyệt»): reports count only once approved; pass it as a literal (vlboard.store.db
 -- .prepare_status does), so that when false the second branch of res is planned away.
-create or replace macro vl_status_rows(p_year, p_end, p_demo, p_approved := false) as table
-with res as not materialized (  -- this year and the one before (results are sorted by year, so this
-    -- prunes row groups); only the columns used, and not materialized: each use reads what it needs.
+--
+-- vl_status_rows_part(…, p_lo, p_hi, p_mode) is one part of it, the parts together being the whole:
+-- p_mode 'range': the subjects whose unit_code is ≥ p_lo and < p_hi; 'from': ≥ p_lo; 'nulls': those
+-- without a unit_code; 'headlines': a headline row (no subject, no value) for every indicator, of which the
+-- caller keeps the indicators no subject row has. Every row of a subject depends only on that
+-- subject's results, so vlboard.store.db.prepare_status fills the cache a range of units at a time:
+-- results are sorted by period end, then unit, so a range reads only its own row groups, and each
+-- part's hash tables stay small (at 100 M results the whole two years in one hash aggregate spilled
+-- gigabytes under the 1 GB limit). Pass p_mode as a literal, so that the other modes fold away.
+create or replace macro vl_status_rows_part(p_year, p_end, p_demo, p_approved, p_lo, p_hi, p_mode,
+                                           p_targets_ready := false) as table
+with res as not materialized (  -- this year and the one before (results are partitioned by year, so
+    -- this reads only those files), the part's subjects; only the columns used, and not
+    -- materialized: each use reads what it needs.
     -- With p_approved, reports come from the second branch only, when their subject × period is
     -- approved; without it that branch is constant-false and planned away.
     select indicator_code, unit_code, agency_code, period, period_end, year, value, value_text, numerator,
@@ -21,6 +32,8 @@ with res as not materialized (  -- this year and the one before (results are sor
     from results
     where (p_demo or source <> 'demo') and period_end <= p_end and year between p_year - 1 and p_year
       and (not p_approved or source <> 'report')
+      and case p_mode when 'range' then unit_code >= p_lo and unit_code < p_hi when 'from' then unit_code >= p_lo
+                      when 'nulls' then unit_code is null else false end
     union all
     select r0.indicator_code, r0.unit_code, r0.agency_code, r0.period, r0.period_end, r0.year, r0.value,
            r0.value_text, r0.numerator, r0.denominator, r0.as_of, r0.source, r0.result_id, r0.precedence
@@ -28,49 +41,65 @@ with res as not materialized (  -- this year and the one before (results are sor
     join vl_cycle_state() c on c.state = 'da_duyet' and c.period = r0.period
      and c.subject_type = vl_subject_type(r0.agency_code) and c.subject_code = coalesce(r0.agency_code, r0.unit_code)
     where p_approved and r0.source = 'report' and r0.period_end <= p_end and r0.year between p_year - 1 and p_year
+      and case p_mode when 'range' then r0.unit_code >= p_lo and r0.unit_code < p_hi
+                      when 'from' then r0.unit_code >= p_lo when 'nulls' then r0.unit_code is null else false end
+),
+seen as (  -- every subject of the two years and its newest period end in p_year with a value: one
+    -- hash aggregate over the rows; the dissolved subjects are dropped after it, once per subject
+    select indicator_code, unit_code, agency_code,
+           max(period_end) filter (where year = p_year and value is not null) as last_end
+    from res
+    group by all
+),
+alive_units as (  -- a unit (agency) listed more than once is alive when one of its rows is
+    select unit_code, bool_or(coalesce(valid_to, date '9999-12-31') >= make_date(p_year, 1, 1)) as alive
+    from units group by unit_code
+),
+alive_agencies as (
+    select code, bool_or(coalesce(valid_to, date '9999-12-31') >= make_date(p_year, 1, 1)) as alive
+    from agencies group by code
 ),
 subjects as (  -- who reported this year or last, unless dissolved before this year began
-    select distinct r.indicator_code, r.unit_code, r.agency_code
+    select s.indicator_code, s.unit_code, s.agency_code, s.last_end
+    from seen s
+    left join alive_units u on u.unit_code = s.unit_code
+    left join alive_agencies g on g.code = s.agency_code
+    where coalesce(u.alive, true) and coalesce(g.alive, true)
+),
+at_last as (  -- the subject's rows at its newest date: usually one, several when documents conflict
+    select r.indicator_code, r.unit_code, r.agency_code, r.period, r.period_end, r.value, r.value_text,
+           r.numerator, r.denominator, r.as_of, r.source, r.result_id, r.precedence
     from res r
-    left join units u on u.unit_code = r.unit_code
-    left join agencies g on g.code = r.agency_code
-    where coalesce(u.valid_to, date '9999-12-31') >= make_date(p_year, 1, 1)
-      and coalesce(g.valid_to, date '9999-12-31') >= make_date(p_year, 1, 1)
+    join subjects s on s.indicator_code = r.indicator_code and s.last_end = r.period_end
+     and s.unit_code is not distinct from r.unit_code and s.agency_code is not distinct from r.agency_code
+    where r.year = p_year and r.value is not null
 ),
-in_year as not materialized (
-    select * from res where year = p_year and value is not null
-),
-last_end as (  -- the newest period end of each subject this year (a hash aggregate, no window)
-    select indicator_code, unit_code, agency_code, max(period_end) as last_end
-    from in_year group by all
-),
-at_last as (  -- the subject's rows at that date: usually one, several when documents conflict
-    select r.*
-    from in_year r
-    join last_end l on l.indicator_code = r.indicator_code and l.last_end = r.period_end
-     and l.unit_code is not distinct from r.unit_code and l.agency_code is not distinct from r.agency_code
-),
-latest as (
-    select indicator_code, unit_code, agency_code, period, period_end, value, value_text, numerator,
-           denominator, as_of, source, result_id
+latest as (  -- the one that counts, and how many values there were (conflicting document figures
+    -- are kept; say how many)
+    select struct_pack(period, period_end, value, value_text, numerator, denominator, as_of, source) as l,
+           indicator_code, unit_code, agency_code, count(distinct value) over w as n_distinct
     from at_last
+    window w as (partition by indicator_code, unit_code, agency_code)
     qualify row_number() over (partition by indicator_code, unit_code, agency_code
                                order by as_of desc, precedence nulls last, result_id) = 1
 ),
-n_values as (  -- conflicting document figures are kept; say how many there were
-    select indicator_code, unit_code, agency_code, count(distinct value) as n_distinct
-    from at_last
-    group by all
-),
-tgt as (  -- the applicable target at the period's end (12_path.sql)
+tgt as (  -- the applicable target at the period's end (12_path.sql); with p_targets_ready (a literal)
+    -- the caller has put them in status_fill_targets (25_status_cache.sql) once for all the parts
     select indicator_code, target_year, comparator, target, target_high, target_raw, basis
-    from vl_targets_at(p_end, p_end)
-),
-grid as (
-    select indicator_code, unit_code, agency_code from subjects
+    from status_fill_targets where p_targets_ready
     union all
-    select code, null, null from indicators
-    where code not in (select indicator_code from subjects)
+    select indicator_code, target_year, comparator, target, target_high, target_raw, basis
+    from vl_targets_at(p_end, p_end) where not p_targets_ready
+),
+grid as (  -- the part's subjects with their value (none: no value this year), or a headline row
+    -- for every indicator
+    select s.indicator_code, s.unit_code, s.agency_code, l.l, l.n_distinct
+    from subjects s
+    left join latest l on l.indicator_code = s.indicator_code
+     and l.unit_code is not distinct from s.unit_code and l.agency_code is not distinct from s.agency_code
+    union all
+    select code, null, null, null, null from indicators
+    where p_mode = 'headlines'
 ),
 near as (
     select i.code as indicator_code,
@@ -84,23 +113,29 @@ select i.code as indicator_code, i.plan, i.pillar, i.kind, i.unit as measure_uni
        case when g.agency_code is not null then 'agency'
             when g.unit_code is null or un.level in ('tinh', 'thanh_pho') then 'headline'
             else 'unit' end as level,
-       l.period, l.period_end, l.value, l.value_text, l.numerator, l.denominator, l.as_of, l.source,
-       coalesce(nv.n_distinct, 0) as n_distinct_values,
+       g.l.period, g.l.period_end, g.l.value, g.l.value_text, g.l.numerator, g.l.denominator, g.l.as_of,
+       g.l.source, coalesce(g.n_distinct, 0) as n_distinct_values,
        t.target_year, t.comparator, t.target, t.target_high, t.target_raw, t.basis, nr.near_band,
-       vl_attainment(l.value, t.comparator, t.target, t.target_high, i.direction) as attainment,
-       vl_status(i.kind, l.value, t.comparator, t.target, t.target_high, i.direction, t.basis,
+       vl_attainment(g.l.value, t.comparator, t.target, t.target_high, i.direction) as attainment,
+       vl_status(i.kind, g.l.value, t.comparator, t.target, t.target_high, i.direction, t.basis,
                  nr.near_band) as status,
-       vl_approval(l.source, cs.state) as approval
+       vl_approval(g.l.source, cs.state) as approval
 from grid g
 join indicators i on i.code = g.indicator_code
 join near nr on nr.indicator_code = i.code
 left join units un on un.unit_code = g.unit_code
-left join latest l on l.indicator_code = g.indicator_code
-                  and l.unit_code is not distinct from g.unit_code
-                  and l.agency_code is not distinct from g.agency_code
-left join n_values nv on nv.indicator_code = g.indicator_code
-                     and nv.unit_code is not distinct from g.unit_code
-                     and nv.agency_code is not distinct from g.agency_code
 left join tgt t on t.indicator_code = i.code
-left join vl_cycle_state() cs on l.source = 'report' and cs.period = l.period
- and cs.subject_type = vl_subject_type(l.agency_code) and cs.subject_code = coalesce(l.agency_code, l.unit_code);
+left join vl_cycle_state() cs on g.l.source = 'report' and cs.period = g.l.period
+ and cs.subject_type = vl_subject_type(g.agency_code) and cs.subject_code = coalesce(g.agency_code, g.unit_code);
+
+-- the whole, in one statement (the parts above over every unit)
+create or replace macro vl_status_rows(p_year, p_end, p_demo, p_approved := false) as table
+with s as (
+    select * from vl_status_rows_part(p_year, p_end, p_demo, p_approved, '', null, 'from')
+    union all
+    select * from vl_status_rows_part(p_year, p_end, p_demo, p_approved, null, null, 'nulls')
+)
+select * from s
+union all
+select * from vl_status_rows_part(p_year, p_end, p_demo, p_approved, null, null, 'headlines')
+where indicator_code not in (select indicator_code from s);
