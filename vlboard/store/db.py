@@ -219,8 +219,8 @@ def forget_status(con: duckdb.DuckDBPyConnection) -> None:
     tables are made again, not deleted from: deleted rows keep their memory in an in-memory database,
     so each repetition would start with less of the 1 GB limit."""
     with _LOCK:
-        for table in ("status_rows_store", "status_rows_meta"):
-            con.execute(f"create or replace table {table} as from {table} limit 0")  # fixed table names
+        for statement in _EMPTY_CACHE:
+            con.execute(statement)
         _PREPARED[con] = set()
 
 
@@ -229,20 +229,54 @@ def forget_status(con: duckdb.DuckDBPyConnection) -> None:
 # reporting-cycle check and the other parts' conditions away. The headline rows go last: those of the
 # indicators no subject has.
 _FILL_META = {
-    a: f"insert into status_rows_meta select $y, $e, $d, {a}, * from vl_status_meta_rows($y, $e, $d, {a})"
-    for a in ("false", "true")
+    "false": "insert into status_rows_meta select $y, $e, $d, false, * from vl_status_meta_rows($y, $e, $d, false)",
+    "true": "insert into status_rows_meta select $y, $e, $d, true, * from vl_status_meta_rows($y, $e, $d, true)",
 }
 _FILL_PART = {
-    (a, mode): f"insert into status_rows_store select $y, $e, $d, {a}, * from "
-    f"vl_status_store_rows($y, $e, $d, {a}, $lo, $hi, '{mode}')"
-    for a in ("false", "true")
-    for mode in ("range", "from", "nulls", "headlines")
+    ("false", "range"): (
+        "insert into status_rows_store select $y, $e, $d, false, * from "
+        "vl_status_store_rows($y, $e, $d, false, $lo, $hi, 'range')"
+    ),
+    ("false", "from"): (
+        "insert into status_rows_store select $y, $e, $d, false, * from "
+        "vl_status_store_rows($y, $e, $d, false, $lo, $hi, 'from')"
+    ),
+    ("false", "nulls"): (
+        "insert into status_rows_store select $y, $e, $d, false, * from "
+        "vl_status_store_rows($y, $e, $d, false, $lo, $hi, 'nulls')"
+    ),
+    ("true", "range"): (
+        "insert into status_rows_store select $y, $e, $d, true, * from "
+        "vl_status_store_rows($y, $e, $d, true, $lo, $hi, 'range')"
+    ),
+    ("true", "from"): (
+        "insert into status_rows_store select $y, $e, $d, true, * from "
+        "vl_status_store_rows($y, $e, $d, true, $lo, $hi, 'from')"
+    ),
+    ("true", "nulls"): (
+        "insert into status_rows_store select $y, $e, $d, true, * from "
+        "vl_status_store_rows($y, $e, $d, true, $lo, $hi, 'nulls')"
+    ),
 }
+# the headline rows of the indicators no subject has: after every part
 _FILL_HEADLINES = {
-    a: _FILL_PART[a, "headlines"] + " where indicator_code not in (select indicator_code from status_rows_store "
-    f"where k_year = $y and k_end = $e and k_demo = $d and k_approved = {a})"
-    for a in ("false", "true")
+    "false": (
+        "insert into status_rows_store select $y, $e, $d, false, * from "
+        "vl_status_store_rows($y, $e, $d, false, $lo, $hi, 'headlines')"
+        " where indicator_code not in (select indicator_code from status_rows_store "
+        "where k_year = $y and k_end = $e and k_demo = $d and k_approved = false)"
+    ),
+    "true": (
+        "insert into status_rows_store select $y, $e, $d, true, * from "
+        "vl_status_store_rows($y, $e, $d, true, $lo, $hi, 'headlines')"
+        " where indicator_code not in (select indicator_code from status_rows_store "
+        "where k_year = $y and k_end = $e and k_demo = $d and k_approved = true)"
+    ),
 }
+_EMPTY_CACHE = (  # fixed statements: each table made again, empty
+    "create or replace table status_rows_store as from status_rows_store limit 0",
+    "create or replace table status_rows_meta as from status_rows_meta limit 0",
+)
 _FILL_TARGETS = (
     "insert into status_fill_targets select indicator_code, target_year, comparator, target, target_high, "
     "target_raw, basis from vl_targets_at($e, $e)"
