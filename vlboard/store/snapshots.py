@@ -38,7 +38,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from vlboard import settings
-from vlboard.store import db, schema, series
+from vlboard.store import db, schema, series, verified
 from vlboard.store import tables as tables_mod
 from vlboard.store.changelog import abort, begin, events, finish, reconcile, record_event
 from vlboard.store.datadir import (
@@ -104,12 +104,7 @@ READABLE_FORMATS = (2, 3, 4, 5)  # formats 2-3: year_status computed on the fly 
 # columns read as NULL (vlboard.store.db)
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+_sha256 = verified.sha256  # one file checksum for the whole store
 
 
 def verify(path: Path, *, hashes: bool = True) -> dict:
