@@ -18,8 +18,9 @@ them (sql/macros/stored/series.sql) instead of computing them:
   periods (``changed``). A group is one indicator × period × source kind, so every group of a
   touched period is recomputed whole, from the same rows a full computation would read;
 - a change that leaves the results alone carries the parent's file over;
-- a parent without the file (written before it existed) gets the whole series computed, one year
-  at a time (the median holds every value of its groups).
+- a parent without the file (written before it existed), or a change whose added and removed files
+  exceed ``DIFF_BYTES`` (a bulk load, a compaction), gets the whole series computed, one period at
+  a time (the median holds every value of its groups).
 
 A snapshot without the file is read as before: the macro computes the series from the results.
 """
@@ -170,15 +171,25 @@ def _years(data: DataDir, version: int) -> list[int]:
     return sorted(int(p.removeprefix("year=")) for p in found if p.startswith("year="))
 
 
+# Files a change added or removed beyond which their rows are not compared (a bulk load, a
+# compaction): every period is computed again. The comparison holds both sides' rows in hash
+# tables under the writer's 1 GB; a 100 M load (2.3 GB of files) ran it out of memory.
+DIFF_BYTES = 64 << 20
+
+
+def _by_period(con: duckdb.DuckDBPyConnection, data: DataDir, version: int, periods) -> list[pa.Table]:
+    """The series of ``periods``, one period at a time: a median holds every value of its groups,
+    and a year's groups at national scale (33 M values) did not fit the writer's 1 GB."""
+    return [_of_periods(con, _files_of(data, version, [p]), [p]) for p in sorted(periods)]
+
+
 def _whole(con: duckdb.DuckDBPyConnection, data: DataDir, version: int) -> pa.Table:
-    """Every period of a version, one year at a time (bounded memory at national scale)."""
+    """Every period of a version, one at a time (bounded memory at national scale)."""
     files = tables.files(data, "results", version)
-    parts = []
+    periods: set[tuple[int, str]] = set()
     for year in _years(data, version):
-        mine = [f for f in files if f"/year={year}/" in f]
-        periods = _periods(con, mine)
-        parts.append(_of_periods(con, mine, sorted(periods)))
-    return pa.concat_tables([SCHEMA.empty_table(), *parts]).sort_by(ORDER)
+        periods |= _periods(con, [f for f in files if f"/year={year}/" in f])
+    return pa.concat_tables([SCHEMA.empty_table(), *_by_period(con, data, version, periods)]).sort_by(ORDER)
 
 
 def changed(data: DataDir, catalogue: Path, parent: Path | None, before: int, after: int) -> pa.Table:
@@ -189,8 +200,12 @@ def changed(data: DataDir, catalogue: Path, parent: Path | None, before: int, af
     try:
         if parent is None:
             return _whole(con, data, after)
-        old = {a["path"] for a in tables._actions(data, "results", before)}
-        new = {a["path"] for a in tables._actions(data, "results", after)}
+        olds = {a["path"]: a for a in tables._actions(data, "results", before)}
+        news = {a["path"]: a for a in tables._actions(data, "results", after)}
+        old, new = set(olds), set(news)
+        moved = [olds[p] for p in old - new] + [news[p] for p in new - old]
+        if sum(int(a.get("size_bytes") or 0) for a in moved) > DIFF_BYTES:  # a bulk load, a compaction
+            return _whole(con, data, after)
         base = tables.path(data, "results")
         # the removed files stay on disk until a vacuum
         touched = _touched(con, [str(base / p) for p in sorted(old - new)], [str(base / p) for p in sorted(new - old)])
@@ -198,8 +213,7 @@ def changed(data: DataDir, catalogue: Path, parent: Path | None, before: int, af
         if touched:  # a period names its year: the period alone says which rows are replaced
             gone = pc.is_in(kept.column("period"), pa.array(sorted({p for _, p in touched})))
             kept = kept.filter(pc.invert(gone))
-        fresh = _of_periods(con, _files_of(data, after, sorted(touched)), sorted(touched)) if touched else None
-        return pa.concat_tables([kept, *([fresh] if fresh is not None else [])]).sort_by(ORDER)
+        return pa.concat_tables([kept, *_by_period(con, data, after, touched)]).sort_by(ORDER)
     except duckdb.Error as exc:
         raise SnapshotError(f"Không tính được chuỗi số liệu của phiên bản {after} ({exc})") from exc
     finally:

@@ -209,3 +209,20 @@ def test_only_the_rows_a_change_moves_count_as_touched(tmp_path, monkeypatch):
         for p in pq.read_table(f, columns=["period"]).column(0).to_pylist()
     }
     assert len(periods_in_files) > 1  # the rewritten files hold other periods too
+
+
+def test_a_bulk_change_computes_every_period_one_at_a_time(tmp_path, monkeypatch):
+    """Beyond DIFF_BYTES of added and removed files (a bulk load: 100 M rows ran the comparison out
+    of memory) the rows are not compared: every period is computed, each on its own."""
+    data = delta_folder(tmp_path / "d")
+    monkeypatch.setattr(series, "DIFF_BYTES", 0)
+    asked: list[list] = []
+    of_periods = series._of_periods
+    monkeypatch.setattr(
+        series, "_of_periods", lambda con, files, periods: asked.append(periods) or of_periods(con, files, periods)
+    )
+    monkeypatch.setattr(series, "_touched", lambda *a: pytest.fail("rows compared"))
+    imports.commit(data, WARD1, run(data, filled(data, {"C-01": {"value": 66.5}}), WARD1))
+    _, path = live(data)
+    assert stored(path) == computed(path)
+    assert len(asked) > 1 and all(len(p) == 1 for p in asked)
