@@ -20,9 +20,11 @@ def project_path(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return queries.run(con, "status_all_results", include_demo=True)
 
 
-def unit_rollup_project(con: duckdb.DuckDBPyConnection, year: int, end: dt.date) -> pd.DataFrame:
-    """The project's path: status rows of the year (SQL, cached per period) → counts per unit."""
-    db.forget_status(con)  # measure the full computation each time, not the cache
+def unit_rollup_project(con: duckdb.DuckDBPyConnection, year: int, end: dt.date, kept: bool = False) -> pd.DataFrame:
+    """The project's path: status rows of the year (SQL, cached per period) → counts per unit. Each
+    call starts from an empty cache: the full computation, or with ``kept`` the rows kept for the
+    snapshot (vlboard.store.status_kept) read back, as a page process opening it does."""
+    db.forget_status(con, kept=kept)
     units = queries.run(con, "status_units", year=year, period_end=end, include_demo=True)
     counts = rollups.by_unit(units)
     return counts.set_index("unit_code")[list(STATUSES)].sort_index()
@@ -31,7 +33,7 @@ def unit_rollup_project(con: duckdb.DuckDBPyConnection, year: int, end: dt.date)
 def agency_rollup_project(con: duckdb.DuckDBPyConnection, year: int, end: dt.date) -> pd.DataFrame:
     """The project's path: status per assignment (own figure, else the indicator's headline status,
     sql/status_agencies.sql) → counts per lead agency (rollups.by_agency)."""
-    db.forget_status(con)  # measure the full computation each time, not the cache
+    db.forget_status(con, kept=False)  # measure the full computation each time, not the cache
     rows = queries.run(con, "status_agencies", year=year, period_end=end, include_demo=True)
     counts = rollups.by_agency(rows, role="lead")
     return counts.set_index("agency_code")[list(STATUSES)].sort_index()

@@ -161,6 +161,8 @@ def open_snapshot(
         prepare_judging(con)
         con.execute("create or replace view results as select * from vl_judged()")
     _macros(con, judge=False)
+    if not judge_on_read:  # its status rows can be kept for other processes (vlboard.store.status_kept)
+        _SNAPSHOT_OF[con] = path
     series_file = "series.parquet"  # vlboard.store.series.FILE
     if "series" in manifest:  # the series kept with the snapshot (vlboard.store.series), verified with it
         con.read_parquet(str(path / series_file)).create_view("series_stored")
@@ -218,14 +220,25 @@ _PREPARED: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, set] = weakref.W
 _LOCK = threading.Lock()
 
 
-def forget_status(con: duckdb.DuckDBPyConnection) -> None:
-    """Empty the connection's status cache (benchmarks measure the full computation each time). The
+# the snapshot folder of each connection (its status rows are kept under its id), and the
+# connections told not to use kept rows (benchmarks of the full computation)
+_SNAPSHOT_OF: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, Path] = weakref.WeakKeyDictionary()
+_NOT_KEPT: weakref.WeakSet[duckdb.DuckDBPyConnection] = weakref.WeakSet()
+
+
+def forget_status(con: duckdb.DuckDBPyConnection, *, kept: bool = True) -> None:
+    """Empty the connection's status cache (benchmarks measure the computation each time); with
+    ``kept=False`` the rows kept for the snapshot are not read either (the full computation). The
     tables are made again, not deleted from: deleted rows keep their memory in an in-memory database,
     so each repetition would start with less of the 1 GB limit."""
     with _LOCK:
         for statement in _EMPTY_CACHE:
             con.execute(statement)
         _PREPARED[con] = set()
+        if kept:
+            _NOT_KEPT.discard(con)
+        else:
+            _NOT_KEPT.add(con)
 
 
 # The statements filling the cache (sql/macros/25_status_cache.sql over vl_status_rows_part of
@@ -260,6 +273,14 @@ _FILL_PART = {
     ("true", "nulls"): (
         "insert into status_rows_store select $y, $e, $d, true, * from "
         "vl_status_store_rows($y, $e, $d, true, $lo, $hi, 'nulls')"
+    ),
+    ("false", "set"): (  # the units in status_touched_units (vlboard.store.status_kept)
+        "insert into status_rows_store select $y, $e, $d, false, * from "
+        "vl_status_store_rows($y, $e, $d, false, $lo, $hi, 'set')"
+    ),
+    ("true", "set"): (
+        "insert into status_rows_store select $y, $e, $d, true, * from "
+        "vl_status_store_rows($y, $e, $d, true, $lo, $hi, 'set')"
     ),
 }
 # the headline rows of the indicators no subject has: after every part
@@ -311,7 +332,11 @@ def prepare_status(
 ) -> None:
     """Compute the status rows of one period once per snapshot connection (the heavy step of every
     scorecard query: at 10 M results it reads the year's rows once instead of once per query), a
-    range of units at a time (``_parts``), in one transaction: a failed part leaves nothing behind."""
+    range of units at a time (``_parts``), in one transaction: a failed part leaves nothing behind.
+    The rows kept for the snapshot by another process, or carried from an earlier version's, are
+    read instead when there are any (vlboard.store.status_kept), and rows computed here are kept."""
+    from vlboard.store import status_kept  # it runs this module's fill statements
+
     key = (int(year), str(period_end), bool(include_demo), bool(approved_only))
     done = _PREPARED.setdefault(con, set())
     if key in done:
@@ -321,19 +346,36 @@ def prepare_status(
             return
         a = "true" if approved_only else "false"
         p = {"y": int(year), "e": period_end, "d": bool(include_demo)}
-        cur = con.cursor()
-        try:
-            cur.execute("begin transaction")
-            cur.execute("delete from status_fill_targets")
-            cur.execute(_FILL_TARGETS, {"e": period_end})
-            cur.execute(_FILL_META[a], p)
-            for mode, lo, hi in _parts(cur, int(year)):
-                cur.execute(_FILL_PART[a, mode], {**p, "lo": lo, "hi": hi})
-            cur.execute(_FILL_HEADLINES[a], {**p, "lo": None, "hi": None})
-            cur.execute("commit")
-        except BaseException:
-            cur.execute("rollback")
-            raise
-        finally:
-            cur.close()
+        path = None if con in _NOT_KEPT else _SNAPSHOT_OF.get(con)
+        how = status_kept.restore(con, path, key) if path is not None else None
+        if how is None:
+            fill_status(con, a, p, _parts)
+        if path is not None and how != "kept":
+            status_kept.keep(con, path, key)
         done.add(key)
+
+
+def fill_status(con: duckdb.DuckDBPyConnection, a: str, p: dict, parts, before=None, after=None) -> None:
+    """One period's status rows into the cache, in one transaction: the per-indicator rows, the
+    parts ``parts(cursor, year)`` names, then the headline rows of indicators no part had.
+    ``before(cursor)`` and ``after(cursor)`` run inside the transaction, before the parts and last
+    (status_kept puts an earlier version's rows there, then judges again what a moved target moves)."""
+    cur = con.cursor()
+    try:
+        cur.execute("begin transaction")
+        cur.execute("delete from status_fill_targets")
+        cur.execute(_FILL_TARGETS, {"e": p["e"]})
+        cur.execute(_FILL_META[a], p)
+        if before is not None:
+            before(cur)
+        for mode, lo, hi in parts(cur, int(p["y"])):
+            cur.execute(_FILL_PART[a, mode], {**p, "lo": lo, "hi": hi})
+        cur.execute(_FILL_HEADLINES[a], {**p, "lo": None, "hi": None})
+        if after is not None:
+            after(cur)
+        cur.execute("commit")
+    except BaseException:
+        cur.execute("rollback")
+        raise
+    finally:
+        cur.close()

@@ -50,8 +50,10 @@ def test_query_returns_declared_columns(con, name):
     q = queries.load(name)
     assert q.columns, f"{name}.sql has no '-- columns:' header"
     assert re.search(r"^-- grain:", q.text, re.MULTILINE), f"{name}.sql has no grain header"
-    for view in {"removed_rows", "added_rows"} & set(q.needs):  # sql/changed_periods.sql
+    for view in {"removed_rows", "added_rows"} & set(q.needs):  # sql/changed_periods.sql, touched_units.sql
         con.table("results").create_view(view)
+    for view in {"removed_events", "added_events"} & set(q.needs):  # sql/touched_subjects.sql
+        con.table("cycle_events").create_view(view)
     df = queries.run(con, name, **{p: PARAMS[p] for p in q.params})
     assert list(df.columns) == list(q.columns)
 

@@ -1,0 +1,192 @@
+"""Status rows kept per snapshot and carried to the next version (vlboard.store.status_kept): what a
+process reads from them, or derives from an earlier version's, is row for row what the full
+computation gives on that snapshot; anything doubtful is computed again."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+
+import pytest
+
+from tests.support.fixtures import tiny_tables
+from tests.support.intake import ADMIN, WARD1, filled, run
+from tests.unit.store.test_delta import _audit, _row, delta_folder
+from vlboard.intake import auth, cycle, history, imports
+from vlboard.store import db, increments, snapshots, status_kept
+
+D = dt.date
+KEY = (2025, "2025-09-30", True, False)
+ROWS = "select * from status_rows_cache where k_year = $y and k_end = $e and k_demo = $d and k_approved = $a"
+
+
+def _clean(row: tuple) -> tuple:
+    return tuple(round(v, 9) if isinstance(v, float) and math.isfinite(v) else v for v in row)
+
+
+def rows(con, key=KEY) -> list[tuple]:
+    y, e, d, a = key
+    db.prepare_status(con, y, D.fromisoformat(e), d, a)
+    got = con.execute(ROWS, {"y": y, "e": D.fromisoformat(e), "d": d, "a": a}).fetchall()
+    return sorted((_clean(r) for r in got), key=repr)
+
+
+def computed(path, key=KEY) -> list[tuple]:
+    """The full computation on the snapshot, nothing kept read."""
+    con = db.open_snapshot(path)
+    try:
+        db.forget_status(con, kept=False)
+        return rows(con, key)
+    finally:
+        con.close()
+
+
+def live(data):
+    return snapshots.current(data)[1]
+
+
+@pytest.fixture
+def spy(monkeypatch):
+    """The parts every fill computes (``("full",)`` for a whole period)."""
+    calls: list[list] = []
+    fill = db.fill_status
+
+    def spied(con, a, p, parts, before=None, after=None):
+        def named(cur, year):
+            got = parts(cur, year)
+            calls.append([m for m, _, _ in got] if before is not None else ["full"])
+            return got
+
+        return fill(con, a, p, named, before, after)
+
+    monkeypatch.setattr(db, "fill_status", spied)
+    return calls
+
+
+def test_rows_are_kept_once_and_the_next_process_reads_them(tmp_path, spy):
+    data = delta_folder(tmp_path / "d")
+    path = live(data)
+    con = db.open_snapshot(path)
+    first = rows(con)
+    assert spy == [["full"]] and first
+    where = status_kept.folder(path, KEY)
+    sums = json.loads((where / "sums.json").read_text(encoding="utf-8"))
+    assert sums["files"]["store.parquet"]["rows"] > 0
+    assert rows(db.open_snapshot(path)) == first == computed(path)
+    assert spy == [["full"], ["full"]]  # the second was read, the third is the reference
+
+
+def test_an_import_carries_the_rows_and_computes_only_its_unit(tmp_path, spy):
+    data = delta_folder(tmp_path / "d")
+    before = rows(db.open_snapshot(live(data)))
+    imports.commit(data, WARD1, run(data, filled(data, {"C-01": {"value": 66.5}, "C-03": {"value": 12}}), WARD1))
+    path = live(data)
+    spy.clear()
+    got = rows(db.open_snapshot(path))
+    assert spy == [["set", "nulls"]]  # carried: ward w1 and the rows without a unit
+    assert got == computed(path) != before
+    assert 66.5 in {r[16] for r in got if r[11] == "w1"}
+    assert status_kept._sums(status_kept.folder(path, KEY), KEY) is not None  # kept for the next one
+
+
+def test_several_versions_without_a_reader_and_a_rollback(tmp_path, spy):
+    data = delta_folder(tmp_path / "d")
+    first = snapshots.current_id(data)
+    rows(db.open_snapshot(live(data)))
+    for v in (61, 62, 63):  # nobody reads these: the fourth version goes back three
+        imports.commit(data, WARD1, run(data, filled(data, {"C-01": {"value": v}}), WARD1))
+    path = live(data)
+    spy.clear()
+    assert rows(db.open_snapshot(path)) == computed(path)
+    assert spy[0] == ["set", "nulls"]
+    history.rollback(data, ADMIN, first, reason="nhầm")
+    assert rows(db.open_snapshot(live(data))) == computed(live(data))
+
+
+def test_a_value_that_moves_the_path_judges_the_other_units_again(tmp_path, spy):
+    # C-01 has no 2023 target: 2023 is judged on the path from the baseline (its first real value)
+    rows_ = [
+        _row("b", "C-01", "2023-Q2", 2023, D(2023, 6, 30), 20.0),
+        _row("c", "C-01", "2023-Q3", 2023, D(2023, 9, 30), 33.0, unit="w2"),
+        _row("d", "C-01", "2024-Q4", 2024, D(2024, 12, 31), 52.0),
+    ]
+    data = delta_folder(tmp_path / "d", tiny_tables(results=rows_))
+    key = (2023, "2023-09-30", True, False)
+    before = rows(db.open_snapshot(live(data)), key)
+    early = dict(_row("report:C-01:w1:2023-Q1", "C-01", "2023-Q1", 2023, D(2023, 3, 31), 5.0), reported_by="t")
+    with snapshots.write_lock(data):
+        increments.commit_reports(data, [early], _audit(), author="t", note="x")
+    path = live(data)
+    spy.clear()
+    got = rows(db.open_snapshot(path), key)
+    assert spy == [["set", "nulls"]]
+    assert got == computed(path, key)
+    w2 = [r for r in got if r[11] == "w2"]
+    assert w2 and w2 != [r for r in before if r[11] == "w2"]  # w2 untouched, its target moved
+
+
+def test_a_reporting_cycle_event_touches_its_subject(tmp_path, spy):
+    data = delta_folder(tmp_path / "d")
+    imports.commit(data, WARD1, run(data, filled(data, {"C-01": {"value": 75}, "C-03": {"value": 12}}), WARD1))
+    approved = (2025, "2025-09-30", True, True)
+    con = db.open_snapshot(live(data))
+    before = rows(con), rows(con, approved)
+    admin = auth.User("boss", "Q", "admin")
+    cycle.act(data, admin, "submit", "unit", "w1", "2025-Q3", expected_state="chua_nop")
+    cycle.act(data, admin, "approve", "unit", "w1", "2025-Q3", expected_state="da_nop")
+    path = live(data)
+    spy.clear()
+    con = db.open_snapshot(path)
+    after = rows(con), rows(con, approved)
+    assert spy == [["set", "nulls"], ["set", "nulls"]]
+    assert after == (computed(path), computed(path, approved)) != before
+
+
+@pytest.mark.parametrize("damage", ["bytes", "fingerprint", "missing"])
+def test_a_damaged_or_foreign_folder_is_computed_again(tmp_path, spy, damage):
+    data = delta_folder(tmp_path / "d")
+    path = live(data)
+    want = rows(db.open_snapshot(path))
+    where = status_kept.folder(path, KEY)
+    if damage == "bytes":
+        blob = bytearray((where / "store.parquet").read_bytes())
+        blob[len(blob) // 2] ^= 0xFF
+        (where / "store.parquet").write_bytes(bytes(blob))
+    elif damage == "fingerprint":
+        sums = json.loads((where / "sums.json").read_text(encoding="utf-8"))
+        (where / "sums.json").write_text(json.dumps(sums | {"fingerprint": "other"}), encoding="utf-8")
+    else:
+        (where / "meta.parquet").unlink()
+    spy.clear()
+    assert rows(db.open_snapshot(path)) == want
+    assert spy == [["full"]]
+    assert status_kept._sums(where, KEY) is not None  # written again
+    assert rows(db.open_snapshot(path)) == want and spy == [["full"]]
+
+
+def test_a_changed_catalogue_or_a_vacuumed_file_computes_the_whole_period(tmp_path, spy, monkeypatch):
+    data = delta_folder(tmp_path / "d")
+    rows(db.open_snapshot(live(data)))
+    imports.commit(data, WARD1, run(data, filled(data, {"C-01": {"value": 66.5}}), WARD1))
+    monkeypatch.setattr(status_kept, "MAX_DIFF_BYTES", 0)  # as a compaction's rewrite of every file
+    spy.clear()
+    path = live(data)
+    assert rows(db.open_snapshot(path)) == computed(path)
+    assert spy[0] == ["full"]
+    a = {"format": 5, "tables": {t: {"content_sha256": t} for t in status_kept.CATALOGUE}}
+    b = json.loads(json.dumps(a))
+    assert status_kept._same_catalogue(a, b)
+    b["tables"]["targets"]["content_sha256"] = "x"
+    assert not status_kept._same_catalogue(a, b)
+
+
+def test_only_the_newest_snapshots_keep_rows(tmp_path, monkeypatch):
+    monkeypatch.setattr(status_kept, "KEEP_SNAPSHOTS", 2)
+    data = delta_folder(tmp_path / "d")
+    for v in (61, 62, 63):
+        rows(db.open_snapshot(live(data)))
+        imports.commit(data, WARD1, run(data, filled(data, {"C-01": {"value": v}}), WARD1))
+    rows(db.open_snapshot(live(data)))
+    kept = sorted(p.name for p in (data.root / status_kept.FOLDER).iterdir())
+    assert len(kept) == 2 and kept[-1] == live(data).name

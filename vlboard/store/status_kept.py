@@ -1,0 +1,299 @@
+"""The status rows of a period kept per snapshot for every process, and carried to the next version.
+
+Every scorecard query reads the status rows of one period (``db.prepare_status``). At 100 M results
+one period takes 10–15 s, a page asks for up to six, and each page process computed them again,
+for every new version again (SCALING.md, «Status rows kept per snapshot»).
+
+- **Kept** (``keep``): a process that has a period's rows writes them once under
+  ``data/.status/<snapshot id>/<key>/`` (the two tables of sql/macros/25_status_cache.sql as
+  ``store.parquet`` and ``meta.parquet``, and ``sums.json``: their sha256 and rows, the fingerprint
+  of the macros), in a hidden temporary folder renamed into place; any process opening the
+  snapshot later reads them (``restore``) after checking the sums and the fingerprint.
+- **Carried**: a version without them is derived from an earlier one that has them (up to
+  ``MAX_DEPTH`` back) when the tables the rows read besides the results and the cycle events
+  (``CATALOGUE``) are the same. Every row of a subject depends only on that subject's results and
+  cycle events (sql/macros/20_scorecard.sql), so the earlier rows are taken except those of the
+  units the difference touches (vlboard.store.touched) and those without a unit (few); those are
+  computed (vl_status_rows_part's ``'set'`` and ``'nulls'`` parts), the per-indicator rows computed
+  whole, and the rows of an indicator whose target moved judged again.
+- **Doubt computes**: a difference over ``MAX_DIFF_BYTES``, a vacuumed file, an older format, a
+  different catalogue, damaged or foreign files. A cache of what the snapshot determines, never a
+  version of the data: nothing is served unchecked, losing it costs time only. Only the newest
+  ``KEEP_SNAPSHOTS`` snapshots keep rows; the folder is hidden, so backups leave it out.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import json
+import logging
+import os
+import shutil
+import uuid
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from vlboard.store import db, tables, verified
+from vlboard.store import touched as touched_mod
+from vlboard.store.datadir import SnapshotError
+
+log = logging.getLogger(__name__)
+
+FOLDER = ".status"
+FORMAT = 1
+FILES = ("store.parquet", "meta.parquet")
+TABLE_OF = {"store.parquet": "status_rows_store", "meta.parquet": "status_rows_meta"}
+# what the status rows read besides the results and the cycle events: equal in both versions
+CATALOGUE = ("agencies", "indicators", "status_config", "targets", "units")
+MAX_DEPTH = 10
+KEEP_SNAPSHOTS = 6
+MAX_DIFF_BYTES = 64 << 20  # more to compare (a bulk load, a compaction): the period is computed
+# fixed statements (no SQL is composed here)
+_KEY_ROWS = {
+    "status_rows_store": (
+        "select * from status_rows_store where k_year = $y and k_end = $e and k_demo = $d and k_approved = $a"
+    ),
+    "status_rows_meta": (
+        "select * from status_rows_meta where k_year = $y and k_end = $e and k_demo = $d and k_approved = $a"
+    ),
+}
+_NO_TOUCHED = "delete from status_touched_units"
+# the status of every row of an indicator whose per-indicator row (target, path, band) moved
+_REJUDGE = """
+update status_rows_store s
+set attainment = vl_attainment(s.value, m.comparator, m.target, m.target_high, m.direction),
+    status = vl_status(m.kind, s.value, m.comparator, m.target, m.target_high, m.direction, m.basis, m.near_band)
+from status_rows_meta m
+where s.k_year = $y and s.k_end = $e and s.k_demo = $d and s.k_approved = $a
+  and m.k_year = $y and m.k_end = $e and m.k_demo = $d and m.k_approved = $a
+  and m.indicator_code = s.indicator_code
+  and m.indicator_code in (
+      select indicator_code from (
+          select * exclude (k_year, k_end, k_demo, k_approved) from status_rows_meta
+          where k_year = $y and k_end = $e and k_demo = $d and k_approved = $a
+          except
+          select * exclude (k_year, k_end, k_demo, k_approved) from status_earlier_meta
+      )
+  )
+"""
+
+
+@functools.cache
+def fingerprint() -> str:
+    """The macros that make the rows (any change of the rule or the columns makes kept rows foreign)."""
+    h = hashlib.sha256()
+    for file in sorted(db.MACROS_DIR.glob("*.sql")):
+        h.update(file.name.encode())
+        h.update(file.read_bytes())
+    return h.hexdigest()[:20]
+
+
+def _name(key: tuple) -> str:
+    year, end, demo, approved = key
+    return f"{int(year)}_{end}_{'demo' if demo else 'real'}_{'approved' if approved else 'all'}"
+
+
+def folder(snapshot: Path, key: tuple) -> Path:
+    """Where the rows of ``key`` (year, period end, demo, approved only) are kept for ``snapshot``."""
+    return snapshot.parent.parent / FOLDER / snapshot.name / _name(key)
+
+
+def _params(key: tuple) -> dict:
+    year, end, demo, approved = key
+    return {"y": int(year), "e": end, "d": bool(demo), "a": bool(approved)}
+
+
+def _sums(where: Path, key: tuple) -> dict | None:
+    """The folder's sums when they are of this format, macros and key; None otherwise."""
+    try:
+        sums = json.loads((where / "sums.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(sums, dict) or sums.get("format") != FORMAT or sums.get("fingerprint") != fingerprint():
+        return None
+    if sums.get("key") != _name(key) or set(sums.get("files") or {}) != set(FILES):
+        return None
+    return sums
+
+
+def _checked(where: Path, sums: dict) -> None:
+    for name in FILES:
+        if verified.sha256(where / name) != sums["files"][name]["sha256"]:
+            raise SnapshotError(f"tệp trạng thái «{where / name}» sai mã kiểm tra")
+
+
+def _insert(cur: duckdb.DuckDBPyConnection, file: Path, table: str, keep=None) -> None:
+    rel = cur.read_parquet(str(file))
+    (rel if keep is None else rel.filter(keep)).insert_into(table)
+
+
+def _insert_all(cur: duckdb.DuckDBPyConnection, where: Path) -> None:
+    for name in FILES:
+        _insert(cur, where / name, TABLE_OF[name])
+
+
+def restore(con: duckdb.DuckDBPyConnection, snapshot: Path, key: tuple) -> str | None:
+    """Put the period's rows in the connection's cache from what is kept: ``"kept"`` (the
+    snapshot's own), ``"carried"`` (derived from an earlier version's), or None (nothing usable:
+    the caller computes them). Never raises for a kept folder: one that fails is logged and
+    ignored, and nothing of it stays in the cache."""
+    own = folder(snapshot, key)
+    sums = _sums(own, key)
+    if sums is not None:
+        try:
+            _checked(own, sums)
+            _in_transaction(con, lambda cur: _insert_all(cur, own))
+            return "kept"
+        except (duckdb.Error, OSError, SnapshotError) as exc:
+            log.warning("status rows kept for %s %s not used, removed: %s", snapshot.name, _name(key), exc)
+            shutil.rmtree(own, ignore_errors=True)  # computed and kept again below
+    try:
+        return "carried" if _carry(con, snapshot, key) else None
+    except Exception as exc:  # a cache: the period is computed, the reason is logged
+        log.warning("status rows of %s %s not carried: %s", snapshot.name, _name(key), exc, exc_info=True)
+        return None
+
+
+def _in_transaction(con: duckdb.DuckDBPyConnection, work) -> None:
+    cur = con.cursor()
+    try:
+        cur.execute("begin transaction")
+        work(cur)
+        cur.execute("commit")
+    except BaseException:
+        cur.execute("rollback")
+        raise
+    finally:
+        cur.close()
+
+
+def _manifest(snapshot: Path) -> dict | None:
+    try:
+        return json.loads((snapshot / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _earlier(snapshot: Path, manifest: dict):
+    """(folder, manifest) of the versions before ``snapshot``, newest first, up to MAX_DEPTH."""
+    seen = {snapshot.name}
+    m = manifest
+    for _ in range(MAX_DEPTH):
+        parent = m.get("parent")
+        if not parent or parent in seen:
+            return
+        seen.add(parent)
+        path = snapshot.parent / parent
+        earlier = _manifest(path)
+        if earlier is None:
+            return
+        yield path, earlier
+        m = earlier
+
+
+def _same_catalogue(a: dict, b: dict) -> bool:
+    ta, tb = a.get("tables", {}), b.get("tables", {})
+    return int(a.get("format") or 0) == int(b.get("format") or 0) and all(
+        (ta.get(t) or {}).get("content_sha256") == (tb.get(t) or {}).get("content_sha256") is not None
+        for t in CATALOGUE
+    )
+
+
+def _carry(con: duckdb.DuckDBPyConnection, snapshot: Path, key: tuple) -> bool:
+    manifest = _manifest(snapshot)
+    if manifest is None:
+        return False
+    for path, m in _earlier(snapshot, manifest):
+        where = folder(path, key)
+        sums = _sums(where, key)
+        if sums is None:
+            continue
+        if not _same_catalogue(manifest, m):
+            return False
+        touched = touched_mod.between(con, tables.data_of(snapshot), m, manifest, MAX_DIFF_BYTES)
+        if touched is None:
+            return False
+        _checked(where, sums)
+        _derive(con, where, key, touched)
+        return True
+    return False
+
+
+def _in(column: str, values) -> duckdb.Expression:
+    return duckdb.ColumnExpression(column).isin(*[duckdb.ConstantExpression(v) for v in values])
+
+
+def _derive(con: duckdb.DuckDBPyConnection, where: Path, key: tuple, touched: tuple[list[str], list[str]]) -> None:
+    units, agencies = touched
+    p = _params(key)
+    if agencies:  # an agency's rows that carry a unit too: that unit is computed again
+        rel = con.read_parquet(str(where / "store.parquet")).filter(
+            _in("agency_code", agencies) & duckdb.ColumnExpression("unit_code").isnotnull()
+        )
+        units = sorted(set(units) | {u for (u,) in rel.select("unit_code").distinct().fetchall()})
+    keep = duckdb.ColumnExpression("unit_code").isnotnull()
+    if units:
+        keep = keep & ~_in("unit_code", units)
+
+    def before(cur: duckdb.DuckDBPyConnection) -> None:
+        _insert(cur, where / "store.parquet", "status_rows_store", keep)
+        cur.execute(_NO_TOUCHED)
+        if units:
+            cur.from_arrow(pa.table({"unit_code": pa.array(units, pa.string())})).insert_into("status_touched_units")
+
+    def parts(cur: duckdb.DuckDBPyConnection, year: int) -> list[tuple[str, str | None, str | None]]:
+        return ([("set", units[0], units[-1])] if units else []) + [("nulls", None, None)]
+
+    def after(cur: duckdb.DuckDBPyConnection) -> None:
+        cur.read_parquet(str(where / "meta.parquet")).create_view("status_earlier_meta", replace=True)
+        cur.execute(_REJUDGE, p)
+
+    a = "true" if p["a"] else "false"
+    db.fill_status(con, a, {"y": p["y"], "e": p["e"], "d": p["d"]}, parts, before, after)
+
+
+def keep(con: duckdb.DuckDBPyConnection, snapshot: Path, key: tuple) -> None:
+    """Write the connection's rows of ``key`` for ``snapshot`` (once; a folder already there is
+    left alone). Best effort: a read-only or full disk is logged, the page goes on."""
+    if snapshot.parent.name != "snapshots" or snapshot.name.startswith("."):
+        return  # a writer's temporary folder, not a version
+    target = folder(snapshot, key)
+    if _sums(target, key) is not None:
+        return
+    tmp = target.parent / f".{target.name}.{uuid.uuid4().hex}.tmp"
+    cur = con.cursor()
+    try:
+        tmp.mkdir(parents=True)
+        files = {}
+        for name in FILES:
+            rel = cur.sql(_KEY_ROWS[TABLE_OF[name]], params=_params(key))
+            rel.write_parquet(str(tmp / name), compression="zstd")
+            files[name] = {"sha256": verified.sha256(tmp / name), "rows": pq.read_metadata(tmp / name).num_rows}
+        sums = {"format": FORMAT, "fingerprint": fingerprint(), "key": _name(key), "files": files}
+        (tmp / "sums.json").write_text(json.dumps(sums), encoding="utf-8")
+        for name in (*FILES, "sums.json"):
+            with (tmp / name).open("rb") as fh:
+                os.fsync(fh.fileno())
+        if target.exists():  # a broken folder (sums failed): replaced
+            shutil.rmtree(target)
+        os.rename(tmp, target)
+        _prune(snapshot.parent.parent / FOLDER)
+    except Exception as exc:  # a cache: the page goes on, the reason is logged
+        log.warning("status rows of %s %s not kept: %s", snapshot.name, _name(key), exc, exc_info=True)
+    finally:
+        cur.close()
+        with contextlib.suppress(OSError):
+            if tmp.exists():
+                shutil.rmtree(tmp)
+
+
+def _prune(root: Path) -> None:
+    """Keep the rows of the newest KEEP_SNAPSHOTS snapshots (ids sort by time)."""
+    names = sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+    for name in names[:-KEEP_SNAPSHOTS]:
+        shutil.rmtree(root / name, ignore_errors=True)
