@@ -298,9 +298,13 @@ _FILL_HEADLINES = {
         "where k_year = $y and k_end = $e and k_demo = $d and k_approved = true)"
     ),
 }
+_FILL_INDICATORS = (  # the headline of each indicator, from the rows above (sql/macros/30_indicators.sql)
+    "insert into status_indicators_store select $y, $e, $d, $a, * from vl_status_indicators_of($y, $e, $d, $a)"
+)
 _EMPTY_CACHE = (  # fixed statements: each table made again, empty
     "create or replace table status_rows_store as from status_rows_store limit 0",
     "create or replace table status_rows_meta as from status_rows_meta limit 0",
+    "create or replace table status_indicators_store as from status_indicators_store limit 0",
 )
 _FILL_TARGETS = (
     "insert into status_fill_targets select indicator_code, target_year, comparator, target, target_high, "
@@ -357,7 +361,8 @@ def prepare_status(
 
 def fill_status(con: duckdb.DuckDBPyConnection, a: str, p: dict, parts, before=None, after=None) -> None:
     """One period's status rows into the cache, in one transaction: the per-indicator rows, the
-    parts ``parts(cursor, year)`` names, then the headline rows of indicators no part had.
+    parts ``parts(cursor, year)`` names, the headline rows of indicators no part had, then each
+    indicator's headline value and status (status_indicators_store).
     ``before(cursor)`` and ``after(cursor)`` run inside the transaction, before the parts and last
     (status_kept puts an earlier version's rows there, then judges again what a moved target moves)."""
     cur = con.cursor()
@@ -373,6 +378,7 @@ def fill_status(con: duckdb.DuckDBPyConnection, a: str, p: dict, parts, before=N
         cur.execute(_FILL_HEADLINES[a], {**p, "lo": None, "hi": None})
         if after is not None:
             after(cur)
+        cur.execute(_FILL_INDICATORS, {**p, "a": a == "true"})
         cur.execute("commit")
     except BaseException:
         cur.execute("rollback")

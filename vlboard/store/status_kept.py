@@ -5,9 +5,9 @@ one period takes 10–15 s, a page asks for up to six, and each page process com
 for every new version again (SCALING.md, «Status rows kept per snapshot»).
 
 - **Kept** (``keep``): a process that has a period's rows writes them once under
-  ``data/.status/<snapshot id>/<key>/`` (the two tables of sql/macros/25_status_cache.sql as
-  ``store.parquet`` and ``meta.parquet``, and ``sums.json``: their sha256 and rows, the fingerprint
-  of the macros), in a hidden temporary folder renamed into place; any process opening the
+  ``data/.status/<snapshot id>/<key>/`` (the cache tables of sql/macros/25_status_cache.sql and
+  30_indicators.sql as ``FILES``, and ``sums.json``: their sha256 and rows, the fingerprint of the
+  macros), in a hidden temporary folder renamed into place; any process opening the
   snapshot later reads them (``restore``) after checking the sums and the fingerprint.
 - **Carried**: a version without them is derived from an earlier one that has them (up to
   ``MAX_DEPTH`` back) when the tables the rows read besides the results and the cycle events
@@ -45,9 +45,9 @@ from vlboard.store.datadir import SnapshotError
 log = logging.getLogger(__name__)
 
 FOLDER = ".status"
-FORMAT = 1
-FILES = ("store.parquet", "meta.parquet")
-TABLE_OF = {"store.parquet": "status_rows_store", "meta.parquet": "status_rows_meta"}
+FORMAT = 2  # 2: with each indicator's headline (indicators.parquet)
+FILES = ("store.parquet", "meta.parquet", "indicators.parquet")
+TABLE_OF = dict(zip(FILES, ("status_rows_store", "status_rows_meta", "status_indicators_store"), strict=True))
 # what the status rows read besides the results and the cycle events: equal in both versions
 CATALOGUE = ("agencies", "indicators", "status_config", "targets", "units")
 MAX_DEPTH = 10
@@ -60,6 +60,9 @@ _KEY_ROWS = {
     ),
     "status_rows_meta": (
         "select * from status_rows_meta where k_year = $y and k_end = $e and k_demo = $d and k_approved = $a"
+    ),
+    "status_indicators_store": (
+        "select * from status_indicators_store where k_year = $y and k_end = $e and k_demo = $d and k_approved = $a"
     ),
 }
 _NO_TOUCHED = "delete from status_touched_units"
@@ -104,8 +107,7 @@ def folder(snapshot: Path, key: tuple) -> Path:
 
 
 def _params(key: tuple) -> dict:
-    year, end, demo, approved = key
-    return {"y": int(year), "e": end, "d": bool(demo), "a": bool(approved)}
+    return dict(zip("yeda", (int(key[0]), key[1], bool(key[2]), bool(key[3])), strict=True))
 
 
 def _sums(where: Path, key: tuple) -> dict | None:
@@ -140,8 +142,7 @@ def _insert_all(cur: duckdb.DuckDBPyConnection, where: Path) -> None:
 def restore(con: duckdb.DuckDBPyConnection, snapshot: Path, key: tuple) -> str | None:
     """Put the period's rows in the connection's cache from what is kept: ``"kept"`` (the
     snapshot's own), ``"carried"`` (derived from an earlier version's), or None (nothing usable:
-    the caller computes them). Never raises for a kept folder: one that fails is logged and
-    ignored, and nothing of it stays in the cache."""
+    the caller computes them). Never raises: a folder that fails is logged and removed."""
     own = folder(snapshot, key)
     sums = _sums(own, key)
     if sums is not None:

@@ -26,10 +26,13 @@ def _clean(row: tuple) -> tuple:
 
 
 def rows(con, key=KEY) -> list[tuple]:
+    """The period's status rows, then each indicator's headline row (marked «IND»)."""
     y, e, d, a = key
     db.prepare_status(con, y, D.fromisoformat(e), d, a)
-    got = con.execute(ROWS, {"y": y, "e": D.fromisoformat(e), "d": d, "a": a}).fetchall()
-    return sorted((_clean(r) for r in got), key=repr)
+    p = {"y": y, "e": D.fromisoformat(e), "d": d, "a": a}
+    got = sorted((_clean(r) for r in con.execute(ROWS, p).fetchall()), key=repr)
+    heads = con.execute("select * from vl_status_indicators($y, $e, $d, $a)", p).fetchall()
+    return got + sorted((("IND", *_clean(r)) for r in heads), key=repr)
 
 
 def computed(path, key=KEY) -> list[tuple]:

@@ -5,7 +5,12 @@
 -- averaged: the median is shown with the spread and aggregation = 'median'); else the figure of
 -- the one agency the plan is about (plans of a single office). n_unapproved: how many of the values
 -- behind the headline are reports not approved in the reporting cycle (06_approval.sql).
-create or replace macro vl_status_indicators(p_year, p_end, p_demo, p_approved := false) as table
+--
+-- Computed once per period with the status rows (vl_status_indicators_of, by vlboard.store.db
+-- .fill_status, into status_indicators_store; kept with them by vlboard.store.status_kept): the
+-- median over every unit's value took 1.4-2 s per period at 100 M results, and the wall asks for
+-- six periods. vl_status_indicators reads that table.
+create or replace macro vl_status_indicators_of(p_year, p_end, p_demo, p_approved) as table
 with r as (  -- vl_status_rows, computed once per period by vlboard.store.db.prepare_status
     select * exclude (k_year, k_end, k_demo, k_approved) from status_rows_cache
     where k_year = p_year and k_end = p_end and k_demo = p_demo and k_approved = p_approved
@@ -30,7 +35,7 @@ units as (
                * case when any_value(kind) = 'percent' then 100 else 1 end as v_ratio,
            median(value) as v_median,
            min(value) as v_min, max(value) as v_max,
-           max(period) as period, max(as_of) as as_of, string_agg(distinct source, ',') as source,
+           max(period) as period, max(as_of) as as_of, string_agg(distinct source, ',' order by source) as source,
            count(*) filter (where value is not null and approval in ('draft', 'submitted', 'returned')) as n_unapproved
     from r where level = 'unit'
     group by indicator_code
@@ -42,14 +47,12 @@ single_agency as (
     from r where level = 'agency' and value is not null
     group by indicator_code having count(*) = 1
 ),
-meta as (
-    select indicator_code, any_value(plan) as plan, any_value(pillar) as pillar, any_value(kind) as kind,
-           any_value(measure_unit) as measure_unit, any_value(direction) as direction,
-           any_value(name_vi) as name_vi, any_value(target_year) as target_year,
-           any_value(comparator) as comparator, any_value(target) as target,
-           any_value(target_high) as target_high, any_value(target_raw) as target_raw,
-           any_value(basis) as basis, any_value(near_band) as near_band
-    from r group by indicator_code
+meta as (  -- one row per indicator (status_rows_meta, 25_status_cache.sql: every indicator has
+    -- rows in r, its subjects' or its headline row); grouping r's 2.8 M rows for it took ~1 s at 100 M
+    select indicator_code, plan, pillar, kind, measure_unit, direction, name_vi, target_year, comparator,
+           target, target_high, target_raw, basis, near_band
+    from status_rows_meta
+    where k_year = p_year and k_end = p_end and k_demo = p_demo and k_approved = p_approved
 ),
 combined as (
     select m.*,
@@ -79,3 +82,12 @@ select *,
        vl_attainment(value, comparator, target, target_high, direction) as attainment,
        vl_status(kind, value, comparator, target, target_high, direction, basis, near_band) as status
 from combined;
+
+create table status_indicators_store as
+select 0::integer as k_year, date '1900-01-01' as k_end, false as k_demo, false as k_approved, *
+from vl_status_indicators_of(0, date '1900-01-01', false, false)
+limit 0;
+
+create or replace macro vl_status_indicators(p_year, p_end, p_demo, p_approved := false) as table
+select * exclude (k_year, k_end, k_demo, k_approved) from status_indicators_store
+where k_year = p_year and k_end = p_end and k_demo = p_demo and k_approved = p_approved;
