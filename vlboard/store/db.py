@@ -365,9 +365,8 @@ def fill_status(con: duckdb.DuckDBPyConnection, a: str, p: dict, parts, before=N
     indicator's headline value and status (status_indicators_store).
     ``before(cursor)`` and ``after(cursor)`` run inside the transaction, before the parts and last
     (status_kept puts an earlier version's rows there, then judges again what a moved target moves)."""
-    cur = con.cursor()
-    try:
-        cur.execute("begin transaction")
+
+    def fill(cur: duckdb.DuckDBPyConnection) -> None:
         cur.execute("delete from status_fill_targets")
         cur.execute(_FILL_TARGETS, {"e": p["e"]})
         cur.execute(_FILL_META[a], p)
@@ -379,6 +378,16 @@ def fill_status(con: duckdb.DuckDBPyConnection, a: str, p: dict, parts, before=N
         if after is not None:
             after(cur)
         cur.execute(_FILL_INDICATORS, {**p, "a": a == "true"})
+
+    in_transaction(con, fill)
+
+
+def in_transaction(con: duckdb.DuckDBPyConnection, work) -> None:
+    """``work(cursor)`` in one transaction of its own cursor: all of it, or nothing."""
+    cur = con.cursor()
+    try:
+        cur.execute("begin transaction")
+        work(cur)
         cur.execute("commit")
     except BaseException:
         cur.execute("rollback")

@@ -148,7 +148,7 @@ def restore(con: duckdb.DuckDBPyConnection, snapshot: Path, key: tuple) -> str |
     if sums is not None:
         try:
             _checked(own, sums)
-            _in_transaction(con, lambda cur: _insert_all(cur, own))
+            db.in_transaction(con, lambda cur: _insert_all(cur, own))
             return "kept"
         except (duckdb.Error, OSError, SnapshotError) as exc:
             log.warning("status rows kept for %s %s not used, removed: %s", snapshot.name, _name(key), exc)
@@ -158,19 +158,6 @@ def restore(con: duckdb.DuckDBPyConnection, snapshot: Path, key: tuple) -> str |
     except Exception as exc:  # a cache: the period is computed, the reason is logged
         log.warning("status rows of %s %s not carried: %s", snapshot.name, _name(key), exc, exc_info=True)
         return None
-
-
-def _in_transaction(con: duckdb.DuckDBPyConnection, work) -> None:
-    cur = con.cursor()
-    try:
-        cur.execute("begin transaction")
-        work(cur)
-        cur.execute("commit")
-    except BaseException:
-        cur.execute("rollback")
-        raise
-    finally:
-        cur.close()
 
 
 def _manifest(snapshot: Path) -> dict | None:
