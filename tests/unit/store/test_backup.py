@@ -4,6 +4,7 @@ and killed or failing backups and restores that leave no file looking complete."
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import hashlib
 import io
@@ -22,15 +23,16 @@ import pytest
 from tests.support.fixtures import ROOT
 from tests.support.intake import ADMIN, cli, filled, run, write
 from vlboard.intake import imports
-from vlboard.store import backup, snapshots
+from vlboard.store import backup, db, queries, snapshots
 
 
 def files(root) -> dict[str, str]:
-    """sha256 of every file under ``root`` but the write lock, by relative path."""
+    """sha256 of every file under ``root`` but the write lock and the status rows readers keep
+    (``data/.status``, a cache the archive leaves out with every hidden name), by relative path."""
     return {
         str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(root.rglob("*"))
-        if p.is_file() and p.name != ".write.lock"
+        if p.is_file() and p.name != ".write.lock" and p.relative_to(root).parts[0] != ".status"
     }
 
 
@@ -87,6 +89,11 @@ def test_round_trip_of_the_shipped_data(shipped_data, tmp_path):
     with snapshots.write_lock(data):
         event = {"action": "build", "user": "tests", "summary": "bản thứ hai"}
         snapshots.write_snapshot(data, tables, author="tests", note="bản thứ hai", event=event)
+    _, path, _ = snapshots.current(data)  # a reader keeps a period's status rows (vlboard.store.status_kept)
+    queries.run(
+        db.open_snapshot(path), "status_indicators", year=2025, period_end=dt.date(2025, 9, 30), include_demo=True
+    )
+    assert (data.root / ".status" / path.name).is_dir()
     original = files(data.root)
     made = backup.backup(data, tmp_path / "out" / "sao-luu.tar.gz")
     assert made.current == snapshots.current_id(data) and len(made.snapshots) == 2 and not made.skipped
@@ -98,6 +105,7 @@ def test_round_trip_of_the_shipped_data(shipped_data, tmp_path):
     done = restored_ok(made.path, target)
     assert done.current == made.current and done.snapshots == made.snapshots
     assert files(target.root) == original, "every file back, byte for byte (sources, documents, geo too)"
+    assert not (target.root / ".status").exists(), "a cache, left out of the archive"
     assert snapshots.events(target) == snapshots.events(data)
     assert files(data.root) == original, "the backup changed nothing in the data folder"
 
