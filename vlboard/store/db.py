@@ -226,6 +226,11 @@ _SNAPSHOT_OF: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, Path] = weakr
 _NOT_KEPT: weakref.WeakSet[duckdb.DuckDBPyConnection] = weakref.WeakSet()
 
 
+def snapshot_of(con: duckdb.DuckDBPyConnection) -> Path | None:
+    """The snapshot folder whose results may be kept for other processes; None when told not to."""
+    return None if con in _NOT_KEPT else _SNAPSHOT_OF.get(con)
+
+
 def forget_status(con: duckdb.DuckDBPyConnection, *, kept: bool = True) -> None:
     """Empty the connection's status cache (benchmarks measure the computation each time); with
     ``kept=False`` the rows kept for the snapshot are not read either (the full computation). The
@@ -350,7 +355,7 @@ def prepare_status(
             return
         a = "true" if approved_only else "false"
         p = {"y": int(year), "e": period_end, "d": bool(include_demo)}
-        path = None if con in _NOT_KEPT else _SNAPSHOT_OF.get(con)
+        path = snapshot_of(con)
         how = status_kept.restore(con, path, key) if path is not None else None
         if how is None:
             fill_status(con, a, p, _parts)

@@ -1,6 +1,7 @@
 -- grain: one row per plan × pillar (every indicator of the catalogue, numeric or not)
 -- columns: plan, plan_name, pillar, n_indicators, n_numeric, n_with_results
 -- params: $include_demo
+-- kept: snapshot   (answered from what a process kept: vlboard.store.kept_results)
 select i.plan,
        p.short_name as plan_name,
        i.pillar,

@@ -3,6 +3,7 @@
 -- the scorecard) and how many have a numeric target at all (judged or not due yet)
 -- columns: period, period_type, period_end, n_results, n_indicators, n_judged, n_with_target
 -- params: $include_demo
+-- kept: snapshot   (answered from what a process kept: vlboard.store.kept_results)
 with per as (  -- aggregate the big table first
     select period, period_type, period_end, indicator_code,
            count(*) as n,

@@ -1,6 +1,7 @@
 -- grain: one row per reporting period that has at least one value, newest first
 -- columns: period, period_type, period_end, has_target
 -- params: $include_demo
+-- kept: snapshot   (answered from what a process kept: vlboard.store.kept_results)
 with per as (  -- aggregate the big table first, then join the small one
     select period, period_type, period_end, year, indicator_code
     from results
