@@ -37,7 +37,7 @@ import pyarrow.parquet as pq
 from deltalake import DeltaTable
 from deltalake.exceptions import DeltaError
 
-from vlboard.store import db, queries, schema, tables
+from vlboard.store import queries, tables, touched
 from vlboard.store.datadir import DataDir, SnapshotError
 
 FILE = "series.parquet"
@@ -124,22 +124,12 @@ READS = (
 )
 
 
-def _rows_of(con: duckdb.DuckDBPyConnection, files: list[str]) -> duckdb.DuckDBPyRelation:
-    want = pa.schema([schema.arrow_schema("results").field(c) for c in READS])
-    if not files:
-        return con.from_arrow(want.empty_table())
-    rel = con.read_parquet(files, hive_partitioning=True, union_by_name=True)
-    return rel.select(
-        *[duckdb.ColumnExpression(f.name).cast(duckdb.sqltype(db._DUCK_TYPES[f.type])).alias(f.name) for f in want]
-    )
-
-
 def _touched(con: duckdb.DuckDBPyConnection, removed: list[str], added: list[str]) -> set[tuple[int, str]]:
     """The (year, period) of every row the change added or removed (sql/changed_periods.sql): a
     merge rewrites a file of about 30,000 rows spanning two months to replace 222; only the
     replaced rows' period is touched."""
-    _rows_of(con, removed).create_view("removed_rows", replace=True)
-    _rows_of(con, added).create_view("added_rows", replace=True)
+    touched.rows_of(con, "results", removed, READS).create_view("removed_rows", replace=True)
+    touched.rows_of(con, "results", added, READS).create_view("added_rows", replace=True)
     return {(int(y), str(p)) for y, p in con.sql(queries.load("changed_periods").text).fetchall()}
 
 
@@ -200,20 +190,16 @@ def changed(data: DataDir, catalogue: Path, parent: Path | None, before: int, af
     try:
         if parent is None:
             return _whole(con, data, after)
-        olds = {a["path"]: a for a in tables._actions(data, "results", before)}
-        news = {a["path"]: a for a in tables._actions(data, "results", after)}
-        old, new = set(olds), set(news)
-        moved = [olds[p] for p in old - new] + [news[p] for p in new - old]
-        if sum(int(a.get("size_bytes") or 0) for a in moved) > DIFF_BYTES:  # a bulk load, a compaction
-            return _whole(con, data, after)
-        base = tables.path(data, "results")
         # the removed files stay on disk until a vacuum
-        touched = _touched(con, [str(base / p) for p in sorted(old - new)], [str(base / p) for p in sorted(new - old)])
+        removed, added, size = touched.changed_files(data, "results", before, after)
+        if size > DIFF_BYTES:  # a bulk load, a compaction
+            return _whole(con, data, after)
+        periods = _touched(con, removed, added)
         kept = pq.read_table(parent).cast(SCHEMA)
-        if touched:  # a period names its year: the period alone says which rows are replaced
-            gone = pc.is_in(kept.column("period"), pa.array(sorted({p for _, p in touched})))
+        if periods:  # a period names its year: the period alone says which rows are replaced
+            gone = pc.is_in(kept.column("period"), pa.array(sorted({p for _, p in periods})))
             kept = kept.filter(pc.invert(gone))
-        return pa.concat_tables([kept, *_by_period(con, data, after, touched)]).sort_by(ORDER)
+        return pa.concat_tables([kept, *_by_period(con, data, after, periods)]).sort_by(ORDER)
     except duckdb.Error as exc:
         raise SnapshotError(f"Không tính được chuỗi số liệu của phiên bản {after} ({exc})") from exc
     finally:

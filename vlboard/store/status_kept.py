@@ -41,6 +41,7 @@ import pyarrow.parquet as pq
 from vlboard.store import db, tables, verified
 from vlboard.store import touched as touched_mod
 from vlboard.store.datadir import SnapshotError
+from vlboard.store.series import _in
 
 log = logging.getLogger(__name__)
 
@@ -160,13 +161,6 @@ def restore(con: duckdb.DuckDBPyConnection, snapshot: Path, key: tuple) -> str |
         return None
 
 
-def _manifest(snapshot: Path) -> dict | None:
-    try:
-        return json.loads((snapshot / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-
-
 def _earlier(snapshot: Path, manifest: dict):
     """(folder, manifest) of the versions before ``snapshot``, newest first, up to MAX_DEPTH."""
     seen = {snapshot.name}
@@ -177,8 +171,8 @@ def _earlier(snapshot: Path, manifest: dict):
             return
         seen.add(parent)
         path = snapshot.parent / parent
-        earlier = _manifest(path)
-        if earlier is None:
+        earlier = db._manifest(path)
+        if not earlier:
             return
         yield path, earlier
         m = earlier
@@ -193,8 +187,8 @@ def _same_catalogue(a: dict, b: dict) -> bool:
 
 
 def _carry(con: duckdb.DuckDBPyConnection, snapshot: Path, key: tuple) -> bool:
-    manifest = _manifest(snapshot)
-    if manifest is None:
+    manifest = db._manifest(snapshot)
+    if not manifest:
         return False
     for path, m in _earlier(snapshot, manifest):
         where = folder(path, key)
@@ -210,10 +204,6 @@ def _carry(con: duckdb.DuckDBPyConnection, snapshot: Path, key: tuple) -> bool:
         _derive(con, where, key, touched)
         return True
     return False
-
-
-def _in(column: str, values) -> duckdb.Expression:
-    return duckdb.ColumnExpression(column).isin(*[duckdb.ConstantExpression(v) for v in values])
 
 
 def _derive(con: duckdb.DuckDBPyConnection, where: Path, key: tuple, touched: tuple[list[str], list[str]]) -> None:

@@ -40,7 +40,8 @@ def _versions(m: dict, table: str) -> int | None:
     return int(info["delta_version"]) if "delta_version" in info else None
 
 
-def _changed_files(data, table: str, before: int, after: int) -> tuple[list[str], list[str], int]:
+def changed_files(data, table: str, before: int, after: int) -> tuple[list[str], list[str], int]:
+    """The files one version holds and the other not (removed, added; absolute paths) and their bytes."""
     old = {a["path"]: a for a in tables._actions(data, table, before)}
     new = {a["path"]: a for a in tables._actions(data, table, after)}
     base = tables.path(data, table)
@@ -51,7 +52,8 @@ def _changed_files(data, table: str, before: int, after: int) -> tuple[list[str]
     return removed, added, size
 
 
-def _rows_of(con: duckdb.DuckDBPyConnection, table: str, files: list[str], columns) -> duckdb.DuckDBPyRelation:
+def rows_of(con: duckdb.DuckDBPyConnection, table: str, files: list[str], columns) -> duckdb.DuckDBPyRelation:
+    """``columns`` of the rows of ``files`` in the schema's types (none: an empty relation)."""
     full = schema.arrow_schema(table)
     want = pa.schema([full.field(c) for c in columns])
     if not files:
@@ -73,7 +75,7 @@ def between(
         a, b = _versions(before, table), _versions(after, table)
         if a is None or b is None:
             return None
-        removed, added, size = _changed_files(data, table, a, b)
+        removed, added, size = changed_files(data, table, a, b)
         total += size
         plan[table] = (removed, added)
         if not all(os.path.exists(f) for f in removed + added):
@@ -83,8 +85,8 @@ def between(
     cur = con.cursor()
     try:
         removed, added = plan["results"]
-        _rows_of(cur, "results", removed, READS).create_view("removed_rows", replace=True)
-        _rows_of(cur, "results", added, READS).create_view("added_rows", replace=True)
+        rows_of(cur, "results", removed, READS).create_view("removed_rows", replace=True)
+        rows_of(cur, "results", added, READS).create_view("added_rows", replace=True)
         units, agencies = set(), set()
         for unit, agency in cur.sql(queries.load("touched_units").text).fetchall():
             if unit is not None:
@@ -93,8 +95,8 @@ def between(
                 agencies.add(agency)
         columns = schema.arrow_schema("cycle_events").names
         removed, added = plan["cycle_events"]
-        _rows_of(cur, "cycle_events", removed, columns).create_view("removed_events", replace=True)
-        _rows_of(cur, "cycle_events", added, columns).create_view("added_events", replace=True)
+        rows_of(cur, "cycle_events", removed, columns).create_view("removed_events", replace=True)
+        rows_of(cur, "cycle_events", added, columns).create_view("added_events", replace=True)
         for kind, code in cur.sql(queries.load("touched_subjects").text).fetchall():
             (agencies if kind == "agency" else units).add(code)
     finally:
