@@ -21,12 +21,15 @@ def project_path(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def unit_rollup_project(con: duckdb.DuckDBPyConnection, year: int, end: dt.date, kept: bool = False) -> pd.DataFrame:
-    """The project's path: status rows of the year (SQL, cached per period) → counts per unit. Each
-    call starts from an empty cache: the full computation, or with ``kept`` the rows kept for the
-    snapshot (vlboard.store.status_kept) read back, as a page process opening it does."""
+    """The project's path: status rows of the year (SQL, cached per period) → counts per unit and
+    status in SQL over every indicator (``status_unit_counts``, as the units page counts) → the
+    page's roll-up (rollups.by_unit). Each call starts from an empty cache: the full computation,
+    or with ``kept`` the rows kept for the snapshot (vlboard.store.status_kept) read back, as a
+    page process opening it does."""
     db.forget_status(con, kept=kept)
-    units = queries.run(con, "status_units", year=year, period_end=end, include_demo=True)
-    counts = rollups.by_unit(units)
+    codes = tuple(sorted(queries.run(con, "indicator_list").code))
+    params = {"year": year, "period_end": end, "include_demo": True}
+    counts = rollups.by_unit(queries.run(con, "status_unit_counts", **params, codes=codes, unit=None))
     return counts.set_index("unit_code")[list(STATUSES)].sort_index()
 
 

@@ -58,27 +58,42 @@ def completeness_table(c: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def unit_matrix(units: pd.DataFrame, card: pd.DataFrame, max_indicators: int = 25, max_units: int = 30) -> pd.DataFrame:
-    """indicator × unit statuses for the heat table: the slowest indicators of the scorecard and,
-    at national size, the units with the fewest indicators achieved (a readable table)."""
-    keep = card.sort_values("attainment").indicator_code.head(max_indicators)
-    u = units[units.indicator_code.isin(keep)]
-    if u.unit_code.nunique() > max_units:
-        share = u.assign(ok=u.status == "achieved").groupby("unit_code").ok.mean().sort_values(kind="stable")
-        u = u[u.unit_code.isin(share.index[:max_units])]
+HEAT_INDICATORS, HEAT_UNITS = 25, 30  # the heat table's size: readable on a page, a slide and the wall
+
+
+def heat_indicators(card: pd.DataFrame, max_indicators: int = HEAT_INDICATORS) -> list[str]:
+    """The heat table's rows: the scorecard's slowest indicators."""
+    return card.sort_values("attainment").indicator_code.head(max_indicators).tolist()
+
+
+def heat_units(counts: pd.DataFrame, max_units: int = HEAT_UNITS) -> list[str]:
+    """The heat table's columns from ``status_unit_counts`` over its indicators: every unit or, at
+    national size, the ``max_units`` with the smallest share of achieved cells (ties by code)."""
+    per_unit = counts.groupby("unit_code").n.sum()
+    if len(per_unit) <= max_units:
+        return per_unit.index.tolist()
+    achieved = counts[counts.status == "achieved"].groupby("unit_code").n.sum().reindex(per_unit.index, fill_value=0)
+    share = (achieved / per_unit).sort_values(kind="stable")
+    return share.index[:max_units].tolist()
+
+
+def unit_matrix(cells: pd.DataFrame, card: pd.DataFrame) -> pd.DataFrame:
+    """indicator × unit statuses for the heat table, from the rows (``status_unit_cells``) of the
+    chosen indicators (heat_indicators) and units (heat_units)."""
     unit_of = dict(zip(card.indicator_code, card.measure_unit))
     return pd.DataFrame(
         {
-            "row": u.indicator_code,
-            "col": u.unit_name,
-            "status": u.status,
-            "value_text": [status.value_text(v, unit_of.get(c)) for v, c in zip(u.value, u.indicator_code)],
+            "row": cells.indicator_code,
+            "col": cells.unit_name,
+            "status": cells.status,
+            "value_text": [status.value_text(v, unit_of.get(c)) for v, c in zip(cells.value, cells.indicator_code)],
         }
     )
 
 
-def unit_ranking(units: pd.DataFrame) -> pd.DataFrame:
-    r = rollups.by_unit(units)
+def unit_ranking(counts: pd.DataFrame) -> pd.DataFrame:
+    """The ward/commune ranking table from ``status_unit_counts``."""
+    r = rollups.by_unit(counts)
     return pd.DataFrame(
         {
             "Phường/xã": r.unit_name,
@@ -90,29 +105,29 @@ def unit_ranking(units: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def map_frame(units: pd.DataFrame, unit_list: pd.DataFrame, crosswalk: pd.DataFrame) -> pd.DataFrame:
-    """One row per 2025 unit for the map. Its colour follows the gauges' rule
-    (rollups.share_band): the share of the unit's indicators with data that are đạt. The 2023
-    wards of TP Vĩnh Long report through the 2025 phường they went into (crosswalk)."""
+def map_frame(counts: pd.DataFrame, unit_list: pd.DataFrame, crosswalk: pd.DataFrame) -> pd.DataFrame:
+    """One row per 2025 unit for the map, from ``status_unit_counts`` (unit × status counts). Its
+    colour follows the gauges' rule (rollups.share_band): the share of the unit's indicators with
+    data that are đạt. The 2023 wards of TP Vĩnh Long report through the 2025 phường they went
+    into (crosswalk)."""
     to_2025 = dict(zip(crosswalk.old_unit_code, crosswalk.new_unit_code))
-    u = units.assign(target=units.unit_code.map(lambda c: to_2025.get(c, c)))
+    u = counts.assign(target=counts.unit_code.map(lambda c: to_2025.get(c, c)))
     u = u[u.target.str.startswith("x2025-")]
     if u.empty:
         return pd.DataFrame(columns=["official_code", "unit_code", "name", "status", "value_text", "pct_achieved"])
     judged = u[u.status.isin(status.WITH_DATA)]
-    agg = judged.groupby("target").agg(n=("status", "size"), k=("status", lambda x: int((x == "achieved").sum())))
-    agg = agg.reindex(sorted(u.target.unique()))
-    n, k = agg.n.fillna(0).astype(int), agg.k.fillna(0).astype(int)
+    n = judged.groupby("target").n.sum().reindex(sorted(u.target.unique()), fill_value=0).astype(int)
+    k = judged[judged.status == "achieved"].groupby("target").n.sum().reindex(n.index, fill_value=0).astype(int)
     pct = (100 * k / n.where(n > 0)).to_numpy(float)
     text = [
         f"{formatting.percent(p, 0)} chỉ tiêu đạt ({kk}/{nn})" if nn else "chưa có chỉ tiêu có số liệu"
         for p, kk, nn in zip(pct, k, n)
     ]
-    meta = unit_list.set_index("unit_code").reindex(agg.index)
+    meta = unit_list.set_index("unit_code").reindex(n.index)
     return pd.DataFrame(
         {
             "official_code": meta.official_code.to_numpy(),
-            "unit_code": agg.index.to_numpy(),
+            "unit_code": n.index.to_numpy(),
             "name": meta.name_vi.to_numpy(),
             "status": [rollups.share_band(p) for p in pct],
             "value_text": text,

@@ -96,7 +96,7 @@ def units_judged(src: Source, f: filters.Filters) -> Callable[[str, pd.DataFrame
     """``judged=`` for the ward/commune panels: a unit has a figure judged in that period."""
 
     def test(period: str, card: pd.DataFrame) -> bool:
-        return bool(unit_rows(src, f.with_(period=period), card).status.isin(WITH_DATA).any())
+        return bool(unit_counts(src, f.with_(period=period), card).status.isin(WITH_DATA).any())
 
     return test
 
@@ -132,10 +132,33 @@ def unit_rows(src: Source, f: filters.Filters, card: pd.DataFrame) -> pd.DataFra
     return units[units.unit_code == f.unit] if f.unit else units
 
 
+def unit_counts(src: Source, f: filters.Filters, card: pd.DataFrame, codes: list[str] | None = None) -> pd.DataFrame:
+    """Ward/commune × status counts (``status_unit_counts``) of the filter's period over the card's
+    indicators (or ``codes``) and, when a unit is chosen, that unit only: the ranking, the map and
+    the heat table count in SQL, never reading every indicator × unit row."""
+    codes = card.indicator_code.tolist() if codes is None else codes
+    return src.q("status_unit_counts", **filters.status_params(f), codes=tuple(sorted(codes)), unit=f.unit)
+
+
+def unit_ranking(src: Source, f: filters.Filters, card: pd.DataFrame) -> pd.DataFrame:
+    """The ward/commune ranking (breakdowns.unit_ranking) of the units page."""
+    return breakdowns.unit_ranking(unit_counts(src, f, card))
+
+
+def unit_map_frame(src: Source, f: filters.Filters, card: pd.DataFrame) -> pd.DataFrame:
+    """One row per 2025 unit (breakdowns.map_frame) for the map of the units page and the wall."""
+    return breakdowns.map_frame(unit_counts(src, f, card), src.q("unit_list"), src.q("unit_crosswalk"))
+
+
 def unit_heat(src: Source, f: filters.Filters, card: pd.DataFrame) -> pd.DataFrame:
     """The indicator × ward/commune heat table (breakdowns.unit_matrix) of the units page, the
     wall and the pack: the slowest indicators of the card, the units with fewest achieved."""
-    return breakdowns.unit_matrix(unit_rows(src, f, card), card)
+    codes = breakdowns.heat_indicators(card)
+    units = breakdowns.heat_units(unit_counts(src, f, card, codes))
+    cells = src.q(
+        "status_unit_cells", **filters.status_params(f), codes=tuple(sorted(codes)), units=tuple(sorted(units))
+    )
+    return breakdowns.unit_matrix(cells, card)
 
 
 def slowest_rows(heat: pd.DataFrame, card: pd.DataFrame, n: int) -> pd.DataFrame:
@@ -204,7 +227,7 @@ def briefing(src: Source, f: filters.Filters, today) -> Briefing:
     league = unit_map = heat = report = empty
     if card is not None:
         league = agency_league(src, f, card, "lead")
-        unit_map = breakdowns.map_frame(unit_rows(src, f, card), src.q("unit_list"), src.q("unit_crosswalk"))
+        unit_map = unit_map_frame(src, f, card)
         heat = unit_heat(src, f, card)
         report = completeness(src, f)
     m = src.q("milestones")

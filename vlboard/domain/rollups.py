@@ -42,15 +42,22 @@ def status_counts(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     """One row per group: a column per status (all seven, zeros included), ``n_total``,
     ``n_with_data`` (đạt + gần đạt + chưa đạt), ``n_achieved`` and ``pct_achieved`` (of those with
     data; NaN when none has data) and the ``n_of`` text "3/8" that must accompany every percent."""
+    sizes = frame.groupby([*by, "status"], dropna=False).size().rename("n").reset_index()
+    return counted(sizes, by)
+
+
+def counted(sizes: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """``status_counts`` from rows already counted: one row per group × status with its count
+    ``n`` (as SQL returns them, e.g. ``status_unit_counts``)."""
     columns = list(STATUSES)
-    if frame.empty:
-        out = pd.DataFrame(columns=[*by, *columns, "n_total", "n_with_data", "n_achieved", "pct_achieved", "n_of"])
-        return out
+    if sizes.empty:
+        return pd.DataFrame(columns=[*by, *columns, "n_total", "n_with_data", "n_achieved", "pct_achieved", "n_of"])
     counts = (
-        frame.groupby([*by, "status"], dropna=False)
-        .size()
+        sizes.groupby([*by, "status"], dropna=False)
+        .n.sum()
         .unstack("status", fill_value=0)
         .reindex(columns=columns, fill_value=0)
+        .astype("int64")
     )
     counts["n_total"] = counts[columns].sum(axis=1)
     counts["n_with_data"] = counts[list(WITH_DATA)].sum(axis=1)
@@ -72,8 +79,9 @@ def by_agency(assignments: pd.DataFrame, role: str | None = None) -> pd.DataFram
     return out.sort_values(["pct_achieved", "n_with_data"], ascending=[False, False], na_position="last")
 
 
-def by_unit(units: pd.DataFrame) -> pd.DataFrame:
-    out = status_counts(units, ["unit_code", "unit_name"])
+def by_unit(counts: pd.DataFrame) -> pd.DataFrame:
+    """Per ward/commune, from ``status_unit_counts`` (unit × status counts), best first."""
+    out = counted(counts, ["unit_code", "unit_name"])
     return out.sort_values(["pct_achieved", "n_with_data"], ascending=[False, False], na_position="last")
 
 

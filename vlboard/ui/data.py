@@ -279,12 +279,10 @@ def unit_map(ref: SnapshotRef, f: filters.Filters, title: str, date: str, note: 
     """The ward/commune map for a filter state (None without boundaries). Cached: the polygons make
     the figure the slowest object of the page to build."""
     from vlboard import charts
-    from vlboard.board import breakdowns
     from vlboard.domain import rollups
 
     geo = geojson()
     if geo is None:
         return None
-    units = screens.unit_rows(ref, f, scorecard(ref, f))
-    frame = breakdowns.map_frame(units, ref.q("unit_list"), ref.q("unit_crosswalk"))
+    frame = screens.unit_map_frame(ref, f, scorecard(ref, f))
     return charts.choropleth(geo, frame, title=title, data_date=date, note=note, labels=rollups.SHARE_LABELS)

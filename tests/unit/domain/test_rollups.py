@@ -249,7 +249,8 @@ def test_map_colours_a_unit_by_its_share_of_indicators_achieved():
         }
     )
     crosswalk = pd.DataFrame({"old_unit_code": ["old-1"], "new_unit_code": ["x2025-c"]})
-    frame = breakdowns.map_frame(units, unit_list, crosswalk).set_index("unit_code")
+    counts = units.groupby(["unit_code", "status"]).size().rename("n").reset_index()  # as status_unit_counts
+    frame = breakdowns.map_frame(counts, unit_list, crosswalk).set_index("unit_code")
     assert (
         frame.loc["x2025-a", "status"] == "achieved" and frame.loc["x2025-a", "value_text"] == "80% chỉ tiêu đạt (4/5)"
     )

@@ -35,6 +35,7 @@ PARAMS = {
     "limit": 10,
     "offset": 0,
     "codes": ["C-01"],
+    "units": ["w1"],  # sql/status_unit_cells.sql: the heat table's units
     "replaced": ["C-01|w1||2025-Q3"],  # sql/baseline_rows.sql: the keys an import replaces
 }
 

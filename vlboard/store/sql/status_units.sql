@@ -7,4 +7,4 @@ select r.indicator_code, r.unit_code, u.name_vi as unit_name, r.value, r.period,
 from status_rows_cache r
 join units u on u.unit_code = r.unit_code
 where r.k_year = $year and r.k_end = $period_end and r.k_demo = $include_demo and r.k_approved = $approved_only and r.level = 'unit'
-order by r.indicator_code, u.name_vi
+order by r.indicator_code, u.name_vi, r.unit_code
