@@ -370,19 +370,22 @@ def check(
     files: dict[str, str] | None = None,
     *,
     hashes: bool = True,
+    trust: bool = False,
 ) -> None:
     """A version is whole: it loads, every data file is there with the size its log records, the
     checksum the manifest records (``files``; not read when ``hashes`` is False: see
     :func:`check_hashes`) and a parquet footer whose columns are the table's (partition columns
-    live in the path). Without ``hashes``, a file the record of verified files vouches for
-    (vlboard.store.verified: hashed equal to ``files`` and unchanged since, so its footer is the one
-    checked then) is not opened either. Raises SnapshotError naming the table."""
+    live in the path). A file the record of verified files vouches for (vlboard.store.verified:
+    hashed equal to ``files`` by a writer and unchanged since, so its footer is the one checked
+    then) is neither hashed nor opened when ``hashes`` is False or ``trust`` is True (a reader
+    switching to a new version: only the files no writer has vouched for yet are read). Raises
+    SnapshotError naming the table."""
     actions = _actions(data, table, version)
     base = path(data, table)
     want = [f.name for f in schema.arrow_schema(table) if f.name not in PARTITIONS[table]]
     if files is not None and set(files) != {a["path"] for a in actions}:
         raise SnapshotError(f"bảng «{table}» bị hỏng (danh sách tệp dữ liệu khác bản kê)")
-    record = verified.load(data, table) if files is not None and not hashes else {}
+    record = verified.load(data, table) if files is not None and (trust or not hashes) else {}
     for a in actions:
         f = base / a["path"]
         try:
@@ -391,10 +394,10 @@ def check(
             raise SnapshotError(f"bảng «{table}» thiếu tệp dữ liệu {a['path']}") from exc
         if st.st_size != a["size_bytes"]:
             raise SnapshotError(f"bảng «{table}» bị hỏng (tệp {a['path']} sai kích thước)")
-        if hashes and files is not None and _sha256(f) != files[a["path"]]:
-            raise SnapshotError(f"bảng «{table}» bị hỏng (tệp {a['path']} sai mã kiểm tra)")
         if files is not None and verified.vouches(record.get(a["path"]), st, files[a["path"]]):
             continue
+        if hashes and files is not None and _sha256(f) != files[a["path"]]:
+            raise SnapshotError(f"bảng «{table}» bị hỏng (tệp {a['path']} sai mã kiểm tra)")
         try:
             names = pq.read_schema(f).names
         except (pa.ArrowInvalid, OSError) as exc:

@@ -16,8 +16,11 @@ once») for what this does and does not catch.
   files a commit just wrote are hashed again by the next writer, then recorded.
 - **Scrubbing.** Every check also hashes the longest-trusted files, ``SCRUB_BYTES`` of them, so a
   damage the file system cannot see (bit rot under it) is still found by writers in time: at 100 M
-  results (2.3 GB) every file is read again within about 36 writes. ``python -m vlboard health``
-  and every reader's ``snapshots.verify`` still hash every file.
+  results (2.3 GB) every file is read again within about 36 writes. ``python -m vlboard health``,
+  backups and restores still hash every file.
+- **Readers** (the page process switching to a new version: ``snapshots.verify(trust=True)``) use
+  the record too, read-only: they hash only the files no writer vouches for yet (what the last
+  import wrote), not the 2.3 GB of a 100 M folder at every switch.
 - **The record itself** (``data/.verified/<table>.json``, hidden: not in backups) is written
   atomically (a temporary file, fsync, rename) by writers only, under the write lock. It carries
   its own sha256; one that is missing, unreadable, of another format or damaged is ignored (every

@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 import time
+from pathlib import Path
 
 import pyarrow as pa
 import pytest
@@ -68,6 +69,30 @@ def test_an_unchanged_file_is_trusted_and_a_rewritten_one_is_hashed_and_caught(d
     with pytest.raises(snapshots.SnapshotError, match="«results» bị hỏng .*sai mã kiểm tra"):
         imports.commit(data, WARD1, run(data, filled(data, {"C-01": {"value": 70}}), WARD1))
     assert snapshots.current_id(data) == live and not list(data.snapshots.glob(".tmp-*"))
+
+
+def test_a_reader_hashes_only_the_files_no_writer_vouches_for(data, monkeypatch):
+    """The page process switching to a new version (snapshots.verify(trust=True)) reads only the
+    files the writers' record does not vouch for, and still catches a rewritten one."""
+    read: list[str] = []
+    real = tables._sha256
+    monkeypatch.setattr(tables, "_sha256", lambda f: read.append(f.name) or real(f))
+    _, path, _ = snapshots.current(data, hashes=False)
+    snapshots.verify(path, trust=True)
+    everything = sorted(read)
+    assert everything, "no record yet: every Delta data file is hashed"
+    _record(data)
+    read.clear()
+    snapshots.verify(path, trust=True)
+    assert read == [], "every file vouched for: none read"
+    snapshots.verify(path)
+    assert sorted(read) == everything, "without trust (health, backups, restore) every file is read"
+    name = sorted(_live(data)["results"])[0]
+    _flip(tables.path(data, "results") / name)
+    read.clear()
+    with pytest.raises(snapshots.SnapshotError, match="«results» bị hỏng .*sai mã kiểm tra"):
+        snapshots.verify(path, trust=True)
+    assert read == [Path(name).name]
 
 
 def test_a_file_changed_within_the_clock_tick_is_not_recorded(data):
