@@ -31,7 +31,6 @@ class Query:
     columns: tuple[str, ...]
     params: tuple[str, ...]
     needs: tuple[str, ...] = ()
-    kept: bool = False  # «-- kept: snapshot»: answered from what a process kept (kept_results)
 
 
 def _header(text: str, key: str) -> str:
@@ -48,7 +47,7 @@ def load(name: str) -> Query:
     params_text = _header(text, "params")
     params = tuple(p.strip().lstrip("$") for p in params_text.split(",") if p.strip() and p.strip() != "none")
     needs = tuple(n.strip() for n in _header(text, "needs").split(",") if n.strip())
-    return Query(name, text, columns, params, needs, _header(text, "kept").startswith("snapshot"))
+    return Query(name, text, columns, params, needs)
 
 
 def names() -> list[str]:
@@ -65,11 +64,10 @@ def run(con: duckdb.DuckDBPyConnection, name: str, **params) -> pd.DataFrame:
         raise TypeError(f"{name}: tham số thiếu {sorted(missing)} / thừa {sorted(unknown)}")
     if "status_rows" in q.needs:
         db.prepare_status(con, params["year"], params["period_end"], params["include_demo"], params["approved_only"])
-    snapshot = db.snapshot_of(con) if q.kept else None
-    if snapshot is not None:
-        from vlboard.store import kept_results  # it reads this module's queries' text only
+    if "results_summary" in q.needs:
+        from vlboard.store import summary  # it runs this module's queries
 
-        return kept_results.run(con, snapshot, name, q.text, params)[list(q.columns)]
+        summary.prepare(con)
     cur = con.cursor()
     try:
         df = cur.execute(q.text, params or None).df()

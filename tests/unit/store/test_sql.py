@@ -55,6 +55,8 @@ def test_query_returns_declared_columns(con, name):
         con.table("results").create_view(view)
     for view in {"removed_events", "added_events"} & set(q.needs):  # sql/touched_subjects.sql
         con.table("cycle_events").create_view(view)
+    if "summary_earlier" in q.needs:  # sql/results_summary_carried.sql
+        con.sql(queries.load("results_summary").text).create_view("summary_earlier")
     df = queries.run(con, name, **{p: PARAMS[p] for p in q.params})
     assert list(df.columns) == list(q.columns)
 

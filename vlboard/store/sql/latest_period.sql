@@ -3,14 +3,16 @@
 -- the scorecard) and how many have a numeric target at all (judged or not due yet)
 -- columns: period, period_type, period_end, n_results, n_indicators, n_judged, n_with_target
 -- params: $include_demo
--- kept: snapshot   (answered from what a process kept: vlboard.store.kept_results)
-with per as (  -- aggregate the big table first
+-- needs: results_summary
+-- (results_summary: the results counted per group, made once per connection: vlboard.store.summary)
+with per as (
     select period, period_type, period_end, indicator_code,
-           count(*) as n,
-           count(*) filter (where year_status in ('achieved', 'near', 'not_achieved')) as judged,
-           count(*) filter (where year_status in ('achieved', 'near', 'not_achieved', 'not_due')) as with_target
-    from results
-    where value is not null and ($include_demo or source <> 'demo')
+           sum(n) as n,
+           coalesce(sum(n) filter (where year_status in ('achieved', 'near', 'not_achieved')), 0) as judged,
+           coalesce(sum(n) filter (where year_status in ('achieved', 'near', 'not_achieved', 'not_due')), 0)
+               as with_target
+    from results_summary
+    where has_value and ($include_demo or source <> 'demo')
     group by all
 )
 select period, period_type, period_end,

@@ -1,11 +1,12 @@
 -- grain: one row per reporting period that has at least one value, newest first
 -- columns: period, period_type, period_end, has_target
 -- params: $include_demo
--- kept: snapshot   (answered from what a process kept: vlboard.store.kept_results)
-with per as (  -- aggregate the big table first, then join the small one
+-- needs: results_summary
+-- (results_summary: the results counted per group, made once per connection: vlboard.store.summary)
+with per as (
     select period, period_type, period_end, year, indicator_code
-    from results
-    where value is not null and ($include_demo or source <> 'demo')
+    from results_summary
+    where has_value and ($include_demo or source <> 'demo')
     group by all
 )
 select p.period, any_value(p.period_type) as period_type, any_value(p.period_end) as period_end,
