@@ -18,8 +18,10 @@ for every new version again (SCALING.md, «Status rows kept per snapshot»).
   whole, and the rows of an indicator whose target moved judged again.
 - **Doubt computes**: a difference over ``MAX_DIFF_BYTES``, a vacuumed file, an older format, a
   different catalogue, damaged or foreign files. A cache of what the snapshot determines, never a
-  version of the data: nothing is served unchecked, losing it costs time only. Only the newest
-  ``KEEP_SNAPSHOTS`` snapshots keep rows; the folder is hidden, so backups leave it out.
+  version of the data: nothing is served unchecked, losing it costs time only. The newest
+  ``KEEP_SNAPSHOTS`` snapshots keep every period's rows, older ones a period's rows while fewer
+  than ``KEEP_PER_KEY`` newer ones hold them (``_prune``); the folder is hidden, so backups leave
+  it out.
 """
 
 from __future__ import annotations
@@ -51,8 +53,9 @@ FILES = ("store.parquet", "meta.parquet", "indicators.parquet")
 TABLE_OF = dict(zip(FILES, ("status_rows_store", "status_rows_meta", "status_indicators_store"), strict=True))
 # what the status rows read besides the results and the cycle events: equal in both versions
 CATALOGUE = ("agencies", "indicators", "status_config", "targets", "units")
-MAX_DEPTH = 10
-KEEP_SNAPSHOTS = 6
+MAX_DEPTH = 50  # versions back to look for rows to carry (the difference is bounded by MAX_DIFF_BYTES)
+KEEP_SNAPSHOTS = 6  # the newest snapshots keep every period's rows
+KEEP_PER_KEY = 2  # older ones keep a period's rows while fewer newer snapshots hold them (_prune)
 MAX_DIFF_BYTES = 64 << 20  # more to compare (a bulk load, a compaction): the period is computed
 # fixed statements (no SQL is composed here)
 _KEY_ROWS = {
@@ -271,7 +274,26 @@ def keep(con: duckdb.DuckDBPyConnection, snapshot: Path, key: tuple) -> None:
 
 
 def _prune(root: Path) -> None:
-    """Keep the rows of the newest KEEP_SNAPSHOTS snapshots (ids sort by time)."""
-    names = sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
-    for name in names[:-KEEP_SNAPSHOTS]:
-        shutil.rmtree(root / name, ignore_errors=True)
+    """The newest KEEP_SNAPSHOTS snapshots (ids sort by time) keep everything; an older one a period's
+    rows (or its summary) while fewer than KEEP_PER_KEY newer ones hold them: carried, not computed."""
+    names = sorted((p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")), reverse=True)
+    held: dict[str, int] = {}
+    for i, name in enumerate(names):
+        snapshot = root / name
+        for entry in sorted(snapshot.iterdir()):
+            if entry.name.startswith("."):
+                continue
+            key = entry.stem if entry.is_file() else entry.name  # summary.parquet and summary.json: "summary"
+            if entry.suffix == ".json":
+                continue  # goes with its .parquet
+            held[key] = held.get(key, 0) + 1
+            if i >= KEEP_SNAPSHOTS and held[key] > KEEP_PER_KEY:
+                if entry.is_dir():
+                    shutil.rmtree(entry, ignore_errors=True)
+                else:
+                    for f in (entry.with_suffix(".json"), entry):  # the sums first: the file no longer counts
+                        with contextlib.suppress(OSError):
+                            f.unlink()
+        if i >= KEEP_SNAPSHOTS:
+            with contextlib.suppress(OSError):
+                snapshot.rmdir()  # only when nothing is left in it

@@ -193,3 +193,25 @@ def test_only_the_newest_snapshots_keep_rows(tmp_path, monkeypatch):
     rows(db.open_snapshot(live(data)))
     kept = sorted(p.name for p in (data.root / status_kept.FOLDER).iterdir())
     assert len(kept) == 2 and kept[-1] == live(data).name
+
+
+def test_a_period_nobody_opened_lately_is_still_carried(tmp_path, monkeypatch, spy):
+    """Older snapshots keep a period's rows while fewer than KEEP_PER_KEY newer ones hold them: a
+    period read once, then never during several imports whose other periods were read, is carried."""
+    monkeypatch.setattr(status_kept, "KEEP_SNAPSHOTS", 2)
+    other = (2026, "2026-03-31", True, False)
+    data = delta_folder(tmp_path / "d")
+    rows(db.open_snapshot(live(data)))  # KEY, once
+    for v in (61, 62, 63, 64):
+        imports.commit(data, WARD1, run(data, filled(data, {"C-01": {"value": v}}), WARD1))
+        rows(db.open_snapshot(live(data)), other)  # only the other period is read on these
+    root = data.root / status_kept.FOLDER
+    holders = [p.name for p in root.iterdir() if status_kept._sums(status_kept.folder(p, KEY), KEY)]
+    assert len(holders) == 1 and len(list(root.iterdir())) == 3  # two newest, and the one with KEY
+    spy.clear()
+    path = live(data)
+    assert rows(db.open_snapshot(path)) == computed(path)
+    assert spy[0] == ["set", "nulls"], "carried from the version four imports back"
+    monkeypatch.setattr(status_kept, "KEEP_PER_KEY", 0)
+    status_kept._prune(root)
+    assert len(list(root.iterdir())) == 2
