@@ -236,9 +236,12 @@ def forget_status(con: duckdb.DuckDBPyConnection, *, kept: bool = True) -> None:
     ``kept=False`` the rows kept for the snapshot are not read either (the full computation). The
     tables are made again, not deleted from: deleted rows keep their memory in an in-memory database,
     so each repetition would start with less of the 1 GB limit."""
+    from vlboard.store import status_files  # it runs this module's transactions
+
     with _LOCK:
         for statement in _EMPTY_CACHE:
             con.execute(statement)
+        status_files.forget(con)
         _PREPARED[con] = set()
         if kept:
             _NOT_KEPT.discard(con)
@@ -344,7 +347,7 @@ def prepare_status(
     range of units at a time (``_parts``), in one transaction: a failed part leaves nothing behind.
     The rows kept for the snapshot by another process, or carried from an earlier version's, are
     read instead when there are any (vlboard.store.status_kept), and rows computed here are kept."""
-    from vlboard.store import status_kept  # it runs this module's fill statements
+    from vlboard.store import status_files, status_kept  # they run this module's statements
 
     key = (int(year), str(period_end), bool(include_demo), bool(approved_only))
     done = _PREPARED.setdefault(con, set())
@@ -359,8 +362,10 @@ def prepare_status(
         how = status_kept.restore(con, path, key) if path is not None else None
         if how is None:
             fill_status(con, a, p, _parts)
-        if path is not None and how != "kept":
-            status_kept.keep(con, path, key)
+        if how != "kept":
+            status_files.held(con).add(key)
+            if path is not None and status_kept.keep(con, path, key):  # then read from the kept files
+                status_files.move(con, key, status_kept.folder(path, key))
         done.add(key)
 
 

@@ -7,8 +7,8 @@ for every new version again (SCALING.md, «Status rows kept per snapshot»).
 - **Kept** (``keep``): a process that has a period's rows writes them once under
   ``data/.status/<snapshot id>/<key>/`` (the cache tables of sql/macros/25_status_cache.sql and
   30_indicators.sql as ``FILES``, and ``sums.json``: their sha256 and rows, the fingerprint of the
-  macros), in a hidden temporary folder renamed into place; any process opening the
-  snapshot later reads them (``restore``) after checking the sums and the fingerprint.
+  macros), in a hidden temporary folder renamed into place; any process opening the snapshot
+  later reads them (``restore``, from the files: vlboard.store.status_files) once checked.
 - **Carried**: a version without them is derived from an earlier one that has them (up to
   ``MAX_DEPTH`` back) when the tables the rows read besides the results and the cycle events
   (``CATALOGUE``) are the same. Every row of a subject depends only on that subject's results and
@@ -18,10 +18,9 @@ for every new version again (SCALING.md, «Status rows kept per snapshot»).
   whole, and the rows of an indicator whose target moved judged again.
 - **Doubt computes**: a difference over ``MAX_DIFF_BYTES``, a vacuumed file, an older format, a
   different catalogue, damaged or foreign files. A cache of what the snapshot determines, never a
-  version of the data: nothing is served unchecked, losing it costs time only. The newest
-  ``KEEP_SNAPSHOTS`` snapshots keep every period's rows, older ones a period's rows while fewer
-  than ``KEEP_PER_KEY`` newer ones hold them (``_prune``); the folder is hidden, so backups leave
-  it out.
+  version of the data: nothing is served unchecked, losing it costs time only. Older snapshots
+  than the newest ``KEEP_SNAPSHOTS`` keep a period while fewer than ``KEEP_PER_KEY`` newer ones
+  hold it (``_prune``). The folder is hidden: backups leave it out.
 """
 
 from __future__ import annotations
@@ -40,7 +39,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from vlboard.store import db, tables, verified
+from vlboard.store import db, status_files, tables, verified
 from vlboard.store import touched as touched_mod
 from vlboard.store.datadir import SnapshotError
 from vlboard.store.series import _in
@@ -138,11 +137,6 @@ def _insert(cur: duckdb.DuckDBPyConnection, file: Path, table: str, keep=None) -
     (rel if keep is None else rel.filter(keep)).insert_into(table)
 
 
-def _insert_all(cur: duckdb.DuckDBPyConnection, where: Path) -> None:
-    for name in FILES:
-        _insert(cur, where / name, TABLE_OF[name])
-
-
 def restore(con: duckdb.DuckDBPyConnection, snapshot: Path, key: tuple) -> str | None:
     """Put the period's rows in the connection's cache from what is kept: ``"kept"`` (the
     snapshot's own), ``"carried"`` (derived from an earlier version's), or None (nothing usable:
@@ -152,7 +146,9 @@ def restore(con: duckdb.DuckDBPyConnection, snapshot: Path, key: tuple) -> str |
     if sums is not None:
         try:
             _checked(own, sums)
-            db.in_transaction(con, lambda cur: _insert_all(cur, own))
+            if not status_files.serve(con, key, own):  # read from the files, else copied into memory
+                db.in_transaction(con, lambda cur: [_insert(cur, own / n, TABLE_OF[n]) for n in FILES])
+                status_files.held(con).add(key)
             return "kept"
         except (duckdb.Error, OSError, SnapshotError) as exc:
             log.warning("status rows kept for %s %s not used, removed: %s", snapshot.name, _name(key), exc)
@@ -238,14 +234,14 @@ def _derive(con: duckdb.DuckDBPyConnection, where: Path, key: tuple, touched: tu
     db.fill_status(con, a, {"y": p["y"], "e": p["e"], "d": p["d"]}, parts, before, after)
 
 
-def keep(con: duckdb.DuckDBPyConnection, snapshot: Path, key: tuple) -> None:
+def keep(con: duckdb.DuckDBPyConnection, snapshot: Path, key: tuple) -> bool:
     """Write the connection's rows of ``key`` for ``snapshot`` (once; a folder already there is
-    left alone). Best effort: a read-only or full disk is logged, the page goes on."""
+    left alone); True when they are kept. Best effort: a read-only or full disk is logged."""
     if snapshot.parent.name != "snapshots" or snapshot.name.startswith("."):
-        return  # a writer's temporary folder, not a version
+        return False  # a writer's temporary folder, not a version
     target = folder(snapshot, key)
     if _sums(target, key) is not None:
-        return
+        return True
     tmp = target.parent / f".{target.name}.{uuid.uuid4().hex}.tmp"
     cur = con.cursor()
     try:
@@ -264,8 +260,10 @@ def keep(con: duckdb.DuckDBPyConnection, snapshot: Path, key: tuple) -> None:
             shutil.rmtree(target)
         os.rename(tmp, target)
         _prune(snapshot.parent.parent / FOLDER)
+        return True
     except Exception as exc:  # a cache: the page goes on, the reason is logged
         log.warning("status rows of %s %s not kept: %s", snapshot.name, _name(key), exc, exc_info=True)
+        return False
     finally:
         cur.close()
         with contextlib.suppress(OSError):

@@ -191,7 +191,7 @@ def test_only_the_newest_snapshots_keep_rows(tmp_path, monkeypatch):
         rows(db.open_snapshot(live(data)))
         imports.commit(data, WARD1, run(data, filled(data, {"C-01": {"value": v}}), WARD1))
     rows(db.open_snapshot(live(data)))
-    kept = sorted(p.name for p in (data.root / status_kept.FOLDER).iterdir())
+    kept = sorted(p.name for p in snapshots_kept(data.root / status_kept.FOLDER))
     assert len(kept) == 2 and kept[-1] == live(data).name
 
 
@@ -206,12 +206,17 @@ def test_a_period_nobody_opened_lately_is_still_carried(tmp_path, monkeypatch, s
         imports.commit(data, WARD1, run(data, filled(data, {"C-01": {"value": v}}), WARD1))
         rows(db.open_snapshot(live(data)), other)  # only the other period is read on these
     root = data.root / status_kept.FOLDER
-    holders = [p.name for p in root.iterdir() if status_kept._sums(status_kept.folder(p, KEY), KEY)]
-    assert len(holders) == 1 and len(list(root.iterdir())) == 3  # two newest, and the one with KEY
+    holders = [p.name for p in snapshots_kept(root) if status_kept._sums(status_kept.folder(p, KEY), KEY)]
+    assert len(holders) == 1 and len(snapshots_kept(root)) == 3  # two newest, and the one with KEY
     spy.clear()
     path = live(data)
     assert rows(db.open_snapshot(path)) == computed(path)
     assert spy[0] == ["set", "nulls"], "carried from the version four imports back"
     monkeypatch.setattr(status_kept, "KEEP_PER_KEY", 0)
     status_kept._prune(root)
-    assert len(list(root.iterdir())) == 2
+    assert len(snapshots_kept(root)) == 2
+
+
+def snapshots_kept(root) -> list:
+    """The snapshot folders under data/.status (not the hidden ones: links served, temporary)."""
+    return [p for p in root.iterdir() if not p.name.startswith(".")]

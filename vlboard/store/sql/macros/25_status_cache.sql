@@ -34,12 +34,19 @@ select 0::integer as k_year, date '1900-01-01' as k_end, false as k_demo, false 
 from vl_status_meta_rows(0, date '1900-01-01', false, false)
 limit 0;
 
+-- The periods kept for the snapshot (vlboard.store.status_kept) are read from their files, not copied
+-- into the tables above (at 100 M results a period took ~400 MB of memory there):
+-- vlboard.store.status_files replaces these two views with the files it serves. The tables hold only
+-- the rows being computed, and those that could not be kept.
+create view status_rows_store_files as from status_rows_store limit 0;
+create view status_rows_meta_files as from status_rows_meta limit 0;
+
 -- what the scorecard queries read: the rows of vl_status_rows with the period's key
 create view status_rows_cache as
 select s.k_year, s.k_end, s.k_demo, s.k_approved, s.indicator_code, m.plan, m.pillar, m.kind, m.measure_unit,
        m.direction, m.name_vi, s.unit_code, s.agency_code, s.level, s.period, s.period_end, s.value, s.value_text,
        s.numerator, s.denominator, s.as_of, s.source, s.n_distinct_values, m.target_year, m.comparator, m.target,
        m.target_high, m.target_raw, m.basis, m.near_band, s.attainment, s.status, s.approval
-from status_rows_store s
-join status_rows_meta m on m.k_year = s.k_year and m.k_end = s.k_end and m.k_demo = s.k_demo
+from (select * from status_rows_store union all select * from status_rows_store_files) s
+join (select * from status_rows_meta union all select * from status_rows_meta_files) m on m.k_year = s.k_year and m.k_end = s.k_end and m.k_demo = s.k_demo
  and m.k_approved = s.k_approved and m.indicator_code = s.indicator_code;

@@ -88,6 +88,10 @@ select 0::integer as k_year, date '1900-01-01' as k_end, false as k_demo, false 
 from vl_status_indicators_of(0, date '1900-01-01', false, false)
 limit 0;
 
+-- the periods kept for the snapshot, read from their files (vlboard.store.status_files)
+create view status_indicators_store_files as from status_indicators_store limit 0;
+
 create or replace macro vl_status_indicators(p_year, p_end, p_demo, p_approved := false) as table
-select * exclude (k_year, k_end, k_demo, k_approved) from status_indicators_store
+select * exclude (k_year, k_end, k_demo, k_approved)
+from (select * from status_indicators_store union all select * from status_indicators_store_files)
 where k_year = p_year and k_end = p_end and k_demo = p_demo and k_approved = p_approved;
