@@ -3,7 +3,7 @@
 import streamlit as st
 
 from vlboard import charts, ui
-from vlboard.board import annotations, commentary, indicator, narrative, overview
+from vlboard.board import annotations, indicator, narrative, overview
 from vlboard.domain import approval, formatting
 
 page = ui.start("Chi tiết chỉ tiêu")
@@ -20,13 +20,12 @@ code = st.selectbox("Chỉ tiêu", codes, index=codes.index(wanted) if wanted in
 st.query_params["code"] = code
 
 meta = live.q("indicator_meta", code=code).iloc[0].to_dict()
-results = live.q("indicator_results", code=code)
-results = results if f.include_demo else results[results.source != "demo"]
+years = live.q("indicator_years", code=code, include_demo=f.include_demo)  # counted, not read: ~1 M at 100 M
 targets = live.q("indicator_targets", code=code)
 st.subheader(formatting.md_escape(meta["name_vi"]))  # names come from the data: shown as text, never markup
 st.caption(formatting.md_escape(f"{code} · {meta['plan_name']}"))
 
-period = indicator.judgement_period(f.period, results)
+period = indicator.judgement_period(f.period, years)
 ahead = None  # the outlook to the next dated target (fan on the chart, line under it)
 if period is not None:
     card = ui.full_scorecard(live, period, f.include_demo, f.approved_only)  # cached per snapshot and period
@@ -65,14 +64,6 @@ if len(events):
 
 st.markdown("**Mục tiêu theo năm**")
 ui.table(indicator.targets_table(targets, meta["unit"]), "muc tieu theo nam")
-st.markdown(f"**Số liệu thực hiện** ({len(results)} giá trị, kèm nguồn)")
-newest = results.sort_values("period_end", ascending=False, kind="stable")
-shown = newest.head(2000)
-ui.table(
-    indicator.results_table(shown, meta["unit"], targets, commentary.for_results(live, shown)),
-    "so lieu thuc hien",
-    total=len(newest),
-    full=lambda: indicator.results_table(newest, meta["unit"], targets, commentary.for_results(live, newest)),
-)
+ui.results_list(live, f, code, meta["unit"], targets, int(years.n_results.sum()))
 st.markdown("**Thông tin chỉ tiêu**")
 ui.table(indicator.metadata_table(meta, live.q("indicator_assignments", code=code)), "thong tin chi tieu")

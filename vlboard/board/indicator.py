@@ -158,16 +158,23 @@ def results_table(
     )
 
 
-def judgement_period(default: str | None, results: pd.DataFrame) -> str | None:
+def judgement_period(default: str | None, years: pd.DataFrame) -> str | None:
     """The period to judge the indicator in: the dashboard's default when the indicator has a value
     in that year, else the latest year in which it has one (documents report the state before the
-    target year), else the default."""
-    ends = pd.to_datetime(results.loc[results.value.notna(), "period_end"])
-    if ends.empty:
+    target year), else the default. ``years``: sql/indicator_years.sql (year, n_values)."""
+    with_value = [int(y) for y in years.loc[years.n_values > 0, "year"]]
+    if not with_value:
         return default
-    if default is not None and (ends.dt.year == parse_period(default).year).any():
+    if default is not None and parse_period(default).year in with_value:
         return default
-    return str(ends.max().year)
+    return str(max(with_value))
+
+
+def newest_first(results: pd.DataFrame, include_demo: bool) -> pd.DataFrame:
+    """An indicator's results (sql/indicator_results.sql) as the page lists them: newest period
+    first (the order of sql/indicator_results_newest.sql), demo values only when shown."""
+    shown = results if include_demo else results[results.source != "demo"]
+    return shown.sort_values("period_end", ascending=False, kind="stable")
 
 
 def yearly_values(series: pd.DataFrame) -> dict[int, float]:

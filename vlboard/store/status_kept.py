@@ -50,14 +50,12 @@ FOLDER = ".status"
 FORMAT = 2  # 2: with each indicator's headline (indicators.parquet)
 FILES = ("store.parquet", "meta.parquet", "indicators.parquet")
 TABLE_OF = dict(zip(FILES, ("status_rows_store", "status_rows_meta", "status_indicators_store"), strict=True))
-# what the status rows read besides the results and the cycle events: equal in both versions
-CATALOGUE = ("agencies", "indicators", "status_config", "targets", "units")
+CATALOGUE = ("agencies", "indicators", "status_config", "targets", "units")  # read besides results, events
 MAX_DEPTH = 50  # versions back to look for rows to carry (the difference is bounded by MAX_DIFF_BYTES)
 KEEP_SNAPSHOTS = 6  # the newest snapshots keep every period's rows
 KEEP_PER_KEY = 2  # older ones keep a period's rows while fewer newer snapshots hold them (_prune)
 MAX_DIFF_BYTES = 64 << 20  # more to compare (a bulk load, a compaction): the period is computed
-# fixed statements (no SQL is composed here)
-_KEY_ROWS = {
+_KEY_ROWS = {  # fixed statements (no SQL is composed here)
     "status_rows_store": (
         "select * from status_rows_store where k_year = $y and k_end = $e and k_demo = $d and k_approved = $a"
     ),
@@ -137,6 +135,11 @@ def _insert(cur: duckdb.DuckDBPyConnection, file: Path, table: str, keep=None) -
     (rel if keep is None else rel.filter(keep)).insert_into(table)
 
 
+def _insert_all(cur: duckdb.DuckDBPyConnection, where: Path) -> None:
+    for name in FILES:
+        _insert(cur, where / name, TABLE_OF[name])
+
+
 def restore(con: duckdb.DuckDBPyConnection, snapshot: Path, key: tuple) -> str | None:
     """Put the period's rows in the connection's cache from what is kept: ``"kept"`` (the
     snapshot's own), ``"carried"`` (derived from an earlier version's), or None (nothing usable:
@@ -147,7 +150,7 @@ def restore(con: duckdb.DuckDBPyConnection, snapshot: Path, key: tuple) -> str |
         try:
             _checked(own, sums)
             if not status_files.serve(con, key, own):  # read from the files, else copied into memory
-                db.in_transaction(con, lambda cur: [_insert(cur, own / n, TABLE_OF[n]) for n in FILES])
+                db.in_transaction(con, lambda cur: _insert_all(cur, own))
                 status_files.held(con).add(key)
             return "kept"
         except (duckdb.Error, OSError, SnapshotError) as exc:

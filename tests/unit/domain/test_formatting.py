@@ -81,8 +81,8 @@ def test_figures_table_formats_values_and_keeps_quotes():
 def test_indicator_is_judged_in_its_latest_year_with_data():
     from vlboard.board import indicator
 
-    res = pd.DataFrame({"value": [7.0, None], "period_end": [dt.date(2024, 12, 31), dt.date(2025, 12, 31)]})
-    assert indicator.judgement_period("2025-Q4", res) == "2024"
-    assert indicator.judgement_period("2024-Q2", res) == "2024-Q2"
-    assert indicator.judgement_period(None, res.iloc[:0]) is None
-    assert indicator.judgement_period("2025-Q3", res.iloc[:0]) == "2025-Q3"
+    years = pd.DataFrame({"year": [2024, 2025], "n_results": [1, 1], "n_values": [1, 0]})  # indicator_years.sql
+    assert indicator.judgement_period("2025-Q4", years) == "2024"
+    assert indicator.judgement_period("2024-Q2", years) == "2024-Q2"
+    assert indicator.judgement_period(None, years.iloc[:0]) is None
+    assert indicator.judgement_period("2025-Q3", years.iloc[:0]) == "2025-Q3"
