@@ -18,7 +18,6 @@ cannot be made (another file system, a read-only disk), the rows are read into m
 from __future__ import annotations
 
 import atexit
-import contextlib
 import logging
 import os
 import shutil
@@ -34,8 +33,7 @@ from vlboard.store import db
 log = logging.getLogger(__name__)
 
 SERVED = ".served"
-FILES = ("store.parquet", "meta.parquet", "indicators.parquet")  # status_kept.FILES
-VIEW_OF = {
+VIEW_OF = {  # each kept file (status_kept.FILES) → the view the status queries read it through
     "store.parquet": "status_rows_store_files",
     "meta.parquet": "status_rows_meta_files",
     "indicators.parquet": "status_indicators_store_files",
@@ -45,11 +43,6 @@ _NO_FILES = (
     "create or replace view status_rows_store_files as from status_rows_store limit 0",
     "create or replace view status_rows_meta_files as from status_rows_meta limit 0",
     "create or replace view status_indicators_store_files as from status_indicators_store limit 0",
-)
-_EMPTY_TABLES = (
-    "create or replace table status_rows_store as from status_rows_store limit 0",
-    "create or replace table status_rows_meta as from status_rows_meta limit 0",
-    "create or replace table status_indicators_store as from status_indicators_store limit 0",
 )
 
 _SERVED: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, dict[tuple, Path]] = weakref.WeakKeyDictionary()
@@ -77,8 +70,8 @@ def _alive(pid: int) -> bool:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except PermissionError:
-        return True
+    except PermissionError:  # someone else's process
+        pass
     return True
 
 
@@ -113,7 +106,7 @@ def _link(con: duckdb.DuckDBPyConnection, where: Path) -> Path:
     if not dest.is_dir():
         tmp = mine / f".{dest.name}.{uuid.uuid4().hex}"
         tmp.mkdir()
-        for name in FILES:
+        for name in VIEW_OF:
             os.link(where / name, tmp / name)
         os.rename(tmp, dest)
     return dest
@@ -135,7 +128,7 @@ def serve(con: duckdb.DuckDBPyConnection, key: tuple, where: Path, *, empty: boo
         for name, view in VIEW_OF.items():
             cur.read_parquet([str(f / name) for f in folders]).create_view(view, replace=True)
         if empty:
-            for statement in _EMPTY_TABLES:
+            for statement in db._EMPTY_CACHE:  # the tables made again, empty (as db.forget_status)
                 cur.execute(statement)
 
     try:
@@ -158,12 +151,3 @@ def move(con: duckdb.DuckDBPyConnection, key: tuple, where: Path) -> None:
 def served(con: duckdb.DuckDBPyConnection) -> dict[tuple, Path]:
     """The periods read from files, and their folders (tests)."""
     return dict(_SERVED.get(con, {}))
-
-
-def cleanup(root: Path) -> None:
-    """Remove this process's links under ``root`` now (tests; the process does it at exit)."""
-    with _OWN_LOCK:
-        own = _OWN.pop(root, None)
-    if own is not None:
-        with contextlib.suppress(OSError):
-            shutil.rmtree(own)

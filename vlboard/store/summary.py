@@ -108,13 +108,17 @@ def _sums(file: Path) -> dict | None:
     return sums
 
 
+def _checked(file: Path, sums: dict) -> None:
+    if verified.sha256(file) != sums.get("sha256"):
+        raise SnapshotError(f"tệp «{file}» sai mã kiểm tra")
+
+
 def _read(con: duckdb.DuckDBPyConnection, file: Path) -> bool:
     """The kept summary ``file`` into the connection, when it checks out."""
     sums = _sums(file)
     if sums is None:
         return False
-    if verified.sha256(file) != sums.get("sha256"):
-        raise SnapshotError(f"tệp «{file}» sai mã kiểm tra")
+    _checked(file, sums)
     con.execute(_FROM_FILE, {"f": str(file)})
     return True
 
@@ -151,8 +155,7 @@ def _carry(con: duckdb.DuckDBPyConnection, snapshot: Path) -> bool:
         removed, added, size = touched.changed_files(data, "results", before, after)
         if size > status_kept.MAX_DIFF_BYTES or not all(os.path.exists(f) for f in removed + added):
             return False
-        if verified.sha256(file) != sums.get("sha256"):
-            raise SnapshotError(f"tệp «{file}» sai mã kiểm tra")
+        _checked(file, sums)
         columns = [f.name for f in schema.arrow_schema("results")]
         cur = con.cursor()
         try:
