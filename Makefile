@@ -74,5 +74,8 @@ $(VENV)/.stamp-package: pyproject.toml $(VENV)/.stamp-requirements
 data: setup
 	$(PY) -m vlboard build --if-missing
 
+# Everything `make data` and the writers made (versions, tables, kept status rows, history, the write
+# lock); data/source, data/geo and data/documents are the repository's and stay. Imports go with it.
 clean-data:
-	rm -rf data/snapshots data/CURRENT
+	rm -rf data/snapshots data/CURRENT data/.CURRENT.* data/tables data/.status data/.verified \
+	  data/history.jsonl data/.write.lock
