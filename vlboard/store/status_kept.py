@@ -14,7 +14,7 @@ for every new version again (SCALING.md, «Status rows kept per snapshot»).
   (``CATALOGUE``) are the same. Every row of a subject depends only on that subject's results and
   cycle events (sql/macros/20_scorecard.sql), so the earlier rows are taken except those of the
   units the difference touches (vlboard.store.touched) and those without a unit (few); those are
-  computed (vl_status_rows_part's ``'set'`` and ``'nulls'`` parts), the per-indicator rows computed
+  computed (vl_status_rows_part's ``'touched'`` part: both in one scan), the per-indicator rows computed
   whole, and the rows of an indicator whose target moved judged again.
 - **Doubt computes**: a difference over ``MAX_DIFF_BYTES``, a vacuumed file, an older format, a
   different catalogue, damaged or foreign files. A cache of what the snapshot determines, never a
@@ -227,7 +227,7 @@ def _derive(con: duckdb.DuckDBPyConnection, where: Path, key: tuple, touched: tu
             cur.from_arrow(pa.table({"unit_code": pa.array(units, pa.string())})).insert_into("status_touched_units")
 
     def parts(cur: duckdb.DuckDBPyConnection, year: int) -> list[tuple[str, str | None, str | None]]:
-        return ([("set", units[0], units[-1])] if units else []) + [("nulls", None, None)]
+        return [("touched", units[0], units[-1])] if units else [("nulls", None, None)]
 
     def after(cur: duckdb.DuckDBPyConnection) -> None:
         cur.read_parquet(str(where / "meta.parquet")).create_view("status_earlier_meta", replace=True)

@@ -87,7 +87,7 @@ def test_an_import_carries_the_rows_and_computes_only_its_unit(tmp_path, spy):
     path = live(data)
     spy.clear()
     got = rows(db.open_snapshot(path))
-    assert spy == [["set", "nulls"]]  # carried: ward w1 and the rows without a unit
+    assert spy == [["touched"]]  # carried: ward w1 and the rows without a unit
     assert got == computed(path) != before
     assert 66.5 in {r[16] for r in got if r[11] == "w1"}
     assert status_kept._sums(status_kept.folder(path, KEY), KEY) is not None  # kept for the next one
@@ -102,7 +102,7 @@ def test_several_versions_without_a_reader_and_a_rollback(tmp_path, spy):
     path = live(data)
     spy.clear()
     assert rows(db.open_snapshot(path)) == computed(path)
-    assert spy[0] == ["set", "nulls"]
+    assert spy[0] == ["touched"]
     history.rollback(data, ADMIN, first, reason="nhầm")
     assert rows(db.open_snapshot(live(data))) == computed(live(data))
 
@@ -123,7 +123,7 @@ def test_a_value_that_moves_the_path_judges_the_other_units_again(tmp_path, spy)
     path = live(data)
     spy.clear()
     got = rows(db.open_snapshot(path), key)
-    assert spy == [["set", "nulls"]]
+    assert spy == [["touched"]]
     assert got == computed(path, key)
     w2 = [r for r in got if r[11] == "w2"]
     assert w2 and w2 != [r for r in before if r[11] == "w2"]  # w2 untouched, its target moved
@@ -142,7 +142,7 @@ def test_a_reporting_cycle_event_touches_its_subject(tmp_path, spy):
     spy.clear()
     con = db.open_snapshot(path)
     after = rows(con), rows(con, approved)
-    assert spy == [["set", "nulls"], ["set", "nulls"]]
+    assert spy == [["touched"], ["touched"]]
     assert after == (computed(path), computed(path, approved)) != before
 
 
@@ -211,7 +211,7 @@ def test_a_period_nobody_opened_lately_is_still_carried(tmp_path, monkeypatch, s
     spy.clear()
     path = live(data)
     assert rows(db.open_snapshot(path)) == computed(path)
-    assert spy[0] == ["set", "nulls"], "carried from the version four imports back"
+    assert spy[0] == ["touched"], "carried from the version four imports back"
     monkeypatch.setattr(status_kept, "KEEP_PER_KEY", 0)
     status_kept._prune(root)
     assert len(snapshots_kept(root)) == 2

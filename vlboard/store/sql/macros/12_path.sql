@@ -60,6 +60,14 @@ select indicator_code, seg_start, point_date as seg_end, start_value, value as e
 from ordered
 where seg_start is not null;
 
+-- The path segments of the snapshot a connection reads, kept once by vlboard.store.db.fill_status: each
+-- period filled reads them through vl_targets_at(…, p_segments_ready := true) instead of scanning every
+-- result again for the baselines (~0.8 s a period at 100 M results). The columns of vl_path_segments.
+create table if not exists status_path_segments (
+    indicator_code varchar, seg_start date, seg_end date, start_value double, end_value double,
+    start_high double, end_high double, comparator varchar, end_year integer, end_raw varchar
+);
+
 -- a value on the straight line from (t0, a) to (t1, b) at date d (t0 < d <= t1)
 create or replace macro vl_path_value(a, b, t0, t1, d) as
     a + (b - a) * date_diff('day', t0, d) / greatest(1, date_diff('day', t0, t1));
@@ -68,7 +76,8 @@ create or replace macro vl_path_value(a, b, t0, t1, d) as
 -- target, at every period end of results_stored between p_from and p_to (none when p_from = p_to)
 -- and at p_to itself. Columns: indicator_code, at_date, basis, target_year, comparator, target,
 -- target_high, target_raw (as printed; for 'path' the raw cell of the target the path leads to).
-create or replace macro vl_targets_at(p_from, p_to) as table
+-- p_segments_ready (a literal): the segments are read from status_path_segments, filled by the caller.
+create or replace macro vl_targets_at(p_from, p_to, p_segments_ready := false) as table
 with dates as (
     select distinct period_end as at_date from results_stored
     where p_from < p_to and period_end between p_from and p_to
@@ -88,7 +97,11 @@ same as (
 ),
 seg as (
     select k.indicator_code, k.at_date, s.*
-    from keys k join vl_path_segments() s
+    from keys k join (
+        select * from vl_path_segments() where not p_segments_ready
+        union all
+        select * from status_path_segments where p_segments_ready
+    ) s
       on s.indicator_code = k.indicator_code and s.seg_start < k.at_date and k.at_date <= s.seg_end
 ),
 around as (

@@ -14,8 +14,9 @@
 --
 -- vl_status_rows_part(…, p_lo, p_hi, p_mode) is one part of it, the parts together being the whole:
 -- p_mode 'range': the subjects whose unit_code is ≥ p_lo and < p_hi; 'from': ≥ p_lo; 'nulls': those
--- without a unit_code; 'set': those whose unit_code is in the table status_touched_units (between p_lo
--- and p_hi, its least and greatest: the bounds prune row groups; vlboard.store.status_kept);
+-- without a unit_code; 'touched': those without a unit_code and those whose unit_code is in the table
+-- status_touched_units (between p_lo and p_hi, its least and greatest), in one scan: what a carried
+-- period computes (vlboard.store.status_kept);
 -- 'headlines': a headline row (no subject, no value) for every indicator, of which the
 -- caller keeps the indicators no subject row has. Every row of a subject depends only on that
 -- subject's results, so vlboard.store.db.prepare_status fills the cache a range of units at a time:
@@ -36,8 +37,9 @@ with res as not materialized (  -- this year and the one before (results are par
       and (not p_approved or source <> 'report')
       and case p_mode when 'range' then unit_code >= p_lo and unit_code < p_hi when 'from' then unit_code >= p_lo
                       when 'nulls' then unit_code is null
-                      when 'set' then unit_code between p_lo and p_hi
-                                      and unit_code in (select unit_code from status_touched_units)
+                      when 'touched' then unit_code is null
+                                          or (unit_code between p_lo and p_hi
+                                              and unit_code in (select unit_code from status_touched_units))
                       else false end
     union all
     select r0.indicator_code, r0.unit_code, r0.agency_code, r0.period, r0.period_end, r0.year, r0.value,
@@ -48,8 +50,9 @@ with res as not materialized (  -- this year and the one before (results are par
     where p_approved and r0.source = 'report' and r0.period_end <= p_end and r0.year between p_year - 1 and p_year
       and case p_mode when 'range' then r0.unit_code >= p_lo and r0.unit_code < p_hi
                       when 'from' then r0.unit_code >= p_lo when 'nulls' then r0.unit_code is null
-                      when 'set' then r0.unit_code between p_lo and p_hi
-                                      and r0.unit_code in (select unit_code from status_touched_units)
+                      when 'touched' then r0.unit_code is null
+                                          or (r0.unit_code between p_lo and p_hi
+                                              and r0.unit_code in (select unit_code from status_touched_units))
                       else false end
 ),
 seen as (  -- every subject of the two years and its newest period end in p_year with a value: one

@@ -4,7 +4,7 @@ create table status_fill_targets as
 select indicator_code, target_year, comparator, target, target_high, target_raw, basis
 from vl_targets_at(date '1900-01-01', date '1900-01-01')
 limit 0;
--- The units whose status rows vl_status_rows_part's 'set' part computes (vlboard.store.status_kept:
+-- The units whose status rows vl_status_rows_part's 'touched' part computes (vlboard.store.status_kept:
 -- the units a change touched, when a period's rows are carried from an earlier version)
 create table status_touched_units (unit_code varchar);
 -- The status rows of each period, filled on demand by vlboard.store.db.prepare_status: the heavy step
