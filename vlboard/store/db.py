@@ -95,15 +95,20 @@ def _read_delta(con: duckdb.DuckDBPyConnection, path: Path, table: str, version:
     want = schema.arrow_schema(table)
     files = tables.files(tables.data_of(path), table, version)
     if not files:  # an empty version (the imports audit before the first import)
-        return con.sql("select 1 as none where false").select(
-            *[duckdb.ConstantExpression(None).cast(duckdb.sqltype(_DUCK_TYPES[f.type])).alias(f.name) for f in want]
-        )
+        return _empty(con, want)
     if tables.PARTITIONS[table]:
         rel = _union(con.read_parquet(group, hive_partitioning=True) for group in _by_partition(files))
     else:
         rel = con.read_parquet(files)
     return rel.select(
         *[duckdb.ColumnExpression(f.name).cast(duckdb.sqltype(_DUCK_TYPES[f.type])).alias(f.name) for f in want]
+    )
+
+
+def _empty(con: duckdb.DuckDBPyConnection, want: pa.Schema) -> duckdb.DuckDBPyRelation:
+    """No rows, the columns of ``want`` in the types a Delta table's view reads them as."""
+    return con.sql("select 1 as none where false").select(
+        *[duckdb.ConstantExpression(None).cast(duckdb.sqltype(_DUCK_TYPES[f.type])).alias(f.name) for f in want]
     )
 
 
@@ -155,16 +160,28 @@ def open_snapshot(
     # carried period's scans 1.3 → 0.9 s). Delta files never change; DuckDB checks each one's time.
     con.execute("set parquet_metadata_cache = true")
     manifest = _manifest(path)
+    judge = judge_on_read or int(manifest.get("format") or 0) < JUDGED_FORMAT
+    # DuckDB binds a macro when it is created: over the results' ~3,000 files that took ~0.8 s of every
+    # opening. A Delta results table's view has the schema's columns and types, so the macros are
+    # made over an empty stand-in of the same columns, then the views read the files (a macro is
+    # bound again at each use).
+    stand_in = not judge and "delta_version" in (manifest.get("tables", {}).get("results") or {})
     for table in schema.TABLES:
-        _read(con, path, table, manifest).create_view(table, replace=True)
-    _read(con, path, "results", manifest).select(*schema.arrow_schema("results", derived=False).names).create_view(
-        "results_stored"
-    )
+        if table == "results" and stand_in:
+            _empty(con, schema.arrow_schema(table)).create_view(table, replace=True)
+        else:
+            _read(con, path, table, manifest).create_view(table, replace=True)
+    results = _read(con, path, "results", manifest)
+    stored = schema.arrow_schema("results", derived=False).names
+    (_empty(con, schema.arrow_schema("results")) if stand_in else results).select(*stored).create_view("results_stored")
     _macros(con, judge=True)
-    if judge_on_read or int(manifest.get("format") or 0) < JUDGED_FORMAT:
+    if judge:
         prepare_judging(con)
         con.execute("create or replace view results as select * from vl_judged()")
     _macros(con, judge=False)
+    if stand_in:
+        results.create_view("results", replace=True)
+        results.select(*stored).create_view("results_stored", replace=True)
     if not judge_on_read:  # its status rows can be kept for other processes (vlboard.store.status_kept)
         _SNAPSHOT_OF[con] = path
     series_file = "series.parquet"  # vlboard.store.series.FILE
