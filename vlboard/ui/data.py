@@ -9,8 +9,7 @@ moves, the first reader that finds the switch free opens the new version and com
 frames readers used lately (``_warm``) while the others keep the served version, then every reader
 moves at once. ``VLBOARD_READ_DWELL`` keeps a served version at least that many seconds. A session
 that wrote (``follow_writes``) always reads the newest version, so a clerk sees the figure just
-sent; it neither waits for the warming nor makes the switch (at 100 M results warming the periods
-others read costs ~3 s each): what its page reads is computed for it, and cached for the others."""
+sent."""
 
 from __future__ import annotations
 
@@ -82,15 +81,13 @@ def open_current() -> SnapshotRef:
     if kept is not None and kept[0] == newest:
         _open(newest)
         return newest
-    if kept is not None and st.session_state.get(FOLLOW_KEY):
-        _open(newest)  # its own write at once: it computes what its page reads, not what others read
-        return newest
-    if kept is not None:
+    follow = bool(st.session_state.get(FOLLOW_KEY))
+    if kept is not None and not follow:
         served, since = kept
         if keep_served(since, time.time(), dwell()) and _readable(served):
             return served
     lock = _SWITCH[root]
-    if not lock.acquire(blocking=kept is None):
+    if not lock.acquire(blocking=follow or kept is None):
         if kept is not None and _readable(kept[0]):
             return kept[0]  # another reader is warming the new version: this one keeps the served one
         lock.acquire()
@@ -121,7 +118,7 @@ def keep_served(since: float, now: float, dwell_s: float) -> bool:
 
 def follow_writes() -> None:
     """This session wrote: from now on it reads the newest version at once (its own write shows on
-    the next run), without waiting for the switch the other readers get."""
+    the next run), waiting for the switch if another reader is making it."""
     st.session_state[FOLLOW_KEY] = True
 
 
