@@ -167,13 +167,13 @@ def open_snapshot(
     # bound again at each use).
     stand_in = not judge and "delta_version" in (manifest.get("tables", {}).get("results") or {})
     for table in schema.TABLES:
-        if table == "results" and stand_in:
-            _empty(con, schema.arrow_schema(table)).create_view(table, replace=True)
-        else:
+        if table != "results":
             _read(con, path, table, manifest).create_view(table, replace=True)
-    results = _read(con, path, "results", manifest)
+    results = _read(con, path, "results", manifest)  # its Delta log is read once
     stored = schema.arrow_schema("results", derived=False).names
-    (_empty(con, schema.arrow_schema("results")) if stand_in else results).select(*stored).create_view("results_stored")
+    bound = _empty(con, schema.arrow_schema("results")) if stand_in else results  # what the macros bind over
+    bound.create_view("results", replace=True)
+    bound.select(*stored).create_view("results_stored", replace=True)
     _macros(con, judge=True)
     if judge:
         prepare_judging(con)
