@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 
+from vlboard.cli import ahead
 from vlboard.cli.intake import _user
 from vlboard.domain import cycle as rules
 from vlboard.domain import formatting
@@ -77,6 +78,7 @@ def cmd_act(args, data: snapshots.DataDir) -> int:
     name = row.subject_name.iloc[0]
     to = rules.TRANSITIONS[(row.state.iloc[0], args.action)]
     print(f"{cycle.describe(args.action, name, args.period)}: «{rules.STATES[to]}». Bản dữ liệu mới {sid}")
+    ahead.prepare(data, sid)
     return 0
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from vlboard import settings as environment
+from vlboard.cli import ahead
 from vlboard.domain import formatting, vocab
 from vlboard.domain.periods import label_vi
 from vlboard.intake import auth, history, imports, restore, template
@@ -111,6 +112,7 @@ def cmd_import(args, data: snapshots.DataDir) -> int:
         print(exc, file=sys.stderr)
         return 2
     print(f"Đã nhập: bản dữ liệu mới {sid}")
+    ahead.prepare(data, sid)
     return 0
 
 

@@ -110,3 +110,17 @@ def test_a_transition_killed_mid_way_loses_nothing(delta, accounts, step):
     ev = cycle.events(Snapshot.current(delta))
     assert list(ev.action) == ["submit"] and state(delta) == "da_nop"
     assert not [p for p in delta.snapshots.iterdir() if p.name.startswith(".tmp-")]
+
+
+def test_a_transition_prepares_the_periods_readers_read_for_the_new_version(delta, accounts):
+    from tests.unit.store.test_status_kept import computed, rows
+    from vlboard.store import db, status_kept
+
+    key = (2025, "2025-09-30", False, True)  # real values, approved only: the approval moves them
+    rows(db.open_snapshot(snapshots.current(delta)[1]), key)
+    out = cli(delta, accounts, "submit", "--user", "phuong1", "--subject", "unit:w1", "--period", P)
+    assert out.returncode == 0, out.stderr
+    assert "Đã chuẩn bị trạng thái 1 kỳ cho trang xem (" in out.stdout
+    path = snapshots.current(delta)[1]
+    assert status_kept._sums(status_kept.folder(path, key), key) is not None
+    assert rows(db.open_snapshot(path), key) == computed(path, key)

@@ -114,3 +114,19 @@ def test_import_killed_at_random_moments(data, secrets, tmp_path, seed):
     last = cli(data, secrets, "import", str(f), "--user", "admin")
     assert last.returncode == 0, last.stderr
     assert snapshots.current(data)[0] not in seen
+
+
+def test_the_import_prepares_the_periods_readers_read_for_the_new_version(secrets, tmp_path):
+    from tests.unit.store.test_delta import delta_folder
+    from tests.unit.store.test_status_kept import KEY, rows
+    from vlboard.store import db, status_kept
+
+    data = delta_folder(tmp_path / "d")
+    rows(db.open_snapshot(snapshots.current(data)[1]), KEY)  # a reader read one period of the live version
+    f = write(tmp_path, filled(data, {"C-01": {"value": 66.5}}))
+    done = cli(data, secrets, "import", str(f), "--user", "admin")
+    assert done.returncode == 0, done.stderr
+    assert "Đã chuẩn bị trạng thái 1 kỳ cho trang xem (" in done.stdout and " giây)." in done.stdout
+    path = snapshots.current(data)[1]
+    assert path.name in done.stdout
+    assert status_kept._sums(status_kept.folder(path, KEY), KEY) is not None  # the next reader reads it

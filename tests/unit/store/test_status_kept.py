@@ -49,24 +49,6 @@ def live(data):
     return snapshots.current(data)[1]
 
 
-@pytest.fixture
-def spy(monkeypatch):
-    """The parts every fill computes (``("full",)`` for a whole period)."""
-    calls: list[list] = []
-    fill = db.fill_status
-
-    def spied(con, a, p, parts, before=None, after=None):
-        def named(cur, year):
-            got = parts(cur, year)
-            calls.append([m for m, _, _ in got] if before is not None else ["full"])
-            return got
-
-        return fill(con, a, p, named, before, after)
-
-    monkeypatch.setattr(db, "fill_status", spied)
-    return calls
-
-
 def test_rows_are_kept_once_and_the_next_process_reads_them(tmp_path, spy):
     data = delta_folder(tmp_path / "d")
     path = live(data)
