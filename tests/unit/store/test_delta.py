@@ -455,3 +455,34 @@ def test_the_baseline_rows_give_the_same_path_and_status_as_every_real_row(tmp_p
         increments.commit_reports(data, [new], audit, author="t", note=change)
     _, after, _ = snapshots.current(data)
     assert year_status(after) == rejudged(after), "every stored status as a full rebuild would judge it"
+
+
+def test_a_commit_reads_the_results_log_twice(tmp_path, monkeypatch):
+    """Opening a Delta table replays its log (~85 ms for results at 100 M): a commit opens results to
+    list the live version's files and to merge; the append, the compaction, the checksums and the
+    series reuse what the merge's table object knows (SCALING.md)."""
+    from deltalake import DeltaTable
+
+    data = delta_folder(tmp_path / "d")
+    imports.commit(data, WARD1, run(data, filled(data, {"C-03": {"value": 11}}), WARD1))
+    tables._ACTIONS.clear()  # a new process
+    opened: list[str] = []
+    real = DeltaTable.__init__
+
+    def counted(self, table_uri, *a, **k):
+        opened.append(Path(str(table_uri)).name)
+        real(self, table_uri, *a, **k)
+
+    monkeypatch.setattr(DeltaTable, "__init__", counted)
+    pv = run(data, filled(data, {"C-01": {"value": 66.5}, "C-03": {"value": 12}}), WARD1)
+    opened.clear()  # the preview reads the live version as any reader does
+    imports.commit(data, WARD1, pv)
+    assert opened.count("results") == 2, opened
+    assert opened.count("imports") <= 2, opened
+    for table in ("cycle_events", "directive_events", "commentary_events"):
+        assert table not in opened, opened  # aligned by the log's newest entry's name
+    _, path, manifest = snapshots.current(data)
+    assert year_status(path) == rejudged(path)
+    assert manifest["tables"]["results"]["files"].keys() == {
+        a["path"] for a in tables._actions(data, "results", manifest["tables"]["results"]["delta_version"])
+    }
