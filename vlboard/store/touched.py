@@ -4,12 +4,14 @@
 results and of the reporting-cycle events: the rows of the data files one version holds and the
 other does not, compared with ``except all`` over the columns that matter (sql/touched_units.sql,
 sql/touched_subjects.sql), so a file rewritten with the same rows (a merge's neighbours, a
-compaction) touches nobody. Used by vlboard.store.status_kept.
+compaction) touches nobody. Used by vlboard.store.status_kept, for each period it carries: the
+answer for the same files is kept per process (``_KNOWN``), Delta data files never change.
 """
 
 from __future__ import annotations
 
 import os
+import threading
 
 import duckdb
 import pyarrow as pa
@@ -33,6 +35,11 @@ READS = (
     "result_id",
     "precedence",
 )
+
+
+_KNOWN: dict[tuple, tuple[list[str], list[str]]] = {}  # the files compared → (units, agencies)
+_KNOWN_MAX = 64
+_KNOWN_LOCK = threading.Lock()
 
 
 def _versions(m: dict, table: str) -> int | None:
@@ -82,6 +89,19 @@ def between(
             return None  # vacuumed
     if total > max_bytes:
         return None
+    key = tuple((t, tuple(removed), tuple(added)) for t, (removed, added) in sorted(plan.items()))
+    if key in _KNOWN:  # the same difference for another period: data files never change
+        units_, agencies_ = _KNOWN[key]
+        return list(units_), list(agencies_)
+    found = _compare(con, plan)
+    with _KNOWN_LOCK:
+        if len(_KNOWN) >= _KNOWN_MAX:
+            _KNOWN.pop(next(iter(_KNOWN)))
+        _KNOWN[key] = found
+    return list(found[0]), list(found[1])
+
+
+def _compare(con: duckdb.DuckDBPyConnection, plan: dict) -> tuple[list[str], list[str]]:
     cur = con.cursor()
     try:
         removed, added = plan["results"]

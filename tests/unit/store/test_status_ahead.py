@@ -87,3 +87,21 @@ def test_the_kept_folders_names_read_back_as_keys():
         "02025_2025-09-30_demo_all",
     ):
         assert status_ahead.key_of(bad) is None
+
+
+def test_the_versions_are_compared_once_for_every_period(tmp_path, spy, monkeypatch):
+    from vlboard.store import touched
+
+    data = delta_folder(tmp_path / "d")
+    con = db.open_snapshot(live(data))
+    rows(con, EARLIER)
+    rows(con, KEY)
+    sid = _import(data, 66.5)
+    spy.clear()
+    compared = []
+    real = touched._compare
+    monkeypatch.setattr(touched, "_compare", lambda con, plan: compared.append(plan) or real(con, plan))
+    assert len(status_ahead.prepare(data, sid).prepared) == 2
+    assert len(compared) == 1 and spy == [["touched"], ["touched"]]
+    path = live(data)
+    assert rows(db.open_snapshot(path), EARLIER) == computed(path, EARLIER)
