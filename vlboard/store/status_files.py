@@ -33,11 +33,17 @@ from vlboard.store import db
 log = logging.getLogger(__name__)
 
 SERVED = ".served"
-VIEW_OF = {  # each kept file (status_kept.FILES) → the view the status queries read it through
-    "store.parquet": "status_rows_store_files",
-    "meta.parquet": "status_rows_meta_files",
-    "indicators.parquet": "status_indicators_store_files",
+VIEW_OF = {  # each kind of kept file (status_kept) → the view the status queries read it through
+    "store": "status_rows_store_files",  # the parts store-*.parquet (vlboard.store.status_parts)
+    "meta": "status_rows_meta_files",
+    "indicators": "status_indicators_store_files",
 }
+
+
+def _kind(name: str) -> str:
+    return "store" if name.startswith("store-") else name.removesuffix(".parquet")
+
+
 # fixed statements (no SQL is composed here)
 _NO_FILES = (
     "create or replace view status_rows_store_files as from status_rows_store limit 0",
@@ -106,8 +112,9 @@ def _link(con: duckdb.DuckDBPyConnection, where: Path) -> Path:
     if not dest.is_dir():
         tmp = mine / f".{dest.name}.{uuid.uuid4().hex}"
         tmp.mkdir()
-        for name in VIEW_OF:
-            os.link(where / name, tmp / name)
+        for file in where.iterdir():
+            if file.suffix == ".parquet" and _kind(file.name) in VIEW_OF:
+                os.link(file, tmp / file.name)
         os.rename(tmp, dest)
     return dest
 
@@ -124,9 +131,9 @@ def serve(con: duckdb.DuckDBPyConnection, key: tuple, where: Path, *, empty: boo
     served = {**_SERVED.get(con, {}), key: dest}
 
     def switch(cur: duckdb.DuckDBPyConnection) -> None:
-        folders = sorted(served.values())
-        for name, view in VIEW_OF.items():
-            cur.read_parquet([str(f / name) for f in folders]).create_view(view, replace=True)
+        files = sorted(str(f) for folder in served.values() for f in folder.iterdir() if f.suffix == ".parquet")
+        for kind, view in VIEW_OF.items():
+            cur.read_parquet([f for f in files if _kind(Path(f).name) == kind]).create_view(view, replace=True)
         if empty:
             for statement in db._EMPTY_CACHE:  # the tables made again, empty (as db.forget_status)
                 cur.execute(statement)

@@ -6,7 +6,8 @@ for every new version again (SCALING.md, «Status rows kept per snapshot»).
 
 - **Kept** (``keep``): a process that has a period's rows writes them once under
   ``data/.status/<snapshot id>/<key>/`` (the cache tables of sql/macros/25_status_cache.sql and
-  30_indicators.sql as ``FILES``, and ``sums.json``: their sha256 and rows, the fingerprint of the
+  30_indicators.sql: the store rows in parts by range of units, vlboard.store.status_parts, and
+  ``OTHER``; ``sums.json``: their sha256 and rows, the parts' bounds, the fingerprint of the
   macros), in a hidden temporary folder renamed into place; any process opening the snapshot
   later reads them (``restore``, from the files: vlboard.store.status_files) once checked.
 - **Carried**: a version without them is derived from an earlier one that has them (up to
@@ -15,12 +16,16 @@ for every new version again (SCALING.md, «Status rows kept per snapshot»).
   cycle events (sql/macros/20_scorecard.sql), so the earlier rows are taken except those of the
   units the difference touches (vlboard.store.touched) and those without a unit (few); those are
   computed (vl_status_rows_part's ``'touched'`` part: both in one scan), the per-indicator rows computed
-  whole, and the rows of an indicator whose target moved judged again.
+  whole, and the rows of an indicator whose target moved judged again; keeping them links the
+  parts no touched unit falls in.
 - **Doubt computes**: a difference over ``MAX_DIFF_BYTES``, a vacuumed file, an older format, a
   different catalogue, damaged or foreign files. A cache of what the snapshot determines, never a
   version of the data: nothing is served unchecked, losing it costs time only. Older snapshots
   than the newest ``KEEP_SNAPSHOTS`` keep a period while fewer than ``KEEP_PER_KEY`` newer ones
   hold it (``_prune``). The folder is hidden: backups leave it out.
+
+Over 300 lines: keeping, reading back, carrying and pruning share one folder layout and its checks
+(format, fingerprint, key, bounds, sums).
 """
 
 from __future__ import annotations
@@ -33,13 +38,14 @@ import logging
 import os
 import shutil
 import uuid
+import weakref
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from vlboard.store import db, status_files, tables, verified
+from vlboard.store import db, status_files, status_parts, tables, verified
 from vlboard.store import touched as touched_mod
 from vlboard.store.datadir import SnapshotError
 from vlboard.store.series import _in
@@ -47,18 +53,15 @@ from vlboard.store.series import _in
 log = logging.getLogger(__name__)
 
 FOLDER = ".status"
-FORMAT = 2  # 2: with each indicator's headline (indicators.parquet)
-FILES = ("store.parquet", "meta.parquet", "indicators.parquet")
-TABLE_OF = dict(zip(FILES, ("status_rows_store", "status_rows_meta", "status_indicators_store"), strict=True))
+FORMAT = 3  # 2: with each indicator's headline (indicators.parquet); 3: the store rows in parts
+OTHER = ("meta.parquet", "indicators.parquet")  # beside the store rows' parts (status_parts.names)
+TABLE_OF = {"meta.parquet": "status_rows_meta", "indicators.parquet": "status_indicators_store"}
 CATALOGUE = ("agencies", "indicators", "status_config", "targets", "units")  # read besides results, events
 MAX_DEPTH = 50  # versions back to look for rows to carry (the difference is bounded by MAX_DIFF_BYTES)
 KEEP_SNAPSHOTS = 6  # the newest snapshots keep every period's rows
 KEEP_PER_KEY = 2  # older ones keep a period's rows while fewer newer snapshots hold them (_prune)
 MAX_DIFF_BYTES = 64 << 20  # more to compare (a bulk load, a compaction): the period is computed
 _KEY_ROWS = {  # fixed statements (no SQL is composed here)
-    "status_rows_store": (
-        "select * from status_rows_store where k_year = $y and k_end = $e and k_demo = $d and k_approved = $a"
-    ),
     "status_rows_meta": (
         "select * from status_rows_meta where k_year = $y and k_end = $e and k_demo = $d and k_approved = $a"
     ),
@@ -119,25 +122,33 @@ def _sums(where: Path, key: tuple) -> dict | None:
         return None
     if not isinstance(sums, dict) or sums.get("format") != FORMAT or sums.get("fingerprint") != fingerprint():
         return None
-    if sums.get("key") != _name(key) or set(sums.get("files") or {}) != set(FILES):
+    cuts = sums.get("bounds")
+    if not isinstance(cuts, list) or not all(isinstance(c, str) for c in cuts):
+        return None
+    if sums.get("key") != _name(key) or set(sums.get("files") or {}) != {*status_parts.names(cuts), *OTHER}:
         return None
     return sums
 
 
 def _checked(where: Path, sums: dict) -> None:
-    for name in FILES:
-        if verified.sha256(where / name) != sums["files"][name]["sha256"]:
+    for name, entry in sums["files"].items():
+        if verified.sha256(where / name) != entry["sha256"]:
             raise SnapshotError(f"tệp trạng thái «{where / name}» sai mã kiểm tra")
 
 
-def _insert(cur: duckdb.DuckDBPyConnection, file: Path, table: str, keep=None) -> None:
-    rel = cur.read_parquet(str(file))
+def _stores(where: Path, sums: dict) -> list[str]:
+    return [str(where / name) for name in sums["files"] if status_parts.is_store(name)]
+
+
+def _insert(cur: duckdb.DuckDBPyConnection, files: list[str], table: str, keep=None) -> None:
+    rel = cur.read_parquet(files)
     (rel if keep is None else rel.filter(keep)).insert_into(table)
 
 
-def _insert_all(cur: duckdb.DuckDBPyConnection, where: Path) -> None:
-    for name in FILES:
-        _insert(cur, where / name, TABLE_OF[name])
+def _insert_all(cur: duckdb.DuckDBPyConnection, where: Path, sums: dict) -> None:
+    _insert(cur, _stores(where, sums), "status_rows_store")
+    for name in OTHER:
+        _insert(cur, [str(where / name)], TABLE_OF[name])
 
 
 def restore(con: duckdb.DuckDBPyConnection, snapshot: Path, key: tuple) -> str | None:
@@ -150,7 +161,7 @@ def restore(con: duckdb.DuckDBPyConnection, snapshot: Path, key: tuple) -> str |
         try:
             _checked(own, sums)
             if not status_files.serve(con, key, own):  # read from the files, else copied into memory
-                db.in_transaction(con, lambda cur: _insert_all(cur, own))
+                db.in_transaction(con, lambda cur: _insert_all(cur, own, sums))
                 status_files.held(con).add(key)
             return "kept"
         except (duckdb.Error, OSError, SnapshotError) as exc:
@@ -203,16 +214,24 @@ def _carry(con: duckdb.DuckDBPyConnection, snapshot: Path, key: tuple) -> bool:
         if touched is None:
             return False
         _checked(where, sums)
-        _derive(con, where, key, touched)
+        _derive(con, where, key, touched, sums)
         return True
     return False
 
 
-def _derive(con: duckdb.DuckDBPyConnection, where: Path, key: tuple, touched: tuple[list[str], list[str]]) -> None:
+_CARRIED: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, dict[tuple, status_parts.Carried]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _derive(
+    con: duckdb.DuckDBPyConnection, where: Path, key: tuple, touched: tuple[list[str], list[str]], sums: dict
+) -> None:
     units, agencies = touched
     p = _params(key)
+    rejudged: list[bool] = []
     if agencies:  # an agency's rows that carry a unit too: that unit is computed again
-        rel = con.read_parquet(str(where / "store.parquet")).filter(
+        rel = con.read_parquet(_stores(where, sums)).filter(
             _in("agency_code", agencies) & duckdb.ColumnExpression("unit_code").isnotnull()
         )
         units = sorted(set(units) | {u for (u,) in rel.select("unit_code").distinct().fetchall()})
@@ -221,7 +240,7 @@ def _derive(con: duckdb.DuckDBPyConnection, where: Path, key: tuple, touched: tu
         keep = keep & ~_in("unit_code", units)
 
     def before(cur: duckdb.DuckDBPyConnection) -> None:
-        _insert(cur, where / "store.parquet", "status_rows_store", keep)
+        _insert(cur, _stores(where, sums), "status_rows_store", keep)
         cur.execute(_NO_TOUCHED)
         if units:
             cur.from_arrow(pa.table({"unit_code": pa.array(units, pa.string())})).insert_into("status_touched_units")
@@ -231,10 +250,13 @@ def _derive(con: duckdb.DuckDBPyConnection, where: Path, key: tuple, touched: tu
 
     def after(cur: duckdb.DuckDBPyConnection) -> None:
         cur.read_parquet(str(where / "meta.parquet")).create_view("status_earlier_meta", replace=True)
-        cur.execute(_REJUDGE, p)
+        moved = cur.execute(_REJUDGE, p).fetchone()
+        rejudged.append(bool(moved and moved[0]))
 
     a = "true" if p["a"] else "false"
     db.fill_status(con, a, {"y": p["y"], "e": p["e"], "d": p["d"]}, parts, before, after)
+    carried = status_parts.Carried(where, sums, tuple(units), any(rejudged) or not rejudged)
+    _CARRIED.setdefault(con, {})[key] = carried  # keep() links the parts no touched unit falls in
 
 
 def keep(con: duckdb.DuckDBPyConnection, snapshot: Path, key: tuple) -> bool:
@@ -246,17 +268,18 @@ def keep(con: duckdb.DuckDBPyConnection, snapshot: Path, key: tuple) -> bool:
     if _sums(target, key) is not None:
         return True
     tmp = target.parent / f".{target.name}.{uuid.uuid4().hex}.tmp"
+    carried = _CARRIED.get(con, {}).pop(key, None)
     cur = con.cursor()
     try:
         tmp.mkdir(parents=True)
-        files = {}
-        for name in FILES:
+        cuts, files = status_parts.write(cur, tmp, _params(key), carried)
+        for name in OTHER:
             rel = cur.sql(_KEY_ROWS[TABLE_OF[name]], params=_params(key))
             rel.write_parquet(str(tmp / name), compression="zstd")
             files[name] = {"sha256": verified.sha256(tmp / name), "rows": pq.read_metadata(tmp / name).num_rows}
-        sums = {"format": FORMAT, "fingerprint": fingerprint(), "key": _name(key), "files": files}
+        sums = {"format": FORMAT, "fingerprint": fingerprint(), "key": _name(key), "bounds": cuts, "files": files}
         (tmp / "sums.json").write_text(json.dumps(sums), encoding="utf-8")
-        for name in (*FILES, "sums.json"):
+        for name in (*files, "sums.json"):
             with (tmp / name).open("rb") as fh:
                 os.fsync(fh.fileno())
         if target.exists():  # a broken folder (sums failed): replaced

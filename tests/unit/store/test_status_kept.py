@@ -57,7 +57,8 @@ def test_rows_are_kept_once_and_the_next_process_reads_them(tmp_path, spy):
     assert spy == [["full"]] and first
     where = status_kept.folder(path, KEY)
     sums = json.loads((where / "sums.json").read_text(encoding="utf-8"))
-    assert sums["files"]["store.parquet"]["rows"] > 0
+    stored = {n: f["rows"] for n, f in sums["files"].items() if n.startswith("store-")}
+    assert sum(stored.values()) > 0 and len(stored) == len(sums["bounds"]) + 2  # the ranges, then no unit
     assert rows(db.open_snapshot(path)) == first == computed(path)
     assert spy == [["full"], ["full"]]  # the second was read, the third is the reference
 
@@ -109,6 +110,40 @@ def test_a_value_that_moves_the_path_judges_the_other_units_again(tmp_path, spy)
     assert got == computed(path, key)
     w2 = [r for r in got if r[11] == "w2"]
     assert w2 and w2 != [r for r in before if r[11] == "w2"]  # w2 untouched, its target moved
+    assert linked(status_kept.folder(path, key)) == set()  # judged again: every part written
+    spy.clear()
+    assert rows(db.open_snapshot(path), key) == got and spy == []  # the next reader reads them back
+
+
+def linked(where) -> set[str]:
+    """The kept store parts of ``where`` that are hard links (shared with an earlier folder)."""
+    return {f.name for f in where.glob("store-*.parquet") if f.stat().st_nlink > 1}
+
+
+def test_a_carry_links_the_parts_no_touched_unit_falls_in(tmp_path, spy):
+    from vlboard.store import status_parts
+
+    data = delta_folder(tmp_path / "d")
+    earlier = live(data)
+    rows(db.open_snapshot(earlier))
+    imports.commit(data, WARD1, run(data, filled(data, {"C-01": {"value": 66.5}}), WARD1))
+    path = live(data)
+    spy.clear()
+    got = rows(db.open_snapshot(path))
+    assert spy == [["touched"]] and got == computed(path)
+    where, before = status_kept.folder(path, KEY), status_kept.folder(earlier, KEY)
+    sums = json.loads((where / "sums.json").read_text(encoding="utf-8"))
+    cuts = sums["bounds"]
+    assert len(cuts) >= 2  # the tiny units table still makes several parts
+    parts = zip(status_parts.names(cuts)[:-1], status_parts._ranges(cuts), strict=True)  # the last: no unit
+    mine = {n for n, (lo, hi) in parts if status_parts._holds(lo, hi, ("w1",))}
+    assert len(mine) == 1
+    assert linked(where) == set(status_parts.names(cuts)) - mine - {status_parts.NULLS}
+    for name in linked(where):
+        assert (where / name).stat().st_ino == (before / name).stat().st_ino
+    assert (where / next(iter(mine))).stat().st_ino != (before / next(iter(mine))).stat().st_ino
+    spy.clear()
+    assert rows(db.open_snapshot(path)) == got and spy == []  # read back from the linked and written parts
 
 
 def test_a_reporting_cycle_event_touches_its_subject(tmp_path, spy):
@@ -135,9 +170,11 @@ def test_a_damaged_or_foreign_folder_is_computed_again(tmp_path, spy, damage):
     want = rows(db.open_snapshot(path))
     where = status_kept.folder(path, KEY)
     if damage == "bytes":
-        blob = bytearray((where / "store.parquet").read_bytes())
+        sums = json.loads((where / "sums.json").read_text(encoding="utf-8"))
+        part = max((n for n in sums["files"] if n.startswith("store-")), key=lambda n: sums["files"][n]["rows"])
+        blob = bytearray((where / part).read_bytes())
         blob[len(blob) // 2] ^= 0xFF
-        (where / "store.parquet").write_bytes(bytes(blob))
+        (where / part).write_bytes(bytes(blob))
     elif damage == "fingerprint":
         sums = json.loads((where / "sums.json").read_text(encoding="utf-8"))
         (where / "sums.json").write_text(json.dumps(sums | {"fingerprint": "other"}), encoding="utf-8")
