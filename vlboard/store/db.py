@@ -374,13 +374,18 @@ _UNIT_CODES = "select distinct unit_code from units where unit_code is not null 
 ROWS_PER_PART = 10_000_000
 
 
+def unit_bounds(cur: duckdb.DuckDBPyConnection, k: int) -> list[str]:
+    """Codes of the units table that cut its sorted codes into ``k`` equal runs (fewer when codes
+    repeat a bound): every code, listed or not, falls in exactly one range between them."""
+    codes = [c for (c,) in cur.execute(_UNIT_CODES).fetchall()]
+    return sorted({codes[len(codes) * i // k] for i in range(1, k)}) if codes else []
+
+
 def _parts(cur: duckdb.DuckDBPyConnection, year: int) -> list[tuple[str, str | None, str | None]]:
     """(mode, lo, hi) of each part: ranges of unit codes (bounds from the units table, so every code,
     listed or not, falls in exactly one), then the rows without a unit."""
     n = int(cur.execute(_FILL_ROWS, {"y": year}).fetchone()[0])  # type: ignore[index]
-    k = max(1, -(-n // ROWS_PER_PART))
-    codes = [c for (c,) in cur.execute(_UNIT_CODES).fetchall()]
-    bounds = sorted({codes[len(codes) * i // k] for i in range(1, k)}) if codes else []
+    bounds = unit_bounds(cur, max(1, -(-n // ROWS_PER_PART)))
     lows = ["", *bounds]
     parts: list[tuple[str, str | None, str | None]] = [("range", lo, hi) for lo, hi in zip(lows, bounds)]
     return [*parts, ("from", lows[-1], None), ("nulls", None, None)]

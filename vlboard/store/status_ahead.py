@@ -16,14 +16,11 @@ only, never the write.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from vlboard.store import db, snapshots, status_kept, summary
-
-log = logging.getLogger(__name__)
 
 MAX_KEYS = 8  # the wall shows six periods; the indicator page and the overview the newest ones
 BUDGET_SECONDS = 60.0  # no further period is begun after this (a bulk change the readers compute whole)
@@ -54,7 +51,7 @@ def kept_keys(snapshot: Path) -> list[tuple]:
 
 @dataclass
 class Ahead:
-    """What :func:`prepare` did: the periods prepared, how, and the seconds it took."""
+    """What :func:`prepare` did: the periods prepared and the seconds it took."""
 
     prepared: list[tuple] = field(default_factory=list)
     seconds: float = 0.0

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import duckdb
 
-from vlboard.store import db
+from vlboard.store import db, status_parts
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ VIEW_OF = {  # each kind of kept file (status_kept) → the view the status quer
 
 
 def _kind(name: str) -> str:
-    return "store" if name.startswith("store-") else name.removesuffix(".parquet")
+    return "store" if status_parts.is_store(name) else name.removesuffix(".parquet")
 
 
 # fixed statements (no SQL is composed here)

@@ -22,11 +22,10 @@ from pathlib import Path
 import duckdb
 import pyarrow.parquet as pq
 
-from vlboard.store import verified
+from vlboard.store import db, verified
 
 PARTS = 16
 NULLS = "store-nulls.parquet"
-_UNIT_CODES = "select distinct unit_code from units where unit_code is not null order by unit_code"
 _PART = (  # fixed statements (no SQL is composed here)
     "select * from status_rows_store where k_year = $y and k_end = $e and k_demo = $d and k_approved = $a "
     "and unit_code is not null and ($lo is null or unit_code >= $lo) and ($hi is null or unit_code < $hi)"
@@ -46,11 +45,6 @@ class Carried:
     sums: dict
     units: tuple[str, ...]
     rejudged: bool
-
-
-def bounds(cur: duckdb.DuckDBPyConnection) -> list[str]:
-    codes = [c for (c,) in cur.execute(_UNIT_CODES).fetchall()]
-    return sorted({codes[len(codes) * i // PARTS] for i in range(1, PARTS)}) if codes else []
 
 
 def names(cuts: list[str]) -> list[str]:
@@ -75,7 +69,7 @@ def _holds(lo: str | None, hi: str | None, units: tuple[str, ...]) -> bool:
 def write(cur: duckdb.DuckDBPyConnection, tmp: Path, params: dict, carried: Carried | None) -> tuple[list[str], dict]:
     """The period's store rows (``params``: y, e, d, a) into ``tmp`` as parts; returns the bounds
     and each file's sha256 and rows. Parts a carry did not touch are linked from its earlier folder."""
-    cuts = bounds(cur)
+    cuts = db.unit_bounds(cur, PARTS)
     earlier = carried.sums if carried is not None and not carried.rejudged else None
     same = earlier is not None and earlier.get("bounds") == cuts
     files: dict[str, dict] = {}

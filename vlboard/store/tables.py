@@ -360,17 +360,20 @@ def _listed(dt: DeltaTable) -> list[dict]:
     return actions.select([c for c in ACTION_COLUMNS if c in actions.column_names]).to_pylist()
 
 
+def _keep(key: tuple, got: list[dict]) -> None:
+    with _ACTIONS_LOCK:
+        if len(_ACTIONS) >= _ACTIONS_MAX:
+            _ACTIONS.pop(next(iter(_ACTIONS)))
+        _ACTIONS[key] = got
+
+
 def _remember(data: DataDir, table: str, dt: DeltaTable) -> int:
     """``dt``'s version (just committed through it) and its files, kept as :func:`_actions` would
     read them: the writer's next steps (compaction, checksums, the series) do not open it again."""
     version = dt.version()
     key = _key(data, table, version)
     if key is not None:
-        got = _listed(dt)
-        with _ACTIONS_LOCK:
-            if len(_ACTIONS) >= _ACTIONS_MAX:
-                _ACTIONS.pop(next(iter(_ACTIONS)))
-            _ACTIONS[key] = got
+        _keep(key, _listed(dt))
     return version
 
 
@@ -388,10 +391,7 @@ def _actions(data: DataDir, table: str, version: int, read_error: str | None = N
             raise SnapshotError(f"{read_error} {version} của bảng «{table}» ({exc})") from exc
         raise SnapshotError(f"bảng «{table}» không đọc được phiên bản {version} ({exc})") from exc
     if key is not None:
-        with _ACTIONS_LOCK:
-            if len(_ACTIONS) >= _ACTIONS_MAX:
-                _ACTIONS.pop(next(iter(_ACTIONS)))
-            _ACTIONS[key] = got
+        _keep(key, got)
     return got
 
 
