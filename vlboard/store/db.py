@@ -428,14 +428,10 @@ def fill_status(con: duckdb.DuckDBPyConnection, a: str, p: dict, parts, before=N
     ``before(cursor)`` and ``after(cursor)`` run inside the transaction, before the parts and last
     (status_kept puts an earlier version's rows there, then judges again what a moved target moves).
     The connection's path segments are kept first, once (``_SEGMENTS``)."""
-    if con not in _SEGMENTS_READY:
-        in_transaction(con, lambda cur: [cur.execute(statement) for statement in _SEGMENTS])
-        _SEGMENTS_READY.add(con)
+    keep_segments(con)
 
     def fill(cur: duckdb.DuckDBPyConnection) -> None:
-        cur.execute("delete from status_fill_targets")
-        cur.execute(_FILL_TARGETS, {"e": p["e"]})
-        cur.execute(_FILL_META[a], p)
+        fill_meta(cur, a, p)
         if before is not None:
             before(cur)
         for mode, lo, hi in parts(cur, int(p["y"])):
@@ -446,6 +442,21 @@ def fill_status(con: duckdb.DuckDBPyConnection, a: str, p: dict, parts, before=N
         cur.execute(_FILL_INDICATORS, {**p, "a": a == "true"})
 
     in_transaction(con, fill)
+
+
+def keep_segments(con: duckdb.DuckDBPyConnection) -> None:
+    """Each indicator's path segments into the connection's cache, once (``_SEGMENTS``)."""
+    if con not in _SEGMENTS_READY:
+        in_transaction(con, lambda cur: [cur.execute(statement) for statement in _SEGMENTS])
+        _SEGMENTS_READY.add(con)
+
+
+def fill_meta(cur: duckdb.DuckDBPyConnection, a: str, p: dict) -> None:
+    """The period's targets (status_fill_targets) and per-indicator rows (status_rows_meta), inside
+    the caller's transaction, over the segments kept (``keep_segments``)."""
+    cur.execute("delete from status_fill_targets")
+    cur.execute(_FILL_TARGETS, {"e": p["e"]})
+    cur.execute(_FILL_META[a], p)
 
 
 def in_transaction(con: duckdb.DuckDBPyConnection, work) -> None:

@@ -17,7 +17,8 @@ for every new version again (SCALING.md, «Status rows kept per snapshot»).
   units the difference touches (vlboard.store.touched) and those without a unit (few); those are
   computed (vl_status_rows_part's ``'touched'`` part: both in one scan), the per-indicator rows computed
   whole, and the rows of an indicator whose target moved judged again; keeping them links the
-  parts no touched unit falls in.
+  parts no touched unit falls in. A period no change reaches (a later import) with no target moved
+  is the earlier folder linked whole (vlboard.store.status_link).
 - **Doubt computes**: a difference over ``MAX_DIFF_BYTES``, a vacuumed file, an older format, a
   different catalogue, damaged or foreign files. A cache of what the snapshot determines, never a
   version of the data: nothing is served unchecked, losing it costs time only. Older snapshots
@@ -45,7 +46,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from vlboard.store import db, status_files, status_parts, tables, verified
+from vlboard.store import db, status_files, status_link, status_parts, tables, verified
 from vlboard.store import touched as touched_mod
 from vlboard.store.datadir import SnapshotError
 from vlboard.store.series import _in
@@ -153,25 +154,36 @@ def _insert_all(cur: duckdb.DuckDBPyConnection, where: Path, sums: dict) -> None
 
 def restore(con: duckdb.DuckDBPyConnection, snapshot: Path, key: tuple) -> str | None:
     """Put the period's rows in the connection's cache from what is kept: ``"kept"`` (the
-    snapshot's own), ``"carried"`` (derived from an earlier version's), or None (nothing usable:
-    the caller computes them). Never raises: a folder that fails is logged and removed."""
+    snapshot's own, or an earlier version's linked when no change reaches the period:
+    vlboard.store.status_link), ``"carried"`` (derived from an earlier version's), or None (nothing
+    usable: the caller computes them). Never raises: a folder that fails is logged and removed."""
     own = folder(snapshot, key)
-    sums = _sums(own, key)
-    if sums is not None:
-        try:
-            _checked(own, sums)
-            if not status_files.serve(con, key, own):  # read from the files, else copied into memory
-                db.in_transaction(con, lambda cur: _insert_all(cur, own, sums))
-                status_files.held(con).add(key)
-            return "kept"
-        except (duckdb.Error, OSError, SnapshotError) as exc:
-            log.warning("status rows kept for %s %s not used, removed: %s", snapshot.name, _name(key), exc)
-            shutil.rmtree(own, ignore_errors=True)  # computed and kept again below
+    if _read_kept(con, snapshot, own, key):
+        return "kept"
     try:
-        return "carried" if _carry(con, snapshot, key) else None
+        how = _carry(con, snapshot, key)
     except Exception as exc:  # a cache: the period is computed, the reason is logged
         log.warning("status rows of %s %s not carried: %s", snapshot.name, _name(key), exc, exc_info=True)
         return None
+    if how == "linked":
+        return "kept" if _read_kept(con, snapshot, own, key) else None
+    return "carried" if how else None
+
+
+def _read_kept(con: duckdb.DuckDBPyConnection, snapshot: Path, own: Path, key: tuple) -> bool:
+    sums = _sums(own, key)
+    if sums is None:
+        return False
+    try:
+        _checked(own, sums)
+        if not status_files.serve(con, key, own):  # read from the files, else copied into memory
+            db.in_transaction(con, lambda cur: _insert_all(cur, own, sums))
+            status_files.held(con).add(key)
+        return True
+    except (duckdb.Error, OSError, SnapshotError) as exc:
+        log.warning("status rows kept for %s %s not used, removed: %s", snapshot.name, _name(key), exc)
+        shutil.rmtree(own, ignore_errors=True)  # computed and kept again
+        return False
 
 
 def _earlier(snapshot: Path, manifest: dict):
@@ -199,24 +211,43 @@ def _same_catalogue(a: dict, b: dict) -> bool:
     )
 
 
-def _carry(con: duckdb.DuckDBPyConnection, snapshot: Path, key: tuple) -> bool:
+def _carry(con: duckdb.DuckDBPyConnection, snapshot: Path, key: tuple) -> str | None:
+    """``"linked"`` (the earlier folder's files: no change reaches the period, no target moved),
+    ``"derived"`` (the rows in the connection's cache), or None (nothing to carry from)."""
     manifest = db._manifest(snapshot)
     if not manifest:
-        return False
+        return None
     for path, m in _earlier(snapshot, manifest):
         where = folder(path, key)
         sums = _sums(where, key)
         if sums is None:
             continue
         if not _same_catalogue(manifest, m):
-            return False
-        touched = touched_mod.between(con, tables.data_of(snapshot), m, manifest, MAX_DIFF_BYTES)
-        if touched is None:
-            return False
+            return None
+        difference = touched_mod.between(con, tables.data_of(snapshot), m, manifest, MAX_DIFF_BYTES)
+        if difference is None:
+            return None
         _checked(where, sums)
-        _derive(con, where, key, touched, sums)
-        return True
-    return False
+        units, agencies, anything = difference.of(key)
+        if not anything and _link(con, snapshot, key, where, sums):
+            return "linked"
+        _derive(con, where, key, (units, agencies), sums)
+        return "derived"
+    return None
+
+
+def _link(con: duckdb.DuckDBPyConnection, snapshot: Path, key: tuple, where: Path, sums: dict) -> bool:
+    if snapshot.parent.name != "snapshots" or snapshot.name.startswith("."):
+        return False  # a writer's temporary folder, not a version
+    if not status_link.targets_unchanged(con, _params(key), where / "meta.parquet"):
+        return False
+    target = folder(snapshot, key)
+    if target.exists() and _sums(target, key) is None:  # foreign or broken: replaced
+        shutil.rmtree(target, ignore_errors=True)
+    if not status_link.link(where, target, [*sums["files"], "sums.json"]):
+        return False
+    _prune(snapshot.parent.parent / FOLDER)
+    return True
 
 
 _CARRIED: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, dict[tuple, status_parts.Carried]] = (

@@ -29,7 +29,7 @@ def test_the_writer_prepares_what_readers_read_of_the_version_it_replaced(tmp_pa
     done = status_ahead.prepare(data, sid)
     assert done.prepared == [(2025, dt.date(2025, 9, 30), True, False), (2025, dt.date(2025, 6, 30), True, False)]
     assert not done.stopped and done.seconds > 0
-    assert spy == [["touched"], ["touched"]]  # carried from the parent's, not computed whole
+    assert spy == [["touched"]]  # carried from the parent's, not computed whole; EARLIER linked (before Q3)
     path = live(data)
     for key in (KEY, EARLIER):
         assert status_kept._sums(status_kept.folder(path, key), key) is not None
@@ -92,9 +92,10 @@ def test_the_kept_folders_names_read_back_as_keys():
 def test_the_versions_are_compared_once_for_every_period(tmp_path, spy, monkeypatch):
     from vlboard.store import touched
 
+    approved = (*KEY[:3], True)  # two periods the import reaches
     data = delta_folder(tmp_path / "d")
     con = db.open_snapshot(live(data))
-    rows(con, EARLIER)
+    rows(con, approved)
     rows(con, KEY)
     sid = _import(data, 66.5)
     spy.clear()
@@ -104,4 +105,4 @@ def test_the_versions_are_compared_once_for_every_period(tmp_path, spy, monkeypa
     assert len(status_ahead.prepare(data, sid).prepared) == 2
     assert len(compared) == 1 and spy == [["touched"], ["touched"]]
     path = live(data)
-    assert rows(db.open_snapshot(path), EARLIER) == computed(path, EARLIER)
+    assert rows(db.open_snapshot(path), approved) == computed(path, approved)

@@ -239,3 +239,70 @@ def test_a_period_nobody_opened_lately_is_still_carried(tmp_path, monkeypatch, s
 def snapshots_kept(root) -> list:
     """The snapshot folders under data/.status (not the hidden ones: links served, temporary)."""
     return [p for p in root.iterdir() if not p.name.startswith(".")]
+
+
+def test_a_period_no_change_reaches_is_the_earlier_folder_linked_whole(tmp_path, spy):
+    earlier_key = (2025, "2025-06-30", True, False)  # the import below is of 2025-Q3
+    approved = (2025, "2025-06-30", True, True)
+    data = delta_folder(tmp_path / "d")
+    earlier = live(data)
+    con = db.open_snapshot(earlier)
+    rows(con, earlier_key), rows(con, approved)
+    imports.commit(data, WARD1, run(data, filled(data, {"C-01": {"value": 75}, "C-03": {"value": 12}}), WARD1))
+    admin = auth.User("boss", "Q", "admin")
+    cycle.act(data, admin, "submit", "unit", "w1", "2025-Q3", expected_state="chua_nop")
+    path = live(data)
+    spy.clear()
+    con = db.open_snapshot(path)
+    got = rows(con, earlier_key), rows(con, approved)
+    assert spy == []  # nothing computed: the per-indicator rows only, to see no target moved
+    assert got == (computed(path, earlier_key), computed(path, approved))
+    for key in (earlier_key, approved):
+        where, before = status_kept.folder(path, key), status_kept.folder(earlier, key)
+        names = {f.name for f in before.iterdir()}
+        assert {f.name for f in where.iterdir()} == names
+        assert all((where / n).stat().st_ino == (before / n).stat().st_ino for n in names)
+    spy.clear()
+    assert rows(db.open_snapshot(path), earlier_key) == got[0] and spy == []  # read back as kept
+
+
+def test_a_correction_of_the_year_before_that_moves_the_path_is_carried_not_linked(tmp_path, spy):
+    # C-01's first target is 2024's: 2023 is judged on the path from the baseline, its earliest
+    # real value (2022-Q4). Correcting that value replaces a row of the year before 2023: no subject
+    # appears or goes, but the path moves, so the 2023 rows are judged again.
+    rows_ = [
+        _row("a", "C-01", "2022-Q4", 2022, D(2022, 12, 31), 10.0),
+        _row("b", "C-01", "2023-Q2", 2023, D(2023, 6, 30), 20.0),
+        _row("c", "C-01", "2023-Q3", 2023, D(2023, 9, 30), 33.0, unit="w2"),
+    ]
+    data = delta_folder(tmp_path / "d", tiny_tables(results=rows_))
+    key = (2023, "2023-09-30", True, False)
+    earlier = live(data)
+    before = rows(db.open_snapshot(earlier), key)
+    fixed = dict(_row("report:C-01:w1:2022-Q4", "C-01", "2022-Q4", 2022, D(2022, 12, 31), 15.0), reported_by="t")
+    with snapshots.write_lock(data):
+        increments.commit_reports(data, [fixed], _audit(), author="t", note="x")
+    path = live(data)
+    spy.clear()
+    got = rows(db.open_snapshot(path), key)
+    assert spy == [["nulls"]]  # carried: no unit's rows computed, every row judged against the new path
+    assert got == computed(path, key) != before
+    assert linked(status_kept.folder(path, key)) == set()
+    before_meta = status_kept.folder(earlier, key) / "meta.parquet"
+    assert (status_kept.folder(path, key) / "meta.parquet").stat().st_ino != before_meta.stat().st_ino
+
+
+def test_a_value_replaced_in_the_year_before_leaves_the_next_years_period_linked(tmp_path, spy):
+    key = (2026, "2026-03-31", True, False)  # its subjects: who reported in 2025 or 2026
+    data = delta_folder(tmp_path / "d")
+    imports.commit(data, WARD1, run(data, filled(data, {"C-01": {"value": 75}}), WARD1))
+    earlier = live(data)
+    rows(db.open_snapshot(earlier), key)
+    imports.commit(data, WARD1, run(data, filled(data, {"C-01": {"value": 76}}), WARD1))  # replaced: w1 stays
+    path = live(data)
+    spy.clear()
+    got = rows(db.open_snapshot(path), key)
+    assert spy == [] and any(r[11] == "w1" for r in got)
+    assert got == computed(path, key)
+    meta = status_kept.folder(path, key) / "meta.parquet"
+    assert meta.stat().st_ino == (status_kept.folder(earlier, key) / "meta.parquet").stat().st_ino
