@@ -444,11 +444,16 @@ def fill_status(con: duckdb.DuckDBPyConnection, a: str, p: dict, parts, before=N
     in_transaction(con, fill)
 
 
-def keep_segments(con: duckdb.DuckDBPyConnection) -> None:
-    """Each indicator's path segments into the connection's cache, once (``_SEGMENTS``)."""
-    if con not in _SEGMENTS_READY:
-        in_transaction(con, lambda cur: [cur.execute(statement) for statement in _SEGMENTS])
-        _SEGMENTS_READY.add(con)
+def keep_segments(con: duckdb.DuckDBPyConnection) -> str:
+    """Each indicator's path segments into the connection's cache, once: read back or carried when
+    kept for the snapshot (vlboard.store.status_segments), else computed (``_SEGMENTS``) and kept."""
+    from vlboard.store import status_segments  # it runs this module's statements
+
+    if con in _SEGMENTS_READY:
+        return "ready"
+    how = status_segments.fill(con, lambda: in_transaction(con, lambda cur: [cur.execute(q) for q in _SEGMENTS]))
+    _SEGMENTS_READY.add(con)
+    return how
 
 
 def fill_meta(cur: duckdb.DuckDBPyConnection, a: str, p: dict) -> None:

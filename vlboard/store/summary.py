@@ -24,20 +24,17 @@ once per connection by ``prepare``:
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
-import json
 import logging
 import os
 import threading
-import uuid
 import weakref
 from pathlib import Path
 
 import duckdb
 
-from vlboard.store import db, queries, schema, status_kept, tables, touched, verified
+from vlboard.store import db, kept_file, queries, schema, status_kept, tables, touched
 from vlboard.store.datadir import SnapshotError
 
 log = logging.getLogger(__name__)
@@ -48,7 +45,6 @@ TABLE = "results_summary"
 _DROP = "drop table if exists results_summary"
 _FROM_FILE = "create or replace table results_summary as select * from read_parquet($f)"
 _CHECK = "select count(*) filter (where n <= 0) from results_summary"
-_ROWS = "select count(*) from results_summary"
 
 _READY: weakref.WeakSet[duckdb.DuckDBPyConnection] = weakref.WeakSet()
 _LOCK = threading.Lock()
@@ -98,27 +94,12 @@ def forget(con: duckdb.DuckDBPyConnection) -> None:
         _READY.discard(con)
 
 
-def _sums(file: Path) -> dict | None:
-    try:
-        sums = json.loads(file.with_suffix(".json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(sums, dict) or sums.get("fingerprint") != fingerprint():
-        return None
-    return sums
-
-
-def _checked(file: Path, sums: dict) -> None:
-    if verified.sha256(file) != sums.get("sha256"):
-        raise SnapshotError(f"tệp «{file}» sai mã kiểm tra")
-
-
 def _read(con: duckdb.DuckDBPyConnection, file: Path) -> bool:
     """The kept summary ``file`` into the connection, when it checks out."""
-    sums = _sums(file)
+    sums = kept_file.sums(file, fingerprint())
     if sums is None:
         return False
-    _checked(file, sums)
+    kept_file.checked(file, sums)
     con.execute(_FROM_FILE, {"f": str(file)})
     return True
 
@@ -130,9 +111,7 @@ def _restore(con: duckdb.DuckDBPyConnection, snapshot: Path) -> str | None:
             return "kept"
     except (OSError, duckdb.Error, SnapshotError) as exc:
         log.warning("summary kept for %s not used, removed: %s", snapshot.name, exc)
-        for f in (own.with_suffix(".json"), own):
-            with contextlib.suppress(OSError):
-                f.unlink()
+        kept_file.drop(own)
     try:
         return "carried" if _carry(con, snapshot) else None
     except Exception as exc:  # a cache: computed instead, the reason logged
@@ -147,7 +126,7 @@ def _carry(con: duckdb.DuckDBPyConnection, snapshot: Path) -> bool:
         return False
     for path, m in status_kept._earlier(snapshot, manifest):
         file = _where(path)
-        sums = _sums(file)
+        sums = kept_file.sums(file, fingerprint())
         before = touched._versions(m, "results")
         if sums is None or before is None:
             continue
@@ -155,7 +134,7 @@ def _carry(con: duckdb.DuckDBPyConnection, snapshot: Path) -> bool:
         removed, added, size = touched.changed_files(data, "results", before, after)
         if size > status_kept.MAX_DIFF_BYTES or not all(os.path.exists(f) for f in removed + added):
             return False
-        _checked(file, sums)
+        kept_file.checked(file, sums)
         columns = [f.name for f in schema.arrow_schema("results")]
         cur = con.cursor()
         try:
@@ -178,24 +157,5 @@ def _keep(con: duckdb.DuckDBPyConnection, snapshot: Path) -> None:
     if snapshot.parent.name != "snapshots" or snapshot.name.startswith("."):
         return  # a writer's temporary folder, not a version
     file = _where(snapshot)
-    tmp = file.with_name(f".{file.stem}.{uuid.uuid4().hex}.tmp")
-    side = file.with_name(f".{file.stem}.{uuid.uuid4().hex}.json.tmp")
-    cur = con.cursor()
-    try:
-        file.parent.mkdir(parents=True, exist_ok=True)
-        cur.table(TABLE).write_parquet(str(tmp), compression="zstd")
-        with tmp.open("rb") as fh:
-            os.fsync(fh.fileno())
-        ((rows,),) = cur.execute(_ROWS).fetchall()
-        sums = {"fingerprint": fingerprint(), "sha256": verified.sha256(tmp), "rows": rows}
-        os.rename(tmp, file)
-        side.write_text(json.dumps(sums), encoding="utf-8")
-        os.rename(side, file.with_suffix(".json"))  # last: the file counts from here on
+    if kept_file.write(con, TABLE, file, fingerprint()):
         status_kept._prune(file.parent.parent)
-    except (OSError, duckdb.Error) as exc:
-        log.warning("summary of %s not kept: %s", snapshot.name, exc)
-        for f in (tmp, side):
-            with contextlib.suppress(OSError):
-                f.unlink()
-    finally:
-        cur.close()

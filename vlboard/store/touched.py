@@ -74,6 +74,9 @@ class Difference:
 
     changes: tuple[Change, ...]
     events: tuple[tuple[str, str, str], ...]  # (subject_type, subject_code, period)
+    # per indicator, the earliest period end of the real values added or removed (a path's baseline
+    # is its earliest real value: vlboard.store.status_segments)
+    firsts: tuple[tuple[str, dt.date], ...] = ()
 
     def of(self, key: tuple) -> tuple[list[str], list[str], bool]:
         """(units, agencies, anything) of the period ``key`` (year, period end, demo, approved only):
@@ -172,6 +175,7 @@ def _compare(con: duckdb.DuckDBPyConnection, plan: dict) -> Difference:
         rows_of(cur, "results", removed, READS).create_view("removed_rows", replace=True)
         rows_of(cur, "results", added, READS).create_view("added_rows", replace=True)
         changes = tuple(Change(*row) for row in cur.sql(queries.load("touched_units").text).fetchall())
+        firsts = tuple((code, end) for code, end in cur.sql(queries.load("touched_firsts").text).fetchall())
         columns = schema.arrow_schema("cycle_events").names
         removed, added = plan["cycle_events"]
         rows_of(cur, "cycle_events", removed, columns).create_view("removed_events", replace=True)
@@ -181,4 +185,4 @@ def _compare(con: duckdb.DuckDBPyConnection, plan: dict) -> Difference:
         )
     finally:
         cur.close()
-    return Difference(changes, events)
+    return Difference(changes, events, firsts)
