@@ -14,6 +14,7 @@ import json
 import logging
 import os
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -44,6 +45,23 @@ def drop(file: Path) -> None:
     for f in (file.with_suffix(".json"), file):
         with contextlib.suppress(OSError):
             f.unlink()
+
+
+def restore(file: Path, read: Callable[[], bool], carry: Callable[[], bool], what: str) -> str | None:
+    """``"kept"`` when ``read()`` takes the kept ``file``, else ``"carried"`` when ``carry()``
+    derives the table from an earlier version's, else None (the caller computes). A kept file that
+    fails is logged and removed; a carry that fails is logged. Never raises."""
+    try:
+        if read():
+            return "kept"
+    except (OSError, duckdb.Error, SnapshotError) as exc:
+        log.warning("%s: kept file not used, removed: %s", what, exc)
+        drop(file)
+    try:
+        return "carried" if carry() else None
+    except Exception as exc:  # a cache: computed instead, the reason logged
+        log.warning("%s: not carried: %s", what, exc, exc_info=True)
+        return None
 
 
 def write(con: duckdb.DuckDBPyConnection, table: str, file: Path, fingerprint: str) -> bool:

@@ -20,7 +20,6 @@ once more by the writer that prepares a version (vlboard.store.status_ahead).
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from collections.abc import Callable
 from pathlib import Path
 
@@ -28,9 +27,6 @@ import duckdb
 import pyarrow.parquet as pq
 
 from vlboard.store import db, kept_file, status_kept, tables, touched
-from vlboard.store.datadir import SnapshotError
-
-log = logging.getLogger(__name__)
 
 FILE = "segments.parquet"
 # fixed statements (no SQL is composed here)
@@ -56,26 +52,20 @@ def _where(snapshot: Path) -> Path:
     return snapshot.parent.parent / status_kept.FOLDER / snapshot.name / FILE
 
 
-def _load(con: duckdb.DuckDBPyConnection, file: Path, sums: dict) -> None:
+def _load(con: duckdb.DuckDBPyConnection, file: Path) -> bool:
+    """The kept segments ``file`` into the connection, when it checks out."""
+    sums = kept_file.sums(file, status_kept.fingerprint())
+    if sums is None:
+        return False
     kept_file.checked(file, sums)
     db.in_transaction(con, lambda cur: [cur.execute(_CLEAR), cur.execute(_FROM_FILE, {"f": str(file)})])
+    return True
 
 
 def _restore(con: duckdb.DuckDBPyConnection, snapshot: Path) -> str | None:
     own = _where(snapshot)
-    sums = kept_file.sums(own, status_kept.fingerprint())
-    if sums is not None:
-        try:
-            _load(con, own, sums)
-            return "kept"
-        except (OSError, duckdb.Error, SnapshotError) as exc:
-            log.warning("path segments kept for %s not used, removed: %s", snapshot.name, exc)
-            kept_file.drop(own)
-    try:
-        return "carried" if _carry(con, snapshot) else None
-    except Exception as exc:  # a cache: computed instead, the reason logged
-        log.warning("path segments of %s not carried: %s", snapshot.name, exc, exc_info=True)
-        return None
+    what = f"path segments of {snapshot.name}"
+    return kept_file.restore(own, lambda: _load(con, own), lambda: _carry(con, snapshot), what)
 
 
 def _targets(m: dict) -> str | None:
@@ -88,8 +78,7 @@ def _carry(con: duckdb.DuckDBPyConnection, snapshot: Path) -> bool:
         return False
     for path, m in status_kept._earlier(snapshot, manifest):
         file = _where(path)
-        sums = kept_file.sums(file, status_kept.fingerprint())
-        if sums is None:
+        if kept_file.sums(file, status_kept.fingerprint()) is None:
             continue
         if _targets(m) is None or _targets(m) != _targets(manifest):
             return False
@@ -104,8 +93,7 @@ def _carry(con: duckdb.DuckDBPyConnection, snapshot: Path) -> bool:
                 starts[code] = start
         if moved(dict(difference.firsts), firsts, starts):
             return False
-        _load(con, file, sums)
-        return True
+        return _load(con, file)
     return False
 
 

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import logging
 import os
 import threading
 import weakref
@@ -36,8 +35,6 @@ import duckdb
 
 from vlboard.store import db, kept_file, queries, schema, status_kept, tables, touched
 from vlboard.store.datadir import SnapshotError
-
-log = logging.getLogger(__name__)
 
 FILE = "summary.parquet"
 TABLE = "results_summary"
@@ -106,17 +103,7 @@ def _read(con: duckdb.DuckDBPyConnection, file: Path) -> bool:
 
 def _restore(con: duckdb.DuckDBPyConnection, snapshot: Path) -> str | None:
     own = _where(snapshot)
-    try:
-        if _read(con, own):
-            return "kept"
-    except (OSError, duckdb.Error, SnapshotError) as exc:
-        log.warning("summary kept for %s not used, removed: %s", snapshot.name, exc)
-        kept_file.drop(own)
-    try:
-        return "carried" if _carry(con, snapshot) else None
-    except Exception as exc:  # a cache: computed instead, the reason logged
-        log.warning("summary of %s not carried: %s", snapshot.name, exc, exc_info=True)
-        return None
+    return kept_file.restore(own, lambda: _read(con, own), lambda: _carry(con, snapshot), f"summary of {snapshot.name}")
 
 
 def _carry(con: duckdb.DuckDBPyConnection, snapshot: Path) -> bool:

@@ -49,6 +49,14 @@ def live(data):
     return snapshots.current(data)[1]
 
 
+def report(data, rid: str, period: str, end: dt.date, value: float):
+    """Commit w1's C-01 value of ``period`` (as a clerk's report); the new live snapshot."""
+    row = dict(_row(rid, "C-01", period, end.year, end, value), reported_by="t")
+    with snapshots.write_lock(data):
+        increments.commit_reports(data, [row], _audit(), author="t", note="x")
+    return live(data)
+
+
 def test_rows_are_kept_once_and_the_next_process_reads_them(tmp_path, spy):
     data = delta_folder(tmp_path / "d")
     path = live(data)
@@ -100,10 +108,7 @@ def test_a_value_that_moves_the_path_judges_the_other_units_again(tmp_path, spy)
     data = delta_folder(tmp_path / "d", tiny_tables(results=rows_))
     key = (2023, "2023-09-30", True, False)
     before = rows(db.open_snapshot(live(data)), key)
-    early = dict(_row("report:C-01:w1:2023-Q1", "C-01", "2023-Q1", 2023, D(2023, 3, 31), 5.0), reported_by="t")
-    with snapshots.write_lock(data):
-        increments.commit_reports(data, [early], _audit(), author="t", note="x")
-    path = live(data)
+    path = report(data, "report:C-01:w1:2023-Q1", "2023-Q1", D(2023, 3, 31), 5.0)
     spy.clear()
     got = rows(db.open_snapshot(path), key)
     assert spy == [["touched"]]
@@ -279,10 +284,7 @@ def test_a_correction_of_the_year_before_that_moves_the_path_is_carried_not_link
     key = (2023, "2023-09-30", True, False)
     earlier = live(data)
     before = rows(db.open_snapshot(earlier), key)
-    fixed = dict(_row("report:C-01:w1:2022-Q4", "C-01", "2022-Q4", 2022, D(2022, 12, 31), 15.0), reported_by="t")
-    with snapshots.write_lock(data):
-        increments.commit_reports(data, [fixed], _audit(), author="t", note="x")
-    path = live(data)
+    path = report(data, "report:C-01:w1:2022-Q4", "2022-Q4", D(2022, 12, 31), 15.0)  # corrected
     spy.clear()
     got = rows(db.open_snapshot(path), key)
     assert spy == [["nulls"]]  # carried: no unit's rows computed, every row judged against the new path

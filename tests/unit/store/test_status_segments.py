@@ -8,8 +8,9 @@ import datetime as dt
 import json
 
 from tests.support.fixtures import tiny_tables
-from tests.unit.store.test_delta import _audit, _row, delta_folder
-from vlboard.store import db, increments, kept_file, snapshots, status_segments
+from tests.unit.store.test_delta import _row, delta_folder
+from tests.unit.store.test_status_kept import report
+from vlboard.store import db, kept_file, snapshots, status_segments
 
 D = dt.date
 SEGMENTS = "select * from status_path_segments order by all"
@@ -38,13 +39,6 @@ def _computed(path) -> list[tuple]:
         con.close()
 
 
-def _report(data, rid, period, end, value):
-    row = dict(_row(rid, "C-01", period, end.year, end, value), reported_by="t")
-    with snapshots.write_lock(data):
-        increments.commit_reports(data, [row], _audit(), author="t", note="x")
-    return snapshots.current(data)[1]
-
-
 def test_the_segments_are_kept_then_read_back(tmp_path):
     data = delta_folder(tmp_path / "d", tiny_tables(results=ROWS))
     path = snapshots.current(data)[1]
@@ -57,10 +51,10 @@ def test_the_segments_are_kept_then_read_back(tmp_path):
 def test_a_value_after_the_baseline_carries_them_and_one_before_computes(tmp_path):
     data = delta_folder(tmp_path / "d", tiny_tables(results=ROWS))
     _segments(snapshots.current(data)[1])
-    later = _report(data, "report:C-01:w1:2023-Q4", "2023-Q4", D(2023, 12, 31), 25.0)
+    later = report(data, "report:C-01:w1:2023-Q4", "2023-Q4", D(2023, 12, 31), 25.0)
     how, got = _segments(later)
     assert how == "carried" and got == _computed(later)
-    earlier = _report(data, "report:C-01:w1:2023-Q1", "2023-Q1", D(2023, 3, 31), 5.0)  # the new baseline
+    earlier = report(data, "report:C-01:w1:2023-Q1", "2023-Q1", D(2023, 3, 31), 5.0)  # the new baseline
     how, got = _segments(earlier)
     assert how == "computed" and got == _computed(earlier)
     assert any(r[0] == "C-01" and r[1] == D(2023, 3, 31) for r in got)
