@@ -10,6 +10,7 @@ no SQL text is composed in Python).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import weakref
@@ -411,13 +412,14 @@ def prepare_status(
         a = "true" if approved_only else "false"
         p = {"y": int(year), "e": period_end, "d": bool(include_demo)}
         path = snapshot_of(con)
-        how = status_kept.restore(con, path, key) if path is not None else None
-        if how is None:
-            fill_status(con, a, p, _parts)
-        if how != "kept":
-            status_files.held(con).add(key)
-            if path is not None and status_kept.keep(con, path, key):  # then read from the kept files
-                status_files.move(con, key, status_kept.folder(path, key))
+        with status_kept.computing(path, key) if path is not None else contextlib.nullcontext():
+            how = status_kept.restore(con, path, key) if path is not None else None
+            if how is None:
+                fill_status(con, a, p, _parts)
+            if how != "kept":
+                status_files.held(con).add(key)
+                if path is not None and status_kept.keep(con, path, key):  # then read from the kept files
+                    status_files.move(con, key, status_kept.folder(path, key))
         done.add(key)
 
 

@@ -46,7 +46,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from vlboard.store import db, status_files, status_link, status_parts, tables, verified
+from vlboard.store import db, status_files, status_link, status_lock, status_parts, tables, verified
 from vlboard.store import touched as touched_mod
 from vlboard.store.datadir import SnapshotError
 from vlboard.store.series import _in
@@ -109,6 +109,14 @@ def _name(key: tuple) -> str:
 def folder(snapshot: Path, key: tuple) -> Path:
     """Where the rows of ``key`` (year, period end, demo, approved only) are kept for ``snapshot``."""
     return snapshot.parent.parent / FOLDER / snapshot.name / _name(key)
+
+
+def computing(snapshot: Path, key: tuple) -> contextlib.AbstractContextManager:
+    """While a process restores or computes ``key`` for ``snapshot``, the others wait for it
+    (vlboard.store.status_lock); nothing for a writer's temporary folder."""
+    if snapshot.parent.name != "snapshots" or snapshot.name.startswith("."):
+        return contextlib.nullcontext()
+    return status_lock.computing(snapshot.parent.parent / FOLDER, _name(key))
 
 
 def _params(key: tuple) -> dict:
