@@ -111,10 +111,16 @@ def folder(snapshot: Path, key: tuple) -> Path:
     return snapshot.parent.parent / FOLDER / snapshot.name / _name(key)
 
 
+def is_version(snapshot: Path) -> bool:
+    """Whether ``snapshot`` is a version under data/snapshots (not a writer's temporary folder):
+    only a version has rows, a summary or segments kept for it."""
+    return snapshot.parent.name == "snapshots" and not snapshot.name.startswith(".")
+
+
 def computing(snapshot: Path, key: tuple) -> contextlib.AbstractContextManager:
     """While a process restores or computes ``key`` for ``snapshot``, the others wait for it
     (vlboard.store.status_lock); nothing for a writer's temporary folder."""
-    if snapshot.parent.name != "snapshots" or snapshot.name.startswith("."):
+    if not is_version(snapshot):
         return contextlib.nullcontext()
     return status_lock.computing(snapshot.parent.parent / FOLDER, _name(key))
 
@@ -173,17 +179,18 @@ def restore(con: duckdb.DuckDBPyConnection, snapshot: Path, key: tuple) -> str |
     except Exception as exc:  # a cache: the period is computed, the reason is logged
         log.warning("status rows of %s %s not carried: %s", snapshot.name, _name(key), exc, exc_info=True)
         return None
-    if how == "linked":
-        return "kept" if _read_kept(con, snapshot, own, key) else None
+    if how == "linked":  # its files are the earlier folder's, checked before they were linked
+        return "kept" if _read_kept(con, snapshot, own, key, checked=True) else None
     return "carried" if how else None
 
 
-def _read_kept(con: duckdb.DuckDBPyConnection, snapshot: Path, own: Path, key: tuple) -> bool:
+def _read_kept(con: duckdb.DuckDBPyConnection, snapshot: Path, own: Path, key: tuple, checked: bool = False) -> bool:
     sums = _sums(own, key)
     if sums is None:
         return False
     try:
-        _checked(own, sums)
+        if not checked:
+            _checked(own, sums)
         if not status_files.serve(con, key, own):  # read from the files, else copied into memory
             db.in_transaction(con, lambda cur: _insert_all(cur, own, sums))
             status_files.held(con).add(key)
@@ -245,8 +252,8 @@ def _carry(con: duckdb.DuckDBPyConnection, snapshot: Path, key: tuple) -> str | 
 
 
 def _link(con: duckdb.DuckDBPyConnection, snapshot: Path, key: tuple, where: Path, sums: dict) -> bool:
-    if snapshot.parent.name != "snapshots" or snapshot.name.startswith("."):
-        return False  # a writer's temporary folder, not a version
+    if not is_version(snapshot):
+        return False
     if not status_link.targets_unchanged(con, _params(key), where / "meta.parquet"):
         return False
     target = folder(snapshot, key)
@@ -301,8 +308,8 @@ def _derive(
 def keep(con: duckdb.DuckDBPyConnection, snapshot: Path, key: tuple) -> bool:
     """Write the connection's rows of ``key`` for ``snapshot`` (once; a folder already there is
     left alone); True when they are kept. Best effort: a read-only or full disk is logged."""
-    if snapshot.parent.name != "snapshots" or snapshot.name.startswith("."):
-        return False  # a writer's temporary folder, not a version
+    if not is_version(snapshot):
+        return False
     target = folder(snapshot, key)
     if _sums(target, key) is not None:
         return True

@@ -115,8 +115,8 @@ def moved(changed: dict[str, dt.date], first_targets: dict[str, dt.date], starts
 
 def _keep(con: duckdb.DuckDBPyConnection, snapshot: Path) -> None:
     """Write the connection's segments for ``snapshot`` (best effort)."""
-    if snapshot.parent.name != "snapshots" or snapshot.name.startswith("."):
-        return  # a writer's temporary folder, not a version
+    if not status_kept.is_version(snapshot):
+        return
     file = _where(snapshot)
     if kept_file.write(con, "status_path_segments", file, status_kept.fingerprint()):
         status_kept._prune(file.parent.parent)

@@ -141,8 +141,8 @@ def _carry(con: duckdb.DuckDBPyConnection, snapshot: Path) -> bool:
 def _keep(con: duckdb.DuckDBPyConnection, snapshot: Path) -> None:
     """Write the connection's summary for ``snapshot`` (best effort: a read-only or full disk is
     logged, the page goes on)."""
-    if snapshot.parent.name != "snapshots" or snapshot.name.startswith("."):
-        return  # a writer's temporary folder, not a version
+    if not status_kept.is_version(snapshot):
+        return
     file = _where(snapshot)
     if kept_file.write(con, TABLE, file, fingerprint()):
         status_kept._prune(file.parent.parent)
