@@ -5,7 +5,8 @@ rollback went to or came from (data/history.jsonl), every snapshot an approval o
 cycle was made on (the ``base_snapshot`` of each approve event of the live ``cycle_events``: the
 reference of «n giá trị đã thay đổi từ khi duyệt», so a closed reporting period keeps the snapshot
 of each of its approvals), and every snapshot whose manifest carries ``"keep": true`` (set by hand). The others' folders go, and then the Delta files
-no kept snapshot's version reads (Delta ``vacuum`` with those versions kept). Runs under the write
+no kept snapshot's version reads (Delta ``vacuum`` with those versions kept), and the Delta log
+before the oldest version a kept snapshot reads (``_clean_log``). Runs under the write
 lock; a folder is renamed to a hidden name before it is deleted, so a vacuum killed midway never
 leaves a half-deleted snapshot that looks whole (the next writer removes the leftover).
 """
@@ -16,8 +17,10 @@ import datetime as dt
 import os
 import shutil
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from deltalake import DeltaTable
+from deltalake.exceptions import DeltaError
 
 from vlboard import settings
 from vlboard.store import snapshots, tables
@@ -30,16 +33,34 @@ class Vacuum:
     files: dict[str, list[str]] = field(default_factory=dict)  # Delta table → data files removed
     bytes_freed: int = 0
     dry_run: bool = True
+    log: dict[str, tuple[int, int]] = field(default_factory=dict)  # Delta table → (log files, bytes) removed
+    unreadable: dict[str, list[str]] = field(default_factory=dict)  # Delta table → kept snapshots it can't open
 
     def lines(self) -> list[str]:
         verb = "Sẽ xóa" if self.dry_run else "Đã xóa"
         n_files = sum(len(v) for v in self.files.values())
-        mb = f"{self.bytes_freed / 1e6:.1f}".replace(".", ",")
+        mb = _mb(self.bytes_freed)
         return [
             f"Giữ {len(self.kept)} bản dữ liệu; {verb.lower()} {len(self.removed)} bản cũ.",
             f"{verb} {n_files} tệp dữ liệu không bản nào còn đọc ({mb} MB).",
+            self._log_line(),
             *[f"  - {sid}" for sid in self.removed],
+            *[
+                f"Bảng «{table}»: {len(sids)} bản được giữ không còn mở được (nhật ký Delta của chúng đã bị xóa "
+                f"trước đây); chưa xóa tệp hay nhật ký nào của bảng này: {', '.join(sids)}."
+                for table, sids in self.unreadable.items()
+            ],
         ]
+
+    def _log_line(self) -> str:
+        if self.dry_run:
+            return "Nhật ký Delta: khi chạy thật, dọn phần trước bản cũ nhất còn giữ và cũ hơn 30 ngày."
+        n, size = (sum(x) for x in zip((0, 0), *self.log.values()))
+        return f"Đã dọn {n} tệp nhật ký Delta trước bản cũ nhất còn giữ ({_mb(size)} MB)."
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1e6:.1f}".replace(".", ",")
 
 
 def _created(m: dict) -> dt.datetime | None:
@@ -77,10 +98,13 @@ def keep(data: snapshots.DataDir, now: dt.datetime | None = None) -> tuple[list[
     return kept, gone
 
 
+def _version(m: dict, table: str) -> int | None:
+    entry = m["tables"].get(table, {})
+    return int(entry["delta_version"]) if "delta_version" in entry else None
+
+
 def _versions(manifests: list[dict], table: str) -> list[int]:
-    return sorted(
-        {int(m["tables"][table]["delta_version"]) for m in manifests if "delta_version" in m["tables"].get(table, {})}
-    )
+    return sorted({v for v in (_version(m, table) for m in manifests) if v is not None})
 
 
 def vacuum(data: snapshots.DataDir, *, dry_run: bool = True, now: dt.datetime | None = None) -> Vacuum:
@@ -101,6 +125,10 @@ def vacuum(data: snapshots.DataDir, *, dry_run: bool = True, now: dt.datetime | 
                 continue
             base = tables.path(data, table)
             versions = _versions(kept, table)
+            lost = _unopened(base, versions)
+            if lost:  # Delta's vacuum cannot keep what it cannot open: nothing of this table is removed
+                out.unreadable[table] = sorted(m["id"] for m in kept if _version(m, table) in lost)
+                continue
             files = DeltaTable(str(base)).vacuum(
                 retention_hours=0, dry_run=True, enforce_retention_duration=False, keep_versions=versions
             )
@@ -108,6 +136,46 @@ def vacuum(data: snapshots.DataDir, *, dry_run: bool = True, now: dt.datetime | 
             out.bytes_freed += sum((base / f).stat().st_size for f in files if (base / f).exists())
             if not dry_run and files:
                 DeltaTable(str(base)).vacuum(
-                    retention_hours=0, dry_run=False, enforce_retention_duration=False, keep_versions=versions
+                    retention_hours=0,
+                    dry_run=False,
+                    enforce_retention_duration=False,
+                    keep_versions=versions,
+                    post_commithook_properties=tables.HOOKS,
                 )
+            if not dry_run:
+                out.log[table] = _clean_log(base, versions[0] if versions else None)
         return out
+
+
+def _log_files(base: Path) -> dict[str, int]:
+    log = base / "_delta_log"
+    return {e.name: e.stat().st_size for e in os.scandir(log) if e.is_file()}
+
+
+def _unopened(base: Path, kept: list[int]) -> set[int]:
+    """The kept versions (ascending) the table cannot open: those whose log delta-rs's earlier
+    default removed (vlboard.store.tables.HOOKS). Only a prefix of the log goes, so the oldest are
+    tried until one opens."""
+    lost: set[int] = set()
+    for version in kept:
+        try:
+            DeltaTable(str(base), version=version)
+        except DeltaError:  # TableNotFoundError among them
+            lost.add(version)
+            continue
+        break
+    return lost
+
+
+def _clean_log(base: Path, oldest: int | None) -> tuple[int, int]:
+    """Delta's own log clean-up (``cleanup_metadata``) on the table opened at ``oldest``, the oldest
+    version a kept snapshot reads: it removes the log entries and checkpoints before the newest
+    checkpoint at or below that version, and only those older than the table's
+    ``delta.logRetentionDuration`` (30 days unless set). Every kept version stays readable from that
+    checkpoint on. A log opened at each commit stays short (delta-rs writes a checkpoint every 100
+    commits). Returns the (files, bytes) removed."""
+    before = _log_files(base)
+    (DeltaTable(str(base)) if oldest is None else DeltaTable(str(base), version=oldest)).cleanup_metadata()
+    after = _log_files(base)
+    gone = [name for name in before if name not in after]
+    return len(gone), sum(before[name] for name in gone)

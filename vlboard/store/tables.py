@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-from deltalake import DeltaTable, write_deltalake
+from deltalake import DeltaTable, PostCommitHookProperties, write_deltalake
 from deltalake.exceptions import CommitFailedError, DeltaError, TableNotFoundError
 
 from vlboard.store import schema, verified
@@ -47,6 +47,13 @@ PARTITIONS: dict[str, list[str]] = {
 ORDER: dict[str, list[str]] = {"results": ["year", "period_end", "unit_code", "agency_code", "indicator_code"]}
 TARGET_FILE_SIZE = 1 << 20
 FOLDER = "tables"
+# delta-rs, after a commit, deletes by default the log entries older than the table's log retention
+# (30 days) before the newest checkpoint: a snapshot kept longer (a rollback's, an approval's, one
+# tagged keep) would no longer open. No commit of ours cleans the log (the property on new tables,
+# these hooks on the tables made before it); ``vacuum`` cleans it up to the oldest version kept
+# (vlboard.store.retention).
+HOOKS = PostCommitHookProperties(create_checkpoint=True, cleanup_expired_logs=False)
+NO_LOG_CLEANUP = {"delta.enableExpiredLogCleanup": "false"}
 RETRY = "Một lần ghi khác vừa ghi vào bảng «{table}» cùng lúc; hãy thử lại. Dữ liệu hiện hành không đổi; chưa ghi gì."
 
 
@@ -118,12 +125,25 @@ def overwrite(data: DataDir, table: str, t: pa.Table) -> int:
     parts = PARTITIONS[table] or None
     with _writing(table):
         if latest(data, table) is None:  # the table property bounds the files of merges too
-            config: dict[str, str | None] = {"delta.targetFileSize": str(TARGET_FILE_SIZE)}
+            config: dict[str, str | None] = {"delta.targetFileSize": str(TARGET_FILE_SIZE), **NO_LOG_CLEANUP}
             write_deltalake(
-                str(p), rows, mode="error", configuration=config, partition_by=parts, target_file_size=TARGET_FILE_SIZE
+                str(p),
+                rows,
+                mode="error",
+                configuration=config,
+                partition_by=parts,
+                target_file_size=TARGET_FILE_SIZE,
+                post_commithook_properties=HOOKS,
             )
         else:
-            write_deltalake(str(p), rows, mode="overwrite", partition_by=parts, target_file_size=TARGET_FILE_SIZE)
+            write_deltalake(
+                str(p),
+                rows,
+                mode="overwrite",
+                partition_by=parts,
+                target_file_size=TARGET_FILE_SIZE,
+                post_commithook_properties=HOOKS,
+            )
     return DeltaTable(str(p)).version()
 
 
@@ -135,7 +155,7 @@ def append(data: DataDir, table: str, t: pa.Table, dt: DeltaTable | None = None)
         rows = rows.sort_by([(c, "ascending") for c in ORDER[table]])
     with _writing(table):
         dt = dt or DeltaTable(str(path(data, table)))
-        write_deltalake(dt, rows, mode="append", target_file_size=TARGET_FILE_SIZE)
+        write_deltalake(dt, rows, mode="append", target_file_size=TARGET_FILE_SIZE, post_commithook_properties=HOOKS)
     return _remember(data, table, dt)
 
 
@@ -151,6 +171,7 @@ def append_chunks(data: DataDir, table: str, chunks) -> int:
             pa.RecordBatchReader.from_batches(want, batches),
             mode="append",
             target_file_size=TARGET_FILE_SIZE,
+            post_commithook_properties=HOOKS,
         )
     return DeltaTable(str(path(data, table))).version()
 
@@ -178,7 +199,7 @@ def align(data: DataDir, table: str, version: int) -> None:
     dt = DeltaTable(str(path(data, table)))
     if dt.version() != version:
         with _writing(table):
-            dt.restore(version)
+            dt.restore(version, post_commithook_properties=HOOKS)
 
 
 KEY = (
@@ -231,7 +252,9 @@ def merge_results(data: DataDir, rows: pa.Table) -> int:
     keys = rows.select(["year", "indicator_code", "period", "unit_code", "agency_code", "period_end"])
     keys = keys.group_by(keys.column_names, use_threads=False).aggregate([])  # one source row per key
     with _writing("results"):
-        dt.merge(keys, KEY + _narrowing(keys), source_alias="s", target_alias="t").when_matched_delete().execute()
+        dt.merge(
+            keys, KEY + _narrowing(keys), source_alias="s", target_alias="t", post_commithook_properties=HOOKS
+        ).when_matched_delete().execute()
     return append(data, "results", rows, dt)  # the merge moved ``dt`` to its version
 
 
@@ -241,7 +264,7 @@ def replace_indicators(data: DataDir, codes: list[str], rows: pa.Table) -> int:
     quoted = ", ".join("'" + c.replace("'", "''") + "'" for c in codes)
     dt = DeltaTable(str(path(data, "results")))
     with _writing("results"):
-        dt.delete(f"indicator_code in ({quoted})")
+        dt.delete(f"indicator_code in ({quoted})", post_commithook_properties=HOOKS)
     return append(data, "results", rows, dt)
 
 
@@ -265,7 +288,9 @@ def compact(data: DataDir, table: str, years: list[int] | None = None) -> int | 
         dt = DeltaTable(str(path(data, table)))
         for part in due:
             filters = [(PARTITIONS[table][0], "=", part)] if part is not None else None
-            dt.optimize.compact(partition_filters=filters, target_size=TARGET_FILE_SIZE)
+            dt.optimize.compact(
+                partition_filters=filters, target_size=TARGET_FILE_SIZE, post_commithook_properties=HOOKS
+            )
     return _remember(data, table, dt)
 
 

@@ -85,3 +85,15 @@ def test_synthetic_rows_labelled_as_reports_for_the_real_deployment_commit(shipp
     assert set(syn.column("source").to_pylist()) == {"report"}
     with pytest.raises(ValueError, match="synthetic-source report"):
         synthetic.make_data_dir(shipped_data, tmp_path / "big", synthetic.STREAM_ABOVE_ROWS + 1, source="report")
+
+
+def test_disk_after_imports_counts_the_log_and_leaves_the_live_version_whole(shipped_data, tmp_path):
+    root = tmp_path / "disk"
+    root.mkdir()
+    got = commit.disk_after(shipped_data, root, 3)
+    assert got["imports"] == 3 and got["bytes_after_vacuum"] < got["bytes"]
+    assert got["log_bytes"] > 0 and got["log_files_removed"] == 0, "no checkpoint yet (one every 100 commits)"
+    assert got["snapshot_bytes_after_vacuum"] < got["bytes_after_vacuum"]
+    data = snapshots.DataDir(root)
+    _, snap, manifest = snapshots.current(data)  # verifies every file the live version reads
+    assert len(snapshots.list_snapshots(data)) == 1 and manifest["format"] == snapshots.FORMAT_DELTA

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pytest
+from deltalake import DeltaTable, PostCommitHookProperties
 
 from tests.support.fixtures import data_dir_with, tiny_tables
 from tests.support.intake import ADMIN, WARD1, filled, intake_tables, run
@@ -329,6 +330,115 @@ def test_vacuum_keeps_the_policy_and_removes_the_rest(tmp_path, monkeypatch):
     assert 62.5 in queries.run(src.con, "indicator_results", code="C-01").value.tolist()
     monkeypatch.setenv("VLBOARD_KEEP_DAYS", "100")
     assert retention.vacuum(data, dry_run=True, now=later).removed == []
+
+
+def _age_logs(data: snapshots.DataDir, days: int) -> None:
+    """Date every Delta log file ``days`` back (the log's clean-up goes by the files' times)."""
+    old = (dt.datetime.now(dt.UTC) - dt.timedelta(days=days)).timestamp()
+    for log in (data.root / "tables").glob("*/_delta_log"):
+        for f in log.iterdir():
+            os.utime(f, (old, old))
+
+
+def _log_versions(data: snapshots.DataDir, table: str) -> set[int]:
+    return {int(f.name[:20]) for f in (tables.path(data, table) / "_delta_log").iterdir() if f.name[:20].isdigit()}
+
+
+def _version(data: snapshots.DataDir, sid: str, table: str = "results") -> int:
+    return int(snapshots.read_manifest(snapshots.snapshot_dir(data, sid))["tables"][table]["delta_version"])
+
+
+def _commit(data: snapshots.DataDir, value: float) -> str:
+    return imports.commit(data, WARD1, run(data, filled(data, {"C-01": {"value": value}}), WARD1))
+
+
+@pytest.mark.parametrize("made_before", [False, True])
+def test_a_write_a_month_later_leaves_every_older_version_readable(tmp_path, monkeypatch, made_before):
+    """delta-rs's default after a commit deletes the log older than 30 days before the newest
+    checkpoint; the versions an older snapshot reads must stay: only ``vacuum`` cleans the log. A
+    table made before the table property was set (``made_before``) is kept by the commits' hooks."""
+    if made_before:
+        monkeypatch.setattr(tables, "NO_LOG_CLEANUP", {})
+    data = delta_folder(tmp_path / "d")
+    config = DeltaTable(str(tables.path(data, "results"))).metadata().configuration
+    assert config.get("delta.enableExpiredLogCleanup") == (None if made_before else "false")
+    old = _commit(data, 61.5)
+    _commit(data, 62.5)
+    DeltaTable(str(tables.path(data, "results"))).create_checkpoint()
+    _commit(data, 63.5)
+    _age_logs(data, 40)
+    _commit(data, 64.5)
+    assert min(_log_versions(data, "results")) == 0
+    folder = snapshots.snapshot_dir(data, old)
+    snapshots.verify(folder)
+    assert 61.5 in snapshots.read_table(folder, "results").column("value").to_pylist()
+
+
+def test_vacuum_cleans_the_delta_log_before_the_oldest_kept_version(tmp_path):
+    data = delta_folder(tmp_path / "d")
+    for v in (61.5, 62.5):
+        _commit(data, v)
+    DeltaTable(str(tables.path(data, "results"))).create_checkpoint()  # delta-rs makes one every 100 commits
+    checkpoint = _version(data, snapshots.current_id(data))
+    live = _commit(data, 63.5)
+    before = answers(Snapshot.current(data))
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=40)
+    assert retention.vacuum(data, dry_run=False, now=later).log["results"] == (0, 0), "a young log stays whole"
+    _age_logs(data, 40)
+    assert retention.vacuum(data, dry_run=True, now=later).log == {}, "a dry run removes nothing"
+    assert min(_log_versions(data, "results")) == 0
+    done = retention.vacuum(data, dry_run=False, now=later)
+    assert done.kept == [live] and done.log["results"][0] >= checkpoint > 0
+    assert min(_log_versions(data, "results")) == checkpoint, "every entry before the checkpoint went"
+    assert f"Đã dọn {sum(n for n, _ in done.log.values())} tệp nhật ký Delta" in "\n".join(done.lines())
+    forget = Snapshot.current(data)
+    assert forget.snapshot_id == live and answers(forget) == before
+    snapshots.verify(snapshots.snapshot_dir(data, live))
+    _commit(data, 64.5)  # the table is written on from the cleaned log
+    assert 64.5 in queries.run(Snapshot.current(data).con, "indicator_results", code="C-01").value.tolist()
+
+
+def test_a_kept_version_before_the_checkpoint_keeps_the_log_it_reads(tmp_path):
+    data = delta_folder(tmp_path / "d")
+    named = _commit(data, 61.5)
+    _commit(data, 62.5)
+    DeltaTable(str(tables.path(data, "results"))).create_checkpoint()
+    history.rollback(data, ADMIN, named, reason="nhầm")  # the rollback names it: kept for good
+    _commit(data, 63.5)
+    _age_logs(data, 40)
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=40)
+    done = retention.vacuum(data, dry_run=False, now=later)
+    assert named in done.kept and done.log["results"] == (0, 0)
+    old = snapshots.snapshot_dir(data, named)
+    snapshots.verify(old)
+    assert 61.5 in snapshots.read_table(old, "results").column("value").to_pylist()
+
+
+def test_vacuum_goes_on_when_the_earlier_default_removed_a_kept_versions_log(tmp_path, monkeypatch):
+    """A folder written before the hooks: delta-rs already removed the log an old snapshot reads.
+    That snapshot no longer opens (said, not hidden); vacuum still cleans the rest and the live
+    version stays whole."""
+    monkeypatch.setattr(tables, "NO_LOG_CLEANUP", {})
+    monkeypatch.setattr(tables, "HOOKS", PostCommitHookProperties(cleanup_expired_logs=None))
+    data = delta_folder(tmp_path / "d")
+    old = _commit(data, 61.5)
+    _commit(data, 62.5)
+    DeltaTable(str(tables.path(data, "results"))).create_checkpoint()
+    _commit(data, 63.5)
+    _age_logs(data, 40)
+    live = _commit(data, 64.5)  # the earlier default removes the log before the checkpoint
+    monkeypatch.undo()
+    folder = snapshots.snapshot_dir(data, old)
+    with pytest.raises(snapshots.SnapshotError):
+        snapshots.read_table(folder, "results")
+    (folder / snapshots.MANIFEST).write_text(json.dumps({**snapshots.read_manifest(folder), "keep": True}), "utf-8")
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=40)
+    done = retention.vacuum(data, dry_run=False, now=later)
+    assert sorted(done.kept) == sorted([old, live]) and done.unreadable == {"results": [old]}
+    assert "results" not in done.files and "results" not in done.log, "nothing of that table removed"
+    assert "không còn mở được (nhật ký Delta của chúng đã bị xóa trước đây)" in "\n".join(done.lines())
+    assert 64.5 in snapshots.read_table(snapshots.snapshot_dir(data, live), "results").column("value").to_pylist()
+    snapshots.verify(snapshots.snapshot_dir(data, live))
 
 
 def test_a_snapshot_tagged_keep_outlives_the_retention(tmp_path):
