@@ -8,6 +8,7 @@ import html
 import unicodedata
 
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from vlboard.domain import status
 from vlboard.domain.textnorm import slug
@@ -35,6 +36,24 @@ LEGEND_BELOW = dict(
     title_text="",
     font=dict(size=12),
 )
+
+
+# the trace types vlboard draws: a template keeps their defaults only (``slim``)
+TRACE_TYPES = ("bar", "scatter", "scattergeo", "heatmap", "choropleth", "indicator")
+_SLIM: dict[str, go.layout.Template] = {}
+
+
+def slim(name: str) -> go.layout.Template:
+    """Plotly's template ``name`` with its layout whole and the trace defaults of ``TRACE_TYPES``
+    only, built once per process. Plotly validates and deep-copies a template into every figure
+    that sets it; the full one holds defaults for some 40 trace types: ~15 ms a figure, a third of
+    a chart-heavy page's rerun, and twice the JSON each chart sends to the browser."""
+    if name not in _SLIM:
+        full = pio.templates[name]
+        _SLIM[name] = go.layout.Template(
+            layout=full.layout, data={k: full.data[k] for k in TRACE_TYPES if full.data[k]}
+        )
+    return _SLIM[name]
 
 
 def nfc(text) -> str:
@@ -155,7 +174,7 @@ def finish(
 ) -> go.Figure:
     """Common theme: title, font, white template, ',.' separators, margins, footer."""
     fig.update_layout(
-        template="plotly_white",
+        template=slim("plotly_white"),
         separators=",.",
         paper_bgcolor="white",
         plot_bgcolor="white",
@@ -233,7 +252,7 @@ def darken(fig: go.Figure, *, scale: float = 1.5, height: int | None = None, kee
     unless ``keep_footer`` (the map keeps its boundary attribution)."""
     size = round(14 * scale)
     fig.update_layout(
-        template="plotly_dark",
+        template=slim("plotly_dark"),
         paper_bgcolor=WALL_BG,
         plot_bgcolor=WALL_BG,
         font=dict(family=FONT, size=size, color="#E8EEF7"),

@@ -158,6 +158,25 @@ def test_plotly_config():
     }
 
 
+def test_the_slim_template_keeps_the_defaults_of_every_trace_type_drawn():
+    """``theme.slim`` keeps the trace defaults of TRACE_TYPES only: a chart drawing another type
+    would lose plotly_white's look for it. Every ``go.<Trace>(`` in vlboard must be listed."""
+    import re
+
+    from vlboard.charts import theme
+
+    drawn = set()
+    for path in (ROOT / "vlboard").rglob("*.py"):
+        drawn |= {name.lower() for name in re.findall(r"\bgo\.([A-Z][A-Za-z]+)\(", path.read_text(encoding="utf-8"))}
+    drawn -= {"figure"}
+    assert drawn and drawn <= set(theme.TRACE_TYPES), sorted(drawn - set(theme.TRACE_TYPES))
+    for name in ("plotly_white", "plotly_dark"):
+        slim, full = theme.slim(name), pio.templates[name]
+        assert slim is theme.slim(name), "built once"
+        assert slim.layout == full.layout
+        assert all(slim.data[t] == full.data[t] for t in theme.TRACE_TYPES)
+
+
 def test_finish_theme_and_footer():
     fig = charts.finish(
         go.Figure(go.Bar(x=[1], y=["a"])),
@@ -169,7 +188,9 @@ def test_finish_theme_and_footer():
     assert fig.layout.title.text == "Kinh tế số"  # NFC
     assert fig.layout.font.family == charts.FONT == "Noto Sans, DejaVu Sans, sans-serif"
     assert fig.layout.separators == ",."
-    assert fig.layout.template == pio.templates["plotly_white"]
+    full = pio.templates["plotly_white"]
+    assert fig.layout.template.layout == full.layout, "plotly_white's layout whole"
+    assert fig.layout.template.data.bar == full.data.bar and not fig.layout.template.data.pie
     assert fig.layout.paper_bgcolor == fig.layout.plot_bgcolor == "white"
     assert fig.layout.height == 333
     note = [a for a in fig.layout.annotations if a.name == "footer"][0]
@@ -197,7 +218,7 @@ def test_every_figure_is_themed_and_serialisable(counts, card, geojson):
     for name, fig in all_figures(counts, card, geojson).items():
         assert fig.layout.font.family == charts.FONT, name
         assert fig.layout.separators == ",.", name
-        assert fig.layout.template == pio.templates["plotly_white"], name
+        assert fig.layout.template == charts.theme.slim("plotly_white"), name
         assert fig.layout.title.text, name
         assert footer(fig).startswith(f"Số liệu đến ngày {DATE} · {NOTE}"), name
         json.loads(fig.to_json())  # valid properties, no NaN surprises
