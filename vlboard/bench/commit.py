@@ -2,7 +2,10 @@
 of one period) committed into a synthetic data folder, by the full-copy path (snapshot format 4:
 read every table, write a whole new snapshot) and by the Delta path (format 5: merge what changed,
 vlboard.store.increments), side by side in one run. Each path runs in its own process, so its peak
-RSS is the writing process's own; bytes written are the bytes of the files each commit adds."""
+RSS is the writing process's own; bytes written are the bytes of the files each commit adds.
+
+Over 300 lines: the commit benchmarks (full copy, Delta, the disk after many imports and its Delta
+log) share one synthetic report, one audit row and one way of counting bytes and peak RSS."""
 
 from __future__ import annotations
 
