@@ -124,26 +124,17 @@ def overwrite(data: DataDir, table: str, t: pa.Table) -> int:
         rows = rows.sort_by([(c, "ascending") for c in ORDER[table]])
     parts = PARTITIONS[table] or None
     with _writing(table):
-        if latest(data, table) is None:  # the table property bounds the files of merges too
-            config: dict[str, str | None] = {"delta.targetFileSize": str(TARGET_FILE_SIZE), **NO_LOG_CLEANUP}
-            write_deltalake(
-                str(p),
-                rows,
-                mode="error",
-                configuration=config,
-                partition_by=parts,
-                target_file_size=TARGET_FILE_SIZE,
-                post_commithook_properties=HOOKS,
-            )
-        else:
-            write_deltalake(
-                str(p),
-                rows,
-                mode="overwrite",
-                partition_by=parts,
-                target_file_size=TARGET_FILE_SIZE,
-                post_commithook_properties=HOOKS,
-            )
+        new = latest(data, table) is None  # the table property bounds the files of merges too
+        config: dict[str, str | None] = {"delta.targetFileSize": str(TARGET_FILE_SIZE), **NO_LOG_CLEANUP}
+        write_deltalake(
+            str(p),
+            rows,
+            mode="error" if new else "overwrite",
+            configuration=config if new else None,
+            partition_by=parts,
+            target_file_size=TARGET_FILE_SIZE,
+            post_commithook_properties=HOOKS,
+        )
     return DeltaTable(str(p)).version()
 
 
